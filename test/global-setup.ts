@@ -28,9 +28,3 @@ export default async function setup(project: TestProject) {
   await prepareTemplateDatabase(adminUrl);
   return teardown;
 }
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    pgAdminUrl: string;
-  }
-}

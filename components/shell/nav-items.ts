@@ -1,0 +1,22 @@
+import type { Role } from "@/lib/auth/roles";
+
+export type NavItem = {
+  href: string;
+  label: string;
+  /** Second key of the "g <key>" shortcut. */
+  key: string;
+  minRole?: Role;
+  /** An area that has not been built yet: shown, but not a link. */
+  soon?: boolean;
+};
+
+export const NAV_ITEMS: NavItem[] = [
+  { href: "/", label: "Fleet", key: "f" },
+  { href: "/logs", label: "Logs", key: "l", soon: true },
+  { href: "/costs", label: "Costs", key: "c", soon: true },
+  { href: "/secrets", label: "Secrets", key: "s", minRole: "developer", soon: true },
+  { href: "/databases", label: "Databases", key: "d", minRole: "operator", soon: true },
+  { href: "/audit", label: "Audit", key: "a" },
+  { href: "/users", label: "Users", key: "u", minRole: "admin" },
+  { href: "/settings", label: "Settings", key: "t", minRole: "admin" },
+];

@@ -1,0 +1,3 @@
+export { recordAudit, type AuditEntry } from "./record";
+export { listAuditEvents, listAuditActions, type AuditEventView, type AuditPage } from "./list";
+export { AuditQuery, AUDIT_OUTCOMES, type AuditOutcome } from "./schemas";

@@ -1,0 +1,36 @@
+import type { Db, Prisma } from "../db";
+import type { Actor } from "../auth/roles";
+import type { AuditOutcome } from "./schemas";
+
+export type AuditEntry = {
+  actor: Actor | null;
+  action: string;
+  target?: string | null;
+  /** Already redacted by the caller. */
+  input?: unknown;
+  outcome: AuditOutcome;
+  error?: string | null;
+  details?: unknown;
+  durationMs: number;
+  requestId: string;
+};
+
+const json = (v: unknown) => (v === undefined || v === null ? undefined : (v as Prisma.InputJsonValue));
+
+export async function recordAudit(db: Db, e: AuditEntry): Promise<void> {
+  await db.auditEvent.create({
+    data: {
+      actorId: e.actor?.id ?? null,
+      actorEmail: e.actor?.email ?? "anonymous",
+      actorRole: e.actor?.role ?? null,
+      action: e.action,
+      target: e.target ?? null,
+      input: json(e.input),
+      outcome: e.outcome,
+      error: e.error ?? null,
+      details: json(e.details),
+      durationMs: Math.max(0, Math.round(e.durationMs)),
+      requestId: e.requestId,
+    },
+  });
+}

@@ -1,0 +1,95 @@
+// next-auth (v4) configuration. Sessions are signed JWT cookies holding only
+// the user's id; the role is read from the database on every request, so a
+// role change takes effect at once.
+import type { AuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import GoogleProvider from "next-auth/providers/google";
+import { config } from "../config";
+import { db } from "../db";
+import { AppError } from "../errors";
+import { log } from "../log";
+import { signInUser } from "./sign-in";
+
+let options: AuthOptions | undefined;
+
+export function authOptions(): AuthOptions {
+  if (options) return options;
+  const cfg = config();
+  // next-auth v4 reads its public URL from the environment; without one it
+  // trusts the Host/X-Forwarded-* headers (Cloud Run and the launcher set them).
+  if (cfg.publicUrl) process.env.NEXTAUTH_URL = cfg.publicUrl;
+  else process.env.AUTH_TRUST_HOST = "true";
+
+  const providers: AuthOptions["providers"] = [];
+  if (cfg.auth.google) {
+    providers.push(
+      GoogleProvider({
+        clientId: cfg.auth.google.clientId,
+        clientSecret: cfg.auth.google.clientSecret,
+        authorization: { params: { prompt: "select_account" } },
+      }),
+    );
+  }
+  if (cfg.auth.localSignIn) {
+    providers.push(
+      CredentialsProvider({
+        id: "local",
+        name: "Local account",
+        credentials: { email: { label: "Account", type: "text" } },
+        async authorize(credentials) {
+          try {
+            const actor = await signInUser(db(), cfg.auth, { provider: "local", email: String(credentials?.email ?? "") });
+            log.info("signed in", { provider: "local", actor: actor.email });
+            return { id: actor.id, email: actor.email, name: actor.name };
+          } catch (err) {
+            if (err instanceof AppError) return null;
+            throw err;
+          }
+        },
+      }),
+    );
+  }
+
+  options = {
+    secret: cfg.authSecret,
+    providers,
+    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    pages: { signIn: "/signin", error: "/signin" },
+    callbacks: {
+      async signIn({ account, profile, user }) {
+        if (account?.provider !== "google") return true;
+        try {
+          const actor = await signInUser(db(), cfg.auth, {
+            provider: "google",
+            email: user.email ?? "",
+            name: user.name,
+            emailVerified: (profile as { email_verified?: boolean } | undefined)?.email_verified,
+          });
+          log.info("signed in", { provider: "google", actor: actor.email });
+          return true;
+        } catch (err) {
+          log.warn("sign-in refused", { provider: "google", email: user.email, reason: (err as Error).message });
+          return "/signin?error=AccessDenied";
+        }
+      },
+      async jwt({ token, user }) {
+        // On sign-in, pin the token to our own user id (Google's `sub` is not ours).
+        if (user?.email) {
+          const row = await db().user.findUnique({ where: { email: user.email.toLowerCase() } });
+          if (row) token.uid = row.id;
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        if (session.user) (session.user as { id?: string }).id = token.uid as string | undefined;
+        return session;
+      },
+    },
+    logger: {
+      error: (code, metadata) => log.error(`next-auth: ${code}`, { metadata: String((metadata as Error)?.message ?? "") }),
+      warn: (code) => log.warn(`next-auth: ${code}`),
+      debug: () => {},
+    },
+  };
+  return options;
+}

@@ -1,0 +1,100 @@
+// The portal's configuration: read from the environment once, validated with
+// zod, and handed to whoever needs it. A missing or malformed variable stops
+// startup with a message that names it. Request code never reads process.env.
+import { z } from "zod";
+
+// Empty strings count as unset (an `X=` line in a shell or .env file).
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
+const list = z.string().transform((s) =>
+  s.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean),
+);
+
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => ["true", "1", "yes"].includes(v));
+
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, "expected host:port, e.g. 127.0.0.1:8086");
+
+export const serverEnvSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "expected a postgresql:// URL"),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (the launcher generates one when unset)"),
+  AUTH_URL: optional(z.url({ protocol: /^https?$/, error: "expected the portal's public http(s) URL" })),
+  AUTH_GOOGLE_ID: optional(z.string()),
+  AUTH_GOOGLE_SECRET: optional(z.string()),
+  AUTH_ALLOWED_DOMAINS: optional(list),
+  ADMIN_EMAILS: optional(list),
+  AUTH_LOCAL_ENABLED: optional(bool),
+  GCP_EMULATOR_HOST: optional(hostPort),
+  LOG_LEVEL: optional(z.enum(["debug", "info", "warning", "error"])),
+  NODE_ENV: optional(z.enum(["development", "production", "test"])),
+});
+
+export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+export type Config = {
+  databaseUrl: string;
+  authSecret: string;
+  /** The portal's public URL when fixed; otherwise derived from request headers. */
+  publicUrl: string | null;
+  auth: {
+    google: { clientId: string; clientSecret: string } | null;
+    allowedDomains: string[];
+    adminEmails: string[];
+    localSignIn: boolean;
+  };
+  gcp: { emulatorHost: string | null };
+  logLevel: "debug" | "info" | "warning" | "error";
+};
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Turns zod issues into lines that name the variable, e.g. "AUTH_SECRET: must be …". */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((i) => {
+    const name = i.path.join(".") || "(environment)";
+    const missing = i.code === "invalid_type" && i.message.includes("undefined");
+    return `${name}: ${missing ? "is required but not set" : i.message}`;
+  });
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = serverEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (Boolean(e.AUTH_GOOGLE_ID) !== Boolean(e.AUTH_GOOGLE_SECRET)) {
+    problems.push("AUTH_GOOGLE_ID and AUTH_GOOGLE_SECRET: set both or neither");
+  }
+  const google = e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET ? { clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET } : null;
+  if (google && !e.AUTH_ALLOWED_DOMAINS?.length) {
+    problems.push("AUTH_ALLOWED_DOMAINS: required with Google sign-in (comma-separated, e.g. example.com)");
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    databaseUrl: e.DATABASE_URL,
+    authSecret: e.AUTH_SECRET,
+    publicUrl: e.AUTH_URL ?? null,
+    auth: {
+      google,
+      allowedDomains: e.AUTH_ALLOWED_DOMAINS ?? [],
+      adminEmails: e.ADMIN_EMAILS ?? [],
+      // Local sign-in is for laptops: off once Google sign-in exists, unless asked for.
+      localSignIn: e.AUTH_LOCAL_ENABLED ?? !google,
+    },
+    gcp: { emulatorHost: e.GCP_EMULATOR_HOST ?? null },
+    logLevel: e.LOG_LEVEL ?? "info",
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use (at startup, by instrumentation.ts). */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

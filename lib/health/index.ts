@@ -1,0 +1,1 @@
+export { checkHealth, type HealthReport, type CheckResult } from "./check";

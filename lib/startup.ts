@@ -1,0 +1,22 @@
+// Start-up of a portal server: configuration is validated here, so a missing
+// or malformed variable stops the server with a message that names it.
+import { ensureLocalAccounts } from "./auth/local-accounts";
+import { config, ConfigError } from "./config";
+import { db } from "./db";
+import { log } from "./log";
+
+export async function startPortal(): Promise<void> {
+  let cfg;
+  try {
+    cfg = config();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    log.error("portal configuration is invalid", { problems: err.problems });
+    process.exit(1);
+  }
+  if (cfg.auth.localSignIn) await ensureLocalAccounts(db());
+  log.info("portal started", {
+    signIn: [cfg.auth.google && "google", cfg.auth.localSignIn && "local"].filter(Boolean),
+    google: cfg.gcp.emulatorHost ? `emulator ${cfg.gcp.emulatorHost}` : "Application Default Credentials",
+  });
+}

@@ -1,0 +1,3 @@
+export { listUsers, type UserRow } from "./list";
+export { changeRole } from "./change-role";
+export { ChangeRoleInput } from "./schemas";

@@ -1,0 +1,55 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// The portal is started the way the README starts it (`npm start`), on its own
+// ports and a fresh data folder, so e2e runs never touch a developer's .data/.
+export const E2E = {
+  port: 3100,
+  pgPort: 54339,
+  dataDir: ".data-e2e",
+  emulatorGrpcPort: 8096,
+  emulatorRouterPort: 8097,
+};
+const baseURL = `http://localhost:${E2E.port}`;
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  // One portal, shared accounts: specs run one at a time.
+  workers: 1,
+  fullyParallel: false,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+  projects: [
+    { name: "setup", testMatch: /.*\.setup\.ts/ },
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, dependencies: ["setup"] },
+  ],
+  webServer: {
+    command: `rm -rf ${E2E.dataDir} && npm start`,
+    url: `${baseURL}/api/health`,
+    timeout: 600_000,
+    reuseExistingServer: false,
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
+    stdout: "pipe",
+    env: {
+      PORT: String(E2E.port),
+      RUNWAY_DATA_DIR: E2E.dataDir,
+      RUNWAY_PG_PORT: String(E2E.pgPort),
+      EMULATOR_GRPC_PORT: String(E2E.emulatorGrpcPort),
+      EMULATOR_ROUTER_PORT: String(E2E.emulatorRouterPort),
+      DATABASE_URL: "",
+      GCP_EMULATOR_HOST: "",
+      GCP_PROJECTS: "",
+    },
+  },
+});

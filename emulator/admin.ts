@@ -1,0 +1,75 @@
+// The emulator's admin API, on the router port under the reserved path
+// /_emulator/ for any Host that is not a service (e.g. 127.0.0.1:8087):
+//   GET    /_emulator/health      liveness of the emulator itself
+//   GET    /_emulator/faults      current fault rules
+//   PUT    /_emulator/faults      replace them (JSON: a rule, an array, or {rules})
+//   DELETE /_emulator/faults      clear them
+//   GET    /_emulator/instances   revisions with pools and their instances
+//   GET    /_emulator/routes      hosts and traffic splits in effect
+import type http from "node:http";
+import type { Faults } from "./grpc/faults";
+import type { Logger } from "./log";
+import type { Runtime } from "./runtime";
+import type { FallbackHandler } from "./runtime/router";
+
+const PREFIX = "/_emulator/";
+const MAX_BODY = 64 * 1024;
+
+function json(res: http.ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body, null, 2);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error("body too large"));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; log: Logger }): FallbackHandler {
+  return (req, res) => {
+    const path = (req.url ?? "").split("?")[0];
+    if (!path.startsWith(PREFIX)) return false;
+    const route = `${req.method} ${path.slice(PREFIX.length).replace(/\/$/, "")}`;
+    void (async () => {
+      switch (route) {
+        case "GET health":
+          return json(res, 200, { status: "ok" });
+        case "GET faults":
+          return json(res, 200, { rules: deps.faults.list() });
+        case "PUT faults":
+        case "POST faults": {
+          try {
+            deps.faults.set(await readBody(req));
+          } catch (err) {
+            return json(res, 400, { error: (err as Error).message });
+          }
+          deps.log.info("fault rules replaced", { rules: deps.faults.list() });
+          return json(res, 200, { rules: deps.faults.list() });
+        }
+        case "DELETE faults":
+          deps.faults.set([]);
+          deps.log.info("fault rules cleared");
+          return json(res, 200, { rules: [] });
+        case "GET instances":
+          return json(res, 200, { revisions: deps.runtime().status() });
+        case "GET routes":
+          return json(res, 200, { routes: deps.runtime().router.listRoutes() });
+        default:
+          return json(res, 404, { error: `no admin endpoint ${route}` });
+      }
+    })().catch((err: Error) => json(res, 500, { error: err.message }));
+    return true;
+  };
+}

@@ -1,0 +1,63 @@
+// Loads Google's protos from the npm packages that ship them (no copies): the
+// product tree from @google-cloud/run, the shared google/api, google/rpc,
+// google/longrunning and google/protobuf files from google-gax.
+import { createRequire } from "node:module";
+import path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
+
+const require = createRequire(import.meta.url);
+
+/** `<package>/build/protos` for a package whose main lives in build/src. */
+function protosDir(pkg: string): string {
+  return path.join(path.dirname(require.resolve(pkg)), "..", "protos");
+}
+
+export const INCLUDE_DIRS = [protosDir("@google-cloud/run"), protosDir("google-gax")];
+
+// How requests reach our handlers: camelCase, int64 as strings, enum names,
+// no defaults (so "unset" is visible), empty arrays/maps present.
+export const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false, longs: String, enums: String, defaults: false, arrays: true, objects: true, oneofs: true, includeDirs: INCLUDE_DIRS,
+};
+
+const FILES = ["google/cloud/run/v2/service.proto", "google/cloud/run/v2/revision.proto", "google/longrunning/operations.proto"];
+
+export type Protos = {
+  definition: protoLoader.PackageDefinition;
+  services: grpc.ServiceDefinition;
+  revisions: grpc.ServiceDefinition;
+  operations: grpc.ServiceDefinition;
+  codec: Codec;
+};
+
+/** Binary codecs for the messages packed into google.protobuf.Any. */
+export type Codec = {
+  encode(typeName: "google.cloud.run.v2.Service" | "google.cloud.run.v2.Revision", value: object): Buffer;
+  decode(typeName: "google.cloud.run.v2.Service" | "google.cloud.run.v2.Revision", bytes: Buffer): Record<string, unknown>;
+};
+
+function method(def: protoLoader.PackageDefinition, service: string, name: string): protoLoader.MethodDefinition<object, object> {
+  return (def[service] as protoLoader.ServiceDefinition)[name] as protoLoader.MethodDefinition<object, object>;
+}
+
+export function loadProtos(): Protos {
+  const definition = protoLoader.loadSync(FILES, LOADER_OPTIONS);
+  // The Get methods' response (de)serializers are exactly protobufjs's
+  // fromObject+encode / decode+toObject for Service and Revision, with the
+  // loader's options, so Any payloads are encoded like every other message.
+  const getService = method(definition, "google.cloud.run.v2.Services", "GetService");
+  const getRevision = method(definition, "google.cloud.run.v2.Revisions", "GetRevision");
+  const pick = (t: string) => (t === "google.cloud.run.v2.Service" ? getService : getRevision);
+  const codec: Codec = {
+    encode: (typeName, value) => pick(typeName).responseSerialize(value),
+    decode: (typeName, bytes) => pick(typeName).responseDeserialize(bytes) as Record<string, unknown>,
+  };
+  return {
+    definition,
+    services: definition["google.cloud.run.v2.Services"] as grpc.ServiceDefinition,
+    revisions: definition["google.cloud.run.v2.Revisions"] as grpc.ServiceDefinition,
+    operations: definition["google.longrunning.Operations"] as grpc.ServiceDefinition,
+    codec,
+  };
+}

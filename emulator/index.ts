@@ -1,0 +1,132 @@
+// The local Google Cloud: Cloud Run Admin API v2 (with google.longrunning
+// Operations) over gRPC, revisions running as local processes behind one
+// HTTP router, state in PostgreSQL. See emulator/README.md.
+import { addUnaryService, bind, createServer, shutdown } from "./grpc/server";
+import { Faults, type FaultRule } from "./grpc/faults";
+import { loadProtos } from "./grpc/protos";
+import { openDb } from "./db";
+import { createLogger, type Severity } from "./log";
+import { adminHandler } from "./admin";
+import { Runtime } from "./runtime";
+import type { RuntimeEvents } from "./runtime/events";
+import { createRunApi, RunStore } from "./api/run";
+import { OperationStore } from "./api/longrunning/store";
+import { operationsHandlers } from "./api/longrunning/operations";
+import { SecretStore } from "./api/secretmanager/store";
+import { seedFleet, seedSyntheticServices } from "./seed";
+
+export type EmulatorOptions = {
+  databaseUrl: string;
+  /** Default 8086; 0 = any free port. */
+  grpcPort?: number;
+  /** Default 8087; 0 = any free port. */
+  routerPort?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Seed the DESIGN.md fleet when the database is empty (default true). */
+  seed?: boolean;
+  /** Idle instances above min instances stop after this long (default 120 000). */
+  idleTimeoutMs?: number;
+  /** Receives one JSON log line per notable event; nothing is logged without it. */
+  log?: (line: string) => void;
+  /** Lowest severity passed to `log` (default INFO). */
+  logLevel?: Severity;
+  /** How long a request waits for a free instance at max instances before 429 (default 10 000). */
+  queueTimeoutMs?: number;
+  /** SIGTERM → SIGKILL grace for instances (default 10 000). */
+  shutdownGraceMs?: number;
+  /** Initial fault rules (see grpc/faults.ts); off by default. */
+  faults?: FaultRule[] | string;
+  /** Ensure this many synthetic services exist (project runway-synthetic). */
+  extraServices?: number;
+};
+
+export type Emulator = {
+  grpcPort: number;
+  routerPort: number;
+  /** `host:grpcPort`, what GCP_EMULATOR_HOST takes. */
+  endpoint: string;
+  /** Runtime events: requests, instance lifecycle, container logs. */
+  events: RuntimeEvents;
+  /** Fault rules in effect; `faults.set([...])` changes them. */
+  faults: Faults;
+  /** Adds synthetic services until there are `n`; returns how many were added. */
+  seedSyntheticServices(n: number): Promise<number>;
+  stop(): Promise<void>;
+};
+
+export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
+  const host = opts.host ?? "127.0.0.1";
+  const log = createLogger(opts.log, opts.logLevel ?? "INFO");
+  const db = openDb(opts.databaseUrl);
+  const faults = new Faults(typeof opts.faults === "string" ? [] : opts.faults);
+  if (typeof opts.faults === "string") faults.set(opts.faults);
+  const store = new RunStore(db);
+  const ops = new OperationStore(db);
+  const secrets = new SecretStore(db);
+  let routerPort = 0;
+  const runtime: Runtime = new Runtime({
+    log,
+    resolveSecret: (project, ref) => secrets.resolve(project, ref),
+    idleTimeoutMs: opts.idleTimeoutMs ?? 120_000,
+    queueTimeoutMs: opts.queueTimeoutMs ?? 10_000,
+    shutdownGraceMs: opts.shutdownGraceMs ?? 10_000,
+    fallback: adminHandler({ faults, runtime: () => runtime, log }),
+  });
+  const server = createServer();
+  const cleanups: (() => Promise<unknown>)[] = [() => db.end()];
+  try {
+    await store.ensureSchema();
+    await ops.ensureSchema();
+    await secrets.ensureSchema();
+    const protos = loadProtos();
+    routerPort = await runtime.listen(host, opts.routerPort ?? 8087);
+    cleanups.unshift(() => runtime.stop());
+    const run = createRunApi({ store, ops, secrets, runtime, codec: protos.codec, log, routerPort: () => routerPort });
+    const seedDeps = { store, secrets, codec: protos.codec, routerPort: () => routerPort };
+    if (opts.seed !== false && (await store.isEmpty())) {
+      if (await secrets.isEmpty()) await seedFleet(seedDeps);
+      else log.warn("secrets exist but no services: seeding skipped");
+      log.info("seeded the fleet");
+    }
+    if (opts.extraServices) await seedSyntheticServices(seedDeps, opts.extraServices);
+    await run.reconciler.restore();
+    cleanups.unshift(() => run.reconciler.drain());
+    const deps = { faults, log };
+    addUnaryService(server, protos.services, run.services, deps);
+    addUnaryService(server, protos.revisions, run.revisions, deps);
+    addUnaryService(server, protos.operations, operationsHandlers(ops, protos.codec, run.present), deps);
+    const grpcPort = await bind(server, host, opts.grpcPort ?? 8086);
+    log.info("emulator started", { grpc: `${host}:${grpcPort}`, router: `${host}:${routerPort}` });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      grpcPort,
+      routerPort,
+      endpoint: `${host}:${grpcPort}`,
+      events: runtime.events,
+      faults,
+      seedSyntheticServices: async (n) => {
+        const added = await seedSyntheticServices(seedDeps, n);
+        if (added) await run.reconciler.syncAll();
+        return added;
+      },
+      stop: () =>
+        (stopping ??= (async () => {
+          await run.reconciler.stop();
+          await shutdown(server);
+          await runtime.stop();
+          await run.reconciler.drain();
+          await db.end();
+          log.info("emulator stopped");
+        })()),
+    };
+  } catch (err) {
+    server.forceShutdown();
+    for (const c of cleanups) await c().catch(() => {});
+    throw err;
+  }
+}
+
+export type { RuntimeEvent, RequestEvent, LifecycleEvent, LogEvent } from "./runtime/events";
+export type { FaultRule } from "./grpc/faults";

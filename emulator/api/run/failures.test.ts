@@ -1,0 +1,125 @@
+// Broken deploys: the operation fails and says why, the revision is marked
+// failed with a reason, and traffic stays on what worked.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createEmptyDatabase } from "../../../test/databases";
+import { CALL, hostOf, request, startTestEmulator, template, type TestEmulator } from "../../testing/harness";
+
+let t: TestEmulator;
+const parent = "projects/broken/locations/us-central1";
+
+beforeAll(async () => {
+  t = await startTestEmulator(await createEmptyDatabase(inject("pgAdminUrl"), "emu"));
+});
+afterAll(async () => t?.close());
+
+async function failure(p: Promise<unknown>): Promise<{ code: number; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { code: number; message: string };
+  }
+  throw new Error("expected the operation to fail");
+}
+
+async function healthyService(id: string) {
+  const [op] = await t.services.createService({ parent, serviceId: id, service: { template: template("gcr.io/broken/hello:v1") } }, CALL);
+  await op.promise();
+  const [svc] = await t.services.getService({ name: `${parent}/services/${id}` }, CALL);
+  return svc;
+}
+
+async function expectStillServing(svc: Awaited<ReturnType<typeof healthyService>>) {
+  const [after] = await t.services.getService({ name: svc.name }, CALL);
+  expect(after.latestReadyRevision).toBe(svc.latestReadyRevision);
+  expect(after.latestCreatedRevision).not.toBe(svc.latestCreatedRevision);
+  expect(after.trafficStatuses).toEqual(svc.trafficStatuses);
+  expect(after.observedGeneration).toBe(svc.observedGeneration);
+  expect(after.terminalCondition?.state).toBe("CONDITION_FAILED");
+  expect(after.reconciling).toBe(false);
+  const r = await request(t.emulator.routerPort, hostOf(svc.uri!));
+  expect(r.status).toBe(200);
+  expect(r.headers["x-runway-revision"]).toBe(svc.latestReadyRevision!.split("/").pop());
+  const [failed] = await t.revisions.getRevision({ name: after.latestCreatedRevision! }, CALL);
+  return failed;
+}
+
+describe("broken deploys", () => {
+  it("fails an unknown image like a missing image and keeps traffic", async () => {
+    const svc = await healthyService("missing-image");
+    const [op] = await t.services.updateService({ service: { ...svc, template: template("us-docker.pkg.dev/broken/app/no-such-app:v2") } }, CALL);
+    const err = await failure(op.promise());
+    expect(err.code).toBe(9);
+    expect(err.message).toContain("Image 'us-docker.pkg.dev/broken/app/no-such-app:v2' not found");
+    const failed = await expectStillServing(svc);
+    expect(failed.conditions?.find((c) => c.type === "Ready")).toMatchObject({ state: "CONDITION_FAILED", reason: "CONTAINER_MISSING" });
+  });
+
+  it("fails a container that never listens, by its startup probe", async () => {
+    const svc = await healthyService("never-listens");
+    const tpl = {
+      containers: [{
+        image: "gcr.io/broken/hello:v2",
+        env: [{ name: "FAIL_STARTUP", value: "hang" }],
+        startupProbe: { tcpSocket: {}, timeoutSeconds: 1, periodSeconds: 1, failureThreshold: 2 },
+      }],
+    };
+    const [op] = await t.services.updateService({ service: { ...svc, template: tpl } }, CALL);
+    const err = await failure(op.promise());
+    expect(err.code).toBe(9);
+    expect(err.message).toMatch(/Revision 'never-listens-00002-[a-z0-9]{3}' is not ready and cannot serve traffic/);
+    expect(err.message).toContain("startup probe");
+    const failed = await expectStillServing(svc);
+    expect(failed.conditions?.find((c) => c.type === "Ready")).toMatchObject({ state: "CONDITION_FAILED", reason: "REVISION_FAILED" });
+    expect(failed.conditions?.find((c) => c.type === "ContainerHealthy")).toMatchObject({ state: "CONDITION_FAILED", revisionReason: "HEALTH_CHECK_CONTAINER_ERROR" });
+  });
+
+  it("fails a container that exits at startup, and an HTTP startup probe that gets errors", async () => {
+    const svc = await healthyService("exits");
+    const [op] = await t.services.updateService({ service: { ...svc, template: template("gcr.io/broken/hello:v2", { FAIL_STARTUP: "exit" }) } }, CALL);
+    const err = await failure(op.promise());
+    expect(err.message).toContain("failed to start and listen on the port defined provided by the PORT=8080");
+    expect(err.message).toContain("exit code 1");
+    await expectStillServing(svc);
+
+    const [now] = await t.services.getService({ name: svc.name }, CALL);
+    const httpProbe = {
+      containers: [{
+        image: "gcr.io/broken/hello:v3",
+        env: [{ name: "FAIL_HEALTH", value: "1" }],
+        startupProbe: { httpGet: { path: "/health" }, timeoutSeconds: 1, periodSeconds: 1, failureThreshold: 2 },
+      }],
+    };
+    const [op2] = await t.services.updateService({ service: { ...now, template: httpProbe } }, CALL);
+    const err2 = await failure(op2.promise());
+    expect(err2.message).toContain("HTTP probe on /health returned 503");
+  });
+
+  it("fails a revision whose secret does not exist", async () => {
+    const svc = await healthyService("secretless");
+    const tpl = { containers: [{ image: "gcr.io/broken/hello:v2", env: [{ name: "API_KEY", valueSource: { secretKeyRef: { secret: "missing-secret", version: "latest" } } }] }] };
+    const [op] = await t.services.updateService({ service: { ...svc, template: tpl } }, CALL);
+    const err = await failure(op.promise());
+    expect(err.message).toContain("Secret projects/broken/secrets/missing-secret was not found");
+    const failed = await expectStillServing(svc);
+    expect(failed.conditions?.find((c) => c.type === "Ready")?.reason).toBe("SECRETS_ACCESS_CHECK_FAILED");
+  });
+
+  it("leaves a new service that never became ready without traffic or URL", async () => {
+    const [op] = await t.services.createService({ parent, serviceId: "stillborn", service: { template: template("gcr.io/broken/unknown-app:v1") } }, CALL);
+    expect((await failure(op.promise())).code).toBe(9);
+    const [svc] = await t.services.getService({ name: `${parent}/services/stillborn` }, CALL);
+    expect(svc.terminalCondition?.state).toBe("CONDITION_FAILED");
+    expect(svc.latestReadyRevision).toBe("");
+    expect(svc.trafficStatuses).toEqual([]);
+    expect(svc.uri).toBe("");
+    const r = await request(t.emulator.routerPort, "stillborn.us-central1.localhost");
+    expect(r.status).toBe(503);
+
+    // A good deploy afterwards recovers it.
+    const [fix] = await t.services.updateService({ service: { ...svc, template: template("gcr.io/broken/hello:v2") } }, CALL);
+    await fix.promise();
+    const [fixed] = await t.services.getService({ name: svc.name }, CALL);
+    expect(fixed.terminalCondition?.state).toBe("CONDITION_SUCCEEDED");
+    expect((await request(t.emulator.routerPort, hostOf(fixed.uri!))).status).toBe(200);
+  });
+});

@@ -1,0 +1,101 @@
+// The seeded fleet at first start, and synthetic services for load tests.
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createEmptyDatabase } from "../../test/databases";
+import { CALL, hostOf, request, startTestEmulator, type TestEmulator } from "../testing/harness";
+import { FLEET } from "./fleet";
+
+let t: TestEmulator;
+let url: string;
+const short = (name: string) => name.split("/").pop()!;
+
+beforeAll(async () => {
+  url = await createEmptyDatabase(inject("pgAdminUrl"), "emu");
+  t = await startTestEmulator(url, { seed: true });
+});
+afterAll(async () => t?.close());
+
+async function runningInstances(): Promise<number> {
+  const r = await request(t.emulator.routerPort, "127.0.0.1", "/_emulator/instances");
+  return ((r.json().revisions ?? []) as { instances: unknown[] }[]).reduce((n, p) => n + p.instances.length, 0);
+}
+
+describe("seeded fleet", () => {
+  it("has every DESIGN.md service, Ready, with a history, and starts no process until asked", async () => {
+    expect(await runningInstances()).toBe(0);
+    for (const f of FLEET) {
+      const [svc] = await t.services.getService({ name: `projects/${f.project}/locations/${f.region}/services/${f.service}` }, CALL);
+      expect(svc.terminalCondition?.state, f.service).toBe("CONDITION_SUCCEEDED");
+      expect(svc.uri).toBe(`http://${f.service}.${f.region}.localhost:${t.emulator.routerPort}`);
+      const [revs] = await t.revisions.listRevisions({ parent: svc.name }, CALL);
+      expect(revs.length).toBe(f.tags.length);
+      expect(revs[0].containers?.[0].image).toBe(`${f.image}:${f.tags.at(-1)}`);
+      expect(revs.every((r) => r.annotations?.["runway.dev/deployed-by"])).toBe(true);
+      const created = revs.map((r) => Number(r.createTime?.seconds));
+      expect(created).toEqual([...created].sort((a, b) => b - a));
+      expect(created.at(-1)!).toBeLessThan(Date.now() / 1000 - 14 * 86_400);
+      const c = svc.template!.containers![0];
+      expect(c.resources?.limits).toEqual({ cpu: f.cpu, memory: f.memory });
+      expect(svc.template!.scaling).toMatchObject({ maxInstanceCount: f.maxInstances });
+      for (const [name, secret] of Object.entries(f.secrets)) {
+        expect(c.env?.find((e) => e.name === name)?.valueSource?.secretKeyRef).toMatchObject({ secret, version: "latest" });
+      }
+    }
+    expect(await runningInstances()).toBe(0);
+  });
+
+  it("carries the settings and the rollback and canary from the plans", async () => {
+    const [api] = await t.services.getService({ name: "projects/intentvision-prod/locations/us-central1/services/intentvision-api" }, CALL);
+    expect(api.template).toMatchObject({ maxInstanceRequestConcurrency: 80, serviceAccount: "intentvision-sa@intentvision-prod.iam.gserviceaccount.com", timeout: { seconds: "300" } });
+    expect(api.template!.containers![0].startupProbe?.httpGet?.path).toBe("/health");
+    const [pipeline] = await t.services.getService({ name: "projects/ai-usage-analytics-prod/locations/us-central1/services/ai-usage-analytics-pipeline" }, CALL);
+    expect(pipeline.template).toMatchObject({ maxInstanceRequestConcurrency: 10, timeout: { seconds: "3600" } });
+    const [backend] = await t.services.getService({ name: "projects/shortfactory-prod/locations/us-central1/services/shortfactory-backend" }, CALL);
+    expect(backend.template?.executionEnvironment).toBe("EXECUTION_ENVIRONMENT_GEN2");
+    expect(backend.trafficStatuses?.map((s) => [s.percent, s.tag])).toEqual([[90, ""], [10, "canary"]]);
+
+    const [pyplots] = await t.services.getService({ name: "projects/pyplots-prod/locations/europe-west4/services/pyplots-api" }, CALL);
+    const [revs] = await t.revisions.listRevisions({ parent: pyplots.name }, CALL);
+    // Rolled back: v6 takes all traffic, v7 (the latest) is reachable by its tag only.
+    expect(pyplots.trafficStatuses).toEqual([
+      expect.objectContaining({ revision: short(revs[1].name!), percent: 100 }),
+      expect.objectContaining({ revision: short(revs[0].name!), percent: 0, tag: "v7-debug" }),
+    ]);
+    expect(Number(pyplots.generation)).toBe(4);
+  });
+
+  it("serves every service at its URI with its secrets resolved", async () => {
+    for (const f of FLEET) {
+      const r = await request(t.emulator.routerPort, `${f.service}.${f.region}.localhost`, "/");
+      expect(r.status, f.service).toBe(200);
+      expect(r.json()).toMatchObject({ service: f.service });
+    }
+    const env = await request(t.emulator.routerPort, "pyplots-api.europe-west4.localhost", "/debug/env");
+    const fingerprints = env.json().env as Record<string, string>;
+    const expected = `sha256:${createHash("sha256").update("postgresql://pyplots:fake-password@10.20.0.3:5432/pyplots").digest("hex").slice(0, 16)}`;
+    expect(fingerprints.DATABASE_URL).toBe(expected);
+    expect(fingerprints.ANTHROPIC_API_KEY).toMatch(/^sha256:/);
+    expect(fingerprints.K_REVISION).toBeTruthy();
+    const worker = await request(t.emulator.routerPort, "intentvision-api.us-central1.localhost", "/");
+    expect(worker.json()).toMatchObject({ database: "configured", environment: "production" });
+  });
+
+  it("adds synthetic services that start nothing until a request comes", async () => {
+    const before = await runningInstances();
+    expect(await t.emulator.seedSyntheticServices(200)).toBe(200);
+    expect(await t.emulator.seedSyntheticServices(200)).toBe(0);
+    const [us] = await t.services.listServices({ parent: "projects/runway-synthetic/locations/us-central1" }, CALL);
+    const [eu] = await t.services.listServices({ parent: "projects/runway-synthetic/locations/europe-west4" }, CALL);
+    expect(us.length + eu.length).toBe(200);
+    expect(await runningInstances()).toBe(before);
+    const r = await request(t.emulator.routerPort, hostOf(us[0].uri!), "/");
+    expect(r.status).toBe(200);
+  });
+
+  it("does not seed again on a restart", async () => {
+    await t.close();
+    t = await startTestEmulator(url, { seed: true });
+    const [list] = await t.services.listServices({ parent: "projects/pyplots-prod/locations/europe-west4" }, CALL);
+    expect(list.map((s) => short(s.name!))).toEqual(["pyplots-api", "pyplots-frontend"]);
+  });
+});

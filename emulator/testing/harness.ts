@@ -1,0 +1,104 @@
+// Shared by the emulator's tests and benchmarks: start an emulator on a fresh
+// database, official Cloud Run clients pointed at it, HTTP through the router
+// with an explicit Host (Node does not resolve *.localhost), and polling.
+import http from "node:http";
+import run from "@google-cloud/run";
+import { grpc, operationsProtos } from "google-gax";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../index";
+
+export const { ServicesClient, RevisionsClient } = run.v2;
+export type ServicesClientT = InstanceType<typeof run.v2.ServicesClient>;
+export type RevisionsClientT = InstanceType<typeof run.v2.RevisionsClient>;
+
+/** google.longrunning request messages, typed as the Operations client wants them. */
+export const opRequest = (name: string) => operationsProtos.google.longrunning.GetOperationRequest.fromObject({ name });
+export const listOpsRequest = (name: string) => operationsProtos.google.longrunning.ListOperationsRequest.fromObject({ name, filter: "" });
+
+/** Per-call options: fail fast instead of retrying against a broken emulator. */
+export const CALL = { timeout: 20_000, retry: null } as const;
+
+export type TestEmulator = {
+  emulator: Emulator;
+  services: ServicesClientT;
+  revisions: RevisionsClientT;
+  parent: (project?: string, region?: string) => string;
+  close(): Promise<void>;
+};
+
+export function clientOptions(port: number) {
+  // The clients read projectId only for auth; insecure credentials skip auth.
+  return { apiEndpoint: "127.0.0.1", port, sslCreds: grpc.credentials.createInsecure(), projectId: "runway-test" };
+}
+
+export async function startTestEmulator(databaseUrl: string, opts: Partial<EmulatorOptions> = {}): Promise<TestEmulator> {
+  const lines: string[] = [];
+  const emulator = await startEmulator({
+    databaseUrl, grpcPort: 0, routerPort: 0, seed: false, idleTimeoutMs: 60_000, shutdownGraceMs: 3000,
+    log: (l) => void lines.push(l), logLevel: "WARNING", ...opts,
+  });
+  const services = new ServicesClient(clientOptions(emulator.grpcPort));
+  const revisions = new RevisionsClient(clientOptions(emulator.grpcPort));
+  return {
+    emulator,
+    services,
+    revisions,
+    parent: (project = "test-project", region = "us-central1") => `projects/${project}/locations/${region}`,
+    async close() {
+      await Promise.allSettled([services.close(), revisions.close()]);
+      await emulator.stop();
+      const errors = lines.filter((l) => l.includes('"severity":"ERROR"'));
+      if (errors.length) throw new Error(`emulator logged errors:\n${errors.join("\n")}`);
+    },
+  };
+}
+
+export type HttpResult = { status: number; headers: http.IncomingHttpHeaders; body: string; json: () => Record<string, unknown> };
+
+/** A request through the router with an explicit Host header. */
+export function request(port: number, host: string, path = "/", opts: { method?: string; headers?: Record<string, string>; agent?: http.Agent; timeoutMs?: number } = {}): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: "127.0.0.1", port, path, method: opts.method ?? "GET", headers: { host: `${host}:${port}`, ...opts.headers }, agent: opts.agent ?? false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const body = Buffer.concat(chunks).toString("utf8");
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.setTimeout(opts.timeoutMs ?? 30_000, () => req.destroy(new Error(`request to ${host}${path} timed out`)));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** The Host part of a service or tag URI (`http://host:port`). */
+export const hostOf = (uri: string) => new URL(uri).hostname;
+
+/** Polls until `fn` returns a truthy value; throws with the last value after `timeoutMs`. */
+export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 20_000, everyMs = 100): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last as NonNullable<T>;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)} ${lastError ? String(lastError) : ""}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A minimal service template for the sample images. */
+export function template(image: string, env: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
+  return {
+    containers: [{ image, env: Object.entries(env).map(([name, value]) => ({ name, value })) }],
+    ...extra,
+  };
+}

@@ -17,7 +17,8 @@ describe("parseConfig", () => {
   it("defaults to local sign-in when Google is not configured", () => {
     const cfg = parseConfig(base);
     expect(cfg.auth).toEqual({ google: null, allowedDomains: [], adminEmails: [], localSignIn: true });
-    expect(cfg.gcp.emulatorHost).toBeNull();
+    expect(cfg.gcp).toEqual({ emulatorHost: null, projects: [], regions: [] });
+    expect(cfg.splitStaleHours).toBe(24);
   });
 
   it("names a missing variable", () => {

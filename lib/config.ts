@@ -25,6 +25,9 @@ export const serverEnvSchema = z.object({
   ADMIN_EMAILS: optional(list),
   AUTH_LOCAL_ENABLED: optional(bool),
   GCP_EMULATOR_HOST: optional(hostPort),
+  GCP_PROJECTS: optional(list),
+  GCP_REGIONS: optional(list),
+  RUNWAY_SPLIT_STALE_HOURS: optional(z.coerce.number().positive("must be a positive number of hours")),
   LOG_LEVEL: optional(z.enum(["debug", "info", "warning", "error"])),
   NODE_ENV: optional(z.enum(["development", "production", "test"])),
 });
@@ -42,7 +45,9 @@ export type Config = {
     adminEmails: string[];
     localSignIn: boolean;
   };
-  gcp: { emulatorHost: string | null };
+  gcp: { emulatorHost: string | null; projects: string[]; regions: string[] };
+  /** A traffic split older than this is flagged on the fleet page. */
+  splitStaleHours: number;
   logLevel: "debug" | "info" | "warning" | "error";
 };
 
@@ -86,7 +91,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       // Local sign-in is for laptops: off once Google sign-in exists, unless asked for.
       localSignIn: e.AUTH_LOCAL_ENABLED ?? !google,
     },
-    gcp: { emulatorHost: e.GCP_EMULATOR_HOST ?? null },
+    gcp: { emulatorHost: e.GCP_EMULATOR_HOST ?? null, projects: e.GCP_PROJECTS ?? [], regions: e.GCP_REGIONS ?? [] },
+    splitStaleHours: e.RUNWAY_SPLIT_STALE_HOURS ?? 24,
     logLevel: e.LOG_LEVEL ?? "info",
   };
 }

@@ -4,6 +4,11 @@ import { ensureLocalAccounts } from "./auth/local-accounts";
 import { config, ConfigError } from "./config";
 import { db } from "./db";
 import { log } from "./log";
+import { runClients } from "./gcp/clients";
+import { runningOperations } from "./operations/record";
+import { startJobs } from "./operations/jobs";
+import { setJobs } from "./operations/runtime";
+import { bootstrapLocations, ensureLocations } from "./services/locations";
 
 export async function startPortal(): Promise<void> {
   let cfg;
@@ -15,6 +20,11 @@ export async function startPortal(): Promise<void> {
     process.exit(1);
   }
   if (cfg.auth.localSignIn) await ensureLocalAccounts(db());
+  await ensureLocations(db(), bootstrapLocations({ projects: cfg.gcp.projects, regions: cfg.gcp.regions, emulator: Boolean(cfg.gcp.emulatorHost) }));
+  const jobs = await startJobs({ databaseUrl: cfg.databaseUrl, db: db(), clients: () => runClients() });
+  setJobs(jobs);
+  // Operations left running by a stopped instance are picked up again.
+  for (const op of await runningOperations(db())) await jobs.enqueueFollow(op.id);
   log.info("portal started", {
     signIn: [cfg.auth.google && "google", cfg.auth.localSignIn && "local"].filter(Boolean),
     google: cfg.gcp.emulatorHost ? `emulator ${cfg.gcp.emulatorHost}` : "Application Default Credentials",

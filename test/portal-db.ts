@@ -4,8 +4,10 @@ import { createPortalDatabase } from "./databases";
 
 /** A Prisma client on a fresh, migrated database of the test server. */
 export async function freshPortalDb(): Promise<Db> {
-  return createDb(await createPortalDatabase(inject("pgAdminUrl")));
+  return createDb(await createPortalDatabaseUrl());
 }
+
+export const createPortalDatabaseUrl = () => createPortalDatabase(inject("pgAdminUrl"));
 
 export async function makeUser(db: Db, role: "viewer" | "developer" | "operator" | "admin", email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`) {
   const u = await db.user.create({ data: { email, role } });

@@ -1,50 +1,51 @@
 import Link from "next/link";
-import { Badge } from "@/components/ui/badge";
-import { EmptyState, PageHeader, Panel } from "@/components/ui/panel";
-import { Time } from "@/components/ui/time";
-import { listAuditEvents } from "@/lib/audit";
-import { ROLE_DESCRIPTIONS } from "@/lib/auth/roles";
+import { FleetTable, type FleetRow } from "@/components/services/fleet-table";
+import { ago, hoursSince } from "@/components/ui/format";
+import { EmptyState, Notice, PageHeader, Panel } from "@/components/ui/panel";
+import { hasRole } from "@/lib/auth/roles";
 import { requireActor } from "@/lib/auth/session";
+import { config } from "@/lib/config";
 import { db } from "@/lib/db";
-import { OutcomeBadge } from "@/components/audit/outcome-badge";
+import { listFleet, listLocations, servicePath } from "@/lib/services";
 
 export default async function FleetPage() {
   const actor = await requireActor();
-  const recent = await listAuditEvents(db(), { limit: 8 });
+  const locations = await listLocations(db());
+  const fleet = await listFleet(locations);
+  const staleAfter = config().splitStaleHours;
+  const rows: FleetRow[] = fleet.services.map((s) => {
+    const splitHours = s.splitSince ? hoursSince(s.splitSince) : 0;
+    return {
+      name: s.name, id: s.id, project: s.project, region: s.region, href: servicePath({ project: s.project, region: s.region, service: s.id }),
+      status: s.status, statusMessage: s.statusMessage, uri: s.uri, traffic: s.traffic, imageTag: s.imageTag,
+      lastDeployedBy: s.lastDeployedBy, lastDeployedAgo: ago(s.lastDeployedAt), lastDeployedAt: s.lastDeployedAt?.toISOString() ?? null,
+      etag: s.etag, staleSplitHours: s.splitSince && splitHours >= staleAfter ? splitHours : null,
+    };
+  });
+  const problems = rows.filter((r) => r.status === "failed").length;
+  const splits = rows.filter((r) => r.staleSplitHours !== null).length;
   return (
     <>
-      <PageHeader title="Fleet" description="Every Cloud Run service across your projects and regions." />
-      <div className="grid gap-5 lg:grid-cols-3">
-        <Panel title="Services" className="lg:col-span-2">
-          <EmptyState title="No Cloud Run projects are connected yet.">
-            The fleet view (services, revisions, traffic) is being built; this page will list every service once it lands.
+      <PageHeader
+        title="Fleet"
+        description={`${rows.length} services in ${locations.length} project/region pairs${problems ? ` · ${problems} failing` : ""}${splits ? ` · ${splits} with a split left in place over ${staleAfter} h` : ""}`}
+      />
+      {fleet.failures.length > 0 && (
+        <div className="mb-4 space-y-1">
+          {fleet.failures.map((f) => (
+            <Notice key={`${f.project}/${f.region}`} tone="error">{f.project} / {f.region}: {f.error}</Notice>
+          ))}
+        </div>
+      )}
+      <Panel>
+        {locations.length === 0 ? (
+          <EmptyState title="No projects are configured yet.">
+            {hasRole(actor.role, "admin") ? <Link href="/settings" className="text-indigo-600 hover:underline">Add projects and regions in Settings.</Link> : "Ask an admin to add projects and regions in Settings."}
           </EmptyState>
-        </Panel>
-        <Panel title="You">
-          <dl className="space-y-2 px-4 py-3 text-sm">
-            <div className="flex justify-between gap-3"><dt className="text-zinc-500">Signed in as</dt><dd className="truncate font-medium">{actor.email}</dd></div>
-            <div className="flex justify-between gap-3"><dt className="text-zinc-500">Role</dt><dd><Badge tone="indigo">{actor.role}</Badge></dd></div>
-            <p className="pt-1 text-xs text-zinc-500 dark:text-zinc-400">{ROLE_DESCRIPTIONS[actor.role]}.</p>
-          </dl>
-        </Panel>
-        <Panel title="Recent activity" className="lg:col-span-3" actions={<Link href="/audit" className="text-xs font-medium text-indigo-600 hover:underline dark:text-indigo-400">Open audit →</Link>}>
-          {recent.events.length === 0 ? (
-            <EmptyState title="Nothing has happened yet." />
-          ) : (
-            <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {recent.events.map((e) => (
-                <li key={e.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 text-sm">
-                  <Time value={e.at} />
-                  <span className="font-medium">{e.actorEmail}</span>
-                  <code className="text-xs">{e.action}</code>
-                  <span className="truncate text-zinc-500">{e.target}</span>
-                  <OutcomeBadge outcome={e.outcome} />
-                </li>
-              ))}
-            </ul>
-          )}
-        </Panel>
-      </div>
+        ) : (
+          <FleetTable rows={rows} canAct={hasRole(actor.role, "developer")} />
+        )}
+      </Panel>
     </>
   );
 }

@@ -4,8 +4,8 @@ import { Time } from "@/components/ui/time";
 import type { AuditEventView } from "@/lib/audit";
 import { OutcomeBadge } from "./outcome-badge";
 
-export function AuditTable({ events }: { events: AuditEventView[] }) {
-  if (events.length === 0) return <EmptyState title="No audit events match these filters." />;
+export function AuditTable({ events, emptyText = "No audit events match these filters." }: { events: AuditEventView[]; emptyText?: string }) {
+  if (events.length === 0) return <EmptyState title={emptyText} />;
   return (
     <Table>
       <thead>

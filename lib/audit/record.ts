@@ -3,7 +3,8 @@ import type { Actor } from "../auth/roles";
 import type { AuditOutcome } from "./schemas";
 
 export type AuditEntry = {
-  actor: Actor | null;
+  /** A person, or just an e-mail for work finished on their behalf (operations). */
+  actor: Actor | { email: string; id?: undefined; role?: undefined } | null;
   action: string;
   target?: string | null;
   /** Already redacted by the caller. */

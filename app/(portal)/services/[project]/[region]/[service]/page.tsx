@@ -1,0 +1,96 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AuditTable } from "@/components/audit/audit-table";
+import { ConfigList, configFromService } from "@/components/services/config-list";
+import { OperationProgress } from "@/components/services/operation-progress";
+import { RevisionDiff } from "@/components/services/revision-diff";
+import { RevisionsTable } from "@/components/services/revisions-table";
+import { RollbackButton } from "@/components/services/rollback-button";
+import { StatusBadge } from "@/components/services/status-badge";
+import { TrafficBar } from "@/components/services/traffic-bar";
+import { TrafficEditor } from "@/components/services/traffic-editor";
+import { Notice, Panel } from "@/components/ui/panel";
+import { listAuditEvents } from "@/lib/audit";
+import { hasRole } from "@/lib/auth/roles";
+import { requireActor } from "@/lib/auth/session";
+import { db } from "@/lib/db";
+import { AppError, NotFound } from "@/lib/errors";
+import { getOperation } from "@/lib/operations";
+import { getService, previousServingRevision, serviceName, servicePath } from "@/lib/services";
+
+type Params = { project: string; region: string; service: string };
+
+export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
+  return { title: (await params).service };
+}
+
+export default async function ServicePage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<{ op?: string }> }) {
+  const actor = await requireActor();
+  const ref = await params;
+  const { op } = await searchParams;
+  let detail;
+  try {
+    detail = await getService(ref);
+  } catch (err) {
+    if (err instanceof NotFound) notFound();
+    if (err instanceof AppError) return <Notice tone="error">{err.message}</Notice>;
+    throw err;
+  }
+  const { service, revisions } = detail;
+  const path = servicePath(ref);
+  const canAct = hasRole(actor.role, "developer");
+  const [operation, history] = await Promise.all([
+    op && /^[0-9a-f-]{36}$/.test(op) ? getOperation(db(), op) : null,
+    listAuditEvents(db(), { target: serviceName(ref), limit: 15 }),
+  ]);
+  const previous = previousServingRevision(service, revisions);
+  const ready = revisions.filter((r) => r.status === "ready").map((r) => r.name);
+  return (
+    <div className="space-y-5">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <div className="text-xs text-zinc-500"><Link href="/" className="hover:underline">Fleet</Link> / {ref.project} / {ref.region}</div>
+          <h1 className="mt-1 flex items-center gap-3 text-xl font-semibold tracking-tight">{service.id} <StatusBadge status={service.status} message={service.statusMessage} /></h1>
+          {service.uri && <a href={service.uri} target="_blank" rel="noreferrer" className="font-mono text-xs text-indigo-600 hover:underline dark:text-indigo-400">{service.uri}</a>}
+        </div>
+        {canAct && (
+          <div className="flex gap-2">
+            <RollbackButton key={service.etag} service={ref} etag={service.etag} traffic={service.traffic} toRevision={previous?.name ?? null} path={path} />
+            <Link href={`${path}/deploy`} className="inline-flex h-8 items-center rounded-md bg-indigo-600 px-3 text-sm font-medium text-white hover:bg-indigo-500">Deploy</Link>
+          </div>
+        )}
+      </div>
+
+      {operation && <OperationProgress key={operation.id} id={operation.id} initial={JSON.parse(JSON.stringify(operation))} />}
+
+      <Panel title="Traffic">
+        <div className="px-4 py-3"><TrafficBar traffic={service.traffic} /></div>
+        {service.traffic.some((t) => t.tag) && (
+          <ul className="space-y-0.5 border-t border-zinc-100 px-4 py-2 text-xs dark:border-zinc-800">
+            {service.traffic.filter((t) => t.tag).map((t) => (
+              <li key={t.tag}><span className="font-semibold">{t.tag}</span> → <span className="font-mono">{t.revision}</span> {t.uri && <a href={t.uri} className="font-mono text-indigo-600 hover:underline dark:text-indigo-400" target="_blank" rel="noreferrer">{t.uri}</a>}</li>
+            ))}
+          </ul>
+        )}
+        {canAct && (
+          <details className="border-t border-zinc-200 dark:border-zinc-800">
+            <summary className="cursor-pointer px-4 py-2 text-sm font-medium text-indigo-700 dark:text-indigo-300">Edit traffic</summary>
+            <TrafficEditor key={service.etag} service={ref} etag={service.etag} traffic={service.traffic} readyRevisions={ready} latestReady={service.latestReadyRevision} path={path} />
+          </details>
+        )}
+      </Panel>
+
+      <Panel title={`Revisions (${revisions.length})`}><RevisionsTable revisions={revisions} /></Panel>
+
+      <div className="grid gap-5 lg:grid-cols-2">
+        <Panel title="Configuration (current template)"><ConfigList config={configFromService(service)} /></Panel>
+        <Panel title="Compare revisions">{revisions.length > 1 ? <RevisionDiff revisions={revisions} /> : <p className="px-4 py-3 text-sm text-zinc-500">Only one revision.</p>}</Panel>
+      </div>
+
+      <Panel title="History" actions={<Link href={`/audit?target=${encodeURIComponent(serviceName(ref))}`} className="text-xs text-indigo-600 hover:underline dark:text-indigo-400">All in audit →</Link>}>
+        <AuditTable events={history.events} emptyText="Nothing has been done to this service through Runway yet." />
+      </Panel>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+"use client";
+
+import { useState } from "react";
+import { rollback } from "@/app/(portal)/services/actions";
+import { Button } from "@/components/ui/button";
+import { Notice } from "@/components/ui/panel";
+import type { TrafficEntry } from "@/lib/services";
+import { useServiceAction } from "./use-service-action";
+
+type Props = { service: { project: string; region: string; service: string }; etag: string; traffic: TrafficEntry[]; toRevision: string | null; path: string };
+
+/** One click, then a confirmation that says exactly what will change. */
+export function RollbackButton({ service, etag, traffic, toRevision, path }: Props) {
+  const [confirming, setConfirming] = useState(false);
+  const { submit, pending, result } = useServiceAction(rollback, path);
+  if (!toRevision) return <Button variant="secondary" disabled title="No earlier ready revision">Roll back</Button>;
+  const now = traffic.filter((t) => t.percent > 0).map((t) => `${t.revision} ${t.percent}%`).join(", ");
+  return (
+    <div className="relative">
+      <Button variant="secondary" onClick={() => setConfirming(true)}>Roll back</Button>
+      {confirming && (
+        <div role="dialog" aria-label="Confirm rollback" className="absolute right-0 z-20 mt-2 w-96 space-y-3 rounded-lg border border-zinc-200 bg-white p-4 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+          <p className="font-medium">Roll back {service.service}?</p>
+          <dl className="space-y-1 text-xs">
+            <div><dt className="inline text-zinc-500">Now: </dt><dd className="inline font-mono">{now}</dd></div>
+            <div><dt className="inline text-zinc-500">After: </dt><dd className="inline font-mono">{toRevision} 100%</dd></div>
+          </dl>
+          <p className="text-xs text-zinc-500">Tags keep their URLs. No revision is created or deleted.</p>
+          {result && !result.ok && <Notice tone="error">{result.error}</Notice>}
+          <div className="flex justify-end gap-2">
+            <Button variant="ghost" onClick={() => setConfirming(false)}>Cancel</Button>
+            <Button variant="danger" disabled={pending} onClick={() => submit({ ...service, etag, toRevision })}>{pending ? "Rolling back…" : `Send all traffic to ${toRevision}`}</Button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

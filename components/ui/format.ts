@@ -1,0 +1,13 @@
+/** "3 min ago", "2 h ago", "5 d ago": rendered on the server at request time. */
+export function ago(date: Date | string | null | undefined, now = Date.now()): string {
+  if (!date) return "—";
+  const s = Math.max(0, Math.round((now - new Date(date).getTime()) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86_400)} d ago`;
+}
+
+export function hoursSince(date: Date | string | null | undefined, now = Date.now()): number {
+  return date ? (now - new Date(date).getTime()) / 3_600_000 : 0;
+}

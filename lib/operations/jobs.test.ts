@@ -1,0 +1,81 @@
+// Operations are followed through the Postgres-backed queue: by whichever
+// instance runs a worker, also when the one that started them is gone.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestEmulator } from "../../test/emulator";
+import { createPortalDatabaseUrl, makeUser } from "../../test/portal-db";
+import { runGuarded } from "../actions";
+import { createDb, type Db } from "../db";
+import type { RunClients } from "../gcp/clients";
+import { deployDefinition, getService } from "../services";
+import { getOperation } from "./record";
+import { startJobs, type Jobs } from "./jobs";
+
+let db: Db;
+let url: string;
+let clients: RunClients;
+let stopEmulator: () => Promise<void>;
+const ref = { project: "elevendops-prod", region: "us-central1", service: "elevendops" };
+
+beforeAll(async () => {
+  const t = await startTestEmulator();
+  clients = t.clients;
+  stopEmulator = () => t.emulator.stop();
+  url = await createPortalDatabaseUrl();
+  db = createDb(url);
+}, 120_000);
+
+afterAll(async () => {
+  await stopEmulator?.();
+});
+
+async function deployWith(enqueueFollow: (id: string) => Promise<void>, tag: string) {
+  const dev = await makeUser(db, "developer");
+  const { service } = await getService(ref, clients);
+  const result = await runGuarded(deployDefinition(() => ({ clients, enqueueFollow })), dev, {
+    ...ref, etag: service.etag, idempotencyKey: randomUUID(), image: `us-central1-docker.pkg.dev/elevendops-prod/app/elevendops:${tag}`,
+    env: [], secrets: [], cpu: "2", memory: "1Gi", minInstances: 0, maxInstances: 10, concurrency: 80, timeoutSeconds: 300, traffic: "all",
+  }, { db });
+  if (!result.ok) throw new Error(result.error);
+  return result.data.operationId;
+}
+
+async function until(id: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const op = await getOperation(db, id);
+    if (op && op.status !== "running") return op;
+    if (Date.now() > deadline) throw new Error(`operation ${id} still running`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe("the follow-operation queue", () => {
+  it("follows a deploy to the end from the queue", async () => {
+    const jobs: Jobs = await startJobs({ databaseUrl: url, db, clients: () => clients });
+    try {
+      const id = await deployWith((opId) => jobs.enqueueFollow(opId), "v2");
+      const op = await until(id);
+      expect(op.status).toBe("succeeded");
+      expect(op.steps.every((s) => s.state === "done")).toBe(true);
+      const completed = await db.auditEvent.findFirst({ where: { action: "services.deploy.completed", requestId: id } });
+      expect(completed?.outcome).toBe("success");
+    } finally {
+      await jobs.stop();
+    }
+  });
+
+  it("finishes an operation whose instance stopped before following it", async () => {
+    // The instance that deployed "died" right after sending the update.
+    const id = await deployWith(async () => {}, "v3");
+    expect((await getOperation(db, id))!.status).toBe("running");
+    const other: Jobs = await startJobs({ databaseUrl: url, db, clients: () => clients });
+    try {
+      await other.enqueueFollow(id);
+      await other.enqueueFollow(id); // asked twice: still one follower
+      expect((await until(id)).status).toBe("succeeded");
+    } finally {
+      await other.stop();
+    }
+  });
+});

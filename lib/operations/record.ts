@@ -1,0 +1,69 @@
+// Operation rows: created before Google is called, keyed by the form's
+// idempotency key, so that a double-submitted form finds the first one.
+import type { Db, Prisma } from "../db";
+import { initialSteps, type OperationKind, type Step } from "./steps";
+
+export type OperationView = {
+  id: string;
+  kind: string;
+  service: string;
+  status: "running" | "succeeded" | "failed";
+  steps: Step[];
+  revision: string | null;
+  error: string | null;
+  googleName: string | null;
+  actorEmail: string;
+  createdAt: Date;
+  finishedAt: Date | null;
+};
+
+export type Claim = { operation: OperationView; created: boolean };
+
+function view(row: Prisma.OperationGetPayload<object>): OperationView {
+  return { ...row, steps: row.steps as Step[] };
+}
+
+/** Creates the operation for this key, or returns the one an earlier submit created. */
+export async function claimOperation(db: Db, input: { idempotencyKey: string; kind: OperationKind; service: string; actorEmail: string; before?: unknown }): Promise<Claim> {
+  const existing = await db.operation.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+  if (existing) return { operation: view(existing), created: false };
+  try {
+    const row = await db.operation.create({
+      data: { ...input, before: input.before as Prisma.InputJsonValue, steps: initialSteps(input.kind) as unknown as Prisma.InputJsonValue },
+    });
+    return { operation: view(row), created: true };
+  } catch (err) {
+    // Two submits raced: the unique key let one in; return that one.
+    if ((err as { code?: string }).code === "P2002") {
+      return { operation: view(await db.operation.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } })), created: false };
+    }
+    throw err;
+  }
+}
+
+export async function updateOperation(db: Db, id: string, data: { googleName?: string; revision?: string; before?: unknown; steps?: Step[]; status?: "running" | "succeeded" | "failed"; error?: string | null; after?: unknown }): Promise<OperationView> {
+  const row = await db.operation.update({
+    where: { id },
+    data: {
+      ...data,
+      steps: data.steps as unknown as Prisma.InputJsonValue | undefined,
+      before: data.before as Prisma.InputJsonValue | undefined,
+      after: data.after as Prisma.InputJsonValue | undefined,
+      finishedAt: data.status && data.status !== "running" ? new Date() : undefined,
+    },
+  });
+  return view(row);
+}
+
+export async function getOperation(db: Db, id: string): Promise<OperationView | null> {
+  const row = await db.operation.findUnique({ where: { id } });
+  return row ? view(row) : null;
+}
+
+export async function listServiceOperations(db: Db, service: string, take = 20): Promise<OperationView[]> {
+  return (await db.operation.findMany({ where: { service }, orderBy: { createdAt: "desc" }, take })).map(view);
+}
+
+export async function runningOperations(db: Db): Promise<OperationView[]> {
+  return (await db.operation.findMany({ where: { status: "running" } })).map(view);
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from "node:crypto";
+import type { protos } from "@google-cloud/run";
+import type { ActionDefinition } from "../actions";
+import { portalDeps, type ServiceDeps } from "./deps";
+import { ANNOTATIONS } from "./model";
+import { keptTags, LATEST, REVISION, stampTraffic, writeService, type WriteResult } from "./mutate";
+import { serviceName } from "./names";
+import { DeployInput } from "./schemas";
+
+type Template = protos.google.cloud.run.v2.IRevisionTemplate;
+
+/** `{service}-{NNNNN}-{abc}`, one past the newest revision's number. */
+export function nextRevisionName(service: string, latestCreated: string): string {
+  const n = Number(/-(\d{5})-[a-z0-9]{3}$/.exec(latestCreated)?.[1] ?? 0) + 1;
+  const suffix = Array.from(randomBytes(3), (b) => "abcdefghijklmnopqrstuvwxyz0123456789"[b % 36]).join("");
+  return `${service}-${String(n).padStart(5, "0")}-${suffix}`;
+}
+
+/**
+ * Deploys an image as a new revision: all traffic to it, or none, reachable
+ * under a tag (blue/green). The revision carries who deployed it and why as
+ * annotations, readable from Google's own tools too.
+ */
+export const deployDefinition = (deps: () => ServiceDeps = portalDeps): ActionDefinition<typeof DeployInput, WriteResult> => ({
+  name: "services.deploy",
+  role: "developer",
+  input: DeployInput,
+  target: serviceName,
+  run: (ctx, input) =>
+    writeService(ctx, deps(), input, {
+      kind: "deploy",
+      verb: "deploying",
+      build(current, view) {
+        const revision = nextRevisionName(input.service, view.latestCreatedRevision);
+        const old = current.template ?? {};
+        const [first, ...sidecars] = old.containers?.length ? old.containers : [{}];
+        const annotations = Object.fromEntries(Object.entries(old.annotations ?? {}).filter(([k]) => !k.startsWith("runway.dev/")));
+        annotations[ANNOTATIONS.deployedBy] = ctx.actor.email;
+        if (input.changeRef) annotations[ANNOTATIONS.changeRef] = input.changeRef;
+        if (input.changeUrl) annotations[ANNOTATIONS.changeUrl] = input.changeUrl;
+        const template: Template = {
+          ...old,
+          revision,
+          annotations,
+          scaling: { ...old.scaling, minInstanceCount: input.minInstances, maxInstanceCount: input.maxInstances },
+          maxInstanceRequestConcurrency: input.concurrency,
+          timeout: { seconds: input.timeoutSeconds, nanos: 0 },
+          containers: [
+            {
+              ...first,
+              image: input.image,
+              env: [
+                ...input.env.map((e) => ({ name: e.name, value: e.value })),
+                ...input.secrets.map((s) => ({ name: s.name, valueSource: { secretKeyRef: { secret: s.secret, version: s.version } } })),
+              ],
+              resources: { ...first.resources, limits: { ...first.resources?.limits, cpu: input.cpu, memory: input.memory } },
+            },
+            ...sidecars,
+          ],
+        };
+        const traffic =
+          input.traffic === "all"
+            ? [{ type: LATEST, percent: 100 }, ...keptTags(view)]
+            : [
+                ...view.traffic.filter((t) => t.percent > 0).map((t) => ({ type: REVISION, revision: t.revision, percent: t.percent })),
+                ...keptTags(view, [input.tag]),
+                { type: REVISION, revision, percent: 0, tag: input.tag },
+              ];
+        return {
+          service: { ...current, template, traffic, annotations: stampTraffic(current, traffic) },
+          revision,
+          summary: { image: input.image, revision, traffic: input.traffic === "all" ? "100% to the new revision" : `0%, tag ${input.tag}` },
+        };
+      },
+    }),
+});

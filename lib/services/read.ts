@@ -1,0 +1,58 @@
+// Reads of services and revisions through the official Cloud Run v2 client.
+// One ListServices call per location, all in parallel, briefly cached and
+// shared between concurrent viewers.
+import { TtlCache } from "../cache";
+import { runClients, type RunClients } from "../gcp/clients";
+import { upstreamError } from "../gcp/errors";
+import type { Location } from "./locations";
+import { toRevisionView, toServiceView, type RevisionView, type ServiceView } from "./model";
+import { serviceName, type ServiceRef } from "./names";
+
+export type LocationFailure = Location & { error: string };
+export type Fleet = { services: ServiceView[]; failures: LocationFailure[]; fetchedAt: Date };
+
+const CALL = { timeout: 15_000 };
+const locationCache = new TtlCache<ServiceView[]>(5_000);
+
+export function invalidateFleet(project?: string): void {
+  locationCache.invalidate(project ? `${project}/` : "");
+}
+
+async function listLocation(clients: RunClients, { project, region }: Location): Promise<ServiceView[]> {
+  return locationCache.get(`${project}/${region}`, async () => {
+    const [services] = await clients.services.listServices({ parent: `projects/${project}/locations/${region}` }, CALL);
+    return services.map(toServiceView);
+  });
+}
+
+/** Every service in the given locations; a failing location is reported, not fatal. */
+export async function listFleet(locations: Location[], clients = runClients()): Promise<Fleet> {
+  const results = await Promise.allSettled(locations.map((l) => listLocation(clients, l)));
+  const services: ServiceView[] = [];
+  const failures: LocationFailure[] = [];
+  results.forEach((r, i) => {
+    if (r.status === "fulfilled") services.push(...r.value);
+    else failures.push({ ...locations[i], error: upstreamError(r.reason, `listing services in ${locations[i].project}/${locations[i].region}`).message });
+  });
+  services.sort((a, b) => a.id.localeCompare(b.id) || a.project.localeCompare(b.project));
+  return { services, failures, fetchedAt: new Date() };
+}
+
+export type ServiceDetail = { service: ServiceView; revisions: RevisionView[] };
+
+export async function getService(ref: ServiceRef, clients = runClients()): Promise<ServiceDetail> {
+  const name = serviceName(ref);
+  try {
+    const [[service], [revisions]] = await Promise.all([
+      clients.services.getService({ name }, CALL),
+      clients.revisions.listRevisions({ parent: name }, CALL),
+    ]);
+    const view = toServiceView(service);
+    return {
+      service: view,
+      revisions: revisions.map((r) => toRevisionView(r, view.traffic)).sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0)),
+    };
+  } catch (err) {
+    throw upstreamError(err, `reading ${ref.service}`);
+  }
+}

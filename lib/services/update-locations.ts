@@ -1,0 +1,46 @@
+import { z } from "zod";
+import type { ActionDefinition } from "../actions";
+import { invalidateFleet } from "./read";
+import { listLocations, type Location } from "./locations";
+import { ServiceRefInput } from "./schemas";
+
+const LocationInput = ServiceRefInput.pick({ project: true, region: true });
+
+/** One `project/region` a line, as typed in Settings. */
+export const UpdateLocationsInput = z.object({
+  locations: z
+    .string()
+    .max(20_000)
+    .transform((text) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
+    .pipe(
+      z.array(
+        z.string().transform((line, ctx) => {
+          const [project, region, extra] = line.split(/[\s/]+/);
+          const parsed = LocationInput.safeParse({ project, region });
+          if (!parsed.success || extra) {
+            ctx.addIssue({ code: "custom", message: `"${line}" is not "project/region" (e.g. my-project/us-central1).` });
+            return z.NEVER;
+          }
+          return parsed.data;
+        }),
+      ).max(500, "At most 500 locations."),
+    ),
+});
+
+export const updateLocationsDefinition: ActionDefinition<typeof UpdateLocationsInput, { count: number }> = {
+  name: "settings.update-locations",
+  role: "admin",
+  input: UpdateLocationsInput,
+  target: () => "settings/locations",
+  async run({ db, actor }, { locations }) {
+    const unique = [...new Map(locations.map((l: Location) => [`${l.project}/${l.region}`, l])).values()];
+    const before = await listLocations(db);
+    await db.$transaction([
+      db.fleetLocation.deleteMany({}),
+      db.fleetLocation.createMany({ data: unique.map((l) => ({ ...l, addedBy: actor.email })) }),
+    ]);
+    invalidateFleet();
+    const fmt = (ls: Location[]) => ls.map((l) => `${l.project}/${l.region}`);
+    return { data: { count: unique.length }, message: `The fleet now covers ${unique.length} project/region pairs.`, details: { before: fmt(before), after: fmt(unique) } };
+  },
+};

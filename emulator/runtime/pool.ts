@@ -97,7 +97,8 @@ export class RevisionPool {
       if (this.waiters.length > starting * this.spec.concurrency) {
         waiter.timer = setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(new NoCapacityError("no instance available"));
+          // Nothing running at all means crash backoff, not a busy revision.
+          reject(this.live().length === 0 ? new StartFailedError("instances keep failing; retrying with backoff") : new NoCapacityError("no instance available"));
         }, this.deps.queueTimeoutMs);
       }
     });

@@ -114,7 +114,11 @@ export class Router {
     });
     const respond = (status: number, body: string) => {
       responseBytes += Buffer.byteLength(body);
-      plain(res, status, body, { "x-cloud-trace-context": cloudTraceHeader(trace), ...(revision ? { "x-runway-revision": revision } : {}) });
+      plain(res, status, body, {
+        "x-cloud-trace-context": cloudTraceHeader(trace),
+        ...(revision ? { "x-runway-revision": revision } : {}),
+        ...(pool ? { "x-runway-image": pool.spec.image } : {}),
+      });
     };
     const timer = setTimeout(() => {
       timedOut = true;

@@ -104,6 +104,22 @@ describe("broken deploys", () => {
     expect(failed.conditions?.find((c) => c.type === "Ready")?.reason).toBe("SECRETS_ACCESS_CHECK_FAILED");
   });
 
+  it("lets a newer deploy replace one still stuck in its startup probe", async () => {
+    const svc = await healthyService("stuck");
+    // The default startup probe would wait 240 s for a container that never listens.
+    const [stuck] = await t.services.updateService({ service: { ...svc, template: template("gcr.io/broken/hello:v2", { FAIL_STARTUP: "hang" }) } }, CALL);
+    const [mid] = await t.services.getService({ name: svc.name }, CALL);
+    expect(mid.reconciling).toBe(true);
+    const [fix] = await t.services.updateService({ service: { ...mid, template: template("gcr.io/broken/hello:v3") } }, CALL);
+    const err = await failure(stuck.promise());
+    expect(err.message).toContain("was replaced by a newer revision before it became ready");
+    await fix.promise();
+    const [after] = await t.services.getService({ name: svc.name }, CALL);
+    expect(after.terminalCondition?.state).toBe("CONDITION_SUCCEEDED");
+    expect(after.latestReadyRevision).toMatch(/stuck-00003-[a-z0-9]{3}$/);
+    expect((await request(t.emulator.routerPort, hostOf(after.uri!))).json()).toMatchObject({ tag: "v3" });
+  });
+
   it("leaves a new service that never became ready without traffic or URL", async () => {
     const [op] = await t.services.createService({ parent, serviceId: "stillborn", service: { template: template("gcr.io/broken/unknown-app:v1") } }, CALL);
     expect((await failure(op.promise())).code).toBe(9);

@@ -1,7 +1,10 @@
 // Contract tests for Services, Revisions and Operations through the official
 // @google-cloud/run v2 clients only.
+import * as grpc from "@grpc/grpc-js";
+import { operationsProtos } from "google-gax";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../../test/databases";
+import { loadProtos } from "../../grpc/protos";
 import { CALL, hostOf, listOpsRequest, opRequest, request, startTestEmulator, template, type TestEmulator } from "../../testing/harness";
 
 let t: TestEmulator;
@@ -19,6 +22,8 @@ async function create(id: string, tpl = template("gcr.io/contract/hello:v1"), ex
   const [svc] = await t.services.getService({ name: nameOf(id) }, CALL);
   return svc;
 }
+
+const operationsDelete = (name: string) => operationsProtos.google.longrunning.DeleteOperationRequest.fromObject({ name });
 
 async function code(p: Promise<unknown>): Promise<{ code: number; details: string }> {
   try {
@@ -105,6 +110,22 @@ describe("Services", () => {
     const names: string[] = [];
     for await (const o of t.services.operationsClient.listOperationsAsync(listOpsRequest(parent))) names.push(o.name ?? "");
     expect(names).toContain(op.name);
+  });
+
+  it("answers WaitOperation when the operation finishes, and deletes operations", async () => {
+    // WaitOperation has no method on the Node clients: call it with a plain grpc-js client.
+    const Operations = grpc.makeGenericClientConstructor(loadProtos().operations, "Operations");
+    const raw = new Operations(`127.0.0.1:${t.emulator.grpcPort}`, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
+      WaitOperation(req: object, cb: (err: grpc.ServiceError | null, op: { done: boolean; name: string }) => void): void;
+    };
+    const [op] = await t.services.createService({ parent, serviceId: "awaited", service: { template: template("gcr.io/contract/hello:v1") } }, CALL);
+    const waited = await new Promise<{ done: boolean; name: string }>((resolve, reject) =>
+      raw.WaitOperation({ name: op.name, timeout: { seconds: 20 } }, (err, res) => (err ? reject(err) : resolve(res))),
+    );
+    raw.close();
+    expect(waited).toMatchObject({ name: op.name, done: true });
+    await t.services.operationsClient.deleteOperation(operationsDelete(op.name!));
+    expect((await code(t.services.operationsClient.getOperation(opRequest(op.name!)))).code).toBe(5);
   });
 
   it("refuses a second service with the same id", async () => {

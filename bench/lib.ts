@@ -1,0 +1,83 @@
+// Shared by the benchmarks: the emulator as a process on a throw-away
+// PostgreSQL (or on the server DATABASE_URL points at), and statistics helpers.
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { freePort, startEmbeddedPostgres } from "../scripts/embedded-postgres";
+
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export type RunningEmulator = { grpcPort: number; routerPort: number };
+
+/**
+ * Runs `npm run emulator`'s entry point (emulator/main.ts) as its own process,
+ * as the launcher does, so that the load generator, the router and the
+ * instances do not share an event loop.
+ */
+export async function withEmulator<T>(env: Record<string, string>, fn: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
+  let adminUrl: string;
+  let cleanup = async () => {};
+  if (process.env.DATABASE_URL) {
+    const u = new URL(process.env.DATABASE_URL);
+    u.pathname = "/postgres";
+    adminUrl = u.toString();
+  } else {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "runway-bench-pg-"));
+    const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), ephemeral: true });
+    adminUrl = server.url("postgres");
+    cleanup = async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    };
+  }
+  const database = `bench_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const ports = { grpcPort: await freePort(), routerPort: await freePort() };
+  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "emulator/main.ts")], {
+    env: {
+      ...process.env, EMULATOR_DATABASE_URL: url.toString(), EMULATOR_GRPC_PORT: String(ports.grpcPort),
+      EMULATOR_ROUTER_PORT: String(ports.routerPort), EMULATOR_SEED: "false", ...env,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let out = "";
+      child.stdout!.on("data", (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('"emulator ready"')) resolve();
+      });
+      child.once("exit", (code) => reject(new Error(`emulator exited (${code}) before it was ready:\n${out}`)));
+    });
+    return await fn(ports);
+  } finally {
+    child.kill("SIGTERM");
+    await exited;
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
+    await admin.end();
+    await cleanup();
+  }
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+export const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+
+export const ms = (v: number) => `${v.toFixed(2)} ms`;
+
+export function machine(): string {
+  return `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, ${os.platform()} ${os.release()}`;
+}

@@ -59,8 +59,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const host = opts.host ?? "127.0.0.1";
   const log = createLogger(opts.log, opts.logLevel ?? "INFO");
   const db = openDb(opts.databaseUrl);
-  const faults = new Faults(typeof opts.faults === "string" ? [] : opts.faults);
-  if (typeof opts.faults === "string") faults.set(opts.faults);
+  const faults = new Faults();
+  faults.set(opts.faults ?? []);
   const store = new RunStore(db);
   const ops = new OperationStore(db);
   const secrets = new SecretStore(db);

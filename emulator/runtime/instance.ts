@@ -116,7 +116,16 @@ export class Instance {
         this.handleExit(code, signal);
         resolve();
       });
-      child.once("error", (err) => this.deps.log.error("instance failed to spawn", { revision: this.spec.revision, error: err.message }));
+      child.once("error", (err) => {
+        this.deps.log.error("instance process error", { revision: this.spec.revision, error: err.message });
+        // A process that never spawned sends no "exit": settle here instead.
+        if (child.pid === undefined) {
+          liveChildren.delete(child);
+          exitController.abort();
+          this.handleExit(null, null);
+          resolve();
+        }
+      });
     });
     this.pipeLogs(child);
 

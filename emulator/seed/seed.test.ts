@@ -80,6 +80,18 @@ describe("seeded fleet", () => {
     expect(worker.json()).toMatchObject({ database: "configured", environment: "production" });
   });
 
+  it("fails a revision whose secret version is not enabled", async () => {
+    const secretEnv = (version: string) => ({
+      containers: [{ image: "gcr.io/x/hello:v1", env: [{ name: "TURSO_TOKEN", valueSource: { secretKeyRef: { secret: "intentvision-turso-token", version } } }] }],
+    });
+    const parent = "projects/intentvision-prod/locations/us-central1";
+    const [bad] = await t.services.createService({ parent, serviceId: "old-token", service: { template: secretEnv("1") } }, CALL);
+    const err = await bad.promise().then(() => null, (e: Error) => e);
+    expect(err?.message).toContain("Secret Version [projects/intentvision-prod/secrets/intentvision-turso-token/versions/1] is in DISABLED state");
+    const [good] = await t.services.createService({ parent, serviceId: "new-token", service: { template: secretEnv("latest") } }, CALL);
+    await good.promise();
+  });
+
   it("adds synthetic services that start nothing until a request comes", async () => {
     const before = await runningInstances();
     expect(await t.emulator.seedSyntheticServices(200)).toBe(200);

@@ -122,9 +122,9 @@ export function servicesHandlers(ctx: RunContext): Record<string, Handler> {
     },
 
     async GetService(req: { name: string }) {
-      const { name } = parseServiceName(req.name);
+      const { name, service, location, project } = parseServiceName(req.name);
       const stored = await ctx.store.getService(name);
-      if (!stored) throw notFound(`Resource '${shortName(name)}' of kind 'SERVICE' in region '${parseServiceName(name).location}' in project '${parseServiceName(name).project}' does not exist.`);
+      if (!stored) throw notFound(`Resource '${service}' of kind 'SERVICE' in region '${location}' in project '${project}' does not exist.`);
       return presentService(ctx, stored.service);
     },
 
@@ -180,6 +180,8 @@ export function servicesHandlers(ctx: RunContext): Record<string, Handler> {
           await ctx.ops.insert(q, op);
         });
         ctx.log.info("DeleteService accepted", { service: name, operation: op.name });
+        // A deploy still probing would only delay the deletion.
+        if (stored.service.latestCreatedRevision) ctx.supersede(stored.service.latestCreatedRevision);
         ctx.schedule(op);
         return toProto(op, ctx.codec, (_t, r) => presentService(ctx, r as Service));
       });

@@ -101,6 +101,24 @@ describe("traffic", () => {
     ]);
   });
 
+  it("gives a same-named service in another project its own host", async () => {
+    const uris: string[] = [];
+    for (const project of ["first-project", "second-project"]) {
+      const [op] = await t.services.createService(
+        { parent: `projects/${project}/locations/us-east1`, serviceId: "twin", service: { template: template(`gcr.io/${project}/hello:${project}`) } },
+        CALL,
+      );
+      await op.promise();
+      const [svc] = await t.services.getService({ name: `projects/${project}/locations/us-east1/services/twin` }, CALL);
+      uris.push(svc.uri!);
+    }
+    const port = t.emulator.routerPort;
+    expect(uris).toEqual([`http://twin.us-east1.localhost:${port}`, `http://twin.second-project.us-east1.localhost:${port}`]);
+    expect((await request(port, hostOf(uris[0]))).json().tag).toBe("first-project");
+    expect((await request(port, hostOf(uris[1]))).json().tag).toBe("second-project");
+    expect((await request(port, "twin.first-project.us-east1.localhost")).json().tag).toBe("first-project");
+  });
+
   it("answers unknown hosts with 404", async () => {
     const r = await request(t.emulator.routerPort, "nothing.europe-west4.localhost");
     expect(r.status).toBe(404);

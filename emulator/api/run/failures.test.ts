@@ -54,6 +54,27 @@ describe("broken deploys", () => {
     expect(failed.conditions?.find((c) => c.type === "Ready")).toMatchObject({ state: "CONDITION_FAILED", reason: "CONTAINER_MISSING" });
   });
 
+  it("keeps pinned traffic when a deploy that would move it to LATEST fails", async () => {
+    const svc = await healthyService("pinned");
+    const rev1 = svc.latestReadyRevision!.split("/").pop()!;
+    const [v2] = await t.services.updateService({ service: { ...svc, template: template("gcr.io/broken/hello:v2") } }, CALL);
+    await v2.promise();
+    const [two] = await t.services.getService({ name: svc.name }, CALL);
+    const pin = [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION" as const, revision: rev1, percent: 100 }];
+    const [pinOp] = await t.services.updateService({ service: { ...two, traffic: pin } }, CALL);
+    await pinOp.promise();
+    const [pinned] = await t.services.getService({ name: svc.name }, CALL);
+    const [bad] = await t.services.updateService(
+      { service: { ...pinned, template: template("gcr.io/broken/no-such-app:v3"), traffic: [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 }] } },
+      CALL,
+    );
+    await failure(bad.promise());
+    const [after] = await t.services.getService({ name: svc.name }, CALL);
+    expect(after.trafficStatuses).toEqual(pinned.trafficStatuses);
+    expect(after.observedGeneration).toBe(pinned.observedGeneration);
+    expect((await request(t.emulator.routerPort, hostOf(svc.uri!))).headers["x-runway-revision"]).toBe(rev1);
+  });
+
   it("fails a container that never listens, by its startup probe", async () => {
     const svc = await healthyService("never-listens");
     const tpl = {

@@ -151,8 +151,9 @@ export class Reconciler {
       }
       let failure = revisionFailure;
       if (Number(service.generation) === op.generation) {
-        const routes = await this.routesProblem(service);
-        if (!routes) {
+        // A generation whose revision failed changes no routing at all: traffic stays where it was.
+        const routes = revisionFailure ? null : await this.routesProblem(service);
+        if (!revisionFailure && !routes) {
           service.trafficStatuses = trafficStatuses(service.traffic ?? []);
           service.uri = `http://${stored.host}:${ctx.routerPort()}`;
         }

@@ -50,7 +50,8 @@ export async function waitForPort(port: number, timeoutMs: number, signal?: Abor
     const left = deadline - Date.now();
     if (left <= 0) return false;
     if (await tcpConnect(port, Math.min(left, 1000))) return true;
-    await sleep(Math.min(40, Math.max(1, deadline - Date.now())), signal);
+    // Short: every retry here is time a cold-started request waits.
+    await sleep(Math.min(10, Math.max(1, deadline - Date.now())), signal);
   }
 }
 

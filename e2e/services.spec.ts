@@ -175,7 +175,8 @@ test("a viewer's direct call to a service action is refused and audited", async 
     data: request.postDataBuffer()!,
   });
   expect(await res.text()).toContain("This needs the developer role; you are viewer.");
-  await dev.goto("/audit?outcome=denied&action=services.send-all-to-latest");
+  // The editor's "Send 100% to latest" is a traffic shift.
+  await dev.goto("/audit?outcome=denied&action=services.shift-traffic");
   await expect(dev.getByTestId("audit-row").first()).toContainText("viewer@runway.local");
 });
 

@@ -50,6 +50,8 @@ export default defineConfig({
       DATABASE_URL: "",
       GCP_EMULATOR_HOST: "",
       GCP_PROJECTS: "",
+      // No synthetic background traffic: tests make their own.
+      EMULATOR_TRAFFIC: "off",
     },
   },
 });

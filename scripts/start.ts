@@ -91,7 +91,8 @@ async function main() {
     await ensureDatabase(withDatabase(databaseUrl, "postgres"), new URL(emulatorDb).pathname.slice(1));
     const emulator = startChild("emulator", path.join(root, "node_modules/.bin/tsx"), [path.join(root, "emulator/main.ts")], {
       cwd: root,
-      env: { ...env, EMULATOR_DATABASE_URL: emulatorDb, EMULATOR_GRPC_PORT: String(grpcPort), EMULATOR_ROUTER_PORT: String(routerPort) },
+      // The local demo keeps the seeded fleet's charts alive with gentle synthetic traffic.
+      env: { ...env, EMULATOR_DATABASE_URL: emulatorDb, EMULATOR_GRPC_PORT: String(grpcPort), EMULATOR_ROUTER_PORT: String(routerPort), EMULATOR_TRAFFIC: env.EMULATOR_TRAFFIC ?? "on" },
     });
     watch(emulator);
     await waitForPort("127.0.0.1", grpcPort, 60_000, () => emulator.proc.exitCode === null);

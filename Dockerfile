@@ -5,7 +5,8 @@ FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
-RUN npm ci --no-audit --no-fund
+# npm install, not npm ci: see .ci/run (the lockfile lacks other platforms' optional binaries).
+RUN npm install --no-audit --no-fund
 
 FROM deps AS build
 COPY . .

@@ -71,7 +71,8 @@ async function main() {
     postgres = await startEmbeddedPostgres({ dataDir: path.join(cfg.dataDir, "postgres"), port: cfg.pgPort });
     await postgres.ensureDatabase("runway");
     databaseUrl = postgres.url("runway");
-    databaseLabel = `embedded PostgreSQL on 127.0.0.1:${cfg.pgPort} (data in ${path.relative(root, cfg.dataDir) || "."}/postgres)`;
+    const dataDir = path.join(cfg.dataDir, "postgres");
+    databaseLabel = `embedded PostgreSQL on 127.0.0.1:${cfg.pgPort} (data in ${dataDir.startsWith(root) ? path.relative(root, dataDir) : dataDir})`;
   }
   env.DATABASE_URL = databaseUrl;
   const applied = await migrate(root, databaseUrl);

@@ -1,7 +1,8 @@
+import type { protos } from "@google-cloud/monitoring";
 import { describe, expect, it } from "vitest";
 import { combineHealth, healthQueries } from "./fleet-health";
 
-const series = (service: string, value: number, cls?: string) => ({
+const series = (service: string, value: number, cls?: string): protos.google.monitoring.v3.ITimeSeries => ({
   resource: { labels: { service_name: service } },
   metric: { labels: cls ? { response_code_class: cls } : {} },
   points: [{ value: cls ? { int64Value: String(value) } : { doubleValue: value } }],

@@ -13,6 +13,8 @@ import { createRunApi, RunStore } from "./api/run";
 import { OperationStore } from "./api/longrunning/store";
 import { operationsHandlers } from "./api/longrunning/operations";
 import { SecretStore } from "./api/secretmanager/store";
+import { secretManagerHandlers } from "./api/secretmanager/api";
+import { cloudCatalogHandlers } from "./api/billing/api";
 import { seedFleet, seedSyntheticServices } from "./seed";
 
 export type EmulatorOptions = {
@@ -96,6 +98,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     addUnaryService(server, protos.services, run.services, deps);
     addUnaryService(server, protos.revisions, run.revisions, deps);
     addUnaryService(server, protos.operations, operationsHandlers(ops, protos.codec, run.present), deps);
+    addUnaryService(server, protos.secretManager, secretManagerHandlers(secrets), deps);
+    addUnaryService(server, protos.cloudCatalog, cloudCatalogHandlers(), deps);
     const grpcPort = await bind(server, host, opts.grpcPort ?? 8086);
     log.info("emulator started", { grpc: `${host}:${grpcPort}`, router: `${host}:${routerPort}` });
 

@@ -13,7 +13,7 @@ function protosDir(pkg: string): string {
   return path.join(path.dirname(require.resolve(pkg)), "..", "protos");
 }
 
-export const INCLUDE_DIRS = [protosDir("@google-cloud/run"), protosDir("google-gax")];
+export const INCLUDE_DIRS = [protosDir("@google-cloud/run"), protosDir("@google-cloud/secret-manager"), protosDir("@google-cloud/billing"), protosDir("google-gax")];
 
 // How requests reach our handlers: camelCase, int64 as strings, enum names,
 // no defaults (so "unset" is visible), empty arrays/maps present.
@@ -21,13 +21,16 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: false, longs: String, enums: String, defaults: false, arrays: true, objects: true, oneofs: true, includeDirs: INCLUDE_DIRS,
 };
 
-const FILES = ["google/cloud/run/v2/service.proto", "google/cloud/run/v2/revision.proto", "google/longrunning/operations.proto"];
+const FILES = ["google/cloud/run/v2/service.proto", "google/cloud/run/v2/revision.proto", "google/longrunning/operations.proto",
+  "google/cloud/secretmanager/v1/service.proto", "google/cloud/billing/v1/cloud_catalog.proto"];
 
 export type Protos = {
   definition: protoLoader.PackageDefinition;
   services: grpc.ServiceDefinition;
   revisions: grpc.ServiceDefinition;
   operations: grpc.ServiceDefinition;
+  secretManager: grpc.ServiceDefinition;
+  cloudCatalog: grpc.ServiceDefinition;
   codec: Codec;
 };
 
@@ -58,6 +61,8 @@ export function loadProtos(): Protos {
     services: definition["google.cloud.run.v2.Services"] as grpc.ServiceDefinition,
     revisions: definition["google.cloud.run.v2.Revisions"] as grpc.ServiceDefinition,
     operations: definition["google.longrunning.Operations"] as grpc.ServiceDefinition,
+    secretManager: definition["google.cloud.secretmanager.v1.SecretManagerService"] as grpc.ServiceDefinition,
+    cloudCatalog: definition["google.cloud.billing.v1.CloudCatalog"] as grpc.ServiceDefinition,
     codec,
   };
 }

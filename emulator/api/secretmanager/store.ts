@@ -29,6 +29,11 @@ const SCHEMA = [
     PRIMARY KEY (project, secret_id, version),
     FOREIGN KEY (project, secret_id) REFERENCES sm_secrets (project, secret_id) ON DELETE CASCADE
   )`,
+  // Added with the gRPC API: fields the runtime never reads (replication,
+  // rotation, topics, expiry) as the API's JSON, and whether the client sent
+  // the payload's CRC32C.
+  `ALTER TABLE sm_secrets ADD COLUMN IF NOT EXISTS extra jsonb NOT NULL DEFAULT '{}'`,
+  `ALTER TABLE sm_secret_versions ADD COLUMN IF NOT EXISTS client_checksum boolean NOT NULL DEFAULT false`,
 ];
 
 export class SecretAccessError extends Error {}
@@ -42,7 +47,8 @@ export function secretLocation(project: string, secret: string): { project: stri
 }
 
 export class SecretStore {
-  constructor(private readonly db: Db) {}
+  // The gRPC API (api.ts) queries the same tables.
+  constructor(readonly db: Db) {}
 
   ensureSchema(): Promise<void> {
     return ensureSchema(this.db, SCHEMA);

@@ -20,28 +20,19 @@ function clientOptions(target: GcpTarget) {
   return { apiEndpoint: host, port: Number(port), sslCreds: grpc.credentials.createInsecure(), projectId: "runway-emulator" };
 }
 
-const cache = new Map<string, RunClients>();
+// One set of clients per process and target (tests talk to several emulators).
+const cache = new Map<string, unknown>();
 
-export function runClients(target: GcpTarget = config().gcp): RunClients {
-  const key = target.emulatorHost ?? "google";
-  let clients = cache.get(key);
-  if (!clients) {
-    const options = clientOptions(target);
-    clients = { services: new ServicesClient(options), revisions: new RevisionsClient(options) };
-    cache.set(key, clients);
-  }
-  return clients;
+function once<T>(kind: string, target: GcpTarget, build: (options: ReturnType<typeof clientOptions>) => T): T {
+  const key = `${kind}:${target.emulatorHost ?? "google"}`;
+  if (!cache.has(key)) cache.set(key, build(clientOptions(target)));
+  return cache.get(key) as T;
 }
 
-const observabilityCache = new Map<string, ObservabilityClients>();
+export function runClients(target: GcpTarget = config().gcp): RunClients {
+  return once("run", target, (options) => ({ services: new ServicesClient(options), revisions: new RevisionsClient(options) }));
+}
 
 export function observabilityClients(target: GcpTarget = config().gcp): ObservabilityClients {
-  const key = target.emulatorHost ?? "google";
-  let clients = observabilityCache.get(key);
-  if (!clients) {
-    const options = clientOptions(target);
-    clients = { logging: new logging.LoggingServiceV2Client(options), metrics: new MetricServiceClient(options) };
-    observabilityCache.set(key, clients);
-  }
-  return clients;
+  return once("observability", target, (options) => ({ logging: new logging.LoggingServiceV2Client(options), metrics: new MetricServiceClient(options) }));
 }

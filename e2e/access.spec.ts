@@ -33,10 +33,10 @@ test.describe("anonymous visitors", () => {
 });
 
 const navFor: Record<Role, { visible: string[]; hidden: string[] }> = {
-  viewer: { visible: ["Fleet", "Audit"], hidden: ["Users", "Settings"] },
-  developer: { visible: ["Fleet", "Audit"], hidden: ["Users", "Settings"] },
-  operator: { visible: ["Fleet", "Audit"], hidden: ["Users", "Settings"] },
-  admin: { visible: ["Fleet", "Audit", "Users", "Settings"], hidden: [] },
+  viewer: { visible: ["Fleet", "Audit"], hidden: ["Secrets", "Users", "Settings"] },
+  developer: { visible: ["Fleet", "Secrets", "Audit"], hidden: ["Users", "Settings"] },
+  operator: { visible: ["Fleet", "Secrets", "Audit"], hidden: ["Users", "Settings"] },
+  admin: { visible: ["Fleet", "Secrets", "Audit", "Users", "Settings"], hidden: [] },
 };
 
 for (const role of Object.keys(navFor) as Role[]) {

@@ -14,7 +14,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/", label: "Fleet", key: "f" },
   { href: "/logs", label: "Logs", key: "l", soon: true },
   { href: "/costs", label: "Costs", key: "c", soon: true },
-  { href: "/secrets", label: "Secrets", key: "s", minRole: "developer", soon: true },
+  { href: "/secrets", label: "Secrets", key: "s", minRole: "developer" },
   { href: "/databases", label: "Databases", key: "d", minRole: "operator", soon: true },
   { href: "/audit", label: "Audit", key: "a" },
   { href: "/users", label: "Users", key: "u", minRole: "admin" },

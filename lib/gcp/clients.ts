@@ -4,6 +4,7 @@
 import { v2 as logging } from "@google-cloud/logging";
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import { RevisionsClient, ServicesClient } from "@google-cloud/run";
+import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { grpc } from "google-gax";
 import { config } from "../config";
 
@@ -35,4 +36,8 @@ export function runClients(target: GcpTarget = config().gcp): RunClients {
 
 export function observabilityClients(target: GcpTarget = config().gcp): ObservabilityClients {
   return once("observability", target, (options) => ({ logging: new logging.LoggingServiceV2Client(options), metrics: new MetricServiceClient(options) }));
+}
+
+export function secretsClient(target: GcpTarget = config().gcp): SecretManagerServiceClient {
+  return once("secrets", target, (options) => new SecretManagerServiceClient(options));
 }

@@ -1,0 +1,1 @@
+export { listSecrets, type SecretView, type SecretsByProject, type VersionView, type SecretReference } from "./list";

@@ -1,6 +1,7 @@
 // The only module that knows whether Google Cloud or the local emulator is on
 // the other end. Clients are built once per process from the validated config;
 // after construction both paths are the same code.
+import { CloudCatalogClient } from "@google-cloud/billing";
 import { v2 as logging } from "@google-cloud/logging";
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import { RevisionsClient, ServicesClient } from "@google-cloud/run";
@@ -40,4 +41,8 @@ export function observabilityClients(target: GcpTarget = config().gcp): Observab
 
 export function secretsClient(target: GcpTarget = config().gcp): SecretManagerServiceClient {
   return once("secrets", target, (options) => new SecretManagerServiceClient(options));
+}
+
+export function catalogClient(target: GcpTarget = config().gcp): CloudCatalogClient {
+  return once("catalog", target, (options) => new CloudCatalogClient(options));
 }

@@ -32,6 +32,8 @@ export type Probe = { kind: "startup" | "liveness"; type: "http" | "tcp" | "grpc
 
 export type ContainerConfig = {
   image: string;
+  /** cpu_idle: CPU only while serving (request-based billing) or always (instance-based). */
+  billing: "request" | "instance";
   imageTag: string;
   cpu: string;
   memory: string;
@@ -133,6 +135,7 @@ function containerConfig(containers: protos.google.cloud.run.v2.IContainer[] | n
   }
   return {
     image,
+    billing: c.resources?.cpuIdle ? "request" : "instance",
     imageTag: imageTag(image),
     cpu: c.resources?.limits?.cpu ?? "1000m",
     memory: c.resources?.limits?.memory ?? "512Mi",

@@ -16,6 +16,7 @@ import { SecretStore } from "./api/secretmanager/store";
 import { secretManagerHandlers } from "./api/secretmanager/api";
 import { cloudCatalogHandlers } from "./api/billing/api";
 import { seedFleet, seedSyntheticServices } from "./seed";
+import { startTelemetry, type TelemetryOptions } from "./telemetry";
 
 export type EmulatorOptions = {
   databaseUrl: string;
@@ -41,6 +42,8 @@ export type EmulatorOptions = {
   faults?: FaultRule[] | string;
   /** Ensure this many synthetic services exist (project runway-synthetic). */
   extraServices?: number;
+  /** Logging/Monitoring retention (see telemetry/index.ts). */
+  telemetry?: TelemetryOptions;
 };
 
 export type Emulator = {
@@ -82,6 +85,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     await ops.ensureSchema();
     await secrets.ensureSchema();
     const protos = loadProtos();
+    // Before instances start, so their lifecycle reaches the logs.
+    const telemetry = await startTelemetry({ db, server, events: runtime.events, faults, log, ...opts.telemetry });
+    cleanups.unshift(() => telemetry.stop());
     routerPort = await runtime.listen(host, opts.routerPort ?? 8087);
     cleanups.unshift(() => runtime.stop());
     const run = createRunApi({ store, ops, secrets, runtime, codec: protos.codec, log, routerPort: () => routerPort });
@@ -120,6 +126,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
           await run.reconciler.stop();
           await shutdown(server);
           await runtime.stop();
+          await telemetry.stop();
           await run.reconciler.drain();
           await db.end();
           log.info("emulator stopped");

@@ -1,0 +1,148 @@
+// Alignment and reduction over per-minute points (google-apis.md §3 table).
+// Periods are counted back from end_time (emulator choice): period k covers
+// (end − (k+1)·P, end − k·P] and holds the minutes whose end falls there.
+import { invalid } from "../../grpc/errors";
+import { percentile } from "../../telemetry/buckets";
+
+export type Dist = { count: number; sum: number; ssd: number; min: number; max: number; buckets: number[] };
+export type Val = { n: number } | { d: Dist };
+export type Kind = "DELTA" | "GAUGE";
+export type ValueType = "INT64" | "DOUBLE" | "DISTRIBUTION";
+export type Point = { start: number; end: number; v: Val };
+export type Series = { metric: Record<string, string>; resource: Record<string, string>; kind: Kind; type: ValueType; points: Point[] };
+
+export function mergeDist(a: Dist, b: Dist): Dist {
+  if (!a.count) return b;
+  if (!b.count) return a;
+  const count = a.count + b.count;
+  const delta = b.sum / b.count - a.sum / a.count;
+  return {
+    count, sum: a.sum + b.sum, ssd: a.ssd + b.ssd + (delta * delta * a.count * b.count) / count,
+    min: Math.min(a.min, b.min), max: Math.max(a.max, b.max), buckets: a.buckets.map((x, i) => x + (b.buckets[i] ?? 0)),
+  };
+}
+
+const PCT: Record<string, number> = { "99": 99, "95": 95, "50": 50, "05": 5 };
+const num = (v: Val) => ("n" in v ? v.n : v.d.count ? v.d.sum / v.d.count : 0);
+const dist = (v: Val) => ("d" in v ? v.d : undefined);
+
+function needDist(name: string, type: ValueType) {
+  if (type !== "DISTRIBUTION") throw invalid(`${name} requires a DISTRIBUTION metric`);
+}
+function needNumeric(name: string, type: ValueType) {
+  if (type === "DISTRIBUTION") throw invalid(`${name} is not supported for a DISTRIBUTION metric`);
+}
+
+/** Applies a per-series aligner; ALIGN_NONE is the caller's business. */
+export function align(series: Series[], aligner: string, periodMs: number, startMs: number, endMs: number): Series[] {
+  const periods = Math.max(1, Math.ceil((endMs - startMs) / periodMs));
+  return series.map((s) => {
+    const groups = new Map<number, Val[]>();
+    for (const p of s.points) {
+      const k = Math.floor((endMs - p.end) / periodMs);
+      if (k < 0 || k >= periods) continue;
+      (groups.get(k) ?? groups.set(k, []).get(k)!).push(p.v);
+    }
+    let kind: Kind = "GAUGE";
+    let type: ValueType = "DOUBLE";
+    const points: Point[] = [];
+    for (const [k, vals] of [...groups.entries()].sort((a, b) => a[0] - b[0])) {
+      const pEnd = endMs - k * periodMs;
+      let v: Val;
+      const nums = vals.map(num);
+      const sumVals = (): Val => (s.type === "DISTRIBUTION" ? { d: vals.map((x) => dist(x)!).reduce(mergeDist) } : { n: nums.reduce((a, b) => a + b, 0) });
+      const pm = /^ALIGN_PERCENTILE_(99|95|50|05)$/.exec(aligner);
+      if (aligner === "ALIGN_DELTA" || aligner === "ALIGN_SUM") {
+        if (aligner === "ALIGN_DELTA" && s.kind !== "DELTA") throw invalid("ALIGN_DELTA requires a DELTA or CUMULATIVE metric");
+        v = sumVals();
+        kind = s.kind;
+        type = s.type;
+      } else if (aligner === "ALIGN_RATE") {
+        needNumeric(aligner, s.type);
+        v = { n: nums.reduce((a, b) => a + b, 0) / (periodMs / 1000) };
+      } else if (aligner === "ALIGN_MEAN") {
+        v = s.type === "DISTRIBUTION" ? { n: num(sumVals()) } : { n: nums.reduce((a, b) => a + b, 0) / nums.length };
+      } else if (aligner === "ALIGN_MIN" || aligner === "ALIGN_MAX") {
+        needNumeric(aligner, s.type);
+        v = { n: aligner === "ALIGN_MIN" ? Math.min(...nums) : Math.max(...nums) };
+        type = s.type;
+      } else if (aligner === "ALIGN_COUNT") {
+        v = { n: vals.length };
+        type = "INT64";
+      } else if (pm) {
+        needDist(aligner, s.type);
+        const d = dist(sumVals())!;
+        v = { n: percentile(d.buckets, PCT[pm[1]], d.min, d.max) };
+      } else {
+        throw invalid(`per_series_aligner ${aligner} is not supported by the emulator`);
+      }
+      points.push({ start: kind === "DELTA" ? pEnd - periodMs : pEnd, end: pEnd, v });
+    }
+    return { ...s, kind, type, points };
+  });
+}
+
+function groupKey(s: Series, fields: string[]): { key: string; metric: Record<string, string>; resource: Record<string, string> } {
+  const metric: Record<string, string> = {};
+  const resource: Record<string, string> = {};
+  for (const f of fields) {
+    const m = /^(metric|resource)\.labels?\.(.+)$/.exec(f);
+    if (!m) throw invalid(`group_by_fields: unsupported field '${f}'`);
+    const src = m[1] === "metric" ? s.metric : s.resource;
+    if (src[m[2]] !== undefined) (m[1] === "metric" ? metric : resource)[m[2]] = src[m[2]];
+  }
+  return { key: JSON.stringify([metric, resource]), metric, resource };
+}
+
+function interpolate(sorted: number[], p: number): number {
+  if (sorted.length === 1) return sorted[0];
+  const r = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(r);
+  return sorted[lo] + (r - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]) - sorted[lo]);
+}
+
+export function reduce(series: Series[], reducer: string, fields: string[]): Series[] {
+  const groups = new Map<string, { metric: Record<string, string>; resource: Record<string, string>; members: Series[] }>();
+  for (const s of series) {
+    const g = groupKey(s, fields);
+    (groups.get(g.key) ?? groups.set(g.key, { ...g, members: [] }).get(g.key)!).members.push(s);
+  }
+  const out: Series[] = [];
+  for (const g of groups.values()) {
+    const first = g.members[0];
+    const byEnd = new Map<number, Point[]>();
+    for (const s of g.members) for (const p of s.points) (byEnd.get(p.end) ?? byEnd.set(p.end, []).get(p.end)!).push(p);
+    let type: ValueType = "DOUBLE";
+    const points: Point[] = [];
+    for (const [end, pts] of [...byEnd.entries()].sort((a, b) => b[0] - a[0])) {
+      const nums = pts.map((p) => num(p.v));
+      const pm = /^REDUCE_PERCENTILE_(99|95|50|05)$/.exec(reducer);
+      let v: Val;
+      if (reducer === "REDUCE_SUM") {
+        v = first.type === "DISTRIBUTION" ? { d: pts.map((p) => dist(p.v)!).reduce(mergeDist) } : { n: nums.reduce((a, b) => a + b, 0) };
+        type = first.type;
+      } else if (reducer === "REDUCE_MEAN") {
+        needNumeric(reducer, first.type);
+        v = { n: nums.reduce((a, b) => a + b, 0) / nums.length };
+      } else if (reducer === "REDUCE_MIN" || reducer === "REDUCE_MAX") {
+        needNumeric(reducer, first.type);
+        v = { n: reducer === "REDUCE_MIN" ? Math.min(...nums) : Math.max(...nums) };
+        type = first.type;
+      } else if (reducer === "REDUCE_COUNT") {
+        v = { n: pts.length };
+        type = "INT64";
+      } else if (pm) {
+        if (first.type === "DISTRIBUTION") {
+          const d = pts.map((p) => dist(p.v)!).reduce(mergeDist);
+          v = { n: percentile(d.buckets, PCT[pm[1]], d.min, d.max) };
+        } else v = { n: interpolate([...nums].sort((a, b) => a - b), PCT[pm[1]]) };
+      } else {
+        throw invalid(`cross_series_reducer ${reducer} is not supported by the emulator`);
+      }
+      points.push({ start: pts[0].start, end, v });
+    }
+    const kind: Kind = type === first.type && first.kind === "DELTA" && reducer === "REDUCE_SUM" ? "DELTA" : "GAUGE";
+    out.push({ metric: g.metric, resource: g.resource, kind, type, points });
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+// Wires Logging v2 and Monitoring v3 into the emulator: the store, the
+// ingest of runtime events, the two gRPC services and retention pruning.
+import type * as grpc from "@grpc/grpc-js";
+import type { Db } from "../db";
+import type { Faults } from "../grpc/faults";
+import { addUnaryService } from "../grpc/server";
+import type { Logger } from "../log";
+import type { RuntimeEvents } from "../runtime/events";
+import { addLoggingService } from "../api/logging/api";
+import { createMonitoringApi } from "../api/monitoring/api";
+import { ingest } from "./ingest";
+import { loadTelemetryProtos } from "./protos";
+import { TelemetryStore } from "./store";
+
+export type TelemetryOptions = {
+  /** Log entries older than this are pruned (default 72; env EMULATOR_LOG_RETENTION_HOURS). */
+  logRetentionHours?: number;
+  /** Metric minutes older than this are pruned (default 8; env EMULATOR_METRIC_RETENTION_DAYS). */
+  metricRetentionDays?: number;
+};
+
+export type Telemetry = { store: TelemetryStore; stop(): Promise<void> };
+
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+export async function startTelemetry(deps: { db: Db; server: grpc.Server; events: RuntimeEvents; faults: Faults; log: Logger } & TelemetryOptions): Promise<Telemetry> {
+  const store = new TelemetryStore(deps.db, (err) => deps.log.error("telemetry flush failed", { error: String(err) }));
+  await store.ensureSchema();
+  const protos = loadTelemetryProtos();
+  addLoggingService(deps.server, protos.logging, { db: deps.db, store, faults: deps.faults, log: deps.log });
+  addUnaryService(deps.server, protos.metrics, createMonitoringApi(deps.db, store), { faults: deps.faults, log: deps.log });
+  const unsubscribe = ingest(deps.events, store);
+  store.start();
+  const prune = () =>
+    store.prune(deps.logRetentionHours ?? 72, deps.metricRetentionDays ?? 8).catch((err) => deps.log.warn("telemetry pruning failed", { error: String(err) }));
+  void prune();
+  const timer = setInterval(prune, PRUNE_EVERY_MS);
+  timer.unref();
+  return {
+    store,
+    async stop() {
+      clearInterval(timer);
+      unsubscribe();
+      await store.stop();
+    },
+  };
+}

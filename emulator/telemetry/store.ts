@@ -1,0 +1,144 @@
+// Telemetry storage in the emulator's PostgreSQL: log entries (one row each,
+// the entry as JSONB in its JSON form plus the indexed columns filters hit)
+// and per-minute per-revision request aggregates (counts by status code and
+// a bucketed latency distribution). Writes are batched: the runtime emits an
+// event per request, and a row-per-INSERT would cost more than the request.
+import type { Db } from "../db";
+import { ensureSchema } from "../db";
+import { bucketIndex, BUCKETS } from "./buckets";
+
+export type LogRow = {
+  project: string; service: string; revision: string; logName: string; severity: number;
+  ts: Date; insertId: string; text: string; entry: Record<string, unknown>;
+};
+
+export type MinuteKey = { project: string; region: string; service: string; revision: string; minute: number; code: number };
+export type MinuteAgg = MinuteKey & { count: number; sum: number; ssd: number; min: number; max: number; buckets: number[] };
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS emu_log_entries (
+     seq bigserial PRIMARY KEY, project text NOT NULL, service text NOT NULL, revision text NOT NULL,
+     log_name text NOT NULL, severity int NOT NULL, ts timestamptz NOT NULL, insert_id text NOT NULL,
+     search text NOT NULL, entry jsonb NOT NULL)`,
+  `CREATE INDEX IF NOT EXISTS emu_log_entries_project_ts ON emu_log_entries (project, ts, insert_id)`,
+  `CREATE INDEX IF NOT EXISTS emu_log_entries_service_sev_ts ON emu_log_entries (project, service, severity, ts)`,
+  `CREATE TABLE IF NOT EXISTS emu_request_minutes (
+     project text NOT NULL, region text NOT NULL, service text NOT NULL, revision text NOT NULL,
+     minute timestamptz NOT NULL, response_code int NOT NULL, count bigint NOT NULL,
+     lat_sum double precision NOT NULL, lat_ssd double precision NOT NULL, lat_min double precision NOT NULL,
+     lat_max double precision NOT NULL, buckets bigint[] NOT NULL,
+     PRIMARY KEY (project, service, revision, minute, response_code))`,
+  `CREATE INDEX IF NOT EXISTS emu_request_minutes_project_minute ON emu_request_minutes (project, minute)`,
+];
+
+export class TelemetryStore {
+  private logs: LogRow[] = [];
+  private minutes = new Map<string, MinuteAgg>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  /** Told after each flush about the rows it wrote (TailLogEntries listens). */
+  private listeners = new Set<(rows: LogRow[]) => void>();
+
+  constructor(
+    private readonly db: Db,
+    /** A failed flush loses its batch; whoever owns the store should hear of it. */
+    private readonly onError: (err: unknown) => void = () => {},
+    private readonly flushMs = 250,
+    private readonly maxBatch = 500,
+  ) {}
+
+  async ensureSchema(): Promise<void> {
+    await ensureSchema(this.db, SCHEMA);
+    // Substring search over 1 M rows needs a trigram index; without the
+    // extension the search falls back to a scan of the candidate rows.
+    try {
+      await this.db.query("CREATE EXTENSION IF NOT EXISTS pg_trgm");
+      await this.db.query("CREATE INDEX IF NOT EXISTS emu_log_entries_search ON emu_log_entries USING gin (search gin_trgm_ops)");
+    } catch {
+      // not available: fine
+    }
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), this.flushMs);
+    this.timer.unref();
+  }
+
+  subscribe(fn: (rows: LogRow[]) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  addLog(row: LogRow): void {
+    this.logs.push(row);
+    if (this.logs.length >= this.maxBatch) void this.flush();
+  }
+
+  addRequest(key: Omit<MinuteKey, "minute">, time: Date, latencyMs: number): void {
+    const minute = Math.floor(time.getTime() / 60_000) * 60_000;
+    const id = `${key.project}|${key.service}|${key.revision}|${minute}|${key.code}`;
+    let agg = this.minutes.get(id);
+    if (!agg) this.minutes.set(id, (agg = { ...key, minute, count: 0, sum: 0, ssd: 0, min: latencyMs, max: latencyMs, buckets: new Array(BUCKETS).fill(0) }));
+    // Welford update, so the merged distribution's sum of squared deviation is exact.
+    const mean = agg.count ? agg.sum / agg.count : 0;
+    agg.count++;
+    agg.sum += latencyMs;
+    agg.ssd += (latencyMs - mean) * (latencyMs - agg.sum / agg.count);
+    agg.min = Math.min(agg.min, latencyMs);
+    agg.max = Math.max(agg.max, latencyMs);
+    agg.buckets[bucketIndex(latencyMs)]++;
+  }
+
+  /** Writes what is buffered; concurrent callers share one flush at a time. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushNow()).catch(this.onError);
+    return this.flushing;
+  }
+
+  private async flushNow(): Promise<void> {
+    const logs = this.logs.splice(0);
+    const minutes = [...this.minutes.values()];
+    this.minutes.clear();
+    if (logs.length) {
+      await this.db.query(
+        `INSERT INTO emu_log_entries (project, service, revision, log_name, severity, ts, insert_id, search, entry)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[], $9::jsonb[])`,
+        [logs.map((l) => l.project), logs.map((l) => l.service), logs.map((l) => l.revision), logs.map((l) => l.logName),
+          logs.map((l) => l.severity), logs.map((l) => l.ts.toISOString()), logs.map((l) => l.insertId), logs.map((l) => l.text),
+          logs.map((l) => JSON.stringify(l.entry))],
+      );
+      for (const l of this.listeners) {
+        try {
+          l(logs);
+        } catch {
+          // one broken tail must not stop the others
+        }
+      }
+    }
+    for (const m of minutes) await this.upsertMinute(m);
+  }
+
+  async upsertMinute(m: MinuteAgg): Promise<void> {
+    // Merging two partial aggregates of one minute: counts and buckets add;
+    // the pooled SSD uses the parallel-variance formula.
+    await this.db.query(
+      `INSERT INTO emu_request_minutes AS t VALUES ($1,$2,$3,$4,to_timestamp($5/1000.0),$6,$7,$8,$9,$10,$11,$12)
+       ON CONFLICT (project, service, revision, minute, response_code) DO UPDATE SET
+         count = t.count + excluded.count, lat_sum = t.lat_sum + excluded.lat_sum,
+         lat_ssd = t.lat_ssd + excluded.lat_ssd + power(t.lat_sum / t.count - excluded.lat_sum / excluded.count, 2) * t.count * excluded.count / (t.count + excluded.count),
+         lat_min = least(t.lat_min, excluded.lat_min), lat_max = greatest(t.lat_max, excluded.lat_max),
+         buckets = (SELECT array_agg(a + b ORDER BY i) FROM unnest(t.buckets, excluded.buckets) WITH ORDINALITY AS x(a, b, i))`,
+      [m.project, m.region, m.service, m.revision, m.minute, m.code, m.count, m.sum, m.ssd, m.min, m.max, m.buckets],
+    );
+  }
+
+  async prune(logRetentionHours: number, metricRetentionDays: number): Promise<void> {
+    await this.db.query("DELETE FROM emu_log_entries WHERE ts < now() - make_interval(hours => $1)", [logRetentionHours]);
+    await this.db.query("DELETE FROM emu_request_minutes WHERE minute < now() - make_interval(days => $1)", [metricRetentionDays]);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flush();
+  }
+}

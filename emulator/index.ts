@@ -15,6 +15,7 @@ import { operationsHandlers } from "./api/longrunning/operations";
 import { SecretStore } from "./api/secretmanager/store";
 import { secretManagerHandlers } from "./api/secretmanager/api";
 import { cloudCatalogHandlers } from "./api/billing/api";
+import { createSqlApi } from "./api/sql";
 import { seedFleet, seedSyntheticServices } from "./seed";
 import { startTelemetry, type TelemetryOptions } from "./telemetry";
 
@@ -42,6 +43,8 @@ export type EmulatorOptions = {
   faults?: FaultRule[] | string;
   /** Ensure this many synthetic services exist (project runway-synthetic). */
   extraServices?: number;
+  /** Cloud SQL operations last at least this long, so they can be watched (default 1000). */
+  sqlOperationMs?: number;
   /** Logging/Monitoring retention (see telemetry/index.ts). */
   telemetry?: TelemetryOptions;
 };
@@ -84,6 +87,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     await store.ensureSchema();
     await ops.ensureSchema();
     await secrets.ensureSchema();
+    const sql = createSqlApi({ db, databaseUrl: opts.databaseUrl, log, secrets, minOperationMs: opts.sqlOperationMs ?? 1000 });
+    await sql.ensureSchema();
     const protos = loadProtos();
     // Before instances start, so their lifecycle reaches the logs.
     const telemetry = await startTelemetry({ db, server, events: runtime.events, faults, log, ...opts.telemetry });
@@ -93,7 +98,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     const run = createRunApi({ store, ops, secrets, runtime, codec: protos.codec, log, routerPort: () => routerPort });
     const seedDeps = { store, secrets, codec: protos.codec, routerPort: () => routerPort };
     if (opts.seed !== false && (await store.isEmpty())) {
-      if (await secrets.isEmpty()) await seedFleet(seedDeps);
+      if (await secrets.isEmpty()) {
+        await seedFleet(seedDeps);
+        if (await sql.store.isEmpty()) await sql.seed();
+      }
       else log.warn("secrets exist but no services: seeding skipped");
       log.info("seeded the fleet");
     }
@@ -106,6 +114,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     addUnaryService(server, protos.operations, operationsHandlers(ops, protos.codec, run.present), deps);
     addUnaryService(server, protos.secretManager, secretManagerHandlers(secrets), deps);
     addUnaryService(server, protos.cloudCatalog, cloudCatalogHandlers(), deps);
+    for (const k of ["instances", "backupRuns", "users", "operations"] as const) addUnaryService(server, protos.sql[k], sql.handlers[k], deps);
     const grpcPort = await bind(server, host, opts.grpcPort ?? 8086);
     log.info("emulator started", { grpc: `${host}:${grpcPort}`, router: `${host}:${routerPort}` });
 
@@ -128,6 +137,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
           await runtime.stop();
           await telemetry.stop();
           await run.reconciler.drain();
+          await sql.drain();
           await db.end();
           log.info("emulator stopped");
         })()),

@@ -57,6 +57,7 @@ async function main() {
       queueTimeoutMs: intEnv("EMULATOR_QUEUE_TIMEOUT_MS", 10_000),
       shutdownGraceMs: intEnv("EMULATOR_SHUTDOWN_GRACE_MS", 10_000),
       extraServices: intEnv("EMULATOR_EXTRA_SERVICES", 0),
+      sqlOperationMs: intEnv("EMULATOR_SQL_OPERATION_MS", 1000),
       faults: process.env.EMULATOR_FAULTS || undefined,
       logLevel: parseSeverity(process.env.EMULATOR_LOG_LEVEL, "WARNING"),
       log: (l) => console.log(l),

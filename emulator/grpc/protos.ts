@@ -13,7 +13,7 @@ function protosDir(pkg: string): string {
   return path.join(path.dirname(require.resolve(pkg)), "..", "protos");
 }
 
-export const INCLUDE_DIRS = [protosDir("@google-cloud/run"), protosDir("@google-cloud/secret-manager"), protosDir("@google-cloud/billing"), protosDir("google-gax")];
+export const INCLUDE_DIRS = [protosDir("@google-cloud/run"), protosDir("@google-cloud/secret-manager"), protosDir("@google-cloud/billing"), protosDir("@google-cloud/sql"), protosDir("google-gax")];
 
 // How requests reach our handlers: camelCase, int64 as strings, enum names,
 // no defaults (so "unset" is visible), empty arrays/maps present.
@@ -22,7 +22,8 @@ export const LOADER_OPTIONS: protoLoader.Options = {
 };
 
 const FILES = ["google/cloud/run/v2/service.proto", "google/cloud/run/v2/revision.proto", "google/longrunning/operations.proto",
-  "google/cloud/secretmanager/v1/service.proto", "google/cloud/billing/v1/cloud_catalog.proto"];
+  "google/cloud/secretmanager/v1/service.proto", "google/cloud/billing/v1/cloud_catalog.proto",
+  ...["instances", "backup_runs", "users", "operations"].map((f) => `google/cloud/sql/v1/cloud_sql_${f}.proto`)];
 
 export type Protos = {
   definition: protoLoader.PackageDefinition;
@@ -31,6 +32,7 @@ export type Protos = {
   operations: grpc.ServiceDefinition;
   secretManager: grpc.ServiceDefinition;
   cloudCatalog: grpc.ServiceDefinition;
+  sql: Record<"instances" | "backupRuns" | "users" | "operations", grpc.ServiceDefinition>;
   codec: Codec;
 };
 
@@ -63,6 +65,12 @@ export function loadProtos(): Protos {
     operations: definition["google.longrunning.Operations"] as grpc.ServiceDefinition,
     secretManager: definition["google.cloud.secretmanager.v1.SecretManagerService"] as grpc.ServiceDefinition,
     cloudCatalog: definition["google.cloud.billing.v1.CloudCatalog"] as grpc.ServiceDefinition,
+    sql: {
+      instances: definition["google.cloud.sql.v1.SqlInstancesService"] as grpc.ServiceDefinition,
+      backupRuns: definition["google.cloud.sql.v1.SqlBackupRunsService"] as grpc.ServiceDefinition,
+      users: definition["google.cloud.sql.v1.SqlUsersService"] as grpc.ServiceDefinition,
+      operations: definition["google.cloud.sql.v1.SqlOperationsService"] as grpc.ServiceDefinition,
+    },
     codec,
   };
 }

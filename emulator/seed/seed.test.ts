@@ -2,7 +2,8 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../test/databases";
-import { CALL, hostOf, request, startTestEmulator, type TestEmulator } from "../testing/harness";
+import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
+import { CALL, clientOptions, hostOf, request, startTestEmulator, type TestEmulator } from "../testing/harness";
 import { FLEET } from "./fleet";
 
 let t: TestEmulator;
@@ -72,7 +73,13 @@ describe("seeded fleet", () => {
     }
     const env = await request(t.emulator.routerPort, "pyplots-api.europe-west4.localhost", "/debug/env");
     const fingerprints = env.json().env as Record<string, string>;
-    const expected = `sha256:${createHash("sha256").update("postgresql://pyplots:fake-password@10.20.0.3:5432/pyplots").digest("hex").slice(0, 16)}`;
+    // db-connection-string is a real URL to the seeded pyplots-db database (emulator/api/sql/seed.ts).
+    const sm = new SecretManagerServiceClient(clientOptions(t.emulator.grpcPort));
+    const [url] = await sm.accessSecretVersion({ name: "projects/pyplots-prod/secrets/db-connection-string/versions/latest" }, CALL);
+    await sm.close();
+    const value = Buffer.from(url.payload!.data as Uint8Array).toString();
+    expect(value).toMatch(/^postgresql:\/\/csql_[a-z0-9_]+:[^@]+@127\.0\.0\.1:\d+\/csql_\w+$/);
+    const expected = `sha256:${createHash("sha256").update(value).digest("hex").slice(0, 16)}`;
     expect(fingerprints.DATABASE_URL).toBe(expected);
     expect(fingerprints.ANTHROPIC_API_KEY).toMatch(/^sha256:/);
     expect(fingerprints.K_REVISION).toBeTruthy();

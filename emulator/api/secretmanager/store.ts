@@ -72,6 +72,15 @@ export class SecretStore {
     return rows[0].version;
   }
 
+  /** Seeding only: rewrites the newest version's value in place (a seeded value that depends on other seeded state). */
+  async replaceLatestValue(project: string, secretId: string, data: string): Promise<void> {
+    await this.db.query(
+      `UPDATE sm_secret_versions SET payload = $3 WHERE project = $1 AND secret_id = $2
+         AND version = (SELECT MAX(version) FROM sm_secret_versions WHERE project = $1 AND secret_id = $2)`,
+      [project, secretId, Buffer.from(data)],
+    );
+  }
+
   async setVersionState(project: string, secretId: string, version: number, state: "ENABLED" | "DISABLED" | "DESTROYED"): Promise<void> {
     await this.db.query(
       `UPDATE sm_secret_versions SET state = $4, etag = $5,

@@ -1,0 +1,26 @@
+// Cloud SQL Admin v1 in the emulator: records (store.ts), the real databases
+// (databases.ts), operations (operations.ts) and the gRPC handlers (api.ts).
+import type { Db } from "../../db";
+import type { Logger } from "../../log";
+import type { SecretStore } from "../secretmanager/store";
+import { sqlHandlers } from "./api";
+import { SqlServer } from "./databases";
+import { SqlOperations } from "./operations";
+import { seedSql } from "./seed";
+import { SqlStore } from "./store";
+
+export function createSqlApi(opts: { db: Db; databaseUrl: string; log: Logger; secrets: SecretStore; minOperationMs: number }) {
+  const store = new SqlStore(opts.db);
+  const server = new SqlServer(opts.db, opts.databaseUrl);
+  const ops = new SqlOperations(store, opts.log, opts.minOperationMs);
+  return {
+    store,
+    async ensureSchema() {
+      await store.ensureSchema();
+      await store.recover();
+    },
+    seed: () => seedSql({ store, server, secrets: opts.secrets }),
+    handlers: sqlHandlers({ store, server, ops }),
+    drain: () => ops.drain(),
+  };
+}

@@ -210,6 +210,28 @@ describe("Monitoring v3", () => {
     expect(d.range!.min!).toBeGreaterThanOrEqual(20);
   });
 
+  it("reports instances, billable and allocation time from the revision's limits, and startup latencies", async () => {
+    const one = async (type: string, aggregation: object) =>
+      (await mon.listTimeSeries({ name: `projects/${PROJECT}`, filter: `metric.type = "run.googleapis.com/${type}" ${svc}`, interval: interval(), aggregation }, CALL))[0];
+    const states = await one("container/instance_count", { ...hour, perSeriesAligner: "ALIGN_MAX", crossSeriesReducer: "REDUCE_SUM", groupByFields: ["metric.labels.state"] });
+    const active = states.find((s) => s.metric!.labels!.state === "active")!;
+    expect(Number(active.points![0].value!.int64Value)).toBeGreaterThanOrEqual(2); // one instance per revision at least
+    expect(active.metricKind).toBe("GAUGE");
+    const total = async (type: string) =>
+      (await one(type, { ...hour, perSeriesAligner: "ALIGN_SUM", crossSeriesReducer: "REDUCE_SUM" }))[0].points![0].value!.doubleValue!;
+    const billable = await total("container/billable_instance_time");
+    expect(billable).toBeGreaterThan(0);
+    // Defaults: 1 vCPU and 512 MiB. Each query folds in the seconds since the last one, hence ratios.
+    const cpu = await total("container/cpu/allocation_time");
+    const mem = await total("container/memory/allocation_time");
+    expect(cpu / billable).toBeCloseTo(1, 1);
+    expect(mem / cpu).toBeCloseTo(0.5, 1);
+    const startups = await one("container/startup_latencies", { ...hour, perSeriesAligner: "ALIGN_DELTA", crossSeriesReducer: "REDUCE_SUM" });
+    expect(Number(startups[0].points![0].value!.distributionValue!.count)).toBeGreaterThanOrEqual(2);
+    const [descriptor] = await mon.getMetricDescriptor({ name: `projects/${PROJECT}/metricDescriptors/run.googleapis.com/request_latencies` }, CALL);
+    expect(descriptor).toMatchObject({ metricKind: "DELTA", valueType: "DISTRIBUTION", unit: "ms" });
+  });
+
   it("answers HEADERS without points and rejects what it does not support", async () => {
     const [headers] = await mon.listTimeSeries({ name: `projects/${PROJECT}`, filter: `metric.type = "run.googleapis.com/request_count" ${svc}`, interval: interval(), view: "HEADERS" }, CALL);
     expect(headers.map((s) => s.metric!.labels!.response_code).sort()).toEqual(["200", "404", "500"]);

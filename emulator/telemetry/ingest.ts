@@ -113,10 +113,14 @@ export function systemEntry(e: LifecycleEvent): Entry {
 export function ingest(events: RuntimeEvents, store: TelemetryStore): () => void {
   const onRequest = (e: RequestEvent) => {
     store.addLog(toRow(requestEntry(e), e.service, e.revision));
+    store.instances.onRequest(e);
     store.addRequest({ project: e.project, region: e.region, service: e.service, revision: e.revision, code: e.status }, e.time, e.latencyMs);
   };
   const onLog = (e: LogEvent) => store.addLog(toRow(containerEntry(e), e.service, e.revision));
-  const onLifecycle = (e: LifecycleEvent) => store.addLog(toRow(systemEntry(e), e.service, e.revision));
+  const onLifecycle = (e: LifecycleEvent) => {
+    store.instances.onLifecycle(e);
+    store.addLog(toRow(systemEntry(e), e.service, e.revision));
+  };
   events.on("request", onRequest);
   events.on("log", onLog);
   events.on("lifecycle", onLifecycle);

@@ -6,6 +6,7 @@
 import type { Db } from "../db";
 import { ensureSchema } from "../db";
 import { bucketIndex, BUCKETS } from "./buckets";
+import { InstanceTracker, type InstanceMinute } from "./instances";
 
 export type LogRow = {
   project: string; service: string; revision: string; logName: string; severity: number;
@@ -29,6 +30,12 @@ const SCHEMA = [
      lat_max double precision NOT NULL, buckets bigint[] NOT NULL,
      PRIMARY KEY (project, service, revision, minute, response_code))`,
   `CREATE INDEX IF NOT EXISTS emu_request_minutes_project_minute ON emu_request_minutes (project, minute)`,
+  `CREATE TABLE IF NOT EXISTS emu_instance_minutes (
+     project text NOT NULL, region text NOT NULL, service text NOT NULL, revision text NOT NULL, minute timestamptz NOT NULL,
+     active int NOT NULL, idle int NOT NULL, alive_s double precision NOT NULL, busy_s double precision NOT NULL,
+     startup_count bigint NOT NULL, startup_sum double precision NOT NULL, startup_buckets bigint[] NOT NULL,
+     PRIMARY KEY (project, service, revision, minute))`,
+  `CREATE INDEX IF NOT EXISTS emu_instance_minutes_project_minute ON emu_instance_minutes (project, minute)`,
 ];
 
 export class TelemetryStore {
@@ -36,6 +43,8 @@ export class TelemetryStore {
   private minutes = new Map<string, MinuteAgg>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** Instance lifecycle and busy time, per revision and minute. */
+  readonly instances = new InstanceTracker();
   /** Told after each flush about the rows it wrote (TailLogEntries listens). */
   private listeners = new Set<(rows: LogRow[]) => void>();
 
@@ -90,13 +99,14 @@ export class TelemetryStore {
   }
 
   /** Writes what is buffered; concurrent callers share one flush at a time. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.flushNow()).catch(this.onError);
+  flush(partialMinutes = false): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushNow(partialMinutes)).catch(this.onError);
     return this.flushing;
   }
 
-  private async flushNow(): Promise<void> {
+  private async flushNow(partialMinutes: boolean): Promise<void> {
     const logs = this.logs.splice(0);
+    const instanceMinutes = this.instances.collect(Date.now(), partialMinutes);
     const minutes = [...this.minutes.values()];
     this.minutes.clear();
     if (logs.length) {
@@ -116,6 +126,23 @@ export class TelemetryStore {
       }
     }
     for (const m of minutes) await this.upsertMinute(m);
+    for (const m of instanceMinutes) await this.upsertInstanceMinute(m);
+  }
+
+  async upsertInstanceMinute(m: InstanceMinute): Promise<void> {
+    // A minute written early (a query asked for fresh data) is completed later:
+    // seconds add, instance counts keep the larger sighting.
+    const active = m.active.size;
+    await this.db.query(
+      `INSERT INTO emu_instance_minutes AS t VALUES ($1,$2,$3,$4,to_timestamp($5/1000.0),$6,$7,$8,$9,$10,$11,$12)
+       ON CONFLICT (project, service, revision, minute) DO UPDATE SET
+         active = greatest(t.active, excluded.active), idle = greatest(t.idle, excluded.idle),
+         alive_s = t.alive_s + excluded.alive_s, busy_s = t.busy_s + excluded.busy_s,
+         startup_count = t.startup_count + excluded.startup_count, startup_sum = t.startup_sum + excluded.startup_sum,
+         startup_buckets = (SELECT array_agg(a + b ORDER BY i) FROM unnest(t.startup_buckets, excluded.startup_buckets) WITH ORDINALITY AS x(a, b, i))`,
+      [m.project, m.region, m.service, m.revision, m.minute, active, Math.max(0, m.seen.size - active), m.aliveS, m.busyS,
+        m.startupCount, m.startupSum, m.startupBuckets],
+    );
   }
 
   async upsertMinute(m: MinuteAgg): Promise<void> {
@@ -135,10 +162,11 @@ export class TelemetryStore {
   async prune(logRetentionHours: number, metricRetentionDays: number): Promise<void> {
     await this.db.query("DELETE FROM emu_log_entries WHERE ts < now() - make_interval(hours => $1)", [logRetentionHours]);
     await this.db.query("DELETE FROM emu_request_minutes WHERE minute < now() - make_interval(days => $1)", [metricRetentionDays]);
+    await this.db.query("DELETE FROM emu_instance_minutes WHERE minute < now() - make_interval(days => $1)", [metricRetentionDays]);
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.flush();
+    await this.flush(true);
   }
 }

@@ -1,5 +1,6 @@
 // google.monitoring.v3.MetricService/ListTimeSeries (+ metric descriptors)
-// for Cloud Run's request metrics, read from the per-minute aggregates.
+// for Cloud Run's request and instance metrics (metrics.ts), read from the
+// per-minute aggregates.
 // Data is visible as soon as it is flushed (≤ 250 ms; Google lags ≤ 3 min).
 import type { Db } from "../../db";
 import { invalid, notFound } from "../../grpc/errors";
@@ -8,20 +9,10 @@ import type { Handler } from "../../grpc/server";
 import { FINITE, GROWTH, SCALE } from "../../telemetry/buckets";
 import type { TelemetryStore } from "../../telemetry/store";
 import { align, reduce, type Point, type Series, type Val } from "./aggregate";
+import { loadSeries, METRICS } from "./metrics";
 import { parseMetricFilter, termMatches } from "./filter";
 
 type Json = Record<string, unknown>;
-
-const METRICS: Record<string, { kind: "DELTA"; type: "INT64" | "DISTRIBUTION"; unit: string; description: string }> = {
-  "run.googleapis.com/request_count": { kind: "DELTA", type: "INT64", unit: "1", description: "Number of requests reaching the revision." },
-  "run.googleapis.com/request_latencies": { kind: "DELTA", type: "DISTRIBUTION", unit: "ms", description: "Distribution of request latencies in milliseconds." },
-};
-const METRIC_LABELS = ["response_code", "response_code_class", "route_type"];
-
-type MinuteRow = {
-  region: string; service: string; revision: string; minute: Date; response_code: number; count: string;
-  lat_sum: number; lat_ssd: number; lat_min: number; lat_max: number; buckets: string[];
-};
 
 const ts = (ms: number) => ({ seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 });
 const tsMs = (t: Json | undefined) => (t && (t.seconds !== undefined || t.nanos !== undefined) ? Number(t.seconds ?? 0) * 1000 + Math.floor(Number(t.nanos ?? 0) / 1e6) : undefined);
@@ -42,30 +33,6 @@ function typedValue(v: Val, type: string): Json {
     };
   }
   return type === "INT64" ? { int64Value: String(Math.round(v.n)) } : { doubleValue: v.n };
-}
-
-async function loadSeries(db: Db, project: string, metricType: string, startMs: number, endMs: number, lookbackMs: number): Promise<Series[]> {
-  const def = METRICS[metricType];
-  const { rows } = await db.query<MinuteRow>(
-    `SELECT region, service, revision, minute, response_code, count::text, lat_sum, lat_ssd, lat_min, lat_max, buckets::text[]
-     FROM emu_request_minutes WHERE project = $1 AND minute + interval '1 minute' > to_timestamp($2 / 1000.0) AND minute + interval '1 minute' <= to_timestamp($3 / 1000.0)`,
-    [project, startMs - lookbackMs, endMs],
-  );
-  const byKey = new Map<string, Series>();
-  for (const r of rows) {
-    const code = r.response_code;
-    const metric = { response_code: String(code), response_code_class: `${Math.floor(code / 100)}xx`, route_type: "default" };
-    const resource = { project_id: project, service_name: r.service, revision_name: r.revision, location: r.region, configuration_name: r.service };
-    const key = `${r.service}|${r.revision}|${code}`;
-    let s = byKey.get(key);
-    if (!s) byKey.set(key, (s = { metric, resource, kind: "DELTA", type: def.type, points: [] }));
-    const start = r.minute.getTime();
-    const v: Val = def.type === "INT64" ? { n: Number(r.count) }
-      : { d: { count: Number(r.count), sum: r.lat_sum, ssd: r.lat_ssd, min: r.lat_min, max: r.lat_max, buckets: r.buckets.map(Number) } };
-    s.points.push({ start, end: start + 60_000, v });
-  }
-  for (const s of byKey.values()) s.points.sort((a, b) => b.end - a.end);
-  return [...byKey.values()];
 }
 
 const isUnset = (v: unknown) => v === undefined || v === null || v === "" || v === "ALIGN_NONE" || v === "REDUCE_NONE";
@@ -89,13 +56,13 @@ export function createMonitoringApi(db: Db, store: TelemetryStore): Record<strin
     if (reducer && !aligner) throw invalid("cross_series_reducer requires a per_series_aligner other than ALIGN_NONE");
     if (aligner && periodMs < 60_000) throw invalid("aggregation.alignment_period must be at least 60 seconds");
     const page = readPage(req.pageSize as number, req.pageToken as string, 100_000, 100_000);
-    await store.flush();
+    await store.flush(true);
 
     const def = METRICS[filter.metricType];
     let series: Series[] = [];
     if (def) {
       // An aligned period may start before start_time; read its minutes too.
-      series = (await loadSeries(db, project, filter.metricType, startMs, endMs, aligner ? periodMs : 0)).filter((s) =>
+      series = (await loadSeries(db, project, filter.metricType, startMs - (aligner ? periodMs : 0), endMs)).filter((s) =>
         filter.terms.every((t) => {
           if (t.field === "resource.type") return termMatches(t, "cloud_run_revision");
           const m = /^(metric|resource)\.labels\.(.+)$/.exec(t.field)!;
@@ -124,7 +91,7 @@ export function createMonitoringApi(db: Db, store: TelemetryStore): Record<strin
     const d = METRICS[type];
     return {
       name: `projects/${project}/metricDescriptors/${type}`, type, metricKind: d.kind, valueType: d.type, unit: d.unit, description: d.description,
-      displayName: type.split("/").pop(), labels: METRIC_LABELS.map((key) => ({ key, valueType: "STRING" })),
+      displayName: type.split("/").pop(), labels: d.labels.map((key) => ({ key, valueType: "STRING" })),
       monitoredResourceTypes: ["cloud_run_revision"], launchStage: "GA",
     };
   };

@@ -14,7 +14,19 @@ const BUILT_IN = [
   { id: "violin-distribution", library: "seaborn", title: "Violin plot" },
 ];
 
-const databaseUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : null;
+// DB_PASSWORD (the db-password secret), when set, wins over the URL's own
+// password: rotating the password then needs only that secret, the Cloud SQL
+// user and a new revision.
+function connectionUrl() {
+  const raw = process.env.DATABASE_URL ?? "";
+  if (!/^postgres(ql)?:\/\//.test(raw)) return null;
+  if (!process.env.DB_PASSWORD) return raw;
+  const url = new URL(raw);
+  url.password = encodeURIComponent(process.env.DB_PASSWORD);
+  return url.toString();
+}
+
+const databaseUrl = connectionUrl();
 
 /** Runs one query on a fresh connection; database failures become a 500 that says what went wrong (never the URL). */
 async function query(sql, params = []) {

@@ -72,7 +72,7 @@ export const FLEET: SeedService[] = [
     image: "europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api", tags: ["v5", "v6", "v7"],
     cpu: "1", memory: "512Mi", concurrency: 80, minInstances: 0, maxInstances: 10,
     env: { ENVIRONMENT: "production", GCS_BUCKET: "pyplots-images" },
-    secrets: { DATABASE_URL: "db-connection-string", ANTHROPIC_API_KEY: "anthropic-api-key" },
+    secrets: { DATABASE_URL: "db-connection-string", DB_PASSWORD: "db-password", ANTHROPIC_API_KEY: "anthropic-api-key" },
     cloudSql: "pyplots-prod:europe-west4:pyplots-db", labels: { app: "pyplots", env: "prod" },
     deployers: ["markus@pyplots.example", "github-actions@pyplots-prod.iam.gserviceaccount.com"],
     // v7 raised error rates; traffic went back to v6 and v7 stays reachable for debugging.

@@ -103,6 +103,8 @@ export function sqlHandlers({ store, server, ops }: SqlDeps) {
           await setRun("status = 'RUNNING', start_time = now()");
           const copy = server.backupDb(String(run.id));
           try {
+            // A copy of this name can only be a leftover of an earlier emulator database with the same name.
+            await server.drop(copy);
             await server.snapshot(inst.database, copy);
             await setRun("status = 'SUCCESSFUL', end_time = now(), backup_db = $2", [copy]);
           } catch (err) {

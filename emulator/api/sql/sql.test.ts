@@ -1,6 +1,7 @@
 // Contract tests for Cloud SQL Admin v1 through the official @google-cloud/sql
 // v1 clients (gRPC, their default), against real databases on the test
 // PostgreSQL server, with the seeded pyplots-api reading from pyplots-db.
+import { createHash, randomBytes } from "node:crypto";
 import { v1 } from "@google-cloud/sql";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -164,5 +165,34 @@ describe("Cloud SQL Admin", () => {
     const [ops] = await operations.list({ project, instance: "pyplots-db-staging" }, CALL);
     expect(ops.items?.slice(0, 2).map((o) => o.operationType)).toEqual(["DELETE_BACKUP", "BACKUP_VOLUME"]);
     expect((await code(operations.get({ project, operation: "missing" }, CALL))).code).toBe(5);
+  });
+
+  it("rotates db-password: a new secret version, the Cloud SQL user, then a new pyplots-api revision", async () => {
+    const { SecretManagerServiceClient } = await import("@google-cloud/secret-manager");
+    const sm = new SecretManagerServiceClient(clientOptions(t.emulator.grpcPort));
+    const fresh = `rotated-${randomBytes(8).toString("hex")}`;
+    try {
+      await sm.addSecretVersion({ parent: `projects/${project}/secrets/db-password`, payload: { data: Buffer.from(fresh) } }, CALL);
+    } finally {
+      await sm.close();
+    }
+    await done((await users.update({ project, instance, name: "pyplots", body: { password: fresh } }, CALL))[0]);
+    // The running revision started with the old password.
+    expect((await plots()).status).toBe(500);
+    const name = "projects/pyplots-prod/locations/europe-west4/services/pyplots-api";
+    const [svc] = await t.services.getService({ name }, CALL);
+    const [op] = await t.services.updateService({
+      service: {
+        name,
+        template: { ...svc.template, revision: "", annotations: { ...svc.template!.annotations, "runway.dev/change": "rotate db-password" } },
+        traffic: [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 }],
+      },
+    }, CALL);
+    await op.promise();
+    const r = await plots();
+    expect(r.status).toBe(200);
+    expect(r.json().count).toBe(36);
+    const env = (await request(t.emulator.routerPort, API, "/debug/env")).json().env as Record<string, string>;
+    expect(env.DB_PASSWORD).toBe(`sha256:${createHash("sha256").update(fresh).digest("hex").slice(0, 16)}`);
   });
 });

@@ -47,6 +47,8 @@ export type EmulatorOptions = {
   sqlOperationMs?: number;
   /** Logging/Monitoring retention (see telemetry/index.ts). */
   telemetry?: TelemetryOptions;
+  /** Gentle synthetic traffic to every service plus 7 days of synthetic metric history (default false). */
+  traffic?: boolean;
 };
 
 export type Emulator = {
@@ -91,7 +93,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     await sql.ensureSchema();
     const protos = loadProtos();
     // Before instances start, so their lifecycle reaches the logs.
-    const telemetry = await startTelemetry({ db, server, events: runtime.events, faults, log, ...opts.telemetry });
+    const telemetry = await startTelemetry({ db, server, events: runtime.events, faults, log, routerPort: () => routerPort, traffic: opts.traffic, ...opts.telemetry });
     cleanups.unshift(() => telemetry.stop());
     routerPort = await runtime.listen(host, opts.routerPort ?? 8087);
     cleanups.unshift(() => runtime.stop());

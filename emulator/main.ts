@@ -58,6 +58,8 @@ async function main() {
       shutdownGraceMs: intEnv("EMULATOR_SHUTDOWN_GRACE_MS", 10_000),
       extraServices: intEnv("EMULATOR_EXTRA_SERVICES", 0),
       sqlOperationMs: intEnv("EMULATOR_SQL_OPERATION_MS", 1000),
+      traffic: ["1", "on", "true", "yes"].includes((process.env.EMULATOR_TRAFFIC ?? "").toLowerCase()),
+      telemetry: { logRetentionHours: intEnv("EMULATOR_LOG_RETENTION_HOURS", 72), metricRetentionDays: intEnv("EMULATOR_METRIC_RETENTION_DAYS", 8) },
       faults: process.env.EMULATOR_FAULTS || undefined,
       logLevel: parseSeverity(process.env.EMULATOR_LOG_LEVEL, "WARNING"),
       log: (l) => console.log(l),

@@ -8,9 +8,11 @@ import type { Logger } from "../log";
 import type { RuntimeEvents } from "../runtime/events";
 import { addLoggingService } from "../api/logging/api";
 import { createMonitoringApi } from "../api/monitoring/api";
+import { backfill } from "./backfill";
 import { ingest } from "./ingest";
 import { loadTelemetryProtos } from "./protos";
 import { TelemetryStore } from "./store";
+import { startTraffic } from "./traffic";
 
 export type TelemetryOptions = {
   /** Log entries older than this are pruned (default 72; env EMULATOR_LOG_RETENTION_HOURS). */
@@ -23,7 +25,7 @@ export type Telemetry = { store: TelemetryStore; stop(): Promise<void> };
 
 const PRUNE_EVERY_MS = 10 * 60_000;
 
-export async function startTelemetry(deps: { db: Db; server: grpc.Server; events: RuntimeEvents; faults: Faults; log: Logger } & TelemetryOptions): Promise<Telemetry> {
+export async function startTelemetry(deps: { db: Db; server: grpc.Server; events: RuntimeEvents; faults: Faults; log: Logger; routerPort: () => number; traffic?: boolean } & TelemetryOptions): Promise<Telemetry> {
   const store = new TelemetryStore(deps.db, (err) => deps.log.error("telemetry flush failed", { error: String(err) }));
   await store.ensureSchema();
   const protos = loadTelemetryProtos();
@@ -36,10 +38,27 @@ export async function startTelemetry(deps: { db: Db; server: grpc.Server; events
   void prune();
   const timer = setInterval(prune, PRUNE_EVERY_MS);
   timer.unref();
+  let stopTraffic = () => {};
+  if (deps.traffic) {
+    // History is written in the background, once the fleet is seeded and
+    // reconciled (it needs the revision names): it must not delay the start.
+    const later = setTimeout(() => {
+      void backfill(deps.db, store)
+        .then((rows) => rows && deps.log.info("wrote synthetic metric history", { rows }))
+        .catch((err) => deps.log.warn("synthetic history failed", { error: String(err) }));
+    }, 15_000);
+    later.unref();
+    const stop = startTraffic(deps.db, deps.routerPort);
+    stopTraffic = () => {
+      clearTimeout(later);
+      stop();
+    };
+  }
   return {
     store,
     async stop() {
       clearInterval(timer);
+      stopTraffic();
       unsubscribe();
       await store.stop();
     },

@@ -160,5 +160,12 @@ describe("Secret Manager", () => {
     const [op2] = await t.services.updateService({ service: { name: svc.name, template: env("rotated-2") } }, CALL);
     await op2.promise();
     expect((await seen()).env.TOKEN).toBe(fp("second-value"));
+
+    // A reference by full name with the project number, pinned to version 1.
+    const pinned = { containers: [{ image: "gcr.io/sm/hello:v1", env: [{ name: "TOKEN", valueSource: { secretKeyRef: { secret: `projects/${NUM}/secrets/app-token`, version: "1" } } }] }] };
+    const [op3] = await t.services.createService({ parent, serviceId: "pinned", service: { template: pinned } }, CALL);
+    const [svc3] = await op3.promise();
+    const env3 = (await request(t.emulator.routerPort, hostOf(svc3.uri!), "/debug/env")).json() as { env: Record<string, string> };
+    expect(env3.env.TOKEN).toBe(fp("first-value"));
   });
 });

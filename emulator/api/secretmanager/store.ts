@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { ensureSchema, type Db } from "../../db";
 import type { SecretRef } from "../../runtime/types";
+import { projectId } from "./names";
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS sm_secrets (
@@ -103,6 +104,8 @@ export class SecretStore {
    */
   async resolve(project: string, ref: SecretRef): Promise<string> {
     const where = secretLocation(project, ref.secret);
+    // Cloud Run accepts `projects/{number}/secrets/…`; the tables key on the id.
+    where.project = await projectId(this.db, where.project);
     const full = `projects/${where.project}/secrets/${where.secretId}`;
     const secret = await this.db.query<{ version_aliases: Record<string, number> }>(
       "SELECT version_aliases FROM sm_secrets WHERE project = $1 AND secret_id = $2",

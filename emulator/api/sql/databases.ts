@@ -108,6 +108,10 @@ export class SqlServer {
     await this.copy(backup, target);
   }
 
+  async reopen(database: string): Promise<void> {
+    if (await this.exists(database)) await this.db.query(`ALTER DATABASE ${ident(database)} ALLOW_CONNECTIONS true`);
+  }
+
   async drop(database: string): Promise<void> {
     await this.db.query(`DROP DATABASE IF EXISTS ${ident(database)} WITH (FORCE)`);
   }

@@ -18,6 +18,8 @@ export function createSqlApi(opts: { db: Db; databaseUrl: string; log: Logger; s
     async ensureSchema() {
       await store.ensureSchema();
       await store.recover();
+      // A backup interrupted by a restart may have left its instance's database closed to connections.
+      for (const { database } of (await opts.db.query<{ database: string }>("SELECT database FROM sql_instances")).rows) await server.reopen(database);
     },
     seed: () => seedSql({ store, server, secrets: opts.secrets }),
     handlers: sqlHandlers({ store, server, ops }),

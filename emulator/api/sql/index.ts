@@ -21,7 +21,21 @@ export function createSqlApi(opts: { db: Db; databaseUrl: string; log: Logger; s
       // A backup interrupted by a restart may have left its instance's database closed to connections.
       for (const { database } of (await opts.db.query<{ database: string }>("SELECT database FROM sql_instances")).rows) await server.reopen(database);
     },
-    seed: () => seedSql({ store, server, secrets: opts.secrets }),
+    /**
+     * Instances are real databases and users real roles, so seeding needs a
+     * server user that may create both (the embedded server's superuser
+     * can). Without that the rest of the emulator still starts.
+     */
+    async seed() {
+      const { rows } = await opts.db.query<{ ok: boolean }>(
+        "SELECT rolsuper OR (rolcreatedb AND rolcreaterole) AS ok FROM pg_roles WHERE rolname = current_user",
+      );
+      if (!rows[0]?.ok) {
+        opts.log.warn("Cloud SQL not seeded: the emulator's database user cannot create databases and roles");
+        return;
+      }
+      await seedSql({ store, server, secrets: opts.secrets });
+    },
     handlers: sqlHandlers({ store, server, ops }),
     drain: () => ops.drain(),
   };

@@ -153,12 +153,22 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
     async ListSecrets(req) {
       const project = await parseParent(db, req.parent);
       const page = readPage(req.pageSize, req.pageToken, 25_000, 25_000);
+      // Filter subset: `name:substring`, `labels.key=value` / `labels.key:value`, space = AND.
+      const where = ["project = $1"];
+      const params: unknown[] = [project];
+      for (const term of String(req.filter ?? "").trim().split(/\s+/).filter(Boolean)) {
+        const name = /^name:(.+)$/.exec(term);
+        const label = /^labels\.([a-z0-9_-]+)[:=](.+)$/.exec(term);
+        if (name) where.push(`strpos(secret_id, $${params.push(name[1].replace(/^"|"$/g, ""))}) > 0`);
+        else if (label) where.push(`labels ->> $${params.push(label[1])} = $${params.push(label[2].replace(/^"|"$/g, ""))}`);
+        else throw invalid(`Unsupported filter term ${JSON.stringify(term)}; the emulator supports name:X and labels.KEY=VALUE.`);
+      }
       const { rows } = await db.query<SecretRow & { total: string }>(
-        "SELECT *, count(*) OVER () AS total FROM sm_secrets WHERE project = $1 ORDER BY secret_id LIMIT $2 OFFSET $3",
-        [project, page.limit + 1, page.offset],
+        `SELECT *, count(*) OVER () AS total FROM sm_secrets WHERE ${where.join(" AND ")} ORDER BY secret_id LIMIT $${params.push(page.limit + 1)} OFFSET $${params.push(page.offset)}`,
+        params,
       );
       const { items, nextPageToken } = pageOf(rows, page);
-      const total = rows.length ? Number(rows[0].total) : (await db.query("SELECT 1 FROM sm_secrets WHERE project = $1", [project])).rowCount ?? 0;
+      const total = rows.length ? Number(rows[0].total) : 0;
       return { secrets: items.map(secretOut), nextPageToken, totalSize: total };
     },
 

@@ -62,6 +62,11 @@ describe("Secret Manager", () => {
     expect(page.length).toBe(3);
     expect(raw?.nextPageToken).toBeTruthy();
     expect(Number(raw?.totalSize)).toBe(4);
+    const [byLabel] = await sm.listSecrets({ parent: `projects/${P}`, filter: "labels.team=a" }, CALL);
+    expect(byLabel.map((x) => x.name)).toEqual([s.name]);
+    const [byName] = await sm.listSecrets({ parent: `projects/${P}`, filter: "name:b" }, CALL);
+    expect(byName.map((x) => x.name!.split("/").pop())).toEqual(["b1", "b2", "b3"]);
+    expect((await code(sm.listSecrets({ parent: `projects/${P}`, filter: "create_time>2020" }, CALL))).code).toBe(3);
   });
 
   it("adds versions with checksums, accesses latest, numbers and aliases", async () => {

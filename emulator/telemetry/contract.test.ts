@@ -142,6 +142,15 @@ describe("Logging v2", () => {
     stream.cancel();
     stream.on("error", () => {});
   });
+
+  it("ends a tail with INVALID_ARGUMENT on a bad filter", async () => {
+    const stream = log.tailLogEntries();
+    const err = new Promise<{ code: number; details: string }>((resolve) => stream.on("error", resolve));
+    stream.write({ resourceNames: RES, filter: "severity >= LOUD" });
+    const e = await Promise.race([err, new Promise<never>((_, rej) => setTimeout(() => rej(new Error("no error in 5 s")), 5000))]);
+    expect(e.code).toBe(3);
+    expect(e.details).toMatch(/unknown severity/);
+  });
 });
 
 describe("Monitoring v3", () => {
@@ -242,5 +251,7 @@ describe("Monitoring v3", () => {
     expect(await code({ filter: `metric.type = "run.googleapis.com/request_count" OR ${svc}` })).toBe(3);
     expect(await code({ filter: 'metric.type = "run.googleapis.com/request_count"', aggregation: { alignmentPeriod: { seconds: 30 }, perSeriesAligner: "ALIGN_RATE" } })).toBe(3);
     expect(await code({ filter: 'metric.type = "run.googleapis.com/request_latencies"', aggregation: { ...hour, perSeriesAligner: "ALIGN_RATE" } })).toBe(3);
+    expect(await code({ filter: 'metric.type = "run.googleapis.com/request_count"', aggregation: { ...hour, crossSeriesReducer: "REDUCE_SUM" } })).toBe(3);
+    expect(await code({ filter: 'metric.type = "run.googleapis.com/container/instance_count"', aggregation: { ...hour, perSeriesAligner: "ALIGN_DELTA" } })).toBe(3);
   });
 });

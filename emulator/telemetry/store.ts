@@ -21,7 +21,9 @@ const SCHEMA = [
      seq bigserial PRIMARY KEY, project text NOT NULL, service text NOT NULL, revision text NOT NULL,
      log_name text NOT NULL, severity int NOT NULL, ts timestamptz NOT NULL, insert_id text NOT NULL,
      search text NOT NULL, entry jsonb NOT NULL)`,
-  `CREATE INDEX IF NOT EXISTS emu_log_entries_project_ts ON emu_log_entries (project, ts, insert_id)`,
+  // The keyset order (ts, insert_id, seq) in full, so a page is an index range scan.
+  `CREATE INDEX IF NOT EXISTS emu_log_entries_project_order ON emu_log_entries (project, ts, insert_id, seq)`,
+  `DROP INDEX IF EXISTS emu_log_entries_project_ts`,
   `CREATE INDEX IF NOT EXISTS emu_log_entries_service_sev_ts ON emu_log_entries (project, service, severity, ts)`,
   `CREATE TABLE IF NOT EXISTS emu_request_minutes (
      project text NOT NULL, region text NOT NULL, service text NOT NULL, revision text NOT NULL,

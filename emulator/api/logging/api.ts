@@ -52,8 +52,9 @@ export async function listEntries(db: Db, req: Json): Promise<Json> {
   const entries: Json[] = [];
   let scanned = 0;
   for (;;) {
-    const params: unknown[] = [projects];
-    const where = ["project = ANY($1::text[])", ...whereClauses(filter, params)];
+    // One project (the usual case) as `=`, so the index also yields the order.
+    const params: unknown[] = [projects.length === 1 ? projects[0] : projects];
+    const where = [projects.length === 1 ? "project = $1" : "project = ANY($1::text[])", ...whereClauses(filter, params)];
     if (cursor) where.push(`(ts, insert_id, seq) ${desc ? "<" : ">"} (${`$${params.push(cursor.t)}`}::timestamptz, $${params.push(cursor.i)}, $${params.push(cursor.s)}::bigint)`);
     const dir = desc ? "DESC" : "ASC";
     const { rows } = await db.query<{ tstext: string; insert_id: string; seq: string; entry: Json }>(

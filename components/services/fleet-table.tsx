@@ -6,6 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Input, Select } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/panel";
 import { Table, Td, Th } from "@/components/ui/table";
+import type { ServiceHealth } from "@/lib/observability";
 import type { TrafficEntry } from "@/lib/services";
 import { SendAllToLatestButton } from "./send-all-to-latest-button";
 import { StatusBadge } from "./status-badge";
@@ -28,9 +29,11 @@ export type FleetRow = {
   etag: string;
   /** Hours the traffic has been split or pinned, when past the threshold. */
   staleSplitHours: number | null;
+  /** Last 5 minutes from Cloud Monitoring; null when it has nothing (or failed). */
+  health: ServiceHealth | null;
 };
 
-type SortKey = "name" | "project" | "status" | "deployed";
+type SortKey = "name" | "project" | "status" | "deployed" | "traffic";
 
 const STATUS_ORDER = { failed: 0, reconciling: 1, unknown: 2, ready: 3 };
 
@@ -50,10 +53,11 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
         (!needle || r.id.includes(needle) || r.project.includes(needle) || r.imageTag.toLowerCase().includes(needle)) &&
         (!project || r.project === project) &&
         (!region || r.region === region) &&
-        (!status || (status === "split" ? r.staleSplitHours !== null : r.status === status)),
+        (!status || (status === "split" ? r.staleSplitHours !== null : status === "breaching" ? (r.health?.breaches.length ?? 0) > 0 : r.status === status)),
     );
     const by: Record<SortKey, (a: FleetRow, b: FleetRow) => number> = {
       name: (a, b) => a.id.localeCompare(b.id),
+      traffic: (a, b) => (b.health?.requestsPerSecond ?? 0) - (a.health?.requestsPerSecond ?? 0),
       project: (a, b) => a.project.localeCompare(b.project) || a.id.localeCompare(b.id),
       status: (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.id.localeCompare(b.id),
       deployed: (a, b) => (b.lastDeployedAt ?? "").localeCompare(a.lastDeployedAt ?? ""),
@@ -79,12 +83,14 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
           <option value="failed">failed</option>
           <option value="reconciling">reconciling</option>
           <option value="split">split left in place</option>
+          <option value="breaching">breaching alert thresholds</option>
         </Select>
         <Select aria-label="Sort by" className="w-52" value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
           <option value="name">Sort: name</option>
           <option value="project">Sort: project</option>
           <option value="status">Sort: status (problems first)</option>
           <option value="deployed">Sort: last deployed</option>
+          <option value="traffic">Sort: busiest</option>
         </Select>
         <span className="ml-auto text-xs text-zinc-500">{shown.length} of {rows.length} services</span>
       </div>
@@ -93,7 +99,7 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
       ) : (
         <Table>
           <thead>
-            <tr><Th>Service</Th><Th>Status</Th><Th className="w-72">Serving</Th><Th>Image</Th><Th>Last deployed</Th></tr>
+            <tr><Th>Service</Th><Th>Status</Th><Th className="w-72">Serving</Th><Th className="text-right" title="Last 5 minutes">Req/s</Th><Th className="text-right" title="5xx share, last 5 minutes">Errors</Th><Th className="text-right" title="Last 5 minutes">p95</Th><Th>Image</Th><Th>Last deployed</Th></tr>
           </thead>
           <tbody>
             {shown.map((r) => (
@@ -103,7 +109,10 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
                   <div className="text-xs text-zinc-500">{r.project} · {r.region}</div>
                   {r.uri && <a href={r.uri} target="_blank" rel="noreferrer" title={r.uri} className="block max-w-80 truncate font-mono text-[11px] text-zinc-500 hover:underline">{r.uri.replace(/^https?:\/\//, "")}</a>}
                 </Td>
-                <Td><StatusBadge status={r.status} message={r.statusMessage} /></Td>
+                <Td>
+                  <StatusBadge status={r.status} message={r.statusMessage} />
+                  {r.health?.breaches.map((b) => <div key={b} className="mt-1"><Badge tone="red">{b}</Badge></div>)}
+                </Td>
                 <Td>
                   <TrafficBar traffic={r.traffic} compact />
                   {r.staleSplitHours !== null && (
@@ -113,6 +122,7 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
                     </div>
                   )}
                 </Td>
+                <HealthCells health={r.health} />
                 <Td><code className="text-xs">{r.imageTag}</code></Td>
                 <Td>
                   <div className="text-xs">{r.lastDeployedBy ?? "—"}</div>
@@ -123,6 +133,18 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
           </tbody>
         </Table>
       )}
+    </>
+  );
+}
+
+function HealthCells({ health }: { health: ServiceHealth | null }) {
+  const dash = <span className="text-zinc-400">—</span>;
+  const breached = (test: string) => health?.breaches.some((b) => b.startsWith(test)) ? "font-semibold text-red-600 dark:text-red-400" : "";
+  return (
+    <>
+      <Td className="text-right tabular-nums">{health ? health.requestsPerSecond.toFixed(2) : dash}</Td>
+      <Td className={`text-right tabular-nums ${breached("error")}`}>{health?.errorRate != null ? `${(health.errorRate * 100).toFixed(1)}%` : dash}</Td>
+      <Td className={`text-right tabular-nums ${breached("p99")}`}>{health?.p95Ms != null ? `${Math.round(health.p95Ms)} ms` : dash}</Td>
     </>
   );
 }

@@ -12,8 +12,8 @@ export type NavItem = {
 
 export const NAV_ITEMS: NavItem[] = [
   { href: "/", label: "Fleet", key: "f" },
-  { href: "/logs", label: "Logs", key: "l", soon: true },
-  { href: "/costs", label: "Costs", key: "c", soon: true },
+  { href: "/logs", label: "Logs", key: "l" },
+  { href: "/costs", label: "Costs", key: "c" },
   { href: "/secrets", label: "Secrets", key: "s", minRole: "developer" },
   { href: "/databases", label: "Databases", key: "d", minRole: "operator", soon: true },
   { href: "/audit", label: "Audit", key: "a" },

@@ -10,6 +10,7 @@ import { RollbackButton } from "@/components/services/rollback-button";
 import { StatusBadge } from "@/components/services/status-badge";
 import { TrafficBar } from "@/components/services/traffic-bar";
 import { TrafficEditor } from "@/components/services/traffic-editor";
+import { ServiceDashboard } from "@/components/observability/service-dashboard";
 import { Notice, Panel } from "@/components/ui/panel";
 import { listAuditEvents } from "@/lib/audit";
 import { hasRole } from "@/lib/auth/roles";
@@ -54,12 +55,15 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
           <h1 className="mt-1 flex items-center gap-3 text-xl font-semibold tracking-tight">{service.id} <StatusBadge status={service.status} message={service.statusMessage} /></h1>
           {service.uri && <a href={service.uri} target="_blank" rel="noreferrer" className="font-mono text-xs text-indigo-600 hover:underline dark:text-indigo-400">{service.uri}</a>}
         </div>
+        <div className="flex gap-2">
+          <Link href={`/logs?project=${ref.project}&service=${ref.service}`} className="inline-flex h-8 items-center rounded-md border border-zinc-300 bg-white px-3 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800">Logs</Link>
         {canAct && (
-          <div className="flex gap-2">
+          <>
             <RollbackButton key={service.etag} service={ref} etag={service.etag} traffic={service.traffic} toRevision={previous?.name ?? null} path={path} />
             <Link href={`${path}/deploy`} className="inline-flex h-8 items-center rounded-md bg-indigo-600 px-3 text-sm font-medium text-white hover:bg-indigo-500">Deploy</Link>
-          </div>
+          </>
         )}
+        </div>
       </div>
 
       {operation && <OperationProgress key={operation.id} id={operation.id} initial={JSON.parse(JSON.stringify(operation))} />}
@@ -80,6 +84,8 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
           </details>
         )}
       </Panel>
+
+      <Panel title="Metrics by revision"><div className="p-3"><ServiceDashboard project={ref.project} service={ref.service} /></div></Panel>
 
       <Panel title={`Revisions (${revisions.length})`}><RevisionsTable revisions={revisions} /></Panel>
 

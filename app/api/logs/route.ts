@@ -1,0 +1,20 @@
+import { getActor } from "@/lib/auth/session";
+import { AppError } from "@/lib/errors";
+import { observabilityClients } from "@/lib/gcp/clients";
+import { listLogs, LogQuery } from "@/lib/observability";
+
+export const dynamic = "force-dynamic";
+
+/** One page of log lines for the explorer's "older" button. */
+export async function GET(req: Request) {
+  if (!(await getActor())) return Response.json({ error: "Please sign in." }, { status: 401 });
+  const params = Object.fromEntries(new URL(req.url).searchParams);
+  const query = LogQuery.safeParse(params);
+  if (!query.success) return Response.json({ error: "Some filters are not valid." }, { status: 400 });
+  try {
+    return Response.json(await listLogs(observabilityClients(), query.data, params.pageToken || null), { headers: { "cache-control": "no-store" } });
+  } catch (err) {
+    if (err instanceof AppError) return Response.json({ error: err.message }, { status: 502 });
+    throw err;
+  }
+}

@@ -1,0 +1,78 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Select } from "@/components/ui/field";
+import type { ChartData, Chart } from "@/lib/observability/service-metrics";
+
+const TITLES: Record<Chart, string> = { requests: "Request rate", errors: "Error rate (5xx share)", latency: "Latency p50 / p95 / p99", instances: "Instances" };
+const COLORS = ["#6366f1", "#f59e0b", "#10b981", "#0ea5e9", "#f43f5e", "#8b5cf6", "#84cc16", "#ec4899", "#14b8a6"];
+const RANGES = { "1h": "last hour", "6h": "last 6 h", "1d": "last day", "7d": "last 7 days" } as const;
+
+async function fetchChart(project: string, service: string, chart: Chart, range: string): Promise<ChartData> {
+  const res = await fetch(`/api/metrics?${new URLSearchParams({ project, service, chart, range })}`, { cache: "no-store" });
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.error ?? `Could not load ${chart} (${res.status}).`);
+  return body;
+}
+
+const time = (t: number, range: string) => new Date(t).toLocaleString(undefined, range === "7d" ? { month: "short", day: "numeric", hour: "2-digit" } : { hour: "2-digit", minute: "2-digit" });
+
+function ChartPanel({ project, service, chart, range, refresh }: { project: string; service: string; chart: Chart; range: string; refresh: boolean }) {
+  const { data, error, isLoading } = useQuery({
+    queryKey: ["metrics", project, service, chart, range],
+    queryFn: () => fetchChart(project, service, chart, range),
+    refetchInterval: refresh ? 30_000 : false,
+  });
+  return (
+    <section aria-label={TITLES[chart]} className="rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
+      <h3 className="mb-2 text-sm font-semibold">{TITLES[chart]} {data?.unit && <span className="font-normal text-zinc-500">({data.unit})</span>}</h3>
+      {error ? (
+        <p role="alert" className="py-10 text-center text-sm text-red-600 dark:text-red-400">{(error as Error).message}</p>
+      ) : isLoading || !data ? (
+        <div className="h-48 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" />
+      ) : data.points.length === 0 ? (
+        <p className="py-16 text-center text-sm text-zinc-500">No data in this range.</p>
+      ) : (
+        <>
+          <div className="h-48">
+            <ResponsiveContainer width="100%" height="100%">
+              <LineChart data={data.points} margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
+                <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+                <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} tickFormatter={(t) => time(t, range)} tick={{ fontSize: 10 }} />
+                <YAxis tick={{ fontSize: 10 }} width={48} />
+                <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(v) => (typeof v === "number" ? v.toFixed(2) : "—")} />
+                <Legend wrapperStyle={{ fontSize: 10 }} />
+                {data.series.map((s, i) => (
+                  <Line key={s} dataKey={s} stroke={COLORS[i % COLORS.length]} dot={data.points.length < 30} strokeWidth={1.5} connectNulls={false} isAnimationActive={false} />
+                ))}
+              </LineChart>
+            </ResponsiveContainer>
+          </div>
+          {data.lastDataAt && <p className="mt-1 text-[11px] text-zinc-500">Data up to {new Date(data.lastDataAt).toLocaleTimeString()}; Cloud Monitoring lags up to 3 minutes, so the last minutes are missing, not zero.</p>}
+        </>
+      )}
+    </section>
+  );
+}
+
+export function ServiceDashboard({ project, service }: { project: string; service: string }) {
+  const [range, setRange] = useState<keyof typeof RANGES>("1h");
+  const [refresh, setRefresh] = useState(true);
+  return (
+    <div className="space-y-3">
+      <div className="flex items-center gap-3 text-sm">
+        <Select aria-label="Metrics range" value={range} onChange={(e) => setRange(e.target.value as keyof typeof RANGES)}>
+          {Object.entries(RANGES).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+        </Select>
+        <label className="flex items-center gap-1.5 text-xs"><input type="checkbox" checked={refresh} onChange={(e) => setRefresh(e.target.checked)} /> auto-refresh every 30 s</label>
+      </div>
+      <div className="grid gap-3 lg:grid-cols-2">
+        {(["requests", "errors", "latency", "instances"] as const).map((c) => (
+          <ChartPanel key={c} project={project} service={service} chart={c} range={range} refresh={refresh} />
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,4 @@
+export { LogQuery, buildLogFilter, SEVERITIES, RANGES } from "./log-query";
+export { listLogs, tailLogs, type LogPage } from "./logs";
+export type { LogLine } from "./log-entries";
+export { fleetHealth, THRESHOLDS, type ServiceHealth } from "./fleet-health";

@@ -1,0 +1,57 @@
+// Reading logs within Cloud Logging's read quota (60 entries.list calls a
+// minute per project): identical queries from several viewers share one call
+// and its answer for a few seconds; live views tail instead of polling.
+import { TtlCache } from "../cache";
+import type { ObservabilityClients } from "../gcp/clients";
+import { AppError, Upstream } from "../errors";
+import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
+import { toLogLine, type LogLine } from "./log-entries";
+import { buildLogFilter, type LogQuery } from "./log-query";
+
+export type LogPage = { lines: LogLine[]; nextPageToken: string | null; filter: string };
+
+const PAGE_SIZE = 200;
+const pages = new TtlCache<LogPage>(5_000);
+
+function readError(err: unknown, project: string): AppError {
+  if (grpcCode(err) === GRPC.RESOURCE_EXHAUSTED) {
+    return new Upstream(`Cloud Logging's read quota for ${project} (60 queries a minute) is used up. Wait a minute, narrow the query, or use live tail, which does not count against it.`);
+  }
+  return upstreamError(err, `reading logs of ${project}`);
+}
+
+/** Newest first, one page at a time. */
+export async function listLogs(clients: ObservabilityClients, q: LogQuery, pageToken: string | null = null, now = new Date()): Promise<LogPage> {
+  const filter = buildLogFilter(q, now);
+  // Relative ranges move with the clock; round them so viewers share a key.
+  const key = `${q.project}\n${filter.replace(/timestamp>="[^"]+"/, q.range === "custom" ? "$&" : q.range)}\n${pageToken ?? ""}`;
+  return pages.get(key, async () => {
+    try {
+      const [entries, , response] = await clients.logging.listLogEntries(
+        { resourceNames: [`projects/${q.project}`], filter, orderBy: "timestamp desc", pageSize: PAGE_SIZE, pageToken: pageToken ?? "" },
+        { autoPaginate: false, timeout: 20_000 },
+      );
+      return { lines: entries.map(toLogLine), nextPageToken: response?.nextPageToken || null, filter };
+    } catch (err) {
+      throw readError(err, q.project);
+    }
+  });
+}
+
+/**
+ * Streams new entries matching the query until `signal` aborts. Each batch is
+ * what one TailLogEntries message carried.
+ */
+export function tailLogs(clients: ObservabilityClients, q: LogQuery, onLines: (lines: LogLine[], suppressed: number) => void, onError: (err: AppError) => void, signal: AbortSignal): void {
+  const filter = buildLogFilter({ ...q, range: "1h", from: undefined, to: undefined }).split("\n").filter((l) => !l.startsWith("timestamp")).join("\n");
+  const stream = clients.logging.tailLogEntries();
+  stream.on("data", (res: { entries?: Parameters<typeof toLogLine>[0][]; suppressionInfo?: { suppressedCount?: number | null }[] }) => {
+    const suppressed = (res.suppressionInfo ?? []).reduce((s, i) => s + Number(i.suppressedCount ?? 0), 0);
+    onLines((res.entries ?? []).map(toLogLine), suppressed);
+  });
+  stream.on("error", (err: unknown) => {
+    if (!signal.aborted) onError(readError(err, q.project));
+  });
+  stream.write({ resourceNames: [`projects/${q.project}`], filter });
+  signal.addEventListener("abort", () => stream.cancel?.() ?? stream.end(), { once: true });
+}

@@ -1,0 +1,66 @@
+// Fleet health, service charts and cost usage read back through the official
+// Monitoring client from requests this test sends through the emulator.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fetchViaRouter, startTestEmulator } from "../../test/emulator";
+import { monthUsage } from "../cost/usage";
+import { observabilityClients, type ObservabilityClients } from "../gcp/clients";
+import { getService } from "../services";
+import { fleetHealth } from "./fleet-health";
+import { serviceChart } from "./service-metrics";
+
+let clients: ObservabilityClients;
+let stop: () => Promise<void>;
+const ref = { project: "elevendops-prod", region: "us-central1", service: "elevendops" };
+
+async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+beforeAll(async () => {
+  const t = await startTestEmulator();
+  stop = () => t.emulator.stop();
+  clients = observabilityClients({ emulatorHost: t.emulator.endpoint });
+  const { service } = await getService(ref, t.clients);
+  for (let i = 0; i < 40; i++) await fetchViaRouter(service.uri!, t.emulator.routerPort, "/health");
+  for (let i = 0; i < 10; i++) await fetchViaRouter(service.uri!, t.emulator.routerPort, "/no-such-page");
+}, 120_000);
+
+afterAll(async () => {
+  await stop?.();
+});
+
+describe("metrics", () => {
+  it("fleet health counts the requests and their errors per service with three calls", async () => {
+    const health = await eventually(() => fleetHealth(clients, [ref.project], new Date(Date.now() + 60_000)), (h) => (h.rows[0]?.requestsPerSecond ?? 0) * 300 >= 50);
+    expect(health.failures).toEqual([]);
+    const row = health.rows.find((r) => r.service === ref.service)!;
+    expect(row.requestsPerSecond * 300).toBeCloseTo(50, 5);
+    expect(row.errorRate).toBe(0); // 404s are client errors, not 5xx
+    expect(row.p95Ms).not.toBeNull();
+    expect(row.breaches).toEqual([]);
+  });
+
+  it("charts request rate per revision and a 0% error rate", async () => {
+    const requests = await eventually(() => serviceChart(clients, { ...ref, chart: "requests", range: "1h" }, new Date(Date.now() + 60_000)), (c) => c.points.length > 0);
+    expect(requests.series).toHaveLength(1);
+    const total = requests.points.reduce((s, p) => s + ((p[requests.series[0]] as number) ?? 0) * 60, 0);
+    expect(total).toBeCloseTo(50, 5);
+    const errors = await serviceChart(clients, { ...ref, chart: "errors", range: "1h" }, new Date(Date.now() + 60_000));
+    expect(errors.points.some((p) => p[errors.series[0]] === 0)).toBe(true);
+    const latency = await serviceChart(clients, { ...ref, chart: "latency", range: "1h" }, new Date(Date.now() + 60_000));
+    expect(latency.series.map((s) => s.split(" ")[1]).sort()).toEqual(["p50", "p95", "p99"]);
+  });
+
+  it("reads this month's usage per service and day for the cost page", async () => {
+    const usage = await eventually(() => monthUsage(clients, ref.project), (u) => u.some((x) => x.requests >= 50));
+    const today = usage.find((u) => u.service === ref.service && u.day === new Date().toISOString().slice(0, 10))!;
+    expect(today.requests).toBe(50);
+    expect(today.vcpuSeconds).toBeGreaterThan(0);
+    expect(today.gibSeconds).toBeGreaterThan(0);
+  });
+});

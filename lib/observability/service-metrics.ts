@@ -1,0 +1,108 @@
+// A service's dashboard series, each split by revision so that a canary is
+// compared with the stable revision at a glance. One ListTimeSeries call per
+// chart line family, whatever the number of revisions.
+import { z } from "zod";
+import type { protos } from "@google-cloud/monitoring";
+import type { ObservabilityClients } from "../gcp/clients";
+import { upstreamError } from "../gcp/errors";
+
+type TimeSeries = protos.google.monitoring.v3.ITimeSeries;
+
+export const CHARTS = ["requests", "errors", "latency", "instances"] as const;
+export type Chart = (typeof CHARTS)[number];
+
+export const METRIC_RANGES = { "1h": { seconds: 3600, period: 60 }, "6h": { seconds: 21_600, period: 300 }, "1d": { seconds: 86_400, period: 900 }, "7d": { seconds: 604_800, period: 3600 } } as const;
+
+export const MetricsQuery = z.object({
+  project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/),
+  service: z.string().regex(/^[a-z][a-z0-9-]{0,48}$/),
+  chart: z.enum(CHARTS),
+  range: z.enum(["1h", "6h", "1d", "7d"]).default("1h"),
+});
+export type MetricsQuery = z.infer<typeof MetricsQuery>;
+
+/** One chart: time-ordered points, one value per series key (a revision, or revision · percentile). */
+export type ChartData = { unit: string; series: string[]; points: { t: number; [series: string]: number | null }[]; lastDataAt: number | null };
+
+const RUN = "run.googleapis.com";
+const BY_REVISION = "resource.labels.revision_name";
+
+function request(q: MetricsQuery, metric: string, aligner: string, reducer: string, groupBy: string[], end: Date) {
+  const { seconds, period } = METRIC_RANGES[q.range];
+  const endSeconds = Math.floor(end.getTime() / 1000);
+  return {
+    name: `projects/${q.project}`,
+    filter: `metric.type="${RUN}/${metric}" AND resource.labels.service_name="${q.service}"`,
+    interval: { startTime: { seconds: endSeconds - seconds }, endTime: { seconds: endSeconds } },
+    aggregation: { alignmentPeriod: { seconds: period }, perSeriesAligner: aligner as "ALIGN_RATE", crossSeriesReducer: reducer as "REDUCE_SUM", groupByFields: groupBy },
+    view: "FULL" as const,
+  };
+}
+
+const valueOf = (p: protos.google.monitoring.v3.IPoint) => Number(p.value?.doubleValue ?? p.value?.int64Value ?? 0);
+const timeOf = (p: protos.google.monitoring.v3.IPoint) => Number(p.interval?.endTime?.seconds ?? 0) * 1000;
+
+/** Merges series into rows by timestamp; a missing point stays null (a gap, never a false zero). */
+export function toChart(unit: string, named: { name: string; series: TimeSeries }[]): ChartData {
+  const rows = new Map<number, ChartData["points"][number]>();
+  const names = [...new Set(named.map((n) => n.name))].sort();
+  let lastDataAt: number | null = null;
+  for (const { name, series } of named) {
+    for (const p of series.points ?? []) {
+      const t = timeOf(p);
+      if (!rows.has(t)) rows.set(t, { t, ...Object.fromEntries(names.map((n) => [n, null])) });
+      const row = rows.get(t)!;
+      row[name] = ((row[name] as number | null) ?? 0) + valueOf(p);
+      lastDataAt = Math.max(lastDataAt ?? 0, t);
+    }
+  }
+  return { unit, series: names, points: [...rows.values()].sort((a, b) => a.t - b.t), lastDataAt };
+}
+
+const revisionOf = (s: TimeSeries) => s.resource?.labels?.revision_name ?? "unknown";
+
+async function list(clients: ObservabilityClients, req: ReturnType<typeof request>): Promise<TimeSeries[]> {
+  const [series] = await clients.metrics.listTimeSeries(req, { timeout: 15_000 });
+  return series;
+}
+
+export async function serviceChart(clients: ObservabilityClients, q: MetricsQuery, end = new Date()): Promise<ChartData> {
+  try {
+    switch (q.chart) {
+      case "requests": {
+        const series = await list(clients, request(q, "request_count", "ALIGN_RATE", "REDUCE_SUM", [BY_REVISION], end));
+        return toChart("req/s", series.map((s) => ({ name: revisionOf(s), series: s })));
+      }
+      case "errors": {
+        // 5xx share per revision: errors and totals from one grouped call.
+        const series = await list(clients, request(q, "request_count", "ALIGN_DELTA", "REDUCE_SUM", [BY_REVISION, "metric.labels.response_code_class"], end));
+        const totals = toChart("", series.map((s) => ({ name: revisionOf(s), series: s })));
+        const errors = toChart("", series.filter((s) => s.metric?.labels?.response_code_class === "5xx").map((s) => ({ name: revisionOf(s), series: s })));
+        const errorAt = new Map(errors.points.map((p) => [p.t, p]));
+        return {
+          unit: "% 5xx",
+          series: totals.series,
+          lastDataAt: totals.lastDataAt,
+          points: totals.points.map((p) => ({
+            t: p.t,
+            ...Object.fromEntries(totals.series.map((r) => {
+              const total = p[r] as number | null;
+              return [r, total ? (100 * ((errorAt.get(p.t)?.[r] as number | null) ?? 0)) / total : null];
+            })),
+          })),
+        };
+      }
+      case "latency": {
+        const percentiles = ["50", "95", "99"] as const;
+        const results = await Promise.all(percentiles.map((p) => list(clients, request(q, "request_latencies", "ALIGN_DELTA", `REDUCE_PERCENTILE_${p}`, [BY_REVISION], end))));
+        return toChart("ms", results.flatMap((series, i) => series.map((s) => ({ name: `${revisionOf(s)} p${percentiles[i]}`, series: s }))));
+      }
+      case "instances": {
+        const series = await list(clients, request(q, "container/instance_count", "ALIGN_MAX", "REDUCE_SUM", [BY_REVISION], end));
+        return toChart("instances", series.map((s) => ({ name: revisionOf(s), series: s })));
+      }
+    }
+  } catch (err) {
+    throw upstreamError(err, `reading ${q.chart} of ${q.service}`);
+  }
+}

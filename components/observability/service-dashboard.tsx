@@ -3,15 +3,17 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { Select } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/field";
 import type { ChartData, Chart } from "@/lib/observability/service-metrics";
 
 const TITLES: Record<Chart, string> = { requests: "Request rate", errors: "Error rate (5xx share)", latency: "Latency p50 / p95 / p99", instances: "Instances" };
 const COLORS = ["#6366f1", "#f59e0b", "#10b981", "#0ea5e9", "#f43f5e", "#8b5cf6", "#84cc16", "#ec4899", "#14b8a6"];
-const RANGES = { "1h": "last hour", "6h": "last 6 h", "1d": "last day", "7d": "last 7 days" } as const;
+const RANGES = { "1h": "last hour", "6h": "last 6 h", "1d": "last day", "7d": "last 7 days", custom: "custom (UTC)" } as const;
+type Span = { range: keyof typeof RANGES; from: string; to: string };
 
-async function fetchChart(project: string, service: string, chart: Chart, range: string): Promise<ChartData> {
-  const res = await fetch(`/api/metrics?${new URLSearchParams({ project, service, chart, range })}`, { cache: "no-store" });
+async function fetchChart(project: string, service: string, chart: Chart, span: Span): Promise<ChartData> {
+  const custom = span.range === "custom" ? { from: `${span.from}:00Z`, ...(span.to ? { to: `${span.to}:00Z` } : {}) } : {};
+  const res = await fetch(`/api/metrics?${new URLSearchParams({ project, service, chart, range: span.range, ...custom })}`, { cache: "no-store" });
   const body = await res.json();
   if (!res.ok) throw new Error(body.error ?? `Could not load ${chart} (${res.status}).`);
   return body;
@@ -19,10 +21,12 @@ async function fetchChart(project: string, service: string, chart: Chart, range:
 
 const time = (t: number, range: string) => new Date(t).toLocaleString(undefined, range === "7d" ? { month: "short", day: "numeric", hour: "2-digit" } : { hour: "2-digit", minute: "2-digit" });
 
-function ChartPanel({ project, service, chart, range, refresh }: { project: string; service: string; chart: Chart; range: string; refresh: boolean }) {
+function ChartPanel({ project, service, chart, span, refresh }: { project: string; service: string; chart: Chart; span: Span; refresh: boolean }) {
+  const range = span.range;
   const { data, error, isLoading } = useQuery({
-    queryKey: ["metrics", project, service, chart, range],
-    queryFn: () => fetchChart(project, service, chart, range),
+    queryKey: ["metrics", project, service, chart, span],
+    queryFn: () => fetchChart(project, service, chart, span),
+    enabled: span.range !== "custom" || Boolean(span.from),
     refetchInterval: refresh ? 30_000 : false,
   });
   return (
@@ -58,19 +62,25 @@ function ChartPanel({ project, service, chart, range, refresh }: { project: stri
 }
 
 export function ServiceDashboard({ project, service }: { project: string; service: string }) {
-  const [range, setRange] = useState<keyof typeof RANGES>("1h");
+  const [span, setSpan] = useState<Span>({ range: "1h", from: "", to: "" });
   const [refresh, setRefresh] = useState(true);
   return (
     <div className="space-y-3">
       <div className="flex items-center gap-3 text-sm">
-        <Select aria-label="Metrics range" value={range} onChange={(e) => setRange(e.target.value as keyof typeof RANGES)}>
+        <Select aria-label="Metrics range" value={span.range} onChange={(e) => setSpan({ ...span, range: e.target.value as keyof typeof RANGES })}>
           {Object.entries(RANGES).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
         </Select>
+        {span.range === "custom" && (
+          <>
+            <Input type="datetime-local" aria-label="From (UTC)" value={span.from} onChange={(e) => setSpan({ ...span, from: e.target.value })} />
+            <Input type="datetime-local" aria-label="To (UTC)" value={span.to} onChange={(e) => setSpan({ ...span, to: e.target.value })} />
+          </>
+        )}
         <label className="flex items-center gap-1.5 text-xs"><input type="checkbox" checked={refresh} onChange={(e) => setRefresh(e.target.checked)} /> auto-refresh every 30 s</label>
       </div>
       <div className="grid gap-3 lg:grid-cols-2">
         {(["requests", "errors", "latency", "instances"] as const).map((c) => (
-          <ChartPanel key={c} project={project} service={service} chart={c} range={range} refresh={refresh} />
+          <ChartPanel key={c} project={project} service={service} chart={c} span={span} refresh={refresh} />
         ))}
       </div>
     </div>

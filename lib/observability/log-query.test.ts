@@ -33,6 +33,11 @@ describe("buildLogFilter", () => {
     expect(filter).toContain('timestamp>="2026-11-20T00:00:00.000Z"\ntimestamp<="2026-11-21T00:00:00.000Z"');
   });
 
+  it("reads datetime-local form values as UTC and refuses an end before the start", () => {
+    expect(buildLogFilter(q({ range: "custom", from: "2026-11-20T08:30" }), now)).toContain('timestamp>="2026-11-20T08:30:00.000Z"');
+    expect(LogQuery.safeParse({ project: "pyplots-prod", range: "custom", from: "2026-11-21T00:00", to: "2026-11-20T00:00" }).success).toBe(false);
+  });
+
   it("rejects what would break out of the query", () => {
     expect(LogQuery.safeParse({ project: "pyplots-prod", service: 'x" OR "1' }).success).toBe(false);
     expect(LogQuery.safeParse({ project: "pyplots-prod", severity: "LOUD" }).success).toBe(false);

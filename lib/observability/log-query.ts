@@ -8,6 +8,11 @@ export const RANGES = { "1h": 3_600_000, "6h": 21_600_000, "1d": 86_400_000, "7d
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/);
 const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
+/** Accepts RFC 3339, or a datetime-local form value (no zone), read as UTC. */
+const instant = z.preprocess(
+  (v) => (typeof v === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(v) ? `${v}:00Z` : blankToUndefined(v)),
+  z.iso.datetime({ offset: true }).optional(),
+);
 
 export const LogQuery = z.object({
   project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/),
@@ -20,9 +25,11 @@ export const LogQuery = z.object({
   /** requests: the request log only; app: what containers printed; all: everything. */
   kind: z.enum(["all", "requests", "app"]).default("all"),
   range: z.enum(["1h", "6h", "1d", "7d", "custom"]).default("1h"),
-  from: z.preprocess(blankToUndefined, z.iso.datetime({ offset: true }).optional()),
-  to: z.preprocess(blankToUndefined, z.iso.datetime({ offset: true }).optional()),
-}).refine((q) => q.range !== "custom" || Boolean(q.from), { path: ["from"], message: "A custom range needs a start." });
+  from: instant,
+  to: instant,
+})
+  .refine((q) => q.range !== "custom" || Boolean(q.from), { path: ["from"], message: "A custom range needs a start." })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { path: ["to"], message: "The end must come after the start." });
 export type LogQuery = z.infer<typeof LogQuery>;
 
 /** A double-quoted Logging query string literal. */

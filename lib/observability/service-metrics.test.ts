@@ -1,6 +1,6 @@
 import type { protos } from "@google-cloud/monitoring";
 import { describe, expect, it } from "vitest";
-import { toChart } from "./service-metrics";
+import { chartWindow, MetricsQuery, toChart } from "./service-metrics";
 
 const series = (points: [number, number][]): protos.google.monitoring.v3.ITimeSeries => ({
   points: points.map(([t, v]) => ({ interval: { endTime: { seconds: t } }, value: { doubleValue: v } })),
@@ -22,5 +22,15 @@ describe("toChart", () => {
 
   it("has no last-data time when there is no data", () => {
     expect(toChart("ms", [])).toEqual({ unit: "ms", series: [], points: [], lastDataAt: null });
+  });
+});
+
+describe("chartWindow", () => {
+  it("keeps about 120 points for a custom span, never under a minute apart", () => {
+    const q = MetricsQuery.parse({ project: "pyplots-prod", service: "api", chart: "requests", range: "custom", from: "2026-11-20T00:00:00Z", to: "2026-11-22T00:00:00Z" });
+    expect(chartWindow(q, new Date())).toEqual({ endSeconds: Date.parse("2026-11-22T00:00:00Z") / 1000, seconds: 172_800, period: 1440 });
+    const short = MetricsQuery.parse({ ...q, from: "2026-11-21T23:50:00Z" });
+    expect(chartWindow(short, new Date()).period).toBe(60);
+    expect(MetricsQuery.safeParse({ ...q, from: "2026-11-23T00:00:00Z" }).success).toBe(false);
   });
 });

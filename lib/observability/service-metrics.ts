@@ -17,8 +17,10 @@ export const MetricsQuery = z.object({
   project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/),
   service: z.string().regex(/^[a-z][a-z0-9-]{0,48}$/),
   chart: z.enum(CHARTS),
-  range: z.enum(["1h", "6h", "1d", "7d"]).default("1h"),
-});
+  range: z.enum(["1h", "6h", "1d", "7d", "custom"]).default("1h"),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+}).refine((q) => q.range !== "custom" || (q.from && (!q.to || q.from < q.to)), { path: ["from"], message: "A custom range needs a start before its end." });
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
 
 /** One chart: time-ordered points, one value per series key (a revision, or revision · percentile). */
@@ -27,9 +29,16 @@ export type ChartData = { unit: string; series: string[]; points: { t: number; [
 const RUN = "run.googleapis.com";
 const BY_REVISION = "resource.labels.revision_name";
 
+/** The window and alignment period: about 120 points whatever the span, never under a minute. */
+export function chartWindow(q: MetricsQuery, now: Date): { endSeconds: number; seconds: number; period: number } {
+  if (q.range !== "custom") return { endSeconds: Math.floor(now.getTime() / 1000), ...METRIC_RANGES[q.range] };
+  const endSeconds = Math.floor((q.to ? new Date(q.to) : now).getTime() / 1000);
+  const seconds = Math.max(60, endSeconds - Math.floor(new Date(q.from!).getTime() / 1000));
+  return { endSeconds, seconds, period: Math.max(60, Math.ceil(seconds / 120 / 60) * 60) };
+}
+
 function request(q: MetricsQuery, metric: string, aligner: string, reducer: string, groupBy: string[], end: Date) {
-  const { seconds, period } = METRIC_RANGES[q.range];
-  const endSeconds = Math.floor(end.getTime() / 1000);
+  const { seconds, period, endSeconds } = chartWindow(q, end);
   return {
     name: `projects/${q.project}`,
     filter: `metric.type="${RUN}/${metric}" AND resource.labels.service_name="${q.service}"`,

@@ -52,9 +52,11 @@ export default async function LogsPage({ searchParams }: { searchParams: Promise
         </Field>
         <Field label="Range" htmlFor="l-range">
           <Select id="l-range" name="range" defaultValue={q?.range ?? "1h"}>
-            <option value="1h">last hour</option><option value="6h">last 6 h</option><option value="1d">last day</option><option value="7d">last 7 days</option>
+            <option value="1h">last hour</option><option value="6h">last 6 h</option><option value="1d">last day</option><option value="7d">last 7 days</option><option value="custom">custom (below)</option>
           </Select>
         </Field>
+        <Field label="From (UTC, custom)" htmlFor="l-from"><Input id="l-from" name="from" type="datetime-local" defaultValue={q?.from?.slice(0, 16)} /></Field>
+        <Field label="To (UTC, optional)" htmlFor="l-to"><Input id="l-to" name="to" type="datetime-local" defaultValue={q?.to?.slice(0, 16)} /></Field>
         <Field label="Text" htmlFor="l-text"><Input id="l-text" name="text" defaultValue={q?.text} placeholder="find anywhere" className="w-52" /></Field>
         <Button type="submit">Search</Button>
       </form>

@@ -4,7 +4,7 @@
 // the Service they send.
 import type { protos } from "@google-cloud/run";
 import type { ActionContext, ActionOutput } from "../actions";
-import { Conflict } from "../errors";
+import { AppError, Conflict } from "../errors";
 import { log } from "../log";
 import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
 import { claimOperation, updateOperation } from "../operations/record";
@@ -68,7 +68,8 @@ export async function writeService(
       });
     sent = { lro: lro.name ?? "", revision, before: snapshot(view), summary };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    // The row is shown to people: only typed errors say more than "failed".
+    const message = err instanceof AppError ? err.message : "Failed before reaching Cloud Run; the server log has the details.";
     await updateOperation(db, opId, { status: "failed", error: message, steps: fail(initialSteps(spec.kind), message) });
     throw err;
   }

@@ -13,6 +13,7 @@ let logs: ObservabilityClients;
 let run: RunClients;
 let routerPort: number;
 let stop: () => Promise<void>;
+let setFaults: (rules: unknown) => void;
 const ref = { project: "intentvision-prod", region: "us-central1", service: "intentvision-api" };
 const q = (input: Record<string, unknown> = {}) => LogQuery.parse({ project: ref.project, service: ref.service, ...input });
 
@@ -22,6 +23,7 @@ beforeAll(async () => {
   logs = observabilityClients({ emulatorHost: t.emulator.endpoint });
   routerPort = t.emulator.routerPort;
   stop = () => t.emulator.stop();
+  setFaults = (rules) => t.emulator.faults.set(rules);
 }, 120_000);
 
 afterAll(async () => {
@@ -55,6 +57,30 @@ describe("logs", () => {
   it("filters by minimum severity", async () => {
     const page = await listLogs(logs, q({ severity: "ERROR", range: "7d" }));
     for (const l of page.lines) expect(["ERROR", "CRITICAL", "ALERT", "EMERGENCY"]).toContain(l.severity);
+  });
+
+  it("says plainly when Cloud Logging's read quota is used up", async () => {
+    setFaults({ method: "ListLogEntries", code: "RESOURCE_EXHAUSTED" });
+    try {
+      await expect(listLogs(logs, q({ text: `quota-${Date.now()}` }))).rejects.toThrow(/read quota for intentvision-prod \(60 queries a minute\) is used up/);
+    } finally {
+      setFaults([]);
+    }
+  });
+
+  it("shares one call between identical queries made at the same time", async () => {
+    let calls = 0;
+    setFaults({ method: "ListLogEntries", latencyMs: 200 });
+    const count = logs.logging.listLogEntries.bind(logs.logging);
+    const counting = { ...logs, logging: Object.assign(Object.create(logs.logging), { listLogEntries: (...a: Parameters<typeof count>) => (calls++, count(...a)) }) };
+    try {
+      const query = q({ text: `shared-${Date.now()}` });
+      const pages = await Promise.all([listLogs(counting, query), listLogs(counting, query), listLogs(counting, query)]);
+      expect(calls).toBe(1);
+      expect(pages[1]).toBe(pages[0]);
+    } finally {
+      setFaults([]);
+    }
   });
 
   it("tails new entries as they happen", async () => {

@@ -75,4 +75,7 @@ test("costs show month to date per service and say how they are computed", async
   await expect(page.getByTestId("cost-method")).toContainText("Cloud Monitoring");
   await expect(page.getByTestId("cost-method")).toContainText("Cloud Billing Catalog");
   await shot(page, "costs");
+  // The fleet has a cost column too.
+  await page.goto("/");
+  await expect(page.getByTestId("fleet-row-intentvision-api")).toContainText("$");
 });

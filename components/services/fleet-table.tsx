@@ -31,9 +31,11 @@ export type FleetRow = {
   staleSplitHours: number | null;
   /** Last 5 minutes from Cloud Monitoring; null when it has nothing (or failed). */
   health: ServiceHealth | null;
+  /** This month's cost so far (USD), when prices and usage could be read. */
+  costMonthToDate: number | null;
 };
 
-type SortKey = "name" | "project" | "status" | "deployed" | "traffic";
+type SortKey = "name" | "project" | "status" | "deployed" | "traffic" | "cost";
 
 const STATUS_ORDER = { failed: 0, reconciling: 1, unknown: 2, ready: 3 };
 
@@ -58,6 +60,7 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
     const by: Record<SortKey, (a: FleetRow, b: FleetRow) => number> = {
       name: (a, b) => a.id.localeCompare(b.id),
       traffic: (a, b) => (b.health?.requestsPerSecond ?? 0) - (a.health?.requestsPerSecond ?? 0),
+      cost: (a, b) => (b.costMonthToDate ?? 0) - (a.costMonthToDate ?? 0),
       project: (a, b) => a.project.localeCompare(b.project) || a.id.localeCompare(b.id),
       status: (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.id.localeCompare(b.id),
       deployed: (a, b) => (b.lastDeployedAt ?? "").localeCompare(a.lastDeployedAt ?? ""),
@@ -91,6 +94,7 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
           <option value="status">Sort: status (problems first)</option>
           <option value="deployed">Sort: last deployed</option>
           <option value="traffic">Sort: busiest</option>
+          <option value="cost">Sort: most expensive</option>
         </Select>
         <span className="ml-auto text-xs text-zinc-500">{shown.length} of {rows.length} services</span>
       </div>
@@ -99,7 +103,7 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
       ) : (
         <Table>
           <thead>
-            <tr><Th>Service</Th><Th>Status</Th><Th className="w-72">Serving</Th><Th className="text-right" title="Last 5 minutes">Req/s</Th><Th className="text-right" title="5xx share, last 5 minutes">Errors</Th><Th className="text-right" title="Last 5 minutes">p95</Th><Th>Image</Th><Th>Last deployed</Th></tr>
+            <tr><Th>Service</Th><Th>Status</Th><Th className="w-72">Serving</Th><Th className="text-right" title="Last 5 minutes">Req/s</Th><Th className="text-right" title="5xx share, last 5 minutes">Errors</Th><Th className="text-right" title="Last 5 minutes">p95</Th><Th className="text-right" title="Month to date, list prices, free tier applied">Cost</Th><Th>Image</Th><Th>Last deployed</Th></tr>
           </thead>
           <tbody>
             {shown.map((r) => (
@@ -123,6 +127,7 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
                   )}
                 </Td>
                 <HealthCells health={r.health} />
+                <Td className="text-right tabular-nums">{r.costMonthToDate === null ? <span className="text-zinc-400">—</span> : `$${r.costMonthToDate.toFixed(2)}`}</Td>
                 <Td><code className="text-xs">{r.imageTag}</code></Td>
                 <Td>
                   <div className="text-xs">{r.lastDeployedBy ?? "—"}</div>

@@ -1,3 +1,3 @@
 export { costReport, METHOD, type CostReport, type ServiceCost } from "./report";
-export { loadCostInputs } from "./load";
+export { loadUsageAndPrices, reportFor, type CostInputs } from "./load";
 export { applyFreeTier, grossCost, priceSheet, tieredCost, forecastMonth, FREE_TIER } from "./pricing";

@@ -1,30 +1,27 @@
-// Everything the cost page needs, fetched in parallel: the fleet (regions and
-// billing modes), usage per project, and the price catalog.
+// What a cost view needs besides the fleet: usage per project from Cloud
+// Monitoring and the Cloud Run price list, fetched in parallel. A failing
+// project or catalog is reported, not fatal.
 import type { protos } from "@google-cloud/billing";
-import type { Db } from "../db";
 import { catalogClient, observabilityClients } from "../gcp/clients";
-import { listFleet, listLocations, type ServiceView } from "../services";
+import type { ServiceView } from "../services";
 import { cloudRunSkus } from "./catalog";
+import { costReport, type CostReport } from "./report";
 import { monthUsage, type DailyUsage } from "./usage";
 
-export type CostInputs = { services: ServiceView[]; usage: DailyUsage[]; skus: protos.google.cloud.billing.v1.ISku[] | null; failures: string[] };
+export type CostInputs = { usage: DailyUsage[]; skus: protos.google.cloud.billing.v1.ISku[] | null; failures: string[] };
 
-export async function loadCostInputs(db: Db, now = new Date()): Promise<CostInputs> {
-  const locations = await listLocations(db);
-  const projects = [...new Set(locations.map((l) => l.project))];
-  const [fleet, skus, ...usage] = await Promise.allSettled([
-    listFleet(locations),
-    cloudRunSkus(catalogClient()),
-    ...projects.map((p) => monthUsage(observabilityClients(), p, now)),
-  ]);
+export async function loadUsageAndPrices(projects: string[], now = new Date()): Promise<CostInputs> {
+  const [skus, ...usage] = await Promise.allSettled([cloudRunSkus(catalogClient()), ...projects.map((p) => monthUsage(observabilityClients(), p, now))]);
   const failures: string[] = [];
   const value = <T,>(r: PromiseSettledResult<T>): T | null => (r.status === "fulfilled" ? r.value : (failures.push((r.reason as Error).message), null));
-  const f = value(fleet);
-  failures.push(...(f?.failures ?? []).map((x) => `${x.project}/${x.region}: ${x.error}`));
   return {
-    services: f?.services ?? [],
-    skus: value(skus),
+    skus: value(skus as PromiseSettledResult<protos.google.cloud.billing.v1.ISku[]>),
     usage: usage.flatMap((u) => value(u as PromiseSettledResult<DailyUsage[]>) ?? []),
     failures,
   };
+}
+
+/** The report, or null when there are no prices to compute it with. */
+export function reportFor(services: ServiceView[], inputs: CostInputs, now = new Date()): CostReport | null {
+  return inputs.skus ? costReport(services, inputs.usage, inputs.skus, now) : null;
 }

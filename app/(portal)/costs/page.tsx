@@ -4,9 +4,9 @@ import { Badge } from "@/components/ui/badge";
 import { Notice, PageHeader, Panel } from "@/components/ui/panel";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireActor } from "@/lib/auth/session";
-import { costReport, loadCostInputs } from "@/lib/cost";
+import { loadUsageAndPrices, reportFor } from "@/lib/cost";
 import { db } from "@/lib/db";
-import { servicePath } from "@/lib/services";
+import { listFleet, listLocations, servicePath } from "@/lib/services";
 
 export const metadata: Metadata = { title: "Costs" };
 
@@ -25,13 +25,15 @@ function Trend({ daily }: { daily: { day: string; total: number }[] }) {
 
 export default async function CostsPage() {
   await requireActor();
-  const inputs = await loadCostInputs(db());
-  const report = inputs.skus ? costReport(inputs.services, inputs.usage, inputs.skus) : null;
+  const locations = await listLocations(db());
+  const [fleet, inputs] = await Promise.all([listFleet(locations), loadUsageAndPrices([...new Set(locations.map((l) => l.project))])]);
+  const report = reportFor(fleet.services, inputs);
+  const failures = [...fleet.failures.map((f) => `${f.project}/${f.region}: ${f.error}`), ...inputs.failures];
   return (
     <>
       <PageHeader title="Costs" description="Cloud Run cost this month per service and project, and where the month is heading." />
       <div className="mb-4 space-y-1">
-        {inputs.failures.map((f) => <Notice key={f} tone="error">{f}</Notice>)}
+        {failures.map((f) => <Notice key={f} tone="error">{f}</Notice>)}
       </div>
       {report && (
         <div className="space-y-5">

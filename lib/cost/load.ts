@@ -2,7 +2,7 @@
 // Monitoring and the Cloud Run price list, fetched in parallel. A failing
 // project or catalog is reported, not fatal.
 import type { protos } from "@google-cloud/billing";
-import { catalogClient, observabilityClients } from "../gcp/clients";
+import { catalogClient, observabilityClients, type GcpTarget } from "../gcp/clients";
 import type { ServiceView } from "../services";
 import { cloudRunSkus } from "./catalog";
 import { costReport, type CostReport } from "./report";
@@ -10,8 +10,12 @@ import { monthUsage, type DailyUsage } from "./usage";
 
 export type CostInputs = { usage: DailyUsage[]; skus: protos.google.cloud.billing.v1.ISku[] | null; failures: string[] };
 
-export async function loadUsageAndPrices(projects: string[], now = new Date()): Promise<CostInputs> {
-  const [skus, ...usage] = await Promise.allSettled([cloudRunSkus(catalogClient()), ...projects.map((p) => monthUsage(observabilityClients(), p, now))]);
+/** `target` defaults to the configured Google side (benchmarks pass their own). */
+export async function loadUsageAndPrices(projects: string[], opts: { now?: Date; target?: GcpTarget } = {}): Promise<CostInputs> {
+  const [skus, ...usage] = await Promise.allSettled([
+    cloudRunSkus(catalogClient(opts.target)),
+    ...projects.map((p) => monthUsage(observabilityClients(opts.target), p, opts.now)),
+  ]);
   const failures: string[] = [];
   const value = <T,>(r: PromiseSettledResult<T>): T | null => (r.status === "fulfilled" ? r.value : (failures.push((r.reason as Error).message), null));
   return {

@@ -6,12 +6,14 @@ import { v2 as logging } from "@google-cloud/logging";
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import { RevisionsClient, ServicesClient } from "@google-cloud/run";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
+import { v1 as sql } from "@google-cloud/sql";
 import { grpc } from "google-gax";
 import { config } from "../config";
 
 export type GcpTarget = { emulatorHost: string | null };
 
 export type RunClients = { services: ServicesClient; revisions: RevisionsClient };
+export type SqlClients = { instances: sql.SqlInstancesServiceClient; backupRuns: sql.SqlBackupRunsServiceClient; operations: sql.SqlOperationsServiceClient };
 export type ObservabilityClients = { logging: InstanceType<typeof logging.LoggingServiceV2Client>; metrics: MetricServiceClient };
 
 function clientOptions(target: GcpTarget) {
@@ -45,4 +47,12 @@ export function secretsClient(target: GcpTarget = config().gcp): SecretManagerSe
 
 export function catalogClient(target: GcpTarget = config().gcp): CloudCatalogClient {
   return once("catalog", target, (options) => new CloudCatalogClient(options));
+}
+
+export function sqlClients(target: GcpTarget = config().gcp): SqlClients {
+  return once("sql", target, (options) => ({
+    instances: new sql.SqlInstancesServiceClient(options),
+    backupRuns: new sql.SqlBackupRunsServiceClient(options),
+    operations: new sql.SqlOperationsServiceClient(options),
+  }));
 }

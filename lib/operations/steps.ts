@@ -14,12 +14,21 @@ export const STEP_PLANS = {
     { key: "submitted", label: "Change submitted" },
     { key: "routed", label: "Traffic routed" },
   ],
+  backup: [
+    { key: "backup", label: "Backing up" },
+    { key: "done", label: "Done" },
+  ],
+  restore: [
+    { key: "backup", label: "Backing up the target" },
+    { key: "restore", label: "Restoring" },
+    { key: "done", label: "Done" },
+  ],
 } as const;
 
-export type OperationKind = "deploy" | "traffic" | "rollback";
+export type OperationKind = "deploy" | "traffic" | "rollback" | "backup" | "restore";
 
 export function initialSteps(kind: OperationKind): Step[] {
-  const plan = kind === "deploy" ? STEP_PLANS.deploy : STEP_PLANS.traffic;
+  const plan: readonly { key: string; label: string }[] = kind === "rollback" ? STEP_PLANS.traffic : STEP_PLANS[kind];
   return plan.map((s, i) => ({ ...s, state: i === 0 ? "active" : "pending" }));
 }
 

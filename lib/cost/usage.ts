@@ -2,6 +2,7 @@
 // GiB-seconds and requests, each one group-by call per project whatever the
 // number of services.
 import type { protos } from "@google-cloud/monitoring";
+import { TtlCache } from "../cache";
 import type { ObservabilityClients } from "../gcp/clients";
 import { upstreamError } from "../gcp/errors";
 
@@ -21,8 +22,16 @@ export function monthWindow(now: Date): { start: number; end: number } {
   return { start, end };
 }
 
-export async function monthUsage(clients: ObservabilityClients, project: string, now = new Date()): Promise<DailyUsage[]> {
+// Costs move slowly and a month of usage is a heavy query: keep it 5 minutes.
+const cache = new TtlCache<DailyUsage[]>(5 * 60_000);
+
+export function monthUsage(clients: ObservabilityClients, project: string, now = new Date()): Promise<DailyUsage[]> {
   const { start, end } = monthWindow(now);
+  return cache.get(`${project}/${start}/${Math.floor(now.getTime() / 300_000)}`, () => readMonth(clients, project, start, end));
+}
+
+/** Uncached: one group-by call per metric. */
+export async function readMonth(clients: ObservabilityClients, project: string, start: number, end: number): Promise<DailyUsage[]> {
   const rows = new Map<string, DailyUsage>();
   try {
     await Promise.all(

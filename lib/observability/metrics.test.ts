@@ -2,7 +2,7 @@
 // Monitoring client from requests this test sends through the emulator.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchViaRouter, startTestEmulator } from "../../test/emulator";
-import { monthUsage } from "../cost/usage";
+import { monthWindow, readMonth } from "../cost/usage";
 import { observabilityClients, type ObservabilityClients } from "../gcp/clients";
 import { getService } from "../services";
 import { fleetHealth } from "./fleet-health";
@@ -57,7 +57,8 @@ describe("metrics", () => {
   });
 
   it("reads this month's usage per service and day for the cost page", async () => {
-    const usage = await eventually(() => monthUsage(clients, ref.project), (u) => u.some((x) => x.requests >= 50));
+    const { start, end } = monthWindow(new Date());
+    const usage = await eventually(() => readMonth(clients, ref.project, start, end), (u) => u.some((x) => x.requests >= 50));
     const today = usage.find((u) => u.service === ref.service && u.day === new Date().toISOString().slice(0, 10))!;
     expect(today.requests).toBe(50);
     expect(today.vcpuSeconds).toBeGreaterThan(0);

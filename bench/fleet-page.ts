@@ -41,7 +41,7 @@ async function signIn(base: string): Promise<string> {
   return `${cookie}; ${session.split(";")[0]}`;
 }
 
-/** Time to headers and to the whole streamed page, and the Cloud Run calls it made. */
+/** Time to headers and to the whole streamed page, and the Google API calls it made (Run, Monitoring, Catalog). */
 async function loadPage(base: string, cookie: string, calls: { n: number }) {
   const before = calls.n;
   const t0 = performance.now();
@@ -62,7 +62,7 @@ export default async function fleetPage() {
   await admin.query("CREATE DATABASE bench_portal");
   await admin.end();
   const emulator = await startEmulator({ databaseUrl: server.url("bench_emulator"), grpcPort: 0, routerPort: 0, extraServices: EXTRA });
-  // Count every Cloud Run RPC the emulator answers (each passes through fault injection).
+  // Count every RPC the emulator answers (each passes through fault injection).
   const calls = { n: 0 };
   const apply = emulator.faults.apply.bind(emulator.faults);
   emulator.faults.apply = (p: string) => (calls.n++, apply(p));
@@ -99,7 +99,7 @@ export default async function fleetPage() {
 
     const services = (await runClients({ emulatorHost: emulator.endpoint }).services.listServices({ parent: "projects/runway-synthetic/locations/us-central1" }))[0].length;
     console.log(`fleet page: ${EXTRA} synthetic + 8 seeded services in 7 locations (${services} in runway-synthetic/us-central1); ${machine()}`);
-    console.log("| injected latency | load | time to first byte | whole page | Cloud Run calls |\n|---|---|---|---|---|");
+    console.log("| injected latency | load | time to first byte | whole page | Google API calls |\n|---|---|---|---|---|");
     for (const line of await rounds("none", 5)) console.log(line);
 
     emulator.faults.set({ latencyMs: LATENCY });

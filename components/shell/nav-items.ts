@@ -15,7 +15,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/logs", label: "Logs", key: "l" },
   { href: "/costs", label: "Costs", key: "c" },
   { href: "/secrets", label: "Secrets", key: "s", minRole: "developer" },
-  { href: "/databases", label: "Databases", key: "d", minRole: "operator", soon: true },
+  { href: "/databases", label: "Databases", key: "d", minRole: "operator" },
   { href: "/audit", label: "Audit", key: "a" },
   { href: "/users", label: "Users", key: "u", minRole: "admin" },
   { href: "/settings", label: "Settings", key: "t", minRole: "admin" },

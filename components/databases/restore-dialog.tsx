@@ -1,0 +1,55 @@
+"use client";
+
+import { useState } from "react";
+import { restoreBackup } from "@/app/(portal)/databases/actions";
+import { Button } from "@/components/ui/button";
+import { Field, Input, Select } from "@/components/ui/field";
+import { Notice } from "@/components/ui/panel";
+import { useDatabaseAction } from "./use-database-action";
+
+type Backup = { id: string; label: string };
+type Props = { project: string; source: string; backups: Backup[]; targets: string[] };
+
+/** Choose a backup of `source` and a target; typing the target's name arms the button. */
+export function RestoreDialog({ project, source, backups, targets }: Props) {
+  const [open, setOpen] = useState(false);
+  const [backupRunId, setBackup] = useState(backups[0]?.id ?? "");
+  const [target, setTarget] = useState(source);
+  const [confirmName, setConfirm] = useState("");
+  const { submit, pending, result, fieldErrors } = useDatabaseAction(restoreBackup);
+  if (backups.length === 0) return <Button variant="secondary" disabled title="No successful backup to restore">Restore…</Button>;
+  const id = `${project}-${source}`;
+  return (
+    <div className="relative">
+      <Button variant="secondary" onClick={() => setOpen(true)}>Restore…</Button>
+      {open && (
+        <div role="dialog" aria-label={`Restore ${source}`} className="absolute right-0 z-20 mt-2 w-[28rem] space-y-3 rounded-lg border border-zinc-200 bg-white p-4 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+          <p className="font-medium">Restore a backup of {source}</p>
+          <Field label="Backup" htmlFor={`${id}-backup`} error={fieldErrors.backupRunId}>
+            <Select id={`${id}-backup`} value={backupRunId} onChange={(e) => setBackup(e.target.value)}>
+              {backups.map((b) => <option key={b.id} value={b.id}>{b.label}</option>)}
+            </Select>
+          </Field>
+          <Field label="Target instance" htmlFor={`${id}-target`} error={fieldErrors.instance}>
+            <Select id={`${id}-target`} value={target} onChange={(e) => { setTarget(e.target.value); setConfirm(""); }}>
+              {targets.map((t) => <option key={t} value={t}>{t}</option>)}
+            </Select>
+          </Field>
+          <p className="text-xs text-zinc-500">
+            All data in <strong className="font-mono">{target}</strong> is replaced by the backup; the instance restarts and drops its connections. An automatic backup of {target} is taken first.
+          </p>
+          <Field label={`Type ${target} to confirm`} htmlFor={`${id}-confirm`} error={fieldErrors.confirmName}>
+            <Input id={`${id}-confirm`} value={confirmName} autoComplete="off" onChange={(e) => setConfirm(e.target.value)} />
+          </Field>
+          {result && !result.ok && <Notice tone="error">{result.error}</Notice>}
+          <div className="flex justify-end gap-2">
+            <Button variant="ghost" onClick={() => setOpen(false)}>Cancel</Button>
+            <Button variant="danger" disabled={pending || confirmName !== target} onClick={() => submit({ project, instance: target, sourceInstance: source, backupRunId, confirmName }, () => setOpen(false))}>
+              {pending ? "Starting restore…" : `Restore into ${target}`}
+            </Button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

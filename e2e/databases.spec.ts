@@ -1,0 +1,59 @@
+import { expect, test, type Page } from "@playwright/test";
+import { shot, storageState } from "./support";
+
+async function waitForOperation(page: Page, state: "succeeded" | "failed") {
+  const progress = page.getByRole("region", { name: "Operation progress" });
+  await expect(progress).toBeVisible();
+  await expect(progress.getByText(state, { exact: true })).toBeVisible({ timeout: 60_000 });
+  return progress;
+}
+
+test.describe("databases", () => {
+  test.use({ storageState: storageState("operator") });
+
+  test("an operator backs up pyplots-db, then restores it after typing its name", async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.goto("/");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Databases" }).click();
+    await expect(page.getByTestId("instance-row-pyplots-db")).toContainText("runnable");
+    await expect(page.getByTestId("instance-row-pyplots-db")).toContainText("pyplots-prod:europe-west4:pyplots-db");
+    const backups = page.getByTestId("backups-pyplots-db");
+    await expect(backups.locator("tbody tr")).toHaveCount(3);
+
+    await backups.getByRole("button", { name: "Back up now" }).click();
+    let progress = await waitForOperation(page, "succeeded");
+    await expect(progress.locator('li[data-state="done"]')).toHaveCount(2);
+    const newest = backups.locator("tbody tr").first();
+    await expect(newest).toContainText("On-demand backup by operator");
+    await expect(newest).toContainText("SUCCESSFUL");
+    await expect(backups.locator("tbody tr")).toHaveCount(4);
+
+    await backups.getByRole("button", { name: "Restore…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Restore pyplots-db" });
+    const go = dialog.getByRole("button", { name: "Restore into pyplots-db" });
+    await expect(go).toBeDisabled();
+    await dialog.getByLabel("Type pyplots-db to confirm").fill("pyplots-d");
+    await expect(go).toBeDisabled();
+    await dialog.getByLabel("Type pyplots-db to confirm").fill("pyplots-db");
+    await expect(go).toBeEnabled();
+    await go.click();
+    progress = await waitForOperation(page, "succeeded");
+    await expect(progress.locator('li[data-state="done"]')).toHaveCount(3);
+    await expect(progress.getByText("Done", { exact: true })).toBeVisible();
+    // The automatic safety backup of the target is listed.
+    await expect(backups.locator("tbody tr").first()).toContainText("Automatic safety backup before restoring");
+    await expect(page.getByTestId("instance-row-pyplots-db")).toContainText("runnable");
+    await shot(page, "databases");
+  });
+});
+
+test.describe("databases as a developer", () => {
+  test.use({ storageState: storageState("developer") });
+
+  test("are not listed, and the page says Not allowed", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Databases" })).toHaveCount(0);
+    await page.goto("/databases");
+    await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+  });
+});

@@ -10,7 +10,8 @@ import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
 import type { Db } from "../db";
 import { sqlClients, type SqlClients } from "../gcp/clients";
-import { getOperation } from "../operations";
+import type { RunClients } from "../gcp/clients";
+import { getOperation, pollOperation } from "../operations";
 import { backupDefinition, followDatabaseOperation, listBackupRuns, listDatabases, restoreDefinition } from ".";
 
 let db: Db;
@@ -129,5 +130,23 @@ describe("restore", () => {
     const r = await runGuarded(restoreDefinition(deps), operator, { ...ref, sourceInstance: ref.instance, backupRunId: backup.id, confirmName: ref.instance, idempotencyKey: randomUUID() }, { db });
     expect(r).toMatchObject({ ok: false, code: "conflict", error: "Another operation is running on pyplots-db; wait for it to finish and try again." });
     await runAndFollow(busy);
+  });
+
+  it("stops at the failing step with Google's message, audited, when the restore itself is refused (through the shared follower)", async () => {
+    const r = await runGuarded(restoreDefinition(deps), operator, { ...ref, sourceInstance: ref.instance, backupRunId: "1", confirmName: ref.instance, idempotencyKey: randomUUID() }, { db });
+    expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
+    const id = (r as { data: { operationId: string } }).data.operationId;
+    // The pg-boss follower calls pollOperation, which hands backup/restore rows to the databases poller.
+    let op = (await getOperation(db, id))!;
+    const deadline = Date.now() + 60_000;
+    while (op.status === "running" && Date.now() < deadline) {
+      op = await pollOperation(db, {} as RunClients, op, () => sql);
+      if (op.status === "running") await new Promise((res) => setTimeout(res, 300));
+    }
+    expect(op.status).toBe("failed");
+    expect(op.steps.map((s) => s.state)).toEqual(["done", "failed", "pending"]);
+    expect(op.error).toMatch(/^Not found while restoring pyplots-db/);
+    expect(op.steps[1].detail).toBe(op.error);
+    expect((await audits("databases.restore.completed")).at(-1)).toMatchObject({ outcome: "failed", error: op.error });
   });
 });

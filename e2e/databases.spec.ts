@@ -1,5 +1,22 @@
+import http from "node:http";
 import { expect, test, type Page } from "@playwright/test";
+import { E2E } from "../playwright.config";
 import { shot, storageState } from "./support";
+
+/** pyplots-api through the emulator's router (Node does not resolve *.localhost). */
+function pyplots(path: string, method = "GET"): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port: E2E.emulatorRouterPort, path, method, headers: { host: `pyplots-api.europe-west4.localhost:${E2E.emulatorRouterPort}` } }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.setTimeout(30_000, () => req.destroy(new Error("pyplots-api did not answer")));
+    req.end();
+  });
+}
+const plotIds = async () => (JSON.parse((await pyplots("/plots")).body).plots as { id: string }[]).map((p) => p.id);
 
 async function waitForOperation(page: Page, state: "succeeded" | "failed") {
   const progress = page.getByRole("region", { name: "Operation progress" });
@@ -28,6 +45,11 @@ test.describe("databases", () => {
     await expect(newest).toContainText("SUCCESSFUL");
     await expect(backups.locator("tbody tr")).toHaveCount(4);
 
+    // Lose rows through the sample app's API after the backup.
+    const before = await plotIds();
+    for (const id of before.slice(0, 3)) expect((await pyplots(`/plots/${id}`, "DELETE")).status).toBe(200);
+    expect((await plotIds()).length).toBe(before.length - 3);
+
     await backups.getByRole("button", { name: "Restore…" }).click();
     const dialog = page.getByRole("dialog", { name: "Restore pyplots-db" });
     const go = dialog.getByRole("button", { name: "Restore into pyplots-db" });
@@ -40,6 +62,7 @@ test.describe("databases", () => {
     progress = await waitForOperation(page, "succeeded");
     await expect(progress.locator('li[data-state="done"]')).toHaveCount(3);
     await expect(progress.getByText("Done", { exact: true })).toBeVisible();
+    expect(await plotIds()).toEqual(before);
     // The automatic safety backup of the target is listed.
     await expect(backups.locator("tbody tr").first()).toContainText("Automatic safety backup before restoring");
     await expect(page.getByTestId("instance-row-pyplots-db")).toContainText("runnable");

@@ -17,6 +17,17 @@ export const listOpsRequest = (name: string) => operationsProtos.google.longrunn
 /** Per-call options: fail fast instead of retrying against a broken emulator. */
 export const CALL = { timeout: 20_000, retry: null } as const;
 
+/** The gRPC code and details of a call that must fail. */
+export async function code(p: Promise<unknown>): Promise<{ code: number; details: string }> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as { code: number; details?: string; message: string };
+    return { code: e.code, details: e.details ?? e.message };
+  }
+  throw new Error("expected the call to fail");
+}
+
 export type TestEmulator = {
   emulator: Emulator;
   services: ServicesClientT;

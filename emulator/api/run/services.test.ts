@@ -5,7 +5,7 @@ import { operationsProtos } from "google-gax";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../../test/databases";
 import { loadProtos } from "../../grpc/protos";
-import { CALL, hostOf, listOpsRequest, opRequest, request, startTestEmulator, template, type TestEmulator } from "../../testing/harness";
+import { CALL, hostOf, listOpsRequest, opRequest, request, startTestEmulator, template, code, type TestEmulator } from "../../testing/harness";
 
 let t: TestEmulator;
 const parent = "projects/contract/locations/us-central1";
@@ -24,16 +24,6 @@ async function create(id: string, tpl = template("gcr.io/contract/hello:v1"), ex
 }
 
 const operationsDelete = (name: string) => operationsProtos.google.longrunning.DeleteOperationRequest.fromObject({ name });
-
-async function code(p: Promise<unknown>): Promise<{ code: number; details: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code: number; details?: string; message: string };
-    return { code: e.code, details: e.details ?? e.message };
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("Services", () => {
   it("creates a service through a long-running operation and serves it", async () => {

@@ -6,7 +6,7 @@ import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../../test/databases";
 import { projectNumber } from "../run/names";
-import { CALL, clientOptions, hostOf, request, startTestEmulator, template, type TestEmulator } from "../../testing/harness";
+import { CALL, clientOptions, hostOf, request, startTestEmulator, template, code, type TestEmulator } from "../../testing/harness";
 import { crc32c } from "./crc32c";
 
 let t: TestEmulator;
@@ -22,16 +22,6 @@ afterAll(async () => {
   await sm?.close();
   await t?.close();
 });
-
-async function code(p: Promise<unknown>): Promise<{ code: number; details: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code: number; details?: string; message: string };
-    return { code: e.code, details: e.details ?? e.message };
-  }
-  throw new Error("expected the call to fail");
-}
 
 const add = async (secret: string, value: string) => (await sm.addSecretVersion({ parent: `projects/${P}/secrets/${secret}`, payload: { data: Buffer.from(value) } }, CALL))[0];
 const access = async (name: string) => (await sm.accessSecretVersion({ name }, CALL))[0];

@@ -6,7 +6,7 @@ import { v1 } from "@google-cloud/sql";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../../test/databases";
-import { CALL, clientOptions, request, startTestEmulator, waitFor, type TestEmulator } from "../../testing/harness";
+import { CALL, clientOptions, request, startTestEmulator, waitFor, code, type TestEmulator } from "../../testing/harness";
 import { openDb } from "../../db";
 import { SqlServer } from "./databases";
 
@@ -33,16 +33,6 @@ afterAll(async () => {
   await Promise.allSettled([instances, backups, users, operations].map((c) => c?.close()));
   await t?.close();
 });
-
-async function code(p: Promise<unknown>): Promise<{ code: number; details: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code: number; details?: string; message: string };
-    return { code: e.code, details: e.details ?? e.message };
-  }
-  throw new Error("expected the call to fail");
-}
 
 type Op = { name?: string | null; status?: unknown; error?: { errors?: { message?: string | null }[] | null } | null };
 /** Polls SqlOperationsService.Get like the portal does, until DONE; fails on an operation error. */

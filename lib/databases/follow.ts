@@ -5,7 +5,8 @@ import { recordAudit } from "../audit";
 import type { Db, Prisma } from "../db";
 import type { SqlClients } from "../gcp/clients";
 import { log } from "../log";
-import { getOperation, updateOperation, type OperationView } from "../operations/record";
+import { updateOperation, type OperationView } from "../operations/record";
+import { pollUntilDone } from "../operations/loop";
 import { advance, fail, type Step } from "../operations/steps";
 import { parseInstanceName } from "./names";
 import { sqlError, type DatabasePlan } from "./start";
@@ -74,12 +75,5 @@ async function finish(db: Db, op: OperationView, plan: DatabasePlan | null, outc
 
 /** Polls until the operation ends or `budgetMs` runs out; true when it ended. */
 export async function followDatabaseOperation(db: Db, sql: SqlClients, id: string, budgetMs: number): Promise<boolean> {
-  const deadline = Date.now() + budgetMs;
-  let op = await getOperation(db, id);
-  while (op && op.status === "running") {
-    if (Date.now() > deadline) return false;
-    op = await pollDatabaseOperation(db, sql, op);
-    if (op.status === "running") await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-  return true;
+  return pollUntilDone(db, id, budgetMs, POLL_MS, (op) => pollDatabaseOperation(db, sql, op));
 }

@@ -8,7 +8,8 @@ import { log } from "../log";
 import { invalidateFleet } from "../services/read";
 import { toServiceView } from "../services/model";
 import { parseServiceName } from "../services/names";
-import { getOperation, updateOperation, type OperationView } from "./record";
+import { updateOperation, type OperationView } from "./record";
+import { pollUntilDone } from "./loop";
 import { advance, fail, type Step } from "./steps";
 
 const POLL_MS = 500;
@@ -83,12 +84,5 @@ async function finish(db: Db, op: OperationView, outcome: "success" | "failed", 
 
 /** Polls until the operation ends or `budgetMs` runs out; true when it ended. */
 export async function followOperation(db: Db, clients: RunClients, id: string, budgetMs: number): Promise<boolean> {
-  const deadline = Date.now() + budgetMs;
-  let op = await getOperation(db, id);
-  while (op && op.status === "running") {
-    if (Date.now() > deadline) return false;
-    op = await pollOperation(db, clients, op);
-    if (op.status === "running") await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-  return true;
+  return pollUntilDone(db, id, budgetMs, POLL_MS, (op) => pollOperation(db, clients, op));
 }

@@ -2,16 +2,14 @@
 // calls per page load, then the same page with 150 ms injected per Cloud Run
 // call, reported as a ratio to one call's latency. The portal runs as
 // `next start` (built if needed) against an in-process emulator on a
-// throw-away embedded PostgreSQL; everything stays on 127.0.0.1.
+// throw-away PostgreSQL; everything stays on 127.0.0.1.
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { startEmulator } from "../emulator";
 import { runClients } from "../lib/gcp/clients";
 import { buildIfNeeded } from "../scripts/build-if-needed";
-import { freePort, startEmbeddedPostgres } from "../scripts/embedded-postgres";
+import { freePort, throwawayPostgres } from "../scripts/embedded-postgres";
 import { migrate } from "../scripts/migrate";
 import { startChild, stopChild, waitForPort } from "../scripts/processes";
 import { machine, median, ms } from "./lib";
@@ -54,20 +52,17 @@ async function loadPage(base: string, cookie: string, calls: { n: number }) {
 }
 
 export default async function fleetPage() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "runway-bench-fleet-"));
-  const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), ephemeral: true });
-  const admin = new pg.Client({ connectionString: server.url("postgres") });
-  await admin.connect();
-  await admin.query("CREATE DATABASE bench_emulator");
-  await admin.query("CREATE DATABASE bench_portal");
-  await admin.end();
-  const emulator = await startEmulator({ databaseUrl: server.url("bench_emulator"), grpcPort: 0, routerPort: 0, extraServices: EXTRA });
+  const server = await throwawayPostgres("runway-bench-fleet");
+  const suffix = randomBytes(4).toString("hex");
+  await server.ensureDatabase(`bench_emulator_${suffix}`);
+  await server.ensureDatabase(`bench_portal_${suffix}`);
+  const emulator = await startEmulator({ databaseUrl: server.url(`bench_emulator_${suffix}`), grpcPort: 0, routerPort: 0, extraServices: EXTRA });
   // Count every RPC the emulator answers (each passes through fault injection).
   const calls = { n: 0 };
   const apply = emulator.faults.apply.bind(emulator.faults);
   emulator.faults.apply = (p: string) => (calls.n++, apply(p));
 
-  const portalUrl = server.url("bench_portal");
+  const portalUrl = server.url(`bench_portal_${suffix}`);
   await migrate(root, portalUrl);
   const db = new pg.Client({ connectionString: portalUrl });
   await db.connect();
@@ -126,6 +121,5 @@ export default async function fleetPage() {
     await stopChild(next);
     await emulator.stop();
     await server.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,13 +1,12 @@
 // Shared by the benchmarks: the emulator as a process on a throw-away
 // PostgreSQL (or on the server DATABASE_URL points at), and statistics helpers.
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { freePort, startEmbeddedPostgres } from "../scripts/embedded-postgres";
+import { freePort, throwawayPostgres } from "../scripts/embedded-postgres";
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -19,21 +18,9 @@ export type RunningEmulator = { grpcPort: number; routerPort: number };
  * instances do not share an event loop.
  */
 export async function withEmulator<T>(env: Record<string, string>, fn: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
-  let adminUrl: string;
-  let cleanup = async () => {};
-  if (process.env.DATABASE_URL) {
-    const u = new URL(process.env.DATABASE_URL);
-    u.pathname = "/postgres";
-    adminUrl = u.toString();
-  } else {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "runway-bench-pg-"));
-    const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), ephemeral: true });
-    adminUrl = server.url("postgres");
-    cleanup = async () => {
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    };
-  }
+  const server = await throwawayPostgres("runway-bench-pg");
+  const adminUrl = server.url("postgres");
+  const cleanup = () => server.stop();
   const database = `bench_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

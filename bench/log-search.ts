@@ -4,14 +4,12 @@
 // newest first, page of 50, median of 7 runs after a warm-up. The emulator
 // runs in this process (the bench needs its database URL to insert rows,
 // and measures query time, not load); everything stays on 127.0.0.1.
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { randomBytes } from "node:crypto";
 import logging from "@google-cloud/logging";
 import { grpc } from "google-gax";
 import pg from "pg";
 import { startEmulator } from "../emulator/index";
-import { freePort, startEmbeddedPostgres } from "../scripts/embedded-postgres";
+import { throwawayPostgres } from "../scripts/embedded-postgres";
 import { median, ms } from "./lib";
 
 const CHUNK = 100_000;
@@ -33,10 +31,10 @@ FROM (SELECT i, 'svc-' || (i % 50) AS svc, CASE WHEN i % 3 = 0 THEN 'stderr' ELS
 
 export default async function main(args: string[]) {
   const rows = Math.min(2_000_000, Number(args[0] ?? 1_000_000));
-  const dir = await mkdtemp(path.join(os.tmpdir(), "runway-bench-pg-"));
-  const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), ephemeral: true });
-  await server.ensureDatabase("logsearch");
-  const url = server.url("logsearch");
+  const server = await throwawayPostgres("runway-bench-pg");
+  const database = `logsearch_${randomBytes(4).toString("hex")}`;
+  await server.ensureDatabase(database);
+  const url = server.url(database);
   const emulator = await startEmulator({ databaseUrl: url, grpcPort: 0, routerPort: 0, seed: false });
   const db = new pg.Client({ connectionString: url });
   await db.connect();
@@ -79,6 +77,5 @@ export default async function main(args: string[]) {
     await db.end();
     await emulator.stop();
     await server.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }

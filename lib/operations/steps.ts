@@ -23,9 +23,15 @@ export const STEP_PLANS = {
     { key: "restore", label: "Restoring" },
     { key: "done", label: "Done" },
   ],
+  // Replaced by the secret's own steps once the new version is added (lib/secrets/rotate/plan.ts).
+  rotate: [
+    { key: "added", label: "Add the new version" },
+    { key: "readers", label: "Redeploy the services that read it" },
+    { key: "disable", label: "Disable the previous version" },
+  ],
 } as const;
 
-export type OperationKind = "deploy" | "traffic" | "rollback" | "backup" | "restore";
+export type OperationKind = "deploy" | "traffic" | "rollback" | "backup" | "restore" | "rotate";
 
 export function initialSteps(kind: OperationKind): Step[] {
   const plan: readonly { key: string; label: string }[] = kind === "rollback" ? STEP_PLANS.traffic : STEP_PLANS[kind];

@@ -1,29 +1,7 @@
-import http from "node:http";
-import { expect, test, type Page } from "@playwright/test";
-import { E2E } from "../playwright.config";
-import { shot, storageState } from "./support";
+import { expect, test } from "@playwright/test";
+import { pyplots, shot, storageState, waitForOperation } from "./support";
 
-/** pyplots-api through the emulator's router (Node does not resolve *.localhost). */
-function pyplots(path: string, method = "GET"): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: E2E.emulatorRouterPort, path, method, headers: { host: `pyplots-api.europe-west4.localhost:${E2E.emulatorRouterPort}` } }, (res) => {
-      let body = "";
-      res.on("data", (d) => (body += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject);
-    req.setTimeout(30_000, () => req.destroy(new Error("pyplots-api did not answer")));
-    req.end();
-  });
-}
 const plotIds = async () => (JSON.parse((await pyplots("/plots")).body).plots as { id: string }[]).map((p) => p.id);
-
-async function waitForOperation(page: Page, state: "succeeded" | "failed") {
-  const progress = page.getByRole("region", { name: "Operation progress" });
-  await expect(progress).toBeVisible();
-  await expect(progress.getByText(state, { exact: true })).toBeVisible({ timeout: 60_000 });
-  return progress;
-}
 
 test.describe("databases", () => {
   test.use({ storageState: storageState("operator") });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import http from "node:http";
 import path from "node:path";
-import type { Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import pg from "pg";
 import { E2E } from "../playwright.config";
 
@@ -37,4 +38,26 @@ export async function roleOf(email: string): Promise<string> {
 
 export async function shot(page: Page, name: string) {
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+}
+
+/** pyplots-api through the emulator's router (Node does not resolve *.localhost); `revision` says which one answered. */
+export function pyplots(path: string, method = "GET"): Promise<{ status: number; body: string; revision: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port: E2E.emulatorRouterPort, path, method, headers: { host: `pyplots-api.europe-west4.localhost:${E2E.emulatorRouterPort}` } }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, revision: res.headers["x-runway-revision"] as string | undefined }));
+    });
+    req.on("error", reject);
+    req.setTimeout(30_000, () => req.destroy(new Error("pyplots-api did not answer")));
+    req.end();
+  });
+}
+
+/** The operation progress panel once it shows `state`. */
+export async function waitForOperation(page: Page, state: "succeeded" | "failed") {
+  const progress = page.getByRole("region", { name: "Operation progress" });
+  await expect(progress).toBeVisible();
+  await expect(progress.getByText(state, { exact: true })).toBeVisible({ timeout: 60_000 });
+  return progress;
 }

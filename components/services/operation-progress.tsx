@@ -38,11 +38,12 @@ export function OperationProgress({ id, initial }: { id: string; initial: Operat
         <Badge tone={tone}>{data.status}</Badge>
         <span className="text-xs text-zinc-500">by {data.actorEmail}</span>
       </div>
-      <ol className="flex flex-wrap gap-x-6 gap-y-1 text-sm">
+      <ol className={data.steps.some((s) => s.detail && s.state !== "failed") ? "space-y-1 text-sm" : "flex flex-wrap gap-x-6 gap-y-1 text-sm"}>
         {data.steps.map((s) => (
           <li key={s.key} data-state={s.state} className="flex items-center gap-1.5">
             <span className={colors[s.state]} aria-hidden>{icons[s.state]}</span>
             <span className={s.state === "pending" ? "text-zinc-400" : undefined}>{s.label}</span>
+            {s.detail && s.state !== "failed" && <span className="text-xs text-zinc-500">({s.detail})</span>}
           </li>
         ))}
       </ol>

@@ -216,8 +216,9 @@ describe("Monitoring v3", () => {
     expect(d.count).toBe("150");
     expect(d.bucketOptions!.exponentialBuckets).toEqual({ numFiniteBuckets: 50, growthFactor: 1.25, scale: 1 });
     expect(d.bucketCounts!.reduce<number>((a, b) => a + Number(b), 0)).toBe(150);
-    expect(d.mean!).toBeGreaterThanOrEqual(20);
-    expect(d.range!.min!).toBeGreaterThanOrEqual(20);
+    // Node timers may fire a fraction of a millisecond early: ~20 ms, not exactly.
+    expect(d.mean!).toBeGreaterThanOrEqual(19.5);
+    expect(d.range!.min!).toBeGreaterThanOrEqual(19.5);
   });
 
   it("reports instances, billable and allocation time from the revision's limits, and startup latencies", async () => {

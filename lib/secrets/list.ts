@@ -12,13 +12,17 @@ export type SecretsByProject = { project: string; secrets: SecretView[]; error: 
 
 const shortId = (name: string | null | undefined) => (name ?? "").split("/").pop() ?? "";
 
+export async function listVersions(client: SecretManagerServiceClient, secretName: string): Promise<VersionView[]> {
+  const [versions] = await client.listSecretVersions({ parent: secretName }, { timeout: 15_000 });
+  return versions.map((v) => ({ id: shortId(v.name), state: String(v.state), createdAt: toDate(v.createTime), destroyedAt: toDate(v.destroyTime) }));
+}
+
 async function projectSecrets(client: SecretManagerServiceClient, project: string, services: ServiceView[]): Promise<SecretView[]> {
   const [secrets] = await client.listSecrets({ parent: `projects/${project}` }, { timeout: 15_000 });
   return Promise.all(
     secrets.map(async (s) => {
       const id = shortId(s.name);
-      const [versions] = await client.listSecretVersions({ parent: s.name! }, { timeout: 15_000 });
-      const views = versions.map((v) => ({ id: shortId(v.name), state: String(v.state), createdAt: toDate(v.createTime), destroyedAt: toDate(v.destroyTime) }));
+      const views = await listVersions(client, s.name!);
       const newest = views.map((v) => Number(v.id)).sort((a, b) => b - a)[0];
       const references = services
         .filter((svc) => svc.project === project)

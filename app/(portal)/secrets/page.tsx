@@ -25,7 +25,7 @@ export default async function SecretsPage() {
   const byProject = await listSecrets(secretsClient(), projects, fleet.services);
   return (
     <>
-      <PageHeader title="Secrets" description="Secret Manager secrets per project, their versions, and which services read which version. Values are never shown." />
+      <PageHeader title="Secrets" description="Secret Manager secrets per project, their versions, and which services read which version. Values are never shown. Open a secret to rotate it (operators and admins)." />
       <div className="space-y-5">
         {byProject.map(({ project, secrets, error }) => (
           <Panel key={project} title={project}>
@@ -36,7 +36,7 @@ export default async function SecretsPage() {
                   {secrets.map((s) => (
                     <tr key={s.id} data-testid={`secret-row-${s.id}`}>
                       <Td>
-                        <div className="font-mono text-xs font-medium">{s.id}</div>
+                        <Link href={`/secrets/${project}/${s.id}`} className="font-mono text-xs font-medium text-indigo-600 hover:underline dark:text-indigo-400">{s.id}</Link>
                         <div className="text-xs text-zinc-500">created {ago(s.createdAt)}{s.rotation ? ` · rotation ${s.rotation}` : ""}</div>
                       </Td>
                       <Td>

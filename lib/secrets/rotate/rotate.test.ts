@@ -14,7 +14,7 @@ import { secretsClient, sqlClients } from "../../gcp/clients";
 import { getOperation } from "../../operations";
 import { EMULATOR_DEFAULT_LOCATIONS, ensureLocations } from "../../services/locations";
 import { getService } from "../../services";
-import { followRotation, rotateDefinition, type RotationDeps } from ".";
+import { followRotation, pollRotation, rotateDefinition, type RotationDeps } from ".";
 
 let db: Db;
 let deps: RotationDeps;
@@ -138,6 +138,22 @@ describe("rotating a database password", () => {
     const text = await auditText();
     expect(text).not.toContain(wrong);
     expect(text).not.toContain(old);
+  });
+});
+
+describe("resuming", () => {
+  it("carries on from the row when the instance that started it stopped half-way", async () => {
+    const r = await rotate(operator, { mode: "generate", setSqlPassword: "on", sqlInstance: "pyplots-db", sqlUser: "pyplots" });
+    const id = (r as { data: { operationId: string } }).data.operationId;
+    // The first instance got as far as the Cloud SQL password and the new revision's plan, then died.
+    let op = (await getOperation(db, id))!;
+    for (let i = 0; i < 2; i++) op = await pollRotation(db, deps, op);
+    expect(op.status).toBe("running");
+    expect(op.steps.map((s) => s.state)).toEqual(["done", "done", "active", "pending"]);
+    // Another follower picks it up from what the row says.
+    expect(await followRotation(db, deps, id, 90_000)).toBe(true);
+    expect((await getOperation(db, id))!.status).toBe("succeeded");
+    expect((await plots()).status).toBe(200);
   });
 });
 

@@ -70,7 +70,7 @@ export async function pollRotation(db: Db, deps: RotationClients, op: OperationV
   } catch (err) {
     if (!(err instanceof StepFailed) && TRANSIENT.has(grpcCode(err))) throw err;
     if (!(err instanceof StepFailed) && grpcCode(err) === undefined) log.error("rotation step crashed", { operation: op.id, error: String(err), stack: (err as Error)?.stack });
-    return startRollback(c, err instanceof StepFailed ? err.message : upstreamError(err, "rotating").message);
+    return startRollback(c, err instanceof StepFailed ? err.message : upstreamError(err, `rotating ${plan.secret}`).message);
   }
 }
 
@@ -322,7 +322,7 @@ async function rollbackStep(c: Ctx): Promise<OperationView> {
     }, () => (rb.newDisabled = true));
   }
   const complete = !rb.notes.some((n) => n.startsWith("COULD NOT"));
-  const error = `${rb.reason} Rolled back: ${rb.notes.join("; ") || "nothing had changed"}.${complete ? "" : " Part of the rollback failed: fix what says COULD NOT by hand."}`;
+  const error = `${rb.reason.replace(/\.?$/, ".")} Rolled back: ${rb.notes.join("; ") || "nothing had changed"}.${complete ? "" : " Part of the rollback failed: fix what says COULD NOT by hand."}`;
   c.steps = c.steps.map((s) => (s.key === "rollback" ? { ...s, state: complete ? "done" : "failed", at: new Date().toISOString(), detail: rb.notes.join("; ") } : s));
   const done = await updateOperation(c.db, c.op.id, { before: plan, steps: c.steps, status: "failed", error, after: { rolledBack: rb } });
   await audit(c, "completed", c.op.service, "failed", { version: plan.newVersion, rollback: rb }, error);

@@ -20,6 +20,7 @@ let db: Db;
 let deps: RotationDeps;
 let routerPort: number;
 let stop: () => Promise<void>;
+let setFaults: (rules: object) => void;
 let operator: Actor;
 const enqueued: string[] = [];
 const project = "pyplots-prod";
@@ -34,6 +35,7 @@ beforeAll(async () => {
   deps = { run: t.clients, secrets: secretsClient(target), sql: sqlClients(target), enqueueFollow: async (id) => void enqueued.push(id) };
   routerPort = t.emulator.routerPort;
   stop = () => t.emulator.stop();
+  setFaults = (rules) => t.emulator.faults.set(rules);
   db = await freshPortalDb();
   await ensureLocations(db, EMULATOR_DEFAULT_LOCATIONS);
   operator = await makeUser(db, "operator");
@@ -138,6 +140,54 @@ describe("rotating a database password", () => {
     const text = await auditText();
     expect(text).not.toContain(wrong);
     expect(text).not.toContain(old);
+  });
+});
+
+describe("rotating a key read by a service in the middle of a canary", () => {
+  it("re-creates both serving revisions and keeps the 90/10 split and the canary tag on their replacements", async () => {
+    const ref = { project: "shortfactory-prod", region: "us-central1", service: "shortfactory-backend" };
+    const split = async () => (await getService(ref, deps.run)).service.traffic.map((t) => ({ revision: t.revision, percent: t.percent, tag: t.tag }));
+    const before = await split();
+    expect(before.map((t) => [t.percent, t.tag])).toEqual([[90, null], [10, "canary"]]);
+    const r = await runGuarded(rotateDefinition(() => deps), operator, { project: ref.project, secret: "gemini-api-key", idempotencyKey: randomUUID(), mode: "generate", alphabet: "hex", length: 64 }, { db });
+    const op = await follow(r);
+    expect(op.status, op.error ?? "").toBe("succeeded");
+    const after = await split();
+    expect(after.map((t) => [t.percent, t.tag])).toEqual([[90, null], [10, "canary"]]);
+    expect(after.map((t) => t.revision)).not.toContain(before[0].revision);
+    expect(after.map((t) => t.revision)).not.toContain(before[1].revision);
+    const { revisions } = await getService(ref, deps.run);
+    const image = (name: string) => revisions.find((x) => x.name === name)!.image;
+    // Each replacement runs what its predecessor ran.
+    expect(image(after[0].revision)).toBe(image(before[0].revision));
+    expect(image(after[1].revision)).toBe(image(before[1].revision));
+  });
+});
+
+describe("rolling back after the Cloud SQL password was set", () => {
+  it("sets the password back first, so the serving revision heals, then restores traffic and the value", async () => {
+    const before = await serving();
+    const old = await latestValue();
+    const r = await rotate(operator, { mode: "generate", setSqlPassword: "on", sqlInstance: "pyplots-db", sqlUser: "pyplots" });
+    const id = (r as { data: { operationId: string } }).data.operationId;
+    // Cloud Run refuses the new revision after the password has changed.
+    setFaults({ method: "UpdateService", code: "INVALID_ARGUMENT", message: "template rejected for the test" });
+    let op = (await getOperation(db, id))!;
+    try {
+      while (!op.steps.some((s) => s.key === "rollback")) op = await pollRotation(db, deps, op);
+    } finally {
+      setFaults([]);
+    }
+    expect(op.steps.map((s) => s.state)).toEqual(["done", "done", "failed", "pending", "active"]);
+    // Until the rollback runs, the serving revision holds the old password and cannot connect.
+    expect((await plots()).status).toBe(500);
+    expect(await followRotation(db, deps, id, 90_000)).toBe(true);
+    op = (await getOperation(db, id))!;
+    expect(op.status).toBe("failed");
+    expect(op.error).toMatch(/^Cloud Run rejected this while rotating db-password: template rejected for the test\. Rolled back: password of pyplots on pyplots-db set back to v\d+'s value; traffic of pyplots-api back to/);
+    expect((await plots()).status).toBe(200);
+    expect(await serving()).toEqual(before);
+    expect(await latestValue()).toBe(old);
   });
 });
 

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { VersionBadge } from "@/components/secrets/version-badge";
 import { Forbidden } from "@/components/shell/forbidden";
-import { Badge, type Tone } from "@/components/ui/badge";
+import { Badge } from "@/components/ui/badge";
 import { ago } from "@/components/ui/format";
 import { EmptyState, Notice, PageHeader, Panel } from "@/components/ui/panel";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -14,7 +15,6 @@ import { listFleet, listLocations, servicePath } from "@/lib/services";
 
 export const metadata: Metadata = { title: "Secrets" };
 
-const STATE_TONES: Record<string, Tone> = { ENABLED: "green", DISABLED: "amber", DESTROYED: "neutral" };
 
 export default async function SecretsPage() {
   const actor = await requireActor();
@@ -43,7 +43,7 @@ export default async function SecretsPage() {
                         <ul className="flex flex-wrap gap-1.5">
                           {s.versions.map((v) => (
                             <li key={v.id} title={v.createdAt?.toISOString()} className="flex items-center gap-1 text-xs">
-                              <span className="font-mono">v{v.id}</span><Badge tone={STATE_TONES[v.state] ?? "neutral"}>{v.state.toLowerCase()}</Badge>
+                              <span className="font-mono">v{v.id}</span><VersionBadge state={v.state} />
                             </li>
                           ))}
                         </ul>

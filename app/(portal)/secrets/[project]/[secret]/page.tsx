@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { RotateForm } from "@/components/secrets/rotate-form";
 import { OperationProgress } from "@/components/services/operation-progress";
+import { VersionBadge } from "@/components/secrets/version-badge";
 import { Forbidden } from "@/components/shell/forbidden";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { ago } from "@/components/ui/format";
@@ -25,7 +26,6 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
 }
 export const dynamic = "force-dynamic";
 
-const STATE_TONES: Record<string, Tone> = { ENABLED: "green", DISABLED: "amber", DESTROYED: "neutral" };
 const OP_TONES: Record<string, Tone> = { succeeded: "green", failed: "red", running: "amber" };
 const utc = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
 
@@ -65,7 +65,7 @@ export default async function SecretPage({ params, searchParams }: { params: Pro
                 {secret.versions.map((v) => (
                   <tr key={v.id} data-testid={`version-${v.id}`}>
                     <Td className="font-mono">v{v.id}{v === secret.versions[0] && <span className="ml-2 text-xs text-zinc-500">latest</span>}</Td>
-                    <Td><Badge tone={STATE_TONES[v.state] ?? "neutral"}>{v.state.toLowerCase()}</Badge></Td>
+                    <Td><VersionBadge state={v.state} /></Td>
                     <Td className="text-xs" title={v.createdAt?.toISOString()}>{utc(v.createdAt)}</Td>
                   </tr>
                 ))}

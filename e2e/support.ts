@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { expect, type Page } from "@playwright/test";
 import pg from "pg";
+import { request } from "../emulator/testing/http";
 import { E2E } from "../playwright.config";
 
 export const ROLES = ["viewer", "developer", "operator", "admin"] as const;
@@ -40,18 +40,10 @@ export async function shot(page: Page, name: string) {
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
 }
 
-/** pyplots-api through the emulator's router (Node does not resolve *.localhost); `revision` says which one answered. */
-export function pyplots(path: string, method = "GET"): Promise<{ status: number; body: string; revision: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: E2E.emulatorRouterPort, path, method, headers: { host: `pyplots-api.europe-west4.localhost:${E2E.emulatorRouterPort}` } }, (res) => {
-      let body = "";
-      res.on("data", (d) => (body += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, revision: res.headers["x-runway-revision"] as string | undefined }));
-    });
-    req.on("error", reject);
-    req.setTimeout(30_000, () => req.destroy(new Error("pyplots-api did not answer")));
-    req.end();
-  });
+/** pyplots-api through the emulator's router; `revision` says which revision answered. */
+export async function pyplots(path: string, method = "GET"): Promise<{ status: number; body: string; revision: string | undefined }> {
+  const res = await request(E2E.emulatorRouterPort, "pyplots-api.europe-west4.localhost", path, { method });
+  return { status: res.status, body: res.body, revision: res.headers["x-runway-revision"] as string | undefined };
 }
 
 /** The operation progress panel once it shows `state`. */

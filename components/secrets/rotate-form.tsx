@@ -10,21 +10,14 @@ import type { ActionResult } from "@/lib/actions";
 import type { RotateResult } from "@/lib/secrets/rotate";
 
 type Reader = { service: string; id: string; region: string; checkPath: string };
-type Props = { project: string; secret: string; previousVersion: string | null; checksNeeded: number; readers: Reader[]; instances: string[]; sql: { instance: string; user: string } | null };
-
-// Kept here (not imported from the server schema) so the client bundle stays small.
-const ALPHABETS = [
-  ["letters-digits", "Letters and digits"],
-  ["hex", "Hex digits"],
-  ["letters-digits-symbols", "Letters, digits and URL-safe symbols"],
-] as const;
+type Props = { project: string; secret: string; previousVersion: string | null; checksNeeded: number; alphabets: [string, string][]; readers: Reader[]; instances: string[]; sql: { instance: string; user: string } | null };
 
 /**
  * The guided rotation: choose or type the value, say whether it is a Cloud
  * SQL user's password, set where each reader is checked, read what will
  * happen, go. Typed values leave the form as soon as it is submitted.
  */
-export function RotateForm({ project, secret, previousVersion, checksNeeded, readers, instances, sql }: Props) {
+export function RotateForm({ project, secret, previousVersion, checksNeeded, alphabets, readers, instances, sql }: Props) {
   const router = useRouter();
   const [key, setKey] = useState(() => crypto.randomUUID());
   const [pending, start] = useTransition();
@@ -73,7 +66,7 @@ export function RotateForm({ project, secret, previousVersion, checksNeeded, rea
             </Field>
             <Field label="Characters" htmlFor="rotate-alphabet" error={errors.alphabet}>
               <Select id="rotate-alphabet" value={alphabet} onChange={(e) => setAlphabet(e.target.value)}>
-                {ALPHABETS.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+                {alphabets.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
               </Select>
             </Field>
             <p className="self-end pb-1 text-xs text-zinc-500">Generated on the server and written straight to Secret Manager; nobody sees it.</p>

@@ -1,7 +1,6 @@
 // Shared by the emulator's tests and benchmarks: start an emulator on a fresh
 // database, official Cloud Run clients pointed at it, HTTP through the router
 // with an explicit Host (Node does not resolve *.localhost), and polling.
-import http from "node:http";
 import run from "@google-cloud/run";
 import { grpc, operationsProtos } from "google-gax";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../index";
@@ -63,28 +62,7 @@ export async function startTestEmulator(databaseUrl: string, opts: Partial<Emula
   };
 }
 
-export type HttpResult = { status: number; headers: http.IncomingHttpHeaders; body: string; json: () => Record<string, unknown> };
-
-/** A request through the router with an explicit Host header. */
-export function request(port: number, host: string, path = "/", opts: { method?: string; headers?: Record<string, string>; agent?: http.Agent; timeoutMs?: number } = {}): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: "127.0.0.1", port, path, method: opts.method ?? "GET", headers: { host: `${host}:${port}`, ...opts.headers }, agent: opts.agent ?? false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const body = Buffer.concat(chunks).toString("utf8");
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) });
-        });
-        res.on("error", reject);
-      },
-    );
-    req.setTimeout(opts.timeoutMs ?? 30_000, () => req.destroy(new Error(`request to ${host}${path} timed out`)));
-    req.on("error", reject);
-    req.end();
-  });
-}
+export { request, type HttpResult } from "./http";
 
 /** The Host part of a service or tag URI (`http://host:port`). */
 export const hostOf = (uri: string) => new URL(uri).hostname;

@@ -1,22 +1,17 @@
 // Follows Cloud SQL's own operations (SqlOperationsService.Get until DONE)
 // for "backup" and "restore" rows. For a restore, the safety backup finishing
 // starts RestoreBackup, whose operation is followed in turn.
-import { recordAudit } from "../audit";
-import type { Db, Prisma } from "../db";
+import { auditOperation } from "../operations/audit";
+import type { Db } from "../db";
 import type { SqlClients } from "../gcp/clients";
 import { log } from "../log";
-import { updateOperation, type OperationView } from "../operations/record";
+import { operationPlan, updateOperation, type OperationView } from "../operations/record";
 import { pollUntilDone } from "../operations/loop";
 import { advance, fail, type Step } from "../operations/steps";
 import { parseInstanceName } from "./names";
 import { sqlError, type DatabasePlan } from "./start";
 
 const POLL_MS = 1000;
-
-async function planOf(db: Db, id: string): Promise<DatabasePlan | null> {
-  const row = await db.operation.findUnique({ where: { id }, select: { before: true } });
-  return (row?.before as Prisma.JsonObject | null) as unknown as DatabasePlan | null;
-}
 
 async function failWith(db: Db, op: OperationView, steps: Step[], error: string, plan: DatabasePlan | null) {
   const done = await updateOperation(db, op.id, { steps: fail(steps, error), status: "failed", error });
@@ -27,7 +22,7 @@ async function failWith(db: Db, op: OperationView, steps: Step[], error: string,
 /** One look at Cloud SQL; returns the updated row. */
 export async function pollDatabaseOperation(db: Db, sql: SqlClients, op: OperationView): Promise<OperationView> {
   if (op.status !== "running") return op;
-  const plan = await planOf(db, op.id);
+  const plan = await operationPlan<DatabasePlan>(db, op.id);
   const ref = parseInstanceName(op.service);
   if (!op.googleName || !plan || !ref) {
     // The instance that started it stopped before Cloud SQL was called.
@@ -60,15 +55,12 @@ export async function pollDatabaseOperation(db: Db, sql: SqlClients, op: Operati
 }
 
 async function finish(db: Db, op: OperationView, plan: DatabasePlan | null, outcome: "success" | "failed", error?: string) {
-  await recordAudit(db, {
-    actor: { email: op.actorEmail },
+  await auditOperation(db, op, {
     action: `databases.${op.kind}.completed`,
     target: op.service,
     outcome,
     error,
-    details: { operation: op.googleName, runwayOperation: op.id, backupOperation: plan?.backupOperation, backupId: plan?.backupId, restoredBackup: plan?.restore?.backupRunId, from: plan?.restore?.sourceInstance },
-    durationMs: Date.now() - op.createdAt.getTime(),
-    requestId: op.id,
+    details: { operation: op.googleName, backupOperation: plan?.backupOperation, backupId: plan?.backupId, restoredBackup: plan?.restore?.backupRunId, from: plan?.restore?.sourceInstance },
   });
   log.info("operation finished", { operation: op.id, kind: op.kind, instance: op.service, outcome, error });
 }

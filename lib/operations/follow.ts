@@ -3,12 +3,12 @@
 import { secretsClient, sqlClients, type RunClients, type SqlClients } from "../gcp/clients";
 import { pollDatabaseOperation } from "../databases/follow";
 import { pollRotation } from "../secrets/rotate/follow";
-import { recordAudit } from "../audit";
 import type { Db } from "../db";
 import { log } from "../log";
 import { invalidateFleet } from "../services/read";
 import { toServiceView } from "../services/model";
 import { parseServiceName } from "../services/names";
+import { auditOperation } from "./audit";
 import { updateOperation, type OperationView } from "./record";
 import { pollUntilDone } from "./loop";
 import { advance, fail, type Step } from "./steps";
@@ -71,16 +71,7 @@ export async function pollOperation(db: Db, clients: RunClients, op: OperationVi
 
 async function finish(db: Db, op: OperationView, outcome: "success" | "failed", error?: string) {
   invalidateFleet(parseServiceName(op.service)?.project);
-  await recordAudit(db, {
-    actor: { email: op.actorEmail },
-    action: `services.${op.kind}.completed`,
-    target: op.service,
-    outcome,
-    error,
-    details: { operation: op.googleName, revision: op.revision, runwayOperation: op.id },
-    durationMs: Date.now() - op.createdAt.getTime(),
-    requestId: op.id,
-  });
+  await auditOperation(db, op, { action: `services.${op.kind}.completed`, target: op.service, outcome, error, details: { operation: op.googleName, revision: op.revision } });
   log.info("operation finished", { operation: op.id, kind: op.kind, service: op.service, outcome, error });
 }
 

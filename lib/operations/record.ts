@@ -1,6 +1,7 @@
 // Operation rows: created before Google is called, keyed by the form's
 // idempotency key, so that a double-submitted form finds the first one.
 import type { Db, Prisma } from "../db";
+import { Conflict } from "../errors";
 import { initialSteps, type OperationKind, type Step } from "./steps";
 
 export type OperationView = {
@@ -23,14 +24,29 @@ function view(row: Prisma.OperationGetPayload<object>): OperationView {
   return { ...row, steps: row.steps as Step[] };
 }
 
-/** Creates the operation for this key, or returns the one an earlier submit created. */
-export async function claimOperation(db: Db, input: { idempotencyKey: string; kind: OperationKind; service: string; actorEmail: string; before?: unknown }): Promise<Claim> {
+/**
+ * Creates the operation for this key, or returns the one an earlier submit
+ * created. With `exclusive` (e.g. "A rotation of this secret"), refuses while
+ * another operation of the kind runs on the same target: the check and the
+ * insert share an advisory lock on the target.
+ */
+export async function claimOperation(
+  db: Db,
+  input: { idempotencyKey: string; kind: OperationKind; service: string; actorEmail: string; before?: unknown },
+  opts: { exclusive?: string } = {},
+): Promise<Claim> {
   const existing = await db.operation.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
   if (existing) return { operation: view(existing), created: false };
+  const data = { ...input, before: input.before as Prisma.InputJsonValue, steps: initialSteps(input.kind) as unknown as Prisma.InputJsonValue };
   try {
-    const row = await db.operation.create({
-      data: { ...input, before: input.before as Prisma.InputJsonValue, steps: initialSteps(input.kind) as unknown as Prisma.InputJsonValue },
-    });
+    const row = !opts.exclusive
+      ? await db.operation.create({ data })
+      : await db.$transaction(async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.service}))`;
+          const running = await tx.operation.findFirst({ where: { kind: input.kind, service: input.service, status: "running" } });
+          if (running) throw new Conflict(`${opts.exclusive} started by ${running.actorEmail} is still running; wait for it to finish.`, { running: running.id });
+          return tx.operation.create({ data });
+        });
     return { operation: view(row), created: true };
   } catch (err) {
     // Two submits raced: the unique key let one in; return that one.
@@ -53,6 +69,12 @@ export async function updateOperation(db: Db, id: string, data: { googleName?: s
     },
   });
   return view(row);
+}
+
+/** What a multi-step follower keeps in the row's `before` column to carry on (see databases and secrets). */
+export async function operationPlan<T>(db: Db, id: string): Promise<T | null> {
+  const row = await db.operation.findUnique({ where: { id }, select: { before: true } });
+  return (row?.before ?? null) as T | null;
 }
 
 export async function getOperation(db: Db, id: string): Promise<OperationView | null> {

@@ -4,7 +4,7 @@ import { RestoreDialog } from "@/components/databases/restore-dialog";
 import { OperationProgress } from "@/components/services/operation-progress";
 import { Forbidden } from "@/components/shell/forbidden";
 import { Badge, type Tone } from "@/components/ui/badge";
-import { ago } from "@/components/ui/format";
+import { ago, utc } from "@/components/ui/format";
 import { EmptyState, Notice, PageHeader, Panel } from "@/components/ui/panel";
 import { Table, Td, Th } from "@/components/ui/table";
 import { hasRole } from "@/lib/auth/roles";
@@ -20,8 +20,6 @@ export const dynamic = "force-dynamic";
 
 const STATE_TONES: Record<string, Tone> = { RUNNABLE: "green", MAINTENANCE: "amber", PENDING_CREATE: "amber", SUSPENDED: "neutral", FAILED: "red" };
 const BACKUP_TONES: Record<string, Tone> = { SUCCESSFUL: "green", RUNNING: "amber", ENQUEUED: "amber", FAILED: "red" };
-
-const utc = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
 
 function backupConfig(i: InstanceView) {
   if (!i.backups.enabled) return <span className="text-xs text-zinc-400">automated backups off</span>;

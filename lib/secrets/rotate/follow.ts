@@ -4,12 +4,12 @@
 // version. A failed check stops it and rolls back what was done. The plan in
 // the row says where it is, so any instance can resume it after a restart.
 import type { protos } from "@google-cloud/run";
-import { recordAudit } from "../../audit";
 import type { Db } from "../../db";
 import { instanceName } from "../../databases/names";
 import { GRPC, grpcCode, upstreamError } from "../../gcp/errors";
 import { log } from "../../log";
-import { updateOperation, type OperationView } from "../../operations/record";
+import { auditOperation } from "../../operations/audit";
+import { operationPlan, updateOperation, type OperationView } from "../../operations/record";
 import { pollUntilDone } from "../../operations/loop";
 import { advance, fail, type Step } from "../../operations/steps";
 import { nextRevisionName } from "../../services/deploy";
@@ -17,7 +17,7 @@ import { invalidateFleet } from "../../services/read";
 import { LATEST, REVISION, stampTraffic } from "../../services/mutate";
 import { toServiceView, type TrafficEntry } from "../../services/model";
 import type { RotationClients } from "./deps";
-import { readPlan, versionName, withDetail, type ReaderPlan, type Replacement, type RotationPlan } from "./plan";
+import { versionName, withDetail, type ReaderPlan, type Replacement, type RotationPlan } from "./plan";
 import { probe } from "./probe";
 import { CHECK_PATH_ANNOTATION, secretEnvs } from "./readers";
 import { templateFromRevision } from "./template";
@@ -40,23 +40,13 @@ type Ctx = { db: Db; deps: RotationClients; op: OperationView; plan: RotationPla
 
 const save = (c: Ctx) => updateOperation(c.db, c.op.id, { before: c.plan, steps: c.steps });
 
-async function audit(c: Ctx, action: string, target: string, outcome: "success" | "failed", details: Record<string, unknown>, error?: string) {
-  await recordAudit(c.db, {
-    actor: { email: c.op.actorEmail },
-    action: `secrets.rotate.${action}`,
-    target,
-    outcome,
-    error,
-    details: { ...details, runwayOperation: c.op.id, rotating: c.op.service },
-    durationMs: Date.now() - c.op.createdAt.getTime(),
-    requestId: c.op.id,
-  });
-}
+const audit = (c: Ctx, step: string, target: string, outcome: "success" | "failed", details: Record<string, unknown>, error?: string) =>
+  auditOperation(c.db, c.op, { action: `secrets.rotate.${step}`, target, outcome, error, details: { ...details, rotating: c.op.service } });
 
 /** One look; returns the updated row. */
 export async function pollRotation(db: Db, deps: RotationClients, op: OperationView): Promise<OperationView> {
   if (op.status !== "running") return op;
-  const plan = await readPlan(db, op.id);
+  const plan = await operationPlan<RotationPlan>(db, op.id);
   if (!plan) {
     // The instance that started it stopped before the new version was added.
     if (Date.now() - op.createdAt.getTime() < 120_000) return op;
@@ -255,7 +245,7 @@ async function routeToReplacements(c: Ctx, reader: ReaderPlan): Promise<TrafficT
 async function updateTraffic(c: Ctx, reader: ReaderPlan, traffic: TrafficTarget[], extra: Record<string, string> = {}) {
   const [current] = await c.deps.run.services.getService({ name: reader.service }, CALL);
   const annotations = { ...stampTraffic(current, traffic), ...extra };
-  const [lro] = await c.deps.run.services.updateService({ service: { ...current, traffic, annotations } }, CALL);
+  const [lro] = await c.deps.run.services.updateService({ service: { ...current, traffic, annotations }, updateMask: { paths: ["traffic", "annotations"] } }, CALL);
   await lro.promise().catch((err) => {
     throw new StepFailed(`Changing the traffic of ${reader.id} failed: ${(err as Error).message}`);
   });

@@ -2,7 +2,6 @@
 // `before` column so that any portal instance can carry it on after a
 // restart. Never holds a secret value: values are read from Secret Manager
 // at the moment they are needed.
-import type { Db, Prisma } from "../../db";
 import type { TrafficEntry } from "../../services/model";
 import type { Step } from "../../operations/steps";
 
@@ -55,13 +54,6 @@ export type RotationPlan = {
 
 export const secretName = (r: { project: string; secret: string }) => `projects/${r.project}/secrets/${r.secret}`;
 export const versionName = (r: { project: string; secret: string }, version: string) => `${secretName(r)}/versions/${version}`;
-
-export async function readPlan(db: Db, id: string): Promise<RotationPlan | null> {
-  const row = await db.operation.findUnique({ where: { id }, select: { before: true } });
-  return (row?.before ?? null) as unknown as RotationPlan | null;
-}
-
-export const toJson = (plan: RotationPlan) => plan as unknown as Prisma.InputJsonValue;
 
 /** The steps a person follows: one per thing the rotation changes. */
 export function rotationSteps(plan: Pick<RotationPlan, "newVersion" | "previousVersion" | "sql" | "readers" | "secret">): Step[] {

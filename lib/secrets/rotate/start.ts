@@ -2,40 +2,21 @@
 // moment the value is in the portal's hands), records the plan and hands the
 // rest to the follower (follow.ts). Operators and admins only.
 import type { ActionDefinition, ActionOutput } from "../../actions";
-import type { Db } from "../../db";
-import { AppError, Conflict, Invalid, NotFound } from "../../errors";
+import { AppError, Invalid, NotFound } from "../../errors";
 import { GRPC, grpcCode, upstreamError } from "../../gcp/errors";
 import { log } from "../../log";
-import { updateOperation } from "../../operations/record";
+import { claimOperation, updateOperation } from "../../operations/record";
 import { advance, fail, initialSteps } from "../../operations/steps";
 import { listLocations } from "../../services/locations";
 import { portalRotationDeps, type RotationDeps } from "./deps";
 import { generateValue } from "./generate";
-import { rotationSteps, secretName, toJson, type RotationPlan } from "./plan";
+import { rotationSteps, secretName, type RotationPlan } from "./plan";
 import { findReaders } from "./readers";
 import { ROTATE_SENSITIVE, RotateInput } from "./schemas";
 
 export type RotateResult = { operationId: string; duplicate: boolean };
 
 const CALL = { timeout: 15_000 };
-
-/** One rotation of a secret at a time: the check and the insert share a lock. */
-async function claimRotation(db: Db, input: { idempotencyKey: string; name: string; actorEmail: string }): Promise<{ id: string; created: boolean }> {
-  const existing = await db.operation.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-  if (existing) return { id: existing.id, created: false };
-  const row = await db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.name}))`;
-    const running = await tx.operation.findFirst({ where: { kind: "rotate", service: input.name, status: "running" } });
-    if (running) throw new Conflict(`A rotation of this secret started by ${running.actorEmail} is still running; wait for it to finish.`, { running: running.id });
-    return tx.operation.create({ data: { idempotencyKey: input.idempotencyKey, kind: "rotate", service: input.name, actorEmail: input.actorEmail, steps: initialSteps("rotate") as never } });
-  }).catch(async (err) => {
-    // Two submits of one form raced: the unique key let one in; return that one.
-    if ((err as { code?: string }).code !== "P2002") throw err;
-    return null;
-  });
-  if (!row) return { id: (await db.operation.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } })).id, created: false };
-  return { id: row.id, created: true };
-}
 
 async function previousVersion(deps: RotationDeps, name: string): Promise<string | null> {
   const [versions] = await deps.secrets.listSecretVersions({ parent: name }, CALL);
@@ -61,11 +42,11 @@ export function rotateDefinition(deps: () => RotationDeps = portalRotationDeps):
     async run({ actor, db }, input): Promise<ActionOutput<RotateResult>> {
       const d = deps();
       const name = secretName(input);
-      const claim = await claimRotation(db, { idempotencyKey: input.idempotencyKey, name, actorEmail: actor.email });
+      const claim = await claimOperation(db, { idempotencyKey: input.idempotencyKey, kind: "rotate", service: name, actorEmail: actor.email }, { exclusive: "A rotation of this secret" });
       if (!claim.created) {
-        return { data: { operationId: claim.id, duplicate: true }, message: "Already submitted: showing the first request's progress.", details: { duplicateOf: claim.id } };
+        return { data: { operationId: claim.operation.id, duplicate: true }, message: "Already submitted: showing the first request's progress.", details: { duplicateOf: claim.operation.id } };
       }
-      const opId = claim.id;
+      const opId = claim.operation.id;
       let plan: RotationPlan;
       try {
         await d.secrets.getSecret({ name }, CALL).catch((err) => {
@@ -98,7 +79,7 @@ export function rotateDefinition(deps: () => RotationDeps = portalRotationDeps):
         throw err;
       }
       const steps = advance(rotationSteps(plan), "added");
-      await db.operation.update({ where: { id: opId }, data: { googleName: `${name}/versions/${plan.newVersion}`, revision: `v${plan.newVersion}`, before: toJson(plan), steps: steps as never } });
+      await updateOperation(db, opId, { googleName: `${name}/versions/${plan.newVersion}`, revision: `v${plan.newVersion}`, before: plan, steps });
       await d.enqueueFollow(opId).catch((err) => log.error("could not enqueue the follower; it resumes at the next start", { operation: opId, error: String(err) }));
       return {
         data: { operationId: opId, duplicate: false },

@@ -6,7 +6,7 @@ import { OperationProgress } from "@/components/services/operation-progress";
 import { VersionBadge } from "@/components/secrets/version-badge";
 import { Forbidden } from "@/components/shell/forbidden";
 import { Badge, type Tone } from "@/components/ui/badge";
-import { ago } from "@/components/ui/format";
+import { ago, utc } from "@/components/ui/format";
 import { EmptyState, Notice, PageHeader, Panel } from "@/components/ui/panel";
 import { Table, Td, Th } from "@/components/ui/table";
 import { hasRole } from "@/lib/auth/roles";
@@ -14,9 +14,10 @@ import { requireActor } from "@/lib/auth/session";
 import { listDatabases } from "@/lib/databases";
 import { db } from "@/lib/db";
 import { NotFound } from "@/lib/errors";
+import { listServiceOperations } from "@/lib/operations";
 import { runClients, secretsClient, sqlClients } from "@/lib/gcp/clients";
 import { readSecret, SQL_LABELS } from "@/lib/secrets";
-import { CHECKS_NEEDED, findReaders, secretName } from "@/lib/secrets/rotate";
+import { ALPHABET_LABELS, CHECKS_NEEDED, findReaders, secretName } from "@/lib/secrets/rotate";
 import { listLocations, servicePath } from "@/lib/services";
 
 type Params = { project: string; secret: string };
@@ -27,7 +28,6 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
 export const dynamic = "force-dynamic";
 
 const OP_TONES: Record<string, Tone> = { succeeded: "green", failed: "red", running: "amber" };
-const utc = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
 
 export default async function SecretPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<{ op?: string }> }) {
   const actor = await requireActor();
@@ -44,7 +44,7 @@ export default async function SecretPage({ params, searchParams }: { params: Pro
   const [readers, databases, rotations] = await Promise.all([
     findReaders(runClients(), await listLocations(db()), project, id).then((r) => ({ list: r, error: null }), (err: Error) => ({ list: [], error: err.message })),
     canRotate ? listDatabases(sqlClients(), [project]) : null,
-    db().operation.findMany({ where: { kind: "rotate", service: name }, orderBy: { createdAt: "desc" }, take: 10 }),
+    listServiceOperations(db(), name, 10),
   ]);
   const shown = rotations.find((r) => r.id === op) ?? rotations.find((r) => r.status === "running");
   const running = rotations.find((r) => r.status === "running");
@@ -98,6 +98,7 @@ export default async function SecretPage({ params, searchParams }: { params: Pro
                 secret={id}
                 previousVersion={secret.versions[0]?.id ?? null}
                 checksNeeded={CHECKS_NEEDED}
+                alphabets={Object.entries(ALPHABET_LABELS)}
                 readers={readers.list.map((r) => ({ service: r.service, id: r.id, region: r.region, checkPath: r.checkPath }))}
                 instances={databases?.[0]?.instances.map((i) => i.name) ?? []}
                 sql={secret.labels[SQL_LABELS.instance] ? { instance: secret.labels[SQL_LABELS.instance], user: secret.labels[SQL_LABELS.user] ?? "" } : null}

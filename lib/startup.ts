@@ -4,7 +4,7 @@ import { ensureLocalAccounts } from "./auth/local-accounts";
 import { config, ConfigError } from "./config";
 import { db } from "./db";
 import { log } from "./log";
-import { runClients } from "./gcp/clients";
+import { portalFollowers } from "./followers";
 import { runningOperations } from "./operations/record";
 import { startJobs } from "./operations/jobs";
 import { setJobs } from "./operations/runtime";
@@ -21,7 +21,7 @@ export async function startPortal(): Promise<void> {
   }
   if (cfg.auth.localSignIn) await ensureLocalAccounts(db());
   await ensureLocations(db(), bootstrapLocations({ projects: cfg.gcp.projects, regions: cfg.gcp.regions, emulator: Boolean(cfg.gcp.emulatorHost) }));
-  const jobs = await startJobs({ databaseUrl: cfg.databaseUrl, db: db(), clients: () => runClients() });
+  const jobs = await startJobs({ databaseUrl: cfg.databaseUrl, db: db(), followers: portalFollowers() });
   setJobs(jobs);
   // Operations left running by a stopped instance are picked up again.
   for (const op of await runningOperations(db())) await jobs.enqueueFollow(op.id);

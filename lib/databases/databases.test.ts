@@ -10,9 +10,8 @@ import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
 import type { Db } from "../db";
 import { sqlClients, type SqlClients } from "../gcp/clients";
-import type { RunClients } from "../gcp/clients";
-import { getOperation, pollOperation } from "../operations";
-import { backupDefinition, followDatabaseOperation, listBackupRuns, listDatabases, restoreDefinition } from ".";
+import { followOperation, getOperation, pollOperation } from "../operations";
+import { backupDefinition, databaseFollowers, listBackupRuns, listDatabases, restoreDefinition } from ".";
 
 let db: Db;
 let sql: SqlClients;
@@ -43,7 +42,7 @@ async function runAndFollow(result: { ok: boolean } & Record<string, unknown>) {
   expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
   const id = (result as unknown as { data: { operationId: string } }).data.operationId;
   expect(enqueued).toContain(id);
-  expect(await followDatabaseOperation(db, sql, id, 60_000)).toBe(true);
+  expect(await followOperation(db, databaseFollowers(() => sql), id, 60_000)).toBe(true);
   return (await getOperation(db, id))!;
 }
 
@@ -68,7 +67,7 @@ describe("reading", () => {
 describe("back up now", () => {
   it("creates an on-demand backup run and follows it to SUCCESSFUL", async () => {
     const op = await runAndFollow(await runGuarded(backupDefinition(deps), operator, { ...ref, idempotencyKey: randomUUID() }, { db }));
-    expect(op).toMatchObject({ kind: "backup", status: "succeeded", service: "projects/pyplots-prod/instances/pyplots-db" });
+    expect(op).toMatchObject({ kind: "backup", status: "succeeded", target: "projects/pyplots-prod/instances/pyplots-db" });
     expect(op.steps.map((s) => s.state)).toEqual(["done", "done"]);
     const [newest] = await listBackupRuns(sql, ref.project, ref.instance);
     expect(newest).toMatchObject({ type: "ON_DEMAND", status: "SUCCESSFUL" });
@@ -136,11 +135,11 @@ describe("restore", () => {
     const r = await runGuarded(restoreDefinition(deps), operator, { ...ref, sourceInstance: ref.instance, backupRunId: "1", confirmName: ref.instance, idempotencyKey: randomUUID() }, { db });
     expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
     const id = (r as { data: { operationId: string } }).data.operationId;
-    // The pg-boss follower calls pollOperation, which hands backup/restore rows to the databases poller.
+    // The pg-boss follower calls pollOperation, which hands restore rows to the databases follower.
     let op = (await getOperation(db, id))!;
     const deadline = Date.now() + 60_000;
     while (op.status === "running" && Date.now() < deadline) {
-      op = await pollOperation(db, {} as RunClients, op, () => sql);
+      op = await pollOperation(db, databaseFollowers(() => sql), op);
       if (op.status === "running") await new Promise((res) => setTimeout(res, 300));
     }
     expect(op.status).toBe("failed");

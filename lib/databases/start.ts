@@ -1,16 +1,28 @@
-// The shared first move of "Back up now" and restore: claim the operation
-// (idempotency), insert a backup run, record Cloud SQL's operation and hand
-// it to the follower (follow.ts).
+// The shared first move of "Back up now" and restore: insert a backup run
+// (the safety backup, for a restore) and hand Cloud SQL's operation to the
+// follower (follow.ts), through the one operation start of lib/operations.
 import type { ActionContext, ActionOutput } from "../actions";
 import { AppError, Conflict } from "../errors";
 import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
-import { log } from "../log";
-import { claimOperation, updateOperation } from "../operations/record";
-import { fail, initialSteps } from "../operations/steps";
+import { startOperation, type StartedOperation, type StepPlan } from "../operations";
 import type { DatabaseDeps } from "./deps";
 import { instanceName, type InstanceRef } from "./names";
 
-export type DatabaseWriteResult = { operationId: string; duplicate: boolean };
+export type DatabaseWriteResult = StartedOperation;
+
+export const DATABASE_STEPS = {
+  backup: [
+    { key: "backup", label: "Backing up" },
+    { key: "done", label: "Done" },
+  ],
+  restore: [
+    { key: "backup", label: "Backing up the target" },
+    { key: "restore", label: "Restoring" },
+    { key: "done", label: "Done" },
+  ],
+} as const satisfies Record<string, StepPlan>;
+
+export type DatabaseOperationKind = keyof typeof DATABASE_STEPS;
 
 /** What the follower needs to carry on; kept in the operation row's `before`. */
 export type DatabasePlan = {
@@ -28,34 +40,22 @@ export function sqlError(err: unknown, ref: InstanceRef, what: string): AppError
   return upstreamError(err, what);
 }
 
-export async function startBackup(
-  { actor, db }: ActionContext,
+export function startBackup(
+  ctx: ActionContext,
   deps: DatabaseDeps,
   input: InstanceRef & { idempotencyKey: string },
-  opts: { kind: "backup" | "restore"; description: string; restore?: DatabasePlan["restore"] },
+  opts: { kind: DatabaseOperationKind; description: string; restore?: DatabasePlan["restore"] },
 ): Promise<ActionOutput<DatabaseWriteResult>> {
-  const claim = await claimOperation(db, { idempotencyKey: input.idempotencyKey, kind: opts.kind, service: instanceName(input), actorEmail: actor.email });
-  if (!claim.created) {
-    return { data: { operationId: claim.operation.id, duplicate: true }, message: "Already submitted: showing the first request's progress.", details: { duplicateOf: claim.operation.id, operation: claim.operation.googleName } };
-  }
-  const opId = claim.operation.id;
-  let plan: DatabasePlan;
-  try {
+  const spec = { kind: opts.kind, target: instanceName(input), idempotencyKey: input.idempotencyKey, steps: DATABASE_STEPS[opts.kind], system: "Cloud SQL", enqueueFollow: deps.enqueueFollow };
+  return startOperation(ctx, spec, async () => {
     const [op] = await deps.sql.backupRuns
       .insert({ project: input.project, instance: input.instance, body: { description: opts.description } }, { timeout: 30_000 })
       .catch((err) => { throw sqlError(err, input, `backing up ${input.instance}`); });
-    plan = { project: input.project, instance: input.instance, backupId: op.backupContext?.backupId != null ? String(op.backupContext.backupId) : null, backupOperation: op.name ?? "", restore: opts.restore };
-  } catch (err) {
-    // The row is shown to people: only typed errors say more than "failed".
-    const message = err instanceof AppError ? err.message : "Failed before reaching Cloud SQL; the server log has the details.";
-    await updateOperation(db, opId, { status: "failed", error: message, steps: fail(initialSteps(opts.kind), message) });
-    throw err;
-  }
-  // Cloud SQL has it now: from here on the operation is followed, never failed by us.
-  await updateOperation(db, opId, { googleName: plan.backupOperation!, before: plan });
-  await deps.enqueueFollow(opId).catch((err) => log.error("could not enqueue the follower; it resumes at the next start", { operation: opId, error: String(err) }));
-  return {
-    data: { operationId: opId, duplicate: false },
-    details: { operation: plan.backupOperation, runwayOperation: opId, before: { restoring: opts.restore?.backupRunId ?? null, from: opts.restore?.sourceInstance ?? null }, after: { backupId: plan.backupId } },
-  };
+    const plan: DatabasePlan = { project: input.project, instance: input.instance, backupId: op.backupContext?.backupId != null ? String(op.backupContext.backupId) : null, backupOperation: op.name ?? "", restore: opts.restore };
+    return {
+      googleName: plan.backupOperation!,
+      plan,
+      details: { before: { restoring: opts.restore?.backupRunId ?? null, from: opts.restore?.sourceInstance ?? null }, after: { backupId: plan.backupId } },
+    };
+  });
 }

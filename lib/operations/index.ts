@@ -1,4 +1,10 @@
-export { claimOperation, getOperation, listServiceOperations, updateOperation, type OperationView } from "./record";
-export { followOperation, pollOperation } from "./follow";
+// Long work recorded in Postgres and followed to the end by any portal
+// instance. Generic: capabilities register followers by kind (followers.ts).
+export { claimOperation, getOperation, listTargetOperations, operationPlan, runningOperations, updateOperation, type OperationView } from "./record";
+export { combineFollowers, followOperation, pollOperation, type Follower, type Followers } from "./followers";
+export { finishOperation, type Ending } from "./finish";
+export { startOperation, type Sent, type StartSpec, type StartedOperation } from "./start";
 export { startJobs, type Jobs } from "./jobs";
-export { initialSteps, type Step, type OperationKind } from "./steps";
+export { enqueueFollow } from "./runtime";
+export { auditOperation } from "./audit";
+export { advance, fail, initialSteps, type Step, type StepPlan } from "./steps";

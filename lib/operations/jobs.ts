@@ -2,10 +2,9 @@
 // portal instance picks the work up, also after a restart: a job whose
 // instance died expires and is retried elsewhere.
 import PgBoss from "pg-boss";
-import type { RunClients } from "../gcp/clients";
 import type { Db } from "../db";
 import { log } from "../log";
-import { followOperation } from "./follow";
+import { followOperation, type Followers } from "./followers";
 
 const QUEUE = "follow-operation";
 // A job looks for this long, then hands over to a fresh retry; a job whose
@@ -17,13 +16,13 @@ export class StillRunning extends Error {}
 
 export type Jobs = { enqueueFollow(operationId: string): Promise<void>; stop(): Promise<void> };
 
-export async function startJobs(opts: { databaseUrl: string; db: Db; clients: () => RunClients }): Promise<Jobs> {
+export async function startJobs(opts: { databaseUrl: string; db: Db; followers: Followers }): Promise<Jobs> {
   const boss = new PgBoss({ connectionString: opts.databaseUrl, schema: "pgboss", max: 4 });
   boss.on("error", (err) => log.error("job queue error", { error: String(err) }));
   await boss.start();
   await boss.createQueue(QUEUE);
   await boss.work<{ operationId: string }>(QUEUE, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
-    const ended = await followOperation(opts.db, opts.clients(), job.data.operationId, SLICE_MS);
+    const ended = await followOperation(opts.db, opts.followers, job.data.operationId, SLICE_MS);
     if (!ended) throw new StillRunning(`operation ${job.data.operationId} still running`);
   });
   return {

@@ -2,12 +2,13 @@
 // idempotency key, so that a double-submitted form finds the first one.
 import type { Db, Prisma } from "../db";
 import { Conflict } from "../errors";
-import { initialSteps, type OperationKind, type Step } from "./steps";
+import type { Step } from "./steps";
 
 export type OperationView = {
   id: string;
   kind: string;
-  service: string;
+  /** Full name of what it changes: a Cloud Run service, a Cloud SQL instance, a secret. */
+  target: string;
   status: "running" | "succeeded" | "failed";
   steps: Step[];
   revision: string | null;
@@ -32,18 +33,18 @@ function view(row: Prisma.OperationGetPayload<object>): OperationView {
  */
 export async function claimOperation(
   db: Db,
-  input: { idempotencyKey: string; kind: OperationKind; service: string; actorEmail: string; before?: unknown },
+  input: { idempotencyKey: string; kind: string; target: string; actorEmail: string; steps: Step[]; before?: unknown },
   opts: { exclusive?: string } = {},
 ): Promise<Claim> {
   const existing = await db.operation.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
   if (existing) return { operation: view(existing), created: false };
-  const data = { ...input, before: input.before as Prisma.InputJsonValue, steps: initialSteps(input.kind) as unknown as Prisma.InputJsonValue };
+  const data = { ...input, before: input.before as Prisma.InputJsonValue, steps: input.steps as unknown as Prisma.InputJsonValue };
   try {
     const row = !opts.exclusive
       ? await db.operation.create({ data })
       : await db.$transaction(async (tx) => {
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.service}))`;
-          const running = await tx.operation.findFirst({ where: { kind: input.kind, service: input.service, status: "running" } });
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.target}))`;
+          const running = await tx.operation.findFirst({ where: { kind: input.kind, target: input.target, status: "running" } });
           if (running) throw new Conflict(`${opts.exclusive} started by ${running.actorEmail} is still running; wait for it to finish.`, { running: running.id });
           return tx.operation.create({ data });
         });
@@ -82,8 +83,9 @@ export async function getOperation(db: Db, id: string): Promise<OperationView | 
   return row ? view(row) : null;
 }
 
-export async function listServiceOperations(db: Db, service: string, take = 20): Promise<OperationView[]> {
-  return (await db.operation.findMany({ where: { service }, orderBy: { createdAt: "desc" }, take })).map(view);
+/** The newest operations on one target (a service, an instance, a secret). */
+export async function listTargetOperations(db: Db, target: string, take = 20): Promise<OperationView[]> {
+  return (await db.operation.findMany({ where: { target }, orderBy: { createdAt: "desc" }, take })).map(view);
 }
 
 export async function runningOperations(db: Db): Promise<OperationView[]> {

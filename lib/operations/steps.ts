@@ -1,40 +1,13 @@
-// The progress a person sees for an operation, step by step.
+// The progress a person sees for an operation, step by step. Each capability
+// declares its own step plans (e.g. lib/services/steps.ts); these helpers move
+// any plan forward.
 
 export type StepState = "pending" | "active" | "done" | "failed";
 export type Step = { key: string; label: string; state: StepState; at?: string; detail?: string };
+export type StepPlan = readonly { key: string; label: string }[];
 
-export const STEP_PLANS = {
-  deploy: [
-    { key: "created", label: "Revision created" },
-    { key: "started", label: "Container started" },
-    { key: "ready", label: "Revision ready" },
-    { key: "routed", label: "Traffic routed" },
-  ],
-  traffic: [
-    { key: "submitted", label: "Change submitted" },
-    { key: "routed", label: "Traffic routed" },
-  ],
-  backup: [
-    { key: "backup", label: "Backing up" },
-    { key: "done", label: "Done" },
-  ],
-  restore: [
-    { key: "backup", label: "Backing up the target" },
-    { key: "restore", label: "Restoring" },
-    { key: "done", label: "Done" },
-  ],
-  // Replaced by the secret's own steps once the new version is added (lib/secrets/rotate/plan.ts).
-  rotate: [
-    { key: "added", label: "Add the new version" },
-    { key: "readers", label: "Redeploy the services that read it" },
-    { key: "disable", label: "Disable the previous version" },
-  ],
-} as const;
-
-export type OperationKind = "deploy" | "traffic" | "rollback" | "backup" | "restore" | "rotate";
-
-export function initialSteps(kind: OperationKind): Step[] {
-  const plan: readonly { key: string; label: string }[] = kind === "rollback" ? STEP_PLANS.traffic : STEP_PLANS[kind];
+/** A plan's steps before anything happened: the first one active. */
+export function initialSteps(plan: StepPlan): Step[] {
   return plan.map((s, i) => ({ ...s, state: i === 0 ? "active" : "pending" }));
 }
 

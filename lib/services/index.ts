@@ -7,3 +7,4 @@ export { isAllToLatest, type ServiceView, type RevisionView, type TrafficEntry, 
 export { DeployInput, ShiftTrafficInput, RollbackInput, SendAllToLatestInput, TAG } from "./schemas";
 export { portalDeps, type ServiceDeps } from "./deps";
 export { updateLocationsDefinition, UpdateLocationsInput } from "./update-locations";
+export { serviceFollowers } from "./follow";

@@ -4,23 +4,22 @@
 // the Service they send.
 import type { protos } from "@google-cloud/run";
 import type { ActionContext, ActionOutput } from "../actions";
-import { AppError, Conflict } from "../errors";
-import { log } from "../log";
+import { Conflict } from "../errors";
 import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
-import { claimOperation, updateOperation } from "../operations/record";
-import { fail, initialSteps, type OperationKind } from "../operations/steps";
+import { startOperation, type StartedOperation } from "../operations";
 import type { ServiceDeps } from "./deps";
 import { toServiceView, ANNOTATIONS, type ServiceView } from "./model";
 import { serviceName, type ServiceRef } from "./names";
 import { invalidateFleet } from "./read";
+import { SERVICE_STEPS, type ServiceOperationKind } from "./steps";
 
 type Service = protos.google.cloud.run.v2.IService;
 type TrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
 
-export type WriteResult = { operationId: string; revision: string | null; duplicate: boolean };
+export type WriteResult = StartedOperation;
 
 export type WriteSpec = {
-  kind: OperationKind;
+  kind: ServiceOperationKind;
   verb: string;
   /** Builds the Service to send from the current one; may throw typed errors. */
   build(current: Service, view: ServiceView): { service: Service; updateMask?: string[]; revision?: string; summary: unknown };
@@ -39,48 +38,36 @@ function describeChange(view: ServiceView): string {
 }
 
 export async function writeService(
-  { actor, db }: ActionContext,
+  ctx: ActionContext,
   deps: ServiceDeps,
   input: ServiceRef & { etag: string; idempotencyKey: string },
   spec: WriteSpec,
 ): Promise<ActionOutput<WriteResult>> {
   const name = serviceName(input);
-  const claim = await claimOperation(db, { idempotencyKey: input.idempotencyKey, kind: spec.kind, service: name, actorEmail: actor.email });
-  if (!claim.created) {
-    return { data: { operationId: claim.operation.id, revision: claim.operation.revision, duplicate: true }, message: "Already submitted: showing the first request's progress.", details: { duplicateOf: claim.operation.id, operation: claim.operation.googleName } };
-  }
-  const opId = claim.operation.id;
-  let sent: { lro: string; revision?: string; before: unknown; summary: unknown };
-  try {
-    const [current] = await deps.clients.services.getService({ name }, { timeout: 15_000 }).catch((err) => { throw upstreamError(err, `reading ${input.service}`); });
-    const view = toServiceView(current);
-    if (current.etag !== input.etag) throw new Conflict(describeChange(view), { current: snapshot(view) });
-    const { service, updateMask, revision, summary } = spec.build(current, view);
-    service.etag = input.etag;
-    const [lro] = await deps.clients.services
-      .updateService({ service, ...(updateMask ? { updateMask: { paths: updateMask } } : {}) }, { timeout: 30_000 })
-      .catch(async (err) => {
-        if (grpcCode(err) === GRPC.ABORTED) {
-          const [now] = await deps.clients.services.getService({ name });
-          throw new Conflict(describeChange(toServiceView(now)), { current: snapshot(toServiceView(now)) });
-        }
-        throw upstreamError(err, `${spec.verb} ${input.service}`);
-      });
-    sent = { lro: lro.name ?? "", revision, before: snapshot(view), summary };
-  } catch (err) {
-    // The row is shown to people: only typed errors say more than "failed".
-    const message = err instanceof AppError ? err.message : "Failed before reaching Cloud Run; the server log has the details.";
-    await updateOperation(db, opId, { status: "failed", error: message, steps: fail(initialSteps(spec.kind), message) });
-    throw err;
-  }
-  // Cloud Run has the change now: from here on the operation is followed, never failed by us.
-  await updateOperation(db, opId, { googleName: sent.lro, revision: sent.revision, before: sent.before });
-  invalidateFleet(input.project);
-  await deps.enqueueFollow(opId).catch((err) => log.error("could not enqueue the follower; it resumes at the next start", { operation: opId, error: String(err) }));
-  return {
-    data: { operationId: opId, revision: sent.revision ?? null, duplicate: false },
-    details: { operation: sent.lro, runwayOperation: opId, revision: sent.revision, before: sent.before, after: sent.summary },
-  };
+  const started = await startOperation(
+    ctx,
+    { kind: spec.kind, target: name, idempotencyKey: input.idempotencyKey, steps: SERVICE_STEPS[spec.kind], system: "Cloud Run", enqueueFollow: deps.enqueueFollow },
+    async () => {
+      const [current] = await deps.clients.services.getService({ name }, { timeout: 15_000 }).catch((err) => { throw upstreamError(err, `reading ${input.service}`); });
+      const view = toServiceView(current);
+      if (current.etag !== input.etag) throw new Conflict(describeChange(view), { current: snapshot(view) });
+      const { service, updateMask, revision, summary } = spec.build(current, view);
+      service.etag = input.etag;
+      const [lro] = await deps.clients.services
+        .updateService({ service, ...(updateMask ? { updateMask: { paths: updateMask } } : {}) }, { timeout: 30_000 })
+        .catch(async (err) => {
+          if (grpcCode(err) === GRPC.ABORTED) {
+            const [now] = await deps.clients.services.getService({ name });
+            throw new Conflict(describeChange(toServiceView(now)), { current: snapshot(toServiceView(now)) });
+          }
+          throw upstreamError(err, `${spec.verb} ${input.service}`);
+        });
+      const before = snapshot(view);
+      return { googleName: lro.name ?? "", revision, plan: before, details: { revision, before, after: summary } };
+    },
+  );
+  if (!started.data.duplicate) invalidateFleet(input.project);
+  return started;
 }
 
 // ── traffic helpers shared by deploy, shift, rollback and "all to latest" ──

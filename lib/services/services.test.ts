@@ -9,7 +9,7 @@ import type { Actor } from "../auth/roles";
 import type { Db } from "../db";
 import type { RunClients } from "../gcp/clients";
 import { followOperation, getOperation } from "../operations";
-import { deployDefinition, getService, listFleet, previousServingRevision, rollbackDefinition, sendAllToLatestDefinition, shiftTrafficDefinition } from ".";
+import { deployDefinition, getService, listFleet, previousServingRevision, rollbackDefinition, sendAllToLatestDefinition, serviceFollowers, shiftTrafficDefinition } from ".";
 import { EMULATOR_DEFAULT_LOCATIONS } from "./locations";
 
 let db: Db;
@@ -61,7 +61,7 @@ async function deployInput(overrides: Record<string, unknown> = {}) {
 async function runAndFollow<T extends { operationId: string }>(result: { ok: boolean; data?: T } & Record<string, unknown>) {
   expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
   const id = (result as { data: T }).data.operationId;
-  expect(await followOperation(db, clients, id, 90_000)).toBe(true);
+  expect(await followOperation(db, serviceFollowers(() => clients), id, 90_000)).toBe(true);
   return (await getOperation(db, id))!;
 }
 
@@ -123,7 +123,7 @@ describe("deploying", () => {
     if (!a.ok || !b.ok) return;
     expect(a.data.operationId).toBe(b.data.operationId);
     expect([a.data.duplicate, b.data.duplicate].sort()).toEqual([false, true]);
-    await followOperation(db, clients, a.data.operationId, 90_000);
+    await followOperation(db, serviceFollowers(() => clients), a.data.operationId, 90_000);
     expect(await db.operation.count({ where: { idempotencyKey: input.idempotencyKey } })).toBe(1);
   });
 

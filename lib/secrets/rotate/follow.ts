@@ -8,10 +8,7 @@ import type { Db } from "../../db";
 import { instanceName } from "../../databases/names";
 import { GRPC, grpcCode, upstreamError } from "../../gcp/errors";
 import { log } from "../../log";
-import { auditOperation } from "../../operations/audit";
-import { operationPlan, updateOperation, type OperationView } from "../../operations/record";
-import { pollUntilDone } from "../../operations/loop";
-import { advance, fail, type Step } from "../../operations/steps";
+import { advance, auditOperation, fail, finishOperation, operationPlan, updateOperation, type Followers, type OperationView, type Step } from "../../operations";
 import { nextRevisionName } from "../../services/deploy";
 import { invalidateFleet } from "../../services/read";
 import { LATEST, REVISION, stampTraffic } from "../../services/mutate";
@@ -25,6 +22,7 @@ import { templateFromRevision } from "./template";
 type TrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
 
 const POLL_MS = 500;
+const AREA = "secrets";
 /** Answers below 500 in a row a new revision needs, and failures that stop the rotation. */
 export const CHECKS_NEEDED = 3;
 export const CHECKS_FAILING = 3;
@@ -41,17 +39,14 @@ type Ctx = { db: Db; deps: RotationClients; op: OperationView; plan: RotationPla
 const save = (c: Ctx) => updateOperation(c.db, c.op.id, { before: c.plan, steps: c.steps });
 
 const audit = (c: Ctx, step: string, target: string, outcome: "success" | "failed", details: Record<string, unknown>, error?: string) =>
-  auditOperation(c.db, c.op, { action: `secrets.rotate.${step}`, target, outcome, error, details: { ...details, rotating: c.op.service } });
+  auditOperation(c.db, c.op, { action: `${AREA}.rotate.${step}`, target, outcome, error, details: { ...details, rotating: c.op.target } });
 
 /** One look; returns the updated row. */
 export async function pollRotation(db: Db, deps: RotationClients, op: OperationView): Promise<OperationView> {
-  if (op.status !== "running") return op;
   const plan = await operationPlan<RotationPlan>(db, op.id);
   if (!plan) {
-    // The instance that started it stopped before the new version was added.
-    if (Date.now() - op.createdAt.getTime() < 120_000) return op;
-    const error = "Interrupted before the new version was added; nothing was changed.";
-    return updateOperation(db, op.id, { status: "failed", error, steps: fail(op.steps, error) });
+    const error = "The rotation's row lost its plan; check the secret's versions by hand.";
+    return finishOperation(db, AREA, op, { status: "failed", error, steps: fail(op.steps, error) });
   }
   const c: Ctx = { db, deps, op, plan, steps: op.steps };
   if (plan.rollback) return rollbackStep(c);
@@ -84,10 +79,13 @@ async function forwardStep(c: Ctx): Promise<OperationView> {
   }
   plan.disabled = true;
   c.steps = advance(c.steps, "disable");
-  const done = await updateOperation(c.db, c.op.id, { before: plan, steps: c.steps, status: "succeeded", after: { version: plan.newVersion, disabled: plan.previousVersion } });
-  await audit(c, "completed", c.op.service, "success", { version: plan.newVersion, disabled: plan.previousVersion, readers: plan.readers.map((r) => ({ service: r.service, state: r.state, revisions: r.replacements?.map((x) => x.to) })) });
-  log.info("operation finished", { operation: c.op.id, kind: "rotate", target: c.op.service, outcome: "success" });
-  return done;
+  return finishOperation(c.db, AREA, c.op, {
+    status: "succeeded",
+    steps: c.steps,
+    before: plan,
+    after: { version: plan.newVersion, disabled: plan.previousVersion },
+    details: { version: plan.newVersion, disabled: plan.previousVersion, readers: plan.readers.map((r) => ({ service: r.service, state: r.state, revisions: r.replacements?.map((x) => x.to) })) },
+  });
 }
 
 /** Reads a version's value and makes it the Cloud SQL user's password, waiting for Cloud SQL. */
@@ -256,8 +254,8 @@ async function updateTraffic(c: Ctx, reader: ReaderPlan, traffic: TrafficTarget[
 async function startRollback(c: Ctx, reason: string): Promise<OperationView> {
   c.plan.rollback = { reason, sqlRestored: false, valueRestored: null, newDisabled: false, notes: [] };
   c.steps = [...fail(c.steps, reason), { key: "rollback", label: "Roll back", state: "active" }];
-  await audit(c, "stopped", c.op.service, "failed", { version: c.plan.newVersion }, reason);
-  log.warn("rotation stopped; rolling back", { operation: c.op.id, target: c.op.service, reason });
+  await audit(c, "stopped", c.op.target, "failed", { version: c.plan.newVersion }, reason);
+  log.warn("rotation stopped; rolling back", { operation: c.op.id, target: c.op.target, reason });
   return save(c);
 }
 
@@ -300,7 +298,7 @@ async function rollbackStep(c: Ctx): Promise<OperationView> {
     // `latest` is the newest version whatever its state: the old value comes back as a newer version.
     return attempt("restore-value", versionName(plan, plan.previousVersion), async () => {
       const [old] = await c.deps.secrets.accessSecretVersion({ name: versionName(plan, plan.previousVersion!) }, CALL);
-      const [added] = await c.deps.secrets.addSecretVersion({ parent: c.op.service, payload: { data: old.payload?.data } }, CALL);
+      const [added] = await c.deps.secrets.addSecretVersion({ parent: c.op.target, payload: { data: old.payload?.data } }, CALL);
       rb.valueRestored = added.name!.split("/").pop()!;
       return `v${plan.previousVersion}'s value is the latest again as v${rb.valueRestored}`;
     }, () => (rb.valueRestored ??= "failed"));
@@ -314,13 +312,10 @@ async function rollbackStep(c: Ctx): Promise<OperationView> {
   const complete = !rb.notes.some((n) => n.startsWith("COULD NOT"));
   const error = `${rb.reason.replace(/\.?$/, ".")} Rolled back: ${rb.notes.join("; ") || "nothing had changed"}.${complete ? "" : " Part of the rollback failed: fix what says COULD NOT by hand."}`;
   c.steps = c.steps.map((s) => (s.key === "rollback" ? { ...s, state: complete ? "done" : "failed", at: new Date().toISOString(), detail: rb.notes.join("; ") } : s));
-  const done = await updateOperation(c.db, c.op.id, { before: plan, steps: c.steps, status: "failed", error, after: { rolledBack: rb } });
-  await audit(c, "completed", c.op.service, "failed", { version: plan.newVersion, rollback: rb }, error);
-  log.info("operation finished", { operation: c.op.id, kind: "rotate", target: c.op.service, outcome: "failed", error });
-  return done;
+  return finishOperation(c.db, AREA, c.op, { status: "failed", error, steps: c.steps, before: plan, after: { rolledBack: rb }, details: { version: plan.newVersion, rollback: rb } });
 }
 
-/** Polls until the rotation ends or `budgetMs` runs out; true when it ended. */
-export async function followRotation(db: Db, deps: RotationClients, id: string, budgetMs: number): Promise<boolean> {
-  return pollUntilDone(db, id, budgetMs, POLL_MS, (op) => pollRotation(db, deps, op));
+/** The follower of rotations, for the start-up registry. */
+export function rotationFollowers(deps: () => RotationClients): Followers {
+  return { rotate: { area: AREA, system: "Secret Manager", intervalMs: POLL_MS, poll: (db, op) => pollRotation(db, deps(), op) } };
 }

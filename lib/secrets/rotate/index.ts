@@ -1,5 +1,5 @@
 export { rotateDefinition, type RotateResult } from "./start";
-export { pollRotation, followRotation, CHECKS_NEEDED } from "./follow";
+export { pollRotation, rotationFollowers, CHECKS_NEEDED } from "./follow";
 export { findReaders } from "./readers";
 export { ALPHABET_LABELS } from "./schemas";
 export type { RotationDeps } from "./deps";

@@ -3,7 +3,7 @@
 // restart. Never holds a secret value: values are read from Secret Manager
 // at the moment they are needed.
 import type { TrafficEntry } from "../../services/model";
-import type { Step } from "../../operations/steps";
+import { initialSteps, type Step, type StepPlan } from "../../operations";
 
 export type Replacement = {
   /** The serving revision re-created, and its share. */
@@ -55,15 +55,21 @@ export type RotationPlan = {
 export const secretName = (r: { project: string; secret: string }) => `projects/${r.project}/secrets/${r.secret}`;
 export const versionName = (r: { project: string; secret: string }, version: string) => `${secretName(r)}/versions/${version}`;
 
+/** The steps before the plan is known; replaced by rotationSteps once the version is added. */
+export const ROTATION_START_STEPS: StepPlan = [
+  { key: "added", label: "Add the new version" },
+  { key: "readers", label: "Redeploy the services that read it" },
+  { key: "disable", label: "Disable the previous version" },
+];
+
 /** The steps a person follows: one per thing the rotation changes. */
 export function rotationSteps(plan: Pick<RotationPlan, "newVersion" | "previousVersion" | "sql" | "readers" | "secret">): Step[] {
-  const steps: Omit<Step, "state">[] = [
+  return initialSteps([
     { key: "added", label: `Add ${plan.secret} v${plan.newVersion}` },
     ...(plan.sql ? [{ key: "sql", label: `Set password of ${plan.sql.user} on ${plan.sql.instance}` }] : []),
     ...plan.readers.map((r) => ({ key: `reader:${r.service}`, label: `Redeploy ${r.id}` })),
     { key: "disable", label: plan.previousVersion ? `Disable v${plan.previousVersion}` : "Nothing to disable" },
-  ];
-  return steps.map((s, i) => ({ ...s, state: i === 0 ? "active" : "pending" }));
+  ]);
 }
 
 export function withDetail(steps: Step[], key: string, detail: string): Step[] {

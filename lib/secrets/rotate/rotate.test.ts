@@ -14,7 +14,8 @@ import { secretsClient, sqlClients } from "../../gcp/clients";
 import { getOperation } from "../../operations";
 import { EMULATOR_DEFAULT_LOCATIONS, ensureLocations } from "../../services/locations";
 import { getService } from "../../services";
-import { followRotation, pollRotation, rotateDefinition, type RotationDeps } from ".";
+import { followOperation } from "../../operations";
+import { pollRotation, rotateDefinition, rotationFollowers, type RotationDeps } from ".";
 
 let db: Db;
 let deps: RotationDeps;
@@ -57,7 +58,7 @@ async function follow(result: Awaited<ReturnType<typeof rotate>>) {
   expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
   const id = (result as { data: { operationId: string } }).data.operationId;
   expect(enqueued).toContain(id);
-  expect(await followRotation(db, deps, id, 90_000)).toBe(true);
+  expect(await followOperation(db, rotationFollowers(() => deps), id, 90_000)).toBe(true);
   return (await getOperation(db, id))!;
 }
 
@@ -181,10 +182,10 @@ describe("rolling back after the Cloud SQL password was set", () => {
     expect(op.steps.map((s) => s.state)).toEqual(["done", "done", "failed", "pending", "active"]);
     // Until the rollback runs, the serving revision holds the old password and cannot connect.
     expect((await plots()).status).toBe(500);
-    expect(await followRotation(db, deps, id, 90_000)).toBe(true);
+    expect(await followOperation(db, rotationFollowers(() => deps), id, 90_000)).toBe(true);
     op = (await getOperation(db, id))!;
     expect(op.status).toBe("failed");
-    expect(op.error).toMatch(/^Cloud Run rejected this while rotating db-password: template rejected for the test\. Rolled back: password of pyplots on pyplots-db set back to v\d+'s value; traffic of pyplots-api back to/);
+    expect(op.error).toMatch(/^Google Cloud rejected this while rotating db-password: template rejected for the test\. Rolled back: password of pyplots on pyplots-db set back to v\d+'s value; traffic of pyplots-api back to/);
     expect((await plots()).status).toBe(200);
     expect(await serving()).toEqual(before);
     expect(await latestValue()).toBe(old);
@@ -201,7 +202,7 @@ describe("resuming", () => {
     expect(op.status).toBe("running");
     expect(op.steps.map((s) => s.state)).toEqual(["done", "done", "active", "pending"]);
     // Another follower picks it up from what the row says.
-    expect(await followRotation(db, deps, id, 90_000)).toBe(true);
+    expect(await followOperation(db, rotationFollowers(() => deps), id, 90_000)).toBe(true);
     expect((await getOperation(db, id))!.status).toBe("succeeded");
     expect((await plots()).status).toBe(200);
   });

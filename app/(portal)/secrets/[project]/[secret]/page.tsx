@@ -14,7 +14,7 @@ import { requireActor } from "@/lib/auth/session";
 import { listDatabases } from "@/lib/databases";
 import { db } from "@/lib/db";
 import { NotFound } from "@/lib/errors";
-import { listServiceOperations } from "@/lib/operations";
+import { listTargetOperations } from "@/lib/operations";
 import { runClients, secretsClient, sqlClients } from "@/lib/gcp/clients";
 import { readSecret, SQL_LABELS } from "@/lib/secrets";
 import { ALPHABET_LABELS, CHECKS_NEEDED, findReaders, secretName } from "@/lib/secrets/rotate";
@@ -44,7 +44,7 @@ export default async function SecretPage({ params, searchParams }: { params: Pro
   const [readers, databases, rotations] = await Promise.all([
     findReaders(runClients(), await listLocations(db()), project, id).then((r) => ({ list: r, error: null }), (err: Error) => ({ list: [], error: err.message })),
     canRotate ? listDatabases(sqlClients(), [project]) : null,
-    listServiceOperations(db(), name, 10),
+    listTargetOperations(db(), name, 10),
   ]);
   const shown = rotations.find((r) => r.id === op) ?? rotations.find((r) => r.status === "running");
   const running = rotations.find((r) => r.status === "running");

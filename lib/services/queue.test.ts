@@ -1,4 +1,4 @@
-// Operations are followed through the Postgres-backed queue: by whichever
+// Service writes are followed through the Postgres-backed queue: by whichever
 // instance runs a worker, also when the one that started them is gone.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,9 +7,8 @@ import { createPortalDatabaseUrl, makeUser } from "../../test/portal-db";
 import { runGuarded } from "../actions";
 import { createDb, type Db } from "../db";
 import type { RunClients } from "../gcp/clients";
-import { deployDefinition, getService } from "../services";
-import { getOperation } from "./record";
-import { startJobs, type Jobs } from "./jobs";
+import { deployDefinition, getService, serviceFollowers } from ".";
+import { getOperation, startJobs, type Jobs } from "../operations";
 
 let db: Db;
 let url: string;
@@ -52,7 +51,7 @@ async function until(id: string, timeoutMs = 60_000) {
 
 describe("the follow-operation queue", () => {
   it("follows a deploy to the end from the queue", async () => {
-    const jobs: Jobs = await startJobs({ databaseUrl: url, db, clients: () => clients });
+    const jobs: Jobs = await startJobs({ databaseUrl: url, db, followers: serviceFollowers(() => clients) });
     try {
       const id = await deployWith((opId) => jobs.enqueueFollow(opId), "v2");
       const op = await until(id);
@@ -69,7 +68,7 @@ describe("the follow-operation queue", () => {
     // The instance that deployed "died" right after sending the update.
     const id = await deployWith(async () => {}, "v3");
     expect((await getOperation(db, id))!.status).toBe("running");
-    const other: Jobs = await startJobs({ databaseUrl: url, db, clients: () => clients });
+    const other: Jobs = await startJobs({ databaseUrl: url, db, followers: serviceFollowers(() => clients) });
     try {
       await other.enqueueFollow(id);
       await other.enqueueFollow(id); // asked twice: still one follower

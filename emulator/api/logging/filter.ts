@@ -4,6 +4,7 @@
 // store reads only candidate rows. Anything outside the subset is rejected
 // with INVALID_ARGUMENT naming the problem and its position, never ignored:
 // a silently widened filter would show a user logs they did not ask for.
+import { RE2JS } from "re2js";
 import { invalid } from "../../grpc/errors";
 
 export type Op = "=" | "!=" | "<" | "<=" | ">" | ">=" | ":" | "=~" | "!~";
@@ -24,6 +25,20 @@ type Tok = { t: "(" | ")" | "op" | "word" | "str" | "AND" | "OR" | "NOT"; v: str
 
 const OPS = ["!=", "<=", ">=", "=~", "!~", "=", "<", ">", ":"];
 const SPECIAL = new Set(['"', "(", ")", "=", "!", "<", ">", ":", "~", ",", "{", "}", "[", "]"]);
+
+// `=~` / `!~` take RE2 syntax, as on Google: `(?i)` flags work, lookarounds and
+// backreferences are refused. re2js is a pure-JS port of RE2 (linear time, no
+// native build), so a user's pattern can never hang the emulator either.
+const compiled = new Map<string, RE2JS>();
+function re2(pattern: string): RE2JS {
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = RE2JS.compile(pattern);
+    if (compiled.size > 500) compiled.clear();
+    compiled.set(pattern, re);
+  }
+  return re;
+}
 
 function fail(msg: string, pos: number): never {
   throw invalid(`Invalid filter: ${msg} at position ${pos + 1}`);
@@ -180,7 +195,7 @@ function validate(n: Node): void {
     if (n.path[0] === "severity" && n.path.length === 1 && !/^\d+$/.test(v) && severityRank(v) < 0) fail(`unknown severity '${v}'`, n.pos);
     if ((n.path[0] === "timestamp" || n.path[0] === "receiveTimestamp") && Number.isNaN(Date.parse(v))) fail(`'${v}' is not an RFC 3339 timestamp`, n.pos);
     if (n.op === "=~" || n.op === "!~") {
-      try { new RegExp(v); } catch { fail(`invalid regular expression '${v}'`, n.pos); }
+      try { re2(v); } catch (err) { fail(`invalid regular expression '${v}' (${(err as Error).message})`, n.pos); }
     }
   }
 }
@@ -205,7 +220,8 @@ const durationSeconds = (v: unknown) => (typeof v === "string" && /^[\d.]+s$/.te
 function compareOne(field: unknown, op: Op, value: string, path: string[]): boolean {
   if (op === ":") return containsText(field, value.toLowerCase());
   if (typeof field === "object" && field !== null) return false;
-  if (op === "=~" || op === "!~") return new RegExp(value).test(String(field)) === (op === "=~");
+  // Unanchored, as Google's: the pattern may match anywhere in the value.
+  if (op === "=~" || op === "!~") return re2(value).matcher(String(field)).find() === (op === "=~");
   let a: number | string;
   let b: number | string;
   if (path[0] === "severity" && path.length === 1) {

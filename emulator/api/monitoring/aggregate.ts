@@ -5,11 +5,13 @@ import { invalid } from "../../grpc/errors";
 import { percentile } from "../../telemetry/buckets";
 
 export type Dist = { count: number; sum: number; ssd: number; min: number; max: number; buckets: number[] };
-export type Val = { n: number } | { d: Dist };
-export type Kind = "DELTA" | "GAUGE";
-export type ValueType = "INT64" | "DOUBLE" | "DISTRIBUTION";
+/** raw: a custom metric's STRING or DISTRIBUTION value, returned as written (never aligned). */
+export type Val = { n: number } | { d: Dist } | { raw: Record<string, unknown> };
+export type Kind = "DELTA" | "GAUGE" | "CUMULATIVE";
+export type ValueType = "INT64" | "DOUBLE" | "DISTRIBUTION" | "BOOL" | "STRING";
 export type Point = { start: number; end: number; v: Val };
-export type Series = { metric: Record<string, string>; resource: Record<string, string>; kind: Kind; type: ValueType; points: Point[] };
+/** resourceType: cloud_run_revision unless said (custom metrics name theirs). */
+export type Series = { metric: Record<string, string>; resource: Record<string, string>; resourceType?: string; kind: Kind; type: ValueType; points: Point[] };
 
 export function mergeDist(a: Dist, b: Dist): Dist {
   if (!a.count) return b;
@@ -23,20 +25,45 @@ export function mergeDist(a: Dist, b: Dist): Dist {
 }
 
 const PCT: Record<string, number> = { "99": 99, "95": 95, "50": 50, "05": 5 };
-const num = (v: Val) => ("n" in v ? v.n : v.d.count ? v.d.sum / v.d.count : 0);
+const num = (v: Val) => ("n" in v ? v.n : "d" in v ? (v.d.count ? v.d.sum / v.d.count : 0) : NaN);
 const dist = (v: Val) => ("d" in v ? v.d : undefined);
 
-function needDist(name: string, type: ValueType) {
-  if (type !== "DISTRIBUTION") throw invalid(`${name} requires a DISTRIBUTION metric`);
+// Which value types each aligner and reducer accepts (common.proto's comments).
+const NUMERIC: ValueType[] = ["INT64", "DOUBLE"];
+const NUMERIC_OR_DIST: ValueType[] = ["INT64", "DOUBLE", "DISTRIBUTION"];
+const ALIGNER_TYPES: Record<string, ValueType[]> = {
+  ALIGN_DELTA: NUMERIC_OR_DIST, ALIGN_RATE: NUMERIC, ALIGN_SUM: NUMERIC_OR_DIST, ALIGN_MEAN: NUMERIC_OR_DIST,
+  ALIGN_MIN: NUMERIC, ALIGN_MAX: NUMERIC, ALIGN_COUNT: ["INT64", "DOUBLE", "BOOL"],
+};
+const REDUCER_TYPES: Record<string, ValueType[]> = {
+  REDUCE_SUM: NUMERIC_OR_DIST, REDUCE_MEAN: NUMERIC_OR_DIST, REDUCE_MIN: NUMERIC, REDUCE_MAX: NUMERIC,
+  REDUCE_COUNT: ["INT64", "DOUBLE", "BOOL", "DISTRIBUTION"],
+};
+
+/** Google's refusal of an aligner or reducer that does not fit the metric. */
+function check(field: "perSeriesAligner" | "crossSeriesReducer", name: string, s: Pick<Series, "kind" | "type">, allowed: ValueType[]) {
+  if (allowed.includes(s.type)) return;
+  const what = field === "perSeriesAligner" ? "aligner" : "reducer";
+  throw invalid(`Field aggregation.${field} had an invalid value of "${name}": The ${what} cannot be applied to metrics with kind ${s.kind} and value type ${s.type}.`);
 }
-function needNumeric(name: string, type: ValueType) {
-  if (type === "DISTRIBUTION") throw invalid(`${name} is not supported for a DISTRIBUTION metric`);
+
+/** A CUMULATIVE numeric series as DELTA points: differences of consecutive points sharing a start. */
+function cumulativeToDelta(s: Series): Series {
+  const asc = [...s.points].sort((a, b) => a.end - b.end);
+  const points = asc.map((p, i) => {
+    const prev = asc[i - 1];
+    return prev && prev.start === p.start ? { start: prev.end, end: p.end, v: { n: num(p.v) - num(prev.v) } } : p;
+  });
+  return { ...s, kind: "DELTA", points: points.reverse() };
 }
 
 /** Applies a per-series aligner; ALIGN_NONE is the caller's business. */
 export function align(series: Series[], aligner: string, periodMs: number, startMs: number, endMs: number): Series[] {
   const periods = Math.max(1, Math.ceil((endMs - startMs) / periodMs));
-  return series.map((s) => {
+  return series.map((input) => {
+    const isPercentile = /^ALIGN_PERCENTILE_(99|95|50|05)$/.test(aligner);
+    check("perSeriesAligner", aligner, input, isPercentile ? ["DISTRIBUTION"] : (ALIGNER_TYPES[aligner] ?? NUMERIC_OR_DIST));
+    const s = input.kind === "CUMULATIVE" ? cumulativeToDelta(input) : input;
     const groups = new Map<number, Val[]>();
     for (const p of s.points) {
       const k = Math.floor((endMs - p.end) / periodMs);
@@ -58,19 +85,16 @@ export function align(series: Series[], aligner: string, periodMs: number, start
         kind = s.kind;
         type = s.type;
       } else if (aligner === "ALIGN_RATE") {
-        needNumeric(aligner, s.type);
         v = { n: nums.reduce((a, b) => a + b, 0) / (periodMs / 1000) };
       } else if (aligner === "ALIGN_MEAN") {
         v = s.type === "DISTRIBUTION" ? { n: num(sumVals()) } : { n: nums.reduce((a, b) => a + b, 0) / nums.length };
       } else if (aligner === "ALIGN_MIN" || aligner === "ALIGN_MAX") {
-        needNumeric(aligner, s.type);
         v = { n: aligner === "ALIGN_MIN" ? Math.min(...nums) : Math.max(...nums) };
         type = s.type;
       } else if (aligner === "ALIGN_COUNT") {
         v = { n: vals.length };
         type = "INT64";
       } else if (pm) {
-        needDist(aligner, s.type);
         const d = dist(sumVals())!;
         v = { n: percentile(d.buckets, PCT[pm[1]], d.min, d.max) };
       } else {
@@ -85,13 +109,14 @@ export function align(series: Series[], aligner: string, periodMs: number, start
 function groupKey(s: Series, fields: string[]): { key: string; metric: Record<string, string>; resource: Record<string, string> } {
   const metric: Record<string, string> = {};
   const resource: Record<string, string> = {};
+  // resource.type is always kept, whatever the grouping.
   for (const f of fields) {
     const m = /^(metric|resource)\.labels?\.(.+)$/.exec(f);
     if (!m) throw invalid(`group_by_fields: unsupported field '${f}'`);
     const src = m[1] === "metric" ? s.metric : s.resource;
     if (src[m[2]] !== undefined) (m[1] === "metric" ? metric : resource)[m[2]] = src[m[2]];
   }
-  return { key: JSON.stringify([metric, resource]), metric, resource };
+  return { key: JSON.stringify([s.resourceType, metric, resource]), metric, resource };
 }
 
 function interpolate(sorted: number[], p: number): number {
@@ -110,6 +135,7 @@ export function reduce(series: Series[], reducer: string, fields: string[]): Ser
   const out: Series[] = [];
   for (const g of groups.values()) {
     const first = g.members[0];
+    if (!/^REDUCE_PERCENTILE_(99|95|50|05)$/.test(reducer)) check("crossSeriesReducer", reducer, first, REDUCER_TYPES[reducer] ?? NUMERIC_OR_DIST);
     const byEnd = new Map<number, Point[]>();
     for (const s of g.members) for (const p of s.points) (byEnd.get(p.end) ?? byEnd.set(p.end, []).get(p.end)!).push(p);
     let type: ValueType = "DOUBLE";
@@ -122,10 +148,9 @@ export function reduce(series: Series[], reducer: string, fields: string[]): Ser
         v = first.type === "DISTRIBUTION" ? { d: pts.map((p) => dist(p.v)!).reduce(mergeDist) } : { n: nums.reduce((a, b) => a + b, 0) };
         type = first.type;
       } else if (reducer === "REDUCE_MEAN") {
-        needNumeric(reducer, first.type);
-        v = { n: nums.reduce((a, b) => a + b, 0) / nums.length };
+        // Distributions: the mean of all their values, i.e. each one's mean weighted by its count.
+        v = first.type === "DISTRIBUTION" ? { n: num({ d: pts.map((p) => dist(p.v)!).reduce(mergeDist) }) } : { n: nums.reduce((a, b) => a + b, 0) / nums.length };
       } else if (reducer === "REDUCE_MIN" || reducer === "REDUCE_MAX") {
-        needNumeric(reducer, first.type);
         v = { n: reducer === "REDUCE_MIN" ? Math.min(...nums) : Math.max(...nums) };
         type = first.type;
       } else if (reducer === "REDUCE_COUNT") {
@@ -142,7 +167,7 @@ export function reduce(series: Series[], reducer: string, fields: string[]): Ser
       points.push({ start: pts[0].start, end, v });
     }
     const kind: Kind = type === first.type && first.kind === "DELTA" && reducer === "REDUCE_SUM" ? "DELTA" : "GAUGE";
-    out.push({ metric: g.metric, resource: g.resource, kind, type, points });
+    out.push({ metric: g.metric, resource: g.resource, resourceType: first.resourceType, kind, type, points });
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { FINITE, GROWTH, SCALE } from "../../telemetry/buckets";
 import type { TelemetryStore } from "../../telemetry/store";
 import { align, reduce, type Point, type Series, type Val } from "./aggregate";
 import { loadSeries, METRICS } from "./metrics";
-import { parseMetricFilter, termMatches } from "./filter";
+import { evaluate, parseExpr, parseMetricFilter, seriesFields } from "./filter";
 
 type Json = Record<string, unknown>;
 
@@ -19,6 +19,7 @@ const tsMs = (t: Json | undefined) => (t && (t.seconds !== undefined || t.nanos 
 const durMs = (d: Json | undefined) => (d ? Number(d.seconds ?? 0) * 1000 + Math.floor(Number(d.nanos ?? 0) / 1e6) : 0);
 
 function typedValue(v: Val, type: string): Json {
+  if ("raw" in v) return v.raw;
   if ("d" in v) {
     const d = v.d;
     let last = d.buckets.length;
@@ -63,12 +64,7 @@ export function createMonitoringApi(db: Db, store: TelemetryStore): Record<strin
     if (def) {
       // An aligned period may start before start_time; read its minutes too.
       series = (await loadSeries(db, project, filter.metricType, startMs - (aligner ? periodMs : 0), endMs)).filter((s) =>
-        filter.terms.every((t) => {
-          if (t.field === "resource.type") return termMatches(t, "cloud_run_revision");
-          const m = /^(metric|resource)\.labels\.(.+)$/.exec(t.field)!;
-          return termMatches(t, (m[1] === "metric" ? s.metric : s.resource)[m[2]]);
-        }),
-      );
+        evaluate(filter.expr, seriesFields(filter.metricType, "cloud_run_revision", s.metric, s.resource)));
       if (aligner) series = align(series, aligner, periodMs, startMs, endMs);
       if (reducer) series = reduce(series, reducer, (agg.groupByFields as string[]) ?? []);
       series = series.filter((s) => s.points.length);
@@ -101,7 +97,12 @@ export function createMonitoringApi(db: Db, store: TelemetryStore): Record<strin
     ListMetricDescriptors: async (req: Json) => {
       const project = /^projects\/([^/]+)$/.exec(String(req.name ?? ""))?.[1];
       if (!project) throw invalid(`name: expected projects/{project}, got "${req.name ?? ""}"`);
-      return { metricDescriptors: Object.keys(METRICS).map((t) => descriptor(project, t)), nextPageToken: "" };
+      const filter = parseExpr(String(req.filter ?? ""));
+      const types = Object.keys(METRICS).filter((t) => evaluate(filter, (f) => {
+        if (f === "metric.type") return t;
+        throw invalid(`Invalid filter: only metric.type can be used here, not ${f}`);
+      }));
+      return { metricDescriptors: types.map((t) => descriptor(project, t)), nextPageToken: "" };
     },
     GetMetricDescriptor: async (req: Json) => {
       const m = /^projects\/([^/]+)\/metricDescriptors\/(.+)$/.exec(String(req.name ?? ""));

@@ -8,6 +8,7 @@ import type { Logger } from "../log";
 import type { RuntimeEvents } from "../runtime/events";
 import { addLoggingService } from "../api/logging/api";
 import { createMonitoringApi } from "../api/monitoring/api";
+import { ensureDescriptorSchema } from "../api/monitoring/descriptors";
 import { backfill } from "./backfill";
 import { ingest } from "./ingest";
 import { loadTelemetryProtos } from "./protos";
@@ -28,6 +29,7 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 export async function startTelemetry(deps: { db: Db; server: grpc.Server; events: RuntimeEvents; faults: Faults; log: Logger; routerPort: () => number; traffic?: boolean } & TelemetryOptions): Promise<Telemetry> {
   const store = new TelemetryStore(deps.db, (err) => deps.log.error("telemetry flush failed", { error: String(err) }));
   await store.ensureSchema();
+  await ensureDescriptorSchema(deps.db);
   const protos = loadTelemetryProtos();
   addLoggingService(deps.server, protos.logging, { db: deps.db, store, faults: deps.faults, log: deps.log });
   addUnaryService(deps.server, protos.metrics, createMonitoringApi(deps.db, store), { faults: deps.faults, log: deps.log });

@@ -1,6 +1,8 @@
-// google.monitoring.v3.MetricService/ListTimeSeries (+ metric descriptors)
-// for Cloud Run's request and instance metrics (metrics.ts), read from the
-// per-minute aggregates.
+// google.monitoring.v3.MetricService: ListTimeSeries over Cloud Run's request
+// and instance metrics (metrics.ts, read from the per-minute aggregates) and
+// over custom metrics (custom-series.ts); metric descriptors, built in and
+// custom (descriptors.ts); CreateTimeSeries; monitored resource descriptors
+// (resources.ts).
 // Data is visible as soon as it is flushed (≤ 250 ms; Google lags ≤ 3 min).
 import type { Db } from "../../db";
 import { invalid, notFound } from "../../grpc/errors";
@@ -9,14 +11,14 @@ import type { Handler } from "../../grpc/server";
 import { FINITE, GROWTH, SCALE } from "../../telemetry/buckets";
 import type { TelemetryStore } from "../../telemetry/store";
 import { align, reduce, type Point, type Series, type Val } from "./aggregate";
+import { createTimeSeries, loadCustomSeries } from "./custom-series";
+import { builtinDescriptor, createDescriptor, deleteDescriptor, descriptorName, isCustomType, listCustomDescriptors, projectOf, readDescriptor, type Descriptor } from "./descriptors";
+import { evaluate, parseExpr, parseMetricFilter, seriesFields, type Expr } from "./filter";
 import { loadSeries, METRICS } from "./metrics";
-import { evaluate, parseExpr, parseMetricFilter, seriesFields } from "./filter";
+import { resourceDescriptor, resourceType, RESOURCE_TYPES } from "./resources";
+import { durMs, ts, tsMs } from "./time";
 
 type Json = Record<string, unknown>;
-
-const ts = (ms: number) => ({ seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 });
-const tsMs = (t: Json | undefined) => (t && (t.seconds !== undefined || t.nanos !== undefined) ? Number(t.seconds ?? 0) * 1000 + Math.floor(Number(t.nanos ?? 0) / 1e6) : undefined);
-const durMs = (d: Json | undefined) => (d ? Number(d.seconds ?? 0) * 1000 + Math.floor(Number(d.nanos ?? 0) / 1e6) : 0);
 
 function typedValue(v: Val, type: string): Json {
   if ("raw" in v) return v.raw;
@@ -33,15 +35,38 @@ function typedValue(v: Val, type: string): Json {
       },
     };
   }
+  if (type === "BOOL") return { boolValue: v.n !== 0 };
   return type === "INT64" ? { int64Value: String(Math.round(v.n)) } : { doubleValue: v.n };
 }
 
 const isUnset = (v: unknown) => v === undefined || v === null || v === "" || v === "ALIGN_NONE" || v === "REDUCE_NONE";
 
+/** A filter over descriptors may name only the descriptor's type field. */
+function descriptorFilter(src: string, field: string): Expr | null {
+  const expr = parseExpr(src);
+  const check = (e: Expr): void => {
+    if (e.k === "term") {
+      if (e.t.field !== field) throw invalid(`Invalid filter: only ${field} can be used here, not ${e.t.field}`);
+    } else if (e.k === "not") check(e.x);
+    else e.items.forEach(check);
+  };
+  if (expr) check(expr);
+  return expr;
+}
+
 export function createMonitoringApi(db: Db, store: TelemetryStore): Record<string, Handler> {
+  /** A built-in or custom metric's descriptor, or undefined when the project has none. */
+  async function findDescriptor(project: string, type: string): Promise<Descriptor | undefined> {
+    if (METRICS[type]) return builtinDescriptor(project, type);
+    const custom = isCustomType(type) ? await readDescriptor(db, project, type) : undefined;
+    if (!custom) return undefined;
+    const { auto, ...descriptor } = custom;
+    void auto;
+    return descriptor;
+  }
+
   async function listTimeSeries(req: Json): Promise<Json> {
-    const project = /^projects\/([^/]+)$/.exec(String(req.name ?? ""))?.[1];
-    if (!project) throw invalid(`name: expected projects/{project}, got "${req.name ?? ""}"`);
+    const project = projectOf(req.name);
     const filter = parseMetricFilter(String(req.filter ?? ""));
     if (req.orderBy) throw invalid("order_by must be empty");
     if (req.secondaryAggregation && Object.keys(req.secondaryAggregation as object).length) throw invalid("secondary_aggregation is not supported by the emulator");
@@ -59,55 +84,73 @@ export function createMonitoringApi(db: Db, store: TelemetryStore): Record<strin
     const page = readPage(req.pageSize as number, req.pageToken as string, 100_000, 100_000);
     await store.flush(true);
 
-    const def = METRICS[filter.metricType];
+    const def = await findDescriptor(project, filter.metricType);
     let series: Series[] = [];
     if (def) {
       // An aligned period may start before start_time; read its minutes too.
-      series = (await loadSeries(db, project, filter.metricType, startMs - (aligner ? periodMs : 0), endMs)).filter((s) =>
-        evaluate(filter.expr, seriesFields(filter.metricType, "cloud_run_revision", s.metric, s.resource)));
+      const from = startMs - (aligner ? periodMs : 0);
+      series = METRICS[def.type] ? await loadSeries(db, project, def.type, from, endMs) : await loadCustomSeries(db, project, def, from, endMs);
+      series = series.filter((s) => evaluate(filter.expr, seriesFields(def.type, s.resourceType ?? "cloud_run_revision", s.metric, s.resource)));
+      if (aligner && !METRICS[def.type] && def.valueType === "DISTRIBUTION") throw invalid("aggregation: the emulator returns custom DISTRIBUTION metrics only unaligned (ALIGN_NONE)");
       if (aligner) series = align(series, aligner, periodMs, startMs, endMs);
       if (reducer) series = reduce(series, reducer, (agg.groupByFields as string[]) ?? []);
       series = series.filter((s) => s.points.length);
     }
-    series.sort((a, b) => JSON.stringify([a.resource, a.metric]).localeCompare(JSON.stringify([b.resource, b.metric])));
+    series.sort((a, b) => JSON.stringify([a.resourceType, a.resource, a.metric]).localeCompare(JSON.stringify([b.resourceType, b.resource, b.metric])));
     const headersOnly = req.view === "HEADERS";
     const { items, nextPageToken } = pageOf(series.slice(page.offset, page.offset + page.limit + 1), page);
     return {
       timeSeries: items.map((s) => ({
         metric: { type: filter.metricType, labels: s.metric },
-        resource: { type: "cloud_run_revision", labels: s.resource },
-        metricKind: s.kind, valueType: s.type, unit: def.unit,
+        resource: { type: s.resourceType ?? "cloud_run_revision", labels: s.resource },
+        metricKind: s.kind, valueType: s.type, unit: def!.unit,
         points: headersOnly ? [] : s.points.map((p: Point) => ({ interval: { startTime: ts(p.start), endTime: ts(p.end) }, value: typedValue(p.v, s.type) })),
       })),
       nextPageToken, executionErrors: [], unit: def?.unit ?? "",
     };
   }
 
-  const descriptor = (project: string, type: string) => {
-    const d = METRICS[type];
-    return {
-      name: `projects/${project}/metricDescriptors/${type}`, type, metricKind: d.kind, valueType: d.type, unit: d.unit, description: d.description,
-      displayName: type.split("/").pop(), labels: d.labels.map((key) => ({ key, valueType: "STRING" })),
-      monitoredResourceTypes: ["cloud_run_revision"], launchStage: "GA",
-    };
-  };
-
   return {
     ListTimeSeries: listTimeSeries,
+    CreateTimeSeries: async (req: Json) => {
+      await createTimeSeries(db, projectOf(req.name), (req.timeSeries as Json[]) ?? []);
+      return {};
+    },
     ListMetricDescriptors: async (req: Json) => {
-      const project = /^projects\/([^/]+)$/.exec(String(req.name ?? ""))?.[1];
-      if (!project) throw invalid(`name: expected projects/{project}, got "${req.name ?? ""}"`);
-      const filter = parseExpr(String(req.filter ?? ""));
-      const types = Object.keys(METRICS).filter((t) => evaluate(filter, (f) => {
-        if (f === "metric.type") return t;
-        throw invalid(`Invalid filter: only metric.type can be used here, not ${f}`);
-      }));
-      return { metricDescriptors: types.map((t) => descriptor(project, t)), nextPageToken: "" };
+      const project = projectOf(req.name);
+      const filter = descriptorFilter(String(req.filter ?? ""), "metric.type");
+      const all = [...Object.keys(METRICS).map((t) => builtinDescriptor(project, t)), ...(await listCustomDescriptors(db, project))]
+        .filter((d) => evaluate(filter, (f) => (f === "metric.type" ? d.type : undefined)));
+      const page = readPage(req.pageSize as number, req.pageToken as string, 1000, 10_000);
+      const { items, nextPageToken } = pageOf(all.slice(page.offset, page.offset + page.limit + 1), page);
+      return { metricDescriptors: items, nextPageToken };
     },
     GetMetricDescriptor: async (req: Json) => {
-      const m = /^projects\/([^/]+)\/metricDescriptors\/(.+)$/.exec(String(req.name ?? ""));
-      if (!m || !METRICS[m[2]]) throw notFound(`Could not find descriptor for metric '${m?.[2] ?? req.name}'.`);
-      return descriptor(m[1], m[2]);
+      const { project, type } = descriptorName(req.name);
+      const d = await findDescriptor(project, type);
+      if (!d) throw notFound(`Could not find descriptor for metric '${type}'.`);
+      return d;
+    },
+    CreateMetricDescriptor: async (req: Json) => createDescriptor(db, projectOf(req.name), (req.metricDescriptor ?? {}) as Json),
+    DeleteMetricDescriptor: async (req: Json) => {
+      const { project, type } = descriptorName(req.name);
+      await deleteDescriptor(db, project, type);
+      return {};
+    },
+    ListMonitoredResourceDescriptors: async (req: Json) => {
+      const project = projectOf(req.name);
+      const filter = descriptorFilter(String(req.filter ?? ""), "resource.type");
+      const all = RESOURCE_TYPES.filter((r) => evaluate(filter, (f) => (f === "resource.type" ? r.type : undefined))).map((r) => resourceDescriptor(project, r));
+      const page = readPage(req.pageSize as number, req.pageToken as string, 1000, 10_000);
+      const { items, nextPageToken } = pageOf(all.slice(page.offset, page.offset + page.limit + 1), page);
+      return { resourceDescriptors: items, nextPageToken };
+    },
+    GetMonitoredResourceDescriptor: async (req: Json) => {
+      const m = /^projects\/([^/]+)\/monitoredResourceDescriptors\/([^/]+)$/.exec(String(req.name ?? ""));
+      if (!m) throw invalid(`name: expected projects/{project}/monitoredResourceDescriptors/{resource_type}, got "${req.name ?? ""}"`);
+      const r = resourceType(m[2]);
+      if (!r) throw notFound(`The monitored resource descriptor '${m[2]}' does not exist.`);
+      return resourceDescriptor(m[1], r);
     },
   };
 }

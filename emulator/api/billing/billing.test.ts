@@ -83,10 +83,11 @@ describe("Cloud Billing Catalog", () => {
     expect(page.length).toBe(5);
     const [next] = await catalog.listSkus({ parent: "services/152E-C115-5142", pageSize: 5, pageToken: raw!.nextPageToken! }, { ...CALL, autoPaginate: false });
     expect([...page, ...next].map((s) => s.skuId)).toEqual(all.slice(0, 5 + next.length).map((s) => s.skuId));
-    const start = { seconds: Math.floor(Date.now() / 1000) - 86_400 };
-    const [usdList] = await catalog.listSkus({ parent: "services/152E-C115-5142", currencyCode: "USD", startTime: start, endTime: { seconds: Math.floor(Date.now() / 1000) } }, CALL);
+    // An empty range at now: always inside one Pacific-time month (a day back would span two on the 1st).
+    const now = { seconds: Math.floor(Date.now() / 1000) };
+    const [usdList] = await catalog.listSkus({ parent: "services/152E-C115-5142", currencyCode: "USD", startTime: now, endTime: now }, CALL);
     expect(usdList.length).toBe(all.length);
-    await expect(catalog.listSkus({ parent: "services/152E-C115-5142", currencyCode: "EUR" }, CALL)).rejects.toMatchObject({ code: 3 });
+    await expect(catalog.listSkus({ parent: "services/152E-C115-5142", currencyCode: "ZZZ" }, CALL)).rejects.toMatchObject({ code: 3 });
     await expect(catalog.listSkus({ parent: "services/NOPE-NOPE-NOPE" }, CALL)).rejects.toMatchObject({ code: 5 });
     await expect(catalog.listSkus({ parent: "services/152E-C115-5142", startTime: { seconds: Math.floor(Date.now() / 1000) + 86_400 } }, CALL)).rejects.toMatchObject({ code: 3 });
   });

@@ -1,15 +1,19 @@
-// The Cloud Billing Catalog the emulator serves: a few services and the Cloud
-// Run SKUs with the published list prices of shared/docs/google-apis.md §6.
-// Prices are static (list prices do not move within a month); SKU ids are
-// stable made-up ids in Google's XXXX-XXXX-XXXX shape.
+// The Cloud Billing Catalog the emulator serves: a few services, the Cloud
+// Run SKUs with the published list prices of shared/docs/google-apis.md §6 and
+// Cloud SQL's (cloud-sql-skus.ts). Prices are static (list prices do not move
+// within a month); SKU ids are stable made-up ids in Google's XXXX-XXXX-XXXX
+// shape. Other currencies are converted (currency.ts).
 import { createHash } from "node:crypto";
+import { cloudSqlSkuDefs } from "./cloud-sql-skus";
+import { money } from "./currency";
 
 export const CLOUD_RUN = "152E-C115-5142";
+export const CLOUD_SQL = "9662-B51E-5089";
 
 export const SERVICES = [
   { serviceId: "6F81-5844-456A", displayName: "Compute Engine" },
   { serviceId: CLOUD_RUN, displayName: "Cloud Run" },
-  { serviceId: "9662-B51E-5089", displayName: "Cloud SQL" },
+  { serviceId: CLOUD_SQL, displayName: "Cloud SQL" },
   { serviceId: "95FF-2EF5-5EA1", displayName: "Cloud Storage" },
   { serviceId: "EE2F-D110-890C", displayName: "Secret Manager" },
   { serviceId: "5490-F7B7-8DF6", displayName: "Cloud Logging" },
@@ -31,20 +35,15 @@ const INSTANCE_BASED: Record<string, { cpu: number; memory: number }> = {
   "europe-west2": { cpu: 0.0000252, memory: 0.0000028 },
 };
 
-type Unit = { usageUnit: string; usageUnitDescription: string; baseUnit: string; baseUnitDescription: string; baseUnitConversionFactor: number };
+export type Unit = { usageUnit: string; usageUnitDescription: string; baseUnit: string; baseUnitDescription: string; baseUnitConversionFactor: number };
 const SECONDS: Unit = { usageUnit: "s", usageUnitDescription: "second", baseUnit: "s", baseUnitDescription: "second", baseUnitConversionFactor: 1 };
 const GIB_SECONDS: Unit = { usageUnit: "GiBy.s", usageUnitDescription: "gibibyte second", baseUnit: "By.s", baseUnitDescription: "byte second", baseUnitConversionFactor: 2 ** 30 };
 const COUNT: Unit = { usageUnit: "count", usageUnitDescription: "count", baseUnit: "count", baseUnitDescription: "count", baseUnitConversionFactor: 1 };
 
-type SkuDef = { description: string; group: "CPU" | "RAM" | "Requests"; unit: Unit; regions: string[]; tiers: [number, number][] };
+/** One SKU: its USD tiers as [start usage, unit price]. */
+export type SkuDef = { description: string; family?: string; group: string; unit: Unit; regions: string[]; tiers: [number, number][] };
 
-/** USD amount → google.type.Money, exact to the nano (prices have ≤ 9 decimals). */
-export function money(usd: number) {
-  const nanosTotal = Math.round(usd * 1e9);
-  return { currencyCode: "USD", units: String(Math.trunc(nanosTotal / 1e9)), nanos: nanosTotal % 1e9 };
-}
-
-function defs(): SkuDef[] {
+function cloudRunDefs(): SkuDef[] {
   const out: SkuDef[] = [];
   const pair = (name: string, group: SkuDef["group"], unit: Unit, t1: number, t2: number | null) => {
     out.push({ description: `Services ${name} (Request-based billing)`, group, unit, regions: TIER1_REGIONS, tiers: [[0, t1]] });
@@ -64,21 +63,30 @@ function defs(): SkuDef[] {
   return out;
 }
 
-const skuId = (description: string) => {
-  const h = createHash("sha256").update(`cloud-run/${description}`).digest("hex").toUpperCase();
+// Cloud Run's ids keep their original seed ("cloud-run/…") so they stay stable.
+const skuId = (service: string, description: string) => {
+  const h = createHash("sha256").update(`${service === CLOUD_RUN ? "cloud-run" : service}/${description}`).digest("hex").toUpperCase();
   return `${h.slice(0, 4)}-${h.slice(4, 8)}-${h.slice(8, 12)}`;
 };
 
-export function cloudRunSkus(effective: Date) {
+const DEFS: Record<string, { displayName: string; family: string; defs: () => SkuDef[] }> = {
+  [CLOUD_RUN]: { displayName: "Cloud Run", family: "Compute", defs: cloudRunDefs },
+  [CLOUD_SQL]: { displayName: "Cloud SQL", family: "ApplicationServices", defs: cloudSqlSkuDefs },
+};
+
+/** A service's SKUs priced in a currency (rate: USD × rate); services without SKUs list none. */
+export function skusOf(service: string, effective: Date, currency = "USD", rate = 1) {
+  const svc = DEFS[service];
+  if (!svc) return [];
   const seconds = String(Math.floor(effective.getTime() / 1000));
-  return defs().map((d) => {
-    const id = skuId(d.description);
+  return svc.defs().map((d) => {
+    const id = skuId(service, d.description);
     const global = d.regions[0] === "global";
     return {
-      name: `services/${CLOUD_RUN}/skus/${id}`,
+      name: `services/${service}/skus/${id}`,
       skuId: id,
       description: d.description,
-      category: { serviceDisplayName: "Cloud Run", resourceFamily: "Compute", resourceGroup: d.group, usageType: "OnDemand" },
+      category: { serviceDisplayName: svc.displayName, resourceFamily: d.family ?? svc.family, resourceGroup: d.group, usageType: "OnDemand" },
       serviceRegions: d.regions,
       pricingInfo: [{
         effectiveTime: { seconds, nanos: 0 },
@@ -86,10 +94,10 @@ export function cloudRunSkus(effective: Date) {
         pricingExpression: {
           ...d.unit,
           displayQuantity: 1,
-          tieredRates: d.tiers.map(([start, usd]) => ({ startUsageAmount: start, unitPrice: money(usd) })),
+          tieredRates: d.tiers.map(([start, usd]) => ({ startUsageAmount: start, unitPrice: money(usd, currency, rate) })),
         },
         aggregationInfo: { aggregationLevel: "ACCOUNT", aggregationInterval: "MONTHLY", aggregationCount: 1 },
-        currencyConversionRate: 1,
+        currencyConversionRate: rate,
       }],
       serviceProviderName: "Google",
       geoTaxonomy: { type: global ? "GLOBAL" : d.regions.length > 1 ? "MULTI_REGIONAL" : "REGIONAL", regions: global ? [] : d.regions },

@@ -126,9 +126,12 @@ export function parseMetricFilter(src: string): MetricFilter {
   const required = 'Invalid filter: exactly one metric.type = "…" restriction is required';
   const types = root ? terms(root).filter((t) => t.field === "metric.type") : [];
   if (types.length !== 1 || types[0].op !== "=") throw invalid(required);
-  if (root!.k === "term") return { metricType: types[0].values[0], expr: null };
-  if (root!.k !== "and" || !root!.items.some((e) => e.k === "term" && e.t === types[0])) throw invalid(`${required}, ANDed with the rest of the filter`);
-  const rest = root!.items.filter((e) => !(e.k === "term" && e.t === types[0]));
+  // The AND terms at the top, through parentheses: (metric.type = "…" AND a) AND b.
+  const conjuncts = (e: Expr): Expr[] => (e.k === "and" ? e.items.flatMap(conjuncts) : [e]);
+  const top = conjuncts(root!);
+  if (!top.some((e) => e.k === "term" && e.t === types[0])) throw invalid(`${required}, ANDed with the rest of the filter`);
+  const rest = top.filter((e) => !(e.k === "term" && e.t === types[0]));
+  if (!rest.length) return { metricType: types[0].values[0], expr: null };
   return { metricType: types[0].values[0], expr: rest.length === 1 ? rest[0] : { k: "and", items: rest } };
 }
 

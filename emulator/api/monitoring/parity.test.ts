@@ -103,6 +103,7 @@ describe("ListTimeSeries filters with OR, NOT and parentheses", () => {
   it("ORs inside parentheses, ANDed with the metric type", async () => {
     expect(await revisionsOf(`${LATENCIES} AND (resource.labels.revision_name = "${rev1}" OR resource.labels.revision_name = "${rev2}")`)).toEqual([rev1, rev2].sort());
     expect(await revisionsOf(`${LATENCIES} (resource.labels.revision_name = "${rev1}" OR resource.labels.revision_name = "nope")`)).toEqual([rev1]);
+    expect(await revisionsOf(`(${LATENCIES} AND resource.labels.service_name = "lat") AND resource.labels.revision_name != "${rev1}"`)).toEqual([rev2]);
   });
 
   it("binds AND tighter than OR, and negates with NOT", async () => {

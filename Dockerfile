@@ -5,8 +5,8 @@ FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
-# npm install, not npm ci: see .ci/run (the lockfile lacks other platforms' optional binaries).
-RUN npm install --no-audit --no-fund
+# npm ci: exactly the lockfile, which holds the optional binaries of linux/amd64 and linux/arm64 alike.
+RUN npm ci --no-audit --no-fund
 
 FROM deps AS build
 COPY . .

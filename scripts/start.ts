@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { parseConfig } from "../lib/config";
 import { buildIfNeeded } from "./build-if-needed";
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from "./embedded-postgres";
+import { assertEmbeddedPostgresUsable, ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from "./embedded-postgres";
 import { parseLauncherConfig } from "./launcher-config";
 import { migrate } from "./migrate";
 import { isPortFree, startChild, stopChild, waitForPort, type Child } from "./processes";
@@ -65,6 +65,8 @@ async function main() {
   let databaseUrl = cfg.databaseUrl;
   let databaseLabel = "DATABASE_URL";
   if (!databaseUrl) {
+    // A machine without usable server binaries gets the command that fixes it, not a stack trace.
+    assertEmbeddedPostgresUsable(root);
     if (!(await isPortFree(cfg.pgPort))) {
       throw new Error(`port ${cfg.pgPort} for the embedded PostgreSQL is in use (another Runway?); set RUNWAY_PG_PORT`);
     }

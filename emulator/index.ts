@@ -13,6 +13,7 @@ import { createRunApi, RunStore } from "./api/run";
 import { OperationStore } from "./api/longrunning/store";
 import { operationsHandlers } from "./api/longrunning/operations";
 import { SecretStore } from "./api/secretmanager/store";
+import { Projects } from "./api/projects";
 import { secretManagerHandlers } from "./api/secretmanager/api";
 import { cloudCatalogHandlers } from "./api/billing/api";
 import { createSqlApi } from "./api/sql";
@@ -71,9 +72,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const db = openDb(opts.databaseUrl);
   const faults = new Faults();
   faults.set(opts.faults ?? []);
-  const store = new RunStore(db);
+  const projects = new Projects(db);
+  const store = new RunStore(db, projects);
   const ops = new OperationStore(db);
-  const secrets = new SecretStore(db);
+  const secrets = new SecretStore(db, projects);
   let routerPort = 0;
   const runtime: Runtime = new Runtime({
     log,
@@ -86,9 +88,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const server = createServer();
   const cleanups: (() => Promise<unknown>)[] = [() => db.end()];
   try {
+    await projects.ensureSchema();
     await store.ensureSchema();
     await ops.ensureSchema();
     await secrets.ensureSchema();
+    // Databases written before projects were recorded.
+    await projects.learnFrom(["run_services", "sm_secrets"]);
     const sql = createSqlApi({ db, databaseUrl: opts.databaseUrl, log, secrets, minOperationMs: opts.sqlOperationMs ?? 1000 });
     await sql.ensureSchema();
     const protos = loadProtos();
@@ -97,7 +102,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     cleanups.unshift(() => telemetry.stop());
     routerPort = await runtime.listen(host, opts.routerPort ?? 8087);
     cleanups.unshift(() => runtime.stop());
-    const run = createRunApi({ store, ops, secrets, runtime, codec: protos.codec, log, routerPort: () => routerPort });
+    const run = createRunApi({ store, projects, ops, secrets, runtime, codec: protos.codec, log, routerPort: () => routerPort });
     const seedDeps = { store, secrets, codec: protos.codec, routerPort: () => routerPort };
     if (opts.seed !== false && (await store.isEmpty())) {
       if (await secrets.isEmpty()) {
@@ -113,7 +118,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     const deps = { faults, log };
     addUnaryService(server, protos.services, run.services, deps);
     addUnaryService(server, protos.revisions, run.revisions, deps);
-    addUnaryService(server, protos.operations, operationsHandlers(ops, protos.codec, run.present), deps);
+    addUnaryService(server, protos.operations, operationsHandlers(ops, protos.codec, run.present, (n) => projects.canonical(n)), deps);
     addUnaryService(server, protos.secretManager, secretManagerHandlers(secrets), deps);
     addUnaryService(server, protos.cloudCatalog, cloudCatalogHandlers(), deps);
     for (const k of ["instances", "backupRuns", "users", "operations"] as const) addUnaryService(server, protos.sql[k], sql.handlers[k], deps);

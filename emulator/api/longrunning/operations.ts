@@ -26,10 +26,11 @@ function durationMs(d: { seconds?: string | number; nanos?: number } | undefined
   return d ? Number(d.seconds ?? 0) * 1000 + Math.floor((d.nanos ?? 0) / 1e6) : 0;
 }
 
-export function operationsHandlers(store: OperationStore, codec: Codec, present: Presenter): Record<string, Handler> {
+/** `canonical` turns a project number in a name into the project id (operations are stored under the id). */
+export function operationsHandlers(store: OperationStore, codec: Codec, present: Presenter, canonical: (name: string) => Promise<string>): Record<string, Handler> {
   const load = async (name: string) => {
     if (!name) throw invalid("name is required");
-    const op = await store.get(name);
+    const op = await store.get(await canonical(name));
     if (!op) throw notFound(`Operation "${name}" not found.`);
     return op;
   };
@@ -44,13 +45,13 @@ export function operationsHandlers(store: OperationStore, codec: Codec, present:
       const done = filter === "" ? undefined : filter === "done=true" ? true : filter === "done=false" ? false : null;
       if (done === null) throw invalid(`Unsupported filter "${req.filter}": only done=true and done=false are supported`);
       const page = readPage(req.pageSize, req.pageToken);
-      const { items, nextPageToken } = pageOf(await store.list(req.name, page, done), page);
+      const { items, nextPageToken } = pageOf(await store.list(await canonical(req.name), page, done), page);
       return { operations: items.map((op) => toProto(op, codec, present)), nextPageToken };
     },
 
     async DeleteOperation(req: { name: string }) {
-      await load(req.name);
-      await store.delete(req.name);
+      const op = await load(req.name);
+      await store.delete(op.name);
       return {};
     },
 
@@ -59,8 +60,9 @@ export function operationsHandlers(store: OperationStore, codec: Codec, present:
       for (;;) {
         const op = await load(req.name);
         if (op.done || Date.now() >= deadline) return toProto(op, codec, present);
+        const wanted = op.name;
         await new Promise<void>((resolve) => {
-          const onDone = (name: string) => name === req.name && finish();
+          const onDone = (name: string) => name === wanted && finish();
           const timer = setTimeout(finish, Math.min(1000, Math.max(0, deadline - Date.now())));
           function finish() {
             clearTimeout(timer);

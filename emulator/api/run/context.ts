@@ -3,6 +3,7 @@ import type * as grpc from "@grpc/grpc-js";
 import type { Logger } from "../../log";
 import type { Codec } from "../../grpc/protos";
 import type { Runtime } from "../../runtime";
+import type { Projects } from "../projects";
 import type { OperationStore, StoredOperation } from "../longrunning/store";
 import type { SecretStore } from "../secretmanager/store";
 import type { KeyedMutex } from "./mutex";
@@ -10,6 +11,8 @@ import type { RunStore } from "./store";
 
 export type RunContext = {
   store: RunStore;
+  /** Project numbers in names resolve to ids through this. */
+  projects: Projects;
   ops: OperationStore;
   secrets: SecretStore;
   runtime: Runtime;

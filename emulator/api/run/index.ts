@@ -5,6 +5,7 @@ import type { Handler } from "../../grpc/server";
 import type { Logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import type { OperationStore } from "../longrunning/store";
+import type { Projects } from "../projects";
 import type { SecretStore } from "../secretmanager/store";
 import type { RunContext } from "./context";
 import { KeyedMutex } from "./mutex";
@@ -24,7 +25,7 @@ export type RunApi = {
 };
 
 export function createRunApi(deps: {
-  store: RunStore; ops: OperationStore; secrets: SecretStore; runtime: Runtime; codec: Codec; log: Logger; routerPort: () => number;
+  store: RunStore; projects: Projects; ops: OperationStore; secrets: SecretStore; runtime: Runtime; codec: Codec; log: Logger; routerPort: () => number;
 }): RunApi {
   const locks = new KeyedMutex();
   const reconciler = new Reconciler({ ...deps, locks });

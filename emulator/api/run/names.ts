@@ -1,5 +1,5 @@
 // Resource names, ids and small value helpers for Cloud Run v2.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { invalid } from "../../grpc/errors";
 import type { Duration, Timestamp } from "./types";
 
@@ -38,11 +38,8 @@ export function newRevisionId(service: string, generation: number): string {
   return `${service}-${String(generation).padStart(5, "0")}-${suffix}`;
 }
 
-/** A stable 12-digit project number per project id (there is no Resource Manager here). */
-export function projectNumber(project: string): string {
-  const digest = createHash("sha256").update(project).digest();
-  return String(100_000_000_000 + (digest.readUIntBE(0, 6) % 900_000_000_000));
-}
+/** The project number mapping lives in api/projects.ts, shared by every API. */
+export { projectNumber } from "../projects";
 
 /** Etags are quoted opaque strings, new on every write. */
 export const newEtag = () => `"${randomBytes(12).toString("base64url")}"`;

@@ -21,14 +21,14 @@ export function revisionsHandlers(ctx: RunContext): Record<string, Handler> {
 
   return {
     async GetRevision(req: { name: string }) {
-      const { name, revision } = parseRevisionName(req.name);
+      const { name, revision } = parseRevisionName(await ctx.projects.canonical(req.name));
       const found = await ctx.store.getRevision(name);
       if (!found) throw notFound(`Revision '${revision}' does not exist.`);
       return found;
     },
 
     async ListRevisions(req: ListReq) {
-      const m = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)$/.exec(req.parent ?? "");
+      const m = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)$/.exec(await ctx.projects.canonical(req.parent ?? ""));
       if (!m) throw invalid(`Invalid parent "${req.parent ?? ""}": expected projects/{project}/locations/{location}/services/{service or -}`);
       const [, project, location, service] = m;
       const parent = service === "-" ? null : serviceName(project, location, service);
@@ -41,7 +41,7 @@ export function revisionsHandlers(ctx: RunContext): Record<string, Handler> {
     },
 
     async DeleteRevision(req: DeleteReq) {
-      const { name, revision, serviceName: parent, project, location } = parseRevisionName(req.name);
+      const { name, revision, serviceName: parent, project, location } = parseRevisionName(await ctx.projects.canonical(req.name));
       return ctx.locks.run(parent, async () => {
         const found = await ctx.store.getRevision(name);
         if (!found) throw notFound(`Revision '${revision}' does not exist.`);

@@ -112,7 +112,7 @@ export function servicesHandlers(ctx: RunContext): Record<string, Handler> {
 
   return {
     async CreateService(req: CreateReq, call) {
-      const { project, location } = parseParent(req.parent);
+      const { project, location } = parseParent(await ctx.projects.canonical(req.parent));
       if (location === "-") throw invalid("The location '-' is not allowed when creating a service; name a region.");
       const problem = serviceIdProblem(req.serviceId ?? "");
       if (problem) throw invalid(problem);
@@ -122,14 +122,14 @@ export function servicesHandlers(ctx: RunContext): Record<string, Handler> {
     },
 
     async GetService(req: { name: string }) {
-      const { name, service, location, project } = parseServiceName(req.name);
+      const { name, service, location, project } = parseServiceName(await ctx.projects.canonical(req.name));
       const stored = await ctx.store.getService(name);
       if (!stored) throw notFound(`Resource '${service}' of kind 'SERVICE' in region '${location}' in project '${project}' does not exist.`);
       return presentService(ctx, stored.service);
     },
 
     async ListServices(req: ListReq) {
-      const { project, location } = parseParent(req.parent);
+      const { project, location } = parseParent(await ctx.projects.canonical(req.parent));
       if (location === "-") throw invalid("Listing services across all locations ('-') is not supported; name a region.");
       const page = readPage(req.pageSize, req.pageToken);
       const rows = await ctx.store.listServices(project, location, page, Boolean(req.showDeleted));
@@ -139,7 +139,7 @@ export function servicesHandlers(ctx: RunContext): Record<string, Handler> {
 
     async UpdateService(req: UpdateReq, call) {
       if (!req.service) throw invalid("service is required");
-      const { name, service: serviceId } = parseServiceName(req.service.name);
+      const { name, service: serviceId } = parseServiceName(await ctx.projects.canonical(req.service.name));
       const actor = actorOf(call);
       return ctx.locks.run(name, async () => {
         const stored = await ctx.store.getService(name);
@@ -162,7 +162,7 @@ export function servicesHandlers(ctx: RunContext): Record<string, Handler> {
     },
 
     async DeleteService(req: DeleteReq) {
-      const { name, project, location, service: serviceId } = parseServiceName(req.name);
+      const { name, project, location, service: serviceId } = parseServiceName(await ctx.projects.canonical(req.name));
       return ctx.locks.run(name, async () => {
         const stored = await ctx.store.getService(name);
         if (!stored) throw notFound(`Resource '${serviceId}' of kind 'SERVICE' does not exist.`);

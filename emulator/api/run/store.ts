@@ -3,6 +3,7 @@
 // read, since the router port may change between runs).
 import { ensureSchema, type Db, type Queryable } from "../../db";
 import type { Page } from "../../grpc/paging";
+import type { Projects } from "../projects";
 import { fromTimestamp, parseRevisionName, parseServiceName } from "./names";
 import type { Revision, Service } from "./types";
 
@@ -40,7 +41,10 @@ const toStored = (r: ServiceRow): StoredService => ({
 });
 
 export class RunStore {
-  constructor(readonly db: Db) {}
+  constructor(
+    readonly db: Db,
+    readonly projects: Projects,
+  ) {}
 
   ensureSchema(): Promise<void> {
     return ensureSchema(this.db, SCHEMA);
@@ -84,6 +88,7 @@ export class RunStore {
 
   async insertService(q: Queryable, service: Service, host: string): Promise<void> {
     const n = parseServiceName(service.name);
+    await this.projects.register(n.project, q);
     // A deleted service's name may be taken again: its old rows go.
     await q.query("DELETE FROM run_revisions WHERE service = $1", [service.name]);
     await q.query("DELETE FROM run_services WHERE name = $1", [service.name]);

@@ -82,6 +82,7 @@ function checkEtag(given: string | undefined, current: string, what: string): vo
 
 export function secretManagerHandlers(store: SecretStore): Record<string, Handler> {
   const db = store.db;
+  const projects = store.projects;
 
   async function getSecretRow(project: string, secretId: string): Promise<SecretRow> {
     const { rows } = await db.query<SecretRow>("SELECT * FROM sm_secrets WHERE project = $1 AND secret_id = $2", [project, secretId]);
@@ -91,7 +92,7 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
 
   /** `latest`, a number or an alias → the version row. */
   async function getVersionRow(name: string | undefined): Promise<VersionRow> {
-    const v = await parseVersion(db, name);
+    const v = await parseVersion(projects, name);
     const secret = await getSecretRow(v.project, v.secretId);
     let num: number | undefined;
     if (v.version === "latest") {
@@ -125,9 +126,10 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
 
   return {
     async CreateSecret(req) {
-      const project = await parseParent(db, req.parent);
+      const project = await parseParent(projects, req.parent);
       if (!SECRET_ID.test(req.secretId ?? "")) throw invalid(`Invalid secret_id: ${JSON.stringify(req.secretId ?? "")}; 1-255 letters, digits, _ or -.`);
       const s = req.secret ?? {};
+      await projects.register(project);
       validate(s, new Set(["topics", "rotation", "version_aliases"]));
       if (nonEmpty(s.rotation) && !(s.topics ?? []).length) throw invalid("A secret with rotation must have at least one topic.");
       if (Object.keys(s.versionAliases ?? {}).length) throw invalid("version_aliases cannot name versions of a secret that has none.");
@@ -146,12 +148,12 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
     },
 
     async GetSecret(req) {
-      const { project, secretId } = await parseSecret(db, req.name);
+      const { project, secretId } = await parseSecret(projects, req.name);
       return secretOut(await getSecretRow(project, secretId));
     },
 
     async ListSecrets(req) {
-      const project = await parseParent(db, req.parent);
+      const project = await parseParent(projects, req.parent);
       const page = readPage(req.pageSize, req.pageToken, 25_000, 25_000);
       // Filter subset: `name:substring`, `labels.key=value` / `labels.key:value`, space = AND.
       const where = ["project = $1"];
@@ -174,7 +176,7 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
 
     async UpdateSecret(req) {
       const s = req.secret ?? {};
-      const { project, secretId } = await parseSecret(db, s.name);
+      const { project, secretId } = await parseSecret(projects, s.name);
       const paths = new Set<string>((req.updateMask?.paths ?? []).map((p: string) => p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)));
       if (!paths.size) throw invalid("update_mask is required.");
       const allowed = ["labels", "annotations", "version_aliases", "rotation", "topics", "expire_time", "ttl", "version_destroy_ttl"];
@@ -210,7 +212,7 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
     },
 
     async DeleteSecret(req) {
-      const { project, secretId } = await parseSecret(db, req.name);
+      const { project, secretId } = await parseSecret(projects, req.name);
       const row = await getSecretRow(project, secretId);
       checkEtag(req.etag, row.etag, "secret");
       await db.query("DELETE FROM sm_secrets WHERE project = $1 AND secret_id = $2", [project, secretId]);
@@ -218,7 +220,7 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
     },
 
     async AddSecretVersion(req) {
-      const { project, secretId } = await parseSecret(db, req.parent);
+      const { project, secretId } = await parseSecret(projects, req.parent);
       await getSecretRow(project, secretId);
       const data: Buffer = Buffer.from(req.payload?.data ?? Buffer.alloc(0));
       if (data.length > MAX_PAYLOAD) throw invalid(`Secret payload is ${data.length} bytes; the limit is ${MAX_PAYLOAD} bytes.`);
@@ -251,7 +253,7 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
     },
 
     async ListSecretVersions(req) {
-      const { project, secretId } = await parseSecret(db, req.parent);
+      const { project, secretId } = await parseSecret(projects, req.parent);
       await getSecretRow(project, secretId);
       const page = readPage(req.pageSize, req.pageToken, 25_000, 25_000);
       // Filter subset: `state:X` / `state=X` (what the portal asks for).

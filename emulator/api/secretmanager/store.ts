@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { ensureSchema, type Db } from "../../db";
 import type { SecretRef } from "../../runtime/types";
-import { projectId } from "./names";
+import type { Projects } from "../projects";
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS sm_secrets (
@@ -49,13 +49,17 @@ export function secretLocation(project: string, secret: string): { project: stri
 
 export class SecretStore {
   // The gRPC API (api.ts) queries the same tables.
-  constructor(readonly db: Db) {}
+  constructor(
+    readonly db: Db,
+    readonly projects: Projects,
+  ) {}
 
   ensureSchema(): Promise<void> {
     return ensureSchema(this.db, SCHEMA);
   }
 
   async createSecret(project: string, secretId: string, opts: { labels?: Record<string, string>; createTime?: Date } = {}): Promise<void> {
+    await this.projects.register(project);
     await this.db.query(
       `INSERT INTO sm_secrets (project, secret_id, labels, create_time, etag) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
       [project, secretId, JSON.stringify(opts.labels ?? {}), opts.createTime ?? new Date(), etag()],
@@ -105,7 +109,7 @@ export class SecretStore {
   async resolve(project: string, ref: SecretRef): Promise<string> {
     const where = secretLocation(project, ref.secret);
     // Cloud Run accepts `projects/{number}/secrets/…`; the tables key on the id.
-    where.project = await projectId(this.db, where.project);
+    where.project = await this.projects.resolve(where.project);
     const full = `projects/${where.project}/secrets/${where.secretId}`;
     const secret = await this.db.query<{ version_aliases: Record<string, number> }>(
       "SELECT version_aliases FROM sm_secrets WHERE project = $1 AND secret_id = $2",

@@ -8,23 +8,30 @@ import { pageOf, readPage } from "../../grpc/paging";
 import { durationMs, fromTimestamp, toTimestamp } from "../run/names";
 import type { SecretStore } from "./store";
 import { crc32c } from "./crc32c";
-import { parseParent, parseSecret, parseVersion, SECRET_ID, secretName, versionName } from "./names";
+import { parseParent, parseSecret, parseVersion, SECRET_ID, secretName, versionName, type SecretKey } from "./names";
 
 const MAX_PAYLOAD = 64 * 1024;
 const etag = () => `"${randomBytes(9).toString("base64url")}"`;
 
 type SecretRow = {
-  project: string; secret_id: string; create_time: Date; labels: Record<string, string>; annotations: Record<string, string>;
+  project: string; location: string; secret_id: string; create_time: Date; labels: Record<string, string>; annotations: Record<string, string>;
   version_aliases: Record<string, number>; etag: string; extra: Extra;
 };
 type Extra = { replication?: object; rotation?: Rotation; topics?: { name: string }[]; expireTime?: { seconds: string; nanos?: number }; versionDestroyTtl?: object };
 type Rotation = { nextRotationTime?: { seconds: string | number; nanos?: number }; rotationPeriod?: { seconds?: string | number; nanos?: number } };
-type VersionRow = { project: string; secret_id: string; version: number; state: string; create_time: Date; destroy_time: Date | null; etag: string; client_checksum: boolean };
+type VersionRow = { project: string; location: string; secret_id: string; version: number; state: string; create_time: Date; destroy_time: Date | null; etag: string; client_checksum: boolean };
+
+/** The key columns of a secret: `project = $1 AND location = $2 AND secret_id = $3`. */
+const KEY = "project = $1 AND location = $2 AND secret_id = $3";
+const VERSION_COLUMNS = "project, location, secret_id, version, state, create_time, destroy_time, etag, client_checksum";
+const keyOf = (r: { project: string; location: string; secret_id: string }): SecretKey => ({ project: r.project, location: r.location, secretId: r.secret_id });
+const keyParams = (k: SecretKey) => [k.project, k.location, k.secretId];
 
 function secretOut(r: SecretRow) {
   return {
-    name: secretName(r.project, r.secret_id),
-    replication: r.extra.replication ?? { automatic: {} },
+    name: secretName(keyOf(r)),
+    // Regional secrets have no replication policy.
+    ...(r.location ? {} : { replication: r.extra.replication ?? { automatic: {} } }),
     createTime: toTimestamp(r.create_time),
     labels: r.labels,
     annotations: r.annotations,
@@ -39,11 +46,11 @@ function secretOut(r: SecretRow) {
 
 function versionOut(r: VersionRow) {
   return {
-    name: versionName(r.project, r.secret_id, r.version),
+    name: versionName(keyOf(r), r.version),
     createTime: toTimestamp(r.create_time),
     ...(r.destroy_time ? { destroyTime: toTimestamp(r.destroy_time) } : {}),
     state: r.state,
-    replicationStatus: { automatic: {} },
+    ...(r.location ? {} : { replicationStatus: { automatic: {} } }),
     etag: r.etag,
     clientSpecifiedPayloadChecksum: r.client_checksum,
   };
@@ -84,41 +91,41 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
   const db = store.db;
   const projects = store.projects;
 
-  async function getSecretRow(project: string, secretId: string): Promise<SecretRow> {
-    const { rows } = await db.query<SecretRow>("SELECT * FROM sm_secrets WHERE project = $1 AND secret_id = $2", [project, secretId]);
-    if (!rows.length) throw notFound(`Secret [${secretName(project, secretId)}] not found or has no versions.`);
+  async function getSecretRow(k: SecretKey): Promise<SecretRow> {
+    const { rows } = await db.query<SecretRow>(`SELECT * FROM sm_secrets WHERE ${KEY}`, keyParams(k));
+    if (!rows.length) throw notFound(`Secret [${secretName(k)}] not found or has no versions.`);
     return rows[0];
   }
 
   /** `latest`, a number or an alias → the version row. */
   async function getVersionRow(name: string | undefined): Promise<VersionRow> {
     const v = await parseVersion(projects, name);
-    const secret = await getSecretRow(v.project, v.secretId);
+    const secret = await getSecretRow(v);
     let num: number | undefined;
     if (v.version === "latest") {
-      const { rows } = await db.query<{ m: number | null }>("SELECT MAX(version) AS m FROM sm_secret_versions WHERE project = $1 AND secret_id = $2", [v.project, v.secretId]);
+      const { rows } = await db.query<{ m: number | null }>(`SELECT MAX(version) AS m FROM sm_secret_versions WHERE ${KEY}`, keyParams(v));
       num = rows[0].m ?? undefined;
     } else if (/^\d+$/.test(v.version)) num = Number(v.version);
     else num = secret.version_aliases[v.version] === undefined ? undefined : Number(secret.version_aliases[v.version]);
     const { rows } = num === undefined ? { rows: [] as VersionRow[] } : await db.query<VersionRow>(
-      "SELECT project, secret_id, version, state, create_time, destroy_time, etag, client_checksum FROM sm_secret_versions WHERE project = $1 AND secret_id = $2 AND version = $3",
-      [v.project, v.secretId, num],
+      `SELECT ${VERSION_COLUMNS} FROM sm_secret_versions WHERE ${KEY} AND version = $4`,
+      [...keyParams(v), num],
     );
-    if (!rows.length) throw notFound(`Secret Version [${versionName(v.project, v.secretId, v.version)}] not found.`);
+    if (!rows.length) throw notFound(`Secret Version [${versionName(v, v.version)}] not found.`);
     return rows[0];
   }
 
   async function setState(req: { name?: string; etag?: string }, state: "ENABLED" | "DISABLED" | "DESTROYED"): Promise<object> {
     const row = await getVersionRow(req.name);
     checkEtag(req.etag, row.etag, "secret version");
-    if (row.state === "DESTROYED") throw failedPrecondition(`Secret Version [${versionName(row.project, row.secret_id, row.version)}] is in DESTROYED state.`);
+    if (row.state === "DESTROYED") throw failedPrecondition(`Secret Version [${versionName(keyOf(row), row.version)}] is in DESTROYED state.`);
     const { rows } = await db.query<VersionRow>(
-      `UPDATE sm_secret_versions SET state = $4, etag = $5,
-         payload = CASE WHEN $4 = 'DESTROYED' THEN NULL ELSE payload END,
-         destroy_time = CASE WHEN $4 = 'DESTROYED' THEN now() ELSE destroy_time END
-       WHERE project = $1 AND secret_id = $2 AND version = $3 AND etag = $6
-       RETURNING project, secret_id, version, state, create_time, destroy_time, etag, client_checksum`,
-      [row.project, row.secret_id, row.version, state, etag(), row.etag],
+      `UPDATE sm_secret_versions SET state = $5, etag = $6,
+         payload = CASE WHEN $5 = 'DESTROYED' THEN NULL ELSE payload END,
+         destroy_time = CASE WHEN $5 = 'DESTROYED' THEN now() ELSE destroy_time END
+       WHERE ${KEY} AND version = $4 AND etag = $7
+       RETURNING ${VERSION_COLUMNS}`,
+      [...keyParams(keyOf(row)), row.version, state, etag(), row.etag],
     );
     if (!rows.length) throw aborted("The secret version changed concurrently; retry.");
     return versionOut(rows[0]);
@@ -126,38 +133,40 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
 
   return {
     async CreateSecret(req) {
-      const project = await parseParent(projects, req.parent);
+      const { project, location } = await parseParent(projects, req.parent);
+      const key: SecretKey = { project, location, secretId: req.secretId };
       if (!SECRET_ID.test(req.secretId ?? "")) throw invalid(`Invalid secret_id: ${JSON.stringify(req.secretId ?? "")}; 1-255 letters, digits, _ or -.`);
       const s = req.secret ?? {};
       await projects.register(project);
       validate(s, new Set(["topics", "rotation", "version_aliases"]));
       if (nonEmpty(s.rotation) && !(s.topics ?? []).length) throw invalid("A secret with rotation must have at least one topic.");
       if (Object.keys(s.versionAliases ?? {}).length) throw invalid("version_aliases cannot name versions of a secret that has none.");
-      const extra: Extra = { replication: nonEmpty(s.replication) ? s.replication : { automatic: {} }, topics: s.topics ?? [] };
+      if (location && nonEmpty(s.replication)) throw invalid("A regional secret has no replication policy; leave replication unset.");
+      const extra: Extra = { ...(location ? {} : { replication: nonEmpty(s.replication) ? s.replication : { automatic: {} } }), topics: s.topics ?? [] };
       if (nonEmpty(s.rotation)) extra.rotation = s.rotation;
       if (s.expireTime) extra.expireTime = s.expireTime;
       else if (s.ttl) extra.expireTime = toTimestamp(new Date(Date.now() + durationMs(s.ttl))) as Extra["expireTime"];
       if (s.versionDestroyTtl) extra.versionDestroyTtl = s.versionDestroyTtl;
       const { rows } = await db.query<SecretRow>(
-        `INSERT INTO sm_secrets (project, secret_id, labels, annotations, etag, extra) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO sm_secrets (project, location, secret_id, labels, annotations, etag, extra) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT DO NOTHING RETURNING *`,
-        [project, req.secretId, JSON.stringify(s.labels ?? {}), JSON.stringify(s.annotations ?? {}), etag(), JSON.stringify(extra)],
+        [...keyParams(key), JSON.stringify(s.labels ?? {}), JSON.stringify(s.annotations ?? {}), etag(), JSON.stringify(extra)],
       );
-      if (!rows.length) throw alreadyExists(`Secret [${secretName(project, req.secretId)}] already exists.`);
+      if (!rows.length) throw alreadyExists(`Secret [${secretName(key)}] already exists.`);
       return secretOut(rows[0]);
     },
 
     async GetSecret(req) {
-      const { project, secretId } = await parseSecret(projects, req.name);
-      return secretOut(await getSecretRow(project, secretId));
+      return secretOut(await getSecretRow(await parseSecret(projects, req.name)));
     },
 
     async ListSecrets(req) {
-      const project = await parseParent(projects, req.parent);
+      const { project, location } = await parseParent(projects, req.parent);
       const page = readPage(req.pageSize, req.pageToken, 25_000, 25_000);
       // Filter subset: `name:substring`, `labels.key=value` / `labels.key:value`, space = AND.
-      const where = ["project = $1"];
-      const params: unknown[] = [project];
+      // `projects/{p}` lists the global secrets, `projects/{p}/locations/{l}` the regional ones of l.
+      const where = ["project = $1", "location = $2"];
+      const params: unknown[] = [project, location];
       for (const term of String(req.filter ?? "").trim().split(/\s+/).filter(Boolean)) {
         const name = /^name:(.+)$/.exec(term);
         const label = /^labels\.([a-z0-9_-]+)[:=](.+)$/.exec(term);
@@ -176,13 +185,13 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
 
     async UpdateSecret(req) {
       const s = req.secret ?? {};
-      const { project, secretId } = await parseSecret(projects, s.name);
+      const key = await parseSecret(projects, s.name);
       const paths = new Set<string>((req.updateMask?.paths ?? []).map((p: string) => p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)));
       if (!paths.size) throw invalid("update_mask is required.");
       const allowed = ["labels", "annotations", "version_aliases", "rotation", "topics", "expire_time", "ttl", "version_destroy_ttl"];
       for (const p of paths) if (!allowed.includes(p)) throw invalid(`Field ${p} cannot be updated (immutable or unknown).`);
       validate(s, paths);
-      const row = await getSecretRow(project, secretId);
+      const row = await getSecretRow(key);
       checkEtag(s.etag, row.etag, "secret");
       const next: SecretRow = { ...row, extra: { ...row.extra } };
       if (paths.has("labels")) next.labels = s.labels ?? {};
@@ -195,7 +204,7 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
       if (next.extra.rotation && !(next.extra.topics ?? []).length) throw invalid("A secret with rotation must have at least one topic.");
       if (paths.has("version_aliases")) {
         const aliases = Object.fromEntries(Object.entries((s.versionAliases ?? {}) as Record<string, string>).map(([k, v]) => [k, Number(v)]));
-        const { rows } = await db.query<{ version: number; state: string }>("SELECT version, state FROM sm_secret_versions WHERE project = $1 AND secret_id = $2", [project, secretId]);
+        const { rows } = await db.query<{ version: number; state: string }>(`SELECT version, state FROM sm_secret_versions WHERE ${KEY}`, keyParams(key));
         for (const [a, v] of Object.entries(aliases)) {
           const found = rows.find((r) => r.version === v);
           if (!found || found.state === "DESTROYED") throw invalid(`Alias ${a} names version ${v}, which does not exist or is destroyed.`);
@@ -203,35 +212,35 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
         next.version_aliases = aliases;
       }
       const { rows } = await db.query<SecretRow>(
-        `UPDATE sm_secrets SET labels = $3, annotations = $4, version_aliases = $5, extra = $6, etag = $7
-         WHERE project = $1 AND secret_id = $2 AND etag = $8 RETURNING *`,
-        [project, secretId, JSON.stringify(next.labels), JSON.stringify(next.annotations), JSON.stringify(next.version_aliases), JSON.stringify(next.extra), etag(), row.etag],
+        `UPDATE sm_secrets SET labels = $4, annotations = $5, version_aliases = $6, extra = $7, etag = $8
+         WHERE ${KEY} AND etag = $9 RETURNING *`,
+        [...keyParams(key), JSON.stringify(next.labels), JSON.stringify(next.annotations), JSON.stringify(next.version_aliases), JSON.stringify(next.extra), etag(), row.etag],
       );
       if (!rows.length) throw aborted("The secret changed concurrently; retry.");
       return secretOut(rows[0]);
     },
 
     async DeleteSecret(req) {
-      const { project, secretId } = await parseSecret(projects, req.name);
-      const row = await getSecretRow(project, secretId);
+      const key = await parseSecret(projects, req.name);
+      const row = await getSecretRow(key);
       checkEtag(req.etag, row.etag, "secret");
-      await db.query("DELETE FROM sm_secrets WHERE project = $1 AND secret_id = $2", [project, secretId]);
+      await db.query(`DELETE FROM sm_secrets WHERE ${KEY}`, keyParams(key));
       return {};
     },
 
     async AddSecretVersion(req) {
-      const { project, secretId } = await parseSecret(projects, req.parent);
-      await getSecretRow(project, secretId);
+      const key = await parseSecret(projects, req.parent);
+      await getSecretRow(key);
       const data: Buffer = Buffer.from(req.payload?.data ?? Buffer.alloc(0));
       if (data.length > MAX_PAYLOAD) throw invalid(`Secret payload is ${data.length} bytes; the limit is ${MAX_PAYLOAD} bytes.`);
       const given = req.payload?.dataCrc32c;
       const clientChecksum = given !== undefined && given !== null;
       if (clientChecksum && Number(given) !== crc32c(data)) throw invalid("Checksum mismatch: the data_crc32c in the request does not match the payload.");
       const { rows } = await db.query<VersionRow>(
-        `INSERT INTO sm_secret_versions (project, secret_id, version, state, payload, etag, client_checksum)
-         SELECT $1, $2, COALESCE(MAX(version), 0) + 1, 'ENABLED', $3, $4, $5 FROM sm_secret_versions WHERE project = $1 AND secret_id = $2
-         RETURNING project, secret_id, version, state, create_time, destroy_time, etag, client_checksum`,
-        [project, secretId, data, etag(), clientChecksum],
+        `INSERT INTO sm_secret_versions (project, location, secret_id, version, state, payload, etag, client_checksum)
+         SELECT $1, $2, $3, COALESCE(MAX(version), 0) + 1, 'ENABLED', $4, $5, $6 FROM sm_secret_versions WHERE ${KEY}
+         RETURNING ${VERSION_COLUMNS}`,
+        [...keyParams(key), data, etag(), clientChecksum],
       );
       return versionOut(rows[0]);
     },
@@ -242,29 +251,29 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
 
     async AccessSecretVersion(req) {
       const row = await getVersionRow(req.name);
-      const name = versionName(row.project, row.secret_id, row.version);
+      const name = versionName(keyOf(row), row.version);
       if (row.state !== "ENABLED") throw failedPrecondition(`Secret Version [${name}] is in ${row.state} state.`);
       const { rows } = await db.query<{ payload: Buffer }>(
-        "SELECT payload FROM sm_secret_versions WHERE project = $1 AND secret_id = $2 AND version = $3",
-        [row.project, row.secret_id, row.version],
+        `SELECT payload FROM sm_secret_versions WHERE ${KEY} AND version = $4`,
+        [...keyParams(keyOf(row)), row.version],
       );
       const data = rows[0].payload;
       return { name, payload: { data, dataCrc32c: String(crc32c(data)) } };
     },
 
     async ListSecretVersions(req) {
-      const { project, secretId } = await parseSecret(projects, req.parent);
-      await getSecretRow(project, secretId);
+      const key = await parseSecret(projects, req.parent);
+      await getSecretRow(key);
       const page = readPage(req.pageSize, req.pageToken, 25_000, 25_000);
       // Filter subset: `state:X` / `state=X` (what the portal asks for).
       const f = /^\s*state\s*[:=]\s*(ENABLED|DISABLED|DESTROYED)\s*$/i.exec(req.filter ?? "");
       if ((req.filter ?? "").trim() && !f) throw invalid(`Unsupported filter: ${req.filter}; the emulator supports state:ENABLED|DISABLED|DESTROYED.`);
       const state = f ? f[1].toUpperCase() : null;
       const { rows } = await db.query<VersionRow & { total: string }>(
-        `SELECT project, secret_id, version, state, create_time, destroy_time, etag, client_checksum, count(*) OVER () AS total
-         FROM sm_secret_versions WHERE project = $1 AND secret_id = $2 AND ($3::text IS NULL OR state = $3)
-         ORDER BY version DESC LIMIT $4 OFFSET $5`,
-        [project, secretId, state, page.limit + 1, page.offset],
+        `SELECT ${VERSION_COLUMNS}, count(*) OVER () AS total
+         FROM sm_secret_versions WHERE ${KEY} AND ($4::text IS NULL OR state = $4)
+         ORDER BY version DESC LIMIT $5 OFFSET $6`,
+        [...keyParams(key), state, page.limit + 1, page.offset],
       );
       const { items, nextPageToken } = pageOf(rows, page);
       return { versions: items.map(versionOut), nextPageToken, totalSize: rows.length ? Number(rows[0].total) : 0 };

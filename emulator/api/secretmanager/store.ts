@@ -35,6 +35,26 @@ const SCHEMA = [
   // the payload's CRC32C.
   `ALTER TABLE sm_secrets ADD COLUMN IF NOT EXISTS extra jsonb NOT NULL DEFAULT '{}'`,
   `ALTER TABLE sm_secret_versions ADD COLUMN IF NOT EXISTS client_checksum boolean NOT NULL DEFAULT false`,
+  // Regional secrets: the location is part of the key ("" = global), so a
+  // regional and a global secret may share an id.
+  `ALTER TABLE sm_secrets ADD COLUMN IF NOT EXISTS location text NOT NULL DEFAULT ''`,
+  `ALTER TABLE sm_secret_versions ADD COLUMN IF NOT EXISTS location text NOT NULL DEFAULT ''`,
+  `DO $$
+   DECLARE c record;
+   BEGIN
+     IF NOT EXISTS (SELECT 1 FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey)
+                    WHERE k.conrelid = 'sm_secrets'::regclass AND k.contype = 'p' AND a.attname = 'location') THEN
+       FOR c IN SELECT conrelid::regclass AS tbl, conname FROM pg_constraint
+                WHERE conrelid IN ('sm_secrets'::regclass, 'sm_secret_versions'::regclass) AND contype IN ('p', 'f')
+                ORDER BY contype = 'p', conrelid = 'sm_secrets'::regclass LOOP
+         EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', c.tbl, c.conname);
+       END LOOP;
+       ALTER TABLE sm_secrets ADD PRIMARY KEY (project, location, secret_id);
+       ALTER TABLE sm_secret_versions ADD PRIMARY KEY (project, location, secret_id, version);
+       ALTER TABLE sm_secret_versions ADD FOREIGN KEY (project, location, secret_id)
+         REFERENCES sm_secrets (project, location, secret_id) ON DELETE CASCADE;
+     END IF;
+   END $$`,
 ];
 
 export class SecretAccessError extends Error {}
@@ -70,7 +90,7 @@ export class SecretStore {
   async addVersion(project: string, secretId: string, data: Buffer | string, createTime = new Date()): Promise<number> {
     const { rows } = await this.db.query<{ version: number }>(
       `INSERT INTO sm_secret_versions (project, secret_id, version, state, payload, create_time, etag)
-       SELECT $1, $2, COALESCE(MAX(version), 0) + 1, 'ENABLED', $3, $4, $5 FROM sm_secret_versions WHERE project = $1 AND secret_id = $2
+       SELECT $1, $2, COALESCE(MAX(version), 0) + 1, 'ENABLED', $3, $4, $5 FROM sm_secret_versions WHERE project = $1 AND location = '' AND secret_id = $2
        RETURNING version`,
       [project, secretId, Buffer.from(data), createTime, etag()],
     );
@@ -80,8 +100,8 @@ export class SecretStore {
   /** Seeding only: rewrites the newest version's value in place (a seeded value that depends on other seeded state). */
   async replaceLatestValue(project: string, secretId: string, data: string): Promise<void> {
     await this.db.query(
-      `UPDATE sm_secret_versions SET payload = $3 WHERE project = $1 AND secret_id = $2
-         AND version = (SELECT MAX(version) FROM sm_secret_versions WHERE project = $1 AND secret_id = $2)`,
+      `UPDATE sm_secret_versions SET payload = $3 WHERE project = $1 AND location = '' AND secret_id = $2
+         AND version = (SELECT MAX(version) FROM sm_secret_versions WHERE project = $1 AND location = '' AND secret_id = $2)`,
       [project, secretId, Buffer.from(data)],
     );
   }
@@ -91,7 +111,7 @@ export class SecretStore {
       `UPDATE sm_secret_versions SET state = $4, etag = $5,
          payload = CASE WHEN $4 = 'DESTROYED' THEN NULL ELSE payload END,
          destroy_time = CASE WHEN $4 = 'DESTROYED' THEN now() ELSE destroy_time END
-       WHERE project = $1 AND secret_id = $2 AND version = $3`,
+       WHERE project = $1 AND location = '' AND secret_id = $2 AND version = $3`,
       [project, secretId, version, state, etag()],
     );
   }
@@ -112,7 +132,7 @@ export class SecretStore {
     where.project = await this.projects.resolve(where.project);
     const full = `projects/${where.project}/secrets/${where.secretId}`;
     const secret = await this.db.query<{ version_aliases: Record<string, number> }>(
-      "SELECT version_aliases FROM sm_secrets WHERE project = $1 AND secret_id = $2",
+      "SELECT version_aliases FROM sm_secrets WHERE project = $1 AND location = '' AND secret_id = $2",
       [where.project, where.secretId],
     );
     if (!secret.rowCount) throw new SecretAccessError(`Secret ${full} was not found.`);
@@ -120,14 +140,14 @@ export class SecretStore {
     let version: number | undefined;
     if (wanted === "latest") {
       const { rows } = await this.db.query<{ v: number | null }>(
-        "SELECT MAX(version) AS v FROM sm_secret_versions WHERE project = $1 AND secret_id = $2",
+        "SELECT MAX(version) AS v FROM sm_secret_versions WHERE project = $1 AND location = '' AND secret_id = $2",
         [where.project, where.secretId],
       );
       version = rows[0].v ?? undefined;
     } else version = /^\d+$/.test(wanted) ? Number(wanted) : secret.rows[0].version_aliases[wanted];
     if (version === undefined) throw new SecretAccessError(`Secret Version ${full}/versions/${wanted} was not found.`);
     const { rows } = await this.db.query<{ state: string; payload: Buffer | null }>(
-      "SELECT state, payload FROM sm_secret_versions WHERE project = $1 AND secret_id = $2 AND version = $3",
+      "SELECT state, payload FROM sm_secret_versions WHERE project = $1 AND location = '' AND secret_id = $2 AND version = $3",
       [where.project, where.secretId, version],
     );
     if (!rows.length) throw new SecretAccessError(`Secret Version ${full}/versions/${wanted} was not found.`);

@@ -14,6 +14,7 @@ import { OperationStore } from "./api/longrunning/store";
 import { operationsHandlers } from "./api/longrunning/operations";
 import { SecretStore } from "./api/secretmanager/store";
 import { Projects } from "./api/projects";
+import { PolicyStore } from "./api/iam";
 import { secretManagerHandlers } from "./api/secretmanager/api";
 import { cloudCatalogHandlers } from "./api/billing/api";
 import { createSqlApi } from "./api/sql";
@@ -76,6 +77,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const store = new RunStore(db, projects);
   const ops = new OperationStore(db);
   const secrets = new SecretStore(db, projects);
+  const policies = new PolicyStore(db);
   let routerPort = 0;
   const runtime: Runtime = new Runtime({
     log,
@@ -92,6 +94,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     await store.ensureSchema();
     await ops.ensureSchema();
     await secrets.ensureSchema();
+    await policies.ensureSchema();
     // Databases written before projects were recorded.
     await projects.learnFrom(["run_services", "sm_secrets"]);
     const sql = createSqlApi({ db, databaseUrl: opts.databaseUrl, log, secrets, minOperationMs: opts.sqlOperationMs ?? 1000 });
@@ -102,7 +105,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     cleanups.unshift(() => telemetry.stop());
     routerPort = await runtime.listen(host, opts.routerPort ?? 8087);
     cleanups.unshift(() => runtime.stop());
-    const run = createRunApi({ store, projects, ops, secrets, runtime, codec: protos.codec, log, routerPort: () => routerPort });
+    const run = createRunApi({ store, projects, policies, ops, secrets, runtime, codec: protos.codec, log, routerPort: () => routerPort });
     const seedDeps = { store, secrets, codec: protos.codec, routerPort: () => routerPort };
     if (opts.seed !== false && (await store.isEmpty())) {
       if (await secrets.isEmpty()) {
@@ -119,7 +122,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     addUnaryService(server, protos.services, run.services, deps);
     addUnaryService(server, protos.revisions, run.revisions, deps);
     addUnaryService(server, protos.operations, operationsHandlers(ops, protos.codec, run.present, (n) => projects.canonical(n)), deps);
-    addUnaryService(server, protos.secretManager, secretManagerHandlers(secrets), deps);
+    addUnaryService(server, protos.secretManager, secretManagerHandlers(secrets, policies), deps);
     addUnaryService(server, protos.cloudCatalog, cloudCatalogHandlers(), deps);
     for (const k of ["instances", "backupRuns", "users", "operations"] as const) addUnaryService(server, protos.sql[k], sql.handlers[k], deps);
     const grpcPort = await bind(server, host, opts.grpcPort ?? 8086);

@@ -4,6 +4,7 @@ import type { Logger } from "../../log";
 import type { Codec } from "../../grpc/protos";
 import type { Runtime } from "../../runtime";
 import type { Projects } from "../projects";
+import type { PolicyStore } from "../iam";
 import type { OperationStore, StoredOperation } from "../longrunning/store";
 import type { SecretStore } from "../secretmanager/store";
 import type { KeyedMutex } from "./mutex";
@@ -13,6 +14,8 @@ export type RunContext = {
   store: RunStore;
   /** Project numbers in names resolve to ids through this. */
   projects: Projects;
+  /** IAM policies of services (dropped with the service). */
+  policies: PolicyStore;
   ops: OperationStore;
   secrets: SecretStore;
   runtime: Runtime;

@@ -6,6 +6,9 @@ import type { Logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import type { OperationStore } from "../longrunning/store";
 import type { Projects } from "../projects";
+import { iamHandlers, RUN_SERVICE_PERMISSIONS, type PolicyStore } from "../iam";
+import { notFound } from "../../grpc/errors";
+import { parseServiceName } from "./names";
 import type { SecretStore } from "../secretmanager/store";
 import type { RunContext } from "./context";
 import { KeyedMutex } from "./mutex";
@@ -25,7 +28,7 @@ export type RunApi = {
 };
 
 export function createRunApi(deps: {
-  store: RunStore; projects: Projects; ops: OperationStore; secrets: SecretStore; runtime: Runtime; codec: Codec; log: Logger; routerPort: () => number;
+  store: RunStore; projects: Projects; policies: PolicyStore; ops: OperationStore; secrets: SecretStore; runtime: Runtime; codec: Codec; log: Logger; routerPort: () => number;
 }): RunApi {
   const locks = new KeyedMutex();
   const reconciler = new Reconciler({ ...deps, locks });
@@ -38,7 +41,14 @@ export function createRunApi(deps: {
   return {
     store: deps.store,
     reconciler,
-    services: servicesHandlers(ctx),
+    services: {
+      ...servicesHandlers(ctx),
+      ...iamHandlers(deps.policies, async (resource) => {
+        const { name, service } = parseServiceName(await deps.projects.canonical(resource));
+        if (!(await deps.store.getService(name))) throw notFound(`Resource '${service}' of kind 'SERVICE' does not exist.`);
+        return { key: name, permissions: RUN_SERVICE_PERMISSIONS };
+      }),
+    },
     revisions: revisionsHandlers(ctx),
     present: (typeName, resource) => (typeName === "google.cloud.run.v2.Service" ? presentService(ctx, resource as Service) : resource),
   };

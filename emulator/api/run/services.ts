@@ -177,6 +177,7 @@ export function servicesHandlers(ctx: RunContext): Record<string, Handler> {
         await inTransaction(ctx.store.db, async (q) => {
           await ctx.store.updateService(q, { ...deleted, reconciling: false }, true);
           await ctx.store.markRevisionsOfServiceDeleted(q, name);
+          await ctx.policies.delete(q, name);
           await ctx.ops.insert(q, op);
         });
         ctx.log.info("DeleteService accepted", { service: name, operation: op.name });

@@ -8,7 +8,9 @@ import { pageOf, readPage } from "../../grpc/paging";
 import { durationMs, fromTimestamp, toTimestamp } from "../run/names";
 import type { SecretStore } from "./store";
 import { crc32c } from "./crc32c";
-import { parseParent, parseSecret, parseVersion, SECRET_ID, secretName, versionName, type SecretKey } from "./names";
+import { parseParent, parseSecret, parseVersion, SECRET_ID, secretKeyName, secretName, versionName, type SecretKey } from "./names";
+import { iamHandlers, SECRET_PERMISSIONS, type PolicyStore } from "../iam";
+import { inTransaction } from "../../db";
 
 const MAX_PAYLOAD = 64 * 1024;
 const etag = () => `"${randomBytes(9).toString("base64url")}"`;
@@ -87,7 +89,7 @@ function checkEtag(given: string | undefined, current: string, what: string): vo
   if (given && given !== current) throw aborted(`The etag provided in the request does not match the current etag of the ${what}.`);
 }
 
-export function secretManagerHandlers(store: SecretStore): Record<string, Handler> {
+export function secretManagerHandlers(store: SecretStore, policies: PolicyStore): Record<string, Handler> {
   const db = store.db;
   const projects = store.projects;
 
@@ -224,7 +226,10 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
       const key = await parseSecret(projects, req.name);
       const row = await getSecretRow(key);
       checkEtag(req.etag, row.etag, "secret");
-      await db.query(`DELETE FROM sm_secrets WHERE ${KEY}`, keyParams(key));
+      await inTransaction(db, async (q) => {
+        await q.query(`DELETE FROM sm_secrets WHERE ${KEY}`, keyParams(key));
+        await policies.delete(q, secretKeyName(key));
+      });
       return {};
     },
 
@@ -278,6 +283,12 @@ export function secretManagerHandlers(store: SecretStore): Record<string, Handle
       const { items, nextPageToken } = pageOf(rows, page);
       return { versions: items.map(versionOut), nextPageToken, totalSize: rows.length ? Number(rows[0].total) : 0 };
     },
+
+    ...iamHandlers(policies, async (resource) => {
+      const key = await parseSecret(projects, resource);
+      await getSecretRow(key);
+      return { key: secretKeyName(key), permissions: SECRET_PERMISSIONS };
+    }),
 
     EnableSecretVersion: (req) => setState(req, "ENABLED"),
     DisableSecretVersion: (req) => setState(req, "DISABLED"),

@@ -14,6 +14,8 @@ export type SecretKey = { project: string; location: string; secretId: string };
 
 export const secretName = (k: SecretKey) =>
   `projects/${projectNumber(k.project)}${k.location ? `/locations/${k.location}` : ""}/secrets/${k.secretId}`;
+/** The secret's name with the project id: the key of its IAM policy. */
+export const secretKeyName = (k: SecretKey) => `projects/${k.project}${k.location ? `/locations/${k.location}` : ""}/secrets/${k.secretId}`;
 export const versionName = (k: SecretKey, version: number | string) => `${secretName(k)}/versions/${version}`;
 
 function location(value: string | undefined): string {

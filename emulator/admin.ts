@@ -5,7 +5,8 @@
 //   PUT    /_emulator/faults      replace them (JSON: a rule, an array, or {rules})
 //   DELETE /_emulator/faults      clear them
 //   GET    /_emulator/instances   revisions with pools and their instances
-//   GET    /_emulator/routes      hosts and traffic splits in effect
+//   GET    /_emulator/routes      hosts and traffic splits in effect, with each
+//                                  host's own-port URL (`localUrls`)
 import type http from "node:http";
 import type { Faults } from "./grpc/faults";
 import type { Logger } from "./log";
@@ -65,7 +66,10 @@ export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; log
         case "GET instances":
           return json(res, 200, { revisions: deps.runtime().status() });
         case "GET routes":
-          return json(res, 200, { routes: deps.runtime().router.listRoutes() });
+          const { router } = deps.runtime();
+          const localUrls = (hosts: string[]) => Object.fromEntries(hosts.flatMap((h) => (router.local.urlOf(h) ? [[h, router.local.urlOf(h)]] : [])));
+          const routes = router.listRoutes().map((r) => ({ ...r, localUrls: localUrls([...r.hosts, ...r.tags.flatMap((t) => t.hosts)]) }));
+          return json(res, 200, { routes });
         default:
           return json(res, 404, { error: `no admin endpoint ${route}` });
       }

@@ -2,9 +2,15 @@
 // revision by the traffic percents, a tag host goes to its revision only; the
 // request is forwarded to an instance with the headers Cloud Run adds, and an
 // event is published for it.
+//
+// `*.localhost` resolves in browsers and curl but not with the system resolver
+// Node and most programs use, so each service host and tag host can also get
+// a port of its own on the router's address (`http://127.0.0.1:{port}`), which
+// reaches the same route whatever the Host header says (see local-ports.ts).
 import http from "node:http";
 import type net from "node:net";
 import type { RuntimeEvents } from "./events";
+import { LocalPorts } from "./local-ports";
 import type { Instance } from "./instance";
 import { NoCapacityError, type RevisionPool } from "./pool";
 import { cloudTraceHeader, traceFrom, traceparentHeader } from "./trace";
@@ -35,6 +41,8 @@ export class Router {
   private readonly routes = new Map<string, ServiceRoute>();
   private server?: http.Server;
   private readonly sockets = new Set<net.Socket>();
+  /** Per-host ports (the form that resolves everywhere). */
+  readonly local = new LocalPorts((req, res, host) => void this.handle(req, res, host));
 
   constructor(
     private readonly events: RuntimeEvents,
@@ -50,6 +58,7 @@ export class Router {
   }
 
   removeRoute(key: string): void {
+    void this.local.release(key);
     if (!this.routes.delete(key)) return;
     for (const [host, target] of this.hosts) if (target.route.key === key) this.hosts.delete(host);
   }
@@ -70,6 +79,7 @@ export class Router {
       server.once("error", reject);
       server.listen(port, host, () => resolve());
     });
+    this.local.bindTo(host);
     return (server.address() as net.AddressInfo).port;
   }
 
@@ -79,14 +89,15 @@ export class Router {
     this.server = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
-    await closed;
+    await Promise.all([closed, this.local.close()]);
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const host = (req.headers.host ?? "").toLowerCase().replace(/:\d+$/, "");
+  /** `routeHost` is set for a request that came in on a host's own port. */
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse, routeHost?: string): Promise<void> {
+    const host = routeHost ?? (req.headers.host ?? "").toLowerCase().replace(/:\d+$/, "");
     const target = this.hosts.get(host);
     if (!target) {
-      if (this.fallback?.(req, res)) return;
+      if (!routeHost && this.fallback?.(req, res)) return;
       return void plain(res, 404, "Error: Page not found. The requested URL was not found on this server.\n");
     }
     const started = performance.now();

@@ -3,7 +3,7 @@
 // service's status and traffic, point the router at it and finish the
 // Operation. One job at a time per service, in the order they were accepted.
 import { Code } from "../../grpc/errors";
-import type { DeployResult } from "../../runtime/types";
+import type { DeployResult, ServiceRoute } from "../../runtime/types";
 import type { StoredOperation } from "../longrunning/store";
 import { failureMessage, readyState, revisionFailed, revisionReady, serviceFailed, serviceReady } from "./conditions";
 import type { RunContext } from "./context";
@@ -189,8 +189,22 @@ export class Reconciler {
       if (revision && readyState(revision.conditions) === "CONDITION_SUCCEEDED") runtime.register(revisionSpec(revision));
     }
     runtime.setRoute(route);
+    await this.exposeLocally(route);
     for (const r of runtime.revisionsOf(project, location, serviceId)) {
       if (!wanted.has(r) && !this.deploying.has(revisionName(service.name, r))) void runtime.retire(project, location, r);
+    }
+  }
+
+  /** The service host and its tag hosts on ports of their own (the URL form every resolver handles). */
+  private async exposeLocally(route: ServiceRoute): Promise<void> {
+    const hosts = [route.hosts[0], ...route.tags.map((t) => t.hosts[0])];
+    try {
+      const saved = await this.ctx.store.localPorts(hosts);
+      const bound = await this.ctx.runtime.router.local.expose(route.key, hosts, saved);
+      const changed = Object.fromEntries(Object.entries(bound).filter(([h, p]) => saved[h] !== p));
+      if (Object.keys(changed).length) await this.ctx.store.saveLocalPorts(changed);
+    } catch (err) {
+      this.ctx.log.warn("could not give a service its own port", { service: route.key, error: String(err) });
     }
   }
 

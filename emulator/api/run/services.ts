@@ -24,7 +24,7 @@ type ListReq = { parent: string; pageSize?: number; pageToken?: string; showDele
 const SERVICE_TYPE = "google.cloud.run.v2.Service" as const;
 
 export function presentService(ctx: RunContext, s: Service): Service {
-  return withUrls(s, ctx.routerPort());
+  return withUrls(s, ctx.routerPort(), (host) => ctx.runtime.router.local.urlOf(host));
 }
 
 /** An Operation that is already finished and was never stored (validate_only). */

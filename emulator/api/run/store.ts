@@ -30,6 +30,11 @@ const SCHEMA = [
   )`,
   "CREATE INDEX IF NOT EXISTS run_revisions_service ON run_revisions (service, create_time DESC)",
   "CREATE INDEX IF NOT EXISTS run_revisions_parent ON run_revisions (project, location, create_time DESC)",
+  // The port each service or tag host last had of its own (runtime/local-ports.ts), tried first at the next start.
+  `CREATE TABLE IF NOT EXISTS run_local_ports (
+    host text PRIMARY KEY,
+    port integer NOT NULL
+  )`,
 ];
 
 export type StoredService = { service: Service; host: string; project: string; location: string; serviceId: string; deleted: boolean };
@@ -145,6 +150,17 @@ export class RunStore {
 
   async updateRevision(q: Queryable, revision: Revision, deleted = false): Promise<void> {
     await q.query("UPDATE run_revisions SET data = $2, deleted = $3 WHERE name = $1", [revision.name, revision, deleted]);
+  }
+
+  async localPorts(hosts: string[]): Promise<Record<string, number>> {
+    const { rows } = await this.db.query<{ host: string; port: number }>("SELECT host, port FROM run_local_ports WHERE host = ANY($1)", [hosts]);
+    return Object.fromEntries(rows.map((r) => [r.host, r.port]));
+  }
+
+  async saveLocalPorts(ports: Record<string, number>): Promise<void> {
+    for (const [host, port] of Object.entries(ports)) {
+      await this.db.query("INSERT INTO run_local_ports (host, port) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE SET port = EXCLUDED.port", [host, port]);
+    }
   }
 
   async markRevisionsOfServiceDeleted(q: Queryable, serviceName: string): Promise<void> {

@@ -40,15 +40,20 @@ export function servingRevisions(service: Service): Set<string> {
   return out;
 }
 
-/** Fills uri, urls and tag URIs for the router port in use now (the host is the stored URI's). */
-export function withUrls(service: Service, routerPort: number): Service {
+/**
+ * Fills uri, urls and tag URIs for the router port in use now (the host is
+ * the stored URI's). `urls` also holds the service's own-port URL
+ * (`http://127.0.0.1:{port}`) once it is routed: the form every resolver handles.
+ */
+export function withUrls(service: Service, routerPort: number, localUrl: (host: string) => string | undefined = () => undefined): Service {
   if (!service.uri) return service;
   const host = new URL(service.uri).hostname;
   const uri = `http://${host}:${routerPort}`;
+  const local = localUrl(host);
   return {
     ...service,
     uri,
-    urls: [uri],
+    urls: local ? [uri, local] : [uri],
     trafficStatuses: (service.trafficStatuses ?? []).map((s) => (s.tag ? { ...s, uri: `http://${tagHost(s.tag, host)}:${routerPort}` } : s)),
   };
 }

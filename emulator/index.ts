@@ -18,7 +18,7 @@ import { PolicyStore } from "./api/iam";
 import { secretManagerHandlers } from "./api/secretmanager/api";
 import { cloudCatalogHandlers } from "./api/billing/api";
 import { createSqlApi } from "./api/sql";
-import { seedFleet, seedSyntheticServices } from "./seed";
+import { markSeededServices, seedFleet, seedSyntheticServices } from "./seed";
 import { startTelemetry, type TelemetryOptions } from "./telemetry";
 
 export type EmulatorOptions = {
@@ -92,6 +92,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   try {
     await projects.ensureSchema();
     await store.ensureSchema();
+    await markSeededServices(db);
     await ops.ensureSchema();
     await secrets.ensureSchema();
     await policies.ensureSchema();

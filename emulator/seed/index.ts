@@ -81,7 +81,7 @@ async function insertHistory(deps: SeedDeps, q: Queryable, h: History): Promise<
     etag: newEtag(),
   });
   // insertService clears the rows of a former service of this name, revisions included: they go in after it.
-  await deps.store.insertService(q, service, host);
+  await deps.store.insertService(q, service, host, true);
   for (const r of revisions) await deps.store.insertRevision(q, r);
 }
 
@@ -172,6 +172,15 @@ export async function seedFleet(deps: SeedDeps, now = new Date()): Promise<void>
 }
 
 export const SYNTHETIC_PROJECT = "runway-synthetic";
+
+/**
+ * Services written before the `seeded` column: the fleet's names and the
+ * synthetic project count as seeded, anything else as a user's.
+ */
+export async function markSeededServices(db: Queryable): Promise<void> {
+  const fleet = FLEET.map((s) => serviceName(s.project, s.region, s.service));
+  await db.query("UPDATE run_services SET seeded = (project = $1 OR name = ANY($2)) WHERE seeded IS NULL", [SYNTHETIC_PROJECT, fleet]);
+}
 const SYNTHETIC_IMAGES = ["hello", "pyplots-api", "intentvision-api", "shortfactory-frontend"];
 
 /**

@@ -30,6 +30,10 @@ const SCHEMA = [
   )`,
   "CREATE INDEX IF NOT EXISTS run_revisions_service ON run_revisions (service, create_time DESC)",
   "CREATE INDEX IF NOT EXISTS run_revisions_parent ON run_revisions (project, location, create_time DESC)",
+  // Whether the emulator seeded the service (the fleet or a synthetic one), not a
+  // user or a test: synthetic traffic goes to these only. NULL: written before
+  // this column, decided once at start (seed/index.ts markSeededServices).
+  "ALTER TABLE run_services ADD COLUMN IF NOT EXISTS seeded boolean",
   // The port each service or tag host last had of its own (runtime/local-ports.ts), tried first at the next start.
   `CREATE TABLE IF NOT EXISTS run_local_ports (
     host text PRIMARY KEY,
@@ -91,15 +95,15 @@ export class RunStore {
     return Boolean(rowCount);
   }
 
-  async insertService(q: Queryable, service: Service, host: string): Promise<void> {
+  async insertService(q: Queryable, service: Service, host: string, seeded = false): Promise<void> {
     const n = parseServiceName(service.name);
     await this.projects.register(n.project, q);
     // A deleted service's name may be taken again: its old rows go.
     await q.query("DELETE FROM run_revisions WHERE service = $1", [service.name]);
     await q.query("DELETE FROM run_services WHERE name = $1", [service.name]);
     await q.query(
-      "INSERT INTO run_services (name, project, location, service_id, host, create_time, data) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      [service.name, n.project, n.location, n.service, host, fromTimestamp(service.createTime) ?? new Date(), service],
+      "INSERT INTO run_services (name, project, location, service_id, host, create_time, data, seeded) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      [service.name, n.project, n.location, n.service, host, fromTimestamp(service.createTime) ?? new Date(), service, seeded],
     );
   }
 

@@ -1,0 +1,67 @@
+// Synthetic traffic reaches the seeded services only (the fleet and the
+// synthetic load-test services), never one a user or a test created: a real
+// Cloud Run service receives no unsolicited requests.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createEmptyDatabase } from "../../test/databases";
+import { openDb, type Db } from "../db";
+import type { RequestEvent } from "../runtime/events";
+import { markSeededServices, SYNTHETIC_PROJECT } from "../seed";
+import { CALL, startTestEmulator, template, waitFor, type TestEmulator } from "../testing/harness";
+import { startTraffic } from "./traffic";
+
+let t: TestEmulator;
+let pool: Db;
+
+async function create(project: string, id: string) {
+  const [op] = await t.services.createService({ parent: `projects/${project}/locations/us-central1`, serviceId: id, service: { template: template("gcr.io/x/hello:v1") } }, CALL);
+  await op.promise();
+}
+
+beforeAll(async () => {
+  const url = await createEmptyDatabase(inject("pgAdminUrl"), "emu");
+  t = await startTestEmulator(url);
+  pool = openDb(url);
+  expect(await t.emulator.seedSyntheticServices(1)).toBe(1);
+  await create("traffic-user", "mine");
+  // A user's service in the synthetic project is still a user's.
+  await create(SYNTHETIC_PROJECT, "user-made");
+});
+afterAll(async () => {
+  await pool?.end();
+  await t?.close();
+});
+
+describe("synthetic traffic", () => {
+  it("reaches the seeded services and not those a user created", async () => {
+    const seen: RequestEvent[] = [];
+    const off = t.emulator.events.subscribe((e) => void (e.type === "request" && seen.push(e)));
+    const stop = startTraffic(pool, () => t.emulator.routerPort, 200);
+    try {
+      // Ticks do not overlap and visit services by name, so a third request to
+      // synthetic-0001 means two whole ticks went by, which would have reached
+      // projects/runway-synthetic/…/user-made and projects/traffic-user/…/mine.
+      await waitFor(() => seen.filter((e) => e.service === "synthetic-0001").length >= 3, "three synthetic requests", 15_000);
+    } finally {
+      stop();
+      off();
+    }
+    expect(seen.every((e) => e.userAgent === "runway-synthetic-traffic/1" && [200, 404].includes(e.status))).toBe(true);
+    expect([...new Set(seen.map((e) => e.service))]).toEqual(["synthetic-0001"]);
+  });
+
+  it("decides once, for services written before it was recorded, by the fleet's names and the synthetic project", async () => {
+    await pool.query("UPDATE run_services SET seeded = NULL");
+    await pool.query(
+      "INSERT INTO run_services (name, project, location, service_id, host, create_time, data) SELECT $1, 'pyplots-prod', 'europe-west4', 'pyplots-api', 'old-host', now(), data FROM run_services LIMIT 1",
+      ["projects/pyplots-prod/locations/europe-west4/services/pyplots-api"],
+    );
+    await markSeededServices(pool);
+    const { rows } = await pool.query<{ service_id: string; seeded: boolean }>("SELECT service_id, seeded FROM run_services ORDER BY service_id");
+    expect(rows).toEqual([
+      { service_id: "mine", seeded: false },
+      { service_id: "pyplots-api", seeded: true },
+      { service_id: "synthetic-0001", seeded: true },
+      { service_id: "user-made", seeded: true },
+    ]);
+  });
+});

@@ -1,6 +1,6 @@
 "use client";
 
-import { backupNow } from "@/app/(portal)/databases/actions";
+import { backupNow } from "./actions";
 import { Button } from "@/components/ui/button";
 import { useDatabaseAction } from "./use-database-action";
 

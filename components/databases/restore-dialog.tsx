@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { restoreBackup } from "@/app/(portal)/databases/actions";
+import { restoreBackup } from "./actions";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { rollback } from "@/app/(portal)/services/actions";
+import { rollback } from "./actions";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/panel";
 import type { TrafficEntry } from "@/lib/services";

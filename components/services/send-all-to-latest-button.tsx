@@ -1,6 +1,6 @@
 "use client";
 
-import { sendAllToLatest } from "@/app/(portal)/services/actions";
+import { sendAllToLatest } from "./actions";
 import { Button } from "@/components/ui/button";
 import { parseServiceName, servicePath } from "@/lib/services/names";
 import { useServiceAction } from "./use-service-action";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMemo, useState } from "react";
-import { shiftTraffic } from "@/app/(portal)/services/actions";
+import { shiftTraffic } from "./actions";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";

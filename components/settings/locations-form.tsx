@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { updateLocations } from "@/app/(portal)/settings/actions";
+import { updateLocations } from "./actions";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/panel";
 

@@ -4,7 +4,7 @@ import { startTransition, useActionState, useState, type FormEvent } from "react
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
 import { ROLES, type Role } from "@/lib/auth/roles";
-import { changeRole } from "./actions";
+import { changeRole } from "@/components/users/actions";
 
 export function RoleForm({ userId, email, role }: { userId: string; email: string; role: Role }) {
   const [state, action, pending] = useActionState(changeRole, null);

@@ -1,6 +1,0 @@
-"use server";
-
-import { guardedAction } from "@/lib/actions/server";
-import { changeRole as changeRoleDefinition } from "@/lib/users";
-
-export const changeRole = guardedAction(changeRoleDefinition);

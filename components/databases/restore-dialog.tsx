@@ -5,7 +5,7 @@ import { restoreBackup } from "./actions";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
-import { useDatabaseAction } from "./use-database-action";
+import { useOperationAction } from "@/components/operations/use-operation-action";
 
 type Backup = { id: string; label: string };
 type Props = { project: string; source: string; backups: Backup[]; targets: string[] };
@@ -16,7 +16,7 @@ export function RestoreDialog({ project, source, backups, targets }: Props) {
   const [backupRunId, setBackup] = useState(backups[0]?.id ?? "");
   const [target, setTarget] = useState(source);
   const [confirmName, setConfirm] = useState("");
-  const { submit, pending, result, fieldErrors } = useDatabaseAction(restoreBackup);
+  const { submit, pending, result, fieldErrors } = useOperationAction(restoreBackup, "/databases");
   if (backups.length === 0) return <Button variant="secondary" disabled title="No successful backup to restore">Restore…</Button>;
   const id = `${project}-${source}`;
   return (

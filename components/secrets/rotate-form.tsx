@@ -1,13 +1,11 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { rotateSecret } from "./actions";
+import { useOperationAction } from "@/components/operations/use-operation-action";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
-import type { ActionResult } from "@/lib/actions";
-import type { RotateResult } from "@/lib/secrets/rotate";
 
 type Reader = { service: string; id: string; region: string; checkPath: string };
 type Props = { project: string; secret: string; previousVersion: string | null; checksNeeded: number; alphabets: [string, string][]; readers: Reader[]; instances: string[]; sql: { instance: string; user: string } | null };
@@ -18,10 +16,7 @@ type Props = { project: string; secret: string; previousVersion: string | null; 
  * happen, go. Typed values leave the form as soon as it is submitted.
  */
 export function RotateForm({ project, secret, previousVersion, checksNeeded, alphabets, readers, instances, sql }: Props) {
-  const router = useRouter();
-  const [key, setKey] = useState(() => crypto.randomUUID());
-  const [pending, start] = useTransition();
-  const [result, setResult] = useState<ActionResult<RotateResult> | null>(null);
+  const { submit: start, pending, result, fieldErrors: errors } = useOperationAction(rotateSecret, `/secrets/${project}/${secret}`);
   const [mode, setMode] = useState<"generate" | "enter">("generate");
   const [length, setLength] = useState("32");
   const [alphabet, setAlphabet] = useState<string>("letters-digits");
@@ -31,24 +26,13 @@ export function RotateForm({ project, secret, previousVersion, checksNeeded, alp
   const [sqlInstance, setSqlInstance] = useState(sql?.instance ?? instances[0] ?? "");
   const [sqlUser, setSqlUser] = useState(sql?.user ?? "");
   const [checks, setChecks] = useState(() => Object.fromEntries(readers.map((r) => [r.service, r.checkPath])));
-  const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
 
+  // Typed values leave the form's state as soon as the rotation has started.
   const submit = () =>
-    start(async () => {
-      const r = await rotateSecret(null, {
-        project, secret, idempotencyKey: key, mode, length, alphabet, newValue, confirmValue,
-        setSqlPassword: setSql ? "on" : "off", sqlInstance, sqlUser, checks,
-      });
-      setResult(r);
-      // The request has been answered: a further click is a new, deliberate attempt.
-      setKey(crypto.randomUUID());
-      if (r.ok) {
-        setNewValue("");
-        setConfirmValue("");
-        router.push(`/secrets/${project}/${secret}?op=${r.data.operationId}`);
-        router.refresh();
-      }
-    });
+    start(
+      { project, secret, mode, length, alphabet, newValue, confirmValue, setSqlPassword: setSql ? "on" : "off", sqlInstance, sqlUser, checks },
+      () => { setNewValue(""); setConfirmValue(""); },
+    );
 
   const radio = "flex items-center gap-2 text-sm";
   return (

@@ -5,7 +5,7 @@ import { deploy } from "./actions";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
-import { useServiceAction } from "./use-service-action";
+import { useOperationAction } from "@/components/operations/use-operation-action";
 
 export type DeployDefaults = {
   image: string;
@@ -24,7 +24,7 @@ const MEMORY = ["256Mi", "512Mi", "1Gi", "2Gi", "4Gi", "8Gi", "16Gi", "32Gi"];
 
 export function DeployForm({ service, etag, defaults, path }: { service: { project: string; region: string; service: string }; etag: string; defaults: DeployDefaults; path: string }) {
   const [form, setForm] = useState({ ...defaults, traffic: "all" as "all" | "tagged", tag: "", changeRef: "", changeUrl: "" });
-  const { submit, pending, result, fieldErrors } = useServiceAction(deploy, path);
+  const { submit, pending, result, fieldErrors } = useOperationAction(deploy, path);
   const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) => setForm({ ...form, [key]: value });
   const err = (key: string) => fieldErrors[key];
 

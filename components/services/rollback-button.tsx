@@ -5,14 +5,14 @@ import { rollback } from "./actions";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/panel";
 import type { TrafficEntry } from "@/lib/services";
-import { useServiceAction } from "./use-service-action";
+import { useOperationAction } from "@/components/operations/use-operation-action";
 
 type Props = { service: { project: string; region: string; service: string }; etag: string; traffic: TrafficEntry[]; toRevision: string | null; path: string };
 
 /** One click, then a confirmation that says exactly what will change. */
 export function RollbackButton({ service, etag, traffic, toRevision, path }: Props) {
   const [confirming, setConfirming] = useState(false);
-  const { submit, pending, result } = useServiceAction(rollback, path);
+  const { submit, pending, result } = useOperationAction(rollback, path);
   if (!toRevision) return <Button variant="secondary" disabled title="No earlier ready revision">Roll back</Button>;
   const now = traffic.filter((t) => t.percent > 0).map((t) => `${t.revision} ${t.percent}%`).join(", ");
   return (

@@ -41,7 +41,7 @@ export default async function fleetHealthBench() {
     console.log("| injected latency | approach | Monitoring calls | time (median) |\n|---|---|---|---|");
     for (const latency of [0, 150]) {
       emulator.faults.set(latency ? { latencyMs: latency, method: "ListTimeSeries" } : []);
-      const runway = await measure("Runway: 3 group-by calls per project", () => fleetHealth(clients, PROJECTS), 5);
+      const runway = await measure("Runway: 3 group-by calls per project", () => fleetHealth(PROJECTS, clients), 5);
       const loop = await measure("baseline: 3 calls per service", perService, 3);
       for (const r of [runway, loop]) console.log(`| ${latency} ms | ${r.label} | ${r.calls} | ${ms(r.time)} |`);
       console.log(`| ${latency} ms | ratio baseline / Runway | ${(loop.calls / runway.calls).toFixed(1)}× | ${(loop.time / runway.time).toFixed(1)}× |`);

@@ -30,10 +30,10 @@ export default async function tailLatency() {
     await get(emulator.routerPort, host, "/health"); // cold start out of the way
     const waiting = new Map<string, (t: number) => void>();
     const abort = new AbortController();
-    tailLogs(observabilityClients({ emulatorHost: emulator.endpoint }), LogQuery.parse({ project: ref.project, service: ref.service, kind: "requests" }), (lines) => {
+    tailLogs(LogQuery.parse({ project: ref.project, service: ref.service, kind: "requests" }), (lines) => {
       const now = performance.now();
       for (const l of lines) for (const [marker, done] of waiting) if (l.request?.url.includes(marker)) done(now);
-    }, (err) => console.error(err.message), abort.signal);
+    }, (err) => console.error(err.message), abort.signal, observabilityClients({ emulatorHost: emulator.endpoint }));
     await new Promise((r) => setTimeout(r, 500));
     const latencies: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {

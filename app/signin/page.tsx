@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
-import { LOCAL_ACCOUNTS } from "@/lib/auth/local-accounts";
+import { listLocalAccounts } from "@/lib/auth/local-accounts";
 import { ROLE_DESCRIPTIONS } from "@/lib/auth/roles";
 import { getActor } from "@/lib/auth/session";
 import { SignInOptions } from "./client";
@@ -20,11 +20,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (await getActor()) redirect("/");
   const cfg = config();
   const localAccounts = cfg.auth.localSignIn
-    ? (await db().user.findMany({ where: { email: { in: LOCAL_ACCOUNTS.map((a) => a.email) } }, orderBy: { email: "asc" } })).map((u) => ({
-        email: u.email,
-        role: u.role,
-        description: ROLE_DESCRIPTIONS[u.role],
-      }))
+    ? (await listLocalAccounts(db())).map((u) => ({ ...u, description: ROLE_DESCRIPTIONS[u.role] }))
     : [];
   return (
     <main className="grid min-h-screen place-items-center px-4">

@@ -6,34 +6,14 @@ import { Badge } from "@/components/ui/badge";
 import { Input, Select } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/panel";
 import { Table, Td, Th } from "@/components/ui/table";
+import type { FleetServiceRow } from "@/lib/fleet";
 import type { ServiceHealth } from "@/lib/observability";
-import type { TrafficEntry } from "@/lib/services";
 import { SendAllToLatestButton } from "./send-all-to-latest-button";
 import { StatusBadge } from "./status-badge";
 import { TrafficBar } from "./traffic-bar";
 
-export type FleetRow = {
-  name: string;
-  id: string;
-  project: string;
-  region: string;
-  href: string;
-  status: "ready" | "failed" | "reconciling" | "unknown";
-  statusMessage: string | null;
-  uri: string | null;
-  traffic: TrafficEntry[];
-  imageTag: string;
-  lastDeployedBy: string | null;
-  lastDeployedAgo: string;
-  lastDeployedAt: string | null;
-  etag: string;
-  /** Hours the traffic has been split or pinned, when past the threshold. */
-  staleSplitHours: number | null;
-  /** Last 5 minutes from Cloud Monitoring; null when it has nothing (or failed). */
-  health: ServiceHealth | null;
-  /** This month's cost so far (USD), when prices and usage could be read. */
-  costMonthToDate: number | null;
-};
+/** A fleet row from lib, with its deploy time already worded on the server (no hydration drift). */
+export type FleetRow = FleetServiceRow & { lastDeployedAgo: string };
 
 type SortKey = "name" | "project" | "status" | "deployed" | "traffic" | "cost";
 

@@ -8,10 +8,6 @@ export function ago(date: Date | string | null | undefined, now = Date.now()): s
   return `${Math.round(s / 86_400)} d ago`;
 }
 
-export function hoursSince(date: Date | string | null | undefined, now = Date.now()): number {
-  return date ? (now - new Date(date).getTime()) / 3_600_000 : 0;
-}
-
 /** `2026-11-23 11:58 UTC`; a dash when there is no date. */
 export function utc(date: Date | null | undefined): string {
   return date ? `${date.toISOString().slice(0, 16).replace("T", " ")} UTC` : "—";

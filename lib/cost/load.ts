@@ -5,10 +5,16 @@ import type { protos } from "@google-cloud/billing";
 import { catalogClient, observabilityClients, type GcpTarget } from "../gcp/clients";
 import type { ServiceView } from "../services";
 import { cloudRunSkus } from "./catalog";
-import { costReport, type CostReport } from "./report";
+import { costReport, monthToDateCosts, type CostReport } from "./report";
 import { monthUsage, type DailyUsage } from "./usage";
 
-export type CostInputs = { usage: DailyUsage[]; skus: protos.google.cloud.billing.v1.ISku[] | null; failures: string[] };
+export type CostInputs = {
+  usage: DailyUsage[];
+  skus: protos.google.cloud.billing.v1.ISku[] | null;
+  failures: string[];
+  /** Projects whose usage could not be read: their cost is unknown, not zero. */
+  unreadProjects: string[];
+};
 
 /** `target` defaults to the configured Google side (benchmarks pass their own). */
 export async function loadUsageAndPrices(projects: string[], opts: { now?: Date; target?: GcpTarget } = {}): Promise<CostInputs> {
@@ -22,10 +28,22 @@ export async function loadUsageAndPrices(projects: string[], opts: { now?: Date;
     skus: value(skus as PromiseSettledResult<protos.google.cloud.billing.v1.ISku[]>),
     usage: usage.flatMap((u) => value(u as PromiseSettledResult<DailyUsage[]>) ?? []),
     failures,
+    unreadProjects: projects.filter((_, i) => usage[i].status === "rejected"),
   };
 }
 
 /** The report, or null when there are no prices to compute it with. */
 export function reportFor(services: ServiceView[], inputs: CostInputs, now = new Date()): CostReport | null {
   return inputs.skus ? costReport(services, inputs.usage, inputs.skus, now) : null;
+}
+
+/**
+ * Month-to-date cost by service name, or null when there are no prices. The
+ * services of a project whose usage could not be read are left out.
+ */
+export function monthToDateFor(services: ServiceView[], inputs: CostInputs): Map<string, number> | null {
+  if (!inputs.skus) return null;
+  const costs = monthToDateCosts(services, inputs.usage, inputs.skus);
+  for (const s of services) if (inputs.unreadProjects.includes(s.project)) costs.delete(s.name);
+  return costs;
 }

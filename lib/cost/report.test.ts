@@ -1,7 +1,7 @@
 // The cost report from known usage and catalog prices, checked by hand.
 import { describe, expect, it } from "vitest";
 import type { ServiceView } from "../services";
-import { costReport } from "./report";
+import { costReport, monthToDateCosts } from "./report";
 
 const price = (usd: number) => ({ units: "0", nanos: Math.round(usd * 1e9) });
 const sku = (description: string, regions: string[], tiers: [number, number][]) => ({
@@ -51,5 +51,23 @@ describe("costReport", () => {
     const report = costReport([service("p-proj", "far", "mars-north1", "request")], [{ project: "p-proj", service: "far", day: "2026-11-01", vcpuSeconds: 10, gibSeconds: 10, requests: 1 }], skus);
     expect(report.services[0].error).toMatch(/mars-north1/);
     expect(report.services[0].monthToDate.total).toBe(0);
+  });
+
+  it("gives the fleet column the report's month-to-date totals, shared free tier included, and nothing for an unpriced region", () => {
+    const services = [service("a-proj", "api", "us-central1", "request"), service("b-proj", "web", "europe-west4", "request"), service("p-proj", "far", "mars-north1", "request")];
+    const usage = [
+      { project: "a-proj", service: "api", day: "2026-11-09", vcpuSeconds: 300_000, gibSeconds: 500_000, requests: 2_500_000 },
+      { project: "b-proj", service: "web", day: "2026-11-09", vcpuSeconds: 100_000, gibSeconds: 100_000, requests: 500_000 },
+      { project: "p-proj", service: "far", day: "2026-11-09", vcpuSeconds: 10, gibSeconds: 10, requests: 1 },
+    ];
+    const costs = monthToDateCosts(services, usage, skus);
+    // 400 000 vCPU-s in all, 180 000 free: each pays 55 % of its gross CPU; likewise memory (600 000, 360 000 free → 40 %) and requests (3 M, 2 M free → 1/3).
+    expect(costs.get(services[0].name)).toBeCloseTo(300_000 * 0.000024 * 0.55 + 500_000 * 0.0000025 * 0.4 + (2_500_000 * 0.0000004) / 3, 6);
+    expect(costs.get(services[1].name)).toBeCloseTo(100_000 * 0.000024 * 0.55 + 100_000 * 0.0000025 * 0.4 + (500_000 * 0.0000004) / 3, 6);
+    expect(costs.has(services[2].name)).toBe(false);
+    const report = costReport(services, usage, skus);
+    for (const row of report.services.filter((r) => !r.error)) {
+      expect(costs.get(`projects/${row.project}/locations/${row.region}/services/${row.service}`)).toBeCloseTo(row.monthToDate.total, 9);
+    }
   });
 });

@@ -3,7 +3,7 @@
 // (all covered projects are assumed to share one), forecast to month end.
 import type { protos } from "@google-cloud/billing";
 import type { ServiceView } from "../services";
-import { applyFreeTier, forecastMonth, grossCost, priceSheet, type Cost, type PriceSheet } from "./pricing";
+import { applyFreeTier, forecastMonth, grossCost, priceSheet, type Cost, type PriceSheet, type Usage } from "./pricing";
 import type { DailyUsage } from "./usage";
 
 export type ServiceCost = {
@@ -24,7 +24,10 @@ export const METHOD = "Usage from Cloud Monitoring (CPU and memory allocation ti
 
 const zero = (): Cost => ({ cpu: 0, memory: 0, requests: 0, total: 0 });
 
-export function costReport(services: ServiceView[], usage: DailyUsage[], skus: protos.google.cloud.billing.v1.ISku[], now = new Date()): CostReport {
+type Priced = { s: ServiceView; mine: DailyUsage[]; total: Usage; sheet: PriceSheet | Error; gross: Cost; net: Cost };
+
+/** Each service's month of usage at list prices, with the account's free tier applied once across them all. */
+function priceServices(services: ServiceView[], usage: DailyUsage[], skus: protos.google.cloud.billing.v1.ISku[]): Priced[] {
   const sheets = new Map<string, PriceSheet | Error>();
   const sheetFor = (region: string, mode: "request" | "instance") => {
     const key = `${region}/${mode}`;
@@ -34,8 +37,14 @@ export function costReport(services: ServiceView[], usage: DailyUsage[], skus: p
     return sheets.get(key)!;
   };
   const tier1 = priceSheet(skus, "us-central1", "request");
+  const byService = new Map<string, DailyUsage[]>();
+  for (const u of usage) {
+    const key = `${u.project}/${u.service}`;
+    if (!byService.has(key)) byService.set(key, []);
+    byService.get(key)!.push(u);
+  }
   const rows = services.map((s) => {
-    const mine = usage.filter((u) => u.service === s.id && u.project === s.project);
+    const mine = byService.get(`${s.project}/${s.id}`) ?? [];
     const total = mine.reduce((a, u) => ({ vcpuSeconds: a.vcpuSeconds + u.vcpuSeconds, gibSeconds: a.gibSeconds + u.gibSeconds, requests: a.requests + u.requests }), { vcpuSeconds: 0, gibSeconds: 0, requests: 0 });
     const sheet = sheetFor(s.region, s.template.billing);
     return { s, mine, total, sheet, gross: sheet instanceof Error ? zero() : grossCost(sheet, total) };
@@ -45,8 +54,20 @@ export function costReport(services: ServiceView[], usage: DailyUsage[], skus: p
     memory: tier1.memory.tiers.find((t) => t.price > 0)?.price ?? 0,
     request: tier1.requests?.tiers.find((t) => t.price > 0)?.price ?? 0,
   });
-  const out: ServiceCost[] = rows.map(({ s, mine, total, sheet, gross }) => {
-    const mtd = net.get(s.name) ?? zero();
+  return rows.map((r) => ({ ...r, net: net.get(r.s.name) ?? zero() }));
+}
+
+/**
+ * Only the month-to-date total per service (by full service name): what the
+ * fleet's cost column needs, without days, forecasts or project sums. A
+ * service whose region the catalog does not price is left out.
+ */
+export function monthToDateCosts(services: ServiceView[], usage: DailyUsage[], skus: protos.google.cloud.billing.v1.ISku[]): Map<string, number> {
+  return new Map(priceServices(services, usage, skus).filter((r) => !(r.sheet instanceof Error)).map((r) => [r.s.name, r.net.total]));
+}
+
+export function costReport(services: ServiceView[], usage: DailyUsage[], skus: protos.google.cloud.billing.v1.ISku[], now = new Date()): CostReport {
+  const out: ServiceCost[] = priceServices(services, usage, skus).map(({ s, mine, total, sheet, gross, net: mtd }) => {
     // Each day's share of the service's net cost, in proportion to its gross cost that day.
     const daily = mine.map((u) => {
       const g = sheet instanceof Error ? 0 : grossCost(sheet, u).total;

@@ -51,7 +51,7 @@ const audits = (action: string) => db.auditEvent.findMany({ where: { action }, o
 
 describe("reading", () => {
   it("lists the instances of each project with their backup configuration and backups, newest first", async () => {
-    const [pyplots, other] = await listDatabases(sql, ["pyplots-prod", "intentvision-prod"]);
+    const [pyplots, other] = await listDatabases(["pyplots-prod", "intentvision-prod"], sql);
     expect(pyplots.error).toBeNull();
     expect(pyplots.instances.map((i) => i.name)).toEqual(["pyplots-db", "pyplots-db-staging"]);
     const main = pyplots.instances[0];

@@ -1,5 +1,5 @@
 // Cloud SQL instances per project with their backup runs (newest first).
-import type { SqlClients } from "../gcp/clients";
+import { sqlClients, type SqlClients } from "../gcp/clients";
 import { upstreamError } from "../gcp/errors";
 import { toDate } from "../services/model";
 
@@ -63,7 +63,7 @@ async function projectInstances(sql: SqlClients, project: string): Promise<Insta
 }
 
 /** One project failing (no access, say) is reported beside the others. */
-export async function listDatabases(sql: SqlClients, projects: string[]): Promise<DatabasesByProject[]> {
+export async function listDatabases(projects: string[], sql = sqlClients()): Promise<DatabasesByProject[]> {
   return Promise.all(
     projects.map(async (project) => {
       try {

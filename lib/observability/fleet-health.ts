@@ -2,7 +2,8 @@
 // constant number of Monitoring calls per project (group-by queries), however
 // many services it has.
 import type { protos } from "@google-cloud/monitoring";
-import type { ObservabilityClients } from "../gcp/clients";
+import { TtlCache } from "../cache";
+import { observabilityClients, type ObservabilityClients } from "../gcp/clients";
 import { upstreamError } from "../gcp/errors";
 
 type TimeSeries = protos.google.monitoring.v3.ITimeSeries;
@@ -77,20 +78,22 @@ export function combineHealth(project: string, requests: TimeSeries[], p95: Time
   });
 }
 
-/** Three ListTimeSeries calls per project, in parallel across projects. */
-export async function fleetHealth(clients: ObservabilityClients, projects: string[], end = new Date()): Promise<{ rows: ServiceHealth[]; failures: { project: string; error: string }[] }> {
-  const results = await Promise.allSettled(
-    projects.map(async (project) => {
-      const q = healthQueries(project, end);
-      const call = { timeout: 15_000 };
-      const [[requests], [p95], [p99]] = await Promise.all([
-        clients.metrics.listTimeSeries(q.requests, call),
-        clients.metrics.listTimeSeries(q.p95, call),
-        clients.metrics.listTimeSeries(q.p99, call),
-      ]);
-      return combineHealth(project, requests, p95, p99);
-    }),
-  );
+/** Three ListTimeSeries calls for one project. */
+async function projectHealth(clients: ObservabilityClients, project: string, end: Date): Promise<ServiceHealth[]> {
+  const q = healthQueries(project, end);
+  const call = { timeout: 15_000 };
+  const [[requests], [p95], [p99]] = await Promise.all([
+    clients.metrics.listTimeSeries(q.requests, call),
+    clients.metrics.listTimeSeries(q.p95, call),
+    clients.metrics.listTimeSeries(q.p99, call),
+  ]);
+  return combineHealth(project, requests, p95, p99);
+}
+
+export type FleetHealth = { rows: ServiceHealth[]; failures: { project: string; error: string }[] };
+
+async function collect(projects: string[], read: (project: string) => Promise<ServiceHealth[]>): Promise<FleetHealth> {
+  const results = await Promise.allSettled(projects.map(read));
   const rows: ServiceHealth[] = [];
   const failures: { project: string; error: string }[] = [];
   results.forEach((r, i) => {
@@ -98,4 +101,21 @@ export async function fleetHealth(clients: ObservabilityClients, projects: strin
     else failures.push({ project: projects[i], error: upstreamError(r.reason, `reading metrics of ${projects[i]}`).message });
   });
   return { rows, failures };
+}
+
+/** The 5 minutes before `end`, uncached: three calls per project, in parallel across projects. */
+export function fleetHealth(projects: string[], clients = observabilityClients(), end = new Date()): Promise<FleetHealth> {
+  return collect(projects, (project) => projectHealth(clients, project, end));
+}
+
+// Each viewer of the fleet page would otherwise cost three Monitoring calls per
+// project; the window is 5 minutes wide, so a few seconds' lag is harmless.
+export const HEALTH_CACHE_MS = 15_000;
+const recent = new WeakMap<ObservabilityClients, TtlCache<ServiceHealth[]>>();
+
+/** The last 5 minutes, each project's answer cached briefly and shared by concurrent viewers. */
+export function recentFleetHealth(projects: string[], clients = observabilityClients()): Promise<FleetHealth> {
+  if (!recent.has(clients)) recent.set(clients, new TtlCache(HEALTH_CACHE_MS));
+  const cache = recent.get(clients)!;
+  return collect(projects, (project) => cache.get(project, () => projectHealth(clients, project, new Date())));
 }

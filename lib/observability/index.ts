@@ -1,4 +1,4 @@
 export { LogQuery, buildLogFilter, SEVERITIES, RANGES } from "./log-query";
 export { listLogs, tailLogs, type LogPage } from "./logs";
 export type { LogLine } from "./log-entries";
-export { fleetHealth, THRESHOLDS, type ServiceHealth } from "./fleet-health";
+export { fleetHealth, recentFleetHealth, THRESHOLDS, type FleetHealth, type ServiceHealth } from "./fleet-health";

@@ -46,7 +46,7 @@ describe("logs", () => {
     const path = `/log-probe-${Date.now()}`;
     await fetchViaRouter(service.uri!, routerPort, path);
     const line = await eventually(async () => {
-      const page = await listLogs(logs, q({ kind: "requests", text: path.slice(1) }), null, new Date(Date.now() + 1000));
+      const page = await listLogs(q({ kind: "requests", text: path.slice(1) }), null, logs, new Date(Date.now() + 1000));
       return page.lines.find((l) => l.request?.url.includes(path));
     });
     expect(line).toMatchObject({ service: ref.service, log: "requests", request: { method: "GET", status: expect.any(Number) } });
@@ -55,14 +55,14 @@ describe("logs", () => {
   });
 
   it("filters by minimum severity", async () => {
-    const page = await listLogs(logs, q({ severity: "ERROR", range: "7d" }));
+    const page = await listLogs(q({ severity: "ERROR", range: "7d" }), null, logs);
     for (const l of page.lines) expect(["ERROR", "CRITICAL", "ALERT", "EMERGENCY"]).toContain(l.severity);
   });
 
   it("says plainly when Cloud Logging's read quota is used up", async () => {
     setFaults({ method: "ListLogEntries", code: "RESOURCE_EXHAUSTED" });
     try {
-      await expect(listLogs(logs, q({ text: `quota-${Date.now()}` }))).rejects.toThrow(/read quota for intentvision-prod \(60 queries a minute\) is used up/);
+      await expect(listLogs(q({ text: `quota-${Date.now()}` }), null, logs)).rejects.toThrow(/read quota for intentvision-prod \(60 queries a minute\) is used up/);
     } finally {
       setFaults([]);
     }
@@ -75,7 +75,7 @@ describe("logs", () => {
     const counting = { ...logs, logging: Object.assign(Object.create(logs.logging), { listLogEntries: (...a: Parameters<typeof count>) => (calls++, count(...a)) }) };
     try {
       const query = q({ text: `shared-${Date.now()}` });
-      const pages = await Promise.all([listLogs(counting, query), listLogs(counting, query), listLogs(counting, query)]);
+      const pages = await Promise.all([listLogs(query, null, counting), listLogs(query, null, counting), listLogs(query, null, counting)]);
       expect(calls).toBe(1);
       expect(pages[1]).toBe(pages[0]);
     } finally {
@@ -88,7 +88,7 @@ describe("logs", () => {
     const seen: LogLine[] = [];
     const abort = new AbortController();
     let failure: Error | null = null;
-    tailLogs(logs, q(), (lines) => seen.push(...lines), (err) => (failure = err), abort.signal);
+    tailLogs(q(), (lines) => seen.push(...lines), (err) => (failure = err), abort.signal, logs);
     try {
       await new Promise((r) => setTimeout(r, 500));
       const path = `/tail-probe-${Date.now()}`;

@@ -2,7 +2,7 @@
 // minute per project): identical queries from several viewers share one call
 // and its answer for a few seconds; live views tail instead of polling.
 import { TtlCache } from "../cache";
-import type { ObservabilityClients } from "../gcp/clients";
+import { observabilityClients } from "../gcp/clients";
 import { AppError, Upstream } from "../errors";
 import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
 import { toLogLine, type LogLine } from "./log-entries";
@@ -21,7 +21,7 @@ function readError(err: unknown, project: string): AppError {
 }
 
 /** Newest first, one page at a time. */
-export async function listLogs(clients: ObservabilityClients, q: LogQuery, pageToken: string | null = null, now = new Date()): Promise<LogPage> {
+export async function listLogs(q: LogQuery, pageToken: string | null = null, clients = observabilityClients(), now = new Date()): Promise<LogPage> {
   const filter = buildLogFilter(q, now);
   // Relative ranges move with the clock; round them so viewers share a key.
   const key = `${q.project}\n${filter.replace(/timestamp>="[^"]+"/, q.range === "custom" ? "$&" : q.range)}\n${pageToken ?? ""}`;
@@ -42,7 +42,13 @@ export async function listLogs(clients: ObservabilityClients, q: LogQuery, pageT
  * Streams new entries matching the query until `signal` aborts. Each batch is
  * what one TailLogEntries message carried.
  */
-export function tailLogs(clients: ObservabilityClients, q: LogQuery, onLines: (lines: LogLine[], suppressed: number) => void, onError: (err: AppError) => void, signal: AbortSignal): void {
+export function tailLogs(
+  q: LogQuery,
+  onLines: (lines: LogLine[], suppressed: number) => void,
+  onError: (err: AppError) => void,
+  signal: AbortSignal,
+  clients = observabilityClients(),
+): void {
   const filter = buildLogFilter({ ...q, range: "1h", from: undefined, to: undefined }).split("\n").filter((l) => !l.startsWith("timestamp")).join("\n");
   const stream = clients.logging.tailLogEntries();
   stream.on("data", (res: { entries?: Parameters<typeof toLogLine>[0][]; suppressionInfo?: { suppressedCount?: number | null }[] }) => {

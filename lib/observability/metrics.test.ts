@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe("metrics", () => {
   it("fleet health counts the requests and their errors per service with three calls", async () => {
-    const health = await eventually(() => fleetHealth(clients, [ref.project], new Date(Date.now() + 60_000)), (h) => (h.rows[0]?.requestsPerSecond ?? 0) * 300 >= 50);
+    const health = await eventually(() => fleetHealth([ref.project], clients, new Date(Date.now() + 60_000)), (h) => (h.rows[0]?.requestsPerSecond ?? 0) * 300 >= 50);
     expect(health.failures).toEqual([]);
     const row = health.rows.find((r) => r.service === ref.service)!;
     expect(row.requestsPerSecond * 300).toBeCloseTo(50, 5);
@@ -46,13 +46,13 @@ describe("metrics", () => {
   });
 
   it("charts request rate per revision and a 0% error rate", async () => {
-    const requests = await eventually(() => serviceChart(clients, { ...ref, chart: "requests", range: "1h" }, new Date(Date.now() + 60_000)), (c) => c.points.length > 0);
+    const requests = await eventually(() => serviceChart({ ...ref, chart: "requests", range: "1h" }, clients, new Date(Date.now() + 60_000)), (c) => c.points.length > 0);
     expect(requests.series).toHaveLength(1);
     const total = requests.points.reduce((s, p) => s + ((p[requests.series[0]] as number) ?? 0) * 60, 0);
     expect(total).toBeCloseTo(50, 5);
-    const errors = await serviceChart(clients, { ...ref, chart: "errors", range: "1h" }, new Date(Date.now() + 60_000));
+    const errors = await serviceChart({ ...ref, chart: "errors", range: "1h" }, clients, new Date(Date.now() + 60_000));
     expect(errors.points.some((p) => p[errors.series[0]] === 0)).toBe(true);
-    const latency = await serviceChart(clients, { ...ref, chart: "latency", range: "1h" }, new Date(Date.now() + 60_000));
+    const latency = await serviceChart({ ...ref, chart: "latency", range: "1h" }, clients, new Date(Date.now() + 60_000));
     expect(latency.series.map((s) => s.split(" ")[1]).sort()).toEqual(["p50", "p95", "p99"]);
   });
 

@@ -3,7 +3,7 @@
 // chart line family, whatever the number of revisions.
 import { z } from "zod";
 import type { protos } from "@google-cloud/monitoring";
-import type { ObservabilityClients } from "../gcp/clients";
+import { observabilityClients, type ObservabilityClients } from "../gcp/clients";
 import { upstreamError } from "../gcp/errors";
 
 type TimeSeries = protos.google.monitoring.v3.ITimeSeries;
@@ -75,7 +75,7 @@ async function list(clients: ObservabilityClients, req: ReturnType<typeof reques
   return series;
 }
 
-export async function serviceChart(clients: ObservabilityClients, q: MetricsQuery, end = new Date()): Promise<ChartData> {
+export async function serviceChart(q: MetricsQuery, clients = observabilityClients(), end = new Date()): Promise<ChartData> {
   try {
     switch (q.chart) {
       case "requests": {

@@ -1,6 +1,6 @@
 // One secret for its page: metadata, labels and versions; never a value.
-import type { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { NotFound } from "../errors";
+import { secretsClient } from "../gcp/clients";
 import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
 import { toDate } from "../services/model";
 import { listVersions, type VersionView } from "./list";
@@ -10,7 +10,7 @@ export type SecretDetail = { project: string; id: string; name: string; createdA
 /** Labels that link a secret to the Cloud SQL user whose password it holds. */
 export const SQL_LABELS = { instance: "cloudsql-instance", user: "cloudsql-user" } as const;
 
-export async function readSecret(client: SecretManagerServiceClient, project: string, id: string): Promise<SecretDetail> {
+export async function readSecret(project: string, id: string, client = secretsClient()): Promise<SecretDetail> {
   const name = `projects/${project}/secrets/${id}`;
   try {
     const [[secret], versions] = await Promise.all([client.getSecret({ name }, { timeout: 15_000 }), listVersions(client, name)]);

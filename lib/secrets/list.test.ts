@@ -12,7 +12,7 @@ beforeAll(async () => {
   const t = await startTestEmulator();
   stop = () => t.emulator.stop();
   const fleet = await listFleet(EMULATOR_DEFAULT_LOCATIONS, t.clients);
-  result = await listSecrets(secretsClient({ emulatorHost: t.emulator.endpoint }), ["pyplots-prod", "intentvision-prod"], fleet.services);
+  result = await listSecrets(["pyplots-prod", "intentvision-prod"], fleet.services, secretsClient({ emulatorHost: t.emulator.endpoint }));
 }, 120_000);
 
 afterAll(async () => {

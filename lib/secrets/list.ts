@@ -1,6 +1,7 @@
 // Secrets per project with their versions, and which services read which
 // version. Values are never read here: only metadata.
 import type { SecretManagerServiceClient } from "@google-cloud/secret-manager";
+import { secretsClient } from "../gcp/clients";
 import { upstreamError } from "../gcp/errors";
 import type { ServiceView } from "../services";
 import { toDate } from "../services/model";
@@ -34,7 +35,7 @@ async function projectSecrets(client: SecretManagerServiceClient, project: strin
 }
 
 /** One project failing (no access, say) is reported beside the others. */
-export async function listSecrets(client: SecretManagerServiceClient, projects: string[], services: ServiceView[]): Promise<SecretsByProject[]> {
+export async function listSecrets(projects: string[], services: ServiceView[], client = secretsClient()): Promise<SecretsByProject[]> {
   return Promise.all(
     projects.map(async (project) => {
       try {

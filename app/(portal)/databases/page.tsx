@@ -11,7 +11,6 @@ import { hasRole } from "@/lib/auth/roles";
 import { requireActor } from "@/lib/auth/session";
 import { listDatabases, type InstanceView } from "@/lib/databases";
 import { db } from "@/lib/db";
-import { sqlClients } from "@/lib/gcp/clients";
 import { getOperation } from "@/lib/operations";
 import { listLocations } from "@/lib/services";
 
@@ -37,7 +36,7 @@ export default async function DatabasesPage({ searchParams }: { searchParams: Pr
   const locations = await listLocations(db());
   const projects = [...new Set(locations.map((l) => l.project))];
   const [byProject, operation] = await Promise.all([
-    listDatabases(sqlClients(), projects),
+    listDatabases(projects),
     op && /^[0-9a-f-]{36}$/.test(op) ? getOperation(db(), op) : null,
   ]);
   const shown = byProject.filter((p) => p.error || p.instances.length > 0);

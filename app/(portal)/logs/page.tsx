@@ -7,7 +7,6 @@ import { Notice, PageHeader, Panel } from "@/components/ui/panel";
 import { requireActor } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { observabilityClients } from "@/lib/gcp/clients";
 import { listLogs, LogQuery, SEVERITIES, type LogPage } from "@/lib/observability";
 import { listLocations } from "@/lib/services";
 
@@ -22,7 +21,7 @@ export default async function LogsPage({ searchParams }: { searchParams: Promise
   let error: string | null = parsed.success ? null : "Some filters are not valid: " + parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
   if (parsed.success) {
     try {
-      page = await listLogs(observabilityClients(), parsed.data);
+      page = await listLogs(parsed.data);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       error = err.message;

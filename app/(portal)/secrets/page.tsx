@@ -9,7 +9,6 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { hasRole } from "@/lib/auth/roles";
 import { requireActor } from "@/lib/auth/session";
 import { db } from "@/lib/db";
-import { secretsClient } from "@/lib/gcp/clients";
 import { listSecrets } from "@/lib/secrets";
 import { listFleet, listLocations, servicePath } from "@/lib/services";
 
@@ -22,7 +21,7 @@ export default async function SecretsPage() {
   const locations = await listLocations(db());
   const fleet = await listFleet(locations);
   const projects = [...new Set(locations.map((l) => l.project))];
-  const byProject = await listSecrets(secretsClient(), projects, fleet.services);
+  const byProject = await listSecrets(projects, fleet.services);
   return (
     <>
       <PageHeader title="Secrets" description="Secret Manager secrets per project, their versions, and which services read which version. Values are never shown. Open a secret to rotate it (operators and admins)." />

@@ -1,6 +1,5 @@
 import { getActor } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { observabilityClients } from "@/lib/gcp/clients";
 import { listLogs, LogQuery } from "@/lib/observability";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +11,7 @@ export async function GET(req: Request) {
   const query = LogQuery.safeParse(params);
   if (!query.success) return Response.json({ error: "Some filters are not valid." }, { status: 400 });
   try {
-    return Response.json(await listLogs(observabilityClients(), query.data, params.pageToken || null), { headers: { "cache-control": "no-store" } });
+    return Response.json(await listLogs(query.data, params.pageToken || null), { headers: { "cache-control": "no-store" } });
   } catch (err) {
     if (err instanceof AppError) return Response.json({ error: err.message }, { status: 502 });
     throw err;

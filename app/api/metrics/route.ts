@@ -1,6 +1,5 @@
 import { getActor } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { observabilityClients } from "@/lib/gcp/clients";
 import { MetricsQuery, serviceChart } from "@/lib/observability/service-metrics";
 
 export const dynamic = "force-dynamic";
@@ -11,7 +10,7 @@ export async function GET(req: Request) {
   const q = MetricsQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!q.success) return Response.json({ error: "Unknown chart or range." }, { status: 400 });
   try {
-    return Response.json(await serviceChart(observabilityClients(), q.data), { headers: { "cache-control": "no-store" } });
+    return Response.json(await serviceChart(q.data), { headers: { "cache-control": "no-store" } });
   } catch (err) {
     if (err instanceof AppError) return Response.json({ error: err.message }, { status: 502 });
     throw err;

@@ -2,9 +2,10 @@
 // regions) whose configuration has an env var from it. Read fresh, not from
 // the fleet cache: the rotation acts on what this finds.
 import type { protos } from "@google-cloud/run";
-import type { RunClients } from "../../gcp/clients";
+import type { Db } from "../../db";
+import { runClients, type RunClients } from "../../gcp/clients";
 import { upstreamError } from "../../gcp/errors";
-import type { Location } from "../../services/locations";
+import { listLocations, type Location } from "../../services/locations";
 import { parseServiceName, shortName } from "../../services/names";
 
 type Container = protos.google.cloud.run.v2.IContainer;
@@ -40,4 +41,9 @@ export async function findReaders(clients: RunClients, locations: Location[], pr
     if (!envs.length || !ref) return [];
     return [{ service: s.name!, id: shortName(s.name), region: ref.region, envs, checkPath: s.annotations?.[CHECK_PATH_ANNOTATION] || "/" }];
   }).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The readers in the regions the fleet covers, for the secret's page. */
+export async function readersInFleet(db: Db, project: string, secret: string, clients = runClients()): Promise<Reader[]> {
+  return findReaders(clients, await listLocations(db), project, secret);
 }

@@ -1,5 +1,4 @@
 import { getActor } from "@/lib/auth/session";
-import { observabilityClients } from "@/lib/gcp/clients";
 import { LogQuery, tailLogs } from "@/lib/observability";
 
 export const dynamic = "force-dynamic";
@@ -24,7 +23,7 @@ export async function GET(req: Request) {
         clearInterval(ping);
         try { controller.close(); } catch {}
       }, { once: true });
-      tailLogs(observabilityClients(), query.data, (lines, suppressed) => send("lines", { lines, suppressed }), (err) => {
+      tailLogs(query.data, (lines, suppressed) => send("lines", { lines, suppressed }), (err) => {
         send("failure", { error: err.message });
         abort.abort();
       }, abort.signal);

@@ -15,10 +15,9 @@ import { listDatabases } from "@/lib/databases";
 import { db } from "@/lib/db";
 import { NotFound } from "@/lib/errors";
 import { listTargetOperations } from "@/lib/operations";
-import { runClients, secretsClient, sqlClients } from "@/lib/gcp/clients";
 import { readSecret, SQL_LABELS } from "@/lib/secrets";
-import { ALPHABET_LABELS, CHECKS_NEEDED, findReaders, secretName } from "@/lib/secrets/rotate";
-import { listLocations, servicePath } from "@/lib/services";
+import { ALPHABET_LABELS, CHECKS_NEEDED, readersInFleet, secretName } from "@/lib/secrets/rotate";
+import { servicePath } from "@/lib/services";
 
 type Params = { project: string; secret: string };
 
@@ -37,13 +36,13 @@ export default async function SecretPage({ params, searchParams }: { params: Pro
   const { op } = await searchParams;
   const canRotate = hasRole(actor.role, "operator");
   const name = secretName({ project, secret: id });
-  const secret = await readSecret(secretsClient(), project, id).catch((err) => {
+  const secret = await readSecret(project, id).catch((err) => {
     if (err instanceof NotFound) notFound();
     throw err;
   });
   const [readers, databases, rotations] = await Promise.all([
-    findReaders(runClients(), await listLocations(db()), project, id).then((r) => ({ list: r, error: null }), (err: Error) => ({ list: [], error: err.message })),
-    canRotate ? listDatabases(sqlClients(), [project]) : null,
+    readersInFleet(db(), project, id).then((r) => ({ list: r, error: null }), (err: Error) => ({ list: [], error: err.message })),
+    canRotate ? listDatabases([project]) : null,
     listTargetOperations(db(), name, 10),
   ]);
   const shown = rotations.find((r) => r.id === op) ?? rotations.find((r) => r.status === "running");

@@ -1,0 +1,1 @@
+export { fleetView, type FleetView, type FleetServiceRow, type FleetViewDeps } from "./view";

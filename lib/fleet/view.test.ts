@@ -1,0 +1,88 @@
+// The fleet page's join, read through the official clients from the emulator:
+// every covered service with its health and month-to-date cost, each read
+// failing alone, and health cached briefly instead of read per viewer.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestEmulator } from "../../test/emulator";
+import { freshPortalDb } from "../../test/portal-db";
+import { loadUsageAndPrices, reportFor } from "../cost";
+import type { Db } from "../db";
+import { observabilityClients, runClients, type GcpTarget, type ObservabilityClients } from "../gcp/clients";
+import { fleetHealth, recentFleetHealth } from "../observability";
+import { ensureLocations, listFleet, servicePath } from "../services";
+import { EMULATOR_DEFAULT_LOCATIONS } from "../services/locations";
+import { fleetView } from "./view";
+
+let db: Db;
+let target: GcpTarget;
+let setFaults: (rules: unknown) => void;
+let stop: () => Promise<void>;
+const projects = [...new Set(EMULATOR_DEFAULT_LOCATIONS.map((l) => l.project))];
+
+beforeAll(async () => {
+  const t = await startTestEmulator();
+  stop = () => t.emulator.stop();
+  setFaults = (rules) => t.emulator.faults.set(rules as never);
+  target = { emulatorHost: t.emulator.endpoint };
+  db = await freshPortalDb();
+  await ensureLocations(db, EMULATOR_DEFAULT_LOCATIONS);
+}, 120_000);
+
+afterAll(async () => {
+  await stop?.();
+});
+
+/** The same clients, counting ListTimeSeries calls. */
+function counting(clients: ObservabilityClients) {
+  const counter = { calls: 0 };
+  const list = clients.metrics.listTimeSeries.bind(clients.metrics);
+  const metrics = Object.assign(Object.create(clients.metrics), { listTimeSeries: (...a: Parameters<typeof list>) => (counter.calls++, list(...a)) });
+  return { clients: { ...clients, metrics } as ObservabilityClients, counter };
+}
+
+describe("fleetView", () => {
+  // First in this file: a successful health read would otherwise be served from the cache.
+  it("still lists every service when Cloud Monitoring fails, and says what is missing", async () => {
+    setFaults([{ method: "ListTimeSeries", code: "PERMISSION_DENIED", message: "monitoring.timeSeries.list denied" }]);
+    try {
+      const view = await fleetView({ db, splitStaleHours: 24, target });
+      expect(view.rows.length).toBeGreaterThan(0);
+      expect(view.rows.every((r) => r.health === null && r.costMonthToDate === null)).toBe(true);
+      expect(view.failures.health.map((f) => f.project).sort()).toEqual([...projects].sort());
+      expect(view.failures.cost.length).toBeGreaterThan(0);
+      expect(view.failures.locations).toEqual([]);
+    } finally {
+      setFaults([]);
+    }
+  });
+
+  it("joins every covered service with its health and its month-to-date cost", async () => {
+    const now = new Date();
+    const view = await fleetView({ db, splitStaleHours: 0, target, now });
+    const fleet = await listFleet(EMULATOR_DEFAULT_LOCATIONS, runClients(target));
+    expect(view.locations).toBe(EMULATOR_DEFAULT_LOCATIONS.length);
+    expect(view.failures).toEqual({ locations: [], health: [], cost: [] });
+    expect(view.rows.map((r) => r.name)).toEqual(fleet.services.map((s) => s.name));
+    const report = reportFor(fleet.services, await loadUsageAndPrices(projects, { now, target }), now)!;
+    for (const row of view.rows) {
+      const service = fleet.services.find((s) => s.name === row.name)!;
+      expect(row.href).toBe(servicePath({ project: row.project, region: row.region, service: row.id }));
+      // With a 0 h threshold, exactly the services whose traffic is split or pinned are flagged.
+      expect(row.staleSplitHours !== null).toBe(service.splitSince !== null);
+      const full = report.services.find((c) => c.project === row.project && c.service === row.id)!;
+      expect(row.costMonthToDate).toBeCloseTo(full.monthToDate.total, 9);
+    }
+  });
+});
+
+describe("recentFleetHealth", () => {
+  it("reads each project once for concurrent and repeated viewers, where fleetHealth reads every time", async () => {
+    const { clients, counter } = counting(observabilityClients(target));
+    const [a, b] = await Promise.all([recentFleetHealth(projects, clients), recentFleetHealth(projects, clients)]);
+    await recentFleetHealth(projects, clients);
+    expect(counter.calls).toBe(3 * projects.length);
+    expect(b).toEqual(a);
+    await fleetHealth(projects, clients);
+    await fleetHealth(projects, clients);
+    expect(counter.calls).toBe(3 * projects.length * 3);
+  });
+});

@@ -2,7 +2,14 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  resolve: {
+    alias: [
+      { find: "@", replacement: path.resolve(import.meta.dirname) },
+      // Tests are server code: take the marker's react-server export (an empty
+      // module), as Next does for server components, instead of the one that throws.
+      { find: /^server-only$/, replacement: path.resolve(import.meta.dirname, "node_modules/server-only/empty.js") },
+    ],
+  },
   test: {
     include: ["{lib,emulator,scripts,test}/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],

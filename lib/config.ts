@@ -1,6 +1,7 @@
 // The portal's configuration: read from the environment once, validated with
 // zod, and handed to whoever needs it. A missing or malformed variable stops
 // startup with a message that names it. Request code never reads process.env.
+import "server-only";
 import { z } from "zod";
 
 // Empty strings count as unset (an `X=` line in a shell or .env file).

@@ -1,6 +1,7 @@
 // One Prisma client per process (and per database URL in tests), talking to
 // Postgres through the pg driver adapter (no native query engine; see
 // docs/decisions/0001-prisma-offline.md).
+import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { config } from "./config";

@@ -1,6 +1,7 @@
 // next-auth (v4) configuration. Sessions are signed JWT cookies holding only
 // the user's id; the role is read from the database on every request, so a
 // role change takes effect at once.
+import "server-only";
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GoogleProvider from "next-auth/providers/google";

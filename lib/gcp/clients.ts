@@ -1,6 +1,7 @@
 // The only module that knows whether Google Cloud or the local emulator is on
 // the other end. Clients are built once per process from the validated config;
 // after construction both paths are the same code.
+import "server-only";
 import { CloudCatalogClient } from "@google-cloud/billing";
 import { v2 as logging } from "@google-cloud/logging";
 import { MetricServiceClient } from "@google-cloud/monitoring";

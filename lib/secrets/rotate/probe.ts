@@ -2,6 +2,7 @@
 // public HTTPS and the call carries an ID token for it (the portal's service
 // account needs run.invoker); the emulator's `*.localhost` hosts are reached
 // on loopback, since Node does not resolve them.
+import "server-only";
 import http from "node:http";
 import { GoogleAuth } from "google-auth-library";
 

@@ -2,7 +2,7 @@
 // the RPCs it answers), on a throw-away PostgreSQL (see throwawayPostgres).
 import { randomBytes } from "node:crypto";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
-import { throwawayPostgres, type ThrowawayServer } from "../scripts/embedded-postgres";
+import { throwawayPostgres, type ThrowawayServer } from "../emulator/embedded-postgres";
 
 export type Counted = { emulator: Emulator; server: ThrowawayServer; calls: { n: number } };
 

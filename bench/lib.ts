@@ -6,7 +6,8 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { freePort, throwawayPostgres } from "../scripts/embedded-postgres";
+import { throwawayPostgres } from "../emulator/embedded-postgres";
+import { freePort } from "../emulator/runtime/ports";
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 

@@ -9,7 +9,7 @@ import logging from "@google-cloud/logging";
 import { grpc } from "google-gax";
 import pg from "pg";
 import { startEmulator } from "../emulator/index";
-import { throwawayPostgres } from "../scripts/embedded-postgres";
+import { throwawayPostgres } from "../emulator/embedded-postgres";
 import { median, ms } from "./lib";
 
 const CHUNK = 100_000;

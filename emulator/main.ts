@@ -2,7 +2,8 @@
 // ready" line when serving; SIGINT/SIGTERM stop it and every instance it ran.
 // Environment: see emulator/README.md.
 import path from "node:path";
-import { freePort, startEmbeddedPostgres, type EmbeddedServer } from "../scripts/embedded-postgres";
+import { startEmbeddedPostgres, type EmbeddedServer } from "./embedded-postgres";
+import { freePort } from "./runtime/ports";
 import { startEmulator, type Emulator } from "./index";
 import { parseSeverity } from "./log";
 

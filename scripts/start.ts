@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { parseConfig } from "../lib/config";
 import { buildIfNeeded } from "./build-if-needed";
-import { assertEmbeddedPostgresUsable, ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from "./embedded-postgres";
+import { assertEmbeddedPostgresUsable, ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from "../emulator/embedded-postgres";
 import { parseLauncherConfig } from "./launcher-config";
 import { migrate } from "./migrate";
 import { isPortFree, startChild, stopChild, waitForPort, type Child } from "./processes";

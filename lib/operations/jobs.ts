@@ -1,6 +1,7 @@
 // Operations are followed through a Postgres-backed queue (pg-boss), so any
 // portal instance picks the work up, also after a restart: a job whose
 // instance died expires and is retried elsewhere.
+import "server-only";
 import PgBoss from "pg-boss";
 import type { Db } from "../db";
 import { log } from "../log";

@@ -22,6 +22,8 @@ async function fetchPage(params: string, pageToken: string): Promise<LogPage> {
 export function LogExplorer({ params, initial }: { params: string; initial: LogPage }) {
   const [live, setLive] = useState<LogLine[]>([]);
   const [tailing, setTailing] = useState(false);
+  /** True once the server says Cloud Logging's tail session is open. */
+  const [streaming, setStreaming] = useState(false);
   const [tailError, setTailError] = useState<string | null>(null);
   const [suppressed, setSuppressed] = useState(0);
   const [open, setOpen] = useState<string | null>(null);
@@ -37,7 +39,9 @@ export function LogExplorer({ params, initial }: { params: string; initial: LogP
   useEffect(() => {
     if (!tailing) return;
     setTailError(null);
+    setStreaming(false);
     const source = new EventSource(`/api/logs/tail?${params}`);
+    source.addEventListener("ready", () => setStreaming(true));
     source.addEventListener("lines", (e) => {
       const { lines, suppressed: dropped } = JSON.parse((e as MessageEvent).data) as { lines: LogLine[]; suppressed: number };
       if (dropped) setSuppressed((n) => n + dropped);
@@ -47,7 +51,10 @@ export function LogExplorer({ params, initial }: { params: string; initial: LogP
       setTailError(JSON.parse((e as MessageEvent).data).error);
       setTailing(false);
     });
-    return () => source.close();
+    return () => {
+      source.close();
+      setStreaming(false);
+    };
   }, [tailing, params]);
 
   const rows = useMemo(() => {
@@ -64,7 +71,7 @@ export function LogExplorer({ params, initial }: { params: string; initial: LogP
         <Button variant={tailing ? "danger" : "secondary"} onClick={() => setTailing((t) => !t)} aria-pressed={tailing}>
           {tailing ? "Stop live tail" : "Live tail"}
         </Button>
-        {tailing && <span className="flex items-center gap-1 text-xs text-emerald-600 dark:text-emerald-400"><span className="size-2 animate-pulse rounded-full bg-emerald-500" />streaming new entries</span>}
+        {tailing && <span className="flex items-center gap-1 text-xs text-emerald-600 dark:text-emerald-400"><span className="size-2 animate-pulse rounded-full bg-emerald-500" />{streaming ? "streaming new entries" : "connecting…"}</span>}
         {suppressed > 0 && <span className="text-xs text-amber-600">{suppressed} entries skipped by Cloud Logging (rate limit)</span>}
         <span className="ml-auto text-xs text-zinc-500" data-testid="log-count">{rows.length} lines</span>
       </div>

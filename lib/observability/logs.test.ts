@@ -54,9 +54,21 @@ describe("logs", () => {
     expect(line.revision).toMatch(/^intentvision-api-/);
   });
 
-  it("filters by minimum severity", async () => {
-    const page = await listLogs(q({ severity: "ERROR", range: "7d" }), null, logs);
-    for (const l of page.lines) expect(["ERROR", "CRITICAL", "ALERT", "EMERGENCY"]).toContain(l.severity);
+  it("filters by minimum severity: exactly the entries at or above it", async () => {
+    const marker = `severity-probe-${Date.now()}`;
+    const severities = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] as const;
+    await logs.logging.writeLogEntries({
+      logName: `projects/${ref.project}/logs/run.googleapis.com%2Fstdout`,
+      resource: { type: "cloud_run_revision", labels: { project_id: ref.project, service_name: ref.service, location: ref.region, revision_name: `${ref.service}-probe` } },
+      entries: severities.map((severity) => ({ severity, textPayload: `${marker} at ${severity}` })),
+    });
+    const page = await listLogs(q({ severity: "ERROR", text: marker }), null, logs);
+    expect(page.lines.map((l) => [l.severity, l.summary]).sort()).toEqual([
+      ["CRITICAL", `${marker} at CRITICAL`],
+      ["ERROR", `${marker} at ERROR`],
+    ]);
+    const all = await listLogs(q({ text: marker }), null, logs);
+    expect(all.lines).toHaveLength(severities.length);
   });
 
   it("says plainly when Cloud Logging's read quota is used up", async () => {
@@ -83,14 +95,17 @@ describe("logs", () => {
     }
   });
 
-  it("tails new entries as they happen", async () => {
+  it("tails new entries as they happen, once the tail session is open", async () => {
     const { service } = await getService(ref, run);
     const seen: LogLine[] = [];
     const abort = new AbortController();
     let failure: Error | null = null;
-    tailLogs(q(), (lines) => seen.push(...lines), (err) => (failure = err), abort.signal, logs);
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    tailLogs(q(), (lines) => seen.push(...lines), (err) => (failure = err), abort.signal, logs, opened);
     try {
-      await new Promise((r) => setTimeout(r, 500));
+      await open;
+      expect(seen).toEqual([]);
       const path = `/tail-probe-${Date.now()}`;
       await fetchViaRouter(service.uri!, routerPort, path);
       const line = await eventually(async () => seen.find((l) => l.request?.url.includes(path)));

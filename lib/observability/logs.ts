@@ -40,7 +40,9 @@ export async function listLogs(q: LogQuery, pageToken: string | null = null, cli
 
 /**
  * Streams new entries matching the query until `signal` aborts. Each batch is
- * what one TailLogEntries message carried.
+ * what one TailLogEntries message carried; an empty message is not passed on.
+ * `onOpen` runs once, at the first response: the session is subscribed, and
+ * entries written from then on will arrive.
  */
 export function tailLogs(
   q: LogQuery,
@@ -48,12 +50,18 @@ export function tailLogs(
   onError: (err: AppError) => void,
   signal: AbortSignal,
   clients = observabilityClients(),
+  onOpen?: () => void,
 ): void {
   const filter = buildLogFilter({ ...q, range: "1h", from: undefined, to: undefined }).split("\n").filter((l) => !l.startsWith("timestamp")).join("\n");
   const stream = clients.logging.tailLogEntries();
+  let open = false;
   stream.on("data", (res: { entries?: Parameters<typeof toLogLine>[0][]; suppressionInfo?: { suppressedCount?: number | null }[] }) => {
+    if (!open) {
+      open = true;
+      onOpen?.();
+    }
     const suppressed = (res.suppressionInfo ?? []).reduce((s, i) => s + Number(i.suppressedCount ?? 0), 0);
-    onLines((res.entries ?? []).map(toLogLine), suppressed);
+    if (res.entries?.length || suppressed) onLines((res.entries ?? []).map(toLogLine), suppressed);
   });
   stream.on("error", (err: unknown) => {
     if (!signal.aborted) onError(readError(err, q.project));

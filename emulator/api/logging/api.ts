@@ -97,7 +97,12 @@ export async function writeEntries(store: TelemetryStore, req: Json): Promise<Js
   return {};
 }
 
-/** TailLogEntries: the first message sets the query; entries are sent every buffer_window, ascending. */
+/**
+ * TailLogEntries: the first message sets the query; entries are sent every
+ * buffer_window, ascending. Once the session is subscribed, one empty response
+ * says so: a client can tell "open" from "nothing happened yet" (an empty
+ * response is valid on Google's side too; gcloud's tailer skips it).
+ */
 function tail(store: TelemetryStore, call: grpc.ServerDuplexStream<Json, Json>): void {
   let filter: Node | null = null;
   let projects: string[] | undefined;
@@ -119,6 +124,7 @@ function tail(store: TelemetryStore, call: grpc.ServerDuplexStream<Json, Json>):
       unsubscribe = store.subscribe((rows) => {
         for (const r of rows) if (projects!.includes(r.project) && matches(filter, r.entry)) pending.push(r);
       });
+      call.write({ entries: [], suppressionInfo: [] });
       timer = setInterval(() => {
         if (!pending.length) return;
         const batch = pending.sort((a, b) => a.ts.getTime() - b.ts.getTime() || a.insertId.localeCompare(b.insertId));

@@ -3,7 +3,11 @@ import { LogQuery, tailLogs } from "@/lib/observability";
 
 export const dynamic = "force-dynamic";
 
-/** Live tail as Server-Sent Events: one `lines` event per TailLogEntries message. */
+/**
+ * Live tail as Server-Sent Events: `ready` once Cloud Logging's tail session is
+ * open (entries written after it will arrive), then one `lines` event per
+ * TailLogEntries message that carried entries.
+ */
 export async function GET(req: Request) {
   if (!(await getActor())) return new Response("Please sign in.", { status: 401 });
   const query = LogQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
@@ -16,7 +20,6 @@ export async function GET(req: Request) {
       const send = (event: string, data: unknown) => {
         if (!abort.signal.aborted) controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
       };
-      send("ready", {});
       // Keeps proxies from closing an idle stream.
       const ping = setInterval(() => send("ping", {}), 15_000);
       abort.signal.addEventListener("abort", () => {
@@ -26,7 +29,7 @@ export async function GET(req: Request) {
       tailLogs(query.data, (lines, suppressed) => send("lines", { lines, suppressed }), (err) => {
         send("failure", { error: err.message });
         abort.abort();
-      }, abort.signal);
+      }, abort.signal, undefined /* the process's own clients */, () => send("ready", {}));
     },
     cancel() {
       abort.abort();

@@ -1,18 +1,24 @@
 // The seeded fleet at first start, and synthetic services for load tests.
 import { createHash } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../test/databases";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { CALL, clientOptions, hostOf, request, startTestEmulator, type TestEmulator } from "../testing/harness";
-import { FLEET } from "./fleet";
+import { FLEET, FLEET_SECRETS } from "./fleet";
 
 let t: TestEmulator;
 let url: string;
+/** Instances running right after the first start, before any test sends a request. */
+let instancesAtStart: number;
 const short = (name: string) => name.split("/").pop()!;
+/** Telemetry tables: instances write logs and minutes as they run and stop. */
+const TELEMETRY_TABLE = /^emu_(log_entries|request_minutes|instance_minutes)$/;
 
 beforeAll(async () => {
   url = await createEmptyDatabase(inject("pgAdminUrl"), "emu");
   t = await startTestEmulator(url, { seed: true });
+  instancesAtStart = await runningInstances();
 });
 afterAll(async () => t?.close());
 
@@ -23,7 +29,8 @@ async function runningInstances(): Promise<number> {
 
 describe("seeded fleet", () => {
   it("has every DESIGN.md service, Ready, with a history, and starts no process until asked", async () => {
-    expect(await runningInstances()).toBe(0);
+    expect(instancesAtStart).toBe(0);
+    const running = await runningInstances();
     for (const f of FLEET) {
       const [svc] = await t.services.getService({ name: `projects/${f.project}/locations/${f.region}/services/${f.service}` }, CALL);
       expect(svc.terminalCondition?.state, f.service).toBe("CONDITION_SUCCEEDED");
@@ -42,7 +49,8 @@ describe("seeded fleet", () => {
         expect(c.env?.find((e) => e.name === name)?.valueSource?.secretKeyRef).toMatchObject({ secret, version: "latest" });
       }
     }
-    expect(await runningInstances()).toBe(0);
+    // Reading the fleet starts nothing either.
+    expect(await runningInstances()).toBe(running);
   });
 
   it("carries the settings and the rollback and canary from the plans", async () => {
@@ -111,10 +119,59 @@ describe("seeded fleet", () => {
     expect(r.status).toBe(200);
   });
 
-  it("does not seed again on a restart", async () => {
+  it("does not seed again on a restart: same revisions, secret versions and rows", async () => {
+    const before = await seededState();
     await t.close();
     t = await startTestEmulator(url, { seed: true });
+    const after = await seededState();
+    expect(after.revisions).toEqual(before.revisions);
+    expect(after.secretVersions).toEqual(before.secretVersions);
+    expect(after.rows).toEqual(before.rows);
+    // The snapshot is of a seeded fleet, not of an empty one.
+    expect(Object.keys(after.revisions)).toHaveLength(FLEET.length);
+    expect(after.secretVersions["projects/intentvision-prod/secrets/intentvision-turso-token"]).toBe(2);
+    expect(after.rows["public.sql_instances"]).toBeGreaterThan(0);
     const [list] = await t.services.listServices({ parent: "projects/pyplots-prod/locations/europe-west4" }, CALL);
     expect(list.map((s) => short(s.name!))).toEqual(["pyplots-api", "pyplots-frontend"]);
   });
 });
+
+/**
+ * What seeding creates, read back: each fleet service's revision names, each
+ * seeded secret's number of versions, and the row count of every table of the
+ * emulator's database except telemetry (instances write logs as they run).
+ */
+async function seededState() {
+  const revisions: Record<string, string[]> = {};
+  for (const f of FLEET) {
+    const [revs] = await t.revisions.listRevisions({ parent: `projects/${f.project}/locations/${f.region}/services/${f.service}` }, CALL);
+    revisions[f.service] = revs.map((r) => short(r.name!));
+  }
+  const sm = new SecretManagerServiceClient(clientOptions(t.emulator.grpcPort));
+  const secretVersions: Record<string, number> = {};
+  try {
+    for (const [project, secrets] of Object.entries(FLEET_SECRETS)) {
+      for (const s of secrets) {
+        const name = `projects/${project}/secrets/${s.id}`;
+        secretVersions[name] = (await sm.listSecretVersions({ parent: name }, CALL))[0].length;
+      }
+    }
+  } finally {
+    await sm.close();
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows: tables } = await client.query<{ schema: string; name: string }>(
+      `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+       WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
+    );
+    const rows: Record<string, number> = {};
+    for (const { schema, name } of tables.filter((x) => !TELEMETRY_TABLE.test(x.name))) {
+      rows[`${schema}.${name}`] = Number((await client.query(`SELECT count(*) AS n FROM "${schema}"."${name}"`)).rows[0].n);
+    }
+    return { revisions, secretVersions, rows };
+  } finally {
+    await client.end();
+  }
+}

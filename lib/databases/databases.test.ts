@@ -47,6 +47,8 @@ async function runAndFollow(result: { ok: boolean } & Record<string, unknown>) {
 }
 
 const slugs = async () => ((await request(routerPort, API, "/plots", { timeoutMs: 20_000 })).json().plots as { id: string }[]).map((p) => p.id);
+/** Names of every Cloud SQL operation on the instance, as Cloud SQL lists them. */
+const sqlOperations = async () => ((await sql.operations.list({ project: ref.project, instance: ref.instance }))[0].items ?? []).map((o) => o.name);
 const audits = (action: string) => db.auditEvent.findMany({ where: { action }, orderBy: { at: "asc" } });
 
 describe("reading", () => {
@@ -56,8 +58,10 @@ describe("reading", () => {
     expect(pyplots.instances.map((i) => i.name)).toEqual(["pyplots-db", "pyplots-db-staging"]);
     const main = pyplots.instances[0];
     expect(main).toMatchObject({ state: "RUNNABLE", version: "POSTGRES_15", region: "europe-west4", connectionName: "pyplots-prod:europe-west4:pyplots-db", backups: { enabled: true, startTime: "03:00" } });
-    expect(main.backupRuns.length).toBe(3);
-    expect(main.backupRuns.every((b) => b.type === "AUTOMATED" && b.status === "SUCCESSFUL")).toBe(true);
+    // The three seeded nightly backups (other tests here may add on-demand ones, in any order).
+    const automated = main.backupRuns.filter((b) => b.type === "AUTOMATED");
+    expect(automated.map((b) => b.status)).toEqual(["SUCCESSFUL", "SUCCESSFUL", "SUCCESSFUL"]);
+    expect(main.backupRuns.filter((b) => b.type !== "ON_DEMAND")).toEqual(automated);
     const starts = main.backupRuns.map((b) => b.enqueuedAt!.getTime());
     expect(starts).toEqual([...starts].sort((a, b) => b - a));
     expect(other.error).toBeNull();
@@ -81,12 +85,16 @@ describe("back up now", () => {
 
 describe("restore", () => {
   it("refuses a confirmation that is not the target's exact name, and starts nothing", async () => {
-    const [backup] = await listBackupRuns(sql, ref.project, ref.instance);
+    const backupsBefore = await listBackupRuns(sql, ref.project, ref.instance);
+    const sqlOpsBefore = await sqlOperations();
+    const [backup] = backupsBefore;
     const before = await db.operation.count();
     const r = await runGuarded(restoreDefinition(deps), operator, { ...ref, sourceInstance: ref.instance, backupRunId: backup.id, confirmName: "pyplots-DB", idempotencyKey: randomUUID() }, { db });
     expect(r).toMatchObject({ ok: false, code: "invalid", fieldErrors: { confirmName: ["Type pyplots-db exactly to confirm."] } });
     expect(await db.operation.count()).toBe(before);
-    expect(await listBackupRuns(sql, ref.project, ref.instance)).toEqual(await listBackupRuns(sql, ref.project, ref.instance));
+    // No safety backup was taken and no restore started.
+    expect(await listBackupRuns(sql, ref.project, ref.instance)).toEqual(backupsBefore);
+    expect(await sqlOperations()).toEqual(sqlOpsBefore);
     expect((await audits("databases.restore")).at(-1)).toMatchObject({ outcome: "invalid" });
   });
 

@@ -142,16 +142,23 @@ describe("Secret Manager", () => {
     await sm.createSecret({ parent: `projects/${P}`, secretId: "app-token", secret: {} }, CALL);
     await add("app-token", "first-value");
     const parent = `projects/${P}/locations/us-central1`;
-    const env = (rev: string) => ({ ...template("gcr.io/sm/hello:v1"), revision: rev, containers: [{ image: "gcr.io/sm/hello:v1", env: [{ name: "TOKEN", valueSource: { secretKeyRef: { secret: "app-token", version: "latest" } } }, { name: "REV", value: rev }] }] });
+    // One instance, kept warm by min instances: it started before the new version and runs until replaced.
+    const env = (rev: string) => ({ ...template("gcr.io/sm/hello:v1"), revision: rev, scaling: { minInstanceCount: 1, maxInstanceCount: 1 }, containers: [{ image: "gcr.io/sm/hello:v1", env: [{ name: "TOKEN", valueSource: { secretKeyRef: { secret: "app-token", version: "latest" } } }, { name: "REV", value: rev }] }] });
     const [op] = await t.services.createService({ parent, serviceId: "rotated", service: { template: env("rotated-1") } }, CALL);
     const [svc] = await op.promise();
     const fp = (v: string) => "sha256:" + createHash("sha256").update(v).digest("hex").slice(0, 16);
-    const seen = async () => (await request(t.emulator.routerPort, hostOf(svc.uri!), "/debug/env")).json() as { env: Record<string, string> };
+    const seen = async () => {
+      const r = await request(t.emulator.routerPort, hostOf(svc.uri!), "/debug/env");
+      return { ...(r.json() as { env: Record<string, string> }), instance: r.headers["x-runway-instance"] };
+    };
     expect((await seen()).env.TOKEN).toBe(fp("first-value"));
 
+    const { instance } = await seen();
     await add("app-token", "second-value");
-    // The running revision keeps the value it started with.
-    expect((await seen()).env.TOKEN).toBe(fp("first-value"));
+    // The running instance keeps the value it started with (`latest` is read when an instance starts).
+    const again = await seen();
+    expect(again.env.TOKEN).toBe(fp("first-value"));
+    expect(again.instance).toBe(instance);
     const [op2] = await t.services.updateService({ service: { name: svc.name, template: env("rotated-2") } }, CALL);
     await op2.promise();
     expect((await seen()).env.TOKEN).toBe(fp("second-value"));

@@ -161,14 +161,14 @@ describe("Cloud SQL Admin", () => {
     const { SecretManagerServiceClient } = await import("@google-cloud/secret-manager");
     const sm = new SecretManagerServiceClient(clientOptions(t.emulator.grpcPort));
     const fresh = `rotated-${randomBytes(8).toString("hex")}`;
+    await done((await users.update({ project, instance, name: "pyplots", body: { password: fresh } }, CALL))[0]);
+    // The secret still holds the old password, so every instance, warm or new, is refused.
+    expect((await plots()).status).toBe(500);
     try {
       await sm.addSecretVersion({ parent: `projects/${project}/secrets/db-password`, payload: { data: Buffer.from(fresh) } }, CALL);
     } finally {
       await sm.close();
     }
-    await done((await users.update({ project, instance, name: "pyplots", body: { password: fresh } }, CALL))[0]);
-    // The running revision started with the old password.
-    expect((await plots()).status).toBe(500);
     const name = "projects/pyplots-prod/locations/europe-west4/services/pyplots-api";
     const [svc] = await t.services.getService({ name }, CALL);
     const [op] = await t.services.updateService({

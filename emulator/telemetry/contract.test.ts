@@ -124,6 +124,9 @@ describe("Logging v2", () => {
   });
 
   it("opens a tail with one empty response, then streams a new request", async () => {
+    // Its own service: shop's request counts stay exactly the bursts, whatever ran first.
+    const [op] = await t.services.createService({ parent, serviceId: "tailed", service: { template: template("gcr.io/t/hello:v1") } }, CALL);
+    const [tailed] = await op.promise();
     const stream = log.tailLogEntries();
     const messages: { entries: Record<string, any>[] }[] = [];
     let received!: () => void;
@@ -136,17 +139,17 @@ describe("Logging v2", () => {
     });
     stream.on("error", (err: Error) => failed(err));
     try {
-      stream.write({ resourceNames: RES, filter: requestsFilter });
+      stream.write({ resourceNames: RES, filter: requestsFilter.replace('"shop"', '"tailed"') });
       await arrived;
       // The session is subscribed: nothing has happened yet, and what happens from now on will come.
       expect(messages).toEqual([{ entries: [], suppressionInfo: [] }]);
-      await request(t.emulator.routerPort, host, "/missing?tail=1");
+      await request(t.emulator.routerPort, hostOf(tailed.uri!), "/missing?tail=1");
       let e: Record<string, any> | undefined;
       while (!(e = messages.flatMap((m) => m.entries).find((x) => x.httpRequest?.requestUrl?.endsWith("/missing?tail=1")))) {
         arrived = next();
         await arrived;
       }
-      expect(e.httpRequest.status).toBe(500);
+      expect(e.httpRequest.status).toBe(404);
     } finally {
       stream.on("error", () => {});
       stream.cancel();
@@ -157,7 +160,7 @@ describe("Logging v2", () => {
     const stream = log.tailLogEntries();
     const err = new Promise<{ code: number; details: string }>((resolve) => stream.on("error", resolve));
     stream.write({ resourceNames: RES, filter: "severity >= LOUD" });
-    const e = await Promise.race([err, new Promise<never>((_, rej) => setTimeout(() => rej(new Error("no error in 5 s")), 5000))]);
+    const e = await err;
     expect(e.code).toBe(3);
     expect(e.details).toMatch(/unknown severity/);
   });
@@ -208,17 +211,32 @@ describe("Monitoring v3", () => {
     const q = (aggregation: object, filter = "") =>
       mon.listTimeSeries({ name: `projects/${PROJECT}`, filter: `metric.type = "run.googleapis.com/request_latencies" ${svc} ${filter}`, interval: interval(), aggregation }, CALL).then(([s]) => s);
     const pct = async (r: string) => (await q({ ...hour, perSeriesAligner: "ALIGN_DELTA", crossSeriesReducer: r }))[0].points![0].value!.doubleValue!;
-    // 150 requests at ~20 ms, 50 at ~200 ms: p50 among the fast, p95 and p99 among the slow.
-    expect(await pct("REDUCE_PERCENTILE_50")).toBeGreaterThanOrEqual(18);
-    // Loose upper bounds: busy cores add router time, but stay far below 200 ms.
-    expect(await pct("REDUCE_PERCENTILE_50")).toBeLessThan(80);
-    for (const r of ["REDUCE_PERCENTILE_95", "REDUCE_PERCENTILE_99"]) {
-      expect(await pct(r)).toBeGreaterThanOrEqual(195);
-      expect(await pct(r)).toBeLessThan(320);
+    // 150 requests at ~20 ms, 50 at ~200 ms: p50 among the fast, p95 and p99 among the slow. How
+    // much a busy machine adds is unknown, so the exact percentiles come from the latencies the
+    // request log recorded; Monitoring's, read from exponential buckets (growth 1.25), lie in the
+    // bucket of the exact value, so within a factor 1.25 of it.
+    const logged = await waitFor(async () => {
+      const [entries] = await log.listLogEntries({ resourceNames: RES, filter: requestsFilter, pageSize: 1000 }, NO_PAGING);
+      return entries.length === 200 && entries;
+    }, "200 request entries", 10_000, 200);
+    const ms = (e: Entry) => Number(e.httpRequest.latency.seconds ?? 0) * 1000 + Number(e.httpRequest.latency.nanos ?? 0) / 1e6;
+    const exact = (entries: Entry[], p: number) => {
+      const sorted = entries.map(ms).sort((a, b) => a - b);
+      return sorted[Math.ceil((p / 100) * sorted.length) - 1];
+    };
+    const near = (value: number, want: number) => {
+      expect(value).toBeGreaterThanOrEqual(want / 1.25);
+      expect(value).toBeLessThanOrEqual(want * 1.25);
+    };
+    near(await pct("REDUCE_PERCENTILE_50"), exact(logged, 50));
+    expect(exact(logged, 50)).toBeGreaterThanOrEqual(19.5);
+    for (const [r, p] of [["REDUCE_PERCENTILE_95", 95], ["REDUCE_PERCENTILE_99", 99]] as const) {
+      near(await pct(r), exact(logged, p));
+      expect(exact(logged, p)).toBeGreaterThanOrEqual(200);
     }
     const perRev = await q({ ...hour, perSeriesAligner: "ALIGN_PERCENTILE_99", crossSeriesReducer: "REDUCE_MAX", groupByFields: ["resource.labels.revision_name"] });
     const p99 = Object.fromEntries(perRev.map((s) => [s.resource!.labels!.revision_name, s.points![0].value!.doubleValue!]));
-    expect(p99[rev1]).toBeLessThan(150);
+    for (const rev of [rev1, rev2]) near(p99[rev], exact(logged.filter((e: Entry) => e.resource.labels.revision_name === rev), 99));
     expect(p99[rev2]).toBeGreaterThanOrEqual(195);
 
     const [merged] = await q({ ...hour, perSeriesAligner: "ALIGN_DELTA", crossSeriesReducer: "REDUCE_SUM" }, `metric.labels.response_code = one_of("200", "404")`);

@@ -35,11 +35,15 @@ describe("crc32c", () => {
 
 describe("Secret Manager", () => {
   it("creates, gets and lists secrets, named with the project number", async () => {
+    const asked = Math.floor(Date.now() / 1000);
     const [s] = await sm.createSecret({ parent: `projects/${P}`, secretId: "api-key", secret: { replication: { automatic: {} }, labels: { team: "a" } } }, CALL);
+    const answered = Math.ceil(Date.now() / 1000);
     expect(s.name).toBe(`projects/${NUM}/secrets/api-key`);
     expect(s.etag).toMatch(/^".+"$/);
     expect(s.labels).toEqual({ team: "a" });
-    expect(Number(s.createTime?.seconds)).toBeGreaterThan(Date.now() / 1000 - 60);
+    // Stamped while the call ran.
+    expect(Number(s.createTime?.seconds)).toBeGreaterThanOrEqual(asked);
+    expect(Number(s.createTime?.seconds)).toBeLessThanOrEqual(answered);
     expect((await code(sm.createSecret({ parent: `projects/${P}`, secretId: "api-key", secret: {} }, CALL))).code).toBe(6);
     expect((await code(sm.createSecret({ parent: `projects/${P}`, secretId: "bad id!", secret: {} }, CALL))).code).toBe(3);
     const [got] = await sm.getSecret({ name: `projects/${NUM}/secrets/api-key` }, CALL);

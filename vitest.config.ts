@@ -19,5 +19,8 @@ export default defineConfig({
     // Integration tests share one Postgres server and spawn processes; two
     // cores do best with few workers.
     maxWorkers: 2,
+    // Files and the tests within them run in a random order (the seed is
+    // printed; rerun one with --sequence.seed=N): no test may rely on another's leftovers.
+    sequence: { shuffle: { files: true, tests: true } },
   },
 });

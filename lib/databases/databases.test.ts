@@ -126,7 +126,7 @@ describe("restore", () => {
     const safety = runs.find((b) => b.description.startsWith("Automatic safety backup"))!;
     expect(safety).toMatchObject({ status: "SUCCESSFUL", type: "ON_DEMAND" });
     expect(safety.description).toContain(`restoring backup ${backup.id}`);
-    const [done] = await audits("databases.restore.completed");
+    const done = (await audits("databases.restore.completed")).find((a) => (a.details as { runwayOperation?: string }).runwayOperation === op.id);
     expect(done).toMatchObject({ outcome: "success", details: expect.objectContaining({ backupId: safety.id, restoredBackup: backup.id }) });
   });
 

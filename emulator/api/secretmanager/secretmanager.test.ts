@@ -35,32 +35,35 @@ describe("crc32c", () => {
 
 describe("Secret Manager", () => {
   it("creates, gets and lists secrets, named with the project number", async () => {
+    // A project of its own: the listing is exact whatever other tests created.
+    const OWN = "sm-contract-listing";
+    const OWN_NUM = projectNumber(OWN);
     const asked = Math.floor(Date.now() / 1000);
-    const [s] = await sm.createSecret({ parent: `projects/${P}`, secretId: "api-key", secret: { replication: { automatic: {} }, labels: { team: "a" } } }, CALL);
+    const [s] = await sm.createSecret({ parent: `projects/${OWN}`, secretId: "api-key", secret: { replication: { automatic: {} }, labels: { team: "a" } } }, CALL);
     const answered = Math.ceil(Date.now() / 1000);
-    expect(s.name).toBe(`projects/${NUM}/secrets/api-key`);
+    expect(s.name).toBe(`projects/${OWN_NUM}/secrets/api-key`);
     expect(s.etag).toMatch(/^".+"$/);
     expect(s.labels).toEqual({ team: "a" });
     // Stamped while the call ran.
     expect(Number(s.createTime?.seconds)).toBeGreaterThanOrEqual(asked);
     expect(Number(s.createTime?.seconds)).toBeLessThanOrEqual(answered);
-    expect((await code(sm.createSecret({ parent: `projects/${P}`, secretId: "api-key", secret: {} }, CALL))).code).toBe(6);
-    expect((await code(sm.createSecret({ parent: `projects/${P}`, secretId: "bad id!", secret: {} }, CALL))).code).toBe(3);
-    const [got] = await sm.getSecret({ name: `projects/${NUM}/secrets/api-key` }, CALL);
+    expect((await code(sm.createSecret({ parent: `projects/${OWN}`, secretId: "api-key", secret: {} }, CALL))).code).toBe(6);
+    expect((await code(sm.createSecret({ parent: `projects/${OWN}`, secretId: "bad id!", secret: {} }, CALL))).code).toBe(3);
+    const [got] = await sm.getSecret({ name: `projects/${OWN_NUM}/secrets/api-key` }, CALL);
     expect(got.name).toBe(s.name);
-    expect((await code(sm.getSecret({ name: `projects/${P}/secrets/nope` }, CALL))).code).toBe(5);
-    for (const id of ["b1", "b2", "b3"]) await sm.createSecret({ parent: `projects/${P}`, secretId: id, secret: {} }, CALL);
-    const [all] = await sm.listSecrets({ parent: `projects/${P}`, pageSize: 2 }, CALL);
+    expect((await code(sm.getSecret({ name: `projects/${OWN}/secrets/nope` }, CALL))).code).toBe(5);
+    for (const id of ["b1", "b2", "b3"]) await sm.createSecret({ parent: `projects/${OWN}`, secretId: id, secret: {} }, CALL);
+    const [all] = await sm.listSecrets({ parent: `projects/${OWN}`, pageSize: 2 }, CALL);
     expect(all.map((x) => x.name!.split("/").pop())).toEqual(["api-key", "b1", "b2", "b3"]);
-    const [page, , raw] = await sm.listSecrets({ parent: `projects/${P}`, pageSize: 3 }, { ...CALL, autoPaginate: false });
+    const [page, , raw] = await sm.listSecrets({ parent: `projects/${OWN}`, pageSize: 3 }, { ...CALL, autoPaginate: false });
     expect(page.length).toBe(3);
     expect(raw?.nextPageToken).toBeTruthy();
     expect(Number(raw?.totalSize)).toBe(4);
-    const [byLabel] = await sm.listSecrets({ parent: `projects/${P}`, filter: "labels.team=a" }, CALL);
+    const [byLabel] = await sm.listSecrets({ parent: `projects/${OWN}`, filter: "labels.team=a" }, CALL);
     expect(byLabel.map((x) => x.name)).toEqual([s.name]);
-    const [byName] = await sm.listSecrets({ parent: `projects/${P}`, filter: "name:b" }, CALL);
+    const [byName] = await sm.listSecrets({ parent: `projects/${OWN}`, filter: "name:b" }, CALL);
     expect(byName.map((x) => x.name!.split("/").pop())).toEqual(["b1", "b2", "b3"]);
-    expect((await code(sm.listSecrets({ parent: `projects/${P}`, filter: "create_time>2020" }, CALL))).code).toBe(3);
+    expect((await code(sm.listSecrets({ parent: `projects/${OWN}`, filter: "create_time>2020" }, CALL))).code).toBe(3);
   });
 
   it("adds versions with checksums, accesses latest, numbers and aliases", async () => {

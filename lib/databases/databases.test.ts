@@ -76,10 +76,11 @@ describe("back up now", () => {
     const [newest] = await listBackupRuns(sql, ref.project, ref.instance);
     expect(newest).toMatchObject({ type: "ON_DEMAND", status: "SUCCESSFUL" });
     expect(newest.description).toContain(operator.email);
-    const [audit] = await audits("databases.backup");
+    const mine = (a: { details: unknown }) => (a.details as { runwayOperation?: string } | null)?.runwayOperation === op.id;
+    const audit = (await audits("databases.backup")).find(mine)!;
     expect(audit).toMatchObject({ outcome: "success", target: "projects/pyplots-prod/instances/pyplots-db" });
     expect(audit.details).toMatchObject({ operation: op.googleName, after: { backupId: newest.id } });
-    expect((await audits("databases.backup.completed"))[0]).toMatchObject({ outcome: "success" });
+    expect((await audits("databases.backup.completed")).find(mine)).toMatchObject({ outcome: "success" });
   });
 });
 

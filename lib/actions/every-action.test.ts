@@ -1,0 +1,186 @@
+// The guard, for every server action: a role below the required one, an
+// anonymous caller and invalid input are each refused, audited, and change
+// nothing — neither in the portal's database nor on the Google side (the
+// emulator's whole state, which the portal's own clients would reach).
+// Covers ACTION_DEFINITIONS, and fails when lib defines an action that list
+// or this table is missing.
+import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createEmptyDatabase } from "../../test/databases";
+import { startTestEmulator } from "../../test/emulator";
+import { createPortalDatabaseUrl, makeUser } from "../../test/portal-db";
+import { ROLES, type Actor, type Role } from "../auth/roles";
+import { createDb, type Db } from "../db";
+import { EMULATOR_DEFAULT_LOCATIONS, ensureLocations } from "../services/locations";
+import { ACTION_DEFINITIONS } from "./definitions";
+import { runGuarded } from "./guarded";
+
+let db: Db;
+let emulatorUrl: string;
+let stop: () => Promise<void>;
+let target: Actor;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  emulatorUrl = await createEmptyDatabase(inject("pgAdminUrl"), "emu");
+  const t = await startTestEmulator({ databaseUrl: emulatorUrl });
+  stop = () => t.emulator.stop();
+  const portalUrl = await createPortalDatabaseUrl();
+  // Should a definition get past its guard, the portal's clients and queue would act here, and show it.
+  Object.assign(process.env, { DATABASE_URL: portalUrl, AUTH_SECRET: randomUUID() + randomUUID(), GCP_EMULATOR_HOST: t.emulator.endpoint });
+  db = createDb(portalUrl);
+  await ensureLocations(db, EMULATOR_DEFAULT_LOCATIONS);
+  target = await makeUser(db, "viewer");
+}, 120_000);
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await stop?.();
+});
+
+const ref = { project: "pyplots-prod", region: "europe-west4", service: "pyplots-api" };
+const guard = () => ({ etag: "etag-the-page-read", idempotencyKey: randomUUID() });
+
+/** Per action: an input that passes validation, and one that fails on `field`. */
+const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () => Record<string, unknown>; field: string }> = {
+  "services.deploy": {
+    valid: () => ({ ...ref, ...guard(), image: "europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api:v8", cpu: "1", memory: "512Mi", minInstances: 0, maxInstances: 3, concurrency: 80, timeoutSeconds: 300, traffic: "all" }),
+    invalid: () => ({ ...ref, ...guard(), image: "not an image", cpu: "1", memory: "512Mi", minInstances: 0, maxInstances: 3, concurrency: 80, timeoutSeconds: 300, traffic: "all" }),
+    field: "image",
+  },
+  "services.shift-traffic": {
+    valid: () => ({ ...ref, ...guard(), entries: [{ revision: "LATEST", percent: 100 }] }),
+    invalid: () => ({ ...ref, ...guard(), entries: [{ revision: "LATEST", percent: 60 }] }),
+    field: "entries",
+  },
+  "services.rollback": {
+    valid: () => ({ ...ref, ...guard(), toRevision: "pyplots-api-00001-abc" }),
+    invalid: () => ({ ...ref, ...guard(), toRevision: "Not A Revision" }),
+    field: "toRevision",
+  },
+  "services.send-all-to-latest": {
+    valid: () => ({ ...ref, ...guard() }),
+    invalid: () => ({ ...ref, ...guard(), etag: "" }),
+    field: "etag",
+  },
+  "databases.backup": {
+    valid: () => ({ project: "pyplots-prod", instance: "pyplots-db", idempotencyKey: randomUUID() }),
+    invalid: () => ({ project: "pyplots-prod", instance: "pyplots-db", idempotencyKey: "not-a-key" }),
+    field: "idempotencyKey",
+  },
+  "databases.restore": {
+    valid: () => ({ project: "pyplots-prod", instance: "pyplots-db", sourceInstance: "pyplots-db", backupRunId: "1", confirmName: "pyplots-db", idempotencyKey: randomUUID() }),
+    invalid: () => ({ project: "pyplots-prod", instance: "pyplots-db", sourceInstance: "pyplots-db", backupRunId: "1", confirmName: "pyplots", idempotencyKey: randomUUID() }),
+    field: "confirmName",
+  },
+  "secrets.rotate": {
+    valid: () => ({ project: "pyplots-prod", secret: "db-password", idempotencyKey: randomUUID(), mode: "generate" }),
+    invalid: () => ({ project: "pyplots-prod", secret: "db-password", idempotencyKey: randomUUID(), mode: "enter", newValue: "a-new-value-1", confirmValue: "a-new-value-2" }),
+    field: "confirmValue",
+  },
+  "settings.update-locations": {
+    valid: () => ({ locations: "pyplots-prod/europe-west4" }),
+    invalid: () => ({ locations: "pyplots-prod europe-west4 extra" }),
+    field: "locations.0",
+  },
+  "users.change-role": {
+    valid: () => ({ userId: target.id, role: "admin" }),
+    invalid: () => ({ userId: target.id, role: "owner" }),
+    field: "role",
+  },
+};
+
+const DEFINITIONS = Object.values(ACTION_DEFINITIONS);
+const below = (role: Role): Role | null => ROLES[ROLES.indexOf(role) - 1] ?? null;
+
+/** Action names declared by definitions anywhere in lib (`name: "x.y"` in a file that builds an ActionDefinition). */
+function declaredActionNames(): string[] {
+  const lib = path.resolve(import.meta.dirname, "..");
+  const files = readdirSync(lib, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.startsWith("generated"));
+  return files.flatMap((f) => {
+    const text = readFileSync(path.join(lib, f), "utf8");
+    if (!text.includes("ActionDefinition<")) return [];
+    return [...text.matchAll(/\bname: "([a-z-]+(?:\.[a-z-]+)+)"/g)].map((m) => m[1]);
+  }).sort();
+}
+
+/**
+ * Everything an action could change: the portal's operations, locations,
+ * users and their roles, and a fingerprint of every emulator table but
+ * telemetry (running instances keep writing logs and minutes).
+ */
+async function state() {
+  const client = new pg.Client({ connectionString: emulatorUrl });
+  await client.connect();
+  try {
+    const { rows: tables } = await client.query<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'emu\\_%' ORDER BY 1",
+    );
+    const emulator: Record<string, string> = {};
+    for (const { name } of tables) emulator[name] = (await client.query(`SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS f FROM "${name}" t`)).rows[0].f;
+    return {
+      emulator,
+      operations: await db.operation.findMany({ orderBy: { id: "asc" } }),
+      locations: await db.fleetLocation.findMany({ orderBy: [{ project: "asc" }, { region: "asc" }] }),
+      users: await db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, email: true, role: true } }),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs the definition the way its server action does (guardedAction passes getActor()'s answer, null when signed out). */
+async function attempt(def: (typeof DEFINITIONS)[number], actor: Actor | null, input: Record<string, unknown>) {
+  const requestId = randomUUID();
+  const before = await state();
+  const result = await (runGuarded as (d: unknown, a: Actor | null, i: unknown, deps: { db: Db; requestId: string }) => ReturnType<typeof runGuarded>)(def, actor, input, { db, requestId });
+  expect(await state(), `${def.name} changed something`).toEqual(before);
+  const audits = await db.auditEvent.findMany({ where: { requestId } });
+  expect(audits, `${def.name}: one audit row`).toHaveLength(1);
+  return { result, audit: audits[0] };
+}
+
+describe("every server action", () => {
+  it("is listed in ACTION_DEFINITIONS and in this test's table", () => {
+    const listed = DEFINITIONS.map((d) => d.name).sort();
+    expect(new Set(listed).size).toBe(listed.length);
+    expect(declaredActionNames()).toEqual(listed);
+    expect(Object.keys(CASES).sort()).toEqual(listed);
+  });
+
+  it("has valid sample inputs here, so the refusals below are the guard's and not the input's", () => {
+    for (const def of DEFINITIONS) {
+      const parsed = def.input.safeParse(CASES[def.name].valid());
+      expect(parsed.success, `${def.name}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+    }
+  });
+
+  describe.each(DEFINITIONS.map((def) => [def.name, def] as const))("%s", (name, def) => {
+    it(`refuses the role below ${def.role}, audited as denied, changing nothing`, async () => {
+      const role = below(def.role);
+      if (!role) return; // Every signed-in person may do it.
+      const actor = await makeUser(db, role);
+      const { result, audit } = await attempt(def, actor, CASES[name].valid());
+      expect(result).toMatchObject({ ok: false, code: "forbidden", error: `This needs the ${def.role} role; you are ${role}.` });
+      expect(audit).toMatchObject({ action: name, outcome: "denied", actorEmail: actor.email, actorRole: role });
+    });
+
+    it("refuses anyone not signed in, audited as denied, changing nothing", async () => {
+      const { result, audit } = await attempt(def, null, CASES[name].valid());
+      expect(result).toMatchObject({ ok: false, code: "unauthenticated", error: "Please sign in." });
+      expect(audit).toMatchObject({ action: name, outcome: "denied", actorId: null, actorEmail: "anonymous" });
+    });
+
+    it("refuses invalid input from its own role, audited as invalid, changing nothing", async () => {
+      const actor = await makeUser(db, def.role);
+      const { result, audit } = await attempt(def, actor, CASES[name].invalid());
+      expect(result).toMatchObject({ ok: false, code: "invalid" });
+      expect(Object.keys((result as { fieldErrors?: object }).fieldErrors ?? {})).toContain(CASES[name].field);
+      expect(audit).toMatchObject({ action: name, outcome: "invalid", actorEmail: actor.email });
+    });
+  });
+});

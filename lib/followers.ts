@@ -2,15 +2,16 @@
 // that knows them all (DESIGN: "each capability registers its follower by
 // operation kind at start-up"). A new kind adds one line here.
 import { databaseFollowers } from "./databases";
-import { runClients, secretsClient, sqlClients } from "./gcp/clients";
+import { runClients, secretsClient, sqlClients, type GcpTarget } from "./gcp/clients";
 import { combineFollowers, type Followers } from "./operations";
 import { rotationFollowers } from "./secrets/rotate";
 import { serviceFollowers } from "./services";
 
-export function portalFollowers(): Followers {
+/** `target` defaults to the configured Google side (tests pass their emulator). */
+export function portalFollowers(target?: GcpTarget): Followers {
   return combineFollowers(
-    serviceFollowers(() => runClients()),
-    databaseFollowers(() => sqlClients()),
-    rotationFollowers(() => ({ run: runClients(), secrets: secretsClient(), sql: sqlClients() })),
+    serviceFollowers(() => runClients(target)),
+    databaseFollowers(() => sqlClients(target)),
+    rotationFollowers(() => ({ run: runClients(target), secrets: secretsClient(target), sql: sqlClients(target) })),
   );
 }

@@ -1,16 +1,10 @@
-// The portal's follow-operation queue (pg-boss) for tests, following
-// operations on a test emulator. The one place tests start it, so a change
-// to startJobs' options is made here once.
-import { randomUUID } from "node:crypto";
+// The portal's follow-operation queue (pg-boss) for tests: the same followers
+// the portal registers at start-up (lib/followers.ts), acting on a test
+// emulator. The one place tests start the whole queue.
 import type { Db } from "../lib/db";
-import { runClients } from "../lib/gcp/clients";
-import { startJobs, type Jobs } from "../lib/operations/jobs";
+import { portalFollowers } from "../lib/followers";
+import { startJobs, type Jobs } from "../lib/operations";
 
-export async function startTestJobs(opts: { databaseUrl: string; db: Db; emulatorHost: string }): Promise<Jobs> {
-  // Today the queue's followers for Cloud SQL and Secret Manager build the
-  // process's own clients from config(): point the process at the emulator.
-  process.env.DATABASE_URL ??= opts.databaseUrl;
-  process.env.AUTH_SECRET ??= randomUUID() + randomUUID();
-  process.env.GCP_EMULATOR_HOST = opts.emulatorHost;
-  return startJobs({ databaseUrl: opts.databaseUrl, db: opts.db, clients: () => runClients({ emulatorHost: opts.emulatorHost }) });
+export function startTestJobs(opts: { databaseUrl: string; db: Db; emulatorHost: string }): Promise<Jobs> {
+  return startJobs({ databaseUrl: opts.databaseUrl, db: opts.db, followers: portalFollowers({ emulatorHost: opts.emulatorHost }) });
 }

@@ -1,10 +1,11 @@
 // Server-action entry points of the databases feature, beside the components that
-// call them. Each is the guarded helper around one lib definition (session →
-// role → zod → verb → audit); nothing else belongs here.
+// call them. Each is the guarded helper around one definition of
+// lib/actions/definitions.ts (session → role → zod → verb → audit); nothing
+// else belongs here.
 "use server";
 
 import { guardedAction } from "@/lib/actions/server";
-import { backupDefinition, restoreDefinition } from "@/lib/databases";
+import { ACTION_DEFINITIONS } from "@/lib/actions/definitions";
 
-export const backupNow = guardedAction(backupDefinition());
-export const restoreBackup = guardedAction(restoreDefinition());
+export const backupNow = guardedAction(ACTION_DEFINITIONS.backupNow);
+export const restoreBackup = guardedAction(ACTION_DEFINITIONS.restoreBackup);

@@ -1,9 +1,10 @@
 // Server-action entry points of the secrets feature, beside the components that
-// call them. Each is the guarded helper around one lib definition (session →
-// role → zod → verb → audit); nothing else belongs here.
+// call them. Each is the guarded helper around one definition of
+// lib/actions/definitions.ts (session → role → zod → verb → audit); nothing
+// else belongs here.
 "use server";
 
 import { guardedAction } from "@/lib/actions/server";
-import { rotateDefinition } from "@/lib/secrets/rotate";
+import { ACTION_DEFINITIONS } from "@/lib/actions/definitions";
 
-export const rotateSecret = guardedAction(rotateDefinition());
+export const rotateSecret = guardedAction(ACTION_DEFINITIONS.rotateSecret);

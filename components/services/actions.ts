@@ -1,12 +1,13 @@
 // Server-action entry points of the services feature, beside the components that
-// call them. Each is the guarded helper around one lib definition (session →
-// role → zod → verb → audit); nothing else belongs here.
+// call them. Each is the guarded helper around one definition of
+// lib/actions/definitions.ts (session → role → zod → verb → audit); nothing
+// else belongs here.
 "use server";
 
 import { guardedAction } from "@/lib/actions/server";
-import { deployDefinition, rollbackDefinition, sendAllToLatestDefinition, shiftTrafficDefinition } from "@/lib/services";
+import { ACTION_DEFINITIONS } from "@/lib/actions/definitions";
 
-export const deploy = guardedAction(deployDefinition());
-export const shiftTraffic = guardedAction(shiftTrafficDefinition());
-export const rollback = guardedAction(rollbackDefinition());
-export const sendAllToLatest = guardedAction(sendAllToLatestDefinition());
+export const deploy = guardedAction(ACTION_DEFINITIONS.deploy);
+export const shiftTraffic = guardedAction(ACTION_DEFINITIONS.shiftTraffic);
+export const rollback = guardedAction(ACTION_DEFINITIONS.rollback);
+export const sendAllToLatest = guardedAction(ACTION_DEFINITIONS.sendAllToLatest);

@@ -1,9 +1,10 @@
 // Server-action entry points of the settings feature, beside the components that
-// call them. Each is the guarded helper around one lib definition (session →
-// role → zod → verb → audit); nothing else belongs here.
+// call them. Each is the guarded helper around one definition of
+// lib/actions/definitions.ts (session → role → zod → verb → audit); nothing
+// else belongs here.
 "use server";
 
 import { guardedAction } from "@/lib/actions/server";
-import { updateLocationsDefinition } from "@/lib/services";
+import { ACTION_DEFINITIONS } from "@/lib/actions/definitions";
 
-export const updateLocations = guardedAction(updateLocationsDefinition);
+export const updateLocations = guardedAction(ACTION_DEFINITIONS.updateLocations);

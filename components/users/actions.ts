@@ -1,9 +1,10 @@
 // Server-action entry points of the users feature, beside the components that
-// call them. Each is the guarded helper around one lib definition (session →
-// role → zod → verb → audit); nothing else belongs here.
+// call them. Each is the guarded helper around one definition of
+// lib/actions/definitions.ts (session → role → zod → verb → audit); nothing
+// else belongs here.
 "use server";
 
 import { guardedAction } from "@/lib/actions/server";
-import { changeRole as changeRoleDefinition } from "@/lib/users";
+import { ACTION_DEFINITIONS } from "@/lib/actions/definitions";
 
-export const changeRole = guardedAction(changeRoleDefinition);
+export const changeRole = guardedAction(ACTION_DEFINITIONS.changeRole);

@@ -1,9 +1,10 @@
 // Every server action the portal exposes, as one list: each is a guarded
 // definition built with the portal's own clients and job queue. The "use
-// server" entry points wrap these with guardedAction, and the guard test
-// (every-action.test.ts) runs its refusals over this list, so an action is
-// covered by being listed here. Not re-exported from ./index: the
-// capabilities import ./index, and this module imports them.
+// server" entry points (components/<feature>/actions.ts) wrap these with
+// guardedAction, and the guard test (every-action.test.ts) runs its
+// refusals over this list, so an action is covered by being listed here.
+// Not re-exported from ./index: the capabilities import ./index, and this
+// module imports them.
 import { backupDefinition, restoreDefinition } from "../databases";
 import { rotateDefinition } from "../secrets/rotate";
 import { deployDefinition, rollbackDefinition, sendAllToLatestDefinition, shiftTrafficDefinition, updateLocationsDefinition } from "../services";

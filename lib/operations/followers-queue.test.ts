@@ -1,5 +1,5 @@
 // Database and rotation operations followed to their end through the real
-// pg-boss queue, as the portal runs them (jobs.test.ts does the same for
+// pg-boss queue, as the portal runs them (lib/services/queue.test.ts does the same for
 // deploys). The followers' own steps are tested in lib/databases and
 // lib/secrets/rotate with the follower driven directly.
 import { randomBytes, randomUUID } from "node:crypto";

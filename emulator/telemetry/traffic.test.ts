@@ -50,18 +50,30 @@ describe("synthetic traffic", () => {
   });
 
   it("decides once, for services written before it was recorded, by the fleet's names and the synthetic project", async () => {
-    await pool.query("UPDATE run_services SET seeded = NULL");
-    await pool.query(
-      "INSERT INTO run_services (name, project, location, service_id, host, create_time, data) SELECT $1, 'pyplots-prod', 'europe-west4', 'pyplots-api', 'old-host', now(), data FROM run_services LIMIT 1",
-      ["projects/pyplots-prod/locations/europe-west4/services/pyplots-api"],
-    );
-    await markSeededServices(pool);
-    const { rows } = await pool.query<{ service_id: string; seeded: boolean }>("SELECT service_id, seeded FROM run_services ORDER BY service_id");
-    expect(rows).toEqual([
-      { service_id: "mine", seeded: false },
-      { service_id: "pyplots-api", seeded: true },
-      { service_id: "synthetic-0001", seeded: true },
-      { service_id: "user-made", seeded: true },
-    ]);
+    // Puts back what it changes, so the traffic test finds user-made a user's service in any order.
+    const { rows: before } = await pool.query<{ name: string; seeded: boolean | null }>("SELECT name, seeded FROM run_services");
+    try {
+      await decideOnce();
+    } finally {
+      await pool.query("DELETE FROM run_services WHERE name = $1", ["projects/pyplots-prod/locations/europe-west4/services/pyplots-api"]);
+      for (const r of before) await pool.query("UPDATE run_services SET seeded = $2 WHERE name = $1", [r.name, r.seeded]);
+    }
   });
 });
+
+/** Services written before `seeded` existed get it from the fleet's names and the synthetic project. */
+async function decideOnce() {
+  await pool.query("UPDATE run_services SET seeded = NULL");
+  await pool.query(
+    "INSERT INTO run_services (name, project, location, service_id, host, create_time, data) SELECT $1, 'pyplots-prod', 'europe-west4', 'pyplots-api', 'old-host', now(), data FROM run_services LIMIT 1",
+    ["projects/pyplots-prod/locations/europe-west4/services/pyplots-api"],
+  );
+  await markSeededServices(pool);
+  const { rows } = await pool.query<{ service_id: string; seeded: boolean }>("SELECT service_id, seeded FROM run_services ORDER BY service_id");
+  expect(rows).toEqual([
+    { service_id: "mine", seeded: false },
+    { service_id: "pyplots-api", seeded: true },
+    { service_id: "synthetic-0001", seeded: true },
+    { service_id: "user-made", seeded: true },
+  ]);
+}

@@ -27,6 +27,15 @@ afterAll(async () => {
 
 const payload = (value: string) => ({ data: Buffer.from(value) });
 
+/** In `project`, a global `shared-id` (v1 "global-1") and a regional one in REGION (v1 "regional-1", v2 "regional-2"). */
+async function sharedIdIn(project: string) {
+  await sm.createSecret({ parent: `projects/${project}`, secretId: "shared-id", secret: { replication: { automatic: {} } } }, CALL);
+  await sm.createSecret({ parent: `projects/${project}/locations/${REGION}`, secretId: "shared-id", secret: {} }, CALL);
+  await sm.addSecretVersion({ parent: `projects/${project}/secrets/shared-id`, payload: payload("global-1") }, CALL);
+  await sm.addSecretVersion({ parent: `projects/${project}/locations/${REGION}/secrets/shared-id`, payload: payload("regional-1") }, CALL);
+  await sm.addSecretVersion({ parent: `projects/${project}/locations/${REGION}/secrets/shared-id`, payload: payload("regional-2") }, CALL);
+}
+
 describe("regional secrets", () => {
   it("creates a regional secret that keeps its location in every name", async () => {
     // As Google's regional quickstart does it (its `secret.name` is ignored).
@@ -46,11 +55,7 @@ describe("regional secrets", () => {
   });
 
   it("lets a regional and a global secret share an id, each with its own versions", async () => {
-    await sm.createSecret({ parent: `projects/${P}`, secretId: "shared-id", secret: { replication: { automatic: {} } } }, CALL);
-    await sm.createSecret({ parent: `projects/${P}/locations/${REGION}`, secretId: "shared-id", secret: {} }, CALL);
-    await sm.addSecretVersion({ parent: `projects/${P}/secrets/shared-id`, payload: payload("global-1") }, CALL);
-    await sm.addSecretVersion({ parent: `projects/${P}/locations/${REGION}/secrets/shared-id`, payload: payload("regional-1") }, CALL);
-    await sm.addSecretVersion({ parent: `projects/${P}/locations/${REGION}/secrets/shared-id`, payload: payload("regional-2") }, CALL);
+    await sharedIdIn(P);
 
     const value = async (name: string) => (await sm.accessSecretVersion({ name }, CALL))[0].payload?.data?.toString();
     expect(await value(`projects/${P}/secrets/shared-id/versions/latest`)).toBe("global-1");
@@ -67,6 +72,11 @@ describe("regional secrets", () => {
   });
 
   it("lists secrets per location", async () => {
+    // A project of its own: other tests here add and delete secrets in P.
+    const P = "sm-regional-list";
+    const NUM = projectNumber(P);
+    await sm.createSecret({ parent: `projects/${P}/locations/${REGION}`, secretId: "reg-only", secret: {} }, CALL);
+    await sharedIdIn(P);
     await sm.createSecret({ parent: `projects/${P}/locations/us-central1`, secretId: "elsewhere", secret: {} }, CALL);
     const names = async (parent: string) => (await sm.listSecrets({ parent }, CALL))[0].map((s) => s.name);
     expect(await names(`projects/${P}/locations/${REGION}`)).toEqual([
@@ -78,6 +88,9 @@ describe("regional secrets", () => {
   });
 
   it("disables, updates and deletes a regional secret without touching the global one", async () => {
+    const P = "sm-regional-delete";
+    const NUM = projectNumber(P);
+    await sharedIdIn(P);
     const regional = `projects/${P}/locations/${REGION}/secrets/shared-id`;
     const [disabled] = await sm.disableSecretVersion({ name: `${regional}/versions/2` }, CALL);
     expect(disabled.state).toBe("DISABLED");

@@ -93,7 +93,11 @@ describe("Logging v2", () => {
   });
 
   it("lifts JSON container lines into jsonPayload and writes system entries", async () => {
-    const [errs] = await log.listLogEntries({ resourceNames: RES, filter: 'logName:"run.googleapis.com%2Fstderr" "simulated failure"', pageSize: 1000 }, NO_PAGING);
+    // What a container prints reaches Logging after its response: wait for the 50th line.
+    const errs = await waitFor(async () => {
+      const [entries] = await log.listLogEntries({ resourceNames: RES, filter: 'logName:"run.googleapis.com%2Fstderr" "simulated failure"', pageSize: 1000 }, NO_PAGING);
+      return entries.length >= 50 && entries;
+    }, "50 stderr lines", 10_000, 200);
     expect(errs.length).toBe(50);
     expect(errs[0].severity).toBe("ERROR");
     expect(errs[0].payload).toBe("jsonPayload");

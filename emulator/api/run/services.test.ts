@@ -119,7 +119,8 @@ describe("Services", () => {
   });
 
   it("refuses a second service with the same id", async () => {
-    const err = await code(t.services.createService({ parent, serviceId: "hello", service: { template: template("gcr.io/x/hello:v1") } }, CALL));
+    await create("twice");
+    const err = await code(t.services.createService({ parent, serviceId: "twice", service: { template: template("gcr.io/x/hello:v1") } }, CALL));
     expect(err.code).toBe(6);
     expect(err.details).toContain("already exists");
   });

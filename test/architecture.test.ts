@@ -113,6 +113,16 @@ describe("checkArchitecture on fixtures", () => {
     expect(violations[0].message).toMatch(/register/);
   });
 
+  it("lets lib/actions import the foundation and its session, never a capability", () => {
+    const violations = check({
+      "lib/auth/session.ts": `export const getActor = 1;`,
+      "lib/services/index.ts": `export const deployDefinition = 1;`,
+      "lib/actions/server.ts": `import { getActor } from "../auth/session";\nimport { deployDefinition } from "../services";`,
+    });
+    expect(violations.map((v) => [v.rule, v.target])).toEqual([["lib/actions → capability", "lib/services/index.ts"]]);
+    expect(violations[0].message).toMatch(/lib\/action-definitions\.ts/);
+  });
+
   it("catches a client component reaching a server-only module, directly or through plain modules", () => {
     const violations = check({
       "lib/db.ts": `import "server-only";\nexport const db = 1;`,

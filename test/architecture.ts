@@ -64,11 +64,12 @@ const under = (file: string, ...folders: string[]) => folders.some((f) => file =
 const isTest = (file: string) => /\.test\.tsx?$/.test(file);
 
 /**
- * What lib/operations may use: the foundation every capability stands on.
- * Capabilities (services, databases, secrets, …) register with operations,
- * never the other way round.
+ * What the frameworks (lib/operations, lib/actions) may use: the foundation
+ * every capability stands on. Capabilities (services, databases, secrets, …)
+ * plug into them, never the other way round.
  */
 export const OPERATIONS_MAY_IMPORT = ["lib/operations", "lib/db.ts", "lib/generated", "lib/log.ts", "lib/errors.ts", "lib/redact.ts", "lib/cache.ts", "lib/config.ts", "lib/gcp", "lib/audit", "lib/actions", "lib/auth/roles.ts"];
+const ACTIONS_MAY_IMPORT = [...OPERATIONS_MAY_IMPORT, "lib/auth/session.ts"];
 
 type LayerRule = { rule: string; applies: (file: string) => boolean; forbidden: (target: string) => boolean; fix: string };
 
@@ -96,6 +97,12 @@ const LAYER_RULES: LayerRule[] = [
     applies: (f) => under(f, "lib/operations") && !isTest(f),
     forbidden: (t) => under(t, "lib") && !under(t, ...OPERATIONS_MAY_IMPORT),
     fix: `lib/operations is the framework capabilities plug into; it may import only ${OPERATIONS_MAY_IMPORT.slice(1).join(", ")}. Have the capability register its poller (or pass what is needed in at start-up) instead of importing it.`,
+  },
+  {
+    rule: "lib/actions → capability",
+    applies: (f) => under(f, "lib/actions") && !isTest(f),
+    forbidden: (t) => under(t, "lib") && !under(t, ...ACTIONS_MAY_IMPORT),
+    fix: "lib/actions is the guarded path every capability's actions go through; it imports none of them. List a new action in lib/action-definitions.ts instead.",
   },
 ];
 

@@ -5,7 +5,7 @@
 "use server";
 
 import { guardedAction } from "@/lib/actions/server";
-import { ACTION_DEFINITIONS } from "@/lib/actions/definitions";
+import { ACTION_DEFINITIONS } from "@/lib/action-definitions";
 
 export const backupNow = guardedAction(ACTION_DEFINITIONS.backupNow);
 export const restoreBackup = guardedAction(ACTION_DEFINITIONS.restoreBackup);

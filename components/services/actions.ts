@@ -5,7 +5,7 @@
 "use server";
 
 import { guardedAction } from "@/lib/actions/server";
-import { ACTION_DEFINITIONS } from "@/lib/actions/definitions";
+import { ACTION_DEFINITIONS } from "@/lib/action-definitions";
 
 export const deploy = guardedAction(ACTION_DEFINITIONS.deploy);
 export const shiftTraffic = guardedAction(ACTION_DEFINITIONS.shiftTraffic);

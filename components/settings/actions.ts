@@ -5,6 +5,6 @@
 "use server";
 
 import { guardedAction } from "@/lib/actions/server";
-import { ACTION_DEFINITIONS } from "@/lib/actions/definitions";
+import { ACTION_DEFINITIONS } from "@/lib/action-definitions";
 
 export const updateLocations = guardedAction(ACTION_DEFINITIONS.updateLocations);

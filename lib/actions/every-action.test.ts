@@ -15,7 +15,7 @@ import { createPortalDatabaseUrl, makeUser } from "../../test/portal-db";
 import { ROLES, type Actor, type Role } from "../auth/roles";
 import { createDb, type Db } from "../db";
 import { EMULATOR_DEFAULT_LOCATIONS, ensureLocations } from "../services/locations";
-import { ACTION_DEFINITIONS } from "./definitions";
+import { ACTION_DEFINITIONS } from "../action-definitions";
 import { runGuarded } from "./guarded";
 
 let db: Db;

@@ -3,12 +3,12 @@
 // server" entry points (components/<feature>/actions.ts) wrap these with
 // guardedAction, and the guard test (every-action.test.ts) runs its
 // refusals over this list, so an action is covered by being listed here.
-// Not re-exported from ./index: the capabilities import ./index, and this
-// module imports them.
-import { backupDefinition, restoreDefinition } from "../databases";
-import { rotateDefinition } from "../secrets/rotate";
-import { deployDefinition, rollbackDefinition, sendAllToLatestDefinition, shiftTrafficDefinition, updateLocationsDefinition } from "../services";
-import { changeRole } from "../users";
+// It sits above the capabilities, like lib/followers.ts, so that lib/actions
+// stays generic and imports none of them.
+import { backupDefinition, restoreDefinition } from "./databases";
+import { rotateDefinition } from "./secrets/rotate";
+import { deployDefinition, rollbackDefinition, sendAllToLatestDefinition, shiftTrafficDefinition, updateLocationsDefinition } from "./services";
+import { changeRole } from "./users";
 
 export const ACTION_DEFINITIONS = {
   deploy: deployDefinition(),

@@ -3,12 +3,14 @@ import { chromiumPath } from "./scripts/chromium-path";
 
 // The portal is started the way the README starts it (`npm start`), on its own
 // ports and a fresh data folder, so e2e runs never touch a developer's .data/.
+// E2E_* variables move a run to other ports (two runs on one machine).
+const envPort = (name: string, fallback: number) => Number(process.env[name] || fallback);
 export const E2E = {
-  port: 3100,
-  pgPort: 54339,
-  dataDir: ".data-e2e",
-  emulatorGrpcPort: 8096,
-  emulatorRouterPort: 8097,
+  port: envPort("E2E_PORT", 3100),
+  pgPort: envPort("E2E_PG_PORT", 54339),
+  dataDir: process.env.E2E_PORT ? `.data-e2e-${process.env.E2E_PORT}` : ".data-e2e",
+  emulatorGrpcPort: envPort("E2E_EMULATOR_GRPC_PORT", 8096),
+  emulatorRouterPort: envPort("E2E_EMULATOR_ROUTER_PORT", 8097),
 };
 const baseURL = `http://localhost:${E2E.port}`;
 

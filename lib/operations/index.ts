@@ -3,6 +3,7 @@
 export { claimOperation, getOperation, listTargetOperations, operationPlan, runningOperations, updateOperation, type OperationView } from "./record";
 export { combineFollowers, followOperation, pollOperation, type Follower, type Followers } from "./followers";
 export { finishOperation, type Ending } from "./finish";
+export { parseOperationId } from "./ids";
 export { startOperation, type Sent, type StartSpec, type StartedOperation } from "./start";
 export { startJobs, type Jobs } from "./jobs";
 export { enqueueFollow } from "./runtime";

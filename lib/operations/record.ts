@@ -2,6 +2,7 @@
 // idempotency key, so that a double-submitted form finds the first one.
 import type { Db, Prisma } from "../db";
 import { Conflict } from "../errors";
+import { parseOperationId } from "./ids";
 import type { Step } from "./steps";
 
 export type OperationView = {
@@ -78,8 +79,11 @@ export async function operationPlan<T>(db: Db, id: string): Promise<T | null> {
   return (row?.before ?? null) as T | null;
 }
 
-export async function getOperation(db: Db, id: string): Promise<OperationView | null> {
-  const row = await db.operation.findUnique({ where: { id } });
+/** The operation with this id; null for an unknown id or anything that is not a UUID. */
+export async function getOperation(db: Db, id: string | null | undefined): Promise<OperationView | null> {
+  const valid = parseOperationId(id);
+  if (!valid) return null;
+  const row = await db.operation.findUnique({ where: { id: valid } });
   return row ? view(row) : null;
 }
 

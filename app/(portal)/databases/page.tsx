@@ -37,7 +37,7 @@ export default async function DatabasesPage({ searchParams }: { searchParams: Pr
   const projects = [...new Set(locations.map((l) => l.project))];
   const [byProject, operation] = await Promise.all([
     listDatabases(projects),
-    op && /^[0-9a-f-]{36}$/.test(op) ? getOperation(db(), op) : null,
+    getOperation(db(), op),
   ]);
   const shown = byProject.filter((p) => p.error || p.instances.length > 0);
   return (

@@ -7,7 +7,6 @@ export const dynamic = "force-dynamic";
 export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
   if (!(await getActor())) return Response.json({ error: "unauthenticated" }, { status: 401 });
   const { id } = await params;
-  if (!/^[0-9a-f-]{36}$/.test(id)) return Response.json({ error: "not found" }, { status: 404 });
   const op = await getOperation(db(), id);
   if (!op) return Response.json({ error: "not found" }, { status: 404 });
   return Response.json(op, { headers: { "cache-control": "no-store" } });

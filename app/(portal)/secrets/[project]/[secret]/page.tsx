@@ -14,7 +14,7 @@ import { requireActor } from "@/lib/auth/session";
 import { listDatabases } from "@/lib/databases";
 import { db } from "@/lib/db";
 import { NotFound } from "@/lib/errors";
-import { listTargetOperations } from "@/lib/operations";
+import { listTargetOperations, parseOperationId } from "@/lib/operations";
 import { readSecret, SQL_LABELS } from "@/lib/secrets";
 import { ALPHABET_LABELS, CHECKS_NEEDED, readersInFleet, secretName } from "@/lib/secrets/rotate";
 import { servicePath } from "@/lib/services";
@@ -45,7 +45,7 @@ export default async function SecretPage({ params, searchParams }: { params: Pro
     canRotate ? listDatabases([project]) : null,
     listTargetOperations(db(), name, 10),
   ]);
-  const shown = rotations.find((r) => r.id === op) ?? rotations.find((r) => r.status === "running");
+  const shown = rotations.find((r) => r.id === parseOperationId(op)) ?? rotations.find((r) => r.status === "running");
   const running = rotations.find((r) => r.status === "running");
   return (
     <>

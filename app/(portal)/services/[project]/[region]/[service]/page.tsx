@@ -42,7 +42,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
   const path = servicePath(ref);
   const canAct = hasRole(actor.role, "developer");
   const [operation, history] = await Promise.all([
-    op && /^[0-9a-f-]{36}$/.test(op) ? getOperation(db(), op) : null,
+    getOperation(db(), op),
     listAuditEvents(db(), { target: serviceName(ref), limit: 15 }),
   ]);
   const previous = previousServingRevision(service, revisions);

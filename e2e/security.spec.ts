@@ -1,0 +1,19 @@
+// The security suite's HTTP half (see test/security/README.md): findings of the
+// hardening sweeps (issues 14 and 17) that need the running portal, checked the
+// way an outside caller would meet them.
+import { expect, test } from "@playwright/test";
+import { storageState } from "./support";
+
+test.describe("operation ids", () => {
+  test.use({ storageState: storageState("viewer") });
+
+  test("anything but a UUID is a plain 404, on the API and on the pages' ?op=", async ({ request, page }) => {
+    for (const id of ["a".repeat(36), "-".repeat(36), "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "not-an-id"]) {
+      const res = await request.get(`/api/operations/${id}`);
+      expect(res.status(), id).toBe(404);
+      expect(await res.json()).toEqual({ error: "not found" });
+    }
+    await page.goto(`/services/pyplots-prod/europe-west4/pyplots-api?op=${"a".repeat(36)}`);
+    await expect(page.getByRole("heading", { name: /pyplots-api/ })).toBeVisible();
+  });
+});

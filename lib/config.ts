@@ -28,7 +28,7 @@ export const serverEnvSchema = z.object({
   GCP_EMULATOR_HOST: optional(hostPort),
   GCP_PROJECTS: optional(list),
   GCP_REGIONS: optional(list),
-  RUNWAY_SPLIT_STALE_HOURS: optional(z.coerce.number().positive("must be a positive number of hours")),
+  RUNWAY_SPLIT_STALE_HOURS: optional(z.string().regex(/^\d+(\.\d+)?$/, "must be a positive number of hours").transform(Number).refine((h) => h > 0, "must be a positive number of hours")),
   LOG_LEVEL: optional(z.enum(["debug", "info", "warning", "error"])),
   NODE_ENV: optional(z.enum(["development", "production", "test"])),
 });

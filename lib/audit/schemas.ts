@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { wholeNumberOr } from "../whole-number";
 
 export const AUDIT_OUTCOMES = ["success", "denied", "invalid", "failed"] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
@@ -14,6 +15,6 @@ export const AuditQuery = z.object({
   outcome: z.preprocess((v) => (v === "" ? undefined : v), z.enum(AUDIT_OUTCOMES).optional()),
   /** Keyset cursor: show events older than this id. */
   before: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^\d+$/).optional()),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: wholeNumberOr(50, { min: 1, max: 200, what: "a number of rows" }),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { wholeNumber } from "../whole-number";
 
 const trimmed = (max: number) => z.string().trim().max(max);
 const optionalText = (max: number) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), trimmed(max).optional());
@@ -38,10 +39,10 @@ export const DeployInput = ServiceRefInput.extend({
   secrets: z.array(SecretRefInput).max(100).default([]),
   cpu: z.enum(["1", "2", "4", "8"], "Choose 1, 2, 4 or 8 vCPU."),
   memory: z.enum(["256Mi", "512Mi", "1Gi", "2Gi", "4Gi", "8Gi", "16Gi", "32Gi"], "Choose a memory size."),
-  minInstances: z.coerce.number().int().min(0).max(100),
-  maxInstances: z.coerce.number().int().min(1).max(1000),
-  concurrency: z.coerce.number().int().min(1).max(1000),
-  timeoutSeconds: z.coerce.number().int().min(1).max(3600),
+  minInstances: wholeNumber({ min: 0, max: 100, what: "a number of instances" }),
+  maxInstances: wholeNumber({ min: 1, max: 1000, what: "a number of instances" }),
+  concurrency: wholeNumber({ min: 1, max: 1000, what: "a number of requests" }),
+  timeoutSeconds: wholeNumber({ min: 1, max: 3600, what: "a number of seconds" }),
   traffic: z.enum(["all", "tagged"]),
   tag: z.preprocess((v) => (v === "" ? undefined : v), tag.optional()),
   changeRef: optionalText(200),
@@ -55,7 +56,7 @@ export type DeployInput = z.infer<typeof DeployInput>;
 export const TrafficEntryInput = z.object({
   /** A revision's short name, or "LATEST" to follow the newest ready revision. */
   revision: z.string().trim().regex(/^(LATEST|[a-z][a-z0-9-]{0,62})$/, "Unknown revision."),
-  percent: z.coerce.number().int("Whole percents only.").min(0).max(100),
+  percent: wholeNumber({ min: 0, max: 100, what: "a whole percent" }),
   tag: z.preprocess((v) => (v === "" ? undefined : v), tag.optional()),
 });
 

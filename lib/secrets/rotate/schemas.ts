@@ -1,6 +1,7 @@
 // Input of the rotation action, validated in the guarded path. The value
 // fields are listed as sensitive there: they never reach audit rows or logs.
 import { z } from "zod";
+import { wholeNumberOr } from "../../whole-number";
 
 const project = z.string().regex(/^[a-z][a-z0-9-]{4,61}[a-z0-9]$/, "Not a project id.");
 const secret = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "Not a secret id.");
@@ -30,7 +31,7 @@ export const RotateInput = z
     secret,
     idempotencyKey: z.uuid("Missing form key; reload the page."),
     mode: z.enum(["generate", "enter"]),
-    length: z.coerce.number().int().min(16, "At least 16 characters.").max(256, "At most 256 characters.").default(32),
+    length: wholeNumberOr(32, { min: 16, max: 256, what: "a length", tooSmall: "At least 16 characters.", tooBig: "At most 256 characters." }),
     alphabet: z.enum(Object.keys(ALPHABETS) as [Alphabet, ...Alphabet[]]).default("letters-digits"),
     newValue: z.string().default(""),
     confirmValue: z.string().default(""),

@@ -17,3 +17,15 @@ test.describe("operation ids", () => {
     await expect(page.getByRole("heading", { name: /pyplots-api/ })).toBeVisible();
   });
 });
+
+test.describe("a NUL in a log search", () => {
+  test.use({ storageState: storageState("viewer") });
+
+  test("is a plain 400 from the logs API and a message on the page, not a 502", async ({ request, page }) => {
+    const res = await request.get("/api/logs?project=pyplots-prod&text=abc%00def");
+    expect(res.status()).toBe(400);
+    expect((await res.json()).error).toMatch(/^Cloud Logging cannot run this search \(Invalid filter: a NUL character at position \d+\)\. Change the search text or filters and try again\.$/);
+    await page.goto("/logs?project=pyplots-prod&text=abc%00def");
+    await expect(page.getByText(/Cloud Logging cannot run this search/)).toBeVisible();
+  });
+});

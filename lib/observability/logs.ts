@@ -3,7 +3,7 @@
 // and its answer for a few seconds; live views tail instead of polling.
 import { TtlCache } from "../cache";
 import { observabilityClients } from "../gcp/clients";
-import { AppError, Upstream } from "../errors";
+import { AppError, Invalid, Upstream } from "../errors";
 import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
 import { toLogLine, type LogLine } from "./log-entries";
 import { buildLogFilter, type LogQuery } from "./log-query";
@@ -17,7 +17,12 @@ function readError(err: unknown, project: string): AppError {
   if (grpcCode(err) === GRPC.RESOURCE_EXHAUSTED) {
     return new Upstream(`Cloud Logging's read quota for ${project} (60 queries a minute) is used up. Wait a minute, narrow the query, or use live tail, which does not count against it.`);
   }
-  return upstreamError(err, `reading logs of ${project}`);
+  if (grpcCode(err) === GRPC.INVALID_ARGUMENT) {
+    // e.g. a NUL in the search text: the person can fix the query, so say so plainly.
+    const detail = String((err as { details?: string }).details ?? "").slice(0, 200);
+    return new Invalid(`Cloud Logging cannot run this search${detail ? ` (${detail})` : ""}. Change the search text or filters and try again.`);
+  }
+  return upstreamError(err, "Cloud Logging", `reading logs of ${project}`);
 }
 
 /** Newest first, one page at a time. */

@@ -1,5 +1,5 @@
 import { getActor } from "@/lib/auth/session";
-import { AppError } from "@/lib/errors";
+import { AppError, Invalid } from "@/lib/errors";
 import { listLogs, LogQuery } from "@/lib/observability";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +13,8 @@ export async function GET(req: Request) {
   try {
     return Response.json(await listLogs(query.data, params.pageToken || null), { headers: { "cache-control": "no-store" } });
   } catch (err) {
-    if (err instanceof AppError) return Response.json({ error: err.message }, { status: 502 });
+    // A query Cloud Logging refuses is the caller's to fix (400); anything else is Google's (502).
+    if (err instanceof AppError) return Response.json({ error: err.message }, { status: err instanceof Invalid ? 400 : 502 });
     throw err;
   }
 }

@@ -97,6 +97,9 @@ function lex(src: string): Tok[] {
 /** Parses a filter; an empty filter is null (matches everything). */
 export function parseFilter(src: string): Node | null {
   if (src.length > 20_000) throw invalid("Invalid filter: longer than 20000 characters");
+  // Google refuses a NUL anywhere in a filter; Postgres could not store one in a parameter anyway.
+  const nul = src.indexOf("\u0000");
+  if (nul >= 0) throw invalid(`Invalid filter: a NUL character at position ${nul + 1}`);
   const toks = lex(src);
   let p = 0;
   const peek = () => toks[p];

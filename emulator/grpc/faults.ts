@@ -12,13 +12,15 @@ export type FaultRule = {
   code?: string | number;
   /** Fraction of matching calls the rule applies to (default 1). */
   rate?: number;
+  /** Applies to this many matching calls, then no more (default: every one): "fail once". */
+  times?: number;
   message?: string;
 };
 
 function normalise(raw: unknown): FaultRule {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new Error("a fault rule must be an object");
   const r = raw as Record<string, unknown>;
-  const allowed = new Set(["method", "latencyMs", "code", "rate", "message"]);
+  const allowed = new Set(["method", "latencyMs", "code", "rate", "times", "message"]);
   for (const k of Object.keys(r)) if (!allowed.has(k)) throw new Error(`unknown fault rule field "${k}"`);
   if (r.method !== undefined && typeof r.method !== "string") throw new Error("method must be a string");
   if (r.latencyMs !== undefined && !(typeof r.latencyMs === "number" && r.latencyMs >= 0 && r.latencyMs <= 600_000)) {
@@ -26,6 +28,7 @@ function normalise(raw: unknown): FaultRule {
   }
   if (r.rate !== undefined && !(typeof r.rate === "number" && r.rate >= 0 && r.rate <= 1)) throw new Error("rate must be between 0 and 1");
   if (r.code !== undefined && (parseCode(r.code) === undefined || parseCode(r.code) === 0)) throw new Error(`code ${String(r.code)} is not a gRPC error code`);
+  if (r.times !== undefined && !(Number.isInteger(r.times) && (r.times as number) >= 1)) throw new Error("times must be a whole number from 1");
   if (r.message !== undefined && typeof r.message !== "string") throw new Error("message must be a string");
   return r as FaultRule;
 }
@@ -50,6 +53,8 @@ function matches(rule: FaultRule, path: string): boolean {
 
 export class Faults {
   private rules: FaultRule[] = [];
+  /** How many more calls each rule with `times` applies to (same order as rules). */
+  private remaining: number[] = [];
 
   constructor(rules: FaultRule[] = []) {
     this.set(rules);
@@ -57,6 +62,7 @@ export class Faults {
 
   set(rules: unknown): void {
     this.rules = parseFaultRules(rules);
+    this.remaining = this.rules.map((r) => r.times ?? Infinity);
   }
 
   list(): FaultRule[] {
@@ -67,8 +73,9 @@ export class Faults {
   async apply(path: string): Promise<ApiError | null> {
     let delay = 0;
     let error: ApiError | null = null;
-    for (const rule of this.rules) {
-      if (!matches(rule, path) || Math.random() >= (rule.rate ?? 1)) continue;
+    for (const [i, rule] of this.rules.entries()) {
+      if (!matches(rule, path) || this.remaining[i] <= 0 || Math.random() >= (rule.rate ?? 1)) continue;
+      this.remaining[i] -= 1;
       delay += rule.latencyMs ?? 0;
       if (rule.code !== undefined && !error) {
         error = new ApiError(parseCode(rule.code)!, rule.message ?? `injected fault for ${path}`);

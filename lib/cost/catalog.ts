@@ -13,7 +13,7 @@ export async function cloudRunSkus(client: CloudCatalogClient): Promise<protos.g
       const [skus] = await client.listSkus({ parent: CLOUD_RUN_SERVICE, currencyCode: "USD" }, { timeout: 30_000 });
       return skus;
     } catch (err) {
-      throw upstreamError(err, "reading Cloud Run prices from the Cloud Billing Catalog");
+      throw upstreamError(err, "Cloud Billing", "reading Cloud Run prices from the Catalog");
     }
   });
 }

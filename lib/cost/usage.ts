@@ -59,7 +59,7 @@ export async function readMonth(clients: ObservabilityClients, project: string, 
       }),
     );
   } catch (err) {
-    throw upstreamError(err, `reading usage of ${project} from Cloud Monitoring`);
+    throw upstreamError(err, "Cloud Monitoring", `reading usage of ${project}`);
   }
   return [...rows.values()].sort((a, b) => a.day.localeCompare(b.day) || a.service.localeCompare(b.service));
 }

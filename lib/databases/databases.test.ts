@@ -153,7 +153,7 @@ describe("restore", () => {
     }
     expect(op.status).toBe("failed");
     expect(op.steps.map((s) => s.state)).toEqual(["done", "failed", "pending"]);
-    expect(op.error).toMatch(/^Not found while restoring pyplots-db/);
+    expect(op.error).toMatch(/^Cloud SQL: not found while restoring pyplots-db/);
     expect(op.steps[1].detail).toBe(op.error);
     expect((await audits("databases.restore.completed")).at(-1)).toMatchObject({ outcome: "failed", error: op.error });
   });

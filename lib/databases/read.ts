@@ -45,7 +45,7 @@ async function projectInstances(sql: SqlClients, project: string): Promise<Insta
       try {
         backupRuns = await listBackupRuns(sql, project, name);
       } catch (err) {
-        backupError = upstreamError(err, `listing backups of ${name}`).message;
+        backupError = upstreamError(err, "Cloud SQL", `listing backups of ${name}`).message;
       }
       return {
         project,
@@ -69,7 +69,7 @@ export async function listDatabases(projects: string[], sql = sqlClients()): Pro
       try {
         return { project, instances: (await projectInstances(sql, project)).sort((a, b) => a.name.localeCompare(b.name)), error: null };
       } catch (err) {
-        return { project, instances: [], error: upstreamError(err, `listing Cloud SQL instances of ${project}`).message };
+        return { project, instances: [], error: upstreamError(err, "Cloud SQL", `listing Cloud SQL instances of ${project}`).message };
       }
     }),
   );

@@ -37,7 +37,7 @@ export type DatabasePlan = {
 /** ABORTED from Cloud SQL: one mutation at a time per instance. */
 export function sqlError(err: unknown, ref: InstanceRef, what: string): AppError {
   if (grpcCode(err) === GRPC.ABORTED) return new Conflict(`Another operation is running on ${ref.instance}; wait for it to finish and try again.`);
-  return upstreamError(err, what);
+  return upstreamError(err, "Cloud SQL", what);
 }
 
 export function startBackup(

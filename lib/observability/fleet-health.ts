@@ -98,7 +98,7 @@ async function collect(projects: string[], read: (project: string) => Promise<Se
   const failures: { project: string; error: string }[] = [];
   results.forEach((r, i) => {
     if (r.status === "fulfilled") rows.push(...r.value);
-    else failures.push({ project: projects[i], error: upstreamError(r.reason, `reading metrics of ${projects[i]}`).message });
+    else failures.push({ project: projects[i], error: upstreamError(r.reason, "Cloud Monitoring", `reading metrics of ${projects[i]}`).message });
   });
   return { rows, failures };
 }

@@ -112,6 +112,6 @@ export async function serviceChart(q: MetricsQuery, clients = observabilityClien
       }
     }
   } catch (err) {
-    throw upstreamError(err, `reading ${q.chart} of ${q.service}`);
+    throw upstreamError(err, "Cloud Monitoring", `reading ${q.chart} of ${q.service}`);
   }
 }

@@ -41,7 +41,7 @@ export async function listSecrets(projects: string[], services: ServiceView[], c
       try {
         return { project, secrets: (await projectSecrets(client, project, services)).sort((a, b) => a.id.localeCompare(b.id)), error: null };
       } catch (err) {
-        return { project, secrets: [], error: upstreamError(err, `listing secrets of ${project}`).message };
+        return { project, secrets: [], error: upstreamError(err, "Secret Manager", `listing secrets of ${project}`).message };
       }
     }),
   );

@@ -48,7 +48,7 @@ export async function writeService(
     ctx,
     { kind: spec.kind, target: name, idempotencyKey: input.idempotencyKey, steps: SERVICE_STEPS[spec.kind], system: "Cloud Run", enqueueFollow: deps.enqueueFollow },
     async () => {
-      const [current] = await deps.clients.services.getService({ name }, { timeout: 15_000 }).catch((err) => { throw upstreamError(err, `reading ${input.service}`); });
+      const [current] = await deps.clients.services.getService({ name }, { timeout: 15_000 }).catch((err) => { throw upstreamError(err, "Cloud Run", `reading ${input.service}`); });
       const view = toServiceView(current);
       if (current.etag !== input.etag) throw new Conflict(describeChange(view), { current: snapshot(view) });
       const { service, updateMask, revision, summary } = spec.build(current, view);
@@ -60,7 +60,7 @@ export async function writeService(
             const [now] = await deps.clients.services.getService({ name });
             throw new Conflict(describeChange(toServiceView(now)), { current: snapshot(toServiceView(now)) });
           }
-          throw upstreamError(err, `${spec.verb} ${input.service}`);
+          throw upstreamError(err, "Cloud Run", `${spec.verb} ${input.service}`);
         });
       const before = snapshot(view);
       return { googleName: lro.name ?? "", revision, plan: before, details: { revision, before, after: summary } };

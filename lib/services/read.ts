@@ -3,7 +3,7 @@
 // shared between concurrent viewers.
 import { TtlCache } from "../cache";
 import { runClients, type RunClients } from "../gcp/clients";
-import { upstreamError } from "../gcp/errors";
+import { readWithRetry, upstreamError } from "../gcp/errors";
 import type { Location } from "./locations";
 import { toRevisionView, toServiceView, type RevisionView, type ServiceView } from "./model";
 import { serviceName, type ServiceRef } from "./names";
@@ -32,7 +32,7 @@ export async function listFleet(locations: Location[], clients = runClients()): 
   const failures: LocationFailure[] = [];
   results.forEach((r, i) => {
     if (r.status === "fulfilled") services.push(...r.value);
-    else failures.push({ ...locations[i], error: upstreamError(r.reason, `listing services in ${locations[i].project}/${locations[i].region}`).message });
+    else failures.push({ ...locations[i], error: upstreamError(r.reason, "Cloud Run", `listing services in ${locations[i].project}/${locations[i].region}`).message });
   });
   services.sort((a, b) => a.id.localeCompare(b.id) || a.project.localeCompare(b.project));
   return { services, failures, fetchedAt: new Date() };
@@ -44,8 +44,9 @@ export async function getService(ref: ServiceRef, clients = runClients()): Promi
   const name = serviceName(ref);
   try {
     const [[service], [revisions]] = await Promise.all([
-      clients.services.getService({ name }, CALL),
-      clients.revisions.listRevisions({ parent: name }, CALL),
+      // A page with only a notice for one passing fault is worse than a second try.
+      readWithRetry(() => clients.services.getService({ name }, CALL)),
+      readWithRetry(() => clients.revisions.listRevisions({ parent: name }, CALL)),
     ]);
     const view = toServiceView(service);
     return {
@@ -53,6 +54,6 @@ export async function getService(ref: ServiceRef, clients = runClients()): Promi
       revisions: revisions.map((r) => toRevisionView(r, view.traffic)).sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0)),
     };
   } catch (err) {
-    throw upstreamError(err, `reading ${ref.service}`);
+    throw upstreamError(err, "Cloud Run", `reading ${ref.service}`);
   }
 }

@@ -6,7 +6,7 @@
 import type { protos } from "@google-cloud/run";
 import type { Db } from "../../db";
 import { instanceName } from "../../databases/names";
-import { GRPC, grpcCode, upstreamError } from "../../gcp/errors";
+import { GRPC, grpcCode, markedClient, upstreamError } from "../../gcp/errors";
 import { log } from "../../log";
 import { advance, auditOperation, fail, finishOperation, operationPlan, updateOperation, type Followers, type OperationView, type Step } from "../../operations";
 import { nextRevisionName } from "../../services/deploy";
@@ -48,14 +48,20 @@ export async function pollRotation(db: Db, deps: RotationClients, op: OperationV
     const error = "The rotation's row lost its plan; check the secret's versions by hand.";
     return finishOperation(db, AREA, op, { status: "failed", error, steps: fail(op.steps, error) });
   }
-  const c: Ctx = { db, deps, op, plan, steps: op.steps };
+  // A step calls three APIs; marked clients let a failure name the one that failed.
+  const marked: RotationClients = {
+    run: { services: markedClient("Cloud Run", deps.run.services), revisions: markedClient("Cloud Run", deps.run.revisions) },
+    secrets: markedClient("Secret Manager", deps.secrets),
+    sql: { instances: markedClient("Cloud SQL", deps.sql.instances), backupRuns: markedClient("Cloud SQL", deps.sql.backupRuns), operations: markedClient("Cloud SQL", deps.sql.operations), users: markedClient("Cloud SQL", deps.sql.users) },
+  };
+  const c: Ctx = { db, deps: marked, op, plan, steps: op.steps };
   if (plan.rollback) return rollbackStep(c);
   try {
     return await forwardStep(c);
   } catch (err) {
     if (!(err instanceof StepFailed) && TRANSIENT.has(grpcCode(err))) throw err;
     if (!(err instanceof StepFailed) && grpcCode(err) === undefined) log.error("rotation step crashed", { operation: op.id, error: String(err), stack: (err as Error)?.stack });
-    return startRollback(c, err instanceof StepFailed ? err.message : upstreamError(err, `rotating ${plan.secret}`).message);
+    return startRollback(c, err instanceof StepFailed ? err.message : upstreamError(err, "Google Cloud", `rotating ${plan.secret}`).message);
   }
 }
 
@@ -270,7 +276,7 @@ async function rollbackStep(c: Ctx): Promise<OperationView> {
       await audit(c, `rollback.${what}`, target, "success", { note });
     } catch (err) {
       if (TRANSIENT.has(grpcCode(err))) throw err;
-      const error = err instanceof StepFailed ? err.message : upstreamError(err, `rolling back (${what})`).message;
+      const error = err instanceof StepFailed ? err.message : upstreamError(err, "Google Cloud", `rolling back (${what})`).message;
       rb.notes.push(`COULD NOT ${what.replace(/-/g, " ")}: ${error}`);
       await audit(c, `rollback.${what}`, target, "failed", {}, error);
     }

@@ -31,7 +31,7 @@ export async function findReaders(clients: RunClients, locations: Location[], pr
   const lists = await Promise.all(
     regions.map((region) =>
       clients.services.listServices({ parent: `projects/${project}/locations/${region}` }, { timeout: 15_000 }).then(([s]) => s, (err) => {
-        throw upstreamError(err, `listing services in ${project}/${region}`);
+        throw upstreamError(err, "Cloud Run", `listing services in ${project}/${region}`);
       }),
     ),
   );

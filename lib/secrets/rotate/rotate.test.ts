@@ -290,7 +290,7 @@ describe("rolling back after the Cloud SQL password was set", () => {
     expect(await followOperation(db, rotationFollowers(() => deps), id, 90_000)).toBe(true);
     op = (await getOperation(db, id))!;
     expect(op.status).toBe("failed");
-    expect(op.error).toMatch(new RegExp(`^Google Cloud rejected this while rotating ${own.secret}: template rejected for the test\\. Rolled back: password of pyplots on pyplots-db set back to v1's value; traffic of ${own.api.service} back to`));
+    expect(op.error).toMatch(new RegExp(`^Cloud Run rejected this while rotating ${own.secret}: template rejected for the test\\. Rolled back: password of pyplots on pyplots-db set back to v1's value; traffic of ${own.api.service} back to`));
     expect((await plotsOf(own)).status).toBe(200);
     expect(await servingOf(own)).toEqual(before);
     expect(await latestValueOf(own)).toBe(own.value);

@@ -25,7 +25,7 @@ async function previousVersion(deps: RotationDeps, name: string): Promise<string
 async function checkSqlUser(deps: RotationDeps, project: string, instance: string, user: string): Promise<void> {
   const [list] = await deps.sql.users.list({ project, instance }, CALL).catch((err) => {
     if (grpcCode(err) === GRPC.NOT_FOUND) throw new Invalid("The Cloud SQL instance was not found.", { sqlInstance: [`No Cloud SQL instance ${instance} in ${project}.`] });
-    throw upstreamError(err, `listing the users of ${instance}`);
+    throw upstreamError(err, "Cloud SQL", `listing the users of ${instance}`);
   });
   if (!(list.items ?? []).some((u) => u.name === user)) throw new Invalid("The database user was not found.", { sqlUser: [`${instance} has no user ${user}.`] });
 }
@@ -44,16 +44,16 @@ export function rotateDefinition(deps: () => RotationDeps = portalRotationDeps):
       return startOperation(ctx, spec, async () => {
         await d.secrets.getSecret({ name }, CALL).catch((err) => {
           if (grpcCode(err) === GRPC.NOT_FOUND) throw new NotFound(`There is no secret ${input.secret} in ${input.project}.`);
-          throw upstreamError(err, `reading ${input.secret}`);
+          throw upstreamError(err, "Secret Manager", `reading ${input.secret}`);
         });
         const sql = input.setSqlPassword === "on" ? { instance: input.sqlInstance, user: input.sqlUser, done: false } : null;
         if (sql) await checkSqlUser(d, input.project, sql.instance, sql.user);
         const readers = await findReaders(d.run, await listLocations(ctx.db), input.project, input.secret);
-        const previous = await previousVersion(d, name).catch((err) => { throw upstreamError(err, `listing the versions of ${input.secret}`); });
+        const previous = await previousVersion(d, name).catch((err) => { throw upstreamError(err, "Secret Manager", `listing the versions of ${input.secret}`); });
         // The value exists in this process only for this call; the version is added last, so any failure above changed nothing.
         const value = input.mode === "generate" ? generateValue(input.length, input.alphabet) : input.newValue;
         const [added] = await d.secrets.addSecretVersion({ parent: name, payload: { data: Buffer.from(value, "utf8") } }, CALL).catch((err) => {
-          throw upstreamError(err, `adding a version to ${input.secret}`);
+          throw upstreamError(err, "Secret Manager", `adding a version to ${input.secret}`);
         });
         const plan: RotationPlan = {
           project: input.project,

@@ -45,31 +45,36 @@ export default async function SecretPage({ params, searchParams }: { params: Pro
     canRotate ? listDatabases([project]) : null,
     listTargetOperations(db(), name, 10),
   ]);
+  const meta = "error" in secret.meta ? null : secret.meta;
+  const versions = Array.isArray(secret.versions) ? secret.versions : null;
   const shown = rotations.find((r) => r.id === parseOperationId(op)) ?? rotations.find((r) => r.status === "running");
   const running = rotations.find((r) => r.status === "running");
   return (
     <>
       <PageHeader
         title={id}
-        description={<>Secret in <span className="font-mono">{project}</span>, created {ago(secret.createdAt)}. Values are never shown.</>}
+        description={<>Secret in <span className="font-mono">{project}</span>{meta && <>, created {ago(meta.createdAt)}</>}. Values are never shown.</>}
         actions={<Link href="/secrets" className="text-sm text-indigo-600 hover:underline dark:text-indigo-400">All secrets</Link>}
       />
       <div className="space-y-5">
+        {"error" in secret.meta && <Notice tone="error">{secret.meta.error}</Notice>}
         {shown && <OperationProgress key={shown.id} id={shown.id} initial={JSON.parse(JSON.stringify(shown))} />}
         <div className="grid gap-5 lg:grid-cols-2">
           <Panel title="Versions (newest first)">
+            {!versions ? <div className="p-4"><Notice tone="error">{(secret.versions as { error: string }).error}</Notice></div> : (
             <Table>
               <thead><tr><Th>Version</Th><Th>State</Th><Th>Created</Th></tr></thead>
               <tbody>
-                {secret.versions.map((v) => (
+                {versions.map((v) => (
                   <tr key={v.id} data-testid={`version-${v.id}`}>
-                    <Td className="font-mono">v{v.id}{v === secret.versions[0] && <span className="ml-2 text-xs text-zinc-500">latest</span>}</Td>
+                    <Td className="font-mono">v{v.id}{v === versions[0] && <span className="ml-2 text-xs text-zinc-500">latest</span>}</Td>
                     <Td><VersionBadge state={v.state} /></Td>
                     <Td className="text-xs" title={v.createdAt?.toISOString()}>{utc(v.createdAt)}</Td>
                   </tr>
                 ))}
               </tbody>
             </Table>
+            )}
           </Panel>
           <Panel title="Read by">
             {readers.error ? <div className="p-4"><Notice tone="error">{readers.error}</Notice></div> : readers.list.length === 0 ? <EmptyState title="No service reads this secret." /> : (
@@ -91,16 +96,18 @@ export default async function SecretPage({ params, searchParams }: { params: Pro
           <Panel title="Rotate">
             {running ? (
               <div className="p-4"><Notice>A rotation started by {running.actorEmail} is running; its progress is shown above.</Notice></div>
+            ) : !meta || !versions ? (
+              <div className="p-4"><Notice>Rotation needs the secret&apos;s labels and versions, which Secret Manager did not return; reload the page to try again.</Notice></div>
             ) : (
               <RotateForm
                 project={project}
                 secret={id}
-                previousVersion={secret.versions[0]?.id ?? null}
+                previousVersion={versions[0]?.id ?? null}
                 checksNeeded={CHECKS_NEEDED}
                 alphabets={Object.entries(ALPHABET_LABELS)}
                 readers={readers.list.map((r) => ({ service: r.service, id: r.id, region: r.region, checkPath: r.checkPath }))}
                 instances={databases?.[0]?.instances.map((i) => i.name) ?? []}
-                sql={secret.labels[SQL_LABELS.instance] ? { instance: secret.labels[SQL_LABELS.instance], user: secret.labels[SQL_LABELS.user] ?? "" } : null}
+                sql={meta.labels[SQL_LABELS.instance] ? { instance: meta.labels[SQL_LABELS.instance], user: meta.labels[SQL_LABELS.user] ?? "" } : null}
               />
             )}
           </Panel>

@@ -1,5 +1,7 @@
 # Runway on Cloud Run: the Next.js standalone server, migrations applied at start.
-# Build: docker build -t runway .   Run: docker run -p 8080:8080 -e DATABASE_URL=… -e AUTH_SECRET=… runway
+# Build: docker build -t runway .
+# Run:   docker run -p 8080:8080 -e DATABASE_URL=… -e AUTH_SECRET=… -e AUTH_URL=https://… -e AUTH_GOOGLE_ID=… … runway
+# (production mode: see README's Configuration for what it refuses to start without)
 # linux/amd64 and linux/arm64 as one multi-platform image (each host pulls its own):
 #   docker buildx build --platform linux/amd64,linux/arm64 -t REGION-docker.pkg.dev/PROJECT/REPO/runway:TAG --push .
 # Nothing below names an architecture: every stage runs on the platform being

@@ -31,21 +31,36 @@ export const serverEnvSchema = z.object({
   RUNWAY_SPLIT_STALE_HOURS: optional(z.string().regex(/^\d+(\.\d+)?$/, "must be a positive number of hours").transform(Number).refine((h) => h > 0, "must be a positive number of hours")),
   LOG_LEVEL: optional(z.enum(["debug", "info", "warning", "error"])),
   NODE_ENV: optional(z.enum(["development", "production", "test"])),
+  RUNWAY_MODE: optional(z.enum(["local", "production"], "expected local or production")),
+  AUTH_TRUSTED_HOSTS: optional(z.string().transform((s, ctx) => {
+    const hosts = s.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean);
+    for (const h of hosts) if (!/^[a-z0-9.-]+(:\d{1,5})?$/.test(h)) ctx.addIssue({ code: "custom", message: `"${h}" is not a host name (with an optional :port)` });
+    return hosts;
+  })),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
 
 export type Config = {
+  /**
+   * "production": a server others reach (NODE_ENV=production, as in the Docker image),
+   * unless RUNWAY_MODE says otherwise; `npm start` runs as "local", for a laptop.
+   */
+  mode: "local" | "production";
   databaseUrl: string;
   authSecret: string;
   /** The portal's public URL when fixed; otherwise derived from request headers. */
   publicUrl: string | null;
+  /** Hosts (host or host:port) that Host / X-Forwarded-Host may name; empty: the Host header only. */
+  trustedHosts: string[];
   auth: {
     google: { clientId: string; clientSecret: string } | null;
     allowedDomains: string[];
     adminEmails: string[];
     localSignIn: boolean;
   };
+  /** Local sign-in on a production server: asked for explicitly, and said on every page. */
+  localSignInWarning: boolean;
   gcp: { emulatorHost: string | null; projects: string[]; regions: string[] };
   /** A traffic split older than this is flagged on the fleet page. */
   splitStaleHours: number;
@@ -80,18 +95,35 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (google && !e.AUTH_ALLOWED_DOMAINS?.length) {
     problems.push("AUTH_ALLOWED_DOMAINS: required with Google sign-in (comma-separated, e.g. example.com)");
   }
+  const mode = e.RUNWAY_MODE ?? (e.NODE_ENV === "production" ? "production" : "local");
+  // Local sign-in is for laptops: off once Google sign-in exists, unless asked for.
+  const localSignIn = e.AUTH_LOCAL_ENABLED ?? (mode === "local" && !google);
+  if (mode === "production") {
+    // One POST would sign anyone in as admin: a production server offers that only when told to.
+    if (!google && e.AUTH_LOCAL_ENABLED === undefined) {
+      problems.push("AUTH_LOCAL_ENABLED: a production server (NODE_ENV=production) without Google sign-in would offer passwordless local accounts; set AUTH_GOOGLE_ID and AUTH_GOOGLE_SECRET, or AUTH_LOCAL_ENABLED=true to offer them anyway");
+    } else if (!google && !localSignIn) {
+      problems.push("AUTH_GOOGLE_ID: no way to sign in (Google sign-in unset and AUTH_LOCAL_ENABLED=false)");
+    }
+    // Redirects and callback URLs are built from the request's host: name the hosts to believe.
+    if (!e.AUTH_URL && !e.AUTH_TRUSTED_HOSTS?.length) {
+      problems.push("AUTH_URL: required on a production server (the portal's public URL), or list the hosts it answers to in AUTH_TRUSTED_HOSTS");
+    }
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
+    mode,
     databaseUrl: e.DATABASE_URL,
     authSecret: e.AUTH_SECRET,
     publicUrl: e.AUTH_URL ?? null,
+    trustedHosts: e.AUTH_TRUSTED_HOSTS ?? [],
     auth: {
       google,
       allowedDomains: e.AUTH_ALLOWED_DOMAINS ?? [],
       adminEmails: e.ADMIN_EMAILS ?? [],
-      // Local sign-in is for laptops: off once Google sign-in exists, unless asked for.
-      localSignIn: e.AUTH_LOCAL_ENABLED ?? !google,
+      localSignIn,
     },
+    localSignInWarning: localSignIn && mode === "production",
     gcp: { emulatorHost: e.GCP_EMULATOR_HOST ?? null, projects: e.GCP_PROJECTS ?? [], regions: e.GCP_REGIONS ?? [] },
     splitStaleHours: e.RUNWAY_SPLIT_STALE_HOURS ?? 24,
     logLevel: e.LOG_LEVEL ?? "info",

@@ -59,6 +59,9 @@ async function main() {
   const cfg = parseLauncherConfig(process.env);
   await mkdir(cfg.dataDir, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", METADATA_SERVER_DETECTION: "none" };
+  // `next start` runs with NODE_ENV=production; this launcher is the laptop's way in, so the
+  // portal runs in local mode (local sign-in by default) unless RUNWAY_MODE says otherwise.
+  env.RUNWAY_MODE = env.RUNWAY_MODE?.trim() || "local";
 
   if (!(await isPortFree(cfg.port, "0.0.0.0"))) throw new Error(`port ${cfg.port} is in use; set PORT to another port`);
 

@@ -1,19 +1,31 @@
 // First line of defence only: anonymous visitors are sent to sign-in before a
 // page renders. Pages and server actions check the session themselves.
+// Every request also leaves here with an X-Forwarded-Host the portal trusts
+// (lib/auth/hosts.ts), so no redirect or callback URL names a host a client made up.
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { trustedHost } from "@/lib/auth/hosts";
 import { config as runwayConfig } from "@/lib/config";
 
 const PUBLIC = [/^\/signin(\/|$)/, /^\/api\/auth\//, /^\/api\/health$/];
 
 export async function proxy(req: NextRequest) {
+  const cfg = runwayConfig();
+  const decision = trustedHost(cfg, req.headers);
+  if (!decision.ok) return new NextResponse("Misdirected request: this portal does not answer to that host.\n", { status: 421 });
+  const headers = new Headers(req.headers);
+  headers.set("x-forwarded-host", decision.host);
+  const pass = () => NextResponse.next({ request: { headers } });
+
   const { pathname, search } = req.nextUrl;
-  if (PUBLIC.some((p) => p.test(pathname))) return NextResponse.next();
+  if (PUBLIC.some((p) => p.test(pathname))) return pass();
   const proto = req.headers.get("x-forwarded-proto") ?? req.nextUrl.protocol.replace(":", "");
-  const token = await getToken({ req, secret: runwayConfig().authSecret, secureCookie: proto === "https" });
-  if (token) return NextResponse.next();
+  const token = await getToken({ req, secret: cfg.authSecret, secureCookie: proto === "https" });
+  if (token) return pass();
   if (pathname.startsWith("/api/")) return NextResponse.json({ error: "unauthenticated" }, { status: 401 });
   const url = req.nextUrl.clone();
+  url.host = decision.host;
+  if (cfg.publicUrl) url.protocol = new URL(cfg.publicUrl).protocol;
   url.pathname = "/signin";
   url.search = pathname === "/" ? "" : `?callbackUrl=${encodeURIComponent(pathname + search)}`;
   return NextResponse.redirect(url);

@@ -29,3 +29,30 @@ test.describe("a NUL in a log search", () => {
     await expect(page.getByText(/Cloud Logging cannot run this search/)).toBeVisible();
   });
 });
+
+test.describe("host trust: X-Forwarded-Host: evil.example", () => {
+  const evil = { "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" };
+
+  test("gets no URL on evil.example from sign-in's endpoints or the sign-in redirect", async ({ request, baseURL }) => {
+    const providers = await request.get("/api/auth/providers", { headers: evil });
+    expect(providers.status()).toBe(200);
+    const body = await providers.text();
+    expect(body).not.toContain("evil.example");
+    expect((await providers.json()).local.callbackUrl).toMatch(new RegExp(`^https?://${new URL(baseURL!).host}/api/auth/callback/local$`));
+
+    const page = await request.get("/audit", { headers: evil, maxRedirects: 0 });
+    expect(page.status()).toBe(307);
+    expect(page.headers().location).not.toContain("evil.example");
+
+    // The whole local sign-in, as the sign-in page does it, with a callback on evil.example.
+    const { csrfToken } = await (await request.get("/api/auth/csrf", { headers: evil })).json();
+    const signIn = await request.post("/api/auth/callback/local", {
+      headers: evil,
+      form: { csrfToken, email: "viewer@runway.local", callbackUrl: "https://evil.example/steal", json: "true" },
+    });
+    expect(signIn.status()).toBe(200);
+    const { url } = await signIn.json();
+    expect(url).not.toContain("evil.example");
+    expect(new URL(url).host).toBe(new URL(baseURL!).host);
+  });
+});

@@ -1,9 +1,11 @@
 // First line of defence only: anonymous visitors are sent to sign-in before a
 // page renders. Pages and server actions check the session themselves.
 // Every request also leaves here with an X-Forwarded-Host the portal trusts
-// (lib/auth/hosts.ts), so no redirect or callback URL names a host a client made up.
+// (lib/auth/hosts.ts), so no redirect or callback URL names a host a client made up,
+// and with a request id made here (a client's own moves to x-client-request-id).
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { CLIENT_REQUEST_ID_HEADER, clientRequestId } from "@/lib/audit/request-ids";
 import { trustedHost } from "@/lib/auth/hosts";
 import { config as runwayConfig } from "@/lib/config";
 
@@ -15,6 +17,11 @@ export async function proxy(req: NextRequest) {
   if (!decision.ok) return new NextResponse("Misdirected request: this portal does not answer to that host.\n", { status: 421 });
   const headers = new Headers(req.headers);
   headers.set("x-forwarded-host", decision.host);
+  // Request ids are made here; a client's own is only passed on apart, and only when well-formed.
+  const fromClient = clientRequestId(req.headers.get("x-request-id"));
+  headers.set("x-request-id", crypto.randomUUID());
+  if (fromClient) headers.set(CLIENT_REQUEST_ID_HEADER, fromClient);
+  else headers.delete(CLIENT_REQUEST_ID_HEADER);
   const pass = () => NextResponse.next({ request: { headers } });
 
   const { pathname, search } = req.nextUrl;

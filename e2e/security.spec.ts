@@ -2,7 +2,7 @@
 // hardening sweeps (issues 14 and 17) that need the running portal, checked the
 // way an outside caller would meet them.
 import { expect, test } from "@playwright/test";
-import { storageState } from "./support";
+import { createUser, storageState, withPortalDb } from "./support";
 
 test.describe("operation ids", () => {
   test.use({ storageState: storageState("viewer") });
@@ -54,5 +54,29 @@ test.describe("host trust: X-Forwarded-Host: evil.example", () => {
     const { url } = await signIn.json();
     expect(url).not.toContain("evil.example");
     expect(new URL(url).host).toBe(new URL(baseURL!).host);
+  });
+});
+
+test.describe("request ids", () => {
+  test("a client's x-request-id never becomes the audit row's request_id; a well-formed one is kept apart", async ({ browser }) => {
+    const forged = `forged-${Date.now()}`;
+    const audited: { request_id: string; client_request_id: string | null }[] = [];
+    for (const sent of [forged, "x".repeat(200)]) {
+      const email = `e2e-reqid-${Date.now()}@example.com`;
+      const id = await createUser(email, "viewer");
+      const context = await browser.newContext({ storageState: storageState("admin"), extraHTTPHeaders: { "x-request-id": sent } });
+      const page = await context.newPage();
+      await page.goto("/users");
+      const row = page.getByTestId(`user-row-${email}`);
+      await row.getByRole("combobox").selectOption("developer");
+      await row.getByRole("button", { name: "Save" }).click();
+      await expect(row.getByRole("status")).toHaveText(`${email} is now developer.`);
+      await context.close();
+      audited.push(await withPortalDb(async (c) => (await c.query("SELECT request_id, client_request_id FROM audit_events WHERE target = $1", [`users/${id}`])).rows[0]));
+    }
+    expect(audited[0].request_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(audited[0].client_request_id).toBe(forged);
+    expect(audited[1].request_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(audited[1].client_request_id).toBeNull();
   });
 });

@@ -37,7 +37,13 @@ export type ActionDefinition<S extends z.ZodType, T> = {
   run: (ctx: ActionContext, input: z.infer<S>) => Promise<ActionOutput<T>>;
 };
 
-export type GuardedDeps = { db: Db; requestId?: string };
+export type GuardedDeps = {
+  db: Db;
+  /** The portal's id for this call; made here when not given. */
+  requestId?: string;
+  /** A client-sent x-request-id, already checked (lib/audit/request-ids.ts). */
+  clientRequestId?: string | null;
+};
 
 export async function runGuarded<S extends z.ZodType, T>(
   def: ActionDefinition<S, T>,
@@ -58,7 +64,7 @@ export async function runGuarded<S extends z.ZodType, T>(
   ) => {
     const durationMs = performance.now() - started;
     try {
-      await recordAudit(deps.db, { actor, action: def.name, target, input, outcome, durationMs, requestId, ...extra });
+      await recordAudit(deps.db, { actor, action: def.name, target, input, outcome, durationMs, requestId, clientRequestId: deps.clientRequestId ?? null, ...extra });
     } catch (err) {
       // The person still gets the truth about their action; the gap is logged loudly.
       log.error("audit write failed", { action: def.name, requestId, error: String(err) });

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { getActor } from "../auth/session";
 import { db } from "../db";
 import { formDataToObject, runGuarded, type ActionDefinition, type ActionResult } from "./guarded";
+import { CLIENT_REQUEST_ID_HEADER, clientRequestId } from "../audit/request-ids";
 
 /**
  * Turns an action definition into a server action usable with useActionState
@@ -15,8 +16,10 @@ import { formDataToObject, runGuarded, type ActionDefinition, type ActionResult 
 export function guardedAction<S extends z.ZodType, T>(def: ActionDefinition<S, T>) {
   return async (_previous: unknown, input: FormData | Record<string, unknown>): Promise<ActionResult<T>> => {
     const h = await headers();
-    const requestId = h.get("x-request-id") ?? h.get("x-cloud-trace-context")?.split("/")[0] ?? randomUUID();
+    // Always the portal's own id; what the client sent is only a separate, checked field.
+    const requestId = randomUUID();
+    const fromClient = clientRequestId(h.get(CLIENT_REQUEST_ID_HEADER));
     const raw = input instanceof FormData ? formDataToObject(input) : input;
-    return runGuarded(def, await getActor(), raw, { db: db(), requestId });
+    return runGuarded(def, await getActor(), raw, { db: db(), requestId, clientRequestId: fromClient });
   };
 }

@@ -1,3 +1,4 @@
+import { clientRequestId } from "./request-ids";
 import type { Db, Prisma } from "../db";
 import type { Actor } from "../auth/roles";
 import type { AuditOutcome } from "./schemas";
@@ -14,6 +15,8 @@ export type AuditEntry = {
   details?: unknown;
   durationMs: number;
   requestId: string;
+  /** A client-sent request id, checked; never used as the row's own id. */
+  clientRequestId?: string | null;
 };
 
 const json = (v: unknown) => (v === undefined || v === null ? undefined : (v as Prisma.InputJsonValue));
@@ -32,6 +35,8 @@ export async function recordAudit(db: Db, e: AuditEntry): Promise<void> {
       details: json(e.details),
       durationMs: Math.max(0, Math.round(e.durationMs)),
       requestId: e.requestId,
+      // Checked again here, so an unchecked value can never cost the row.
+      clientRequestId: clientRequestId(e.clientRequestId),
     },
   });
 }

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { freshPortalDb, makeUser } from "../../test/portal-db";
 import type { Actor } from "../auth/roles";
 import type { Db } from "../db";
-import { Conflict } from "../errors";
+import { Conflict, Upstream } from "../errors";
 import { advance, claimOperation, combineFollowers, finishOperation, followOperation, getOperation, pollOperation, startOperation, type Followers } from ".";
 
 let db: Db;
@@ -56,16 +56,22 @@ describe("starting an operation", () => {
     expect(await getOperation(db, first.data.operationId)).toMatchObject({ status: "running", googleName: "ops/1", target: "widgets/w1", actorEmail: actor.email });
   });
 
-  it("marks the row failed when sending fails: a typed error's words, otherwise a generic message", async () => {
+  it("keeps no row when sending was refused; marks it failed when the change may have gone: a typed error's words, otherwise a generic message", async () => {
+    const refused = randomUUID();
+    await expect(start(refused, async () => { throw new Conflict("Someone else changed it."); })).rejects.toThrow("Someone else changed it.");
     const typed = randomUUID();
-    await expect(start(typed, async () => { throw new Conflict("Someone else changed it."); })).rejects.toThrow("Someone else changed it.");
+    await expect(start(typed, async () => { throw new Upstream("The widget API did not answer; try again."); })).rejects.toThrow("did not answer");
     const untyped = randomUUID();
     await expect(start(untyped, async () => { throw new Error("socket hang up at 10.0.0.7"); })).rejects.toThrow("socket hang up");
-    const rows = await db.operation.findMany({ where: { idempotencyKey: { in: [typed, untyped] } } });
+    const rows = await db.operation.findMany({ where: { idempotencyKey: { in: [refused, typed, untyped] } } });
     const byKey = new Map(rows.map((r) => [r.idempotencyKey, r]));
-    expect(byKey.get(typed)).toMatchObject({ status: "failed", error: "Someone else changed it.", googleName: null });
+    expect(byKey.has(refused)).toBe(false);
+    expect(byKey.get(typed)).toMatchObject({ status: "failed", error: "The widget API did not answer; try again.", googleName: null });
     expect(byKey.get(untyped)).toMatchObject({ status: "failed", error: "Failed before reaching the widget API; nothing was changed. The server log has the details." });
     expect((byKey.get(untyped)!.steps as { state: string }[]).map((s) => s.state)).toEqual(["failed", "pending"]);
+    // Refused, the same form may be sent again: nothing holds its key.
+    const again = await start(refused, async () => ({ googleName: "ops/again" }));
+    expect(again.data.duplicate).toBe(false);
   });
 });
 

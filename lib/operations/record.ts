@@ -79,6 +79,11 @@ export async function operationPlan<T>(db: Db, id: string): Promise<T | null> {
   return (row?.before ?? null) as T | null;
 }
 
+/** Removes a row whose change never reached Google (see start.ts). */
+export async function deleteOperation(db: Db, id: string): Promise<void> {
+  await db.operation.deleteMany({ where: { id, googleName: null } });
+}
+
 /** The operation with this id; null for an unknown id or anything that is not a UUID. */
 export async function getOperation(db: Db, id: string | null | undefined): Promise<OperationView | null> {
   const valid = parseOperationId(id);

@@ -1,11 +1,14 @@
 // The one way an operation starts, for every kind: claim the row (a second
-// submit of the same form finds the first), send the change to Google, mark
-// the row failed if that did not happen, record what was sent, and hand the
-// row to the follower queue. Capabilities supply only their Google calls.
+// submit of the same form finds the first), send the change to Google, record
+// what was sent, and hand the row to the follower queue. Capabilities supply
+// only their Google calls. When sending was refused (our checks or Google said
+// no), nothing changed and the row goes again: the action's audit row records
+// the attempt, and doomed submits cannot grow the table
+// (docs/decisions/0007-operation-rows-only-for-changes.md).
 import type { ActionContext, ActionOutput } from "../actions";
-import { AppError } from "../errors";
+import { AppError, Upstream } from "../errors";
 import { log } from "../log";
-import { claimOperation, updateOperation } from "./record";
+import { claimOperation, deleteOperation, updateOperation } from "./record";
 import { fail, initialSteps, type Step, type StepPlan } from "./steps";
 
 export type StartedOperation = { operationId: string; duplicate: boolean; revision: string | null };
@@ -53,6 +56,11 @@ export async function startOperation(
   try {
     sent = await send(opId);
   } catch (err) {
+    if (refusedBeforeAnyChange(err)) {
+      await deleteOperation(db, opId);
+      throw err;
+    }
+    // It may have reached Google (a timeout, an outage, a crash): keep the row, failed.
     // The row is shown to people: only typed errors say more than "failed".
     const message = err instanceof AppError ? err.message : `Failed before reaching ${spec.system}; nothing was changed. The server log has the details.`;
     await updateOperation(db, opId, { status: "failed", error: message, steps: fail(claim.operation.steps, message) });
@@ -65,4 +73,13 @@ export async function startOperation(
     data: { operationId: opId, revision: sent.revision ?? null, duplicate: false },
     details: { runwayOperation: opId, operation: sent.googleName, ...sent.details },
   };
+}
+
+/**
+ * A typed refusal (invalid, not found, conflict, forbidden), from our checks or
+ * from Google's answer to the one mutating call each kind sends last: nothing
+ * changed. Upstream errors and crashes may have happened after Google took it.
+ */
+export function refusedBeforeAnyChange(err: unknown): boolean {
+  return err instanceof AppError && !(err instanceof Upstream);
 }

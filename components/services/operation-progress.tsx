@@ -24,7 +24,8 @@ export function OperationProgress({ id, initial }: { id: string; initial: Operat
     queryKey: ["operation", id],
     queryFn: () => fetchOperation(id),
     initialData: initial,
-    refetchInterval: (q) => (q.state.data?.status === "running" ? 1000 : false),
+    // A row that is gone (a refused start removes its row) stops the polling.
+    refetchInterval: (q) => (q.state.data?.status === "running" && !q.state.error?.message.includes("does not exist") ? 1000 : false),
   });
   useEffect(() => {
     if (data.status !== "running") router.refresh();

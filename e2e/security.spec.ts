@@ -80,3 +80,25 @@ test.describe("request ids", () => {
     expect(audited[1].client_request_id).toBeNull();
   });
 });
+
+test.describe("settings: the project/region list", () => {
+  test.use({ storageState: storageState("admin") });
+
+  test("says what a save removes before saving, and refuses an empty list", async ({ page }) => {
+    const pairs = async () => withPortalDb(async (c) => (await c.query("SELECT project || '/' || region AS pair FROM fleet_locations ORDER BY 1")).rows.map((r) => r.pair as string));
+    const before = await pairs();
+    expect(before).toContain("pyplots-prod/europe-west4");
+    await page.goto("/settings");
+    const box = page.getByLabel(/One project\/region a line/);
+    await box.fill(before.filter((p) => p !== "pyplots-prod/europe-west4").join("\n"));
+    const preview = page.getByRole("status", { name: "What saving removes" });
+    await expect(preview).toContainText(/Saving removes 1 pair and the \d+ services? the fleet shows from them/);
+    await expect(preview).toContainText(/pyplots-prod\/europe-west4: \d+ \(.*pyplots-api.*\)/);
+
+    await box.fill("  \n");
+    await expect(page.getByText("Keep at least one project/region pair: an empty list would empty the fleet.")).toBeVisible();
+    await page.getByRole("button", { name: "Save locations" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Some fields need attention." })).toContainText("Keep at least one project/region pair");
+    expect(await pairs()).toEqual(before);
+  });
+});

@@ -6,5 +6,6 @@ export { parseServiceName, serviceName, servicePath, shortName, type ServiceRef 
 export { isAllToLatest, type ServiceView, type RevisionView, type TrafficEntry, type EnvVar } from "./model";
 export { DeployInput, ShiftTrafficInput, RollbackInput, SendAllToLatestInput, TAG } from "./schemas";
 export { portalDeps, type ServiceDeps } from "./deps";
-export { updateLocationsDefinition, UpdateLocationsInput } from "./update-locations";
+export { updateLocationsDefinition, UpdateLocationsInput, locationCoverage } from "./update-locations";
+export { locationKey, locationLines, removedLocations, type LocationCoverage } from "./location-lines";
 export { serviceFollowers } from "./follow";

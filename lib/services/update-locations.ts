@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ActionDefinition } from "../actions";
-import { invalidateFleet } from "./read";
+import { invalidateFleet, type Fleet } from "./read";
+import { locationLines, type LocationCoverage } from "./location-lines";
 import { listLocations, type Location } from "./locations";
 import { ServiceRefInput } from "./schemas";
 
@@ -11,7 +12,7 @@ export const UpdateLocationsInput = z.object({
   locations: z
     .string()
     .max(20_000)
-    .transform((text) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
+    .transform(locationLines)
     .pipe(
       z.array(
         z.string().transform((line, ctx) => {
@@ -23,7 +24,10 @@ export const UpdateLocationsInput = z.object({
           }
           return parsed.data;
         }),
-      ).max(500, "At most 500 locations."),
+      )
+        // An empty list would empty the fleet (and every page that reads it) in one click.
+        .min(1, "Keep at least one project/region pair: an empty list would empty the fleet.")
+        .max(500, "At most 500 locations."),
     ),
 });
 
@@ -44,3 +48,12 @@ export const updateLocationsDefinition: ActionDefinition<typeof UpdateLocationsI
     return { data: { count: unique.length }, message: `The fleet now covers ${unique.length} project/region pairs.`, details: { before: fmt(before), after: fmt(unique) } };
   },
 };
+
+/** What the fleet shows from each covered pair now, for the Settings preview of a save. */
+export function locationCoverage(locations: Location[], fleet: Fleet): LocationCoverage[] {
+  const failed = new Set(fleet.failures.map((f) => `${f.project}/${f.region}`));
+  return locations.map(({ project, region }) => {
+    const pair = `${project}/${region}`;
+    return { pair, services: failed.has(pair) ? null : fleet.services.filter((s) => s.project === project && s.region === region).map((s) => s.id) };
+  });
+}

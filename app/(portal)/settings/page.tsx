@@ -6,7 +6,7 @@ import { hasRole } from "@/lib/auth/roles";
 import { requireActor } from "@/lib/auth/session";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
-import { listLocations } from "@/lib/services";
+import { listFleet, listLocations, locationCoverage } from "@/lib/services";
 import { LocationsForm } from "@/components/settings/locations-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -21,6 +21,8 @@ export default async function SettingsPage() {
   if (!hasRole(actor.role, "admin")) return <Forbidden role={actor.role} needed="admin" />;
   const cfg = config();
   const locations = await listLocations(db());
+  // What each pair shows now, so the form can say what a save would remove.
+  const coverage = locationCoverage(locations, await listFleet(locations));
   const rows: [string, React.ReactNode][] = [
     ["Google sign-in", cfg.auth.google ? <Badge tone="green">on</Badge> : <Badge>off</Badge>],
     ["Allowed domains", cfg.auth.allowedDomains.join(", ") || "—"],
@@ -34,7 +36,7 @@ export default async function SettingsPage() {
     <>
       <PageHeader title="Settings" description="What the fleet covers, and how this portal instance is configured." />
       <Panel title="Projects and regions" className="mb-5 max-w-3xl">
-        <LocationsForm initial={locations.map((l) => `${l.project}/${l.region}`).join("\n")} />
+        <LocationsForm initial={locations.map((l) => `${l.project}/${l.region}`).join("\n")} coverage={coverage} />
       </Panel>
       <Panel title="Runtime configuration" className="max-w-3xl">
         <dl className="divide-y divide-zinc-100 dark:divide-zinc-800">

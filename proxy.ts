@@ -13,10 +13,13 @@ const PUBLIC = [/^\/signin(\/|$)/, /^\/api\/auth\//, /^\/api\/health$/];
 
 export async function proxy(req: NextRequest) {
   const cfg = runwayConfig();
+  const { pathname, search } = req.nextUrl;
   const decision = trustedHost(cfg, req.headers);
-  if (!decision.ok) return new NextResponse("Misdirected request: this portal does not answer to that host.\n", { status: 421 });
+  // Health probes may come by IP address; they get no redirect and no URL, so any host will do.
+  if (!decision.ok && pathname !== "/api/health") return new NextResponse("Misdirected request: this portal does not answer to that host.\n", { status: 421 });
   const headers = new Headers(req.headers);
-  headers.set("x-forwarded-host", decision.host);
+  if (decision.ok) headers.set("x-forwarded-host", decision.host);
+  else headers.delete("x-forwarded-host");
   // Request ids are made here; a client's own is only passed on apart, and only when well-formed.
   const fromClient = clientRequestId(req.headers.get("x-request-id"));
   headers.set("x-request-id", crypto.randomUUID());
@@ -24,14 +27,13 @@ export async function proxy(req: NextRequest) {
   else headers.delete(CLIENT_REQUEST_ID_HEADER);
   const pass = () => NextResponse.next({ request: { headers } });
 
-  const { pathname, search } = req.nextUrl;
   if (PUBLIC.some((p) => p.test(pathname))) return pass();
   const proto = req.headers.get("x-forwarded-proto") ?? req.nextUrl.protocol.replace(":", "");
   const token = await getToken({ req, secret: cfg.authSecret, secureCookie: proto === "https" });
   if (token) return pass();
   if (pathname.startsWith("/api/")) return NextResponse.json({ error: "unauthenticated" }, { status: 401 });
   const url = req.nextUrl.clone();
-  url.host = decision.host;
+  if (decision.ok) url.host = decision.host;
   if (cfg.publicUrl) url.protocol = new URL(cfg.publicUrl).protocol;
   url.pathname = "/signin";
   url.search = pathname === "/" ? "" : `?callbackUrl=${encodeURIComponent(pathname + search)}`;

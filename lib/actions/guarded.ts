@@ -69,7 +69,7 @@ export async function runGuarded<S extends z.ZodType, T>(
       // The person still gets the truth about their action; the gap is logged loudly.
       log.error("audit write failed", { action: def.name, requestId, error: String(err) });
     }
-    log.info(`action ${def.name}`, { outcome, actor: actor?.email ?? "anonymous", target, requestId, durationMs: Math.round(durationMs) });
+    log.info(`action ${def.name}`, { outcome, actor: actor?.email ?? "anonymous", target, requestId, ...(deps.clientRequestId ? { clientRequestId: deps.clientRequestId } : {}), durationMs: Math.round(durationMs) });
     return result;
   };
 

@@ -17,7 +17,8 @@ export function authOptions(): AuthOptions {
   if (options) return options;
   const cfg = config();
   // next-auth v4 reads its public URL from the environment; without one it
-  // trusts the Host/X-Forwarded-* headers (Cloud Run and the launcher set them).
+  // builds URLs from X-Forwarded-Host (else Host), which proxy.ts has replaced by
+  // then with a host the configuration trusts (lib/auth/hosts.ts).
   if (cfg.publicUrl) process.env.NEXTAUTH_URL = cfg.publicUrl;
   else process.env.AUTH_TRUST_HOST = "true";
 

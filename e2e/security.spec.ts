@@ -2,6 +2,7 @@
 // hardening sweeps (issues 14 and 17) that need the running portal, checked the
 // way an outside caller would meet them.
 import { expect, test } from "@playwright/test";
+import { E2E } from "../playwright.config";
 import { createUser, storageState, withPortalDb } from "./support";
 
 test.describe("operation ids", () => {
@@ -100,5 +101,28 @@ test.describe("settings: the project/region list", () => {
     await page.getByRole("button", { name: "Save locations" }).click();
     await expect(page.getByRole("alert").filter({ hasText: "Some fields need attention." })).toContainText("Keep at least one project/region pair");
     expect(await pairs()).toEqual(before);
+  });
+});
+
+test.describe("the secret page when Secret Manager fails", () => {
+  test.use({ storageState: storageState("operator") });
+  const faults = `http://127.0.0.1:${E2E.emulatorRouterPort}/_emulator/faults`;
+
+  test("shows a notice in the failed panel, not the error page, and offers no rotation without the versions", async ({ page, request }) => {
+    try {
+      expect((await request.put(faults, { data: [{ method: "ListSecretVersions", code: "INTERNAL", message: "backend fell over" }] })).ok()).toBe(true);
+      await page.goto("/secrets/pyplots-prod/db-password");
+      await expect(page.getByRole("heading", { name: "db-password" })).toBeVisible();
+      await expect(page.getByText("Secret Manager failed while listing the versions of db-password: backend fell over")).toBeVisible();
+      await expect(page.getByText(/Rotation needs the secret's labels and versions/)).toBeVisible();
+      await expect(page.getByRole("heading", { name: "Read by" })).toBeVisible();
+
+      expect((await request.put(faults, { data: [{ method: "GetSecret", code: "UNAVAILABLE", times: 1 }] })).ok()).toBe(true);
+      await page.reload();
+      await expect(page.getByTestId(/^version-\d+$/).first()).toBeVisible();
+      await expect(page.getByRole("form", { name: "Rotate db-password" })).toBeVisible();
+    } finally {
+      await request.delete(faults);
+    }
   });
 });

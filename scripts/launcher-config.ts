@@ -6,7 +6,8 @@ import { describeIssues } from "../lib/config";
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
-const port = z.coerce.number().int().min(1).max(65535);
+// Digits only: z.coerce.number read "1e3" as 1000 and "0x50" as 80.
+const port = z.string().trim().regex(/^\d{1,5}$/, "expected a port number (digits only)").transform(Number).pipe(z.number().int().min(1).max(65535));
 
 const LauncherEnv = z.object({
   PORT: optional(port),

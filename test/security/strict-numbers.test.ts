@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { AuditQuery } from "@/lib/audit/schemas";
 import { RotateInput } from "@/lib/secrets/rotate/schemas";
 import { DeployInput, ShiftTrafficInput } from "@/lib/services/schemas";
+import { parseLauncherConfig } from "../../scripts/launcher-config";
 
 const deploy = (over: Record<string, unknown>) => ({
   project: "pyplots-prod", region: "europe-west4", service: "api", etag: "e1", idempotencyKey: randomUUID(),
@@ -69,5 +70,14 @@ describe("other numbers: the audit page size and the generated secret length", (
     expect(errorsOf(rotate(true))).toEqual({ length: "Expected a length, not a boolean." });
     expect(errorsOf(rotate("8"))).toEqual({ length: "At least 16 characters." });
     expect(errorsOf(rotate(null))).toEqual({ length: "Expected a length, not null." });
+  });
+});
+
+describe("the launcher's ports", () => {
+  it("are digits only: 1e3 and 0x50 are not ports", () => {
+    expect(parseLauncherConfig({ PORT: "3400", RUNWAY_PG_PORT: " 54369 " })).toMatchObject({ port: 3400, pgPort: 54369 });
+    expect(() => parseLauncherConfig({ PORT: "1e3" })).toThrow("PORT: expected a port number (digits only)");
+    expect(() => parseLauncherConfig({ EMULATOR_GRPC_PORT: "0x50" })).toThrow("EMULATOR_GRPC_PORT: expected a port number (digits only)");
+    expect(() => parseLauncherConfig({ PORT: "70000" })).toThrow(/PORT: Too big/);
   });
 });

@@ -67,7 +67,7 @@ describe("starting an operation", () => {
     const byKey = new Map(rows.map((r) => [r.idempotencyKey, r]));
     expect(byKey.has(refused)).toBe(false);
     expect(byKey.get(typed)).toMatchObject({ status: "failed", error: "The widget API did not answer; try again.", googleName: null });
-    expect(byKey.get(untyped)).toMatchObject({ status: "failed", error: "Failed before reaching the widget API; nothing was changed. The server log has the details." });
+    expect(byKey.get(untyped)).toMatchObject({ status: "failed", error: "Failed while sending the change to the widget API; it may or may not have been applied, so check before trying again. The server log has the details." });
     expect((byKey.get(untyped)!.steps as { state: string }[]).map((s) => s.state)).toEqual(["failed", "pending"]);
     // Refused, the same form may be sent again: nothing holds its key.
     const again = await start(refused, async () => ({ googleName: "ops/again" }));

@@ -62,7 +62,7 @@ export async function startOperation(
     }
     // It may have reached Google (a timeout, an outage, a crash): keep the row, failed.
     // The row is shown to people: only typed errors say more than "failed".
-    const message = err instanceof AppError ? err.message : `Failed before reaching ${spec.system}; nothing was changed. The server log has the details.`;
+    const message = err instanceof AppError ? err.message : `Failed while sending the change to ${spec.system}; it may or may not have been applied, so check before trying again. The server log has the details.`;
     await updateOperation(db, opId, { status: "failed", error: message, steps: fail(claim.operation.steps, message) });
     throw err;
   }

@@ -35,6 +35,8 @@ describe("custom metric descriptors", () => {
   const TYPE = "custom.googleapis.com/runway/queue_depth";
 
   it("creates, gets, lists with a filter and deletes a descriptor", async () => {
+    // A project of its own: the other tests write custom series (and so descriptors) in PROJECT, in any order.
+    const NAME = "projects/mon-descriptors";
     const [created] = await mon.createMetricDescriptor({
       name: NAME,
       metricDescriptor: { type: TYPE, metricKind: "GAUGE", valueType: "INT64", unit: "1", description: "Jobs waiting", displayName: "Queue depth", labels: [{ key: "queue", valueType: "STRING", description: "Queue name" }] },

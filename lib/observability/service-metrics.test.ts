@@ -20,6 +20,30 @@ describe("toChart", () => {
     });
   });
 
+  it("gives every bucket without a point a row of nulls, so the chart breaks the line there", () => {
+    // Points at 1, 2, then nothing for minutes 3-5 (the portal was stopped), then 6 and 7.
+    const chart = toChart("req/s", [
+      { name: "api-00002", series: series([[420, 4], [360, 3], [120, 2], [60, 1]]) },
+      { name: "api-00003", series: series([[360, 1]]) },
+    ], 60_000);
+    expect(chart.points).toEqual([
+      { t: 60_000, "api-00002": 1, "api-00003": null },
+      { t: 120_000, "api-00002": 2, "api-00003": null },
+      { t: 180_000, "api-00002": null, "api-00003": null },
+      { t: 240_000, "api-00002": null, "api-00003": null },
+      { t: 300_000, "api-00002": null, "api-00003": null },
+      { t: 360_000, "api-00002": 3, "api-00003": 1 },
+      { t: 420_000, "api-00002": 4, "api-00003": null },
+    ]);
+    expect(chart.lastDataAt).toBe(420_000);
+  });
+
+  it("adds no rows before the first point, after the last, or when nothing is missing", () => {
+    const chart = toChart("ms", [{ name: "api-00002 p95", series: series([[180, 9], [120, 8]]) }], 60_000);
+    expect(chart.points.map((p) => p.t)).toEqual([120_000, 180_000]);
+    expect(toChart("ms", [], 60_000).points).toEqual([]);
+  });
+
   it("has no last-data time when there is no data", () => {
     expect(toChart("ms", [])).toEqual({ unit: "ms", series: [], points: [], lastDataAt: null });
   });

@@ -51,21 +51,39 @@ function request(q: MetricsQuery, metric: string, aligner: string, reducer: stri
 const valueOf = (p: protos.google.monitoring.v3.IPoint) => Number(p.value?.doubleValue ?? p.value?.int64Value ?? 0);
 const timeOf = (p: protos.google.monitoring.v3.IPoint) => Number(p.interval?.endTime?.seconds ?? 0) * 1000;
 
-/** Merges series into rows by timestamp; a missing point stays null (a gap, never a false zero). */
-export function toChart(unit: string, named: { name: string; series: TimeSeries }[]): ChartData {
+/**
+ * Merges series into rows by timestamp; a missing point stays null (a gap, never a false zero).
+ * With the alignment period, every bucket between the first and the last point gets a row, so a
+ * stretch where Monitoring has no point at all (the portal or the service was down) is a row of
+ * nulls and the chart breaks its lines there instead of joining the points on either side.
+ */
+export function toChart(unit: string, named: { name: string; series: TimeSeries }[], periodMs?: number): ChartData {
   const rows = new Map<number, ChartData["points"][number]>();
   const names = [...new Set(named.map((n) => n.name))].sort();
+  const emptyRow = (t: number) => ({ t, ...Object.fromEntries(names.map((n) => [n, null])) });
   let lastDataAt: number | null = null;
   for (const { name, series } of named) {
     for (const p of series.points ?? []) {
       const t = timeOf(p);
-      if (!rows.has(t)) rows.set(t, { t, ...Object.fromEntries(names.map((n) => [n, null])) });
+      if (!rows.has(t)) rows.set(t, emptyRow(t));
       const row = rows.get(t)!;
       row[name] = ((row[name] as number | null) ?? 0) + valueOf(p);
       lastDataAt = Math.max(lastDataAt ?? 0, t);
     }
   }
-  return { unit, series: names, points: [...rows.values()].sort((a, b) => a.t - b.t), lastDataAt };
+  const points = [...rows.values()].sort((a, b) => a.t - b.t);
+  return { unit, series: names, points: periodMs ? withMissingBuckets(points, periodMs, emptyRow) : points, lastDataAt };
+}
+
+/** Rows of nulls for the buckets Monitoring returned nothing for, between two rows it did. */
+function withMissingBuckets(points: ChartData["points"], periodMs: number, emptyRow: (t: number) => ChartData["points"][number]): ChartData["points"] {
+  const filled: ChartData["points"] = [];
+  for (const [i, row] of points.entries()) {
+    const previous = points[i - 1];
+    if (previous) for (let t = previous.t + periodMs; t < row.t; t += periodMs) filled.push(emptyRow(t));
+    filled.push(row);
+  }
+  return filled;
 }
 
 const revisionOf = (s: TimeSeries) => s.resource?.labels?.revision_name ?? "unknown";
@@ -76,16 +94,17 @@ async function list(clients: ObservabilityClients, req: ReturnType<typeof reques
 }
 
 export async function serviceChart(q: MetricsQuery, clients = observabilityClients(), end = new Date()): Promise<ChartData> {
+  const periodMs = chartWindow(q, end).period * 1000;
   try {
     switch (q.chart) {
       case "requests": {
         const series = await list(clients, request(q, "request_count", "ALIGN_RATE", "REDUCE_SUM", [BY_REVISION], end));
-        return toChart("req/s", series.map((s) => ({ name: revisionOf(s), series: s })));
+        return toChart("req/s", series.map((s) => ({ name: revisionOf(s), series: s })), periodMs);
       }
       case "errors": {
         // 5xx share per revision: errors and totals from one grouped call.
         const series = await list(clients, request(q, "request_count", "ALIGN_DELTA", "REDUCE_SUM", [BY_REVISION, "metric.labels.response_code_class"], end));
-        const totals = toChart("", series.map((s) => ({ name: revisionOf(s), series: s })));
+        const totals = toChart("", series.map((s) => ({ name: revisionOf(s), series: s })), periodMs);
         const errors = toChart("", series.filter((s) => s.metric?.labels?.response_code_class === "5xx").map((s) => ({ name: revisionOf(s), series: s })));
         const errorAt = new Map(errors.points.map((p) => [p.t, p]));
         return {
@@ -104,11 +123,11 @@ export async function serviceChart(q: MetricsQuery, clients = observabilityClien
       case "latency": {
         const percentiles = ["50", "95", "99"] as const;
         const results = await Promise.all(percentiles.map((p) => list(clients, request(q, "request_latencies", "ALIGN_DELTA", `REDUCE_PERCENTILE_${p}`, [BY_REVISION], end))));
-        return toChart("ms", results.flatMap((series, i) => series.map((s) => ({ name: `${revisionOf(s)} p${percentiles[i]}`, series: s }))));
+        return toChart("ms", results.flatMap((series, i) => series.map((s) => ({ name: `${revisionOf(s)} p${percentiles[i]}`, series: s }))), periodMs);
       }
       case "instances": {
         const series = await list(clients, request(q, "container/instance_count", "ALIGN_MAX", "REDUCE_SUM", [BY_REVISION], end));
-        return toChart("instances", series.map((s) => ({ name: revisionOf(s), series: s })));
+        return toChart("instances", series.map((s) => ({ name: revisionOf(s), series: s })), periodMs);
       }
     }
   } catch (err) {

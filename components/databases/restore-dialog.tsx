@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { restoreBackup } from "./actions";
 import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
 import { useOperationAction } from "@/components/operations/use-operation-action";
@@ -22,9 +23,8 @@ export function RestoreDialog({ project, source, backups, targets }: Props) {
   return (
     <div className="relative">
       <Button variant="secondary" onClick={() => setOpen(true)}>Restore…</Button>
-      {open && (
-        <div role="dialog" aria-label={`Restore ${source}`} className="absolute right-0 z-20 mt-2 w-[28rem] space-y-3 rounded-lg border border-zinc-200 bg-white p-4 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
-          <p className="font-medium">Restore a backup of {source}</p>
+      <Dialog open={open} onClose={() => setOpen(false)} label={`Restore ${source}`} className="w-[28rem]">
+          <h2 className="font-medium">Restore a backup of {source}</h2>
           <Field label="Backup" htmlFor={`${id}-backup`} error={fieldErrors.backupRunId}>
             <Select id={`${id}-backup`} value={backupRunId} onChange={(e) => setBackup(e.target.value)}>
               {backups.map((b) => <option key={b.id} value={b.id}>{b.label}</option>)}
@@ -35,7 +35,7 @@ export function RestoreDialog({ project, source, backups, targets }: Props) {
               {targets.map((t) => <option key={t} value={t}>{t}</option>)}
             </Select>
           </Field>
-          <p className="text-xs text-zinc-500">
+          <p className="text-xs text-zinc-500 dark:text-zinc-400">
             All data in <strong className="font-mono">{target}</strong> is replaced by the backup; the instance restarts and drops its connections. An automatic backup of {target} is taken first.
           </p>
           <Field label={`Type ${target} to confirm`} htmlFor={`${id}-confirm`} error={fieldErrors.confirmName}>
@@ -48,8 +48,7 @@ export function RestoreDialog({ project, source, backups, targets }: Props) {
               {pending ? "Starting restore…" : `Restore into ${target}`}
             </Button>
           </div>
-        </div>
-      )}
+      </Dialog>
     </div>
   );
 }

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { rollback } from "./actions";
 import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/panel";
 import type { TrafficEntry } from "@/lib/services";
 import { useOperationAction } from "@/components/operations/use-operation-action";
@@ -18,21 +19,19 @@ export function RollbackButton({ service, etag, traffic, toRevision, path }: Pro
   return (
     <div className="relative">
       <Button variant="secondary" onClick={() => setConfirming(true)}>Roll back</Button>
-      {confirming && (
-        <div role="dialog" aria-label="Confirm rollback" className="absolute right-0 z-20 mt-2 w-96 space-y-3 rounded-lg border border-zinc-200 bg-white p-4 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
-          <p className="font-medium">Roll back {service.service}?</p>
+      <Dialog open={confirming} onClose={() => setConfirming(false)} label="Confirm rollback" className="w-96">
+          <h2 className="font-medium">Roll back {service.service}?</h2>
           <dl className="space-y-1 text-xs">
-            <div><dt className="inline text-zinc-500">Now: </dt><dd className="inline font-mono">{now}</dd></div>
-            <div><dt className="inline text-zinc-500">After: </dt><dd className="inline font-mono">{toRevision} 100%</dd></div>
+            <div><dt className="inline text-zinc-500 dark:text-zinc-400">Now: </dt><dd className="inline font-mono">{now}</dd></div>
+            <div><dt className="inline text-zinc-500 dark:text-zinc-400">After: </dt><dd className="inline font-mono">{toRevision} 100%</dd></div>
           </dl>
-          <p className="text-xs text-zinc-500">Tags keep their URLs. No revision is created or deleted.</p>
+          <p className="text-xs text-zinc-500 dark:text-zinc-400">Tags keep their URLs. No revision is created or deleted.</p>
           {result && !result.ok && <Notice tone="error">{result.error}</Notice>}
           <div className="flex justify-end gap-2">
             <Button variant="ghost" onClick={() => setConfirming(false)}>Cancel</Button>
             <Button variant="danger" disabled={pending} onClick={() => submit({ ...service, etag, toRevision })}>{pending ? "Rolling back…" : `Send all traffic to ${toRevision}`}</Button>
           </div>
-        </div>
-      )}
+      </Dialog>
     </div>
   );
 }

@@ -31,7 +31,7 @@ export default async function FleetPage() {
       <Panel>
         {fleet.locations === 0 ? (
           <EmptyState title="No projects are configured yet.">
-            {hasRole(actor.role, "admin") ? <Link href="/settings" className="text-indigo-600 hover:underline">Add projects and regions in Settings.</Link> : "Ask an admin to add projects and regions in Settings."}
+            {hasRole(actor.role, "admin") ? <Link href="/settings" className="text-indigo-600 hover:underline dark:text-indigo-400">Add projects and regions in Settings.</Link> : "Ask an admin to add projects and regions in Settings."}
           </EmptyState>
         ) : (
           <FleetTable rows={rows} canAct={hasRole(actor.role, "developer")} />

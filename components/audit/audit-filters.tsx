@@ -28,7 +28,7 @@ export function AuditFilters({ actions, values }: { actions: string[]; values: V
         </Select>
       </Field>
       <Button type="submit">Filter</Button>
-      <Link href="/audit" className="h-8 content-center text-sm text-zinc-500 hover:underline">Clear</Link>
+      <Link href="/audit" className="h-8 content-center text-sm text-zinc-500 hover:underline dark:text-zinc-400">Clear</Link>
     </form>
   );
 }

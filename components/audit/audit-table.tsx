@@ -17,7 +17,7 @@ export function AuditTable({ events, emptyText = "No audit events match these fi
             <Td><Time value={e.at} /></Td>
             <Td>
               <div className="font-medium">{e.actorEmail}</div>
-              {e.actorRole && <div className="text-xs text-zinc-500">{e.actorRole}</div>}
+              {e.actorRole && <div className="text-xs text-zinc-500 dark:text-zinc-400">{e.actorRole}</div>}
             </Td>
             <Td><code className="text-xs">{e.action}</code></Td>
             <Td className="min-w-48 max-w-72 break-all font-mono text-xs">{e.target ?? "—"}</Td>
@@ -28,7 +28,7 @@ export function AuditTable({ events, emptyText = "No audit events match these fi
             <Td className="text-right tabular-nums">{e.durationMs}</Td>
             <Td>
               <details className="text-xs">
-                <summary className="cursor-pointer text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200">show</summary>
+                <summary className="cursor-pointer text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200 dark:text-zinc-400">show</summary>
                 <pre className="mt-1 max-w-md overflow-x-auto rounded bg-zinc-100 p-2 dark:bg-zinc-800">
                   {JSON.stringify({ input: e.input, details: e.details, requestId: e.requestId }, null, 2)}
                 </pre>

@@ -31,13 +31,13 @@ function ChartPanel({ project, service, chart, span, refresh }: { project: strin
   });
   return (
     <section aria-label={TITLES[chart]} className="rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
-      <h3 className="mb-2 text-sm font-semibold">{TITLES[chart]} {data?.unit && <span className="font-normal text-zinc-500">({data.unit})</span>}</h3>
+      <h3 className="mb-2 text-sm font-semibold">{TITLES[chart]} {data?.unit && <span className="font-normal text-zinc-500 dark:text-zinc-400">({data.unit})</span>}</h3>
       {error ? (
         <p role="alert" className="py-10 text-center text-sm text-red-600 dark:text-red-400">{(error as Error).message}</p>
       ) : isLoading || !data ? (
         <div className="h-48 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" />
       ) : data.points.length === 0 ? (
-        <p className="py-16 text-center text-sm text-zinc-500">No data in this range.</p>
+        <p className="py-16 text-center text-sm text-zinc-500 dark:text-zinc-400">No data in this range.</p>
       ) : (
         <>
           <div className="h-48">
@@ -54,7 +54,7 @@ function ChartPanel({ project, service, chart, span, refresh }: { project: strin
               </LineChart>
             </ResponsiveContainer>
           </div>
-          {data.lastDataAt && <p className="mt-1 text-[11px] text-zinc-500">Data up to {new Date(data.lastDataAt).toLocaleTimeString()}; Cloud Monitoring lags up to 3 minutes, so the last minutes are missing, not zero.</p>}
+          {data.lastDataAt && <p className="mt-1 text-[11px] text-zinc-500 dark:text-zinc-400">Data up to {new Date(data.lastDataAt).toLocaleTimeString()}; Cloud Monitoring lags up to 3 minutes, so the last minutes are missing, not zero.</p>}
         </>
       )}
     </section>

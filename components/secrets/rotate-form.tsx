@@ -53,7 +53,7 @@ export function RotateForm({ project, secret, previousVersion, checksNeeded, alp
                 {alphabets.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
               </Select>
             </Field>
-            <p className="self-end pb-1 text-xs text-zinc-500">Generated on the server and written straight to Secret Manager; nobody sees it.</p>
+            <p className="self-end pb-1 text-xs text-zinc-500 dark:text-zinc-400">Generated on the server and written straight to Secret Manager; nobody sees it.</p>
           </div>
         ) : (
           <div className="flex flex-wrap gap-4">
@@ -86,16 +86,16 @@ export function RotateForm({ project, secret, previousVersion, checksNeeded, alp
             </Field>
           </div>
         )}
-        {!setSql && <p className="text-xs text-zinc-500">Leave this off when the value was already changed at its source (for example by a DBA); a wrong value fails the checks and is rolled back.</p>}
+        {!setSql && <p className="text-xs text-zinc-500 dark:text-zinc-400">Leave this off when the value was already changed at its source (for example by a DBA); a wrong value fails the checks and is rolled back.</p>}
       </fieldset>
 
       <fieldset className="space-y-2">
         <legend className="mb-2 text-sm font-medium">Services redeployed and checked</legend>
-        {readers.length === 0 ? <p className="text-sm text-zinc-500">No service reads {secret}; only the versions change.</p> : (
+        {readers.length === 0 ? <p className="text-sm text-zinc-500 dark:text-zinc-400">No service reads {secret}; only the versions change.</p> : (
           <ul className="space-y-2">
             {readers.map((r) => (
               <li key={r.service} className="flex flex-wrap items-end gap-3">
-                <span className="w-56 text-sm"><span className="font-medium">{r.id}</span> <span className="text-xs text-zinc-500">{r.region}</span></span>
+                <span className="w-56 text-sm"><span className="font-medium">{r.id}</span> <span className="text-xs text-zinc-500 dark:text-zinc-400">{r.region}</span></span>
                 <Field label={`Check path for ${r.id}`} htmlFor={`check-${r.id}`} error={errors[`checks.${r.service}`]}>
                   <Input id={`check-${r.id}`} value={checks[r.service]} onChange={(e) => setChecks({ ...checks, [r.service]: e.target.value })} className="w-48 font-mono" />
                 </Field>
@@ -115,7 +115,7 @@ export function RotateForm({ project, secret, previousVersion, checksNeeded, alp
           ))}
           <li>{previousVersion ? `v${previousVersion} is disabled.` : "There is no previous version to disable."}</li>
         </ol>
-        <p className="mt-2 text-xs text-zinc-500">If a check fails, it stops: traffic goes back where it was{setSql ? ", the Cloud SQL password is set back" : ""}, the old value becomes the latest version again, and the new one is disabled.</p>
+        <p className="mt-2 text-xs text-zinc-500 dark:text-zinc-400">If a check fails, it stops: traffic goes back where it was{setSql ? ", the Cloud SQL password is set back" : ""}, the old value becomes the latest version again, and the new one is disabled.</p>
       </div>
 
       {result && !result.ok && <Notice tone="error">{result.error}</Notice>}

@@ -71,13 +71,13 @@ export function DeployForm({ service, etag, defaults, path }: { service: { proje
             <Button type="button" variant="ghost" aria-label={`Remove variable ${i + 1}`} onClick={() => set("env", form.env.filter((_, j) => j !== i))}>✕</Button>
           </div>
         ))}
-        {Object.entries(fieldErrors).filter(([k]) => k.startsWith("env")).map(([k, v]) => <p key={k} className="text-xs text-red-600">{k}: {v.join(" ")}</p>)}
+        {Object.entries(fieldErrors).filter(([k]) => k.startsWith("env")).map(([k, v]) => <p key={k} className="text-xs text-red-600 dark:text-red-400">{k}: {v.join(" ")}</p>)}
         <Button type="button" variant="secondary" onClick={() => set("env", [...form.env, { name: "", value: "" }])}>Add variable</Button>
       </section>
 
       <section className="space-y-2">
         <h3 className="text-sm font-semibold">Secrets as environment variables</h3>
-        <p className="text-xs text-zinc-500">References only: the value is read from Secret Manager when an instance starts.</p>
+        <p className="text-xs text-zinc-500 dark:text-zinc-400">References only: the value is read from Secret Manager when an instance starts.</p>
         {form.secrets.map((s, i) => (
           <div key={i} className="flex gap-2">
             <Input aria-label={`Variable of secret ${i + 1}`} value={s.name} onChange={(e) => set("secrets", form.secrets.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} className="w-56 font-mono" />
@@ -86,7 +86,7 @@ export function DeployForm({ service, etag, defaults, path }: { service: { proje
             <Button type="button" variant="ghost" aria-label={`Remove secret ${i + 1}`} onClick={() => set("secrets", form.secrets.filter((_, j) => j !== i))}>✕</Button>
           </div>
         ))}
-        {Object.entries(fieldErrors).filter(([k]) => k.startsWith("secrets")).map(([k, v]) => <p key={k} className="text-xs text-red-600">{k}: {v.join(" ")}</p>)}
+        {Object.entries(fieldErrors).filter(([k]) => k.startsWith("secrets")).map(([k, v]) => <p key={k} className="text-xs text-red-600 dark:text-red-400">{k}: {v.join(" ")}</p>)}
         <Button type="button" variant="secondary" onClick={() => set("secrets", [...form.secrets, { name: "", secret: "", version: "latest" }])}>Add secret</Button>
       </section>
 

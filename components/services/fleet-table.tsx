@@ -76,7 +76,7 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
           <option value="traffic">Sort: busiest</option>
           <option value="cost">Sort: most expensive</option>
         </Select>
-        <span className="ml-auto text-xs text-zinc-500">{shown.length} of {rows.length} services</span>
+        <span className="ml-auto text-xs text-zinc-500 dark:text-zinc-400">{shown.length} of {rows.length} services</span>
       </div>
       {shown.length === 0 ? (
         <EmptyState title="No service matches these filters." />
@@ -90,8 +90,8 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
               <tr key={r.name} data-testid={`fleet-row-${r.id}`} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
                 <Td>
                   <Link href={r.href} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">{r.id}</Link>
-                  <div className="text-xs text-zinc-500">{r.project} · {r.region}</div>
-                  {r.uri && <a href={r.uri} target="_blank" rel="noreferrer" title={r.uri} className="block max-w-80 truncate font-mono text-[11px] text-zinc-500 hover:underline">{r.uri.replace(/^https?:\/\//, "")}</a>}
+                  <div className="text-xs text-zinc-500 dark:text-zinc-400">{r.project} · {r.region}</div>
+                  {r.uri && <a href={r.uri} target="_blank" rel="noreferrer" title={r.uri} className="block max-w-80 truncate font-mono text-[11px] text-zinc-500 hover:underline dark:text-zinc-400">{r.uri.replace(/^https?:\/\//, "")}</a>}
                 </Td>
                 <Td>
                   <StatusBadge status={r.status} message={r.statusMessage} />
@@ -107,11 +107,11 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
                   )}
                 </Td>
                 <HealthCells health={r.health} />
-                <Td className="text-right tabular-nums">{r.costMonthToDate === null ? <span className="text-zinc-400">—</span> : `$${r.costMonthToDate.toFixed(2)}`}</Td>
+                <Td className="text-right tabular-nums">{r.costMonthToDate === null ? <span className="text-zinc-500 dark:text-zinc-400">—</span> : `$${r.costMonthToDate.toFixed(2)}`}</Td>
                 <Td><code className="text-xs">{r.imageTag}</code></Td>
                 <Td>
                   <div className="text-xs">{r.lastDeployedBy ?? "—"}</div>
-                  <div className="text-xs text-zinc-500" title={r.lastDeployedAt ?? undefined}>{r.lastDeployedAgo}</div>
+                  <div className="text-xs text-zinc-500 dark:text-zinc-400" title={r.lastDeployedAt ?? undefined}>{r.lastDeployedAgo}</div>
                 </Td>
               </tr>
             ))}
@@ -123,7 +123,7 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
 }
 
 function HealthCells({ health }: { health: ServiceHealth | null }) {
-  const dash = <span className="text-zinc-400">—</span>;
+  const dash = <span className="text-zinc-500 dark:text-zinc-400">—</span>;
   const breached = (test: string) => health?.breaches.some((b) => b.startsWith(test)) ? "font-semibold text-red-600 dark:text-red-400" : "";
   return (
     <>

@@ -9,7 +9,7 @@ import type { OperationView } from "@/lib/operations";
 type OperationJson = Omit<OperationView, "createdAt" | "finishedAt"> & { createdAt: string; finishedAt: string | null };
 
 const icons = { pending: "○", active: "◌", done: "●", failed: "✕" } as const;
-const colors = { pending: "text-zinc-400", active: "text-amber-500 animate-pulse", done: "text-emerald-500", failed: "text-red-500" } as const;
+const colors = { pending: "text-zinc-500 dark:text-zinc-400", active: "text-amber-700 motion-safe:animate-pulse dark:text-amber-400", done: "text-emerald-700 dark:text-emerald-400", failed: "text-red-600 dark:text-red-400" } as const;
 
 async function fetchOperation(id: string): Promise<OperationJson> {
   const res = await fetch(`/api/operations/${id}`, { cache: "no-store" });
@@ -37,19 +37,19 @@ export function OperationProgress({ id, initial }: { id: string; initial: Operat
         <span className="font-semibold capitalize">{data.kind}</span>
         {data.revision && <code className="text-xs">{data.revision}</code>}
         <Badge tone={tone}>{data.status}</Badge>
-        <span className="text-xs text-zinc-500">by {data.actorEmail}</span>
+        <span className="text-xs text-zinc-500 dark:text-zinc-400">by {data.actorEmail}</span>
       </div>
       <ol className={data.steps.some((s) => s.detail && s.state !== "failed") ? "space-y-1 text-sm" : "flex flex-wrap gap-x-6 gap-y-1 text-sm"}>
         {data.steps.map((s) => (
           <li key={s.key} data-state={s.state} className="flex items-center gap-1.5">
             <span className={colors[s.state]} aria-hidden>{icons[s.state]}</span>
-            <span className={s.state === "pending" ? "text-zinc-400" : undefined}>{s.label}</span>
-            {s.detail && s.state !== "failed" && <span className="text-xs text-zinc-500">({s.detail})</span>}
+            <span className={s.state === "pending" ? "text-zinc-500 dark:text-zinc-400" : undefined}>{s.label}</span>
+            {s.detail && s.state !== "failed" && <span className="text-xs text-zinc-500 dark:text-zinc-400">({s.detail})</span>}
           </li>
         ))}
       </ol>
       {data.error && <p role="alert" className="mt-2 text-sm text-red-600 dark:text-red-400">{data.error}</p>}
-      {error && <p className="mt-2 text-xs text-red-600">{(error as Error).message}</p>}
+      {error && <p className="mt-2 text-xs text-red-600 dark:text-red-400">{(error as Error).message}</p>}
     </section>
   );
 }

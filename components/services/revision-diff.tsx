@@ -22,17 +22,17 @@ export function RevisionDiff({ revisions }: { revisions: RevisionView[] }) {
         <Select aria-label="Left revision" value={a} onChange={(e) => setA(e.target.value)}>
           {revisions.map((r) => <option key={r.name} value={r.name}>{r.name}</option>)}
         </Select>
-        <span className="text-zinc-500">vs</span>
+        <span className="text-zinc-500 dark:text-zinc-400">vs</span>
         <Select aria-label="Right revision" value={b} onChange={(e) => setB(e.target.value)}>
           {revisions.map((r) => <option key={r.name} value={r.name}>{r.name}</option>)}
         </Select>
-        <span className="ml-auto text-xs text-zinc-500" data-testid="diff-count">{changed === 0 ? "identical configuration" : `${changed} difference${changed > 1 ? "s" : ""}`}</span>
+        <span className="ml-auto text-xs text-zinc-500 dark:text-zinc-400" data-testid="diff-count">{changed === 0 ? "identical configuration" : `${changed} difference${changed > 1 ? "s" : ""}`}</span>
       </div>
       <table className="w-full table-fixed text-xs">
         <tbody>
           {rows.map((r) => (
             <tr key={r.key} className={r.changed ? "bg-amber-50 dark:bg-amber-500/10" : undefined}>
-              <td className="w-40 px-4 py-1 align-top text-zinc-500">{r.key}</td>
+              <td className="w-40 px-4 py-1 align-top text-zinc-500 dark:text-zinc-400">{r.key}</td>
               <td className={`break-all px-2 py-1 align-top font-mono ${r.changed ? "text-red-700 dark:text-red-300" : ""}`}>{r.left ?? "—"}</td>
               <td className={`break-all px-2 py-1 align-top font-mono ${r.changed ? "text-emerald-700 dark:text-emerald-300" : ""}`}>{r.right ?? "—"}</td>
             </tr>

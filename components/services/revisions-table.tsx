@@ -20,14 +20,14 @@ export function RevisionsTable({ revisions }: { revisions: RevisionView[] }) {
             <Td><code className="text-xs">{r.imageTag}</code></Td>
             <Td>
               <div className="text-xs">{r.deployedBy ?? "—"}</div>
-              <div className="text-xs text-zinc-500" title={r.createdAt?.toISOString()}>{ago(r.createdAt)}</div>
+              <div className="text-xs text-zinc-500 dark:text-zinc-400" title={r.createdAt?.toISOString()}>{ago(r.createdAt)}</div>
               {r.changeRef && (
                 <div className="text-xs">
                   {r.changeUrl ? <a href={r.changeUrl} className="text-indigo-600 hover:underline dark:text-indigo-400" target="_blank" rel="noreferrer">{r.changeRef}</a> : r.changeRef}
                 </div>
               )}
             </Td>
-            <Td className="text-right font-semibold tabular-nums">{r.percent ? `${r.percent}%` : <span className="font-normal text-zinc-400">0%</span>}</Td>
+            <Td className="text-right font-semibold tabular-nums">{r.percent ? `${r.percent}%` : <span className="font-normal text-zinc-500 dark:text-zinc-400">0%</span>}</Td>
             <Td><StatusBadge status={r.status} message={r.statusMessage} /></Td>
             <Td className="text-xs whitespace-nowrap">{r.cpu} vCPU · {r.memory}</Td>
             <Td className="text-xs whitespace-nowrap">{r.minInstances}–{r.maxInstances} · {r.concurrency}/inst · {r.timeoutSeconds}s</Td>

@@ -18,7 +18,7 @@ export function TrafficBar({ traffic, compact = false }: { traffic: TrafficEntry
             <span className={`size-2 rounded-full ${COLORS[i % COLORS.length]}`} />
             <span className="font-mono">{t.revision}</span>
             <span className="font-semibold tabular-nums">{t.percent}%</span>
-            {t.latest && <span className="text-zinc-500">(latest)</span>}
+            {t.latest && <span className="text-zinc-500 dark:text-zinc-400">(latest)</span>}
           </li>
         ))}
       </ul>

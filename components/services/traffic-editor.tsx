@@ -48,7 +48,7 @@ export function TrafficEditor({ service, etag, traffic, readyRevisions, latestRe
     <div className="space-y-4 px-4 py-3">
       <table className="w-full text-sm">
         <thead>
-          <tr className="text-left text-xs text-zinc-500"><th className="pb-1 font-medium">Revision</th><th className="pb-1 font-medium">Percent</th><th className="pb-1 font-medium">Tag</th><th /></tr>
+          <tr className="text-left text-xs text-zinc-500 dark:text-zinc-400"><th className="pb-1 font-medium">Revision</th><th className="pb-1 font-medium">Percent</th><th className="pb-1 font-medium">Tag</th><th /></tr>
         </thead>
         <tbody>
           {rows.map((r, i) => (
@@ -74,7 +74,7 @@ export function TrafficEditor({ service, etag, traffic, readyRevisions, latestRe
       </table>
       <div className="flex flex-wrap items-center gap-2">
         <Button variant="secondary" onClick={() => setRows([...rows, { revision: readyRevisions[0] ?? "LATEST", percent: 0, tag: "" }])}>Add row</Button>
-        <span className={`text-sm tabular-nums ${total === 100 ? "text-zinc-500" : "text-red-600 dark:text-red-400"}`} data-testid="traffic-total">Total {total}%</span>
+        <span className={`text-sm tabular-nums ${total === 100 ? "text-zinc-500 dark:text-zinc-400" : "text-red-600 dark:text-red-400"}`} data-testid="traffic-total">Total {total}%</span>
         <div className="ml-auto flex gap-2">
           <Button variant="secondary" disabled={pending} onClick={() => send([{ revision: "LATEST", percent: 100, tag: "" }, ...tagRows])}>Send 100% to latest</Button>
           <Button disabled={pending || problem !== null} onClick={() => send(rows)}>{pending ? "Applying…" : "Apply split"}</Button>
@@ -82,11 +82,11 @@ export function TrafficEditor({ service, etag, traffic, readyRevisions, latestRe
       </div>
       {problem && <p role="alert" className="text-xs text-red-600 dark:text-red-400">{problem}</p>}
       <div className="flex flex-wrap items-center gap-2 rounded-md border border-dashed border-zinc-300 px-3 py-2 text-sm dark:border-zinc-700">
-        <span className="text-zinc-500">Gradual rollout of</span>
+        <span className="text-zinc-500 dark:text-zinc-400">Gradual rollout of</span>
         <Select aria-label="Rollout candidate" value={candidate} onChange={(e) => setCandidate(e.target.value)} className="font-mono text-xs">
           {readyRevisions.map((name) => <option key={name} value={name}>{name}</option>)}
         </Select>
-        <span className="text-xs text-zinc-500">{CANARY_STEPS.map((p) => (p <= candidateNow ? `✓${p}` : p)).join(" → ")} %</span>
+        <span className="text-xs text-zinc-500 dark:text-zinc-400">{CANARY_STEPS.map((p) => (p <= candidateNow ? `✓${p}` : p)).join(" → ")} %</span>
         <Button className="ml-auto" disabled={pending || !nextStep || !stable} onClick={advance}>
           {nextStep ? `Advance to ${nextStep}%` : "Fully rolled out"}
         </Button>

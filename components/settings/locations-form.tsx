@@ -32,8 +32,8 @@ export function LocationsForm({ initial, coverage }: { initial: string; coverage
   const empty = locationLines(text).length === 0;
   return (
     <form action={action} className="space-y-3 px-4 py-3">
-      <label htmlFor="locations" className="block text-xs text-zinc-500">One <code>project/region</code> a line. The fleet lists the services of each, in parallel.</label>
-      <textarea id="locations" name="locations" value={text} onChange={(e) => setText(e.target.value)} rows={8} className="w-full rounded-md border border-zinc-300 bg-white p-2 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-900" />
+      <label htmlFor="locations" className="block text-xs text-zinc-500 dark:text-zinc-400">One <code>project/region</code> a line. The fleet lists the services of each, in parallel.</label>
+      <textarea id="locations" name="locations" value={text} onChange={(e) => setText(e.target.value)} rows={8} className="w-full rounded-md border border-zinc-500 bg-white p-2 font-mono text-xs dark:bg-zinc-900" />
       {empty ? <Notice tone="error">Keep at least one project/region pair: an empty list would empty the fleet.</Notice> : <RemovalPreview removed={removedLocations(coverage, text)} />}
       {state && (state.ok ? <Notice tone="success">{state.message}</Notice> : <Notice tone="error">{[state.error, ...Object.values(state.fieldErrors ?? {}).flat()].join(" ")}</Notice>)}
       <Button type="submit" disabled={pending}>{pending ? "Saving…" : "Save locations"}</Button>

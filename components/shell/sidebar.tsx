@@ -44,7 +44,7 @@ export function Sidebar({ items }: { items: NavItem[] }) {
             key={item.href}
             aria-disabled="true"
             title="Not built yet"
-            className="flex items-center justify-between rounded-md px-2.5 py-1.5 text-sm text-zinc-400 dark:text-zinc-600"
+            className="flex items-center justify-between rounded-md px-2.5 py-1.5 text-sm text-zinc-500 dark:text-zinc-400"
           >
             {item.label}
             <span className="text-[10px] uppercase tracking-wide">soon</span>
@@ -62,7 +62,7 @@ export function Sidebar({ items }: { items: NavItem[] }) {
             )}
           >
             {item.label}
-            <kbd className="hidden font-mono text-[10px] text-zinc-400 group-hover:inline dark:text-zinc-500">g {item.key}</kbd>
+            <kbd className="hidden font-mono text-[10px] text-zinc-500 group-hover:inline dark:text-zinc-400">g {item.key}</kbd>
           </Link>
         ),
       )}

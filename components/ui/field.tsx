@@ -2,7 +2,7 @@ import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react
 import { cn } from "./cn";
 
 const control =
-  "h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-900 placeholder:text-zinc-400 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100";
+  "h-8 rounded-md border border-zinc-500 bg-white px-2 text-sm text-zinc-900 placeholder:text-zinc-500 dark:border-zinc-500 dark:placeholder:text-zinc-400 dark:bg-zinc-900 dark:text-zinc-100";
 
 export function Input({ className, ...props }: InputHTMLAttributes<HTMLInputElement>) {
   return <input {...props} className={cn(control, className)} />;

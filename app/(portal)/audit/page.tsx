@@ -26,7 +26,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <AuditTable events={page.events} />
         <div className="flex items-center justify-between px-4 py-2.5 text-sm">
           {query.before ? <Link href={`/audit?${new URLSearchParams(clean(filters))}`} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">← Newest</Link> : <span />}
-          {olderHref ? <Link href={olderHref} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">Older →</Link> : <span className="text-zinc-400">End of trail</span>}
+          {olderHref ? <Link href={olderHref} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">Older →</Link> : <span className="text-zinc-500 dark:text-zinc-400">End of trail</span>}
         </div>
       </Panel>
     </>

@@ -15,7 +15,7 @@ const usd = (v: number) => v.toLocaleString("en-US", { style: "currency", curren
 /** A day-by-day bar strip, drawn in plain SVG. */
 function Trend({ daily }: { daily: { day: string; total: number }[] }) {
   const max = Math.max(...daily.map((d) => d.total), 0);
-  if (max === 0) return <span className="text-xs text-zinc-400">—</span>;
+  if (max === 0) return <span className="text-xs text-zinc-500 dark:text-zinc-400">—</span>;
   return (
     <svg viewBox={`0 0 ${daily.length * 4} 20`} className="h-5 w-28" aria-label="Daily cost this month" preserveAspectRatio="none">
       {daily.map((d, i) => <rect key={d.day} x={i * 4} y={20 - (18 * d.total) / max} width={3} height={(18 * d.total) / max} className="fill-indigo-500"><title>{`${d.day}: ${usd(d.total)}`}</title></rect>)}
@@ -38,10 +38,10 @@ export default async function CostsPage() {
       {report && (
         <div className="space-y-5">
           <div className="grid gap-3 sm:grid-cols-3">
-            <Panel className="px-4 py-3"><div className="text-xs text-zinc-500">Month to date</div><div className="text-2xl font-semibold tabular-nums" data-testid="cost-mtd">{usd(report.total.monthToDate)}</div></Panel>
-            <Panel className="px-4 py-3"><div className="text-xs text-zinc-500">Forecast to month end</div><div className="text-2xl font-semibold tabular-nums">{usd(report.total.forecast)}</div></Panel>
+            <Panel className="px-4 py-3"><div className="text-xs text-zinc-500 dark:text-zinc-400">Month to date</div><div className="text-2xl font-semibold tabular-nums" data-testid="cost-mtd">{usd(report.total.monthToDate)}</div></Panel>
+            <Panel className="px-4 py-3"><div className="text-xs text-zinc-500 dark:text-zinc-400">Forecast to month end</div><div className="text-2xl font-semibold tabular-nums">{usd(report.total.forecast)}</div></Panel>
             <Panel className="px-4 py-3">
-              <div className="text-xs text-zinc-500">Per project (month to date)</div>
+              <div className="text-xs text-zinc-500 dark:text-zinc-400">Per project (month to date)</div>
               <ul className="mt-1 space-y-0.5 text-xs">{report.projects.map((p) => <li key={p.project} className="flex justify-between gap-2"><span>{p.project}</span><span className="tabular-nums">{usd(p.monthToDate)}</span></li>)}</ul>
             </Panel>
           </div>
@@ -53,8 +53,8 @@ export default async function CostsPage() {
                   <tr key={`${s.project}/${s.service}`} data-testid={`cost-row-${s.service}`}>
                     <Td>
                       <Link href={servicePath({ project: s.project, region: s.region, service: s.service })} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">{s.service}</Link>
-                      <div className="text-xs text-zinc-500">{s.project} · {s.region}</div>
-                      {s.error && <div className="text-xs text-red-600">{s.error}</div>}
+                      <div className="text-xs text-zinc-500 dark:text-zinc-400">{s.project} · {s.region}</div>
+                      {s.error && <div className="text-xs text-red-600 dark:text-red-400">{s.error}</div>}
                     </Td>
                     <Td><Badge>{s.billing === "request" ? "request-based" : "instance-based"}</Badge></Td>
                     <Td className="text-right tabular-nums" title={`${Math.round(s.usage.vcpuSeconds)} vCPU-s`}>{usd(s.monthToDate.cpu)}</Td>
@@ -68,7 +68,7 @@ export default async function CostsPage() {
               </tbody>
             </Table>
           </Panel>
-          <p className="text-xs text-zinc-500" data-testid="cost-method">Method: {report.method}</p>
+          <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="cost-method">Method: {report.method}</p>
         </div>
       )}
     </>

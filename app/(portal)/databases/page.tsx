@@ -21,7 +21,7 @@ const STATE_TONES: Record<string, Tone> = { RUNNABLE: "green", MAINTENANCE: "amb
 const BACKUP_TONES: Record<string, Tone> = { SUCCESSFUL: "green", RUNNING: "amber", ENQUEUED: "amber", FAILED: "red" };
 
 function backupConfig(i: InstanceView) {
-  if (!i.backups.enabled) return <span className="text-xs text-zinc-400">automated backups off</span>;
+  if (!i.backups.enabled) return <span className="text-xs text-zinc-500 dark:text-zinc-400">automated backups off</span>;
   return (
     <span className="text-xs">
       daily at {i.backups.startTime ?? "?"} UTC{i.backups.retained ? `, keeps ${i.backups.retained}` : ""}{i.backups.pointInTime ? ", point-in-time" : ""}
@@ -87,11 +87,11 @@ export default async function DatabasesPage({ searchParams }: { searchParams: Pr
                         <tbody>
                           {i.backupRuns.map((b) => (
                             <tr key={b.id} data-testid={`backup-row-${b.id}`}>
-                              <Td><span className="text-xs" title={b.startedAt?.toISOString()}>{utc(b.startedAt ?? b.enqueuedAt)}</span> <span className="text-xs text-zinc-500">({ago(b.startedAt ?? b.enqueuedAt)})</span></Td>
+                              <Td><span className="text-xs" title={b.startedAt?.toISOString()}>{utc(b.startedAt ?? b.enqueuedAt)}</span> <span className="text-xs text-zinc-500 dark:text-zinc-400">({ago(b.startedAt ?? b.enqueuedAt)})</span></Td>
                               <Td><span className="text-xs">{utc(b.endedAt)}</span></Td>
                               <Td><span className="text-xs">{b.type.toLowerCase().replace("_", "-")}</span></Td>
                               <Td><Badge tone={BACKUP_TONES[b.status] ?? "neutral"}>{b.status}</Badge></Td>
-                              <Td><span className="text-xs">{b.description || <span className="text-zinc-400">—</span>}</span>{b.error && <div className="text-xs text-red-600">{b.error}</div>}</Td>
+                              <Td><span className="text-xs">{b.description || <span className="text-zinc-500 dark:text-zinc-400">—</span>}</span>{b.error && <div className="text-xs text-red-600 dark:text-red-400">{b.error}</div>}</Td>
                             </tr>
                           ))}
                         </tbody>

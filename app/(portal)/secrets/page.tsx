@@ -36,7 +36,7 @@ export default async function SecretsPage() {
                     <tr key={s.id} data-testid={`secret-row-${s.id}`}>
                       <Td>
                         <Link href={`/secrets/${project}/${s.id}`} className="font-mono text-xs font-medium text-indigo-600 hover:underline dark:text-indigo-400">{s.id}</Link>
-                        <div className="text-xs text-zinc-500">created {ago(s.createdAt)}{s.rotation ? ` · rotation ${s.rotation}` : ""}</div>
+                        <div className="text-xs text-zinc-500 dark:text-zinc-400">created {ago(s.createdAt)}{s.rotation ? ` · rotation ${s.rotation}` : ""}</div>
                       </Td>
                       <Td>
                         <ul className="flex flex-wrap gap-1.5">
@@ -48,12 +48,12 @@ export default async function SecretsPage() {
                         </ul>
                       </Td>
                       <Td>
-                        {s.references.length === 0 ? <span className="text-xs text-zinc-400">no service</span> : (
+                        {s.references.length === 0 ? <span className="text-xs text-zinc-500 dark:text-zinc-400">no service</span> : (
                           <ul className="space-y-0.5 text-xs">
                             {s.references.map((r) => (
                               <li key={`${r.service}-${r.env}`}>
-                                <Link href={servicePath({ project, region: r.region, service: r.service })} className="text-indigo-600 hover:underline dark:text-indigo-400">{r.service}</Link>{" "}
-                                <span className="font-mono">{r.env}</span> ← {r.version === "latest" ? <>latest{r.resolves && <span className="text-zinc-500"> (v{r.resolves})</span>}</> : <>v{r.version} <Badge tone="sky">pinned</Badge></>}
+                                <Link href={servicePath({ project, region: r.region, service: r.service })} className="text-indigo-600 underline underline-offset-2 dark:text-indigo-400">{r.service}</Link>{" "}
+                                <span className="font-mono">{r.env}</span> ← {r.version === "latest" ? <>latest{r.resolves && <span className="text-zinc-500 dark:text-zinc-400"> (v{r.resolves})</span>}</> : <>v{r.version} <Badge tone="sky">pinned</Badge></>}
                               </li>
                             ))}
                           </ul>

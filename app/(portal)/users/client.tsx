@@ -29,7 +29,7 @@ export function RoleForm({ userId, email, role }: { userId: string; email: strin
         {pending ? "Saving…" : "Save"}
       </Button>
       {state && (
-        <span role={state.ok ? "status" : "alert"} className={state.ok ? "text-xs text-emerald-600 dark:text-emerald-400" : "text-xs text-red-600 dark:text-red-400"}>
+        <span role={state.ok ? "status" : "alert"} className={state.ok ? "text-xs text-emerald-700 dark:text-emerald-400" : "text-xs text-red-600 dark:text-red-400"}>
           {state.ok ? state.message : [state.error, ...Object.values(state.fieldErrors ?? {}).flat()].join(" ")}
         </span>
       )}

@@ -31,7 +31,7 @@ export default async function UsersPage() {
               <tr key={u.id} data-testid={`user-row-${u.email}`}>
                 <Td>
                   <div className="font-medium">{u.email}</div>
-                  {u.name && <div className="text-xs text-zinc-500">{u.name}</div>}
+                  {u.name && <div className="text-xs text-zinc-500 dark:text-zinc-400">{u.name}</div>}
                 </Td>
                 <Td><RoleForm userId={u.id} email={u.email} role={u.role} /></Td>
                 <Td><Time value={u.lastSignInAt} /></Td>

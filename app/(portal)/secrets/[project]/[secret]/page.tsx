@@ -67,7 +67,7 @@ export default async function SecretPage({ params, searchParams }: { params: Pro
               <tbody>
                 {versions.map((v) => (
                   <tr key={v.id} data-testid={`version-${v.id}`}>
-                    <Td className="font-mono">v{v.id}{v === versions[0] && <span className="ml-2 text-xs text-zinc-500">latest</span>}</Td>
+                    <Td className="font-mono">v{v.id}{v === versions[0] && <span className="ml-2 text-xs text-zinc-500 dark:text-zinc-400">latest</span>}</Td>
                     <Td><VersionBadge state={v.state} /></Td>
                     <Td className="text-xs" title={v.createdAt?.toISOString()}>{utc(v.createdAt)}</Td>
                   </tr>
@@ -83,7 +83,7 @@ export default async function SecretPage({ params, searchParams }: { params: Pro
                 <tbody>
                   {readers.list.map((r) => (
                     <tr key={r.service}>
-                      <Td><Link href={servicePath({ project, region: r.region, service: r.id })} className="text-indigo-600 hover:underline dark:text-indigo-400">{r.id}</Link> <span className="text-xs text-zinc-500">{r.region}</span></Td>
+                      <Td><Link href={servicePath({ project, region: r.region, service: r.id })} className="text-indigo-600 underline underline-offset-2 dark:text-indigo-400">{r.id}</Link> <span className="text-xs text-zinc-500 dark:text-zinc-400">{r.region}</span></Td>
                       <Td className="font-mono text-xs">{r.envs.map((e) => `${e.name} ← ${e.version}`).join(", ")}</Td>
                     </tr>
                   ))}
@@ -124,7 +124,7 @@ export default async function SecretPage({ params, searchParams }: { params: Pro
                     <Td className="text-xs"><Link href={`?op=${r.id}`} className="text-indigo-600 hover:underline dark:text-indigo-400">{utc(r.createdAt)}</Link></Td>
                     <Td className="text-xs">{r.actorEmail}</Td>
                     <Td className="font-mono text-xs">{r.revision ?? "—"}</Td>
-                    <Td className="max-w-xl text-xs"><Badge tone={OP_TONES[r.status] ?? "neutral"}>{r.status}</Badge>{r.error && <span className="ml-2 text-zinc-500">{r.error}</span>}</Td>
+                    <Td className="max-w-xl text-xs"><Badge tone={OP_TONES[r.status] ?? "neutral"}>{r.status}</Badge>{r.error && <span className="ml-2 text-zinc-500 dark:text-zinc-400">{r.error}</span>}</Td>
                   </tr>
                 ))}
               </tbody>

@@ -51,7 +51,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
     <div className="space-y-5">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
-          <div className="text-xs text-zinc-500"><Link href="/" className="hover:underline">Fleet</Link> / {ref.project} / {ref.region}</div>
+          <div className="text-xs text-zinc-500 dark:text-zinc-400"><Link href="/" className="underline underline-offset-2">Fleet</Link> / {ref.project} / {ref.region}</div>
           <h1 className="mt-1 flex items-center gap-3 text-xl font-semibold tracking-tight">{service.id} <StatusBadge status={service.status} message={service.statusMessage} /></h1>
           {service.uri && <a href={service.uri} target="_blank" rel="noreferrer" className="font-mono text-xs text-indigo-600 hover:underline dark:text-indigo-400">{service.uri}</a>}
         </div>
@@ -73,7 +73,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
         {service.traffic.some((t) => t.tag) && (
           <ul className="space-y-0.5 border-t border-zinc-100 px-4 py-2 text-xs dark:border-zinc-800">
             {service.traffic.filter((t) => t.tag).map((t) => (
-              <li key={t.tag}><span className="font-semibold">{t.tag}</span> → <span className="font-mono">{t.revision}</span> {t.uri && <a href={t.uri} className="font-mono text-indigo-600 hover:underline dark:text-indigo-400" target="_blank" rel="noreferrer">{t.uri}</a>}</li>
+              <li key={t.tag}><span className="font-semibold">{t.tag}</span> → <span className="font-mono">{t.revision}</span> {t.uri && <a href={t.uri} className="font-mono text-indigo-600 underline underline-offset-2 dark:text-indigo-400" target="_blank" rel="noreferrer">{t.uri}</a>}</li>
             ))}
           </ul>
         )}
@@ -91,7 +91,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
 
       <div className="grid gap-5 lg:grid-cols-2">
         <Panel title="Configuration (current template)"><ConfigList config={configFromService(service)} /></Panel>
-        <Panel title="Compare revisions">{revisions.length > 1 ? <RevisionDiff revisions={revisions} /> : <p className="px-4 py-3 text-sm text-zinc-500">Only one revision.</p>}</Panel>
+        <Panel title="Compare revisions">{revisions.length > 1 ? <RevisionDiff revisions={revisions} /> : <p className="px-4 py-3 text-sm text-zinc-500 dark:text-zinc-400">Only one revision.</p>}</Panel>
       </div>
 
       <Panel title="History" actions={<Link href={`/audit?target=${encodeURIComponent(serviceName(ref))}`} className="text-xs text-indigo-600 hover:underline dark:text-indigo-400">All in audit →</Link>}>

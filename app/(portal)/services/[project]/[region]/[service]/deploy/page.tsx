@@ -39,7 +39,7 @@ export default async function DeployPage({ params }: { params: Promise<{ project
     <>
       <PageHeader
         title={`Deploy ${ref.service}`}
-        description={<>A new revision from the current configuration with your changes. <Link href={path} className="text-indigo-600 hover:underline dark:text-indigo-400">Back to the service</Link></>}
+        description={<>A new revision from the current configuration with your changes. <Link href={path} className="text-indigo-600 underline underline-offset-2 dark:text-indigo-400">Back to the service</Link></>}
       />
       <Panel className="max-w-3xl px-5 py-5">
         <DeployForm service={ref} etag={detail.service.etag} defaults={defaultsFrom(detail.service)} path={path} />

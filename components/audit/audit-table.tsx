@@ -4,10 +4,10 @@ import { Time } from "@/components/ui/time";
 import type { AuditEventView } from "@/lib/audit";
 import { OutcomeBadge } from "./outcome-badge";
 
-export function AuditTable({ events, emptyText = "No audit events match these filters." }: { events: AuditEventView[]; emptyText?: string }) {
+export function AuditTable({ events, emptyText = "No audit events match these filters.", caption = "Audit events, newest first" }: { events: AuditEventView[]; emptyText?: string; caption?: string }) {
   if (events.length === 0) return <EmptyState title={emptyText} />;
   return (
-    <Table>
+    <Table caption={caption}>
       <thead>
         <tr><Th>Time</Th><Th>Actor</Th><Th>Action</Th><Th>Target</Th><Th>Outcome</Th><Th className="text-right">ms</Th><Th>Input and details</Th></tr>
       </thead>

@@ -81,7 +81,7 @@ export function FleetTable({ rows, canAct }: { rows: FleetRow[]; canAct: boolean
       {shown.length === 0 ? (
         <EmptyState title="No service matches these filters." />
       ) : (
-        <Table>
+        <Table caption={`Services, ${shown.length} of ${rows.length}: status, traffic split, last 5 minutes of requests, errors and p95, cost, image and last deploy`}>
           <thead>
             <tr><Th>Service</Th><Th>Status</Th><Th className="w-72">Serving</Th><Th className="text-right" title="Last 5 minutes">Req/s</Th><Th className="text-right" title="5xx share, last 5 minutes">Errors</Th><Th className="text-right" title="Last 5 minutes">p95</Th><Th className="text-right" title="Month to date, list prices, free tier applied">Cost</Th><Th>Image</Th><Th>Last deployed</Th></tr>
           </thead>

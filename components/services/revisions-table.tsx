@@ -6,7 +6,7 @@ import { StatusBadge } from "./status-badge";
 
 export function RevisionsTable({ revisions }: { revisions: RevisionView[] }) {
   return (
-    <Table>
+    <Table caption="Revisions, newest first: image, deploy, traffic share, status, resources and scaling">
       <thead>
         <tr><Th>Revision</Th><Th>Image</Th><Th>Deployed</Th><Th className="text-right">Traffic</Th><Th>Status</Th><Th>Resources</Th><Th>Scaling</Th></tr>
       </thead>

@@ -47,8 +47,9 @@ export function TrafficEditor({ service, etag, traffic, readyRevisions, latestRe
   return (
     <div className="space-y-4 px-4 py-3">
       <table className="w-full text-sm">
+        <caption className="sr-only">Traffic split: one row per revision, with its percent and tag</caption>
         <thead>
-          <tr className="text-left text-xs text-zinc-500 dark:text-zinc-400"><th className="pb-1 font-medium">Revision</th><th className="pb-1 font-medium">Percent</th><th className="pb-1 font-medium">Tag</th><th /></tr>
+          <tr className="text-left text-xs text-zinc-500 dark:text-zinc-400"><th scope="col" className="pb-1 font-medium">Revision</th><th scope="col" className="pb-1 font-medium">Percent</th><th scope="col" className="pb-1 font-medium">Tag</th><th scope="col"><span className="sr-only">Remove</span></th></tr>
         </thead>
         <tbody>
           {rows.map((r, i) => (

@@ -1,17 +1,23 @@
-import type { HTMLAttributes, TdHTMLAttributes, ThHTMLAttributes } from "react";
+import type { HTMLAttributes, ReactNode, TdHTMLAttributes, ThHTMLAttributes } from "react";
 import { cn } from "./cn";
 
-export function Table({ className, ...props }: HTMLAttributes<HTMLTableElement>) {
+/** A data table. `caption` names it for screen readers (visually hidden: the panel title shows it). */
+export function Table({ caption, className, children, ...props }: HTMLAttributes<HTMLTableElement> & { caption: ReactNode }) {
   return (
     <div className="overflow-x-auto">
-      <table {...props} className={cn("w-full border-collapse text-sm", className)} />
+      <table {...props} className={cn("w-full border-collapse text-sm", className)}>
+        <caption className="sr-only">{caption}</caption>
+        {children}
+      </table>
     </div>
   );
 }
 
-export function Th({ className, ...props }: ThHTMLAttributes<HTMLTableCellElement>) {
+/** A column header unless told otherwise (`scope="row"` for a row's header cell). */
+export function Th({ className, scope = "col", ...props }: ThHTMLAttributes<HTMLTableCellElement>) {
   return (
     <th
+      scope={scope}
       {...props}
       className={cn("border-b border-zinc-200 px-3 py-2 text-left text-xs font-medium uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:text-zinc-400", className)}
     />

@@ -46,7 +46,7 @@ export default async function CostsPage() {
             </Panel>
           </div>
           <Panel title="Services">
-            <Table>
+            <Table caption="Cost per service this month: billing model, CPU, memory and request cost, month to date, forecast and daily trend">
               <thead><tr><Th>Service</Th><Th>Billing</Th><Th className="text-right">CPU</Th><Th className="text-right">Memory</Th><Th className="text-right">Requests</Th><Th className="text-right">Month to date</Th><Th className="text-right">Forecast</Th><Th>Daily</Th></tr></thead>
               <tbody>
                 {report.services.map((s) => (

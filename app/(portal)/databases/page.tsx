@@ -52,7 +52,7 @@ export default async function DatabasesPage({ searchParams }: { searchParams: Pr
           <Panel key={project} title={project}>
             {error ? <div className="p-4"><Notice tone="error">{error}</Notice></div> : (
               <div className="space-y-4">
-                <Table>
+                <Table caption={`Cloud SQL instances in ${project}`}>
                   <thead><tr><Th>Instance</Th><Th>State</Th><Th>Version</Th><Th>Region</Th><Th>Connection name</Th><Th>Backups</Th></tr></thead>
                   <tbody>
                     {instances.map((i) => (
@@ -82,7 +82,7 @@ export default async function DatabasesPage({ searchParams }: { searchParams: Pr
                       </div>
                     </div>
                     {i.backupError ? <Notice tone="error">{i.backupError}</Notice> : i.backupRuns.length === 0 ? <EmptyState title="No backups yet." /> : (
-                      <Table>
+                      <Table caption={`Backups of ${i.name}, newest first`}>
                         <thead><tr><Th>Started</Th><Th>Ended</Th><Th>Type</Th><Th>Status</Th><Th>Description</Th></tr></thead>
                         <tbody>
                           {i.backupRuns.map((b) => (

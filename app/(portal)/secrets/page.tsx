@@ -29,7 +29,7 @@ export default async function SecretsPage() {
         {byProject.map(({ project, secrets, error }) => (
           <Panel key={project} title={project}>
             {error ? <div className="p-4"><Notice tone="error">{error}</Notice></div> : secrets.length === 0 ? <EmptyState title="No secrets in this project." /> : (
-              <Table>
+              <Table caption={`Secrets in ${project}: versions and the services that read them`}>
                 <thead><tr><Th>Secret</Th><Th>Versions (newest first)</Th><Th>Read by</Th></tr></thead>
                 <tbody>
                   {secrets.map((s) => (

@@ -22,7 +22,7 @@ export default async function UsersPage() {
         description="Everyone who has signed in. New people start as viewers; change a role here. Every change is audited."
       />
       <Panel>
-        <Table>
+        <Table caption="People who have signed in, with their role">
           <thead>
             <tr><Th>Person</Th><Th>Role</Th><Th>Last sign-in</Th><Th>Joined</Th></tr>
           </thead>

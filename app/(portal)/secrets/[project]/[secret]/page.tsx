@@ -62,7 +62,7 @@ export default async function SecretPage({ params, searchParams }: { params: Pro
         <div className="grid gap-5 lg:grid-cols-2">
           <Panel title="Versions (newest first)">
             {!versions ? <div className="p-4"><Notice tone="error">{(secret.versions as { error: string }).error}</Notice></div> : (
-            <Table>
+            <Table caption={`Versions of ${secret.id}, newest first`}>
               <thead><tr><Th>Version</Th><Th>State</Th><Th>Created</Th></tr></thead>
               <tbody>
                 {versions.map((v) => (
@@ -78,7 +78,7 @@ export default async function SecretPage({ params, searchParams }: { params: Pro
           </Panel>
           <Panel title="Read by">
             {readers.error ? <div className="p-4"><Notice tone="error">{readers.error}</Notice></div> : readers.list.length === 0 ? <EmptyState title="No service reads this secret." /> : (
-              <Table>
+              <Table caption={`Services that read ${secret.id}, and which version`}>
                 <thead><tr><Th>Service</Th><Th>Env var ← version</Th></tr></thead>
                 <tbody>
                   {readers.list.map((r) => (
@@ -116,7 +116,7 @@ export default async function SecretPage({ params, searchParams }: { params: Pro
         )}
         {rotations.length > 0 && (
           <Panel title="Rotations">
-            <Table>
+            <Table caption={`Rotations of ${secret.id}`}>
               <thead><tr><Th>Started</Th><Th>By</Th><Th>New version</Th><Th>Outcome</Th></tr></thead>
               <tbody>
                 {rotations.map((r) => (

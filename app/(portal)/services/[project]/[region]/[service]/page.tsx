@@ -95,7 +95,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
       </div>
 
       <Panel title="History" actions={<Link href={`/audit?target=${encodeURIComponent(serviceName(ref))}`} className="text-xs text-indigo-600 hover:underline dark:text-indigo-400">All in audit →</Link>}>
-        <AuditTable events={history.events} emptyText="Nothing has been done to this service through Runway yet." />
+        <AuditTable events={history.events} emptyText="Nothing has been done to this service through Runway yet." caption={`History of ${ref.service}, newest first`} />
       </Panel>
     </div>
   );

@@ -23,7 +23,7 @@ export function RestoreDialog({ project, source, backups, targets }: Props) {
   return (
     <div className="relative">
       <Button variant="secondary" onClick={() => setOpen(true)}>Restore…</Button>
-      <Dialog open={open} onClose={() => setOpen(false)} label={`Restore ${source}`} className="w-[28rem]">
+      <Dialog open={open} onClose={() => { setOpen(false); setConfirm(""); }} label={`Restore ${source}`} className="w-[28rem]">
           <h2 className="font-medium">Restore a backup of {source}</h2>
           <Field label="Backup" htmlFor={`${id}-backup`} error={fieldErrors.backupRunId}>
             <Select id={`${id}-backup`} value={backupRunId} onChange={(e) => setBackup(e.target.value)}>

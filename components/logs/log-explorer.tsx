@@ -85,7 +85,7 @@ export function LogExplorer({ params, initial }: { params: string; initial: LogP
               const line = rows[item.index];
               return (
                 <div key={line.id} ref={virtual.measureElement} data-index={item.index} data-testid="log-line" className="absolute inset-x-0 border-b border-zinc-100 dark:border-zinc-800/60" style={{ transform: `translateY(${item.start}px)` }}>
-                  <button type="button" onClick={() => setOpen(open === line.id ? null : line.id)} className="flex w-full items-start gap-2 px-4 py-1 text-left hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
+                  <button type="button" aria-expanded={open === line.id} onClick={() => setOpen(open === line.id ? null : line.id)} className="flex w-full items-start gap-2 px-4 py-1 text-left hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
                     <span className="shrink-0 text-zinc-500 dark:text-zinc-400">{line.timestamp.replace("T", " ").slice(0, 23)}</span>
                     <Badge tone={SEVERITY_TONES[line.severity] ?? "neutral"} className="shrink-0">{line.severity}</Badge>
                     <span className="shrink-0 text-zinc-500 dark:text-zinc-400">{line.revision ?? line.service}</span>

@@ -113,6 +113,7 @@ test.describe("as a developer", () => {
     const target = (await dialog.getByRole("button", { name: /^Send all traffic to / }).innerText()).replace("Send all traffic to ", "");
     await dialog.getByRole("button", { name: /^Send all traffic to / }).click();
     await waitForOperation(page, "succeeded");
+    await expect(dialog).toHaveCount(0);
     await expect(page.getByTestId(`revision-row-${target}`)).toContainText("100%");
     expect(await servedRevision(page, (await serviceUrl(page))!)).toBe(target);
   });

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { rollback } from "./actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -14,6 +14,10 @@ type Props = { service: { project: string; region: string; service: string }; et
 export function RollbackButton({ service, etag, traffic, toRevision, path }: Props) {
   const [confirming, setConfirming] = useState(false);
   const { submit, pending, result } = useOperationAction(rollback, path);
+  // Once the rollback has started, its progress shows on the page: the confirmation closes.
+  useEffect(() => {
+    if (result?.ok) setConfirming(false);
+  }, [result]);
   if (!toRevision) return <Button variant="secondary" disabled title="No earlier ready revision">Roll back</Button>;
   const now = traffic.filter((t) => t.percent > 0).map((t) => `${t.revision} ${t.percent}%`).join(", ");
   return (

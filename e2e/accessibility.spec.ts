@@ -180,3 +180,24 @@ test.describe("keyboard only", () => {
     await expect(restore).toBeFocused();
   });
 });
+
+test.describe("shell", () => {
+  test.use({ storageState: storageState("admin"), viewport: { width: 1280, height: 600 } });
+
+  test("the sidebar's background runs the full height of a long page", async ({ page }) => {
+    await page.goto(EXAMPLES["/services/[project]/[region]/[service]"]);
+    await settle(page);
+    const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+    expect(pageHeight).toBeGreaterThan(1200);
+    const sidebar = await page.getByRole("complementary").boundingBox();
+    expect(sidebar!.height).toBeGreaterThanOrEqual(pageHeight - 1);
+  });
+
+  test("with prefers-reduced-motion, transitions are off", async ({ page }) => {
+    const transition = async () => parseFloat(await page.getByRole("button", { name: "Sign out" }).evaluate((el) => getComputedStyle(el).transitionDuration));
+    await page.goto("/");
+    expect(await transition()).toBeGreaterThanOrEqual(0.1);
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    expect(await transition()).toBeLessThan(0.001);
+  });
+});

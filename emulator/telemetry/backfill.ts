@@ -7,6 +7,7 @@
 import type { Db } from "../db";
 import { BUCKETS, bucketIndex } from "./buckets";
 import { requestEntry, toRow } from "./ingest";
+import { refreshServiceRequestHours } from "./rollup";
 import type { MinuteAgg, TelemetryStore } from "./store";
 
 const DAYS = 7;
@@ -53,6 +54,7 @@ export async function backfill(db: Db, store: TelemetryStore): Promise<number> {
       }
     }
     await insertMinutes(db, batch);
+    await refreshServiceRequestHours(db, s.project, s.service_id);
     written += batch.length;
   }
   await store.flush();

@@ -7,6 +7,7 @@ import type { Db } from "../db";
 import { ensureSchema } from "../db";
 import { bucketIndex, BUCKETS } from "./buckets";
 import { InstanceTracker, type InstanceMinute } from "./instances";
+import { fillMissingRollups, pruneHours, refreshHours, ROLLUP_SCHEMA } from "./rollup";
 
 export type LogRow = {
   project: string; service: string; revision: string; logName: string; severity: number;
@@ -59,7 +60,8 @@ export class TelemetryStore {
   ) {}
 
   async ensureSchema(): Promise<void> {
-    await ensureSchema(this.db, SCHEMA);
+    await ensureSchema(this.db, [...SCHEMA, ...ROLLUP_SCHEMA]);
+    await fillMissingRollups(this.db);
     // Substring search over 1 M rows needs a trigram index; without the
     // extension the search falls back to a scan of the candidate rows.
     try {
@@ -127,8 +129,15 @@ export class TelemetryStore {
         }
       }
     }
-    for (const m of minutes) await this.upsertMinute(m);
+    await this.writeMinutes(minutes, instanceMinutes);
+  }
+
+  /** Upserts minutes, then recomputes the hour rollups they belong to. */
+  async writeMinutes(requestMinutes: MinuteAgg[], instanceMinutes: InstanceMinute[]): Promise<void> {
+    for (const m of requestMinutes) await this.upsertMinute(m);
     for (const m of instanceMinutes) await this.upsertInstanceMinute(m);
+    await refreshHours(this.db, "requests", requestMinutes);
+    await refreshHours(this.db, "instances", instanceMinutes);
   }
 
   async upsertInstanceMinute(m: InstanceMinute): Promise<void> {
@@ -163,8 +172,11 @@ export class TelemetryStore {
 
   async prune(logRetentionHours: number, metricRetentionDays: number): Promise<void> {
     await this.db.query("DELETE FROM emu_log_entries WHERE ts < now() - make_interval(hours => $1)", [logRetentionHours]);
-    await this.db.query("DELETE FROM emu_request_minutes WHERE minute < now() - make_interval(days => $1)", [metricRetentionDays]);
-    await this.db.query("DELETE FROM emu_instance_minutes WHERE minute < now() - make_interval(days => $1)", [metricRetentionDays]);
+    // Whole hours only, so an hour rollup never outlives some of its minutes.
+    const cutoff = "to_timestamp(floor(extract(epoch FROM now() - make_interval(days => $1)) / 3600) * 3600)";
+    await this.db.query(`DELETE FROM emu_request_minutes WHERE minute < ${cutoff}`, [metricRetentionDays]);
+    await this.db.query(`DELETE FROM emu_instance_minutes WHERE minute < ${cutoff}`, [metricRetentionDays]);
+    await pruneHours(this.db, metricRetentionDays);
   }
 
   async stop(): Promise<void> {

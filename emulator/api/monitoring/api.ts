@@ -14,7 +14,7 @@ import { align, reduce, type Point, type Series, type Val } from "./aggregate";
 import { createTimeSeries, loadCustomSeries } from "./custom-series";
 import { builtinDescriptor, createDescriptor, deleteDescriptor, descriptorName, isCustomType, listCustomDescriptors, projectOf, readDescriptor, type Descriptor } from "./descriptors";
 import { evaluate, parseExpr, parseMetricFilter, seriesFields, type Expr } from "./filter";
-import { loadSeries, METRICS } from "./metrics";
+import { hourRollupFits, loadSeries, METRICS } from "./metrics";
 import { resourceDescriptor, resourceType, RESOURCE_TYPES } from "./resources";
 import { durMs, ts, tsMs } from "./time";
 
@@ -89,7 +89,7 @@ export function createMonitoringApi(db: Db, store: TelemetryStore): Record<strin
     if (def) {
       // An aligned period may start before start_time; read its minutes too.
       const from = startMs - (aligner ? periodMs : 0);
-      series = METRICS[def.type] ? await loadSeries(db, project, def.type, from, endMs) : await loadCustomSeries(db, project, def, from, endMs);
+      series = METRICS[def.type] ? await loadSeries(db, project, def.type, from, endMs, hourRollupFits(def.type, aligner, periodMs, endMs)) : await loadCustomSeries(db, project, def, from, endMs);
       series = series.filter((s) => evaluate(filter.expr, seriesFields(def.type, s.resourceType ?? "cloud_run_revision", s.metric, s.resource)));
       if (aligner && !METRICS[def.type] && def.valueType === "DISTRIBUTION") throw invalid("aggregation: the emulator returns custom DISTRIBUTION metrics only unaligned (ALIGN_NONE)");
       if (aligner) series = align(series, aligner, periodMs, startMs, endMs);

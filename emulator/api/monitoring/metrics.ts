@@ -6,6 +6,7 @@
 // API's own revision rows (the only place the limits live).
 import type { Db } from "../../db";
 import { bucketBounds } from "../../telemetry/buckets";
+import { HOUR_MS } from "../../telemetry/rollup";
 import type { Kind, Series, Val, ValueType } from "./aggregate";
 
 type Source = "requests" | "instances";
@@ -39,14 +40,25 @@ export function parseGiB(v: string | undefined): number {
 const resourceLabels = (project: string, r: { region: string; service: string; revision: string }) =>
   ({ project_id: project, service_name: r.service, revision_name: r.revision, location: r.region, configuration_name: r.service });
 
-type Window = { project: string; fromMs: number; toMs: number };
-const where = (t = "") => `${t}project = $1 AND ${t}minute + interval '1 minute' > to_timestamp($2 / 1000.0) AND ${t}minute + interval '1 minute' <= to_timestamp($3 / 1000.0)`;
+/** Rows read at one grain: minutes (per-minute tables) or hours (rollups). */
+type Grain = { table: "minutes" | "hours"; ms: number };
+const MINUTES: Grain = { table: "minutes", ms: MINUTE };
+const HOURS: Grain = { table: "hours", ms: HOUR_MS };
+type Window = { project: string; fromMs: number; toMs: number; grain: Grain };
+// Rows whose period ends in (from, to], written on the bare column so the (project, minute|hour) index serves it.
+const where = (w: Window, t = "") => {
+  const col = `${t}${w.grain.table === "hours" ? "hour" : "minute"}`;
+  const len = w.grain.table === "hours" ? "1 hour" : "1 minute";
+  return `${t}project = $1 AND ${col} > to_timestamp($2 / 1000.0) - interval '${len}' AND ${col} <= to_timestamp($3 / 1000.0) - interval '${len}'`;
+};
+const rowStart = (r: Record<string, unknown>) => ((r.minute ?? r.hour) as Date).getTime();
 
-async function requestSeries(db: Db, def: MetricDef, w: Window): Promise<Series[]> {
+async function requestSeries(db: Db, def: MetricDef, w: Window, byKey: Map<string, Series>): Promise<void> {
+  const at = w.grain.table === "hours" ? "hour" : "minute";
   const { rows } = await db.query(
-    `SELECT region, service, revision, minute, response_code, count::text, lat_sum, lat_ssd, lat_min, lat_max, buckets::text[] FROM emu_request_minutes WHERE ${where()}`,
+    `SELECT region, service, revision, ${at}, response_code, count::text${def.type === "DISTRIBUTION" ? ", lat_sum, lat_ssd, lat_min, lat_max, buckets::text[]" : ""}
+     FROM emu_request_${w.grain.table} WHERE ${where(w)}`,
     [w.project, w.fromMs, w.toMs]);
-  const byKey = new Map<string, Series>();
   for (const r of rows) {
     const code = r.response_code as number;
     const key = `${r.service}|${r.revision}|${code}`;
@@ -55,31 +67,33 @@ async function requestSeries(db: Db, def: MetricDef, w: Window): Promise<Series[
     if (!s) byKey.set(key, (s = { metric, resource: resourceLabels(w.project, r), kind: def.kind, type: def.type, points: [] }));
     const v: Val = def.type === "INT64" ? { n: Number(r.count) }
       : { d: { count: Number(r.count), sum: r.lat_sum, ssd: r.lat_ssd, min: r.lat_min, max: r.lat_max, buckets: (r.buckets as string[]).map(Number) } };
-    const start = (r.minute as Date).getTime();
-    s.points.push({ start, end: start + MINUTE, v });
+    const start = rowStart(r);
+    s.points.push({ start, end: start + w.grain.ms, v });
   }
-  return [...byKey.values()];
 }
 
-async function instanceSeries(db: Db, type: string, def: MetricDef, w: Window): Promise<Series[]> {
+async function instanceSeries(db: Db, type: string, def: MetricDef, w: Window, byKey: Map<string, Series>): Promise<void> {
+  const hours = w.grain.table === "hours";
   const { rows } = await db.query(
-    `SELECT m.region, m.service, m.revision, m.minute, m.active, m.idle, m.alive_s, m.busy_s, m.startup_count::text, m.startup_sum, m.startup_buckets::text[],
+    `SELECT m.region, m.service, m.revision, ${hours
+      ? "m.hour, 0 AS active, 0 AS idle, m.alive_s, m.busy_billable_s, m.startup_ssd"
+      : "m.minute, m.active, m.idle, m.alive_s, m.busy_s"}, m.startup_count::text, m.startup_sum, m.startup_buckets::text[],
             r.data->'containers'->0->'resources' AS resources
-     FROM emu_instance_minutes m LEFT JOIN run_revisions r
+     FROM emu_instance_${w.grain.table} m LEFT JOIN run_revisions r
        ON r.name = 'projects/' || m.project || '/locations/' || m.region || '/services/' || m.service || '/revisions/' || m.revision
-     WHERE ${where("m.")}`,
+     WHERE ${where(w, "m.")}`,
     [w.project, w.fromMs, w.toMs]);
-  const byKey = new Map<string, Series>();
   const add = (r: Record<string, unknown>, metric: Record<string, string>, v: Val, gauge: boolean) => {
     const key = `${r.service}|${r.revision}|${JSON.stringify(metric)}`;
     let s = byKey.get(key);
     if (!s) byKey.set(key, (s = { metric, resource: resourceLabels(w.project, r as { region: string; service: string; revision: string }), kind: def.kind, type: def.type, points: [] }));
-    const start = (r.minute as Date).getTime();
-    s.points.push({ start: gauge ? start + MINUTE : start, end: start + MINUTE, v });
+    const start = rowStart(r);
+    s.points.push({ start: gauge ? start + w.grain.ms : start, end: start + w.grain.ms, v });
   };
   for (const r of rows) {
     const res = (r.resources ?? {}) as { limits?: Record<string, string>; cpuIdle?: boolean };
-    const billable = res.cpuIdle ? Math.min(r.busy_s, r.alive_s || r.busy_s) : r.alive_s;
+    // Request-based billing: busy seconds capped at alive seconds, per minute (the hour rollup keeps their sum).
+    const billable = !res.cpuIdle ? r.alive_s : hours ? r.busy_billable_s : Math.min(r.busy_s, r.alive_s || r.busy_s);
     if (type.endsWith("/instance_count")) {
       add(r, { state: "active" }, { n: r.active }, true);
       add(r, { state: "idle" }, { n: r.idle }, true);
@@ -89,20 +103,43 @@ async function instanceSeries(db: Db, type: string, def: MetricDef, w: Window): 
     else if (Number(r.startup_count) > 0) {
       const buckets = (r.startup_buckets as string[]).map(Number);
       const count = Number(r.startup_count);
-      // Per-instance values are not kept: range from the occupied buckets, SSD 0.
+      // Per-instance values are not kept: range from the occupied buckets; SSD 0 per minute (pooled across an hour's minutes).
       const min = bucketBounds(buckets.findIndex((b) => b > 0))[0];
       const max = bucketBounds(buckets.length - 1 - [...buckets].reverse().findIndex((b) => b > 0))[1];
-      add(r, {}, { d: { count, sum: r.startup_sum, ssd: 0, min, max, buckets } }, false);
+      add(r, {}, { d: { count, sum: r.startup_sum, ssd: hours ? r.startup_ssd : 0, min, max, buckets } }, false);
     }
   }
-  return [...byKey.values()];
 }
 
-/** Per-minute series of one metric whose minute ends in (fromMs, toMs]; points newest first. */
-export async function loadSeries(db: Db, project: string, type: string, fromMs: number, toMs: number): Promise<Series[]> {
+/** Aligners whose value over a period depends only on the sum of its points (and so may read hour rollups). */
+const ADDITIVE = /^ALIGN_(DELTA|SUM|RATE|PERCENTILE_(99|95|50|05))$/;
+
+/**
+ * Whether an aligned query may read whole hours from the rollups: an additive
+ * aligner, a period of whole hours and an end on the hour (periods are counted
+ * back from the end, so no hour then straddles two periods), on a metric that
+ * is not a gauge.
+ */
+export function hourRollupFits(type: string, aligner: string | undefined, periodMs: number, endMs: number): boolean {
   const def = METRICS[type];
-  const w = { project, fromMs, toMs };
-  const series = def.source === "requests" ? await requestSeries(db, def, w) : await instanceSeries(db, type, def, w);
+  return !!def && def.kind !== "GAUGE" && !!aligner && ADDITIVE.test(aligner) && periodMs % HOUR_MS === 0 && endMs % HOUR_MS === 0;
+}
+
+/**
+ * Series of one metric whose points end in (fromMs, toMs], newest first: per
+ * minute, or with `hourly` (see hourRollupFits) whole hours from the rollups
+ * and the minutes before the first whole hour.
+ */
+export async function loadSeries(db: Db, project: string, type: string, fromMs: number, toMs: number, hourly = false): Promise<Series[]> {
+  const def = METRICS[type];
+  const byKey = new Map<string, Series>();
+  const read = (w: Window) => (def.source === "requests" ? requestSeries(db, def, w, byKey) : instanceSeries(db, type, def, w, byKey));
+  const firstHour = Math.ceil(fromMs / HOUR_MS) * HOUR_MS;
+  if (hourly && firstHour < toMs) {
+    if (firstHour > fromMs) await read({ project, fromMs, toMs: firstHour, grain: MINUTES });
+    await read({ project, fromMs: firstHour, toMs, grain: HOURS });
+  } else await read({ project, fromMs, toMs, grain: MINUTES });
+  const series = [...byKey.values()];
   for (const s of series) s.points.sort((a, b) => b.end - a.end);
   return series;
 }

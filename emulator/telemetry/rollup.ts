@@ -1,0 +1,110 @@
+// Hourly rollups of the per-minute telemetry (emu_request_minutes,
+// emu_instance_minutes), so that a month-long ListTimeSeries reads ~30×
+// fewer rows. An hour row is always recomputed from its minutes (never
+// incremented), so it stays equal to them however often a minute is
+// completed: the store refreshes the hours its flush touched, the backfill
+// refreshes what it wrote, and a database from before the rollups is filled
+// once at startup. The pooled sum of squared deviation is the parallel-variance
+// formula over the hour's minutes, as merging them one by one would give.
+//
+// Instance hours keep both billing bases: alive seconds, and the per-minute
+// request-based billable seconds (busy capped at alive), summed per minute
+// because min() does not commute with the sum.
+import type { Db } from "../db";
+
+export const HOUR_MS = 3_600_000;
+
+export const ROLLUP_SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS emu_request_hours (
+     project text NOT NULL, region text NOT NULL, service text NOT NULL, revision text NOT NULL,
+     hour timestamptz NOT NULL, response_code int NOT NULL, count bigint NOT NULL,
+     lat_sum double precision NOT NULL, lat_ssd double precision NOT NULL, lat_min double precision NOT NULL,
+     lat_max double precision NOT NULL, buckets bigint[] NOT NULL,
+     PRIMARY KEY (project, service, revision, hour, response_code))`,
+  `CREATE INDEX IF NOT EXISTS emu_request_hours_project_hour ON emu_request_hours (project, hour)`,
+  `CREATE TABLE IF NOT EXISTS emu_instance_hours (
+     project text NOT NULL, region text NOT NULL, service text NOT NULL, revision text NOT NULL, hour timestamptz NOT NULL,
+     alive_s double precision NOT NULL, busy_billable_s double precision NOT NULL,
+     startup_count bigint NOT NULL, startup_sum double precision NOT NULL, startup_ssd double precision NOT NULL,
+     startup_buckets bigint[] NOT NULL,
+     PRIMARY KEY (project, service, revision, hour))`,
+  `CREATE INDEX IF NOT EXISTS emu_instance_hours_project_hour ON emu_instance_hours (project, hour)`,
+];
+
+const HOUR_OF = "to_timestamp(floor(extract(epoch FROM minute) / 3600) * 3600)";
+const KEY = "project, service, revision, hour";
+
+/** Element-wise sums of the bucket arrays of `m`'s rows, per `keys`. */
+const bucketSums = (col: string, keys: string) =>
+  `SELECT ${keys}, array_agg(x ORDER BY i) AS buckets FROM (
+     SELECT ${keys}, i, sum(x)::bigint AS x FROM m, unnest(m.${col}) WITH ORDINALITY AS u(x, i) GROUP BY ${keys}, i) q
+   GROUP BY ${keys}`;
+
+function requestRefresh(where: string): string {
+  const keys = `${KEY}, response_code`;
+  return `WITH m AS (SELECT *, ${HOUR_OF} AS hour FROM emu_request_minutes WHERE ${where}),
+    g AS (SELECT ${keys}, min(region) AS region, sum(count)::bigint AS n, sum(lat_sum) AS su, min(lat_min) AS mi, max(lat_max) AS ma FROM m GROUP BY ${keys}),
+    s AS (SELECT ${keys.split(", ").map((k) => `m.${k}`).join(", ")}, sum(m.lat_ssd + m.count * power(m.lat_sum / m.count - g.su / g.n, 2)) AS ssd
+          FROM m JOIN g USING (${keys}) GROUP BY ${keys.split(", ").map((k) => `m.${k}`).join(", ")}),
+    b AS (${bucketSums("buckets", keys)})
+  INSERT INTO emu_request_hours AS t
+  SELECT g.project, g.region, g.service, g.revision, g.hour, g.response_code, g.n, g.su, s.ssd, g.mi, g.ma, b.buckets
+  FROM g JOIN s USING (${keys}) JOIN b USING (${keys})
+  ON CONFLICT (${keys}) DO UPDATE SET count = excluded.count, lat_sum = excluded.lat_sum, lat_ssd = excluded.lat_ssd,
+    lat_min = excluded.lat_min, lat_max = excluded.lat_max, buckets = excluded.buckets`;
+}
+
+function instanceRefresh(where: string): string {
+  const qualified = KEY.split(", ").map((k) => `m.${k}`).join(", ");
+  return `WITH m AS (SELECT *, ${HOUR_OF} AS hour,
+           least(busy_s, CASE WHEN alive_s <> 0 THEN alive_s ELSE busy_s END) AS busy_billable FROM emu_instance_minutes WHERE ${where}),
+    g AS (SELECT ${KEY}, min(region) AS region, sum(alive_s) AS alive, sum(busy_billable) AS busy,
+            sum(startup_count)::bigint AS sc, sum(startup_sum) AS ss FROM m GROUP BY ${KEY}),
+    s AS (SELECT ${qualified}, coalesce(sum(m.startup_count * power(m.startup_sum / m.startup_count - g.ss / g.sc, 2)) FILTER (WHERE m.startup_count > 0), 0) AS ssd
+          FROM m JOIN g USING (${KEY}) GROUP BY ${qualified}),
+    b AS (${bucketSums("startup_buckets", KEY)})
+  INSERT INTO emu_instance_hours AS t
+  SELECT g.project, g.region, g.service, g.revision, g.hour, g.alive, g.busy, g.sc, g.ss, s.ssd, b.buckets
+  FROM g JOIN s USING (${KEY}) JOIN b USING (${KEY})
+  ON CONFLICT (${KEY}) DO UPDATE SET alive_s = excluded.alive_s, busy_billable_s = excluded.busy_billable_s,
+    startup_count = excluded.startup_count, startup_sum = excluded.startup_sum, startup_ssd = excluded.startup_ssd,
+    startup_buckets = excluded.startup_buckets`;
+}
+
+export type HourKey = { project: string; service: string; revision: string; minute: number };
+
+const ONE_HOUR = `project = $1 AND service = $2 AND revision = $3
+  AND minute >= to_timestamp($4 / 1000.0) AND minute < to_timestamp($4 / 1000.0) + interval '1 hour'`;
+
+/** Recomputes the hours holding these minutes (one statement per distinct hour and table). */
+export async function refreshHours(db: Db, table: "requests" | "instances", minutes: HourKey[]): Promise<void> {
+  const hours = new Map<string, unknown[]>();
+  for (const m of minutes) {
+    const hour = Math.floor(m.minute / HOUR_MS) * HOUR_MS;
+    hours.set(`${m.project}|${m.service}|${m.revision}|${hour}`, [m.project, m.service, m.revision, hour]);
+  }
+  const sql = table === "requests" ? requestRefresh(ONE_HOUR) : instanceRefresh(ONE_HOUR);
+  for (const params of hours.values()) await db.query(sql, params);
+}
+
+/** Recomputes every hour of one service's request minutes (after the backfill wrote them). */
+export async function refreshServiceRequestHours(db: Db, project: string, service: string): Promise<void> {
+  await db.query(requestRefresh("project = $1 AND service = $2"), [project, service]);
+}
+
+/** Fills the rollups from all minutes when they are empty but minutes exist (a database from before them). */
+export async function fillMissingRollups(db: Db): Promise<void> {
+  for (const [minutes, hours, sql] of [
+    ["emu_request_minutes", "emu_request_hours", requestRefresh("true")],
+    ["emu_instance_minutes", "emu_instance_hours", instanceRefresh("true")],
+  ] as const) {
+    const { rows } = await db.query(`SELECT (SELECT 1 FROM ${minutes} LIMIT 1) AS has_minutes, (SELECT 1 FROM ${hours} LIMIT 1) AS has_hours`);
+    if (rows[0].has_minutes && !rows[0].has_hours) await db.query(sql);
+  }
+}
+
+export async function pruneHours(db: Db, metricRetentionDays: number): Promise<void> {
+  const cutoff = "to_timestamp(floor(extract(epoch FROM now() - make_interval(days => $1)) / 3600) * 3600)";
+  await db.query(`DELETE FROM emu_request_hours WHERE hour < ${cutoff}`, [metricRetentionDays]);
+  await db.query(`DELETE FROM emu_instance_hours WHERE hour < ${cutoff}`, [metricRetentionDays]);
+}

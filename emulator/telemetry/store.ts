@@ -41,11 +41,15 @@ const SCHEMA = [
   `CREATE INDEX IF NOT EXISTS emu_instance_minutes_project_minute ON emu_instance_minutes (project, minute)`,
 ];
 
+/** How soon buffered log lines are written (and told to tails) while anyone tails. */
+const TAIL_FLUSH_MS = 20;
+
 export class TelemetryStore {
   private logs: LogRow[] = [];
   private minutes = new Map<string, MinuteAgg>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private soon: NodeJS.Timeout | undefined;
   /** Instance lifecycle and busy time, per revision and minute. */
   readonly instances = new InstanceTracker();
   /** Told after each flush about the rows it wrote (TailLogEntries listens). */
@@ -85,6 +89,14 @@ export class TelemetryStore {
   addLog(row: LogRow): void {
     this.logs.push(row);
     if (this.logs.length >= this.maxBatch) void this.flush();
+    else if (this.listeners.size && !this.soon) {
+      // Someone tails: do not let the line wait for the next 250 ms tick.
+      this.soon = setTimeout(() => {
+        this.soon = undefined;
+        this.flushing = this.flushing.then(() => this.writeLogs()).catch(this.onError);
+      }, TAIL_FLUSH_MS);
+      this.soon.unref();
+    }
   }
 
   addRequest(key: Omit<MinuteKey, "minute">, time: Date, latencyMs: number): void {
@@ -109,10 +121,15 @@ export class TelemetryStore {
   }
 
   private async flushNow(partialMinutes: boolean): Promise<void> {
-    const logs = this.logs.splice(0);
+    await this.writeLogs();
     const instanceMinutes = this.instances.collect(Date.now(), partialMinutes);
     const minutes = [...this.minutes.values()];
     this.minutes.clear();
+    await this.writeMinutes(minutes, instanceMinutes);
+  }
+
+  private async writeLogs(): Promise<void> {
+    const logs = this.logs.splice(0);
     if (logs.length) {
       await this.db.query(
         `INSERT INTO emu_log_entries (project, service, revision, log_name, severity, ts, insert_id, search, entry)
@@ -129,7 +146,6 @@ export class TelemetryStore {
         }
       }
     }
-    await this.writeMinutes(minutes, instanceMinutes);
   }
 
   /** Upserts minutes, then recomputes the hour rollups they belong to. */
@@ -181,6 +197,7 @@ export class TelemetryStore {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    clearTimeout(this.soon);
     await this.flush(true);
   }
 }

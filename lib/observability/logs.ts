@@ -44,6 +44,14 @@ export async function listLogs(q: LogQuery, pageToken: string | null = null, cli
 }
 
 /**
+ * How long Cloud Logging holds a tailed entry to sort late arrivals in before
+ * it (Google's default is 2 s). Short, so a line shows within a second: each
+ * message still comes in timestamp order, only an entry arriving more than
+ * 250 ms late lands after lines that follow it.
+ */
+export const TAIL_BUFFER_WINDOW = { seconds: 0, nanos: 250_000_000 };
+
+/**
  * Streams new entries matching the query until `signal` aborts. Each batch is
  * what one TailLogEntries message carried; an empty message is not passed on.
  * `onOpen` runs once, at the first response: the session is subscribed, and
@@ -71,6 +79,6 @@ export function tailLogs(
   stream.on("error", (err: unknown) => {
     if (!signal.aborted) onError(readError(err, q.project));
   });
-  stream.write({ resourceNames: [`projects/${q.project}`], filter });
+  stream.write({ resourceNames: [`projects/${q.project}`], filter, bufferWindow: TAIL_BUFFER_WINDOW });
   signal.addEventListener("abort", () => stream.cancel?.() ?? stream.end(), { once: true });
 }

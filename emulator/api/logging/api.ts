@@ -97,21 +97,44 @@ export async function writeEntries(store: TelemetryStore, req: Json): Promise<Js
   return {};
 }
 
+/** Google's default buffer_window (logging.proto: 0–60 000 ms, default 2 000). */
+const DEFAULT_BUFFER_MS = 2000;
+
 /**
- * TailLogEntries: the first message sets the query; entries are sent every
- * buffer_window, ascending. Once the session is subscribed, one empty response
- * says so: a client can tell "open" from "nothing happened yet" (an empty
- * response is valid on Google's side too; gcloud's tailer skips it).
+ * TailLogEntries: the first message sets the query. Each entry is held for
+ * buffer_window after it arrived (late entries can still sort in before it),
+ * then sent with everything else due, ascending; a window of 0 sends each
+ * flush as it comes. Once the session is subscribed, one empty response says
+ * so: a client can tell "open" from "nothing happened yet" (an empty response
+ * is valid on Google's side too; gcloud's tailer skips it).
  */
 function tail(store: TelemetryStore, call: grpc.ServerDuplexStream<Json, Json>): void {
   let filter: Node | null = null;
   let projects: string[] | undefined;
-  let pending: LogRow[] = [];
+  let windowMs = DEFAULT_BUFFER_MS;
+  /** Waiting entries, each with the time it is due. */
+  let pending: { due: number; row: LogRow }[] = [];
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
   const close = () => {
-    clearInterval(timer);
+    clearTimeout(timer);
+    timer = undefined;
     unsubscribe?.();
+  };
+  const sendDue = () => {
+    timer = undefined;
+    const now = Date.now();
+    const due = pending.filter((p) => p.due <= now).map((p) => p.row);
+    pending = pending.filter((p) => p.due > now);
+    if (due.length) {
+      due.sort((a, b) => a.ts.getTime() - b.ts.getTime() || a.insertId.localeCompare(b.insertId));
+      call.write({ entries: due.map((r) => entryToProto(r.entry)), suppressionInfo: [] });
+    }
+    schedule();
+  };
+  const schedule = () => {
+    if (timer || !pending.length) return;
+    timer = setTimeout(sendDue, Math.max(0, Math.min(...pending.map((p) => p.due)) - Date.now()));
   };
   call.on("data", (req: Json) => {
     if (projects) return;
@@ -119,18 +142,15 @@ function tail(store: TelemetryStore, call: grpc.ServerDuplexStream<Json, Json>):
       projects = projectsOf(req.resourceNames as string[]);
       filter = parseFilter(String(req.filter ?? ""));
       const w = req.bufferWindow as Json | undefined;
-      const windowMs = w && (w.seconds || w.nanos) ? Number(w.seconds ?? 0) * 1000 + Number(w.nanos ?? 0) / 1e6 : 2000;
-      if (windowMs < 0 || windowMs > 60_000) throw invalid("buffer_window must be between 0 and 60 seconds");
+      windowMs = w ? Number(w.seconds ?? 0) * 1000 + Number(w.nanos ?? 0) / 1e6 : DEFAULT_BUFFER_MS;
+      if (!(windowMs >= 0 && windowMs <= 60_000)) throw invalid("buffer_window must be between 0 and 60000 milliseconds");
       unsubscribe = store.subscribe((rows) => {
-        for (const r of rows) if (projects!.includes(r.project) && matches(filter, r.entry)) pending.push(r);
+        const due = Date.now() + windowMs;
+        for (const r of rows) if (projects!.includes(r.project) && matches(filter, r.entry)) pending.push({ due, row: r });
+        if (windowMs === 0) sendDue();
+        else schedule();
       });
       call.write({ entries: [], suppressionInfo: [] });
-      timer = setInterval(() => {
-        if (!pending.length) return;
-        const batch = pending.sort((a, b) => a.ts.getTime() - b.ts.getTime() || a.insertId.localeCompare(b.insertId));
-        pending = [];
-        call.write({ entries: batch.map((r) => entryToProto(r.entry)), suppressionInfo: [] });
-      }, Math.max(100, windowMs));
     } catch (err) {
       close();
       const e = err instanceof ApiError ? err : invalid(String(err));

@@ -2,12 +2,15 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import dynamic from "next/dynamic";
 import { Input, Select } from "@/components/ui/field";
-import { useTheme } from "@/components/ui/use-theme";
 import type { ChartData, Chart } from "@/lib/observability/service-metrics";
-import { ChartLegend, ChartSummary, markerDot } from "./chart-parts";
-import { AXIS, PANEL_BACKGROUND, seriesStyle } from "./chart-style";
+
+// recharts (with d3) is ~100 kB gz: the chart, its legend and its table load after the page.
+const MetricChart = dynamic(() => import("./metric-chart").then((m) => m.MetricChart), {
+  ssr: false,
+  loading: () => <div role="status" aria-busy="true" aria-label="Loading the chart" className="h-48 rounded bg-zinc-100 motion-safe:animate-pulse dark:bg-zinc-800" />,
+});
 
 const TITLES: Record<Chart, string> = { requests: "Request rate", errors: "Error rate (5xx share)", latency: "Latency p50 / p95 / p99", instances: "Instances" };
 const RANGES = { "1h": "last hour", "6h": "last 6 h", "1d": "last day", "7d": "last 7 days", custom: "custom (UTC)" } as const;
@@ -21,8 +24,6 @@ async function fetchChart(project: string, service: string, chart: Chart, span: 
   return body;
 }
 
-const time = (t: number, range: string) => new Date(t).toLocaleString(undefined, range === "7d" ? { month: "short", day: "numeric", hour: "2-digit" } : { hour: "2-digit", minute: "2-digit" });
-
 function ChartPanel({ project, service, chart, span, refresh }: { project: string; service: string; chart: Chart; span: Span; refresh: boolean }) {
   const range = span.range;
   const { data, error, isLoading } = useQuery({
@@ -31,9 +32,6 @@ function ChartPanel({ project, service, chart, span, refresh }: { project: strin
     enabled: span.range !== "custom" || Boolean(span.from),
     refetchInterval: refresh ? 30_000 : false,
   });
-  const theme = useTheme();
-  const styles = (data?.series ?? []).map((_, i) => seriesStyle(i, theme));
-  const axis = AXIS[theme];
   return (
     <section aria-label={TITLES[chart]} className="rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
       <h3 className="mb-2 text-sm font-semibold">{TITLES[chart]} {data?.unit && <span className="font-normal text-zinc-500 dark:text-zinc-400">({data.unit})</span>}</h3>
@@ -45,27 +43,7 @@ function ChartPanel({ project, service, chart, span, refresh }: { project: strin
         <p className="py-16 text-center text-sm text-zinc-500 dark:text-zinc-400">No data in this range.</p>
       ) : (
         <>
-          <div className="h-48">
-            <ResponsiveContainer width="100%" height="100%">
-              <LineChart data={data.points} margin={{ top: 4, right: 8, bottom: 0, left: -12 }} role="img" aria-label={`${TITLES[chart]} chart, ${RANGES[range]}; the values follow in a table`}>
-                <CartesianGrid strokeDasharray="3 3" stroke={axis.grid} strokeOpacity={0.4} />
-                <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} tickFormatter={(t) => time(t, range)} tick={{ fontSize: 10, fill: axis.text }} stroke={axis.grid} />
-                <YAxis tick={{ fontSize: 10, fill: axis.text }} width={48} stroke={axis.grid} />
-                <Tooltip
-                  isAnimationActive={false}
-                  contentStyle={{ background: PANEL_BACKGROUND[theme], borderColor: axis.grid, fontSize: 12 }}
-                  labelStyle={{ color: axis.text }}
-                  labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
-                  formatter={(v) => (typeof v === "number" ? v.toFixed(2) : "—")}
-                />
-                {data.series.map((s, i) => (
-                  <Line key={s} dataKey={s} stroke={styles[i].color} strokeDasharray={styles[i].dash || undefined} dot={markerDot(data.points, s, i, styles[i])} activeDot={{ r: 3 }} strokeWidth={1.5} connectNulls={false} isAnimationActive={false} />
-                ))}
-              </LineChart>
-            </ResponsiveContainer>
-          </div>
-          <ChartLegend series={data.series} styles={styles} />
-          <ChartSummary title={TITLES[chart]} rangeLabel={RANGES[range]} data={data} />
+          <MetricChart data={data} range={range} title={TITLES[chart]} rangeLabel={RANGES[range]} />
           {data.lastDataAt && <p className="mt-1 text-[11px] text-zinc-500 dark:text-zinc-400">Data up to {new Date(data.lastDataAt).toLocaleTimeString()}; Cloud Monitoring lags up to 3 minutes, so the last minutes are missing, not zero. Gaps in a line are minutes without data.</p>}
         </>
       )}

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
 import type { TrafficEntry } from "@/lib/services";
-import { TAG } from "@/lib/services/schemas";
+import { TAG } from "@/lib/services/names";
 import { useOperationAction } from "@/components/operations/use-operation-action";
 
 type Row = { revision: string; percent: number; tag: string };

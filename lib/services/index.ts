@@ -4,7 +4,8 @@ export { shiftTrafficDefinition, sendAllToLatestDefinition, rollbackDefinition, 
 export { listLocations, ensureLocations, bootstrapLocations, type Location } from "./locations";
 export { parseServiceName, serviceName, servicePath, shortName, type ServiceRef } from "./names";
 export { isAllToLatest, type ServiceView, type RevisionView, type TrafficEntry, type EnvVar } from "./model";
-export { DeployInput, ShiftTrafficInput, RollbackInput, SendAllToLatestInput, TAG } from "./schemas";
+export { DeployInput, ShiftTrafficInput, RollbackInput, SendAllToLatestInput } from "./schemas";
+export { TAG } from "./names";
 export { portalDeps, type ServiceDeps } from "./deps";
 export { updateLocationsDefinition, UpdateLocationsInput, locationCoverage } from "./update-locations";
 export { locationKey, locationLines, removedLocations, type LocationCoverage } from "./location-lines";

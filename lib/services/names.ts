@@ -1,5 +1,8 @@
 // Cloud Run resource names: projects/{p}/locations/{l}/services/{s}[/revisions/{r}]
 
+/** A traffic tag (it becomes part of a URL): what the traffic editor checks as you type, and the server again. */
+export const TAG = /^[a-z]([a-z0-9-]{0,44}[a-z0-9])?$/;
+
 export type ServiceRef = { project: string; region: string; service: string };
 
 const SERVICE_NAME = /^projects\/([a-z][a-z0-9-]{4,28}[a-z0-9])\/locations\/([a-z]+-[a-z]+\d+)\/services\/([a-z][a-z0-9-]{0,48})$/;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { wholeNumber } from "../whole-number";
+import { TAG } from "./names";
 
 const trimmed = (max: number) => z.string().trim().max(max);
 const optionalText = (max: number) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), trimmed(max).optional());
@@ -16,7 +17,6 @@ const Guarded = {
   idempotencyKey: z.uuid("Missing form key; reload the page."),
 };
 
-export const TAG = /^[a-z]([a-z0-9-]{0,44}[a-z0-9])?$/;
 const tag = z.string().trim().regex(TAG, "Tags are lowercase letters, digits and hyphens, starting with a letter.");
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"]);

@@ -1,6 +1,6 @@
-// Synthetic traffic reaches the seeded services only (the fleet and the
-// synthetic load-test services), never one a user or a test created: a real
-// Cloud Run service receives no unsolicited requests.
+// Synthetic traffic reaches the seeded fleet only, never one a user or a test
+// created (a real Cloud Run service receives no unsolicited requests) nor the
+// synthetic load-test services (warm instances for hundreds of them held GBs).
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../test/databases";
 import { openDb, type Db } from "../db";
@@ -25,6 +25,9 @@ beforeAll(async () => {
   await create("traffic-user", "mine");
   // A user's service in the synthetic project is still a user's.
   await create(SYNTHETIC_PROJECT, "user-made");
+  // Stands for a service of the seeded fleet (this emulator seeds none).
+  await create("traffic-fleet", "fleet-one");
+  await pool.query("UPDATE run_services SET seeded = true WHERE service_id = 'fleet-one'");
 });
 afterAll(async () => {
   await pool?.end();
@@ -32,21 +35,20 @@ afterAll(async () => {
 });
 
 describe("synthetic traffic", () => {
-  it("reaches the seeded services and not those a user created", async () => {
+  it("reaches the seeded fleet, not the synthetic services nor those a user created", async () => {
     const seen: RequestEvent[] = [];
     const off = t.emulator.events.subscribe((e) => void (e.type === "request" && seen.push(e)));
     const stop = startTraffic(pool, () => t.emulator.routerPort, 200);
     try {
       // Ticks do not overlap and visit services by name, so a third request to
-      // synthetic-0001 means two whole ticks went by, which would have reached
-      // projects/runway-synthetic/…/user-made and projects/traffic-user/…/mine.
-      await waitFor(() => seen.filter((e) => e.service === "synthetic-0001").length >= 3, "three synthetic requests", 15_000);
+      // fleet-one means two whole ticks went by, which would have reached the others.
+      await waitFor(() => seen.filter((e) => e.service === "fleet-one").length >= 3, "three synthetic requests", 15_000);
     } finally {
       stop();
       off();
     }
     expect(seen.every((e) => e.userAgent === "runway-synthetic-traffic/1" && [200, 404].includes(e.status))).toBe(true);
-    expect([...new Set(seen.map((e) => e.service))]).toEqual(["synthetic-0001"]);
+    expect([...new Set(seen.map((e) => e.service))]).toEqual(["fleet-one"]);
   });
 
   it("decides once, for services written before it was recorded, by the fleet's names and the synthetic project", async () => {
@@ -71,6 +73,7 @@ async function decideOnce() {
   await markSeededServices(pool);
   const { rows } = await pool.query<{ service_id: string; seeded: boolean }>("SELECT service_id, seeded FROM run_services ORDER BY service_id");
   expect(rows).toEqual([
+    { service_id: "fleet-one", seeded: false },
     { service_id: "mine", seeded: false },
     { service_id: "pyplots-api", seeded: true },
     { service_id: "synthetic-0001", seeded: true },

@@ -18,12 +18,13 @@ export async function listVersions(client: SecretManagerServiceClient, secretNam
   return versions.map((v) => ({ id: shortId(v.name), state: String(v.state), createdAt: toDate(v.createTime), destroyedAt: toDate(v.destroyTime) }));
 }
 
-async function projectSecrets(client: SecretManagerServiceClient, project: string, services: ServiceView[]): Promise<SecretView[]> {
+async function projectSecrets(client: SecretManagerServiceClient, project: string, fleet: ServiceView[] | Promise<ServiceView[]>): Promise<SecretView[]> {
   const [secrets] = await client.listSecrets({ parent: `projects/${project}` }, { timeout: 15_000 });
   return Promise.all(
     secrets.map(async (s) => {
       const id = shortId(s.name);
       const views = await listVersions(client, s.name!);
+      const services = await fleet;
       const newest = views.map((v) => Number(v.id)).sort((a, b) => b - a)[0];
       const references = services
         .filter((svc) => svc.project === project)
@@ -34,8 +35,11 @@ async function projectSecrets(client: SecretManagerServiceClient, project: strin
   );
 }
 
-/** One project failing (no access, say) is reported beside the others. */
-export async function listSecrets(projects: string[], services: ServiceView[], client = secretsClient()): Promise<SecretsByProject[]> {
+/**
+ * One project failing (no access, say) is reported beside the others. The
+ * services may still be on their way: secrets and versions are read meanwhile.
+ */
+export async function listSecrets(projects: string[], services: ServiceView[] | Promise<ServiceView[]>, client = secretsClient()): Promise<SecretsByProject[]> {
   return Promise.all(
     projects.map(async (project) => {
       try {

@@ -1,6 +1,7 @@
 // Reads of services and revisions through the official Cloud Run v2 client.
-// One ListServices call per location, all in parallel, briefly cached and
-// shared between concurrent viewers.
+// ListServices per location, all locations in parallel, in pages of
+// LIST_PAGE_SIZE (the default of 100 made a large location several calls one
+// after another), briefly cached and shared between concurrent viewers.
 import { TtlCache } from "../cache";
 import { runClients, type RunClients } from "../gcp/clients";
 import { readWithRetry, upstreamError } from "../gcp/errors";
@@ -12,6 +13,8 @@ export type LocationFailure = Location & { error: string };
 export type Fleet = { services: ServiceView[]; failures: LocationFailure[]; fetchedAt: Date };
 
 const CALL = { timeout: 15_000 };
+/** Services per ListServices page: one call for all but the largest locations (Google caps it at its own maximum). */
+export const LIST_PAGE_SIZE = 1000;
 const locationCache = new TtlCache<ServiceView[]>(5_000);
 
 export function invalidateFleet(project?: string): void {
@@ -20,7 +23,7 @@ export function invalidateFleet(project?: string): void {
 
 async function listLocation(clients: RunClients, { project, region }: Location): Promise<ServiceView[]> {
   return locationCache.get(`${project}/${region}`, async () => {
-    const [services] = await clients.services.listServices({ parent: `projects/${project}/locations/${region}` }, CALL);
+    const [services] = await clients.services.listServices({ parent: `projects/${project}/locations/${region}`, pageSize: LIST_PAGE_SIZE }, CALL);
     return services.map(toServiceView);
   });
 }

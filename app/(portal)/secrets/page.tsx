@@ -19,9 +19,9 @@ export default async function SecretsPage() {
   const actor = await requireActor();
   if (!hasRole(actor.role, "developer")) return <Forbidden role={actor.role} needed="developer" />;
   const locations = await listLocations(db());
-  const fleet = await listFleet(locations);
   const projects = [...new Set(locations.map((l) => l.project))];
-  const byProject = await listSecrets(projects, fleet.services);
+  // The secrets and the services that read them are independent reads: in parallel.
+  const byProject = await listSecrets(projects, listFleet(locations).then((f) => f.services));
   return (
     <>
       <PageHeader title="Secrets" description="Secret Manager secrets per project, their versions, and which services read which version. Values are never shown. Open a secret to rotate it (operators and admins)." />

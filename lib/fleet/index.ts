@@ -1,1 +1,2 @@
-export { fleetView, type FleetView, type FleetServiceRow, type FleetViewDeps } from "./view";
+export { fleetList, fleetMetrics, fleetView, type FleetList, type FleetMetrics, type FleetView, type FleetServiceRow, type FleetViewDeps } from "./view";
+export { FIRST_SCREEN_ROWS, healthKey, withMetrics } from "./rows";

@@ -12,7 +12,8 @@ import { observabilityClients, runClients, type GcpTarget, type ObservabilityCli
 import { fleetHealth, recentFleetHealth } from "../observability";
 import { ensureLocations, listFleet, servicePath } from "../services";
 import { EMULATOR_DEFAULT_LOCATIONS } from "../services/locations";
-import { fleetView } from "./view";
+import { withMetrics } from "./rows";
+import { fleetList, fleetMetrics, fleetView } from "./view";
 
 let db: Db;
 let target: GcpTarget;
@@ -56,6 +57,21 @@ describe("fleetView", () => {
       const full = report.services.find((c) => c.project === row.project && c.service === row.id)!;
       expect(row.costMonthToDate).toBeCloseTo(full.monthToDate.total, 9);
     }
+  });
+});
+
+describe("fleetList and fleetMetrics (the page's first screen, then what streams in)", () => {
+  it("lists every service without health or cost, and joined with the metrics gives fleetView's rows", async () => {
+    const now = new Date();
+    const deps = { db, splitStaleHours: 0, target, now };
+    const [list, metrics, view] = await Promise.all([fleetList(deps), fleetMetrics(deps), fleetView(deps)]);
+    expect(list.rows.map((r) => r.name)).toEqual(view.rows.map((r) => r.name));
+    expect(list.rows.every((r) => r.health === null && r.costMonthToDate === null)).toBe(true);
+    expect(list.failures).toEqual({ locations: [] });
+    expect(metrics.failures).toEqual({ health: [], cost: [] });
+    const joined = list.rows.map((r) => withMetrics(r, metrics));
+    expect(joined).toEqual(view.rows);
+    expect(joined.some((r) => r.costMonthToDate !== null)).toBe(true);
   });
 });
 

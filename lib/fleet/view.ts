@@ -1,12 +1,14 @@
-// The fleet page's rows: every covered service joined with its last 5 minutes
-// of health and its month-to-date cost. The three reads run in parallel and
-// each fails alone: a service still shows without health or cost.
+// The fleet page's rows: every covered service (fleetList, from ListServices
+// alone: the page's first screen), and its last 5 minutes of health and
+// month-to-date cost (fleetMetrics: streamed in after). The reads run in
+// parallel and each fails alone: a service still shows without health or cost.
 import { config } from "../config";
 import { monthToDateFor, loadUsageAndPrices } from "../cost";
 import { db as portalDb, type Db } from "../db";
 import { observabilityClients, runClients, type GcpTarget } from "../gcp/clients";
 import { recentFleetHealth, type ServiceHealth } from "../observability";
 import { listFleet, listLocations, servicePath, type LocationFailure, type TrafficEntry } from "../services";
+import { healthKey, withMetrics } from "./rows";
 
 export type FleetServiceRow = {
   name: string;
@@ -37,11 +39,41 @@ export type FleetView = {
   failures: { locations: LocationFailure[]; health: { project: string; error: string }[]; cost: string[] };
 };
 
+/** The list alone (ListServices per location): rows without health and cost. */
+export type FleetList = Omit<FleetView, "failures"> & { failures: { locations: LocationFailure[] } };
+
+/** Health per `project/service` and month-to-date cost per service name, for joining onto a FleetList's rows. */
+export type FleetMetrics = {
+  health: Record<string, ServiceHealth>;
+  cost: Record<string, number>;
+  failures: { health: { project: string; error: string }[]; cost: string[] };
+};
+
 export type FleetViewDeps = { db: Db; splitStaleHours: number; target: GcpTarget; now?: Date };
 
 const portalDeps = (): FleetViewDeps => ({ db: portalDb(), splitStaleHours: config().splitStaleHours, target: config().gcp });
 
-export async function fleetView(deps: FleetViewDeps = portalDeps()): Promise<FleetView> {
+/** What the fleet page shows first: every service, from ListServices alone. */
+export async function fleetList(deps: FleetViewDeps = portalDeps()): Promise<FleetList> {
+  const now = deps.now ?? new Date();
+  const locations = await listLocations(deps.db);
+  const fleet = await listFleet(locations, runClients(deps.target));
+  const rows = fleet.services.map((s): FleetServiceRow => {
+    const splitHours = s.splitSince ? (now.getTime() - s.splitSince.getTime()) / 3_600_000 : 0;
+    return {
+      name: s.name, id: s.id, project: s.project, region: s.region, href: servicePath({ project: s.project, region: s.region, service: s.id }),
+      status: s.status, statusMessage: s.statusMessage, uri: s.uri, traffic: s.traffic, imageTag: s.imageTag,
+      lastDeployedBy: s.lastDeployedBy, lastDeployedAt: s.lastDeployedAt?.toISOString() ?? null, etag: s.etag,
+      staleSplitHours: s.splitSince && splitHours >= deps.splitStaleHours ? splitHours : null,
+      health: null,
+      costMonthToDate: null,
+    };
+  });
+  return { locations: locations.length, rows, staleSplitAfterHours: deps.splitStaleHours, failures: { locations: fleet.failures } };
+}
+
+/** Health (cached briefly, shared) and month-to-date cost; slower than the list, so the page streams them in after it. */
+export async function fleetMetrics(deps: FleetViewDeps = portalDeps()): Promise<FleetMetrics> {
   const now = deps.now ?? new Date();
   const locations = await listLocations(deps.db);
   const projects = [...new Set(locations.map((l) => l.project))];
@@ -50,23 +82,16 @@ export async function fleetView(deps: FleetViewDeps = portalDeps()): Promise<Fle
     recentFleetHealth(projects, observabilityClients(deps.target)),
     loadUsageAndPrices(projects, { now, target: deps.target }),
   ]);
-  const healthOf = new Map(health.rows.map((h) => [`${h.project}/${h.service}`, h]));
   const costOf = monthToDateFor(fleet.services, costInputs);
-  const rows = fleet.services.map((s): FleetServiceRow => {
-    const splitHours = s.splitSince ? (now.getTime() - s.splitSince.getTime()) / 3_600_000 : 0;
-    return {
-      name: s.name, id: s.id, project: s.project, region: s.region, href: servicePath({ project: s.project, region: s.region, service: s.id }),
-      status: s.status, statusMessage: s.statusMessage, uri: s.uri, traffic: s.traffic, imageTag: s.imageTag,
-      lastDeployedBy: s.lastDeployedBy, lastDeployedAt: s.lastDeployedAt?.toISOString() ?? null, etag: s.etag,
-      staleSplitHours: s.splitSince && splitHours >= deps.splitStaleHours ? splitHours : null,
-      health: healthOf.get(`${s.project}/${s.id}`) ?? null,
-      costMonthToDate: costOf?.get(s.name) ?? null,
-    };
-  });
   return {
-    locations: locations.length,
-    rows,
-    staleSplitAfterHours: deps.splitStaleHours,
-    failures: { locations: fleet.failures, health: health.failures, cost: costInputs.failures },
+    health: Object.fromEntries(health.rows.map((h) => [healthKey(h.project, h.service), h])),
+    cost: costOf ? Object.fromEntries(costOf) : {},
+    failures: { health: health.failures, cost: costInputs.failures },
   };
+}
+
+/** The list and its metrics together (both reads in parallel). */
+export async function fleetView(deps: FleetViewDeps = portalDeps()): Promise<FleetView> {
+  const [list, metrics] = await Promise.all([fleetList(deps), fleetMetrics(deps)]);
+  return { ...list, rows: list.rows.map((r) => withMetrics(r, metrics)), failures: { ...list.failures, ...metrics.failures } };
 }

@@ -1,0 +1,122 @@
+// The fleet page in Chromium at scale (issue 13): cold load (the portal's
+// 5-second list cache expired) until the last row inside the viewport is
+// visible, and the page's HTML size, for this checkout's portal and, side by
+// side, a baseline checkout's portal (another directory with its own `next
+// build`), both against one in-process emulator with `extra` synthetic
+// services in 7 locations. Each portal runs `next start` on a free port.
+//
+//   npm run bench -- fleet-browser [extra=1000] [baseline checkout dir]
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { chromium, type Browser } from "playwright";
+import pg from "pg";
+import { startEmulator } from "../emulator";
+import { throwawayPostgres } from "../emulator/embedded-postgres";
+import { freePort } from "../emulator/runtime/ports";
+import { migrate } from "../scripts/migrate";
+import { chromiumPath } from "../scripts/chromium-path";
+import { startChild, stopChild, waitForPort } from "../scripts/processes";
+import { machine, median, ms } from "./lib";
+
+const root = path.resolve(import.meta.dirname, "..");
+const CACHE_MS = 5_100;
+const ROUNDS = 3;
+const VIEWPORT = { width: 1280, height: 800 };
+const LOCATIONS = [
+  ["intentvision-prod", "us-central1"], ["pyplots-prod", "europe-west4"], ["elevendops-prod", "us-central1"], ["shortfactory-prod", "us-central1"],
+  ["ai-usage-analytics-prod", "us-central1"], ["runway-synthetic", "us-central1"], ["runway-synthetic", "europe-west4"],
+] as const;
+
+async function signIn(base: string): Promise<{ name: string; value: string }[]> {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const res = await fetch(`${base}/api/auth/callback/local`, {
+    method: "POST", redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    body: new URLSearchParams({ csrfToken, email: "viewer@runway.local", json: "true" }),
+  });
+  const all = [...csrf.headers.getSetCookie(), ...res.headers.getSetCookie()].map((c) => c.split(";")[0]);
+  if (!all.some((c) => c.includes("session-token"))) throw new Error(`sign-in failed (${res.status})`);
+  return all.map((c) => ({ name: c.slice(0, c.indexOf("=")), value: c.slice(c.indexOf("=") + 1) }));
+}
+
+/** Milliseconds from navigation start until the rows filling the viewport are all there (or the fleet has no more). */
+async function coldLoad(browser: Browser, base: string, cookies: { name: string; value: string }[], total: number) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addCookies(cookies.map((c) => ({ ...c, url: base })));
+  const page = await context.newPage();
+  await page.goto(base, { waitUntil: "commit" });
+  await page.waitForFunction((count) => {
+    const rows = [...document.querySelectorAll('[data-testid^="fleet-row-"]')];
+    const inView = rows.filter((r) => r.getBoundingClientRect().top < innerHeight);
+    const last = inView[inView.length - 1];
+    return Boolean(last && (last.getBoundingClientRect().bottom >= innerHeight || rows.length >= count));
+  }, total, { polling: "raf", timeout: 60_000 });
+  const visibleAt = await page.evaluate(() => performance.now());
+  const domInteractive = await page.evaluate(() => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).domInteractive);
+  const domRows = await page.locator('[data-testid^="fleet-row-"]').count();
+  await context.close();
+  return { visibleAt, domInteractive, domRows };
+}
+
+async function htmlBytes(base: string, cookies: { name: string; value: string }[]): Promise<number> {
+  const res = await fetch(`${base}/`, { headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; ") } });
+  return Buffer.byteLength(await res.text());
+}
+
+export default async function fleetBrowser(args: string[]) {
+  const extra = Number(args[0] ?? 1000);
+  const baselineRoot = args[1] ? path.resolve(args[1]) : undefined;
+  const server = await throwawayPostgres("runway-bench-fleet-browser");
+  const suffix = randomBytes(4).toString("hex");
+  await server.ensureDatabase(`bench_emulator_${suffix}`);
+  await server.ensureDatabase(`bench_portal_${suffix}`);
+  const t0 = performance.now();
+  const emulator = await startEmulator({ databaseUrl: server.url(`bench_emulator_${suffix}`), grpcPort: 0, routerPort: 0, extraServices: extra });
+  const seededIn = performance.now() - t0;
+  const portalUrl = server.url(`bench_portal_${suffix}`);
+  await migrate(root, portalUrl);
+  const db = new pg.Client({ connectionString: portalUrl });
+  await db.connect();
+  for (const [project, region] of LOCATIONS) await db.query("INSERT INTO fleet_locations (project, region, added_by) VALUES ($1, $2, 'bench')", [project, region]);
+  await db.end();
+  const env = { ...process.env, DATABASE_URL: portalUrl, AUTH_SECRET: randomBytes(32).toString("hex"), GCP_EMULATOR_HOST: emulator.endpoint, LOG_LEVEL: "warning", NEXT_TELEMETRY_DISABLED: "1", METADATA_SERVER_DETECTION: "none" };
+  const portals = [...(baselineRoot ? [{ label: "baseline", dir: baselineRoot }] : []), { label: "now", dir: root }];
+  const running: { label: string; base: string; child: ReturnType<typeof startChild> }[] = [];
+  const browser = await chromium.launch({ executablePath: chromiumPath() });
+  try {
+    for (const p of portals) {
+      const port = await freePort();
+      const child = startChild(`portal-${p.label}`, path.join(p.dir, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: p.dir, env, stdio: "ignore" });
+      running.push({ label: p.label, base: `http://127.0.0.1:${port}`, child });
+      await waitForPort("127.0.0.1", port, 60_000);
+    }
+    const total = extra + 8;
+    const results = [];
+    for (const p of running) {
+      const cookies = await signIn(p.base);
+      await coldLoad(browser, p.base, cookies, total); // warm-up: connection pools, JIT
+      const loads = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        await new Promise((r) => setTimeout(r, CACHE_MS));
+        loads.push(await coldLoad(browser, p.base, cookies, total));
+      }
+      await new Promise((r) => setTimeout(r, CACHE_MS));
+      results.push({ label: p.label, html: await htmlBytes(p.base, cookies), visible: median(loads.map((l) => l.visibleAt)), interactive: median(loads.map((l) => l.domInteractive)), domRows: loads[0].domRows });
+    }
+    console.log(`fleet page in Chromium ${VIEWPORT.width}×${VIEWPORT.height}: ${total} services (${extra} synthetic) in 7 locations, cold (list cache expired), median of ${ROUNDS}; emulator seeded in ${ms(seededIn)}; ${machine()}`);
+    console.log("| portal | last visible row visible | domInteractive | HTML | fleet rows in the DOM |\n|---|---|---|---|---|");
+    for (const r of results) console.log(`| ${r.label} | ${ms(r.visible)} | ${ms(r.interactive)} | ${(r.html / 1024).toFixed(0)} kB | ${r.domRows} |`);
+    if (results.length === 2) {
+      const [b, n] = results;
+      console.log(`| ratio baseline / now | ${(b.visible / n.visible).toFixed(1)}× | ${(b.interactive / n.interactive).toFixed(1)}× | ${(b.html / n.html).toFixed(1)}× | |`);
+    }
+    console.log("goals: ≤ 1.0 s until the last visible row is visible at 1,000 services; ≤ 150 kB HTML for the first screen");
+  } finally {
+    await browser.close();
+    for (const r of running) await stopChild(r.child);
+    await emulator.stop();
+    await server.stop();
+  }
+}

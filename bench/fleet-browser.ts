@@ -28,7 +28,7 @@ const LOCATIONS = [
   ["ai-usage-analytics-prod", "us-central1"], ["runway-synthetic", "us-central1"], ["runway-synthetic", "europe-west4"],
 ] as const;
 
-async function signIn(base: string): Promise<{ name: string; value: string }[]> {
+export async function signIn(base: string): Promise<{ name: string; value: string }[]> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
@@ -85,14 +85,14 @@ export default async function fleetBrowser(args: string[]) {
   await db.connect();
   for (const [project, region] of LOCATIONS) await db.query("INSERT INTO fleet_locations (project, region, added_by) VALUES ($1, $2, 'bench')", [project, region]);
   await db.end();
-  const env = { ...process.env, DATABASE_URL: portalUrl, AUTH_SECRET: randomBytes(32).toString("hex"), GCP_EMULATOR_HOST: emulator.endpoint, LOG_LEVEL: "warning", NEXT_TELEMETRY_DISABLED: "1", METADATA_SERVER_DETECTION: "none" };
+  const env = { ...process.env, DATABASE_URL: portalUrl, AUTH_SECRET: randomBytes(32).toString("hex"), GCP_EMULATOR_HOST: emulator.endpoint, LOG_LEVEL: "warning", NEXT_TELEMETRY_DISABLED: "1", METADATA_SERVER_DETECTION: "none", AUTH_LOCAL_ENABLED: "true" };
   const portals = [...(baselineRoot ? [{ label: "baseline", dir: baselineRoot }] : []), { label: "now", dir: root }];
   const running: { label: string; base: string; child: ReturnType<typeof startChild> }[] = [];
   const browser = await chromium.launch({ executablePath: chromiumPath() });
   try {
     for (const p of portals) {
       const port = await freePort();
-      const child = startChild(`portal-${p.label}`, path.join(p.dir, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: p.dir, env, stdio: "ignore" });
+      const child = startChild(`portal-${p.label}`, path.join(p.dir, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: p.dir, env: { ...env, AUTH_URL: `http://127.0.0.1:${port}` }, stdio: ["ignore", "ignore", "inherit"] });
       running.push({ label: p.label, base: `http://127.0.0.1:${port}`, child });
       await waitForPort("127.0.0.1", port, 60_000);
     }

@@ -12,8 +12,8 @@ let url: string;
 /** Instances running right after the first start, before any test sends a request. */
 let instancesAtStart: number;
 const short = (name: string) => name.split("/").pop()!;
-/** Telemetry tables: instances write logs and minutes as they run and stop. */
-const TELEMETRY_TABLE = /^emu_(log_entries|request_minutes|instance_minutes)$/;
+/** Telemetry tables: instances write logs, minutes and their hourly rollups as they run and stop. */
+const TELEMETRY_TABLE = /^emu_(log_entries|request_minutes|instance_minutes|request_hours|instance_hours)$/;
 
 beforeAll(async () => {
   url = await createEmptyDatabase(inject("pgAdminUrl"), "emu");

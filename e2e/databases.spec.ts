@@ -1,6 +1,9 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Locator } from "@playwright/test";
 import { pyplots, shot, storageState, waitForOperation } from "./support";
 
+/** The backup run ids listed in a backups section, newest first. */
+const backupIds = async (section: Locator) =>
+  (await section.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-testid") ?? ""))).map((t) => t.replace("backup-row-", ""));
 const plotIds = async () => (JSON.parse((await pyplots("/plots")).body).plots as { id: string }[]).map((p) => p.id);
 
 test.describe("databases", () => {
@@ -13,15 +16,22 @@ test.describe("databases", () => {
     await expect(page.getByTestId("instance-row-pyplots-db")).toContainText("runnable");
     await expect(page.getByTestId("instance-row-pyplots-db")).toContainText("pyplots-prod:europe-west4:pyplots-db");
     const backups = page.getByTestId("backups-pyplots-db");
-    await expect(backups.locator("tbody tr")).toHaveCount(3);
+    const rows = backups.locator("tbody tr");
+    // Backups left by earlier runs or attempts are fine: only rows this test adds are checked.
+    await expect(rows.first()).toBeVisible();
+    const existing = await backupIds(backups);
 
     await backups.getByRole("button", { name: "Back up now" }).click();
     let progress = await waitForOperation(page, "succeeded");
     await expect(progress.locator('li[data-state="done"]')).toHaveCount(2);
-    const newest = backups.locator("tbody tr").first();
-    await expect(newest).toContainText("On-demand backup by operator");
-    await expect(newest).toContainText("SUCCESSFUL");
-    await expect(backups.locator("tbody tr")).toHaveCount(4);
+    // The list shows the newest 20, so wait for the new id rather than for a row count.
+    const added = async (known: string[]) => (await backupIds(backups)).filter((id) => !known.includes(id));
+    await expect.poll(() => added(existing)).toHaveLength(1);
+    const [backupId] = await added(existing);
+    const created = page.getByTestId(`backup-row-${backupId}`);
+    await expect(rows.first()).toHaveAttribute("data-testid", `backup-row-${backupId}`);
+    await expect(created).toContainText("On-demand backup by operator");
+    await expect(created).toContainText("SUCCESSFUL");
 
     // Lose rows through the sample app's API after the backup.
     const before = await plotIds();
@@ -30,6 +40,8 @@ test.describe("databases", () => {
 
     await backups.getByRole("button", { name: "Restore…" }).click();
     const dialog = page.getByRole("dialog", { name: "Restore pyplots-db" });
+    // The backup this test took, whatever else the list holds.
+    await dialog.getByLabel("Backup", { exact: true }).selectOption(backupId);
     const go = dialog.getByRole("button", { name: "Restore into pyplots-db" });
     await expect(go).toBeDisabled();
     await dialog.getByLabel("Type pyplots-db to confirm").fill("pyplots-d");
@@ -41,8 +53,11 @@ test.describe("databases", () => {
     await expect(progress.locator('li[data-state="done"]')).toHaveCount(3);
     await expect(progress.getByText("Done", { exact: true })).toBeVisible();
     expect(await plotIds()).toEqual(before);
-    // The automatic safety backup of the target is listed.
-    await expect(backups.locator("tbody tr").first()).toContainText("Automatic safety backup before restoring");
+    // The automatic safety backup of the target is listed, newest.
+    await expect.poll(() => added([...existing, backupId])).toHaveLength(1);
+    const [safetyId] = await added([...existing, backupId]);
+    await expect(rows.first()).toHaveAttribute("data-testid", `backup-row-${safetyId}`);
+    await expect(rows.first()).toContainText("Automatic safety backup before restoring");
     await expect(page.getByTestId("instance-row-pyplots-db")).toContainText("runnable");
     await shot(page, "databases");
   });

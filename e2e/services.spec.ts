@@ -172,6 +172,12 @@ test("a viewer's direct call to a service action is refused and audited", async 
   ]);
   await waitForOperation(dev, "succeeded");
 
+  // Denials left by earlier runs or attempts stay listed: count them first, then expect one more.
+  const denials = `/audit?outcome=denied&action=services.shift-traffic&actor=viewer%40runway.local&limit=200`;
+  await dev.goto(denials);
+  await expect(dev.getByRole("heading", { name: "Audit" })).toBeVisible();
+  const deniedBefore = await dev.getByTestId("audit-row").count();
+
   const viewer = await browser.newContext({ storageState: storageState("viewer") });
   const res = await viewer.request.post(SERVICE, {
     headers: { "next-action": request.headers()["next-action"], "content-type": request.headers()["content-type"], accept: "text/x-component" },
@@ -179,7 +185,8 @@ test("a viewer's direct call to a service action is refused and audited", async 
   });
   expect(await res.text()).toContain("This needs the developer role; you are viewer.");
   // The editor's "Send 100% to latest" is a traffic shift.
-  await dev.goto("/audit?outcome=denied&action=services.shift-traffic");
+  await dev.goto(denials);
+  await expect(dev.getByTestId("audit-row")).toHaveCount(deniedBefore + 1);
   await expect(dev.getByTestId("audit-row").first()).toContainText("viewer@runway.local");
 });
 

@@ -1,4 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
+import { cloudRunPrices, costRows, dollars, FREE_TIER, type CostRow } from "./cost-figures";
+import { request } from "../emulator/testing/http";
+import { E2E } from "../playwright.config";
 import { shot, storageState } from "./support";
 
 // Traffic this spec makes itself, then logs, live tail, charts, fleet health and costs.
@@ -43,8 +46,8 @@ test("live tail shows a new request within seconds", async ({ page }) => {
   const url = await serviceUrl(page);
   await page.goto(LOGS);
   await page.getByRole("button", { name: "Live tail" }).click();
+  // The page says "connecting…" until the route's `ready` event, sent once the upstream tail is open: a request made after it is streamed.
   await expect(page.getByText("streaming new entries")).toBeVisible();
-  await page.waitForTimeout(500);
   const marker = `tail-e2e-${Date.now()}`;
   await hit(page, url, `/health?${marker}`);
   await expect(page.getByTestId("log-line").filter({ hasText: marker }).first()).toBeVisible({ timeout: 15_000 });
@@ -69,14 +72,60 @@ test("the service dashboard charts requests by revision, and the fleet shows req
   await expect(page.getByTestId("fleet-row-intentvision-api").locator("td").nth(3)).not.toHaveText("—");
 });
 
-test("costs show month to date per service and say how they are computed", async ({ page }) => {
-  await page.goto("/costs");
-  await expect(page.getByTestId("cost-mtd")).toContainText("$");
-  await expect(page.getByTestId("cost-row-intentvision-api")).toBeVisible();
+test("costs are the usage shown times the catalog's list prices, net of the free tier, and add up", async ({ page }) => {
+  // Usage is read per closed minute and cached 5 minutes by the portal: this may wait for the next read.
+  test.setTimeout(480_000);
+  const prices = await cloudRunPrices();
+  // An instance-based service is billed for every second an instance is up: start one, so the month has a figure to check.
+  expect((await request(E2E.emulatorRouterPort, "intentvision-worker.us-central1.localhost", "/")).status).toBe(200);
+  let rows: CostRow[] = [];
+  await expect(async () => {
+    await page.goto("/costs");
+    rows = await costRows(page);
+    expect(rows.find((r) => r.service === "intentvision-worker")?.usage.vcpuSeconds).toBeGreaterThan(0);
+  }).toPass({ timeout: 420_000, intervals: [10_000] });
   await expect(page.getByTestId("cost-method")).toContainText("Cloud Monitoring");
   await expect(page.getByTestId("cost-method")).toContainText("Cloud Billing Catalog");
+  expect(rows.map((r) => r.service)).toEqual(expect.arrayContaining(["intentvision-api", "intentvision-worker", "pyplots-api"]));
+  // Amounts under $10 show 4 decimals; tooltips round usage to whole units.
+  const cent4 = 0.00005;
+
+  // Request-based services share the account's free tier; what this run used stays inside it, so they cost exactly nothing.
+  const requestBased = rows.filter((r) => r.billing === "request-based");
+  expect(requestBased.length).toBeGreaterThan(0);
+  const used = (k: keyof CostRow["usage"]) => requestBased.reduce((sum, r) => sum + r.usage[k], 0);
+  expect(used("vcpuSeconds")).toBeLessThan(FREE_TIER.vcpuSeconds);
+  expect(used("gibSeconds")).toBeLessThan(FREE_TIER.gibSeconds);
+  expect(used("requests")).toBeLessThan(FREE_TIER.requests);
+  for (const r of requestBased) expect(r.text, r.service).toEqual({ cpu: "$0.00", memory: "$0.00", requests: "$0.00", monthToDate: "$0.00" });
+
+  // Instance-based services pay the region's list price for every allocated second, and nothing per request.
+  const worker = rows.find((r) => r.service === "intentvision-worker")!;
+  expect(worker.billing).toBe("instance-based");
+  expect(worker.shown.cpu).toBeGreaterThan(0);
+  for (const r of rows.filter((row) => row.billing === "instance-based")) {
+    const cpuPrice = prices.get(`Services CPU (Instance-based billing) in ${r.region}`)!;
+    const memoryPrice = prices.get(`Services Memory (Instance-based billing) in ${r.region}`)!;
+    expect(cpuPrice, r.region).toBeGreaterThan(0);
+    expect(Math.abs(r.shown.cpu - r.usage.vcpuSeconds * cpuPrice), r.service).toBeLessThanOrEqual(cent4 + 0.5 * cpuPrice);
+    expect(Math.abs(r.shown.memory - r.usage.gibSeconds * memoryPrice), r.service).toBeLessThanOrEqual(cent4 + 0.5 * memoryPrice);
+    expect(r.text.requests, r.service).toBe("$0.00");
+  }
+
+  // Each service's month to date is its three parts; each project's and the total are sums of services.
+  for (const r of rows) expect(Math.abs(r.shown.monthToDate - (r.shown.cpu + r.shown.memory + r.shown.requests)), r.service).toBeLessThanOrEqual(3 * cent4);
+  const perProject = await page.getByText("Per project (month to date)").locator("..").locator("li").allInnerTexts();
+  expect(perProject.length).toBe(new Set(rows.map((r) => r.project)).size);
+  for (const line of perProject) {
+    const [, project, amount] = /^(\S+)\s+(\$[\d.,]+)$/.exec(line.trim())!;
+    const services = rows.filter((r) => r.project === project);
+    expect(Math.abs(dollars(amount) - services.reduce((sum, r) => sum + r.shown.monthToDate, 0)), project).toBeLessThanOrEqual(services.length * cent4);
+  }
+  const total = rows.reduce((sum, r) => sum + r.shown.monthToDate, 0);
+  expect(Math.abs(dollars(await page.getByTestId("cost-mtd").innerText()) - total)).toBeLessThanOrEqual(rows.length * cent4);
   await shot(page, "costs");
-  // The fleet has a cost column too.
+
+  // The fleet's cost column shows the same month to date, to the cent.
   await page.goto("/");
-  await expect(page.getByTestId("fleet-row-intentvision-api")).toContainText("$");
+  await expect(page.getByTestId("fleet-row-intentvision-worker")).toContainText(`$${worker.shown.monthToDate.toFixed(2)}`);
 });

@@ -1,0 +1,70 @@
+// Reads the cost page's rows (amounts and the usage in their tooltips) and the
+// e2e emulator's Cloud Billing Catalog, so a spec can recompute each figure
+// from the usage the page shows and the list prices, independently of lib/cost.
+import { CloudCatalogClient } from "@google-cloud/billing";
+import type { Page } from "@playwright/test";
+import { grpc } from "google-gax";
+import { E2E } from "../playwright.config";
+
+export type CostRow = {
+  service: string;
+  region: string;
+  project: string;
+  billing: "request-based" | "instance-based";
+  usage: { vcpuSeconds: number; gibSeconds: number; requests: number };
+  shown: { cpu: number; memory: number; requests: number; monthToDate: number };
+  text: { cpu: string; memory: string; requests: string; monthToDate: string };
+};
+
+/** "$1,234.56" → 1234.56 */
+export const dollars = (text: string) => Number(text.replace(/[$,\s]/g, ""));
+
+/** Every service row of /costs, as shown. */
+export async function costRows(page: Page): Promise<CostRow[]> {
+  const raw = await page.locator('[data-testid^="cost-row-"]').evaluateAll((rows) =>
+    rows.map((r) => {
+      const cells = [...r.querySelectorAll("td")];
+      return {
+        service: r.getAttribute("data-testid")!.replace("cost-row-", ""),
+        where: cells[0].querySelector("div")?.textContent ?? "",
+        billing: cells[1].textContent ?? "",
+        cells: cells.slice(2, 6).map((c) => ({ text: (c.textContent ?? "").trim(), title: c.getAttribute("title") ?? "" })),
+      };
+    }),
+  );
+  return raw.map(({ service, where, billing, cells: [cpu, memory, requests, mtd] }) => {
+    const [project, region] = where.split(" · ");
+    const amount = (title: string, unit: string) => {
+      const m = new RegExp(`^(\\d+) ${unit}$`).exec(title);
+      if (!m) throw new Error(`${service}: tooltip "${title}" does not give ${unit}`);
+      return Number(m[1]);
+    };
+    return {
+      service, project, region,
+      billing: billing as CostRow["billing"],
+      usage: { vcpuSeconds: amount(cpu.title, "vCPU-s"), gibSeconds: amount(memory.title, "GiB-s"), requests: amount(requests.title, "requests") },
+      shown: { cpu: dollars(cpu.text), memory: dollars(memory.text), requests: dollars(requests.text), monthToDate: dollars(mtd.text) },
+      text: { cpu: cpu.text, memory: memory.text, requests: requests.text, monthToDate: mtd.text },
+    };
+  });
+}
+
+/** Unit price (USD) of each Cloud Run SKU, by description with runs of spaces squashed. */
+export async function cloudRunPrices(): Promise<Map<string, number>> {
+  const catalog = new CloudCatalogClient({ apiEndpoint: "127.0.0.1", port: E2E.emulatorGrpcPort, sslCreds: grpc.credentials.createInsecure(), projectId: "runway-e2e" });
+  try {
+    const [skus] = await catalog.listSkus({ parent: "services/152E-C115-5142", currencyCode: "USD" }, { timeout: 20_000 });
+    const prices = new Map<string, number>();
+    for (const sku of skus) {
+      const rates = sku.pricingInfo?.[0]?.pricingExpression?.tieredRates ?? [];
+      const paid = rates.find((r) => Number(r.unitPrice?.units ?? 0) > 0 || (r.unitPrice?.nanos ?? 0) > 0);
+      if (paid) prices.set((sku.description ?? "").replace(/\s+/g, " ").trim(), Number(paid.unitPrice?.units ?? 0) + (paid.unitPrice?.nanos ?? 0) / 1e9);
+    }
+    return prices;
+  } finally {
+    await catalog.close();
+  }
+}
+
+/** Google's monthly free tier of a billing account for request-based services (google-apis.md §6). */
+export const FREE_TIER = { vcpuSeconds: 180_000, gibSeconds: 360_000, requests: 2_000_000 };

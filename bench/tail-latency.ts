@@ -1,15 +1,19 @@
 // Live tail latency (issue 5): from a request hitting a service to its line
 // arriving through TailLogEntries in the portal's tail reader (the browser's
-// EventSource adds one local SSE hop on top). Bounded, loopback only.
+// EventSource adds one local SSE hop on top). Baseline, in the same run: the
+// same kind of request found by polling ListLogEntries back to back, i.e. the
+// moment the entry is readable at all, and the round trip of one such poll.
+// Bounded, loopback only; tail and poll samples alternate.
 import http from "node:http";
 import { observabilityClients, runClients } from "../lib/gcp/clients";
-import { LogQuery } from "../lib/observability/log-query";
+import { buildLogFilter, LogQuery } from "../lib/observability/log-query";
 import { tailLogs } from "../lib/observability/logs";
 import { getService } from "../lib/services/read";
 import { withCountingEmulator } from "./in-process";
 import { machine, median, ms, percentile } from "./lib";
 
 const SAMPLES = 40;
+const GIVE_UP_MS = 15_000;
 
 function get(routerPort: number, host: string, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -22,33 +26,80 @@ function get(routerPort: number, host: string, path: string): Promise<void> {
   });
 }
 
+async function within<T>(p: Promise<T>, timeoutMs: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<T>((r) => (timer = setTimeout(() => r(fallback), timeoutMs)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const row = (label: string, values: number[], samples: number) => {
+  const got = values.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  return { label, got, line: `| ${label} | ${got.length}/${samples} | ${ms(median(got))} | ${ms(percentile(got, 95))} | ${ms(got[got.length - 1])} |` };
+};
+
 export default async function tailLatency() {
   await withCountingEmulator({}, async ({ emulator }) => {
     const ref = { project: "pyplots-prod", region: "europe-west4", service: "pyplots-frontend" };
+    const clients = observabilityClients({ emulatorHost: emulator.endpoint });
     const { service } = await getService(ref, runClients({ emulatorHost: emulator.endpoint }));
     const host = new URL(service.uri!).host;
     await get(emulator.routerPort, host, "/health"); // cold start out of the way
+    const query = LogQuery.parse({ project: ref.project, service: ref.service, kind: "requests" });
     const waiting = new Map<string, (t: number) => void>();
     const abort = new AbortController();
-    tailLogs(LogQuery.parse({ project: ref.project, service: ref.service, kind: "requests" }), (lines) => {
+    tailLogs(query, (lines) => {
       const now = performance.now();
       for (const l of lines) for (const [marker, done] of waiting) if (l.request?.url.includes(marker)) done(now);
-    }, (err) => console.error(err.message), abort.signal, observabilityClients({ emulatorHost: emulator.endpoint }));
-    await new Promise((r) => setTimeout(r, 500));
-    const latencies: number[] = [];
-    for (let i = 0; i < SAMPLES; i++) {
-      const marker = `tail-${i}-${Date.now()}`;
+    }, (err) => console.error(err.message), abort.signal, clients);
+
+    /** Requests `/health?marker` and resolves when the tail delivers its line (NaN after GIVE_UP_MS). */
+    const viaTail = async (marker: string, giveUpMs = GIVE_UP_MS) => {
       const arrived = new Promise<number>((resolve) => waiting.set(marker, resolve));
       const t0 = performance.now();
       await get(emulator.routerPort, host, `/health?${marker}`);
-      const t1 = await Promise.race([arrived, new Promise<number>((r) => setTimeout(() => r(Number.NaN), 15_000))]);
+      const t1 = await within(arrived, giveUpMs, Number.NaN);
       waiting.delete(marker);
-      latencies.push(t1 - t0);
-      await new Promise((r) => setTimeout(r, 100));
+      return t1 - t0;
+    };
+    // The tail is open once a marker comes through it: warm up until one does, instead of sleeping.
+    let warm = 0;
+    while (Number.isNaN(await viaTail(`tail-warm-${warm}-${Date.now()}`, 5_000))) {
+      if (++warm >= 5) throw new Error("the tail delivered none of 5 warm-up requests");
+    }
+
+    const pollRoundTrips: number[] = [];
+    /** Requests `/health?marker`, then polls ListLogEntries back to back until the line is there. */
+    const viaPolling = async (marker: string) => {
+      const filter = `${buildLogFilter({ ...query, range: "1h" })}\n${JSON.stringify(marker)}`;
+      const t0 = performance.now();
+      await get(emulator.routerPort, host, `/health?${marker}`);
+      while (performance.now() - t0 < GIVE_UP_MS) {
+        const s = performance.now();
+        const [entries] = await clients.logging.listLogEntries({ resourceNames: [`projects/${ref.project}`], filter, orderBy: "timestamp desc", pageSize: 5 }, { autoPaginate: false, timeout: 20_000 });
+        pollRoundTrips.push(performance.now() - s);
+        if (entries.length) return performance.now() - t0;
+      }
+      return Number.NaN;
+    };
+
+    const tail: number[] = [];
+    const poll: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      tail.push(await viaTail(`tail-${i}-${Date.now()}`));
+      poll.push(await viaPolling(`poll-${i}-${Date.now()}`));
     }
     abort.abort();
-    const got = latencies.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-    console.log(`live tail: ${SAMPLES} requests, one at a time; ${machine()}`);
-    console.log(`| received | p50 | p95 | max |\n|---|---|---|---|\n| ${got.length}/${SAMPLES} | ${ms(median(got))} | ${ms(percentile(got, 95))} | ${ms(got[got.length - 1])} |`);
+    const t = row("portal's tail reader (TailLogEntries)", tail, SAMPLES);
+    const p = row("baseline: ListLogEntries polled back to back", poll, SAMPLES);
+    const trip = [...pollRoundTrips].sort((a, b) => a - b);
+    console.log(`live tail: ${SAMPLES} requests each way, alternating, one at a time; ${machine()}; emulator in this process`);
+    console.log("| request → line seen | received | p50 | p95 | max |\n|---|---|---|---|---|");
+    console.log(t.line);
+    console.log(p.line);
+    console.log(`| one ListLogEntries round trip (${trip.length} polls) | — | ${ms(median(trip))} | ${ms(percentile(trip, 95))} | ${ms(trip[trip.length - 1])} |`);
+    console.log(`tail p50 / polling p50: ${(median(t.got) / median(p.got)).toFixed(2)}×; tail p50 − polling p50: ${ms(median(t.got) - median(p.got))} (the tail's buffer window)`);
   });
 }

@@ -51,6 +51,8 @@ export async function costRows(page: Page): Promise<CostRow[]> {
 
 /** Unit price (USD) of each Cloud Run SKU, by description with runs of spaces squashed. */
 export async function cloudRunPrices(): Promise<Map<string, number>> {
+  // Insecure credentials need no auth: keep the client from probing the GCE metadata server.
+  process.env.METADATA_SERVER_DETECTION ??= "none";
   const catalog = new CloudCatalogClient({ apiEndpoint: "127.0.0.1", port: E2E.emulatorGrpcPort, sslCreds: grpc.credentials.createInsecure(), projectId: "runway-e2e" });
   try {
     const [skus] = await catalog.listSkus({ parent: "services/152E-C115-5142", currencyCode: "USD" }, { timeout: 20_000 });

@@ -9,14 +9,12 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright";
-import pg from "pg";
 import { startEmulator } from "../emulator";
 import { throwawayPostgres } from "../emulator/embedded-postgres";
 import { freePort } from "../emulator/runtime/ports";
-import { migrate } from "../scripts/migrate";
 import { chromiumPath } from "../scripts/chromium-path";
 import { startChild, stopChild, waitForPort } from "../scripts/processes";
-import { machine, median, ms } from "./lib";
+import { machine, median, ms, benchPortal } from "./lib";
 
 const root = path.resolve(import.meta.dirname, "..");
 const CACHE_MS = 5_100;
@@ -93,12 +91,7 @@ export default async function fleetBrowser(args: string[]) {
   const emulator = await startEmulator({ databaseUrl: server.url(`bench_emulator_${suffix}`), grpcPort: 0, routerPort: 0, extraServices: extra });
   const seededIn = performance.now() - t0;
   const portalUrl = server.url(`bench_portal_${suffix}`);
-  await migrate(root, portalUrl);
-  const db = new pg.Client({ connectionString: portalUrl });
-  await db.connect();
-  for (const [project, region] of LOCATIONS) await db.query("INSERT INTO fleet_locations (project, region, added_by) VALUES ($1, $2, 'bench')", [project, region]);
-  await db.end();
-  const env = { ...process.env, DATABASE_URL: portalUrl, AUTH_SECRET: randomBytes(32).toString("hex"), GCP_EMULATOR_HOST: emulator.endpoint, LOG_LEVEL: "warning", NEXT_TELEMETRY_DISABLED: "1", METADATA_SERVER_DETECTION: "none", AUTH_LOCAL_ENABLED: "true" };
+  const env = await benchPortal(root, portalUrl, LOCATIONS, emulator.endpoint);
   const portals = [...(baselineRoot ? [{ label: "baseline", dir: baselineRoot }] : []), { label: "now", dir: root }];
   const running: { label: string; base: string; child: ReturnType<typeof startChild> }[] = [];
   const browser = await chromium.launch({ executablePath: chromiumPath() });

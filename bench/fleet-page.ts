@@ -5,15 +5,13 @@
 // throw-away PostgreSQL; everything stays on 127.0.0.1.
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import pg from "pg";
 import { startEmulator } from "../emulator";
 import { runClients } from "../lib/gcp/clients";
 import { buildIfNeeded } from "../scripts/build-if-needed";
 import { throwawayPostgres } from "../emulator/embedded-postgres";
 import { freePort } from "../emulator/runtime/ports";
-import { migrate } from "../scripts/migrate";
 import { startChild, stopChild, waitForPort } from "../scripts/processes";
-import { machine, median, ms } from "./lib";
+import { machine, median, ms, benchPortal } from "./lib";
 
 const root = path.resolve(import.meta.dirname, "..");
 const EXTRA = 200;
@@ -66,14 +64,10 @@ export default async function fleetPage() {
   emulator.faults.apply = (p: string) => (calls.n++, apply(p));
 
   const portalUrl = server.url(`bench_portal_${suffix}`);
-  await migrate(root, portalUrl);
-  const db = new pg.Client({ connectionString: portalUrl });
-  await db.connect();
-  for (const [project, region] of LOCATIONS) await db.query("INSERT INTO fleet_locations (project, region, added_by) VALUES ($1, $2, 'bench')", [project, region]);
-  await db.end();
+  const baseEnv = await benchPortal(root, portalUrl, LOCATIONS, emulator.endpoint);
 
   const port = await freePort();
-  const env = { ...process.env, DATABASE_URL: portalUrl, AUTH_SECRET: randomBytes(32).toString("hex"), GCP_EMULATOR_HOST: emulator.endpoint, LOG_LEVEL: "warning", NEXT_TELEMETRY_DISABLED: "1", METADATA_SERVER_DETECTION: "none", AUTH_LOCAL_ENABLED: "true", AUTH_URL: `http://127.0.0.1:${port}` };
+  const env = { ...baseEnv, AUTH_URL: `http://127.0.0.1:${port}` };
   await buildIfNeeded(root, env);
   const next = startChild("portal", path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: root, env, stdio: "ignore" });
   try {

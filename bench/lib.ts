@@ -1,6 +1,7 @@
 // Shared by the benchmarks: the emulator as a process on a throw-away
 // PostgreSQL (or on the server DATABASE_URL points at), and statistics helpers.
 import { spawn } from "node:child_process";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -8,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { throwawayPostgres } from "../emulator/embedded-postgres";
 import { freePort } from "../emulator/runtime/ports";
+import { migrate } from "../scripts/migrate";
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -68,4 +70,29 @@ export const ms = (v: number) => `${v.toFixed(2)} ms`;
 
 export function machine(): string {
   return `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+/** One GET through the emulator's router to `host` (a service or tag host), body discarded. */
+export function routerGet(routerPort: number, host: string, urlPath: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port: routerPort, path: urlPath, headers: { host } }, (res) => (res.resume(), res.on("end", () => resolve())));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/**
+ * A migrated portal database covering `locations`, and the environment of a
+ * portal built from this checkout that uses it and `emulatorEndpoint`.
+ */
+export async function benchPortal(root: string, portalUrl: string, locations: readonly (readonly [string, string])[], emulatorEndpoint: string) {
+  await migrate(root, portalUrl);
+  const db = new pg.Client({ connectionString: portalUrl });
+  await db.connect();
+  try {
+    for (const [project, region] of locations) await db.query("INSERT INTO fleet_locations (project, region, added_by) VALUES ($1, $2, 'bench')", [project, region]);
+  } finally {
+    await db.end();
+  }
+  return { ...process.env, DATABASE_URL: portalUrl, AUTH_SECRET: randomBytes(32).toString("hex"), GCP_EMULATOR_HOST: emulatorEndpoint, LOG_LEVEL: "warning", NEXT_TELEMETRY_DISABLED: "1", METADATA_SERVER_DETECTION: "none", AUTH_LOCAL_ENABLED: "true" };
 }

@@ -6,32 +6,22 @@
 //
 //   npm run bench -- tail-browser [baseline checkout dir]
 import { randomBytes } from "node:crypto";
-import http from "node:http";
 import path from "node:path";
 import { chromium, type Page } from "playwright";
-import pg from "pg";
 import { startEmulator } from "../emulator";
 import { throwawayPostgres } from "../emulator/embedded-postgres";
 import { freePort } from "../emulator/runtime/ports";
 import { runClients } from "../lib/gcp/clients";
 import { getService } from "../lib/services/read";
 import { chromiumPath } from "../scripts/chromium-path";
-import { migrate } from "../scripts/migrate";
 import { startChild, stopChild, waitForPort } from "../scripts/processes";
 import { signIn } from "./fleet-browser";
-import { machine, median, ms, percentile } from "./lib";
+import { machine, median, ms, percentile, benchPortal, routerGet } from "./lib";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SAMPLES = 30;
 const REF = { project: "pyplots-prod", region: "europe-west4", service: "pyplots-frontend" };
 
-function get(routerPort: number, host: string, urlPath: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: routerPort, path: urlPath, headers: { host } }, (res) => (res.resume(), res.on("end", () => resolve())));
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 export default async function tailBrowser(args: string[]) {
   const baselineRoot = args[0] ? path.resolve(args[0]) : undefined;
@@ -41,19 +31,14 @@ export default async function tailBrowser(args: string[]) {
   await server.ensureDatabase(`bench_portal_${suffix}`);
   const emulator = await startEmulator({ databaseUrl: server.url(`bench_emulator_${suffix}`), grpcPort: 0, routerPort: 0 });
   const portalUrl = server.url(`bench_portal_${suffix}`);
-  await migrate(root, portalUrl);
-  const db = new pg.Client({ connectionString: portalUrl });
-  await db.connect();
-  await db.query("INSERT INTO fleet_locations (project, region, added_by) VALUES ($1, $2, 'bench')", [REF.project, REF.region]);
-  await db.end();
-  const env = { ...process.env, DATABASE_URL: portalUrl, AUTH_SECRET: randomBytes(32).toString("hex"), GCP_EMULATOR_HOST: emulator.endpoint, LOG_LEVEL: "warning", NEXT_TELEMETRY_DISABLED: "1", METADATA_SERVER_DETECTION: "none", AUTH_LOCAL_ENABLED: "true" };
+  const env = await benchPortal(root, portalUrl, [[REF.project, REF.region]], emulator.endpoint);
   const portals = [...(baselineRoot ? [{ label: "baseline", dir: baselineRoot }] : []), { label: "now", dir: root }];
   const running: { label: string; child: ReturnType<typeof startChild>; page?: Page; times: number[] }[] = [];
   const browser = await chromium.launch({ executablePath: chromiumPath() });
   try {
     const { service } = await getService(REF, runClients({ emulatorHost: emulator.endpoint }));
     const host = new URL(service.uri!).host;
-    await get(emulator.routerPort, host, "/health"); // cold start out of the way
+    await routerGet(emulator.routerPort, host, "/health"); // cold start out of the way
     for (const p of portals) {
       const port = await freePort();
       const child = startChild(`portal-${p.label}`, path.join(p.dir, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: p.dir, env: { ...env, AUTH_URL: `http://127.0.0.1:${port}` }, stdio: ["ignore", "ignore", "inherit"] });
@@ -71,7 +56,7 @@ export default async function tailBrowser(args: string[]) {
     for (let i = 0; i < SAMPLES; i++) {
       const marker = `tailmark${i}x${Date.now()}`;
       const t0 = performance.now();
-      await get(emulator.routerPort, host, `/health?${marker}`);
+      await routerGet(emulator.routerPort, host, `/health?${marker}`);
       await Promise.all(running.map(async (r) => {
         await r.page!.waitForFunction((m) => document.body.innerText.includes(m), marker, { polling: "raf", timeout: 15_000 });
         r.times.push(performance.now() - t0);

@@ -4,27 +4,16 @@
 // same kind of request found by polling ListLogEntries back to back, i.e. the
 // moment the entry is readable at all, and the round trip of one such poll.
 // Bounded, loopback only; tail and poll samples alternate.
-import http from "node:http";
 import { observabilityClients, runClients } from "../lib/gcp/clients";
 import { buildLogFilter, LogQuery } from "../lib/observability/log-query";
 import { tailLogs } from "../lib/observability/logs";
 import { getService } from "../lib/services/read";
 import { withCountingEmulator } from "./in-process";
-import { machine, median, ms, percentile } from "./lib";
+import { machine, median, ms, percentile, routerGet } from "./lib";
 
 const SAMPLES = 40;
 const GIVE_UP_MS = 15_000;
 
-function get(routerPort: number, host: string, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: routerPort, path, headers: { host } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve());
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 async function within<T>(p: Promise<T>, timeoutMs: number, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -46,7 +35,7 @@ export default async function tailLatency() {
     const clients = observabilityClients({ emulatorHost: emulator.endpoint });
     const { service } = await getService(ref, runClients({ emulatorHost: emulator.endpoint }));
     const host = new URL(service.uri!).host;
-    await get(emulator.routerPort, host, "/health"); // cold start out of the way
+    await routerGet(emulator.routerPort, host, "/health"); // cold start out of the way
     const query = LogQuery.parse({ project: ref.project, service: ref.service, kind: "requests" });
     const waiting = new Map<string, (t: number) => void>();
     const abort = new AbortController();
@@ -63,7 +52,7 @@ export default async function tailLatency() {
     const viaTail = async (marker: string) => {
       const arrived = new Promise<number>((resolve) => waiting.set(marker, resolve));
       const t0 = performance.now();
-      await get(emulator.routerPort, host, `/health?${marker}`);
+      await routerGet(emulator.routerPort, host, `/health?${marker}`);
       const t1 = await within(arrived, GIVE_UP_MS, Number.NaN);
       waiting.delete(marker);
       return t1 - t0;
@@ -73,7 +62,7 @@ export default async function tailLatency() {
     const viaPolling = async (marker: string) => {
       const filter = `${buildLogFilter({ ...query, range: "1h" })}\n${JSON.stringify(marker)}`;
       const t0 = performance.now();
-      await get(emulator.routerPort, host, `/health?${marker}`);
+      await routerGet(emulator.routerPort, host, `/health?${marker}`);
       while (performance.now() - t0 < GIVE_UP_MS) {
         const s = performance.now();
         const [entries] = await clients.logging.listLogEntries({ resourceNames: [`projects/${ref.project}`], filter, orderBy: "timestamp desc", pageSize: 5 }, { autoPaginate: false, timeout: 20_000 });

@@ -4,33 +4,22 @@
 // that leaves buffer_window unset (Google's default 2 s: what the portal got
 // before, when the emulator flushed every 2 s whatever was asked). Both tails
 // are open at once; requests go one at a time. Loopback only, bounded.
-import http from "node:http";
 import { observabilityClients, runClients } from "../lib/gcp/clients";
 import { LogQuery } from "../lib/observability/log-query";
 import { TAIL_BUFFER_WINDOW, tailLogs } from "../lib/observability/logs";
 import { getService } from "../lib/services/read";
 import { withCountingEmulator } from "./in-process";
-import { machine, median, ms, percentile } from "./lib";
+import { machine, median, ms, percentile, routerGet } from "./lib";
 
 const SAMPLES = 40;
 
-function get(routerPort: number, host: string, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: routerPort, path, headers: { host } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve());
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 export default async function tailWindow() {
   await withCountingEmulator({}, async ({ emulator }) => {
     const ref = { project: "pyplots-prod", region: "europe-west4", service: "pyplots-frontend" };
     const { service } = await getService(ref, runClients({ emulatorHost: emulator.endpoint }));
     const host = new URL(service.uri!).host;
-    await get(emulator.routerPort, host, "/health"); // cold start out of the way
+    await routerGet(emulator.routerPort, host, "/health"); // cold start out of the way
     const clients = observabilityClients({ emulatorHost: emulator.endpoint });
     const arrivals = { short: new Map<string, number>(), default: new Map<string, number>() };
     const note = (into: Map<string, number>, urls: string[]) => {
@@ -59,7 +48,7 @@ export default async function tailWindow() {
     for (let i = 0; i < SAMPLES; i++) {
       const marker = `tail-${i}-${Date.now()}`;
       sent.set(marker, performance.now());
-      await get(emulator.routerPort, host, `/health?${marker}`);
+      await routerGet(emulator.routerPort, host, `/health?${marker}`);
       const deadline = performance.now() + 15_000;
       while (!(arrivals.short.has(marker) && arrivals.default.has(marker)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
       await new Promise((r) => setTimeout(r, 50 + ((i * 37) % 200))); // spread the requests over the buffer phases

@@ -1,6 +1,7 @@
 // SYNTHETIC history for the local demo: when traffic is on and no metrics
 // exist yet, write 7 days of plausible aggregates (one row per service per
-// 10 minutes, with a day/night swing, ~5% 404 and ~0.5% 500, latencies
+// minute for the last day, so the hour and 6-hour charts have every minute,
+// and per 10 minutes before it), with a day/night swing, ~5% 404 and ~0.5% 500, latencies
 // around 40 ms) and one request log entry per service per hour, so the
 // dashboards have a past. None of it comes from real requests; the entries
 // carry user agent "runway-synthetic-backfill".
@@ -11,7 +12,10 @@ import { refreshServiceRequestHours } from "./rollup";
 import type { MinuteAgg, TelemetryStore } from "./store";
 
 const DAYS = 7;
-const STEP_MS = 10 * 60_000;
+const COARSE_MS = 10 * 60_000;
+const MINUTE_MS = 60_000;
+/** Requests per 10 minutes at the daily average. */
+const PER_10_MIN = 20;
 
 function latencies(n: number, rnd: () => number): number[] {
   return Array.from({ length: n }, () => 40 * Math.exp((rnd() + rnd() + rnd() - 1.5) * 0.8));
@@ -24,18 +28,24 @@ export async function backfill(db: Db, store: TelemetryStore): Promise<number> {
     "SELECT project, location, service_id, host, data FROM run_services WHERE NOT deleted ORDER BY name LIMIT 50");
   let seed = 42;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const now = Math.floor(Date.now() / STEP_MS) * STEP_MS;
+  const now = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+  const start = Math.floor((now - DAYS * 86_400_000) / COARSE_MS) * COARSE_MS;
+  const fineFrom = now - 86_400_000;
+  // Whole counts that keep the expected value of a fractional one.
+  const draw = (x: number) => Math.floor(x) + (rnd() < x - Math.floor(x) ? 1 : 0);
   let written = 0;
   for (const s of services) {
     const revision = s.data.latestReadyRevision?.split("/").pop();
     if (!revision) continue;
     const key = { project: s.project, region: s.location, service: s.service_id, revision };
     const batch: MinuteAgg[] = [];
-    for (let t = now - DAYS * 86_400_000; t < now; t += STEP_MS) {
+    for (let t = start, step = COARSE_MS; t < now; t += step) {
+      step = t >= fineFrom ? MINUTE_MS : COARSE_MS;
+      const scale = step / COARSE_MS;
       const hour = new Date(t).getUTCHours();
-      const n = Math.round(20 * (0.6 + 0.4 * Math.sin(((hour - 8) / 24) * 2 * Math.PI)) * (0.8 + 0.4 * rnd()));
+      const n = PER_10_MIN * scale * (0.6 + 0.4 * Math.sin(((hour - 8) / 24) * 2 * Math.PI)) * (0.8 + 0.4 * rnd());
       for (const [code, share] of [[200, 0.945], [404, 0.05], [500, 0.005]] as const) {
-        const count = Math.round(n * share + (code === 500 && rnd() < 0.03 ? 2 : 0));
+        const count = draw(n * share) + (code === 500 && rnd() < 0.03 * scale ? 2 : 0);
         if (!count) continue;
         const lat = latencies(count, rnd);
         const buckets = new Array(BUCKETS).fill(0);

@@ -1,6 +1,6 @@
 // Server-action entry points of the databases feature, beside the components that
 // call them. Each is the guarded helper around one definition of
-// lib/actions/definitions.ts (session → role → zod → verb → audit); nothing
+// lib/action-definitions.ts (session → role → zod → verb → audit); nothing
 // else belongs here.
 "use server";
 

@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../../test/emulator";
-import { startTestJobs } from "../../test/jobs";
+import { operationEnded, startTestJobs } from "../../test/jobs";
 import { createPortalDatabaseUrl, makeUser } from "../../test/portal-db";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
@@ -15,7 +15,6 @@ import { runClients, secretsClient, sqlClients, type SqlClients } from "../gcp/c
 import { rotateDefinition } from "../secrets/rotate";
 import { EMULATOR_DEFAULT_LOCATIONS, ensureLocations } from "../services/locations";
 import type { Jobs } from "./jobs";
-import { getOperation } from "./record";
 
 let db: Db;
 let jobs: Jobs;
@@ -41,16 +40,6 @@ afterAll(async () => {
   await stopEmulator?.();
 });
 
-/** Waits for the queue's follower to end the operation. */
-async function ended(id: string, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const op = await getOperation(db, id);
-    if (op && op.status !== "running") return op;
-    if (Date.now() > deadline) throw new Error(`operation ${id} still running`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 function operationId(result: { ok: boolean }): string {
   expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
@@ -61,7 +50,7 @@ describe("followers through the queue", () => {
   it("follows a backup to SUCCESSFUL", async () => {
     const ref = { project: "pyplots-prod", instance: "pyplots-db-staging" };
     const id = operationId(await runGuarded(backupDefinition(() => ({ sql, enqueueFollow: (op) => jobs.enqueueFollow(op) })), operator, { ...ref, idempotencyKey: randomUUID() }, { db }));
-    const op = await ended(id);
+    const op = await operationEnded(db, id);
     expect(op, op.error ?? "").toMatchObject({ kind: "backup", status: "succeeded" });
     expect(op.steps.map((s) => s.state)).toEqual(["done", "done"]);
     const [newest] = await listBackupRuns(sql, ref.project, ref.instance);
@@ -79,7 +68,7 @@ describe("followers through the queue", () => {
     await secrets.addSecretVersion({ parent: name, payload: { data: Buffer.from("first-value") } });
     const deps = { run: runClients({ emulatorHost }), secrets, sql, enqueueFollow: (op: string) => jobs.enqueueFollow(op) };
     const id = operationId(await runGuarded(rotateDefinition(() => deps), operator, { project, secret, idempotencyKey: randomUUID(), mode: "generate", alphabet: "hex", length: 32 }, { db }));
-    const op = await ended(id);
+    const op = await operationEnded(db, id);
     expect(op, op.error ?? "").toMatchObject({ kind: "rotate", status: "succeeded" });
     expect(op.steps.map((s) => [s.label, s.state])).toEqual([[`Add ${secret} v2`, "done"], ["Disable v1", "done"]]);
     const [versions] = await secrets.listSecretVersions({ parent: name });

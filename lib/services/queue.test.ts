@@ -8,6 +8,7 @@ import { runGuarded } from "../actions";
 import { createDb, type Db } from "../db";
 import type { RunClients } from "../gcp/clients";
 import { deployDefinition, getService, serviceFollowers } from ".";
+import { operationEnded } from "../../test/jobs";
 import { getOperation, startJobs, type Jobs } from "../operations";
 
 let db: Db;
@@ -39,22 +40,13 @@ async function deployWith(enqueueFollow: (id: string) => Promise<void>, tag: str
   return result.data.operationId;
 }
 
-async function until(id: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const op = await getOperation(db, id);
-    if (op && op.status !== "running") return op;
-    if (Date.now() > deadline) throw new Error(`operation ${id} still running`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe("the follow-operation queue", () => {
   it("follows a deploy to the end from the queue", async () => {
     const jobs: Jobs = await startJobs({ databaseUrl: url, db, followers: serviceFollowers(() => clients) });
     try {
       const id = await deployWith((opId) => jobs.enqueueFollow(opId), "v2");
-      const op = await until(id);
+      const op = await operationEnded(db, id);
       expect(op.status).toBe("succeeded");
       expect(op.steps.every((s) => s.state === "done")).toBe(true);
       const completed = await db.auditEvent.findFirst({ where: { action: "services.deploy.completed", requestId: id } });
@@ -72,7 +64,7 @@ describe("the follow-operation queue", () => {
     try {
       await other.enqueueFollow(id);
       await other.enqueueFollow(id); // asked twice: still one follower
-      expect((await until(id)).status).toBe("succeeded");
+      expect((await operationEnded(db, id)).status).toBe("succeeded");
     } finally {
       await other.stop();
     }

@@ -19,6 +19,17 @@ export class TtlCache<T> {
     return value;
   }
 
+  /** A fresh entry's value, without loading it when there is none. */
+  peek(key: string): Promise<T> | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.expires > Date.now() ? hit.value : undefined;
+  }
+
+  /** Remember a value read some other way (e.g. a first page that turned out to be the whole list). */
+  set(key: string, value: T): void {
+    this.entries.set(key, { value: Promise.resolve(value), expires: Date.now() + this.ttlMs });
+  }
+
   /** Forget one key (after a write), or everything whose key starts with a prefix. */
   invalidate(prefix: string): void {
     for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);

@@ -1,41 +1,37 @@
 import Link from "next/link";
+import { Suspense } from "react";
+import { FleetSummary, StreamedFleetSummary } from "@/components/services/fleet-summary";
 import { FleetTable, type FleetRow } from "@/components/services/fleet-table";
 import { ago } from "@/components/ui/format";
-import { EmptyState, Notice, PageHeader, Panel } from "@/components/ui/panel";
+import { EmptyState, Panel, PageHeader } from "@/components/ui/panel";
 import { hasRole } from "@/lib/auth/roles";
 import { requireActor } from "@/lib/auth/session";
-import { FIRST_SCREEN_ROWS, fleetList } from "@/lib/fleet";
+import { FIRST_SCREEN_ROWS, fleetFirstScreen } from "@/lib/fleet";
 
-// The first screen comes from ListServices alone; the table streams health and
-// cost in, and the rows past FIRST_SCREEN_ROWS, after it has shown.
+// The first screen comes from one page of ListServices per location; for a
+// larger fleet the header (counts) streams in once the whole list is read, and
+// the table fetches the other rows, health and cost after it has shown.
 export default async function FleetPage() {
   const actor = await requireActor();
-  const fleet = await fleetList();
+  const first = await fleetFirstScreen(FIRST_SCREEN_ROWS);
   const now = Date.now();
-  const firstRows: FleetRow[] = fleet.rows.slice(0, FIRST_SCREEN_ROWS).map((r) => ({ ...r, lastDeployedAgo: ago(r.lastDeployedAt, now) }));
-  const { failures, staleSplitAfterHours: staleAfter, rows } = fleet;
-  const failed = rows.filter((r) => r.status === "failed").length;
-  const splits = rows.filter((r) => r.staleSplitHours !== null).length;
+  const firstRows: FleetRow[] = first.rows.map((r) => ({ ...r, lastDeployedAgo: ago(r.lastDeployedAt, now) }));
   return (
     <>
-      <PageHeader
-        title="Fleet"
-        description={`${rows.length} services in ${fleet.locations} project/region pairs${failed ? ` · ${failed} failing` : ""}${splits ? ` · ${splits} with a split left in place over ${staleAfter} h` : ""}`}
-      />
-      {failures.locations.length > 0 && (
-        <div className="mb-4 space-y-1">
-          {failures.locations.map((f) => (
-            <Notice key={`${f.project}/${f.region}`} tone="error">{f.project} / {f.region}: {f.error}</Notice>
-          ))}
-        </div>
+      {first.complete ? (
+        <FleetSummary fleet={first} />
+      ) : (
+        <Suspense fallback={<PageHeader title="Fleet" description={`Listing the services of ${first.locations} project/region pairs…`} />}>
+          <StreamedFleetSummary />
+        </Suspense>
       )}
       <Panel>
-        {fleet.locations === 0 ? (
+        {first.locations === 0 ? (
           <EmptyState title="No projects are configured yet.">
             {hasRole(actor.role, "admin") ? <Link href="/settings" className="text-indigo-600 hover:underline dark:text-indigo-400">Add projects and regions in Settings.</Link> : "Ask an admin to add projects and regions in Settings."}
           </EmptyState>
         ) : (
-          <FleetTable initialRows={firstRows} total={rows.length} canAct={hasRole(actor.role, "developer")} />
+          <FleetTable initialRows={firstRows} total={first.complete ? firstRows.length : null} canAct={hasRole(actor.role, "developer")} />
         )}
       </Panel>
     </>

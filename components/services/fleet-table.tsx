@@ -3,18 +3,21 @@
 // when the fleet is larger the rest comes from /api/fleet after the first
 // screen has shown, and health and cost from /api/fleet/metrics whenever they
 // are ready (one slow Monitoring project never holds the list). Search, filters
-// and sort run over all services; past VIRTUALIZE_OVER rows only those near the
-// viewport are in the DOM (@tanstack/react-virtual, window scrolling).
+// and sort (lib/fleet/query) run in the browser for small fleets and on the
+// server, a page of rows at a time, past SERVER_SIDE_OVER services; past
+// VIRTUALIZE_OVER rows only those near the viewport are in the DOM
+// (@tanstack/react-virtual, window scrolling).
 
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
-import { useLayoutEffect, useMemo, useRef, useState, type Ref } from "react";
+import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type Ref } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Input, Select } from "@/components/ui/field";
 import { EmptyState, Notice } from "@/components/ui/panel";
 import { Table, Td, Th } from "@/components/ui/table";
-import type { FleetMetrics, FleetServiceRow } from "@/lib/fleet";
+import type { FleetMetrics, FleetPage, FleetServiceRow } from "@/lib/fleet";
+import { fleetFacets, fleetFilterParams, NO_FILTER, queryFleet, SERVER_SIDE_OVER, type FleetFilter, type FleetSort } from "@/lib/fleet/query";
 import { withMetrics } from "@/lib/fleet/rows";
 import type { ServiceHealth } from "@/lib/observability";
 import { SendAllToLatestButton } from "./send-all-to-latest-button";
@@ -23,12 +26,12 @@ import { TrafficBar } from "./traffic-bar";
 
 /** A fleet row from lib, with its deploy time already worded on the server (no hydration drift). */
 export type FleetRow = FleetServiceRow & { lastDeployedAgo: string };
+type RowsPage = Omit<FleetPage, "rows"> & { rows: FleetRow[] };
 
-type SortKey = "name" | "project" | "status" | "deployed" | "traffic" | "cost";
-
-const STATUS_ORDER = { failed: 0, reconciling: 1, unknown: 2, ready: 3 };
 const VIRTUALIZE_OVER = 60;
 const ROW_ESTIMATE_PX = 76;
+/** Rows per /api/fleet page when the server filters (large fleets). */
+const PAGE_ROWS = 100;
 
 async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { cache: "no-store" });
@@ -37,53 +40,83 @@ async function getJson<T>(url: string): Promise<T> {
   return body as T;
 }
 
-export function FleetTable({ initialRows, total, canAct }: { initialRows: FleetRow[]; total: number; canAct: boolean }) {
-  const complete = initialRows.length >= total;
-  const list = useQuery({ queryKey: ["fleet-list"], queryFn: () => getJson<{ rows: FleetRow[] }>("/api/fleet"), enabled: !complete, staleTime: 5_000 });
-  const metrics = useQuery({ queryKey: ["fleet-metrics"], queryFn: () => getJson<FleetMetrics>("/api/fleet/metrics"), staleTime: 15_000 });
-  const listed = list.data?.rows ?? initialRows;
-  const rows = useMemo(() => listed.map((r) => withMetrics(r, metrics.data)), [listed, metrics.data]);
-  const [q, setQ] = useState("");
-  const [project, setProject] = useState("");
-  const [region, setRegion] = useState("");
-  const [status, setStatus] = useState("");
-  const [sort, setSort] = useState<SortKey>("name");
-  const projects = useMemo(() => [...new Set(rows.map((r) => r.project))].sort(), [rows]);
-  const regions = useMemo(() => [...new Set(rows.map((r) => r.region))].sort(), [rows]);
+/** What the table shows: matching rows so far (in order), how many match, and the filter menus' choices. */
+type Shown = { rows: FleetRow[]; matched: number; total: number | null; projects: string[]; regions: string[]; loadingRest: boolean; error: Error | null; more?: () => void };
 
-  const shown = useMemo(() => {
-    const needle = q.trim().toLowerCase();
-    const filtered = rows.filter(
-      (r) =>
-        (!needle || r.id.includes(needle) || r.project.includes(needle) || r.imageTag.toLowerCase().includes(needle)) &&
-        (!project || r.project === project) &&
-        (!region || r.region === region) &&
-        (!status || (status === "split" ? r.staleSplitHours !== null : status === "breaching" ? (r.health?.breaches.length ?? 0) > 0 : r.status === status)),
-    );
-    const by: Record<SortKey, (a: FleetRow, b: FleetRow) => number> = {
-      name: (a, b) => a.id.localeCompare(b.id),
-      traffic: (a, b) => (b.health?.requestsPerSecond ?? 0) - (a.health?.requestsPerSecond ?? 0),
-      cost: (a, b) => (b.costMonthToDate ?? 0) - (a.costMonthToDate ?? 0),
-      project: (a, b) => a.project.localeCompare(b.project) || a.id.localeCompare(b.id),
-      status: (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.id.localeCompare(b.id),
-      deployed: (a, b) => (b.lastDeployedAt ?? "").localeCompare(a.lastDeployedAt ?? ""),
-    };
-    return filtered.sort(by[sort]);
-  }, [rows, q, project, region, status, sort]);
+/** Small fleets: every service in the browser, filtered and sorted there (instant). */
+function useFleetInBrowser(initialRows: FleetRow[], total: number, filter: FleetFilter, metrics: FleetMetrics | undefined, enabled: boolean): Shown {
+  const complete = initialRows.length >= total;
+  const list = useQuery({ queryKey: ["fleet-list"], queryFn: () => getJson<{ rows: FleetRow[] }>("/api/fleet"), enabled: enabled && !complete, staleTime: 5_000 });
+  const listed = list.data?.rows ?? initialRows;
+  const rows = useMemo(() => listed.map((r) => withMetrics(r, metrics)), [listed, metrics]);
+  const shown = useMemo(() => queryFleet(rows, filter), [rows, filter]);
+  return { rows: shown, matched: shown.length, total: list.data ? rows.length : total, ...fleetFacets(rows), loadingRest: !complete && !list.data && !list.error, error: list.error };
+}
+
+/**
+ * Large fleets (or one whose size is not known yet): the server searches,
+ * filters and sorts; pages of rows arrive as the table scrolls.
+ */
+function useFleetOnServer(initialRows: FleetRow[], total: number | null, filter: FleetFilter, metrics: FleetMetrics | undefined, enabled: boolean): Shown {
+  const params = fleetFilterParams(filter).toString();
+  const first: RowsPage = { rows: initialRows, matched: total ?? initialRows.length, total: total ?? initialRows.length, ...fleetFacets(initialRows) };
+  const pages = useInfiniteQuery({
+    queryKey: ["fleet-page", params],
+    queryFn: ({ pageParam }) => getJson<RowsPage>(`/api/fleet?${params}${params ? "&" : ""}offset=${pageParam}&limit=${PAGE_ROWS}`),
+    initialPageParam: 0,
+    getNextPageParam: (last, all) => {
+      const loaded = all.reduce((n, p) => n + p.rows.length, 0);
+      return loaded < last.matched ? loaded : undefined;
+    },
+    // The page's HTML already holds the first rows of the unfiltered fleet (and, when known, its size).
+    initialData: params || total === null ? undefined : { pages: [first], pageParams: [0] },
+    placeholderData: keepPreviousData,
+    staleTime: 5_000,
+    enabled,
+  });
+  const loaded = pages.data?.pages ?? [first];
+  const last = loaded[loaded.length - 1];
+  const rows = useMemo(() => loaded.flatMap((p) => p.rows).map((r) => withMetrics(r, metrics)), [loaded, metrics]);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
+  return {
+    rows, matched: last.matched, total: pages.data ? last.total : total, projects: last.projects.length > first.projects.length ? last.projects : first.projects, regions: last.regions.length > first.regions.length ? last.regions : first.regions,
+    loadingRest: pages.isFetching, error: pages.error,
+    more: hasNextPage && !isFetchingNextPage ? () => void fetchNextPage() : undefined,
+  };
+}
+
+/** `total` is null when the page's first rows are not the whole fleet and its size is not known yet: the server's first page says. */
+export function FleetTable({ initialRows, total: totalKnown, canAct }: { initialRows: FleetRow[]; total: number | null; canAct: boolean }) {
+  const [sized, setSized] = useState<number | null>(null);
+  const total = totalKnown ?? sized;
+  const serverSide = total === null || total > SERVER_SIDE_OVER;
+  const metrics = useQuery({ queryKey: ["fleet-metrics"], queryFn: () => getJson<FleetMetrics>("/api/fleet/metrics"), staleTime: 15_000 });
+  const [filter, setFilter] = useState<FleetFilter>(NO_FILTER);
+  const set = (change: Partial<FleetFilter>) => setFilter((f) => ({ ...f, ...change }));
+  // Typing asks the server at the pace React can keep up with, not per keystroke.
+  const q = useDeferredValue(filter.q);
+  const asked = useMemo(() => ({ ...filter, q }), [filter, q]);
+  const inBrowser = useFleetInBrowser(initialRows, total ?? initialRows.length, asked, metrics.data, !serverSide);
+  const onServer = useFleetOnServer(initialRows, total, asked, metrics.data, serverSide);
+  useEffect(() => {
+    if (total === null && onServer.total !== null) setSized(onServer.total);
+  }, [total, onServer.total]);
+  const shown = serverSide ? onServer : inBrowser;
+  const of = shown.total ?? "…";
 
   return (
     <>
       <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-4 py-2.5 dark:border-zinc-800" role="search">
-        <Input type="search" placeholder="Search services, projects, tags…" aria-label="Search services" value={q} onChange={(e) => setQ(e.target.value)} className="w-64" />
-        <Select aria-label="Project" className="w-44" value={project} onChange={(e) => setProject(e.target.value)}>
+        <Input type="search" placeholder="Search services, projects, tags…" aria-label="Search services" value={filter.q} onChange={(e) => set({ q: e.target.value })} className="w-64" />
+        <Select aria-label="Project" className="w-44" value={filter.project} onChange={(e) => set({ project: e.target.value })}>
           <option value="">All projects</option>
-          {projects.map((p) => <option key={p}>{p}</option>)}
+          {shown.projects.map((p) => <option key={p}>{p}</option>)}
         </Select>
-        <Select aria-label="Region" className="w-36" value={region} onChange={(e) => setRegion(e.target.value)}>
+        <Select aria-label="Region" className="w-36" value={filter.region} onChange={(e) => set({ region: e.target.value })}>
           <option value="">All regions</option>
-          {regions.map((r) => <option key={r}>{r}</option>)}
+          {shown.regions.map((r) => <option key={r}>{r}</option>)}
         </Select>
-        <Select aria-label="Status" className="w-44" value={status} onChange={(e) => setStatus(e.target.value)}>
+        <Select aria-label="Status" className="w-44" value={filter.status} onChange={(e) => set({ status: e.target.value as FleetFilter["status"] })}>
           <option value="">Any status</option>
           <option value="ready">ready</option>
           <option value="failed">failed</option>
@@ -91,7 +124,7 @@ export function FleetTable({ initialRows, total, canAct }: { initialRows: FleetR
           <option value="split">split left in place</option>
           <option value="breaching">breaching alert thresholds</option>
         </Select>
-        <Select aria-label="Sort by" className="w-52" value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+        <Select aria-label="Sort by" className="w-52" value={filter.sort} onChange={(e) => set({ sort: e.target.value as FleetSort })}>
           <option value="name">Sort: name</option>
           <option value="project">Sort: project</option>
           <option value="status">Sort: status (problems first)</option>
@@ -99,15 +132,15 @@ export function FleetTable({ initialRows, total, canAct }: { initialRows: FleetR
           <option value="traffic">Sort: busiest</option>
           <option value="cost">Sort: most expensive</option>
         </Select>
-        <span className="ml-auto text-xs text-zinc-500 dark:text-zinc-400">
-          {shown.length} of {list.data ? rows.length : total} services
-          {!complete && !list.data && !list.error && " (loading the rest…)"}
+        <span className="ml-auto text-xs text-zinc-500 dark:text-zinc-400" aria-live="polite">
+          {shown.total === null ? `first ${shown.rows.length}` : shown.matched} of {of} services
+          {shown.loadingRest && (serverSide ? " (loading…)" : " (loading the rest…)")}
           {metrics.isPending && " · health and cost loading…"}
         </span>
       </div>
-      {(metrics.error || list.error) && (
+      {(metrics.error || shown.error) && (
         <div className="space-y-1 px-4 py-2">
-          {list.error && <Notice tone="error">Only the first {initialRows.length} services are shown: {list.error.message}</Notice>}
+          {shown.error && <Notice tone="error">{serverSide ? "The fleet could not be searched" : `Only the first ${initialRows.length} services are shown`}: {shown.error.message}</Notice>}
           {metrics.error && <Notice tone="error">Health and cost: {metrics.error.message}</Notice>}
         </div>
       )}
@@ -117,17 +150,17 @@ export function FleetTable({ initialRows, total, canAct }: { initialRows: FleetR
           {metrics.data.failures.cost.map((f) => <Notice key={`cost-${f}`} tone="error">Costs: {f}</Notice>)}
         </div>
       )}
-      {shown.length === 0 ? (
+      {shown.matched === 0 ? (
         <EmptyState title="No service matches these filters." />
       ) : (
-        <Table caption={`Services, ${shown.length} of ${list.data ? rows.length : total}: status, traffic split, last 5 minutes of requests, errors and p95, cost, image and last deploy`}>
+        <Table caption={`Services, ${shown.matched} of ${of}: status, traffic split, last 5 minutes of requests, errors and p95, cost, image and last deploy`}>
           <thead>
             <tr><Th>Service</Th><Th>Status</Th><Th className="w-72">Serving</Th><Th className="text-right" title="Last 5 minutes">Req/s</Th><Th className="text-right" title="5xx share, last 5 minutes">Errors</Th><Th className="text-right" title="Last 5 minutes">p95</Th><Th className="text-right" title="Month to date, list prices, free tier applied">Cost</Th><Th>Image</Th><Th>Last deployed</Th></tr>
           </thead>
-          {shown.length > VIRTUALIZE_OVER ? (
-            <VirtualBody rows={shown} canAct={canAct} />
+          {shown.matched > VIRTUALIZE_OVER ? (
+            <VirtualBody rows={shown.rows} count={serverSide && shown.total !== null ? shown.matched : shown.rows.length} more={shown.more} canAct={canAct} />
           ) : (
-            <tbody>{shown.map((r) => <FleetRowView key={r.name} row={r} canAct={canAct} />)}</tbody>
+            <tbody>{shown.rows.map((r) => <FleetRowView key={r.name} row={r} canAct={canAct} />)}</tbody>
           )}
         </Table>
       )}
@@ -135,19 +168,33 @@ export function FleetTable({ initialRows, total, canAct }: { initialRows: FleetR
   );
 }
 
-/** Only the rows near the viewport, with spacer rows standing for the others. */
-function VirtualBody({ rows, canAct }: { rows: FleetRow[]; canAct: boolean }) {
+/**
+ * Only the rows near the viewport, with spacer rows standing for the others.
+ * `count` may exceed the rows loaded so far (server pages): rows not loaded yet
+ * show as placeholders, and reaching them asks for `more`.
+ */
+function VirtualBody({ rows, count, more, canAct }: { rows: FleetRow[]; count: number; more?: () => void; canAct: boolean }) {
   const body = useRef<HTMLTableSectionElement>(null);
   const [margin, setMargin] = useState(0);
   useLayoutEffect(() => setMargin((body.current?.getBoundingClientRect().top ?? 0) + window.scrollY), []);
-  const virtual = useWindowVirtualizer({ count: rows.length, estimateSize: () => ROW_ESTIMATE_PX, overscan: 10, scrollMargin: margin, getItemKey: (i) => rows[i].name });
+  const virtual = useWindowVirtualizer({ count, estimateSize: () => ROW_ESTIMATE_PX, overscan: 10, scrollMargin: margin, getItemKey: (i) => rows[i]?.name ?? `pending-${i}` });
   const items = virtual.getVirtualItems();
+  const lastIndex = items.length ? items[items.length - 1].index : 0;
+  useEffect(() => {
+    if (more && lastIndex >= rows.length - 1) more();
+  }, [more, lastIndex, rows.length]);
   const top = items.length ? items[0].start - margin : 0;
   const bottom = items.length ? virtual.getTotalSize() - (items[items.length - 1].end - margin) : 0;
   return (
     <tbody ref={body}>
       {top > 0 && <tr aria-hidden style={{ height: top }} />}
-      {items.map((item) => <FleetRowView key={item.key} row={rows[item.index]} canAct={canAct} index={item.index} measure={virtual.measureElement} />)}
+      {items.map((item) =>
+        rows[item.index] ? (
+          <FleetRowView key={item.key} row={rows[item.index]} canAct={canAct} index={item.index} measure={virtual.measureElement} />
+        ) : (
+          <tr key={item.key} aria-hidden style={{ height: ROW_ESTIMATE_PX }}><td colSpan={9} className="px-4 text-xs text-zinc-500 dark:text-zinc-400">Loading…</td></tr>
+        ),
+      )}
       {bottom > 0 && <tr aria-hidden style={{ height: bottom }} />}
     </tbody>
   );

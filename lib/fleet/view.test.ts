@@ -10,10 +10,12 @@ import { loadUsageAndPrices, reportFor } from "../cost";
 import type { Db } from "../db";
 import { observabilityClients, runClients, type GcpTarget, type ObservabilityClients } from "../gcp/clients";
 import { fleetHealth, recentFleetHealth } from "../observability";
-import { ensureLocations, listFleet, servicePath } from "../services";
+import { ensureLocations, invalidateFleet, listFleet, servicePath } from "../services";
 import { EMULATOR_DEFAULT_LOCATIONS } from "../services/locations";
+import { FleetPageQuery, fleetPage } from "./page";
+import { queryFleet } from "./query";
 import { withMetrics } from "./rows";
-import { fleetList, fleetMetrics, fleetView } from "./view";
+import { fleetFirstScreen, fleetList, fleetMetrics, fleetView } from "./view";
 
 let db: Db;
 let target: GcpTarget;
@@ -72,6 +74,49 @@ describe("fleetList and fleetMetrics (the page's first screen, then what streams
     const joined = list.rows.map((r) => withMetrics(r, metrics));
     expect(joined).toEqual(view.rows);
     expect(joined.some((r) => r.costMonthToDate !== null)).toBe(true);
+  });
+});
+
+describe("fleetFirstScreen (one page of ListServices per location)", () => {
+  it("gives the fleet's first rows in name order, says when they are not all, and its whole list when they fit", async () => {
+    const deps = { db, splitStaleHours: 0, target, now: new Date() };
+    const all = (await fleetList(deps)).rows;
+    invalidateFleet();
+    const one = await fleetFirstScreen(1, deps); // intentvision-prod has two services
+    expect(one.complete).toBe(false);
+    expect(one.rows).toEqual(all.slice(0, 1));
+    invalidateFleet();
+    const whole = await fleetFirstScreen(all.length, deps);
+    expect(whole.complete).toBe(true);
+    expect(whole.rows).toEqual(all);
+    expect(whole.locations).toBe(EMULATOR_DEFAULT_LOCATIONS.length);
+  });
+});
+
+describe("fleetPage (large fleets: the server searches, filters, sorts and pages)", () => {
+  it("answers a page of the rows the browser's own query would show, with the match count and menus", async () => {
+    const deps = { db, splitStaleHours: 0, target };
+    const all = (await fleetView(deps)).rows;
+    const page = (params: Record<string, string>) => fleetPage(FleetPageQuery.parse(params), deps);
+
+    const first = await page({ limit: "3" });
+    const second = await page({ offset: "3", limit: "3" });
+    expect([...first.rows, ...second.rows].map((r) => r.id)).toEqual(all.slice(0, 6).map((r) => r.id));
+    expect(first).toMatchObject({ matched: all.length, total: all.length, projects: [...new Set(all.map((r) => r.project))].sort() });
+    expect(first.rows.every((r) => r.health === null)).toBe(true);
+
+    const pyplots = await page({ q: "pyplots", limit: "100" });
+    expect(pyplots.rows.map((r) => r.id)).toEqual(["pyplots-api", "pyplots-frontend"]);
+    expect(pyplots.matched).toBe(2);
+
+    // Sorting by cost needs the metrics: they are joined on, in the browser's order.
+    const dearest = await page({ sort: "cost", limit: "100" });
+    expect(dearest.rows.map((r) => r.name)).toEqual(queryFleet(all, { q: "", project: "", region: "", status: "", sort: "cost" }).map((r) => r.name));
+    expect(dearest.rows.some((r) => r.costMonthToDate !== null)).toBe(true);
+
+    expect((await page({ project: "nowhere", limit: "10" })).matched).toBe(0);
+    expect(FleetPageQuery.safeParse({ sort: "price", limit: "10" }).success).toBe(false);
+    expect(FleetPageQuery.safeParse({ limit: "500" }).success).toBe(false);
   });
 });
 

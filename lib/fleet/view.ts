@@ -7,7 +7,8 @@ import { monthToDateFor, loadUsageAndPrices } from "../cost";
 import { db as portalDb, type Db } from "../db";
 import { observabilityClients, runClients, type GcpTarget } from "../gcp/clients";
 import { recentFleetHealth, type ServiceHealth } from "../observability";
-import { listFleet, listLocations, servicePath, type LocationFailure, type TrafficEntry } from "../services";
+import { listFleet, listFleetFirst, listLocations, servicePath, type LocationFailure, type TrafficEntry } from "../services";
+import type { ServiceView } from "../services/model";
 import { healthKey, withMetrics } from "./rows";
 
 export type FleetServiceRow = {
@@ -53,23 +54,36 @@ export type FleetViewDeps = { db: Db; splitStaleHours: number; target: GcpTarget
 
 const portalDeps = (): FleetViewDeps => ({ db: portalDb(), splitStaleHours: config().splitStaleHours, target: config().gcp });
 
-/** What the fleet page shows first: every service, from ListServices alone. */
+function toRow(s: ServiceView, deps: FleetViewDeps, now: Date): FleetServiceRow {
+  const splitHours = s.splitSince ? (now.getTime() - s.splitSince.getTime()) / 3_600_000 : 0;
+  return {
+    name: s.name, id: s.id, project: s.project, region: s.region, href: servicePath({ project: s.project, region: s.region, service: s.id }),
+    status: s.status, statusMessage: s.statusMessage, uri: s.uri, traffic: s.traffic, imageTag: s.imageTag,
+    lastDeployedBy: s.lastDeployedBy, lastDeployedAt: s.lastDeployedAt?.toISOString() ?? null, etag: s.etag,
+    staleSplitHours: s.splitSince && splitHours >= deps.splitStaleHours ? splitHours : null,
+    health: null,
+    costMonthToDate: null,
+  };
+}
+
+/** Every service, from ListServices alone: rows without health and cost. */
 export async function fleetList(deps: FleetViewDeps = portalDeps()): Promise<FleetList> {
   const now = deps.now ?? new Date();
   const locations = await listLocations(deps.db);
   const fleet = await listFleet(locations, runClients(deps.target));
-  const rows = fleet.services.map((s): FleetServiceRow => {
-    const splitHours = s.splitSince ? (now.getTime() - s.splitSince.getTime()) / 3_600_000 : 0;
-    return {
-      name: s.name, id: s.id, project: s.project, region: s.region, href: servicePath({ project: s.project, region: s.region, service: s.id }),
-      status: s.status, statusMessage: s.statusMessage, uri: s.uri, traffic: s.traffic, imageTag: s.imageTag,
-      lastDeployedBy: s.lastDeployedBy, lastDeployedAt: s.lastDeployedAt?.toISOString() ?? null, etag: s.etag,
-      staleSplitHours: s.splitSince && splitHours >= deps.splitStaleHours ? splitHours : null,
-      health: null,
-      costMonthToDate: null,
-    };
-  });
-  return { locations: locations.length, rows, staleSplitAfterHours: deps.splitStaleHours, failures: { locations: fleet.failures } };
+  return { locations: locations.length, rows: fleet.services.map((s) => toRow(s, deps, now)), staleSplitAfterHours: deps.splitStaleHours, failures: { locations: fleet.failures } };
+}
+
+/**
+ * What the fleet page shows first: its first `n` rows in name order, from one
+ * page of ListServices per location. `complete` when they are the whole fleet
+ * (then the page needs nothing else); otherwise fleetList follows.
+ */
+export async function fleetFirstScreen(n: number, deps: FleetViewDeps = portalDeps()): Promise<FleetList & { complete: boolean }> {
+  const now = deps.now ?? new Date();
+  const locations = await listLocations(deps.db);
+  const fleet = await listFleetFirst(locations, n, runClients(deps.target));
+  return { locations: locations.length, rows: fleet.services.map((s) => toRow(s, deps, now)), staleSplitAfterHours: deps.splitStaleHours, failures: { locations: fleet.failures }, complete: fleet.complete };
 }
 
 /** Health (cached briefly, shared) and month-to-date cost; slower than the list, so the page streams them in after it. */

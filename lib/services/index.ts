@@ -1,4 +1,4 @@
-export { listFleet, getService, invalidateFleet, type Fleet, type LocationFailure, type ServiceDetail } from "./read";
+export { listFleet, listFleetFirst, getService, invalidateFleet, type Fleet, type LocationFailure, type ServiceDetail } from "./read";
 export { deployDefinition, nextRevisionName } from "./deploy";
 export { shiftTrafficDefinition, sendAllToLatestDefinition, rollbackDefinition, previousServingRevision } from "./traffic";
 export { listLocations, ensureLocations, bootstrapLocations, type Location } from "./locations";

@@ -28,6 +28,41 @@ async function listLocation(clients: RunClients, { project, region }: Location):
   });
 }
 
+/**
+ * The first `n` services of every location, for the fleet's first screen: one
+ * page per location (a page of 30 decodes in a fraction of the time of 500).
+ * ListServices answers in name order, so the first `n` of the whole fleet by
+ * service id are among them. A location that fits in its page is the whole
+ * location and is cached as such, so listFleet does not read it again.
+ * `complete` says whether these are all the fleet's services.
+ */
+export async function listFleetFirst(locations: Location[], n: number, clients = runClients()): Promise<Fleet & { complete: boolean }> {
+  const results = await Promise.allSettled(
+    locations.map(async ({ project, region }) => {
+      const key = `${project}/${region}`;
+      const cached = locationCache.peek(key);
+      if (cached) return { services: await cached, complete: true };
+      const [services, next] = await clients.services.listServices({ parent: `projects/${project}/locations/${region}`, pageSize: n }, { ...CALL, autoPaginate: false });
+      const views = services.map(toServiceView);
+      if (!next) locationCache.set(key, views);
+      return { services: views, complete: !next };
+    }),
+  );
+  const services: ServiceView[] = [];
+  const failures: LocationFailure[] = [];
+  let complete = true;
+  results.forEach((r, i) => {
+    if (r.status === "fulfilled") {
+      services.push(...r.value.services);
+      complete &&= r.value.complete;
+    } else failures.push({ ...locations[i], error: upstreamError(r.reason, "Cloud Run", `listing services in ${locations[i].project}/${locations[i].region}`).message });
+  });
+  services.sort(byIdThenProject);
+  return { services: complete ? services : services.slice(0, n), failures, fetchedAt: new Date(), complete };
+}
+
+const byIdThenProject = (a: ServiceView, b: ServiceView) => a.id.localeCompare(b.id) || a.project.localeCompare(b.project);
+
 /** Every service in the given locations; a failing location is reported, not fatal. */
 export async function listFleet(locations: Location[], clients = runClients()): Promise<Fleet> {
   const results = await Promise.allSettled(locations.map((l) => listLocation(clients, l)));
@@ -37,7 +72,7 @@ export async function listFleet(locations: Location[], clients = runClients()): 
     if (r.status === "fulfilled") services.push(...r.value);
     else failures.push({ ...locations[i], error: upstreamError(r.reason, "Cloud Run", `listing services in ${locations[i].project}/${locations[i].region}`).message });
   });
-  services.sort((a, b) => a.id.localeCompare(b.id) || a.project.localeCompare(b.project));
+  services.sort(byIdThenProject);
   return { services, failures, fetchedAt: new Date() };
 }
 

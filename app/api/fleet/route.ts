@@ -1,17 +1,28 @@
 import { ago } from "@/components/ui/format";
 import { getActor } from "@/lib/auth/session";
-import { fleetList } from "@/lib/fleet";
+import { fleetList, fleetPage, FleetPageQuery } from "@/lib/fleet";
 
 export const dynamic = "force-dynamic";
 
+const worded = <R extends { lastDeployedAt: string | null }>(rows: R[], now = Date.now()) => rows.map((r) => ({ ...r, lastDeployedAgo: ago(r.lastDeployedAt, now) }));
+const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
+
 /**
- * Every service of the fleet, without health and cost: the fleet table fetches
- * it after its first screen when the fleet is larger than that screen (the page's
- * HTML carries only the first rows). Deploy times are worded here, as on the page.
+ * The fleet without health and cost, fetched by the table after its first
+ * screen. With `limit` (large fleets): one page of the services matching
+ * q/project/region/status, in `sort` order, from `offset`. Without: every
+ * service (small fleets filter in the browser). Deploy times are worded here,
+ * as on the page.
  */
-export async function GET() {
-  if (!(await getActor())) return Response.json({ error: "Please sign in." }, { status: 401 });
+export async function GET(request: Request) {
+  if (!(await getActor())) return json({ error: "Please sign in." }, 401);
+  const params = new URL(request.url).searchParams;
+  if (params.has("limit")) {
+    const query = FleetPageQuery.safeParse(Object.fromEntries(params));
+    if (!query.success) return json({ error: `Bad fleet query: ${query.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}` }, 400);
+    const page = await fleetPage(query.data);
+    return json({ ...page, rows: worded(page.rows) });
+  }
   const list = await fleetList();
-  const now = Date.now();
-  return Response.json({ ...list, rows: list.rows.map((r) => ({ ...r, lastDeployedAgo: ago(r.lastDeployedAt, now) })) }, { headers: { "cache-control": "no-store" } });
+  return json({ ...list, rows: worded(list.rows) });
 }

@@ -38,13 +38,16 @@ async function listLocation(clients: RunClients, { project, region }: Location):
  */
 export async function listFleetFirst(locations: Location[], n: number, clients = runClients()): Promise<Fleet & { complete: boolean }> {
   const results = await Promise.allSettled(
-    locations.map(async ({ project, region }) => {
-      const key = `${project}/${region}`;
+    locations.map(async (location) => {
+      const key = `${location.project}/${location.region}`;
       const cached = locationCache.peek(key);
       if (cached) return { services: await cached, complete: true };
-      const [services, next] = await clients.services.listServices({ parent: `projects/${project}/locations/${region}`, pageSize: n }, { ...CALL, autoPaginate: false });
+      // A location seen larger than a page before: its whole list (which the page's header needs) starts now too.
+      if (largeLocations.has(key)) listLocation(clients, location).catch(() => {});
+      const [services, next] = await clients.services.listServices({ parent: `projects/${location.project}/locations/${location.region}`, pageSize: n }, { ...CALL, autoPaginate: false });
       const views = services.map(toServiceView);
-      if (!next) locationCache.set(key, views);
+      if (next) largeLocations.add(key);
+      else locationCache.set(key, views);
       return { services: views, complete: !next };
     }),
   );
@@ -60,6 +63,9 @@ export async function listFleetFirst(locations: Location[], n: number, clients =
   services.sort(byIdThenProject);
   return { services: complete ? services : services.slice(0, n), failures, fetchedAt: new Date(), complete };
 }
+
+/** Locations whose first page was not all of them (kept for the process's life; a handful of keys). */
+const largeLocations = new Set<string>();
 
 const byIdThenProject = (a: ServiceView, b: ServiceView) => a.id.localeCompare(b.id) || a.project.localeCompare(b.project);
 

@@ -20,6 +20,7 @@ import { cloudCatalogHandlers } from "./api/billing/api";
 import { createSqlApi } from "./api/sql";
 import { markSeededServices, seedFleet, seedSyntheticServices } from "./seed";
 import { startTelemetry, type TelemetryOptions } from "./telemetry";
+import { createSchedulerApi, type SchedulerClock } from "./api/scheduler";
 
 export type EmulatorOptions = {
   databaseUrl: string;
@@ -62,6 +63,8 @@ export type Emulator = {
   events: RuntimeEvents;
   /** Fault rules in effect; `faults.set([...])` changes them. */
   faults: Faults;
+  /** Cloud Scheduler's clock: `clock.set(date)` moves "now" for schedules (tests). */
+  schedulerClock: SchedulerClock;
   /** Adds synthetic services until there are `n`; returns how many were added. */
   seedSyntheticServices(n: number): Promise<number>;
   stop(): Promise<void>;
@@ -107,6 +110,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     routerPort = await runtime.listen(host, opts.routerPort ?? 8087);
     cleanups.unshift(() => runtime.stop());
     const run = createRunApi({ store, projects, policies, ops, secrets, runtime, codec: protos.codec, log, routerPort: () => routerPort });
+    const scheduler = await createSchedulerApi({ db, projects, log, writeLog: (row) => telemetry.store.addLog(row), routerPort: () => routerPort });
+    cleanups.unshift(() => scheduler.dispatcher.stop());
     const seedDeps = { store, secrets, codec: protos.codec, routerPort: () => routerPort };
     if (opts.seed !== false && (await store.isEmpty())) {
       if (await secrets.isEmpty()) {
@@ -126,6 +131,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     addUnaryService(server, protos.secretManager, secretManagerHandlers(secrets, policies), deps);
     addUnaryService(server, protos.cloudCatalog, cloudCatalogHandlers(), deps);
     for (const k of ["instances", "backupRuns", "users", "operations"] as const) addUnaryService(server, protos.sql[k], sql.handlers[k], deps);
+    addUnaryService(server, scheduler.definition, scheduler.handlers, deps);
+    scheduler.dispatcher.start();
     const grpcPort = await bind(server, host, opts.grpcPort ?? 8086);
     log.info("emulator started", { grpc: `${host}:${grpcPort}`, router: `${host}:${routerPort}` });
 
@@ -136,6 +143,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       endpoint: `${host}:${grpcPort}`,
       events: runtime.events,
       faults,
+      schedulerClock: scheduler.clock,
       seedSyntheticServices: async (n) => {
         const added = await seedSyntheticServices(seedDeps, n);
         if (added) await run.reconciler.syncAll();
@@ -144,6 +152,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       stop: () =>
         (stopping ??= (async () => {
           await run.reconciler.stop();
+          await scheduler.dispatcher.stop();
           await shutdown(server);
           await runtime.stop();
           await telemetry.stop();

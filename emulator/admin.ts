@@ -7,9 +7,13 @@
 //   GET    /_emulator/instances   revisions with pools and their instances
 //   GET    /_emulator/routes      hosts and traffic splits in effect, with each
 //                                  host's own-port URL (`localUrls`)
+//   GET    /_emulator/clock       Cloud Scheduler's clock: {now, offsetMs}
+//   PUT    /_emulator/clock       move it: {"time": "2026-12-01T13:59:58Z"} (runs on from there)
+//   DELETE /_emulator/clock       back to real time
 import type http from "node:http";
 import type { Faults } from "./grpc/faults";
 import type { Logger } from "./log";
+import type { SchedulerClock } from "./api/scheduler/clock";
 import type { Runtime } from "./runtime";
 import type { FallbackHandler } from "./runtime/router";
 
@@ -38,7 +42,9 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; log: Logger }): FallbackHandler {
+const clockState = (clock: SchedulerClock) => ({ now: clock.now().toISOString(), offsetMs: clock.offset });
+
+export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; log: Logger; clock: SchedulerClock }): FallbackHandler {
   return (req, res) => {
     const path = (req.url ?? "").split("?")[0];
     if (!path.startsWith(PREFIX)) return false;
@@ -63,6 +69,24 @@ export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; log
           deps.faults.set([]);
           deps.log.info("fault rules cleared");
           return json(res, 200, { rules: [] });
+        case "GET clock":
+          return json(res, 200, clockState(deps.clock));
+        case "PUT clock":
+        case "POST clock": {
+          let time: number;
+          try {
+            time = Date.parse(String((JSON.parse(await readBody(req)) as { time?: unknown }).time));
+          } catch {
+            time = NaN;
+          }
+          if (Number.isNaN(time)) return json(res, 400, { error: 'expected {"time": "<RFC 3339 timestamp>"}' });
+          deps.clock.set(new Date(time));
+          deps.log.info("scheduler clock moved", clockState(deps.clock));
+          return json(res, 200, clockState(deps.clock));
+        }
+        case "DELETE clock":
+          deps.clock.reset();
+          return json(res, 200, clockState(deps.clock));
         case "GET instances":
           return json(res, 200, { revisions: deps.runtime().status() });
         case "GET routes":

@@ -20,7 +20,7 @@ import { cloudCatalogHandlers } from "./api/billing/api";
 import { createSqlApi } from "./api/sql";
 import { markSeededServices, seedFleet, seedSyntheticServices } from "./seed";
 import { startTelemetry, type TelemetryOptions } from "./telemetry";
-import { createSchedulerApi, type SchedulerClock } from "./api/scheduler";
+import { createSchedulerApi, SchedulerClock } from "./api/scheduler";
 
 export type EmulatorOptions = {
   databaseUrl: string;
@@ -82,13 +82,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const secrets = new SecretStore(db, projects);
   const policies = new PolicyStore(db);
   let routerPort = 0;
+  const schedulerClock = new SchedulerClock();
   const runtime: Runtime = new Runtime({
     log,
     resolveSecret: (project, ref) => secrets.resolve(project, ref),
     idleTimeoutMs: opts.idleTimeoutMs ?? 120_000,
     queueTimeoutMs: opts.queueTimeoutMs ?? 10_000,
     shutdownGraceMs: opts.shutdownGraceMs ?? 10_000,
-    fallback: adminHandler({ faults, runtime: () => runtime, log }),
+    fallback: adminHandler({ faults, runtime: () => runtime, log, clock: schedulerClock }),
   });
   const server = createServer();
   const cleanups: (() => Promise<unknown>)[] = [() => db.end()];
@@ -110,7 +111,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     routerPort = await runtime.listen(host, opts.routerPort ?? 8087);
     cleanups.unshift(() => runtime.stop());
     const run = createRunApi({ store, projects, policies, ops, secrets, runtime, codec: protos.codec, log, routerPort: () => routerPort });
-    const scheduler = await createSchedulerApi({ db, projects, log, writeLog: (row) => telemetry.store.addLog(row), routerPort: () => routerPort });
+    const scheduler = await createSchedulerApi({ db, projects, log, clock: schedulerClock, writeLog: (row) => telemetry.store.addLog(row), routerPort: () => routerPort });
     cleanups.unshift(() => scheduler.dispatcher.stop());
     const seedDeps = { store, secrets, codec: protos.codec, routerPort: () => routerPort };
     if (opts.seed !== false && (await store.isEmpty())) {

@@ -187,7 +187,14 @@ export class TelemetryStore {
   }
 
   async prune(logRetentionHours: number, metricRetentionDays: number): Promise<void> {
-    await this.db.query("DELETE FROM emu_log_entries WHERE ts < now() - make_interval(hours => $1)", [logRetentionHours]);
+    // Scheduled work (Scheduler attempts, Cloud Run job executions) is a few
+    // entries a day and its history is read over 30 days: kept 31 days, as
+    // Google's _Default bucket keeps every log 30.
+    await this.db.query(
+      `DELETE FROM emu_log_entries WHERE ts < now() - make_interval(hours => $1)
+         AND (ts < now() - interval '31 days' OR entry->'resource'->>'type' NOT IN ('cloud_scheduler_job', 'cloud_run_job'))`,
+      [logRetentionHours],
+    );
     // Whole hours only, so an hour rollup never outlives some of its minutes.
     const cutoff = "to_timestamp(floor(extract(epoch FROM now() - make_interval(days => $1)) / 3600) * 3600)";
     await this.db.query(`DELETE FROM emu_request_minutes WHERE minute < ${cutoff}`, [metricRetentionDays]);

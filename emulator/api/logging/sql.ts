@@ -1,5 +1,5 @@
 // Pushes the indexable parts of a filter into SQL: top-level AND terms on
-// severity, timestamp, service, revision and text. The result
+// severity, timestamp, service (or job), revision and text. The result
 // is a superset of the matches; matches() in JS has the last word, so a term
 // we cannot push down costs speed, never correctness.
 import type { Node } from "./filter";
@@ -32,6 +32,9 @@ export function whereClauses(node: Node | null, params: unknown[]): string[] {
     } else if (path === "timestamp" && one !== undefined && ["<", "<=", ">", ">="].includes(n.op)) {
       out.push(`ts ${n.op} ${param(new Date(one).toISOString())}::timestamptz`);
     } else if (path === "resource.labels.service_name" && n.op === "=") {
+      out.push(`service = ANY(${param(n.values.map((v) => v.toLowerCase()))}::text[])`);
+    } else if ((path === "resource.labels.job_id" || path === "resource.labels.job_name") && n.op === "=") {
+      // Scheduler and Cloud Run job entries keep the job's id, lowercased, in the service column.
       out.push(`service = ANY(${param(n.values.map((v) => v.toLowerCase()))}::text[])`);
     } else if (path === "resource.labels.revision_name" && n.op === "=") {
       out.push(`revision = ANY(${param(n.values.map((v) => v.toLowerCase()))}::text[])`);

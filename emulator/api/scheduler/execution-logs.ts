@@ -41,5 +41,8 @@ export function attemptFinished(k: JobKey, url: string, outcome: Pick<AttemptOut
   };
 }
 
-/** The stored row; the job id goes in the indexed `service` column, so a job's history is one index range. */
-export const executionRow = (k: JobKey, entry: Entry): LogRow => toRow(entry, k.jobId, "");
+/**
+ * The stored row. The job id, lowercased (filters compare case-insensitively),
+ * goes in the indexed `service` column, so a job's history is one index range.
+ */
+export const executionRow = (k: JobKey, entry: Entry): LogRow => toRow(entry, k.jobId.toLowerCase(), "");

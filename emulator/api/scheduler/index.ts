@@ -11,7 +11,7 @@ import type { Logger } from "../../log";
 import type { LogRow } from "../../telemetry/store";
 import type { Projects } from "../projects";
 import { schedulerHandlers } from "./api";
-import { SchedulerClock } from "./clock";
+import type { SchedulerClock } from "./clock";
 import { Dispatcher } from "./dispatcher";
 import { SchedulerStore } from "./store";
 
@@ -31,10 +31,12 @@ export type SchedulerApi = {
   dispatcher: Dispatcher;
 };
 
-export async function createSchedulerApi(deps: { db: Db; projects: Projects; log: Logger; writeLog: (row: LogRow) => void; routerPort: () => number }): Promise<SchedulerApi> {
+export async function createSchedulerApi(deps: {
+  db: Db; projects: Projects; log: Logger; clock: SchedulerClock; writeLog: (row: LogRow) => void; routerPort: () => number;
+}): Promise<SchedulerApi> {
   const store = new SchedulerStore(deps.db, deps.projects);
   await store.ensureSchema();
-  const clock = new SchedulerClock();
+  const { clock } = deps;
   const dispatcher = new Dispatcher({ store, clock, log: deps.log, writeLog: deps.writeLog, routerPort: deps.routerPort });
   return { definition: loadDefinition(), handlers: schedulerHandlers({ store, projects: deps.projects, clock, dispatcher }), store, clock, dispatcher };
 }

@@ -21,6 +21,7 @@ import { createSqlApi } from "./api/sql";
 import { markSeededServices, seedFleet, seedSyntheticServices } from "./seed";
 import { startTelemetry, type TelemetryOptions } from "./telemetry";
 import { createSchedulerApi, SchedulerClock } from "./api/scheduler";
+import { createRunJobsApi } from "./api/runjobs";
 
 export type EmulatorOptions = {
   databaseUrl: string;
@@ -113,6 +114,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     const run = createRunApi({ store, projects, policies, ops, secrets, runtime, codec: protos.codec, log, routerPort: () => routerPort });
     const scheduler = await createSchedulerApi({ db, projects, log, clock: schedulerClock, writeLog: (row) => telemetry.store.addLog(row), routerPort: () => routerPort });
     cleanups.unshift(() => scheduler.dispatcher.stop());
+    const runJobs = await createRunJobsApi({
+      db, projects, ops, runtime, codec: protos.codec, log, resolveSecret: (project, ref) => secrets.resolve(project, ref),
+      shutdownGraceMs: opts.shutdownGraceMs ?? 10_000, writeLog: (row) => telemetry.store.addLog(row),
+    });
+    cleanups.unshift(() => runJobs.executor.stop());
     const seedDeps = { store, secrets, codec: protos.codec, routerPort: () => routerPort };
     if (opts.seed !== false && (await store.isEmpty())) {
       if (await secrets.isEmpty()) {
@@ -133,6 +139,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     addUnaryService(server, protos.cloudCatalog, cloudCatalogHandlers(), deps);
     for (const k of ["instances", "backupRuns", "users", "operations"] as const) addUnaryService(server, protos.sql[k], sql.handlers[k], deps);
     addUnaryService(server, scheduler.definition, scheduler.handlers, deps);
+    addUnaryService(server, protos.jobs, runJobs.jobs, deps);
+    addUnaryService(server, protos.executions, runJobs.executions, deps);
+    addUnaryService(server, protos.tasks, runJobs.tasks, deps);
     scheduler.dispatcher.start();
     const grpcPort = await bind(server, host, opts.grpcPort ?? 8086);
     log.info("emulator started", { grpc: `${host}:${grpcPort}`, router: `${host}:${routerPort}` });
@@ -154,6 +163,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
         (stopping ??= (async () => {
           await run.reconciler.stop();
           await scheduler.dispatcher.stop();
+          await runJobs.executor.stop();
           await shutdown(server);
           await runtime.stop();
           await telemetry.stop();

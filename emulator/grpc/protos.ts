@@ -22,6 +22,7 @@ export const LOADER_OPTIONS: protoLoader.Options = {
 };
 
 const FILES = ["google/cloud/run/v2/service.proto", "google/cloud/run/v2/revision.proto", "google/longrunning/operations.proto",
+  "google/cloud/run/v2/job.proto", "google/cloud/run/v2/execution.proto", "google/cloud/run/v2/task.proto",
   "google/cloud/secretmanager/v1/service.proto", "google/cloud/billing/v1/cloud_catalog.proto",
   ...["instances", "backup_runs", "users", "operations"].map((f) => `google/cloud/sql/v1/cloud_sql_${f}.proto`)];
 
@@ -29,6 +30,10 @@ export type Protos = {
   definition: protoLoader.PackageDefinition;
   services: grpc.ServiceDefinition;
   revisions: grpc.ServiceDefinition;
+  /** Cloud Run jobs v2: Jobs, Executions, Tasks. */
+  jobs: grpc.ServiceDefinition;
+  executions: grpc.ServiceDefinition;
+  tasks: grpc.ServiceDefinition;
   operations: grpc.ServiceDefinition;
   secretManager: grpc.ServiceDefinition;
   cloudCatalog: grpc.ServiceDefinition;
@@ -36,10 +41,13 @@ export type Protos = {
   codec: Codec;
 };
 
+/** The messages packed into google.protobuf.Any (operation metadata and responses). */
+export type PackedType = "google.cloud.run.v2.Service" | "google.cloud.run.v2.Revision" | "google.cloud.run.v2.Job" | "google.cloud.run.v2.Execution";
+
 /** Binary codecs for the messages packed into google.protobuf.Any. */
 export type Codec = {
-  encode(typeName: "google.cloud.run.v2.Service" | "google.cloud.run.v2.Revision", value: object): Buffer;
-  decode(typeName: "google.cloud.run.v2.Service" | "google.cloud.run.v2.Revision", bytes: Buffer): Record<string, unknown>;
+  encode(typeName: PackedType, value: object): Buffer;
+  decode(typeName: PackedType, bytes: Buffer): Record<string, unknown>;
 };
 
 function method(def: protoLoader.PackageDefinition, service: string, name: string): protoLoader.MethodDefinition<object, object> {
@@ -49,11 +57,15 @@ function method(def: protoLoader.PackageDefinition, service: string, name: strin
 export function loadProtos(): Protos {
   const definition = protoLoader.loadSync(FILES, LOADER_OPTIONS);
   // The Get methods' response (de)serializers are exactly protobufjs's
-  // fromObject+encode / decode+toObject for Service and Revision, with the
+  // fromObject+encode / decode+toObject for each resource, with the
   // loader's options, so Any payloads are encoded like every other message.
-  const getService = method(definition, "google.cloud.run.v2.Services", "GetService");
-  const getRevision = method(definition, "google.cloud.run.v2.Revisions", "GetRevision");
-  const pick = (t: string) => (t === "google.cloud.run.v2.Service" ? getService : getRevision);
+  const getters: Record<PackedType, protoLoader.MethodDefinition<object, object>> = {
+    "google.cloud.run.v2.Service": method(definition, "google.cloud.run.v2.Services", "GetService"),
+    "google.cloud.run.v2.Revision": method(definition, "google.cloud.run.v2.Revisions", "GetRevision"),
+    "google.cloud.run.v2.Job": method(definition, "google.cloud.run.v2.Jobs", "GetJob"),
+    "google.cloud.run.v2.Execution": method(definition, "google.cloud.run.v2.Executions", "GetExecution"),
+  };
+  const pick = (t: PackedType) => getters[t];
   const codec: Codec = {
     encode: (typeName, value) => pick(typeName).responseSerialize(value),
     decode: (typeName, bytes) => pick(typeName).responseDeserialize(bytes) as Record<string, unknown>,
@@ -62,6 +74,9 @@ export function loadProtos(): Protos {
     definition,
     services: definition["google.cloud.run.v2.Services"] as grpc.ServiceDefinition,
     revisions: definition["google.cloud.run.v2.Revisions"] as grpc.ServiceDefinition,
+    jobs: definition["google.cloud.run.v2.Jobs"] as grpc.ServiceDefinition,
+    executions: definition["google.cloud.run.v2.Executions"] as grpc.ServiceDefinition,
+    tasks: definition["google.cloud.run.v2.Tasks"] as grpc.ServiceDefinition,
     operations: definition["google.longrunning.Operations"] as grpc.ServiceDefinition,
     secretManager: definition["google.cloud.secretmanager.v1.SecretManagerService"] as grpc.ServiceDefinition,
     cloudCatalog: definition["google.cloud.billing.v1.CloudCatalog"] as grpc.ServiceDefinition,

@@ -39,6 +39,12 @@ process.once("exit", () => {
   for (const child of liveChildren) child.kill("SIGKILL");
 });
 
+/** Other child processes (Cloud Run job tasks) get the same last line of defence. */
+export function killOnExit(child: ChildProcess): void {
+  liveChildren.add(child);
+  child.once("exit", () => liveChildren.delete(child));
+}
+
 type State = "starting" | "ready" | "stopping" | "stopped";
 
 export class Instance {

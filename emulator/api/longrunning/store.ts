@@ -4,6 +4,7 @@
 import { EventEmitter } from "node:events";
 import { ensureSchema, type Db, type Queryable } from "../../db";
 import type { Page } from "../../grpc/paging";
+import type { PackedType } from "../../grpc/protos";
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS lro_operations (
@@ -24,13 +25,14 @@ const SCHEMA = [
   "CREATE INDEX IF NOT EXISTS lro_operations_pending ON lro_operations (done) WHERE NOT done",
 ];
 
-export type OperationKind = "CreateService" | "UpdateService" | "DeleteService" | "DeleteRevision";
+export type OperationKind = "CreateService" | "UpdateService" | "DeleteService" | "DeleteRevision"
+  | "CreateJob" | "UpdateJob" | "DeleteJob" | "RunJob" | "CancelExecution" | "DeleteExecution";
 
 export type StoredOperation = {
   name: string;
   done: boolean;
   /** Fully qualified message type of metadata and response. */
-  typeName: "google.cloud.run.v2.Service" | "google.cloud.run.v2.Revision";
+  typeName: PackedType;
   metadata: object;
   response: object | null;
   error: { code: number; message: string } | null;

@@ -17,6 +17,7 @@ import { routeFor, trafficStatuses } from "./traffic";
 import type { Revision, Service } from "./types";
 import { ingressContainer } from "./defaults";
 
+const SERVICE_KINDS = new Set(["CreateService", "UpdateService", "DeleteService", "DeleteRevision"]);
 const serviceOf = (target: string) => target.split("/revisions/")[0];
 
 export class Reconciler {
@@ -67,7 +68,8 @@ export class Reconciler {
   private async run(opName: string): Promise<void> {
     if (this.stopping) return;
     const op = await this.ctx.ops.get(opName);
-    if (!op || op.done) return;
+    // Cloud Run jobs' operations are finished by their own executor.
+    if (!op || op.done || !SERVICE_KINDS.has(op.kind)) return;
     if (op.kind === "DeleteService") return this.finishServiceDelete(op);
     if (op.kind === "DeleteRevision") return this.finishRevisionDelete(op);
     return this.reconcile(op);

@@ -15,7 +15,7 @@ const SECRET_REF = /^(?:projects\/[^/]+\/secrets\/)?[a-zA-Z0-9_-]{1,255}$/;
 const SECRET_VERSION = /^(?:latest|\d+|[a-zA-Z][a-zA-Z0-9_-]{0,62})$/;
 const TAG = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
 
-type Violations = string[];
+export type Violations = string[];
 
 export function serviceIdProblem(id: string): string | null {
   if (!id) return "service_id is required";
@@ -24,7 +24,7 @@ export function serviceIdProblem(id: string): string | null {
   return null;
 }
 
-function checkLabels(v: Violations, path: string, labels: Record<string, string> | undefined) {
+export function checkLabels(v: Violations, path: string, labels: Record<string, string> | undefined) {
   for (const [k, val] of Object.entries(labels ?? {})) {
     if (!LABEL_KEY.test(k)) v.push(`${path}: label key "${k}" must start with a lowercase letter and contain only lowercase letters, digits, "_" and "-" (at most 63)`);
     if (!LABEL_VALUE.test(val)) v.push(`${path}["${k}"]: label value must contain only lowercase letters, digits, "_" and "-" (at most 63)`);
@@ -57,7 +57,7 @@ function checkProbe(v: Violations, path: string, p: Probe | null | undefined, ki
   if (p.httpGet?.path && !p.httpGet.path.startsWith("/")) v.push(`${path}.http_get.path: must start with "/"`);
 }
 
-function checkContainer(v: Violations, path: string, c: Container) {
+export function checkContainer(v: Violations, path: string, c: Container) {
   if (!c.image) v.push(`${path}.image: is required`);
   if ((c.ports ?? []).length > 1) v.push(`${path}.ports: at most one port may be set`);
   for (const p of c.ports ?? []) {

@@ -39,7 +39,7 @@ export function builtinDescriptor(project: string, type: string): Descriptor {
   return {
     name: `projects/${project}/metricDescriptors/${type}`, type, metricKind: d.kind, valueType: d.type, unit: d.unit, description: d.description,
     displayName: type.split("/").pop()!, labels: d.labels.map((key) => ({ key, valueType: "STRING", description: "" })),
-    monitoredResourceTypes: ["cloud_run_revision"], launchStage: "GA",
+    monitoredResourceTypes: [d.source === "jobs" ? "cloud_run_job" : "cloud_run_revision"], launchStage: "GA",
   };
 }
 

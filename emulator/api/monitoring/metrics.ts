@@ -8,8 +8,9 @@ import type { Db } from "../../db";
 import { bucketBounds } from "../../telemetry/buckets";
 import { HOUR_MS } from "../../telemetry/rollup";
 import type { Kind, Series, Val, ValueType } from "./aggregate";
+import { jobSeries } from "./job-metrics";
 
-type Source = "requests" | "instances";
+type Source = "requests" | "instances" | "jobs";
 export type MetricDef = { kind: Kind; type: ValueType; unit: string; description: string; source: Source; labels: string[] };
 
 const REQ_LABELS = ["response_code", "response_code_class", "route_type"];
@@ -21,6 +22,10 @@ export const METRICS: Record<string, MetricDef> = {
   "run.googleapis.com/container/cpu/allocation_time": { kind: "DELTA", type: "DOUBLE", unit: "s{CPU}", source: "instances", labels: [], description: "Container CPU allocation in vCPU-seconds." },
   "run.googleapis.com/container/memory/allocation_time": { kind: "DELTA", type: "DOUBLE", unit: "GiBy.s", source: "instances", labels: [], description: "Container memory allocation in GiB-seconds." },
   "run.googleapis.com/container/startup_latencies": { kind: "DELTA", type: "DISTRIBUTION", unit: "ms", source: "instances", labels: [], description: "Time from instance start to ready, in milliseconds." },
+  // Cloud Run jobs (resource cloud_run_job), computed in job-metrics.ts.
+  "run.googleapis.com/job/completed_execution_count": { kind: "DELTA", type: "INT64", unit: "1", source: "jobs", labels: ["result"], description: "Number of completed job executions and their result." },
+  "run.googleapis.com/job/completed_task_attempt_count": { kind: "DELTA", type: "INT64", unit: "1", source: "jobs", labels: ["result"], description: "Number of completed task attempts and their result." },
+  "run.googleapis.com/job/running_executions": { kind: "GAUGE", type: "INT64", unit: "1", source: "jobs", labels: [], description: "Number of running job executions." },
 };
 
 const MINUTE = 60_000;
@@ -122,7 +127,7 @@ const ADDITIVE = /^ALIGN_(DELTA|SUM|RATE|PERCENTILE_(99|95|50|05))$/;
  */
 export function hourRollupFits(type: string, aligner: string | undefined, periodMs: number, endMs: number): boolean {
   const def = METRICS[type];
-  return !!def && def.kind !== "GAUGE" && !!aligner && ADDITIVE.test(aligner) && periodMs % HOUR_MS === 0 && endMs % HOUR_MS === 0;
+  return !!def && def.kind !== "GAUGE" && def.source !== "jobs" && !!aligner && ADDITIVE.test(aligner) && periodMs % HOUR_MS === 0 && endMs % HOUR_MS === 0;
 }
 
 /**
@@ -132,6 +137,7 @@ export function hourRollupFits(type: string, aligner: string | undefined, period
  */
 export async function loadSeries(db: Db, project: string, type: string, fromMs: number, toMs: number, hourly = false): Promise<Series[]> {
   const def = METRICS[type];
+  if (def.source === "jobs") return (await jobSeries(db, type, def, project, fromMs, toMs)).map((s) => ({ ...s, points: s.points.sort((a, b) => b.end - a.end) }));
   const byKey = new Map<string, Series>();
   const read = (w: Window) => (def.source === "requests" ? requestSeries(db, def, w, byKey) : instanceSeries(db, type, def, w, byKey));
   const firstHour = Math.ceil(fromMs / HOUR_MS) * HOUR_MS;

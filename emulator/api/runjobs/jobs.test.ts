@@ -3,6 +3,7 @@
 // whose tasks really run (pyplots-migrate) with parallelism, retries, the task
 // timeout and cancel; logs under cloud_run_job.
 import logging from "@google-cloud/logging";
+import monitoring from "@google-cloud/monitoring";
 import run from "@google-cloud/run";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../../test/databases";
@@ -168,6 +169,36 @@ describe("Cloud Run jobs", () => {
     await (await executions.deleteExecution({ name }, CALL))[0].promise();
     expect(await code(executions.getExecution({ name }, CALL))).toMatchObject({ code: 5 });
   }, 30_000);
+
+  it("counts completed executions, task attempts by result and running executions in the job metrics", async () => {
+    const own = "projects/jobs-metrics/locations/us-east1";
+    const [create] = await jobs.createJob({
+      parent: own, jobId: "measured",
+      job: { template: { taskCount: 2, template: { maxRetries: 1, containers: [{ image: IMAGE, env: [{ name: "FAIL_TASK_INDEX", value: "1" }, { name: "STEP_MS", value: "50" }] }] } } },
+    }, CALL);
+    await create.promise();
+    const [op] = await jobs.runJob({ name: `${own}/jobs/measured` }, CALL);
+    expect((await settled(op)).succeededCount).toBe(2);
+    const mon = new monitoring.MetricServiceClient(clientOptions(t.emulator.grpcPort));
+    try {
+      const now = Math.floor(Date.now() / 1000) + 120;
+      const read = async (type: string) => {
+        const [series] = await mon.listTimeSeries(
+          { name: "projects/jobs-metrics", filter: `metric.type = "run.googleapis.com/job/${type}" AND resource.labels.job_name = "measured"`, interval: { startTime: { seconds: now - 900 }, endTime: { seconds: now } } },
+          { ...CALL, autoPaginate: false },
+        );
+        return Object.fromEntries(series.map((x) => [x.metric!.labels!.result ?? "", x.points!.reduce((n, p) => n + Number(p.value!.int64Value), 0)]));
+      };
+      expect(await read("completed_task_attempt_count")).toEqual({ succeeded: 2, failed: 1 });
+      expect(await read("completed_execution_count")).toEqual({ succeeded: 1 });
+      const running = await read("running_executions");
+      expect(running[""]).toBeGreaterThanOrEqual(1);
+      const [[descriptor]] = await mon.listMetricDescriptors({ name: "projects/jobs-metrics", filter: 'metric.type = "run.googleapis.com/job/running_executions"' }, { ...CALL, autoPaginate: false });
+      expect(descriptor).toMatchObject({ metricKind: "GAUGE", valueType: "INT64", monitoredResourceTypes: ["cloud_run_job"] });
+    } finally {
+      await mon.close();
+    }
+  });
 
   it("fails a task at its timeout, after its retries, and the execution with it", async () => {
     const job = await createJob("slow", { STEP_MS: "60000" }, { maxRetries: 1 });

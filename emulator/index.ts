@@ -19,6 +19,7 @@ import { secretManagerHandlers } from "./api/secretmanager/api";
 import { cloudCatalogHandlers } from "./api/billing/api";
 import { createSqlApi } from "./api/sql";
 import { markSeededServices, seedFleet, seedSyntheticServices } from "./seed";
+import { seedScheduledWork } from "./seed/scheduled-work";
 import { startTelemetry, type TelemetryOptions } from "./telemetry";
 import { createSchedulerApi, SchedulerClock } from "./api/scheduler";
 import { createRunJobsApi } from "./api/runjobs";
@@ -127,6 +128,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       }
       else log.warn("secrets exist but no services: seeding skipped");
       log.info("seeded the fleet");
+    }
+    if (opts.seed !== false && (await scheduler.store.isEmpty()) && (await runJobs.store.isEmpty())) {
+      const seeded = await seedScheduledWork({ run: store, scheduler: scheduler.store, jobs: runJobs.store, codec: protos.codec, writeLog: (row) => telemetry.store.addLog(row) });
+      if (seeded) log.info("seeded the scheduled work");
     }
     if (opts.extraServices) await seedSyntheticServices(seedDeps, opts.extraServices);
     await run.reconciler.restore();

@@ -80,9 +80,10 @@ export class JobExecutor {
     }
   }
 
+  /** Stops every running task; their executions stay unfinished until the next start's restore(). */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const name of this.running.keys()) this.cancel(name);
+    for (const run of this.running.values()) for (const a of run.attempts) a.cancel();
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
   }
 
@@ -111,6 +112,8 @@ export class JobExecutor {
       while (next < run.tasks.length) await this.runTask(run, run.tasks[next++]);
     };
     await Promise.all(Array.from({ length: Math.max(1, e.parallelism) }, worker));
+    // Stopping the emulator is no cancel: the execution stays unfinished and restore() settles it at the next start.
+    if (this.stopped) return;
     const failed = run.tasks.find((t) => t.conditions.find((c) => c.type === "Completed")?.state === "CONDITION_FAILED" && !run.cancelled);
     await this.finish(run, failed ? `Task ${failed.name.split("/").pop()} failed with message: ${failed.lastAttemptResult?.status.message ?? "unknown error"}` : undefined);
   }
@@ -122,7 +125,8 @@ export class JobExecutor {
     const image = this.deps.runtime.images.resolve(container.image ?? "");
     const timeoutMs = durationMs(task.timeout as never) || 600_000;
     for (let attempt = 0; ; attempt++) {
-      if (run.cancelled || this.stopped) return this.endTask(run, task, "cancelled");
+      if (this.stopped) return;
+      if (run.cancelled) return this.endTask(run, task, "cancelled");
       const started = new Date();
       task.startTime ??= toTimestamp(started);
       task.conditions = [cond("Completed", "CONDITION_RECONCILING", started), cond("Started", "CONDITION_SUCCEEDED", started)];
@@ -155,6 +159,7 @@ export class JobExecutor {
       if (result.kind !== "cancelled") {
         await this.deps.store.recordAttempt({ project: w.project, location: w.location, jobId: w.jobId, execution: e.name, index: task.index, attempt, start: started, end: ended, succeeded: ok });
       }
+      if (this.stopped) return;
       if (result.kind === "cancelled") return this.endTask(run, task, "cancelled");
       const message = ok ? "" : failureText(result, timeoutMs);
       task.lastAttemptResult = {

@@ -79,7 +79,8 @@ export function schedulerHandlers({ store, projects, clock, dispatcher }: Deps):
     async PauseJob(req: { name?: string }) {
       const k = await key(req.name);
       const row = await existing(k);
-      if (row.state !== "ENABLED") throw failedPrecondition(`Job ${jobName(k)} is ${row.state}; only an ENABLED job can be paused.`);
+      // Google's words (gcloud shows them for a second pause).
+      if (row.state !== "ENABLED") throw failedPrecondition("Job has been paused.");
       return jobOut((await store.update(k, { state: "PAUSED", schedule_time: null, user_update_time: clock.now() }))!);
     },
 

@@ -114,7 +114,7 @@ describe("Cloud Scheduler jobs", () => {
     const [paused] = await sched.pauseJob({ name }, CALL);
     expect(paused.state).toBe("PAUSED");
     expect(paused.scheduleTime).toBeFalsy();
-    expect(await code(sched.pauseJob({ name }, CALL))).toMatchObject({ code: 9 });
+    expect(await code(sched.pauseJob({ name }, CALL))).toMatchObject({ code: 9, details: "Job has been paused." });
     expect(await code(sched.runJob({ name }, CALL))).toMatchObject({ code: 9, details: expect.stringContaining("PAUSED") });
     const [resumed] = await sched.resumeJob({ name }, CALL);
     expect(resumed.state).toBe("ENABLED");

@@ -16,7 +16,8 @@ import { attemptFinished, attemptStarted, executionRow } from "./execution-logs"
 import { jobName, nextRun, type JobKey, type JobSpec } from "./job";
 import { keyOf, type JobRow, type SchedulerStore } from "./store";
 
-const MAX_SLEEP_MS = 1_000;
+// Every change (create, update, resume, clock) wakes the loop; this only bounds drift.
+const MAX_SLEEP_MS = 5_000;
 
 /** The wait before retry number `retry` (1 = the first retry). */
 export function backoffMs(retry: number, cfg: JobSpec["retryConfig"]): number {
@@ -37,6 +38,7 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = false;
+  private again = false;
   private readonly offClock: () => void;
 
   constructor(private readonly deps: DispatcherDeps) {
@@ -50,12 +52,15 @@ export class Dispatcher {
   /** Looks for due jobs now (after a create, update, resume or clock change). */
   wake(): void {
     if (this.stopped) return;
+    // A tick under way may have read the jobs before this change: it runs again when done.
+    if (this.ticking) this.again = true;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.tick(), 0);
   }
 
   private async tick(): Promise<void> {
     if (this.ticking || this.stopped) return;
+    this.again = false;
     this.ticking = (async () => {
       try {
         const now = this.deps.clock.now();
@@ -74,7 +79,10 @@ export class Dispatcher {
           this.timer = setTimeout(() => void this.tick(), MAX_SLEEP_MS);
         }
       }
-    })().finally(() => (this.ticking = undefined));
+    })().finally(() => {
+      this.ticking = undefined;
+      if (this.again) this.wake();
+    });
     await this.ticking;
   }
 

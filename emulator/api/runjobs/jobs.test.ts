@@ -73,10 +73,13 @@ describe("Cloud Run jobs", () => {
     const [rest] = await jobs.listJobs({ parent, pageSize: 2, pageToken: response!.nextPageToken! }, { ...CALL, autoPaginate: false });
     expect(rest.map((j) => j.name!.split("/").pop())).toContain("crud-c");
 
-    const [op] = await jobs.updateJob({ job: { ...job, template: { ...job.template, taskCount: 4, parallelism: 2 } } }, CALL);
+    const [labelled] = await jobs.updateJob({ job: { ...job, labels: { team: "data" } } }, CALL);
+    await labelled.promise();
+    // UpdateJob replaces the job: the labels left out below are cleared.
+    const [op] = await jobs.updateJob({ job: { name: job.name, template: { ...job.template, taskCount: 4, parallelism: 2 } } }, CALL);
     await op.promise();
     const [updated] = await jobs.getJob({ name: job.name }, CALL);
-    expect(updated).toMatchObject({ generation: "2", template: { taskCount: 4, parallelism: 2 } });
+    expect(updated).toMatchObject({ generation: "3", template: { taskCount: 4, parallelism: 2 }, labels: {}, createTime: job.createTime, uid: job.uid });
     expect(await code(jobs.updateJob({ job: { ...job, etag: '"stale"' } }, CALL))).toMatchObject({ code: 10 });
 
     const [del] = await jobs.deleteJob({ name: job.name }, CALL);

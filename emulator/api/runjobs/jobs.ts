@@ -16,7 +16,7 @@ import { actorOf } from "../run/context";
 import { newUid, operationName, parseParent } from "../run/names";
 import type { JobExecutor } from "./executor";
 import {
-  buildExecution, buildTask, jobDefaults, jobIdProblem, jobName, jobReady, newEtag, newExecutionId, parseJobName, toTimestamp, userFields, validateJob,
+  buildExecution, buildTask, jobDefaults, jobIdProblem, jobName, jobReady, newEtag, newExecutionId, parseJobName, toTimestamp, USER_FIELDS, userFields, validateJob,
   type Execution, type Job, type Overrides,
 } from "./resources";
 import type { RunJobStore } from "./store";
@@ -59,8 +59,11 @@ export function jobsHandlers(d: JobsDeps): Record<string, Handler> {
     }
     const now = new Date();
     const generation = previous ? Number(previous.generation ?? 1) + 1 : 1;
+    const base: Job = previous ? { ...previous } : { name: input.name, uid: newUid(), createTime: toTimestamp(now), creator: actor, executionCount: 0 };
+    // UpdateJob replaces the whole job: a user field left out is cleared.
+    for (const f of USER_FIELDS) delete base[f];
     return canonicalJob(d.codec, {
-      ...(previous ?? { name: input.name, uid: newUid(), createTime: toTimestamp(now), creator: actor, executionCount: 0 }),
+      ...base,
       ...jobDefaults(userFields(input), project),
       generation: String(generation), observedGeneration: String(generation), updateTime: toTimestamp(now), lastModifier: actor,
       reconciling: false, ...jobReady(now), etag: newEtag(),

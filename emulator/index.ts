@@ -116,7 +116,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     const scheduler = await createSchedulerApi({ db, projects, log, clock: schedulerClock, writeLog: (row) => telemetry.store.addLog(row), routerPort: () => routerPort });
     cleanups.unshift(() => scheduler.dispatcher.stop());
     const runJobs = await createRunJobsApi({
-      db, projects, ops, runtime, codec: protos.codec, log, resolveSecret: (project, ref) => secrets.resolve(project, ref),
+      db, projects, policies, ops, runtime, codec: protos.codec, log, resolveSecret: (project, ref) => secrets.resolve(project, ref),
       shutdownGraceMs: opts.shutdownGraceMs ?? 10_000, writeLog: (row) => telemetry.store.addLog(row),
     });
     cleanups.unshift(() => runJobs.executor.stop());

@@ -118,6 +118,12 @@ export const RUN_SERVICE_PERMISSIONS = [
   "run.services.invoke", "run.routes.invoke",
 ] as const;
 
+/** Permissions that apply to a Cloud Run job, its executions included. */
+export const RUN_JOB_PERMISSIONS = [
+  "run.jobs.get", "run.jobs.update", "run.jobs.delete", "run.jobs.run", "run.jobs.runWithOverrides", "run.jobs.getIamPolicy", "run.jobs.setIamPolicy",
+  "run.executions.get", "run.executions.cancel", "run.executions.delete",
+] as const;
+
 /** Permissions that apply to a secret, its versions included. */
 export const SECRET_PERMISSIONS = [
   "secretmanager.secrets.get", "secretmanager.secrets.update", "secretmanager.secrets.delete",

@@ -9,6 +9,7 @@ import type { SecretResolver } from "../../runtime/types";
 import type { LogRow } from "../../telemetry/store";
 import type { OperationStore } from "../longrunning/store";
 import type { Projects } from "../projects";
+import type { PolicyStore } from "../iam";
 import { executionsHandlers, tasksHandlers } from "./executions";
 import { JobExecutor } from "./executor";
 import { jobsHandlers } from "./jobs";
@@ -23,13 +24,13 @@ export type RunJobsApi = {
 };
 
 export async function createRunJobsApi(deps: {
-  db: Db; projects: Projects; ops: OperationStore; runtime: Runtime; codec: Codec; log: Logger; resolveSecret: SecretResolver; shutdownGraceMs: number;
+  db: Db; projects: Projects; policies: PolicyStore; ops: OperationStore; runtime: Runtime; codec: Codec; log: Logger; resolveSecret: SecretResolver; shutdownGraceMs: number;
   writeLog: (row: LogRow) => void;
 }): Promise<RunJobsApi> {
   const store = new RunJobStore(deps.db, deps.projects);
   await store.ensureSchema();
   const executor = new JobExecutor({ store, ops: deps.ops, runtime: deps.runtime, resolveSecret: deps.resolveSecret, shutdownGraceMs: deps.shutdownGraceMs, log: deps.log, writeLog: deps.writeLog });
   await executor.restore();
-  const d = { store, ops: deps.ops, projects: deps.projects, codec: deps.codec, executor, runtime: deps.runtime, log: deps.log };
+  const d = { store, ops: deps.ops, projects: deps.projects, policies: deps.policies, codec: deps.codec, executor, runtime: deps.runtime, log: deps.log };
   return { store, executor, jobs: jobsHandlers(d), executions: executionsHandlers(d), tasks: tasksHandlers(d) };
 }

@@ -88,6 +88,19 @@ describe("Cloud Run jobs", () => {
     expect(await code(jobs.runJob({ name: job.name }, CALL))).toMatchObject({ code: 5 });
   });
 
+  it("keeps an IAM policy per job, gone with the job", async () => {
+    const job = await createJob("guarded");
+    const binding = { role: "roles/run.invoker", members: ["serviceAccount:sched@jobs-contract.iam.gserviceaccount.com"] };
+    const [set] = await jobs.setIamPolicy({ resource: job.name, policy: { bindings: [binding] } }, CALL);
+    expect((await jobs.getIamPolicy({ resource: job.name }, CALL))[0]).toMatchObject({ bindings: [binding], etag: set.etag });
+    const [allowed] = await jobs.testIamPermissions({ resource: job.name, permissions: ["run.jobs.run", "run.services.get"] }, CALL);
+    expect(allowed.permissions).toEqual(["run.jobs.run"]);
+    await (await jobs.deleteJob({ name: job.name }, CALL))[0].promise();
+    expect(await code(jobs.getIamPolicy({ resource: job.name }, CALL))).toMatchObject({ code: 5 });
+    await createJob("guarded");
+    expect((await jobs.getIamPolicy({ resource: job.name }, CALL))[0].bindings).toEqual([]);
+  });
+
   it("refuses bad ids, missing images, reserved variables and duplicates", async () => {
     const template = (image: string, env: { name: string; value: string }[] = []) => ({ template: { containers: [{ image, env }] } });
     expect(await code(jobs.createJob({ parent, jobId: "Bad_Id", job: { template: template(IMAGE) } }, CALL))).toMatchObject({ code: 3 });

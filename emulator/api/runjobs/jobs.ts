@@ -12,6 +12,7 @@ import type { Runtime } from "../../runtime";
 import { toProto } from "../longrunning/operations";
 import type { OperationStore, OperationKind, StoredOperation } from "../longrunning/store";
 import type { Projects } from "../projects";
+import { iamHandlers, RUN_JOB_PERMISSIONS, type PolicyStore } from "../iam";
 import { actorOf } from "../run/context";
 import { newUid, operationName, parseParent } from "../run/names";
 import type { JobExecutor } from "./executor";
@@ -21,7 +22,9 @@ import {
 } from "./resources";
 import type { RunJobStore } from "./store";
 
-export type JobsDeps = { store: RunJobStore; ops: OperationStore; projects: Projects; codec: Codec; executor: JobExecutor; runtime: Runtime; log: Logger };
+export type JobsDeps = {
+  store: RunJobStore; ops: OperationStore; projects: Projects; policies: PolicyStore; codec: Codec; executor: JobExecutor; runtime: Runtime; log: Logger;
+};
 
 const JOB = "google.cloud.run.v2.Job" as const;
 const EXECUTION = "google.cloud.run.v2.Execution" as const;
@@ -71,6 +74,8 @@ export function jobsHandlers(d: JobsDeps): Record<string, Handler> {
   };
 
   return {
+    ...iamHandlers(d.policies, async (resource) => ({ key: (await existing(resource)).n.name, permissions: RUN_JOB_PERMISSIONS })),
+
     async CreateJob(req: { parent?: string; jobId?: string; job?: Job; validateOnly?: boolean }, call) {
       const { project, location } = parseParent(await d.projects.canonical(req.parent ?? ""));
       if (!req.job) throw invalid("job is required");
@@ -124,6 +129,7 @@ export function jobsHandlers(d: JobsDeps): Record<string, Handler> {
         // Running executions stop with their job.
         for (const e of await d.store.listExecutions(n.name, 0, 100_000)) d.executor.cancel(e.name);
         await d.store.deleteJob(d.store.db, n.name);
+        await d.policies.delete(d.store.db, n.name);
         d.log.info("DeleteJob", { job: n.name });
       }
       return respond(doneOp("DeleteJob", deleted, Boolean(req.validateOnly)), Boolean(req.validateOnly));

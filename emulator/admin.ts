@@ -10,12 +10,15 @@
 //   GET    /_emulator/clock       Cloud Scheduler's clock: {now, offsetMs}
 //   PUT    /_emulator/clock       move it: {"time": "2026-12-01T13:59:58Z"} (runs on from there)
 //   DELETE /_emulator/clock       back to real time
+//   GET    /_emulator/outbox      e-mails the alerting "sent" (newest first)
+//   GET    /_emulator/incidents   alert incidents the evaluator opened and closed
 import type http from "node:http";
 import type { Faults } from "./grpc/faults";
 import type { Logger } from "./log";
 import type { SchedulerClock } from "./api/scheduler/clock";
 import type { Runtime } from "./runtime";
 import type { FallbackHandler } from "./runtime/router";
+import type { Alerting } from "./api/monitoring/alerting";
 
 const PREFIX = "/_emulator/";
 const MAX_BODY = 64 * 1024;
@@ -44,7 +47,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 const clockState = (clock: SchedulerClock) => ({ now: clock.now().toISOString(), offsetMs: clock.offset });
 
-export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; log: Logger; clock: SchedulerClock }): FallbackHandler {
+export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; log: Logger; clock: SchedulerClock; alerting?: () => Alerting | undefined }): FallbackHandler {
   return (req, res) => {
     const path = (req.url ?? "").split("?")[0];
     if (!path.startsWith(PREFIX)) return false;
@@ -94,6 +97,10 @@ export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; log
           const localUrls = (hosts: string[]) => Object.fromEntries(hosts.flatMap((h) => (router.local.urlOf(h) ? [[h, router.local.urlOf(h)]] : [])));
           const routes = router.listRoutes().map((r) => ({ ...r, localUrls: localUrls([...r.hosts, ...r.tags.flatMap((t) => t.hosts)]) }));
           return json(res, 200, { routes });
+        case "GET outbox":
+          return json(res, 200, { mails: (await deps.alerting?.()?.outbox.list()) ?? [] });
+        case "GET incidents":
+          return json(res, 200, { incidents: (await deps.alerting?.()?.incidents()) ?? [] });
         default:
           return json(res, 404, { error: `no admin endpoint ${route}` });
       }

@@ -23,6 +23,7 @@ import { seedScheduledWork } from "./seed/scheduled-work";
 import { startTelemetry, type TelemetryOptions } from "./telemetry";
 import { createSchedulerApi, SchedulerClock } from "./api/scheduler";
 import { createRunJobsApi } from "./api/runjobs";
+import { addAlertingServices, type Alerting } from "./api/monitoring/alerting";
 
 export type EmulatorOptions = {
   databaseUrl: string;
@@ -85,13 +86,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const policies = new PolicyStore(db);
   let routerPort = 0;
   const schedulerClock = new SchedulerClock();
+  let alerting: Alerting | undefined;
   const runtime: Runtime = new Runtime({
     log,
     resolveSecret: (project, ref) => secrets.resolve(project, ref),
     idleTimeoutMs: opts.idleTimeoutMs ?? 120_000,
     queueTimeoutMs: opts.queueTimeoutMs ?? 10_000,
     shutdownGraceMs: opts.shutdownGraceMs ?? 10_000,
-    fallback: adminHandler({ faults, runtime: () => runtime, log, clock: schedulerClock }),
+    fallback: adminHandler({ faults, runtime: () => runtime, log, clock: schedulerClock, alerting: () => alerting }),
   });
   const server = createServer();
   const cleanups: (() => Promise<unknown>)[] = [() => db.end()];
@@ -110,6 +112,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     // Before instances start, so their lifecycle reaches the logs.
     const telemetry = await startTelemetry({ db, server, events: runtime.events, faults, log, routerPort: () => routerPort, traffic: opts.traffic, ...opts.telemetry });
     cleanups.unshift(() => telemetry.stop());
+    alerting = await addAlertingServices({ db, server, faults, log });
     routerPort = await runtime.listen(host, opts.routerPort ?? 8087);
     cleanups.unshift(() => runtime.stop());
     const run = createRunApi({ store, projects, policies, ops, secrets, runtime, codec: protos.codec, log, routerPort: () => routerPort });

@@ -23,7 +23,7 @@ import { seedScheduledWork } from "./seed/scheduled-work";
 import { startTelemetry, type TelemetryOptions } from "./telemetry";
 import { createSchedulerApi, SchedulerClock } from "./api/scheduler";
 import { createRunJobsApi } from "./api/runjobs";
-import { addAlertingServices, type Alerting } from "./api/monitoring/alerting";
+import { startAlerting, type Alerting, type AlertingOptions } from "./api/monitoring/alerting";
 
 export type EmulatorOptions = {
   databaseUrl: string;
@@ -55,6 +55,8 @@ export type EmulatorOptions = {
   telemetry?: TelemetryOptions;
   /** Gentle synthetic traffic to every service plus 7 days of synthetic metric history (default false). */
   traffic?: boolean;
+  /** Alert evaluation and uptime probing (see api/monitoring/alerting). */
+  alerting?: AlertingOptions;
 };
 
 export type Emulator = {
@@ -68,6 +70,8 @@ export type Emulator = {
   faults: Faults;
   /** Cloud Scheduler's clock: `clock.set(date)` moves "now" for schedules (tests). */
   schedulerClock: SchedulerClock;
+  /** Evaluates every alert policy now and waits for the notifications it sends. */
+  evaluateAlerts(): Promise<void>;
   /** Adds synthetic services until there are `n`; returns how many were added. */
   seedSyntheticServices(n: number): Promise<number>;
   stop(): Promise<void>;
@@ -112,7 +116,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     // Before instances start, so their lifecycle reaches the logs.
     const telemetry = await startTelemetry({ db, server, events: runtime.events, faults, log, routerPort: () => routerPort, traffic: opts.traffic, ...opts.telemetry });
     cleanups.unshift(() => telemetry.stop());
-    alerting = await addAlertingServices({ db, server, faults, log });
+    alerting = await startAlerting({ db, server, faults, log, telemetry: telemetry.store, ...opts.alerting });
+    const stopAlerting = alerting.stop;
+    cleanups.unshift(stopAlerting);
     routerPort = await runtime.listen(host, opts.routerPort ?? 8087);
     cleanups.unshift(() => runtime.stop());
     const run = createRunApi({ store, projects, policies, ops, secrets, runtime, codec: protos.codec, log, routerPort: () => routerPort });
@@ -162,6 +168,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       events: runtime.events,
       faults,
       schedulerClock: scheduler.clock,
+      evaluateAlerts: async () => {
+        await alerting!.evaluator.runOnce();
+        await alerting!.evaluator.settled();
+      },
       seedSyntheticServices: async (n) => {
         const added = await seedSyntheticServices(seedDeps, n);
         if (added) await run.reconciler.syncAll();
@@ -172,6 +182,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
           await run.reconciler.stop();
           await scheduler.dispatcher.stop();
           await runJobs.executor.stop();
+          await stopAlerting();
           await shutdown(server);
           await runtime.stop();
           await telemetry.stop();

@@ -62,6 +62,7 @@ async function main() {
       traffic: ["1", "on", "true", "yes"].includes((process.env.EMULATOR_TRAFFIC ?? "").toLowerCase()),
       telemetry: { logRetentionHours: intEnv("EMULATOR_LOG_RETENTION_HOURS", 72), metricRetentionDays: intEnv("EMULATOR_METRIC_RETENTION_DAYS", 8) },
       faults: process.env.EMULATOR_FAULTS || undefined,
+      alerting: { evaluationPeriodMs: intEnv("EMULATOR_ALERT_EVALUATION_MS", 30_000) },
       logLevel: parseSeverity(process.env.EMULATOR_LOG_LEVEL, "WARNING"),
       log: (l) => console.log(l),
     });

@@ -11,6 +11,8 @@ import { loadAlertingProtos } from "./protos";
 import { serviceMonitoringHandlers } from "./services";
 import { snoozeHandlers } from "./snoozes";
 import { AlertingStore } from "./store";
+import { AlertEvaluator } from "./evaluator";
+import type { TelemetryStore } from "../../../telemetry/store";
 import { uptimeHandlers } from "./uptime";
 
 export type OutboxMail = { id: string; sentAt: string; channel: string; to: string; subject: string; body: string };
@@ -31,7 +33,12 @@ export class Outbox {
 }
 
 export type Incident = { id: string; project: string; policy: string; condition: string; state: "open" | "closed"; startedAt: string; endedAt: string | null } & Record<string, unknown>;
-export type Alerting = { store: AlertingStore; outbox: Outbox; incidents(): Promise<Incident[]> };
+export type Alerting = { store: AlertingStore; outbox: Outbox; evaluator: AlertEvaluator; incidents(): Promise<Incident[]>; stop(): Promise<void> };
+
+export type AlertingOptions = {
+  /** How often every enabled policy is evaluated (default 30 000; env EMULATOR_ALERT_EVALUATION_MS). */
+  evaluationPeriodMs?: number;
+};
 
 async function listIncidents(db: Db): Promise<Incident[]> {
   const { rows } = await db.query<{ id: string; project: string; policy: string; condition: string; state: "open" | "closed"; started_at: Date; ended_at: Date | null; data: Record<string, unknown> }>(
@@ -39,7 +46,7 @@ async function listIncidents(db: Db): Promise<Incident[]> {
   return rows.map((r) => ({ ...r.data, id: r.id, project: r.project, policy: r.policy, condition: r.condition, state: r.state, startedAt: r.started_at.toISOString(), endedAt: r.ended_at?.toISOString() ?? null }));
 }
 
-export async function addAlertingServices(deps: { db: Db; server: grpc.Server; faults: Faults; log: Logger; onUptimeChange?: (name: string) => void }): Promise<Alerting> {
+export async function startAlerting(deps: { db: Db; server: grpc.Server; faults: Faults; log: Logger; telemetry: TelemetryStore; onUptimeChange?: (name: string) => void } & AlertingOptions): Promise<Alerting> {
   const store = new AlertingStore(deps.db);
   await store.ensureSchema();
   const outbox = new Outbox(deps.db);
@@ -50,5 +57,7 @@ export async function addAlertingServices(deps: { db: Db; server: grpc.Server; f
   addUnaryService(deps.server, protos.uptime, uptimeHandlers(store, (n) => deps.onUptimeChange?.(n)), opts);
   addUnaryService(deps.server, protos.serviceMonitoring, serviceMonitoringHandlers(store), opts);
   addUnaryService(deps.server, protos.snoozes, snoozeHandlers(store), opts);
-  return { store, outbox, incidents: () => listIncidents(deps.db) };
+  const evaluator = new AlertEvaluator({ db: deps.db, telemetry: deps.telemetry, store, outbox, log: deps.log, periodMs: deps.evaluationPeriodMs ?? 30_000 });
+  evaluator.start();
+  return { store, outbox, evaluator, incidents: () => listIncidents(deps.db), stop: () => evaluator.stop() };
 }

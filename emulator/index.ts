@@ -116,7 +116,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     // Before instances start, so their lifecycle reaches the logs.
     const telemetry = await startTelemetry({ db, server, events: runtime.events, faults, log, routerPort: () => routerPort, traffic: opts.traffic, ...opts.telemetry });
     cleanups.unshift(() => telemetry.stop());
-    alerting = await startAlerting({ db, server, faults, log, telemetry: telemetry.store, ...opts.alerting });
+    alerting = await startAlerting({ db, server, faults, log, telemetry: telemetry.store, routerPort: () => routerPort, ...opts.alerting });
     const stopAlerting = alerting.stop;
     cleanups.unshift(stopAlerting);
     routerPort = await runtime.listen(host, opts.routerPort ?? 8087);
@@ -144,6 +144,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     }
     if (opts.extraServices) await seedSyntheticServices(seedDeps, opts.extraServices);
     await run.reconciler.restore();
+    await alerting.prober.start();
     cleanups.unshift(() => run.reconciler.drain());
     const deps = { faults, log };
     addUnaryService(server, protos.services, run.services, deps);

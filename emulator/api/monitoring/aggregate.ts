@@ -34,10 +34,12 @@ const NUMERIC_OR_DIST: ValueType[] = ["INT64", "DOUBLE", "DISTRIBUTION"];
 const ALIGNER_TYPES: Record<string, ValueType[]> = {
   ALIGN_DELTA: NUMERIC_OR_DIST, ALIGN_RATE: NUMERIC, ALIGN_SUM: NUMERIC_OR_DIST, ALIGN_MEAN: NUMERIC_OR_DIST,
   ALIGN_MIN: NUMERIC, ALIGN_MAX: NUMERIC, ALIGN_COUNT: ["INT64", "DOUBLE", "BOOL"],
+  ALIGN_NEXT_OLDER: ["INT64", "DOUBLE", "BOOL"], ALIGN_FRACTION_TRUE: ["BOOL"],
 };
 const REDUCER_TYPES: Record<string, ValueType[]> = {
   REDUCE_SUM: NUMERIC_OR_DIST, REDUCE_MEAN: NUMERIC_OR_DIST, REDUCE_MIN: NUMERIC, REDUCE_MAX: NUMERIC,
   REDUCE_COUNT: ["INT64", "DOUBLE", "BOOL", "DISTRIBUTION"],
+  REDUCE_COUNT_TRUE: ["BOOL"], REDUCE_COUNT_FALSE: ["BOOL"], REDUCE_FRACTION_TRUE: ["BOOL"],
 };
 
 /** Google's refusal of an aligner or reducer that does not fit the metric. */
@@ -94,6 +96,12 @@ export function align(series: Series[], aligner: string, periodMs: number, start
       } else if (aligner === "ALIGN_COUNT") {
         v = { n: vals.length };
         type = "INT64";
+      } else if (aligner === "ALIGN_NEXT_OLDER") {
+        // Points arrive newest first: the newest one in the period.
+        v = vals[0];
+        type = s.type;
+      } else if (aligner === "ALIGN_FRACTION_TRUE") {
+        v = { n: nums.filter((x) => x !== 0).length / nums.length };
       } else if (pm) {
         const d = dist(sumVals())!;
         v = { n: percentile(d.buckets, PCT[pm[1]], d.min, d.max) };
@@ -156,6 +164,11 @@ export function reduce(series: Series[], reducer: string, fields: string[]): Ser
       } else if (reducer === "REDUCE_COUNT") {
         v = { n: pts.length };
         type = "INT64";
+      } else if (reducer === "REDUCE_COUNT_TRUE" || reducer === "REDUCE_COUNT_FALSE") {
+        v = { n: nums.filter((x) => (x !== 0) === (reducer === "REDUCE_COUNT_TRUE")).length };
+        type = "INT64";
+      } else if (reducer === "REDUCE_FRACTION_TRUE") {
+        v = { n: nums.filter((x) => x !== 0).length / nums.length };
       } else if (pm) {
         if (first.type === "DISTRIBUTION") {
           const d = pts.map((p) => dist(p.v)!).reduce(mergeDist);

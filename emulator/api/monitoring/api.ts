@@ -17,6 +17,7 @@ import { evaluate, parseExpr, parseMetricFilter, seriesFields, type Expr, type M
 import { hourRollupFits, loadSeries, METRICS } from "./metrics";
 import { resourceDescriptor, resourceType, RESOURCE_TYPES } from "./resources";
 import { durMs, ts, tsMs } from "./time";
+import { UPTIME_METRICS, uptimeDescriptor } from "./alerting/uptime-metrics";
 
 type Json = Record<string, unknown>;
 
@@ -57,6 +58,7 @@ function descriptorFilter(src: string, field: string): Expr | null {
 /** A built-in or custom metric's descriptor, or undefined when the project has none. */
 async function findDescriptorIn(db: Db, project: string, type: string): Promise<Descriptor | undefined> {
   if (METRICS[type]) return builtinDescriptor(project, type);
+  if (UPTIME_METRICS[type]) return uptimeDescriptor(project, type);
   const custom = isCustomType(type) ? await readDescriptor(db, project, type) : undefined;
   if (!custom) return undefined;
   const { auto, ...descriptor } = custom;
@@ -130,7 +132,7 @@ export function createMonitoringApi(db: Db, store: TelemetryStore): Record<strin
     ListMetricDescriptors: async (req: Json) => {
       const project = projectOf(req.name);
       const filter = descriptorFilter(String(req.filter ?? ""), "metric.type");
-      const all = [...Object.keys(METRICS).map((t) => builtinDescriptor(project, t)), ...(await listCustomDescriptors(db, project))]
+      const all = [...Object.keys(METRICS).map((t) => builtinDescriptor(project, t)), ...Object.keys(UPTIME_METRICS).map((t) => uptimeDescriptor(project, t)), ...(await listCustomDescriptors(db, project))]
         .filter((d) => evaluate(filter, (f) => (f === "metric.type" ? d.type : undefined)));
       const page = readPage(req.pageSize as number, req.pageToken as string, 1000, 10_000);
       const { items, nextPageToken } = pageOf(all.slice(page.offset, page.offset + page.limit + 1), page);

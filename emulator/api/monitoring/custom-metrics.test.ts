@@ -51,7 +51,7 @@ describe("custom metric descriptors", () => {
     expect(run).toContain("run.googleapis.com/request_latencies");
     expect(run).not.toContain(TYPE);
     expect(await types(`metric.type = "${TYPE}" OR metric.type = "run.googleapis.com/request_count"`)).toEqual(["run.googleapis.com/request_count", TYPE]);
-    expect(await types('NOT metric.type = starts_with("run.googleapis.com/")')).toEqual([TYPE]);
+    expect(await types('NOT metric.type = starts_with("run.googleapis.com/") AND NOT metric.type = starts_with("monitoring.googleapis.com/")')).toEqual([TYPE]);
 
     await mon.deleteMetricDescriptor({ name: `${NAME}/metricDescriptors/${TYPE}` }, CALL);
     expect((await code(mon.getMetricDescriptor({ name: `${NAME}/metricDescriptors/${TYPE}` }, CALL))).code).toBe(5);

@@ -23,6 +23,8 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { type: "generic_task", displayName: "Generic Task", description: "A generic task identifies an application process for which no more specific resource is applicable, such as a process scheduled by a custom orchestration system.", customWritable: true,
     labels: [PROJECT, ["location", "The GCP or AWS region in which data about the resource is stored."], ["namespace", "A namespace identifier, such as a cluster name."],
       ["job", "An identifier for a grouping of related tasks, such as the name of a microservice or distributed batch job."], ["task_id", "A unique identifier for the task within the namespace and job, such as a replica index identifying the task within the job."]] },
+  { type: "uptime_url", displayName: "Uptime Check URL", description: "A URL that is monitored by an uptime check; its metrics come from the check.", customWritable: false,
+    labels: [PROJECT, ["host", "The hostname or IP address of the check."]] },
   { type: "global", displayName: "Global", description: "A global resource identifies an application for which no more specific resource is applicable.", customWritable: true,
     labels: [PROJECT] },
 ];

@@ -12,6 +12,7 @@ import { serviceMonitoringHandlers } from "./services";
 import { snoozeHandlers } from "./snoozes";
 import { AlertingStore } from "./store";
 import { AlertEvaluator } from "./evaluator";
+import { UptimeProber } from "./prober";
 import type { TelemetryStore } from "../../../telemetry/store";
 import { uptimeHandlers } from "./uptime";
 
@@ -33,11 +34,13 @@ export class Outbox {
 }
 
 export type Incident = { id: string; project: string; policy: string; condition: string; state: "open" | "closed"; startedAt: string; endedAt: string | null } & Record<string, unknown>;
-export type Alerting = { store: AlertingStore; outbox: Outbox; evaluator: AlertEvaluator; incidents(): Promise<Incident[]>; stop(): Promise<void> };
+export type Alerting = { store: AlertingStore; outbox: Outbox; evaluator: AlertEvaluator; prober: UptimeProber; incidents(): Promise<Incident[]>; stop(): Promise<void> };
 
 export type AlertingOptions = {
   /** How often every enabled policy is evaluated (default 30 000; env EMULATOR_ALERT_EVALUATION_MS). */
   evaluationPeriodMs?: number;
+  /** Probe every uptime check this often instead of on its own period (tests; unset in normal use). */
+  uptimePeriodMs?: number;
 };
 
 async function listIncidents(db: Db): Promise<Incident[]> {
@@ -46,7 +49,7 @@ async function listIncidents(db: Db): Promise<Incident[]> {
   return rows.map((r) => ({ ...r.data, id: r.id, project: r.project, policy: r.policy, condition: r.condition, state: r.state, startedAt: r.started_at.toISOString(), endedAt: r.ended_at?.toISOString() ?? null }));
 }
 
-export async function startAlerting(deps: { db: Db; server: grpc.Server; faults: Faults; log: Logger; telemetry: TelemetryStore; onUptimeChange?: (name: string) => void } & AlertingOptions): Promise<Alerting> {
+export async function startAlerting(deps: { db: Db; server: grpc.Server; faults: Faults; log: Logger; telemetry: TelemetryStore; routerPort: () => number } & AlertingOptions): Promise<Alerting> {
   const store = new AlertingStore(deps.db);
   await store.ensureSchema();
   const outbox = new Outbox(deps.db);
@@ -54,10 +57,17 @@ export async function startAlerting(deps: { db: Db; server: grpc.Server; faults:
   const opts = { faults: deps.faults, log: deps.log };
   addUnaryService(deps.server, protos.alertPolicies, alertPolicyHandlers(store), opts);
   addUnaryService(deps.server, protos.channels, channelHandlers(store, (c, to, s, b) => outbox.send(c, to, s, b)), opts);
-  addUnaryService(deps.server, protos.uptime, uptimeHandlers(store, (n) => deps.onUptimeChange?.(n)), opts);
+  const prober = new UptimeProber({ db: deps.db, store, log: deps.log, routerPort: deps.routerPort, periodOverrideMs: deps.uptimePeriodMs });
+  addUnaryService(deps.server, protos.uptime, uptimeHandlers(store, (n) => prober.changed(n)), opts);
   addUnaryService(deps.server, protos.serviceMonitoring, serviceMonitoringHandlers(store), opts);
   addUnaryService(deps.server, protos.snoozes, snoozeHandlers(store), opts);
   const evaluator = new AlertEvaluator({ db: deps.db, telemetry: deps.telemetry, store, outbox, log: deps.log, periodMs: deps.evaluationPeriodMs ?? 30_000 });
   evaluator.start();
-  return { store, outbox, evaluator, incidents: () => listIncidents(deps.db), stop: () => evaluator.stop() };
+  return {
+    store, outbox, evaluator, prober, incidents: () => listIncidents(deps.db),
+    stop: async () => {
+      await prober.stop();
+      await evaluator.stop();
+    },
+  };
 }

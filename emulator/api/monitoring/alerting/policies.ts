@@ -9,8 +9,8 @@ import { actorOf, applyMask, checkUserLabels, childName, isSet, mutationRecord, 
 import type { AlertingStore } from "./store";
 
 const COMPARISONS = ["COMPARISON_GT", "COMPARISON_GE", "COMPARISON_LT", "COMPARISON_LE", "COMPARISON_EQ", "COMPARISON_NE"];
-const ALIGNERS = /^ALIGN_(NONE|DELTA|RATE|SUM|MEAN|MIN|MAX|COUNT|PERCENTILE_(99|95|50|05))$/;
-const REDUCERS = /^REDUCE_(NONE|SUM|MEAN|MIN|MAX|COUNT|PERCENTILE_(99|95|50|05))$/;
+const ALIGNERS = /^ALIGN_(NONE|DELTA|RATE|SUM|MEAN|MIN|MAX|COUNT|NEXT_OLDER|FRACTION_TRUE|PERCENTILE_(99|95|50|05))$/;
+const REDUCERS = /^REDUCE_(NONE|SUM|MEAN|MIN|MAX|COUNT|COUNT_TRUE|COUNT_FALSE|FRACTION_TRUE|PERCENTILE_(99|95|50|05))$/;
 const UNSUPPORTED: Record<string, string> = {
   conditionMatchedLog: "condition_matched_log", conditionMonitoringQueryLanguage: "condition_monitoring_query_language",
   conditionPrometheusQueryLanguage: "condition_prometheus_query_language", conditionSql: "condition_sql",
@@ -24,8 +24,8 @@ function checkAggregations(aggs: Json[] | undefined, field: string): void {
     const f = `${field}[${i}]`;
     const aligner = String(a.perSeriesAligner ?? "ALIGN_NONE");
     const reducer = String(a.crossSeriesReducer ?? "REDUCE_NONE");
-    if (!ALIGNERS.test(aligner)) throw invalid(`Field ${f}.per_series_aligner had an invalid value of "${aligner}": the emulator serves ALIGN_NONE, DELTA, RATE, SUM, MEAN, MIN, MAX, COUNT and PERCENTILE_99/95/50/05`);
-    if (!REDUCERS.test(reducer)) throw invalid(`Field ${f}.cross_series_reducer had an invalid value of "${reducer}": the emulator serves REDUCE_NONE, SUM, MEAN, MIN, MAX, COUNT and PERCENTILE_99/95/50/05`);
+    if (!ALIGNERS.test(aligner)) throw invalid(`Field ${f}.per_series_aligner had an invalid value of "${aligner}": the emulator serves ALIGN_NONE, DELTA, RATE, SUM, MEAN, MIN, MAX, COUNT, NEXT_OLDER, FRACTION_TRUE and PERCENTILE_99/95/50/05`);
+    if (!REDUCERS.test(reducer)) throw invalid(`Field ${f}.cross_series_reducer had an invalid value of "${reducer}": the emulator serves REDUCE_NONE, SUM, MEAN, MIN, MAX, COUNT, COUNT_TRUE, COUNT_FALSE, FRACTION_TRUE and PERCENTILE_99/95/50/05`);
     const period = seconds(a.alignmentPeriod, `${f}.alignment_period`) ?? 0;
     if (aligner !== "ALIGN_NONE" && period < 60) throw invalid(`Field ${f}.alignment_period had an invalid value: the alignment period must be at least 60 seconds`);
     if (reducer !== "REDUCE_NONE" && aligner === "ALIGN_NONE") throw invalid(`Field ${f}.cross_series_reducer had an invalid value of "${reducer}": a reducer requires a per_series_aligner other than ALIGN_NONE`);

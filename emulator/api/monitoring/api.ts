@@ -10,14 +10,16 @@ import { readPage, pageOf } from "../../grpc/paging";
 import type { Handler } from "../../grpc/server";
 import { FINITE, GROWTH, SCALE } from "../../telemetry/buckets";
 import type { TelemetryStore } from "../../telemetry/store";
-import { align, reduce, type Point, type Series, type Val } from "./aggregate";
-import { createTimeSeries, loadCustomSeries } from "./custom-series";
-import { builtinDescriptor, createDescriptor, deleteDescriptor, descriptorName, isCustomType, listCustomDescriptors, projectOf, readDescriptor, type Descriptor } from "./descriptors";
-import { evaluate, parseExpr, parseMetricFilter, seriesFields, type Expr, type MetricFilter } from "./filter";
-import { hourRollupFits, loadSeries, METRICS } from "./metrics";
+import type { Point, Val } from "./aggregate";
+import { createTimeSeries } from "./custom-series";
+import { builtinDescriptor, createDescriptor, deleteDescriptor, descriptorName, listCustomDescriptors, projectOf } from "./descriptors";
+import { evaluate, parseExpr, parseMetricFilter, type Expr } from "./filter";
+import { METRICS } from "./metrics";
 import { resourceDescriptor, resourceType, RESOURCE_TYPES } from "./resources";
 import { durMs, ts, tsMs } from "./time";
 import { UPTIME_METRICS, uptimeDescriptor } from "./alerting/uptime-metrics";
+import { findDescriptorIn, querySeries } from "./query";
+import { parseSloSelector, sloTimeSeries } from "./alerting/slo-series";
 
 type Json = Record<string, unknown>;
 
@@ -55,45 +57,13 @@ function descriptorFilter(src: string, field: string): Expr | null {
   return expr;
 }
 
-/** A built-in or custom metric's descriptor, or undefined when the project has none. */
-async function findDescriptorIn(db: Db, project: string, type: string): Promise<Descriptor | undefined> {
-  if (METRICS[type]) return builtinDescriptor(project, type);
-  if (UPTIME_METRICS[type]) return uptimeDescriptor(project, type);
-  const custom = isCustomType(type) ? await readDescriptor(db, project, type) : undefined;
-  if (!custom) return undefined;
-  const { auto, ...descriptor } = custom;
-  void auto;
-  return descriptor;
-}
-
-export type SeriesAggregation = { aligner?: string; reducer?: string; periodMs: number; groupByFields: string[] };
-
-/**
- * The series ListTimeSeries answers before paging: the metric's points in
- * (startMs, endMs] (whole aligned periods), filtered, aligned and reduced;
- * series without points are left out. The alert evaluator reads through it too.
- */
-export async function querySeries(db: Db, store: TelemetryStore, project: string, filter: MetricFilter, startMs: number, endMs: number, agg: SeriesAggregation): Promise<{ def?: Descriptor; series: Series[] }> {
-  const { aligner, reducer, periodMs } = agg;
-  await store.flush(true);
-  const def = await findDescriptorIn(db, project, filter.metricType);
-  if (!def) return { series: [] };
-  // An aligned period may start before start_time; read its minutes too.
-  const from = startMs - (aligner ? periodMs : 0);
-  let series = METRICS[def.type] ? await loadSeries(db, project, def.type, from, endMs, hourRollupFits(def.type, aligner, periodMs, endMs)) : await loadCustomSeries(db, project, def, from, endMs);
-  series = series.filter((s) => evaluate(filter.expr, seriesFields(def.type, s.resourceType ?? "cloud_run_revision", s.metric, s.resource)));
-  if (aligner && !METRICS[def.type] && def.valueType === "DISTRIBUTION") throw invalid("aggregation: the emulator returns custom DISTRIBUTION metrics only unaligned (ALIGN_NONE)");
-  if (aligner) series = align(series, aligner, periodMs, startMs, endMs);
-  if (reducer) series = reduce(series, reducer, agg.groupByFields);
-  return { def, series: series.filter((s) => s.points.length) };
-}
-
 export function createMonitoringApi(db: Db, store: TelemetryStore): Record<string, Handler> {
   const findDescriptor = (project: string, type: string) => findDescriptorIn(db, project, type);
 
   async function listTimeSeries(req: Json): Promise<Json> {
     const project = projectOf(req.name);
-    const filter = parseMetricFilter(String(req.filter ?? ""));
+    const slo = parseSloSelector(String(req.filter ?? ""));
+    const filter = slo ? undefined : parseMetricFilter(String(req.filter ?? ""));
     if (req.orderBy) throw invalid("order_by must be empty");
     if (req.secondaryAggregation && Object.keys(req.secondaryAggregation as object).length) throw invalid("secondary_aggregation is not supported by the emulator");
     const interval = (req.interval ?? {}) as Json;
@@ -108,6 +78,7 @@ export function createMonitoringApi(db: Db, store: TelemetryStore): Record<strin
     if (reducer && !aligner) throw invalid("cross_series_reducer requires a per_series_aligner other than ALIGN_NONE");
     if (aligner && periodMs < 60_000) throw invalid("aggregation.alignment_period must be at least 60 seconds");
     const page = readPage(req.pageSize as number, req.pageToken as string, 100_000, 100_000);
+    if (slo || !filter) return { timeSeries: await sloTimeSeries(db, store, project, slo!, startMs, endMs, aligner ? periodMs : 0), nextPageToken: "", executionErrors: [], unit: "10^2.%" };
     const { def, series } = await querySeries(db, store, project, filter, startMs, endMs, { aligner, reducer, periodMs, groupByFields: (agg.groupByFields as string[]) ?? [] });
     series.sort((a, b) => JSON.stringify([a.resourceType, a.resource, a.metric]).localeCompare(JSON.stringify([b.resourceType, b.resource, b.metric])));
     const headersOnly = req.view === "HEADERS";

@@ -105,8 +105,12 @@ describe("alert evaluator", () => {
     expect(Number(closed.body.incident.observed_value)).toBeLessThanOrEqual(0.5);
     expect(mine().map((r) => r.body.incident.state)).toEqual(["open", "closed"]);
 
-    const outbox = (await (await fetch(`http://127.0.0.1:${t.emulator.routerPort}/_emulator/outbox`)).json()) as { mails: { to: string; subject: string }[] };
-    const subjects = outbox.mails.filter((m) => m.to === "oncall@checkout.example").map((m) => m.subject).reverse();
+    // Channels are served in order: the mail of the closure follows its POST.
+    const subjects = await waitFor(async () => {
+      const outbox = (await (await fetch(`http://127.0.0.1:${t.emulator.routerPort}/_emulator/outbox`)).json()) as { mails: { to: string; subject: string }[] };
+      const mails = outbox.mails.filter((m) => m.to === "oncall@checkout.example").map((m) => m.subject).reverse();
+      return mails.length >= 2 && mails;
+    }, "two mails in the outbox", 10_000);
     expect(subjects).toEqual(["[ALERT - Error] Checkout errors on checkout", "[RESOLVED] Checkout errors on checkout"]);
     const incidents = (await (await fetch(`http://127.0.0.1:${t.emulator.routerPort}/_emulator/incidents`)).json()) as { incidents: { id: string; state: string }[] };
     expect(incidents.incidents.find((i) => i.id === opened.body.incident.incident_id)?.state).toBe("closed");

@@ -9,7 +9,7 @@ import type { Db } from "../../../db";
 import type { Logger } from "../../../log";
 import type { TelemetryStore } from "../../../telemetry/store";
 import { reduce, type Series } from "../aggregate";
-import { querySeries } from "../api";
+import { querySeries } from "../query";
 import { parseMetricFilter } from "../filter";
 import { durMs } from "../time";
 import type { Json } from "./common";

@@ -23,6 +23,7 @@ import { seedScheduledWork } from "./seed/scheduled-work";
 import { startTelemetry, type TelemetryOptions } from "./telemetry";
 import { createSchedulerApi, SchedulerClock } from "./api/scheduler";
 import { createRunJobsApi } from "./api/runjobs";
+import { fleetIsSeeded, seedAlerting } from "./seed/alerting";
 import { startAlerting, type Alerting, type AlertingOptions } from "./api/monitoring/alerting";
 
 export type EmulatorOptions = {
@@ -141,6 +142,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     if (opts.seed !== false && (await scheduler.store.isEmpty()) && (await runJobs.store.isEmpty())) {
       const seeded = await seedScheduledWork({ run: store, scheduler: scheduler.store, jobs: runJobs.store, codec: protos.codec, writeLog: (row) => telemetry.store.addLog(row) });
       if (seeded) log.info("seeded the scheduled work");
+    }
+    if (opts.seed !== false && (await fleetIsSeeded(db))) {
+      const a = alerting;
+      if (await seedAlerting({ db, store: a.store, outbox: (c, to, subj, body) => a.outbox.send(c, to, subj, body), onUptimeChange: () => {} })) log.info("seeded the fleet's alerting");
     }
     if (opts.extraServices) await seedSyntheticServices(seedDeps, opts.extraServices);
     await run.reconciler.restore();

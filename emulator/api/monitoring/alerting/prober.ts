@@ -25,8 +25,9 @@ export class UptimeProber {
 
   constructor(private readonly deps: { db: Db; store: AlertingStore; log: Logger; routerPort: () => number; periodOverrideMs?: number }) {}
 
+  /** Schedules the stored checks; each first runs one period from now, so a start alone wakes no service. */
   async start(): Promise<void> {
-    for (const c of await this.deps.store.all("uptimeCheck")) this.schedule(c);
+    for (const c of await this.deps.store.all("uptimeCheck")) this.schedule(c, false);
   }
 
   async stop(): Promise<void> {
@@ -40,10 +41,11 @@ export class UptimeProber {
   changed(name: string): void {
     clearInterval(this.timers.get(name));
     this.timers.delete(name);
-    void this.deps.store.get("uptimeCheck", name).then((c) => c && !this.stopped && this.schedule(c));
+    void this.deps.store.get("uptimeCheck", name).then((c) => c && !this.stopped && this.schedule(c, true));
   }
 
-  private schedule(c: Json): void {
+  private schedule(c: Json, now: boolean): void {
+    clearInterval(this.timers.get(String(c.name)));
     const period = this.deps.periodOverrideMs ?? durMs(c.period as Json);
     const run = () => {
       const p = this.probe(String(c.name)).catch((err) => this.deps.log.warn("uptime probe failed", { check: c.name, error: (err as Error).message })).finally(() => this.inflight.delete(p));
@@ -52,7 +54,7 @@ export class UptimeProber {
     const timer = setInterval(run, period);
     timer.unref();
     this.timers.set(String(c.name), timer);
-    run();
+    if (now) run();
   }
 
   /** Probes one check from each of its checker locations and records the results. */

@@ -91,3 +91,13 @@ export function template(image: string, env: Record<string, string> = {}, extra:
     ...extra,
   };
 }
+
+/** Creates (`create`) or updates a service running the hello image with `env`, waits for the deploy, and returns its Host. */
+export async function deployHello(t: TestEmulator, parent: string, service: string, env: Record<string, string>, create = false): Promise<string> {
+  const [op] = create
+    ? await t.services.createService({ parent, serviceId: service, service: { template: template("gcr.io/t/hello:v1", env) } }, CALL)
+    : await t.services.updateService({ service: { name: `${parent}/services/${service}`, template: template("gcr.io/t/hello:v1", env) } }, CALL);
+  await op.promise();
+  const [svc] = await t.services.getService({ name: `${parent}/services/${service}` }, CALL);
+  return hostOf(svc.uri!);
+}

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import monitoring from "@google-cloud/monitoring";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../../../test/databases";
-import { CALL, clientOptions, hostOf, request, startTestEmulator, template, waitFor, type TestEmulator } from "../../../testing/harness";
+import { CALL, clientOptions, deployHello, request, startTestEmulator, waitFor, type TestEmulator } from "../../../testing/harness";
 
 const PROJECT = "alert-eval";
 const parent = `projects/${PROJECT}/locations/us-central1`;
@@ -55,14 +55,7 @@ const share = (service: string, displayName: string) => ({
   }],
 });
 
-async function deploy(service: string, env: Record<string, string>, create = false) {
-  const [op] = create
-    ? await t.services.createService({ parent, serviceId: service, service: { template: template("gcr.io/t/hello:v1", env) } }, CALL)
-    : await t.services.updateService({ service: { name: `${parent}/services/${service}`, template: template("gcr.io/t/hello:v1", env) } }, CALL);
-  await op.promise();
-  const [svc] = await t.services.getService({ name: `${parent}/services/${service}` }, CALL);
-  return hostOf(svc.uri!);
-}
+const deploy = (service: string, env: Record<string, string>, create = false) => deployHello(t, parent, service, env, create);
 
 describe("alert evaluator", () => {
   it("opens an incident when a revision fails and closes it when it recovers, with a webhook POST and a mail each time", async () => {

@@ -5,7 +5,7 @@
 import monitoring from "@google-cloud/monitoring";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../../../test/databases";
-import { CALL, clientOptions, code, hostOf, request, startTestEmulator, template, waitFor, type TestEmulator } from "../../../testing/harness";
+import { CALL, clientOptions, code, deployHello, request, startTestEmulator, waitFor, type TestEmulator } from "../../../testing/harness";
 
 const PROJECT = "slo-numbers";
 const parent = `projects/${PROJECT}/locations/us-central1`;
@@ -23,13 +23,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function deploy(service: string, env: Record<string, string>, create = false) {
-  const [op] = create
-    ? await t.services.createService({ parent, serviceId: service, service: { template: template("gcr.io/t/hello:v1", env) } }, CALL)
-    : await t.services.updateService({ service: { name: `${parent}/services/${service}`, template: template("gcr.io/t/hello:v1", env) } }, CALL);
-  await op.promise();
-  return hostOf((await t.services.getService({ name: `${parent}/services/${service}` }, CALL))[0].uri!);
-}
+const deploy = (service: string, env: Record<string, string>, create = false) => deployHello(t, parent, service, env, create);
 
 async function selector(filter: string, aggregation?: Record<string, unknown>) {
   // The end of the current minute, so this minute's requests count.

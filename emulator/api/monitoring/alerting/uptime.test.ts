@@ -5,7 +5,7 @@
 import monitoring, { protos } from "@google-cloud/monitoring";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../../../test/databases";
-import { CALL, clientOptions, hostOf, startTestEmulator, template, waitFor, type TestEmulator } from "../../../testing/harness";
+import { CALL, clientOptions, deployHello, startTestEmulator, waitFor, type TestEmulator } from "../../../testing/harness";
 
 const Region = protos.google.monitoring.v3.UptimeCheckRegion;
 const PROJECT = "uptime-probe";
@@ -24,14 +24,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function deploy(service: string, env: Record<string, string>, create = false) {
-  const [op] = create
-    ? await t.services.createService({ parent, serviceId: service, service: { template: template("gcr.io/t/hello:v1", env) } }, CALL)
-    : await t.services.updateService({ service: { name: `${parent}/services/${service}`, template: template("gcr.io/t/hello:v1", env) } }, CALL);
-  await op.promise();
-  const [svc] = await t.services.getService({ name: `${parent}/services/${service}` }, CALL);
-  return hostOf(svc.uri!);
-}
+const deploy = (service: string, env: Record<string, string>, create = false) => deployHello(t, parent, service, env, create);
 
 /** The newest check_passed value per checker location of one check, and the newest latency. */
 async function latest(checkId: string) {

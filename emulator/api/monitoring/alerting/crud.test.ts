@@ -254,3 +254,37 @@ describe("SnoozeService", () => {
     expect((await create({ criteria: { policies: [policy.name!], filter: 'metric.type = "x"' } })).details).toContain("resource.labels");
   });
 });
+
+describe("paging in every list", () => {
+  it("pages uptime checks, services, SLOs, snoozes and channel descriptors one at a time, ending with an empty token", async () => {
+    const project = "paging-all";
+    const parent = `projects/${project}`;
+    for (const n of ["one", "two"]) {
+      await uptime.createUptimeCheckConfig({ parent, uptimeCheckConfig: { displayName: n, monitoredResource: { type: "uptime_url", labels: { host: "127.0.0.1" } }, tcpCheck: { port: 9 } } }, CALL);
+      await slos.createService({ parent, serviceId: n, service: { custom: {} } }, CALL);
+      await slos.createServiceLevelObjective({ parent: `${parent}/services/one`, serviceLevelObjectiveId: n, serviceLevelObjective: { goal: 0.99, rollingPeriod: { seconds: 86400 },
+        serviceLevelIndicator: { requestBased: { goodTotalRatio: { goodServiceFilter: 'metric.type = "run.googleapis.com/request_count"', totalServiceFilter: 'metric.type = "run.googleapis.com/request_count"' } } } } }, CALL);
+    }
+    const [policy] = await policies.createAlertPolicy({ name: parent, alertPolicy: { displayName: "p", conditions: [threshold()] } }, CALL);
+    const now = Math.floor(Date.now() / 1000);
+    for (const n of ["one", "two"]) await snoozes.createSnooze({ parent, snooze: { displayName: n, criteria: { policies: [policy.name!] }, interval: { endTime: { seconds: now + 600 } } } }, CALL);
+
+    // Each list: page 1 holds one item and a token; page 2 the other and no token.
+    const twoPages = async <T>(list: (token?: string) => Promise<[T[], { pageToken?: string | null } | null, unknown]>) => {
+      const [first, next] = await list();
+      expect(first).toHaveLength(1);
+      expect(next?.pageToken).toBeTruthy();
+      const [second, last] = await list(next!.pageToken!);
+      expect(second).toHaveLength(1);
+      expect(last).toBeNull();
+      return [...first, ...second];
+    };
+    const names = (xs: { displayName?: string | null; name?: string | null }[]) => xs.map((x) => x.displayName || x.name!.split("/").pop());
+    expect(names(await twoPages((pageToken) => uptime.listUptimeCheckConfigs({ parent, pageSize: 1, pageToken }, ONE)))).toEqual(["one", "two"]);
+    expect(names(await twoPages((pageToken) => slos.listServices({ parent, pageSize: 1, pageToken }, ONE)))).toEqual(["one", "two"]);
+    expect(names(await twoPages((pageToken) => slos.listServiceLevelObjectives({ parent: `${parent}/services/one`, pageSize: 1, pageToken }, ONE)))).toEqual(["one", "two"]);
+    expect(names(await twoPages((pageToken) => snoozes.listSnoozes({ parent, pageSize: 1, pageToken }, ONE)))).toEqual(["one", "two"]);
+    expect((await twoPages((pageToken) => channels.listNotificationChannelDescriptors({ name: parent, pageSize: 1, pageToken }, ONE))).map((d) => d.type)).toEqual(["email", "webhook_tokenauth"]);
+    expect((await code(uptime.listUptimeCheckConfigs({ parent, pageSize: -1 }, ONE))).code).toBe(3);
+  });
+});

@@ -152,6 +152,10 @@ describe("every server action", () => {
     expect(Object.keys(CASES).sort()).toEqual(listed);
   });
 
+  it("declares the scope it changes (Settings' projects/regions are checked against it)", () => {
+    for (const def of DEFINITIONS) expect(typeof def.scope, `${def.name} declares no scope`).toBe("function");
+  });
+
   it("has valid sample inputs here, so the refusals below are the guard's and not the input's", () => {
     for (const def of DEFINITIONS) {
       const parsed = def.input.safeParse(CASES[def.name].valid());
@@ -173,6 +177,29 @@ describe("every server action", () => {
       const { result, audit } = await attempt(def, null, CASES[name].valid());
       expect(result).toMatchObject({ ok: false, code: "unauthenticated", error: "Please sign in." });
       expect(audit).toMatchObject({ action: name, outcome: "denied", actorId: null, actorEmail: "anonymous" });
+    });
+
+    it("refuses a project or region outside Settings, audited as denied, changing nothing", async () => {
+      const valid = CASES[name].valid();
+      const scope = def.scope!(def.input.parse(valid) as never);
+      if (scope === "portal") return; // The portal's own data: always in scope.
+      const actor = await makeUser(db, def.role);
+      // A region the project is not covered in, or, for per-project resources, a project not covered at all.
+      const outside = scope.region ? { ...valid, region: "asia-east1" } : { ...valid, project: "not-covered-project" };
+      const { result, audit } = await attempt(def, actor, outside);
+      const where = scope.region ? `${scope.project}/asia-east1` : "not-covered-project";
+      expect(result).toEqual({ ok: false, code: "forbidden", error: `${where} is not covered by this portal; an admin adds projects and regions in Settings.` });
+      expect(audit).toMatchObject({ action: name, outcome: "denied", actorEmail: actor.email });
+    });
+
+    it("audits input with NUL characters and lone surrogates in every field, escaped, changing nothing", async () => {
+      const actor = await makeUser(db, def.role);
+      const nasty = (v: unknown) => (typeof v === "string" ? `${v}\u0000\ud800` : v);
+      const input = Object.fromEntries(Object.entries(CASES[name].valid()).map(([k, v]) => [k, nasty(v)]));
+      const { audit } = await attempt(def, actor, { ...input, "key\u0000": "\udc00" });
+      expect(audit.outcome).toBe("invalid");
+      expect(JSON.stringify(audit.input)).toContain("\\\\u0000");
+      expect(JSON.stringify(audit.input)).toContain("\\\\ud800");
     });
 
     it("refuses invalid input from its own role, audited as invalid, changing nothing", async () => {

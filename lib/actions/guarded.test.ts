@@ -14,6 +14,7 @@ const rename: ActionDefinition<typeof Input, string> = {
   role: "developer",
   input: Input,
   target: (i) => `things/${i.name}`,
+  scope: () => "portal",
   async run(_ctx, input) {
     calls++;
     if (input.name === "taken") throw new Conflict("That name is taken.", { existing: "taken" });

@@ -1,22 +1,33 @@
 // The one guarded path every mutation takes:
-//   authenticate → authorize the role → validate input (zod) → act → audit.
-// The audit row is written in every outcome (success, denied, invalid, failed).
+//   authenticate → authorize the role → validate input (zod) → check the scope
+//   (Settings' projects/regions) → write the audit row → act → give the row its outcome.
+// Refusals are audited too. The row for an action that acts is written BEFORE it
+// acts, as "started": if it cannot be written, nothing happens (issue 14, finding 1);
+// an operation the action starts is linked to it in the transaction that creates
+// the operation row (lib/operations/start.ts).
 // This module has no Next.js imports so tests drive it with a real database.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db";
-import { recordAudit } from "../audit";
+import { finishAudit, recordAudit } from "../audit";
 import { hasRole, type Actor, type Role } from "../auth/roles";
 import { AppError, Invalid, toUserMessage, type ErrorCode } from "../errors";
 import { log } from "../log";
 import { redact } from "../redact";
+import { describeScope, isCovered, type Scope } from "../scope";
 
 export type ActionResult<T> =
   | { ok: true; data: T; message?: string }
   | { ok: false; code: ErrorCode; error: string; fieldErrors?: Record<string, string[]> };
 
 /** Everything a mutation needs to know about who is acting and where. */
-export type ActionContext = { actor: Actor; db: Db; requestId: string };
+export type ActionContext = {
+  actor: Actor;
+  db: Db;
+  requestId: string;
+  /** This attempt's audit row, written before run; null only where a test drives run without the guard. */
+  auditId: bigint | null;
+};
 
 export type ActionOutput<T> = {
   data: T;
@@ -34,6 +45,12 @@ export type ActionDefinition<S extends z.ZodType, T> = {
   /** Input fields whose values never reach the audit trail or logs. */
   sensitive?: string[];
   target: (input: z.infer<S>) => string;
+  /**
+   * The project (and region, where the resource has one) the action changes,
+   * checked against Settings' list before it runs; "portal" for the portal's own
+   * data. Every action declares one (every-action.test.ts); without it the guard refuses.
+   */
+  scope?: (input: z.infer<S>) => Scope;
   run: (ctx: ActionContext, input: z.infer<S>) => Promise<ActionOutput<T>>;
 };
 
@@ -44,6 +61,8 @@ export type GuardedDeps = {
   /** A client-sent x-request-id, already checked (lib/audit/request-ids.ts). */
   clientRequestId?: string | null;
 };
+
+type Outcome = "success" | "denied" | "invalid" | "failed";
 
 export async function runGuarded<S extends z.ZodType, T>(
   def: ActionDefinition<S, T>,
@@ -56,37 +75,62 @@ export async function runGuarded<S extends z.ZodType, T>(
   const parsed = def.input.safeParse(rawInput);
   const target = parsed.success ? def.target(parsed.data) : null;
   const input = redact(parsed.success ? parsed.data : rawInput, def.sensitive);
+  const entry = { actor, action: def.name, target, input, requestId, clientRequestId: deps.clientRequestId ?? null };
+  const logLine = (outcome: Outcome | "unaudited") =>
+    log.info(`action ${def.name}`, { outcome, actor: actor?.email ?? "anonymous", target, requestId, ...(deps.clientRequestId ? { clientRequestId: deps.clientRequestId } : {}), durationMs: Math.round(performance.now() - started) });
 
-  const finish = async (
-    outcome: "success" | "denied" | "invalid" | "failed",
-    result: ActionResult<T>,
-    extra: { error?: string; details?: unknown } = {},
-  ) => {
-    const durationMs = performance.now() - started;
+  /** A refusal: nothing was done, so its row is written once, now. */
+  const refuse = async (outcome: "denied" | "invalid" | "failed", result: ActionResult<T> & { ok: false }, error: string) => {
     try {
-      await recordAudit(deps.db, { actor, action: def.name, target, input, outcome, durationMs, requestId, clientRequestId: deps.clientRequestId ?? null, ...extra });
+      await recordAudit(deps.db, { ...entry, outcome, error, durationMs: performance.now() - started });
     } catch (err) {
-      // The person still gets the truth about their action; the gap is logged loudly.
       log.error("audit write failed", { action: def.name, requestId, error: String(err) });
     }
-    log.info(`action ${def.name}`, { outcome, actor: actor?.email ?? "anonymous", target, requestId, ...(deps.clientRequestId ? { clientRequestId: deps.clientRequestId } : {}), durationMs: Math.round(durationMs) });
+    logLine(outcome);
     return result;
   };
 
-  if (!actor) {
-    return finish("denied", { ok: false, code: "unauthenticated", error: "Please sign in." }, { error: "not signed in" });
-  }
+  if (!actor) return refuse("denied", { ok: false, code: "unauthenticated", error: "Please sign in." }, "not signed in");
   if (!hasRole(actor.role, def.role)) {
     const error = `This needs the ${def.role} role; you are ${actor.role}.`;
-    return finish("denied", { ok: false, code: "forbidden", error }, { error });
+    return refuse("denied", { ok: false, code: "forbidden", error }, error);
   }
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf(parsed.error);
-    const error = "Some fields need attention.";
-    return finish("invalid", { ok: false, code: "invalid", error, fieldErrors }, { error: summarize(fieldErrors) });
+    return refuse("invalid", { ok: false, code: "invalid", error: "Some fields need attention.", fieldErrors }, summarize(fieldErrors));
   }
+  if (!def.scope) {
+    const error = `${def.name} declares no scope, so the portal cannot check it against Settings.`;
+    log.error("action without a scope refused", { action: def.name, requestId });
+    return refuse("failed", { ok: false, code: "internal", error: `This action is not available (request ${requestId}).` }, error);
+  }
+  const scope = def.scope(parsed.data);
+  if (!(await isCovered(deps.db, scope))) {
+    const error = `${describeScope(scope as Exclude<Scope, "portal">)} is not covered by this portal; an admin adds projects and regions in Settings.`;
+    return refuse("denied", { ok: false, code: "forbidden", error }, error);
+  }
+
+  // The attempt is on record before anything is done, or nothing is done.
+  let auditId: bigint;
   try {
-    const out = await def.run({ actor, db: deps.db, requestId }, parsed.data);
+    auditId = await recordAudit(deps.db, { ...entry, outcome: "started", durationMs: 0 });
+  } catch (err) {
+    log.error("audit write failed; the action was not run", { action: def.name, requestId, error: String(err) });
+    logLine("unaudited");
+    return { ok: false, code: "internal", error: `Nothing was changed: the audit trail could not record this attempt (request ${requestId}).` };
+  }
+  const finish = async (outcome: Outcome, result: ActionResult<T>, extra: { error?: string; details?: unknown } = {}) => {
+    try {
+      await finishAudit(deps.db, auditId, { outcome, durationMs: performance.now() - started, ...extra });
+    } catch (err) {
+      // The row stays "started"; the person still gets the truth about their action.
+      log.error("audit outcome write failed", { action: def.name, requestId, auditId: String(auditId), error: String(err) });
+    }
+    logLine(outcome);
+    return result;
+  };
+  try {
+    const out = await def.run({ actor, db: deps.db, requestId, auditId }, parsed.data);
     return finish("success", { ok: true, data: out.data, message: out.message }, { details: redact(out.details, def.sensitive) });
   } catch (err) {
     const { code, message } = toUserMessage(err, requestId);

@@ -1,3 +1,3 @@
-export { recordAudit, type AuditEntry } from "./record";
+export { recordAudit, finishAudit, type AuditEntry } from "./record";
 export { listAuditEvents, listAuditActions, type AuditEventView, type AuditPage } from "./list";
 export { AuditQuery, AUDIT_OUTCOMES, type AuditOutcome } from "./schemas";

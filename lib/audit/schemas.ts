@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { wholeNumberOr } from "../whole-number";
 
-export const AUDIT_OUTCOMES = ["success", "denied", "invalid", "failed"] as const;
+export const AUDIT_OUTCOMES = ["success", "denied", "invalid", "failed", "started"] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 const text = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(300).optional());

@@ -11,6 +11,7 @@ export function backupDefinition(deps: () => DatabaseDeps = portalDatabaseDeps):
     role: "operator",
     input: BackupInput,
     target: instanceName,
+    scope: ({ project }) => ({ project }),
     run: (ctx, input) => startBackup(ctx, deps(), input, { kind: "backup", description: `On-demand backup by ${ctx.actor.email} (Runway)` }),
   };
 }

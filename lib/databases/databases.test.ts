@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "../../emulator/testing/harness";
 import { startTestEmulator } from "../../test/emulator";
-import { freshPortalDb, makeUser } from "../../test/portal-db";
+import { coveredPortalDb, makeUser } from "../../test/portal-db";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
 import type { Db } from "../db";
@@ -29,7 +29,7 @@ beforeAll(async () => {
   sql = sqlClients({ emulatorHost: t.emulator.endpoint });
   routerPort = t.emulator.routerPort;
   stop = () => t.emulator.stop();
-  db = await freshPortalDb();
+  db = await coveredPortalDb();
   operator = await makeUser(db, "operator");
   dev = await makeUser(db, "developer");
 }, 120_000);

@@ -13,6 +13,7 @@ export function restoreDefinition(deps: () => DatabaseDeps = portalDatabaseDeps)
     role: "operator",
     input: RestoreInput,
     target: instanceName,
+    scope: ({ project }) => ({ project }),
     run: (ctx, input) =>
       startBackup(ctx, deps(), input, {
         kind: "restore",

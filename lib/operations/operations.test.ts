@@ -32,7 +32,7 @@ const widgets: Followers = {
 
 const start = (key: string, send: () => Promise<{ googleName: string }>, enqueued: string[] = []) =>
   startOperation(
-    { actor, db, requestId: "r" },
+    { actor, db, requestId: "r", auditId: null },
     { kind: "widget", target: "widgets/w1", idempotencyKey: key, steps: STEPS, system: "the widget API", enqueueFollow: async (id) => void enqueued.push(id) },
     async () => ({ ...(await send()), details: { size: 3 } }),
   );
@@ -72,6 +72,35 @@ describe("starting an operation", () => {
     // Refused, the same form may be sent again: nothing holds its key.
     const again = await start(refused, async () => ({ googleName: "ops/again" }));
     expect(again.data.duplicate).toBe(false);
+  });
+});
+
+describe("the attempt's audit row and the operation row", () => {
+  const startAudited = (key: string, auditId: bigint, sent: string[]) =>
+    startOperation(
+      { actor, db, requestId: "r", auditId },
+      { kind: "widget", target: "widgets/w1", idempotencyKey: key, steps: STEPS, system: "the widget API", enqueueFollow: async () => {} },
+      async () => { sent.push(key); return { googleName: "ops/linked", details: {} }; },
+    );
+  const attemptRow = () => db.auditEvent.create({ data: { actorEmail: actor.email, action: "widgets.make", outcome: "started", durationMs: 0, requestId: randomUUID() } });
+
+  it("are linked in the transaction that creates the operation, and a second submit's row names the first operation", async () => {
+    const key = randomUUID();
+    const [first, second] = [await attemptRow(), await attemptRow()];
+    const sent: string[] = [];
+    const started = await startAudited(key, first.id, sent);
+    await startAudited(key, second.id, sent);
+    const linked = await db.auditEvent.findMany({ where: { id: { in: [first.id, second.id] } }, orderBy: { id: "asc" } });
+    expect(linked.map((r) => r.operationId)).toEqual([started.data.operationId, started.data.operationId]);
+    expect(sent).toEqual([key]);
+  });
+
+  it("without its audit row, no operation row is created and nothing is sent", async () => {
+    const key = randomUUID();
+    const sent: string[] = [];
+    await expect(startAudited(key, 999_999_999n, sent)).rejects.toThrow();
+    expect(await db.operation.count({ where: { idempotencyKey: key } })).toBe(0);
+    expect(sent).toEqual([]);
   });
 });
 

@@ -30,30 +30,41 @@ function view(row: Prisma.OperationGetPayload<object>): OperationView {
  * Creates the operation for this key, or returns the one an earlier submit
  * created. With `exclusive` (e.g. "A rotation of this secret"), refuses while
  * another operation of the kind runs on the same target: the check and the
- * insert share an advisory lock on the target.
+ * insert share an advisory lock on the target. `auditId`, the attempt's audit
+ * row, is linked to the operation in the transaction that creates it: no
+ * operation row exists without its audit row.
  */
 export async function claimOperation(
   db: Db,
   input: { idempotencyKey: string; kind: string; target: string; actorEmail: string; steps: Step[]; before?: unknown },
-  opts: { exclusive?: string } = {},
+  opts: { exclusive?: string; auditId?: bigint | null } = {},
 ): Promise<Claim> {
+  const link = (tx: Prisma.TransactionClient | Db, operationId: string) =>
+    opts.auditId == null ? null : tx.auditEvent.update({ where: { id: opts.auditId }, data: { operationId }, select: { id: true } });
   const existing = await db.operation.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-  if (existing) return { operation: view(existing), created: false };
+  if (existing) {
+    await link(db, existing.id);
+    return { operation: view(existing), created: false };
+  }
   const data = { ...input, before: input.before as Prisma.InputJsonValue, steps: input.steps as unknown as Prisma.InputJsonValue };
   try {
-    const row = !opts.exclusive
-      ? await db.operation.create({ data })
-      : await db.$transaction(async (tx) => {
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.target}))`;
-          const running = await tx.operation.findFirst({ where: { kind: input.kind, target: input.target, status: "running" } });
-          if (running) throw new Conflict(`${opts.exclusive} started by ${running.actorEmail} is still running; wait for it to finish.`, { running: running.id });
-          return tx.operation.create({ data });
-        });
+    const row = await db.$transaction(async (tx) => {
+      if (opts.exclusive) {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.target}))`;
+        const running = await tx.operation.findFirst({ where: { kind: input.kind, target: input.target, status: "running" } });
+        if (running) throw new Conflict(`${opts.exclusive} started by ${running.actorEmail} is still running; wait for it to finish.`, { running: running.id });
+      }
+      const created = await tx.operation.create({ data });
+      await link(tx, created.id);
+      return created;
+    });
     return { operation: view(row), created: true };
   } catch (err) {
     // Two submits raced: the unique key let one in; return that one.
     if ((err as { code?: string }).code === "P2002") {
-      return { operation: view(await db.operation.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } })), created: false };
+      const first = await db.operation.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } });
+      await link(db, first.id);
+      return { operation: view(first), created: false };
     }
     throw err;
   }

@@ -38,14 +38,14 @@ export type StartSpec = {
 };
 
 export async function startOperation(
-  { actor, db }: ActionContext,
+  { actor, db, auditId }: ActionContext,
   spec: StartSpec,
   send: (operationId: string) => Promise<Sent>,
 ): Promise<ActionOutput<StartedOperation>> {
   const claim = await claimOperation(
     db,
     { idempotencyKey: spec.idempotencyKey, kind: spec.kind, target: spec.target, actorEmail: actor.email, steps: initialSteps(spec.steps) },
-    { exclusive: spec.exclusive },
+    { exclusive: spec.exclusive, auditId },
   );
   if (!claim.created) {
     const first = claim.operation;

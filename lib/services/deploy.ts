@@ -26,6 +26,7 @@ export const deployDefinition = (deps: () => ServiceDeps = portalDeps): ActionDe
   role: "developer",
   input: DeployInput,
   target: serviceName,
+  scope: ({ project, region }) => ({ project, region }),
   run: (ctx, input) =>
     writeService(ctx, deps(), input, {
       kind: "deploy",

@@ -6,6 +6,7 @@ import { startTestEmulator } from "../../test/emulator";
 import { createPortalDatabaseUrl, makeUser } from "../../test/portal-db";
 import { runGuarded } from "../actions";
 import { createDb, type Db } from "../db";
+import { EMULATOR_DEFAULT_LOCATIONS, ensureLocations } from "./locations";
 import type { RunClients } from "../gcp/clients";
 import { deployDefinition, getService, serviceFollowers } from ".";
 import { operationEnded } from "../../test/jobs";
@@ -23,6 +24,7 @@ beforeAll(async () => {
   stopEmulator = () => t.emulator.stop();
   url = await createPortalDatabaseUrl();
   db = createDb(url);
+  await ensureLocations(db, EMULATOR_DEFAULT_LOCATIONS);
 }, 120_000);
 
 afterAll(async () => {

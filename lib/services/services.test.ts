@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchViaRouter, startTestEmulator } from "../../test/emulator";
-import { freshPortalDb, makeUser } from "../../test/portal-db";
+import { coveredPortalDb, makeUser } from "../../test/portal-db";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
 import type { Db } from "../db";
@@ -26,7 +26,7 @@ beforeAll(async () => {
   clients = t.clients;
   routerPort = t.emulator.routerPort;
   stop = () => t.emulator.stop();
-  db = await freshPortalDb();
+  db = await coveredPortalDb();
   dev = await makeUser(db, "developer");
 }, 120_000);
 

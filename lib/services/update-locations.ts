@@ -36,6 +36,7 @@ export const updateLocationsDefinition: ActionDefinition<typeof UpdateLocationsI
   role: "admin",
   input: UpdateLocationsInput,
   target: () => "settings/locations",
+  scope: () => "portal",
   async run({ db, actor }, { locations }) {
     const unique = [...new Map(locations.map((l: Location) => [`${l.project}/${l.region}`, l])).values()];
     const before = await listLocations(db);

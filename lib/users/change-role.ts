@@ -9,6 +9,7 @@ export const changeRole: ActionDefinition<typeof ChangeRoleInput, { email: strin
   role: "admin",
   input: ChangeRoleInput,
   target: (input) => `users/${input.userId}`,
+  scope: () => "portal",
   async run({ db }, { userId, role }) {
     return db.$transaction(async (tx) => {
       // Lock the admins so that two admins demoting each other cannot both succeed.

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../emulator";
-import { freshPortalDb, makeUser } from "../portal-db";
+import { coveredPortalDb, makeUser } from "../portal-db";
 import { runGuarded } from "@/lib/actions";
 import type { Actor } from "@/lib/auth/roles";
 import { backupDefinition } from "@/lib/databases";
@@ -32,7 +32,7 @@ beforeAll(async () => {
   endpoint = t.emulator.endpoint;
   setFaults = (rules) => t.emulator.faults.set(rules);
   stop = () => t.emulator.stop();
-  db = await freshPortalDb();
+  db = await coveredPortalDb();
   operator = await makeUser(db, "operator");
 }, 120_000);
 afterAll(async () => {

@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 const Input = z.object({ name: z.string() });
 const touch: ActionDefinition<typeof Input, null> = {
-  name: "test.touch", role: "viewer", input: Input, target: (i) => `things/${i.name}`,
+  name: "test.touch", role: "viewer", input: Input, target: (i) => `things/${i.name}`, scope: () => "portal",
   run: async () => ({ data: null }),
 };
 

@@ -37,6 +37,7 @@ export function rotateDefinition(deps: () => RotationDeps = portalRotationDeps):
     input: RotateInput,
     sensitive: ROTATE_SENSITIVE,
     target: secretName,
+    scope: ({ project }) => ({ project }),
     run(ctx, input): Promise<ActionOutput<RotateResult>> {
       const d = deps();
       const name = secretName(input);

@@ -68,7 +68,7 @@ const isTest = (file: string) => /\.test\.tsx?$/.test(file);
  * every capability stands on. Capabilities (services, databases, secrets, …)
  * plug into them, never the other way round.
  */
-export const OPERATIONS_MAY_IMPORT = ["lib/operations", "lib/db.ts", "lib/generated", "lib/log.ts", "lib/errors.ts", "lib/redact.ts", "lib/cache.ts", "lib/config.ts", "lib/gcp", "lib/audit", "lib/actions", "lib/auth/roles.ts"];
+export const OPERATIONS_MAY_IMPORT = ["lib/operations", "lib/db.ts", "lib/generated", "lib/log.ts", "lib/errors.ts", "lib/redact.ts", "lib/cache.ts", "lib/config.ts", "lib/gcp", "lib/audit", "lib/actions", "lib/auth/roles.ts", "lib/scope"];
 const ACTIONS_MAY_IMPORT = [...OPERATIONS_MAY_IMPORT, "lib/auth/session.ts", "lib/scope", "lib/rate-limit"];
 
 type LayerRule = { rule: string; applies: (file: string) => boolean; forbidden: (target: string) => boolean; fix: string };

@@ -45,7 +45,7 @@ export async function pollDatabaseOperation(db: Db, sql: SqlClients, op: Operati
 
 /** The followers of backups and restores, for the start-up registry. */
 export function databaseFollowers(sql: () => SqlClients): Followers {
-  const follower = { area: AREA, system: "Cloud SQL", intervalMs: POLL_MS, poll: (db: Db, op: OperationView) => pollDatabaseOperation(db, sql(), op) };
+  const follower = { area: AREA, viewRole: "operator" as const, system: "Cloud SQL", intervalMs: POLL_MS, poll: (db: Db, op: OperationView) => pollDatabaseOperation(db, sql(), op) };
   const kinds: Record<DatabaseOperationKind, typeof follower> = { backup: follower, restore: follower };
   return kinds;
 }

@@ -2,6 +2,7 @@
 // how to follow the kinds it starts (lib/services, lib/databases,
 // lib/secrets/rotate), and the map is put together once at start-up
 // (lib/followers.ts). This folder never imports a capability.
+import type { Role } from "../auth/roles";
 import type { Db } from "../db";
 import { log } from "../log";
 import { finishOperation } from "./finish";
@@ -15,6 +16,11 @@ export type Follower = {
   /** Where the change goes, in words ("Cloud Run"). */
   system: string;
   intervalMs: number;
+  /**
+   * The least role that may see this kind's rows: the role of the page that
+   * shows them (the API answers the same, issue 14 finding 4). Unset: admins only.
+   */
+  viewRole?: Role;
   /** One look at Google for a running row that reached it; returns the updated row. */
   poll(db: Db, op: OperationView): Promise<OperationView>;
 };

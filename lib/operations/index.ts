@@ -9,3 +9,4 @@ export { startJobs, type Jobs } from "./jobs";
 export { enqueueFollow } from "./runtime";
 export { auditOperation } from "./audit";
 export { advance, fail, initialSteps, type Step, type StepPlan } from "./steps";
+export { readOperationAs, type OperationRead } from "./access";

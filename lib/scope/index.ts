@@ -36,3 +36,9 @@ export function scopeOfResourceName(name: string): Exclude<Scope, "portal"> | nu
   const m = /^projects\/([^/]+)(?:\/locations\/([^/]+))?\//.exec(name);
   return m ? { project: m[1], region: m[2] ?? null } : null;
 }
+
+/** For read route handlers: a 403 answer when the project is outside Settings, else null. */
+export async function refuseUncoveredRead(db: Db, project: string): Promise<Response | null> {
+  if (await isCovered(db, { project })) return null;
+  return Response.json({ error: notCovered({ project }).message }, { status: 403 });
+}

@@ -54,7 +54,7 @@ export async function pollServiceOperation(db: Db, clients: RunClients, op: Oper
 
 /** The followers of service writes, for the start-up registry. */
 export function serviceFollowers(clients: () => RunClients): Followers {
-  const follower = { area: AREA, system: "Cloud Run", intervalMs: POLL_MS, poll: (db: Db, op: OperationView) => pollServiceOperation(db, clients(), op) };
+  const follower = { area: AREA, viewRole: "viewer" as const, system: "Cloud Run", intervalMs: POLL_MS, poll: (db: Db, op: OperationView) => pollServiceOperation(db, clients(), op) };
   const kinds: Record<ServiceOperationKind, typeof follower> = { deploy: follower, traffic: follower };
   return kinds;
 }

@@ -1,4 +1,6 @@
 import { getActor } from "@/lib/auth/session";
+import { db } from "@/lib/db";
+import { refuseUncoveredRead } from "@/lib/scope";
 import { AppError, Invalid } from "@/lib/errors";
 import { listLogs, LogQuery } from "@/lib/observability";
 
@@ -10,6 +12,8 @@ export async function GET(req: Request) {
   const params = Object.fromEntries(new URL(req.url).searchParams);
   const query = LogQuery.safeParse(params);
   if (!query.success) return Response.json({ error: "Some filters are not valid." }, { status: 400 });
+  const outside = await refuseUncoveredRead(db(), query.data.project);
+  if (outside) return outside;
   try {
     return Response.json(await listLogs(query.data, params.pageToken || null), { headers: { "cache-control": "no-store" } });
   } catch (err) {

@@ -1,4 +1,6 @@
 import { getActor } from "@/lib/auth/session";
+import { db } from "@/lib/db";
+import { refuseUncoveredRead } from "@/lib/scope";
 import { AppError } from "@/lib/errors";
 import { MetricsQuery, serviceChart } from "@/lib/observability/service-metrics";
 
@@ -9,6 +11,8 @@ export async function GET(req: Request) {
   if (!(await getActor())) return Response.json({ error: "Please sign in." }, { status: 401 });
   const q = MetricsQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!q.success) return Response.json({ error: "Unknown chart or range." }, { status: 400 });
+  const outside = await refuseUncoveredRead(db(), q.data.project);
+  if (outside) return outside;
   try {
     return Response.json(await serviceChart(q.data), { headers: { "cache-control": "no-store" } });
   } catch (err) {

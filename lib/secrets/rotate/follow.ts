@@ -323,5 +323,5 @@ async function rollbackStep(c: Ctx): Promise<OperationView> {
 
 /** The follower of rotations, for the start-up registry. */
 export function rotationFollowers(deps: () => RotationClients): Followers {
-  return { rotate: { area: AREA, system: "Secret Manager", intervalMs: POLL_MS, poll: (db, op) => pollRotation(db, deps(), op) } };
+  return { rotate: { area: AREA, viewRole: "developer", system: "Secret Manager", intervalMs: POLL_MS, poll: (db, op) => pollRotation(db, deps(), op) } };
 }

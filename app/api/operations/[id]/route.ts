@@ -1,13 +1,16 @@
 import { getActor } from "@/lib/auth/session";
 import { db } from "@/lib/db";
-import { getOperation } from "@/lib/operations";
+import { portalFollowers } from "@/lib/followers";
+import { readOperationAs } from "@/lib/operations";
 
 export const dynamic = "force-dynamic";
 
+/** One operation row, for the progress panel: to the roles that may see the page that shows it, inside Settings' scope. */
 export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
-  if (!(await getActor())) return Response.json({ error: "unauthenticated" }, { status: 401 });
+  const actor = await getActor();
+  if (!actor) return Response.json({ error: "unauthenticated" }, { status: 401 });
   const { id } = await params;
-  const op = await getOperation(db(), id);
-  if (!op) return Response.json({ error: "not found" }, { status: 404 });
-  return Response.json(op, { headers: { "cache-control": "no-store" } });
+  const read = await readOperationAs(db(), portalFollowers(), actor, id);
+  if (!read.ok) return Response.json({ error: read.error }, { status: read.status });
+  return Response.json(read.operation, { headers: { "cache-control": "no-store" } });
 }

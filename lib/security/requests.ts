@@ -1,0 +1,66 @@
+// What the proxy checks on a request before Next handles it (issue 14, findings
+// 2 and 7): server-action POSTs from another origin, bodies over the limit, and
+// payloads Next could not decode all used to surface as HTTP 500. They get a
+// plain 4xx here instead, and only a warning in the log.
+
+/** Next's default server-action body limit (serverActions.bodySizeLimit). */
+export const ACTION_BODY_LIMIT = 1024 * 1024;
+
+export type Refusal = { status: 400 | 403 | 411 | 413 | 415; message: string };
+
+/** Every POST to a page is a (possible) server action; route handlers live under /api/. */
+export function isActionPost(method: string, pathname: string): boolean {
+  return method === "POST" && !pathname.startsWith("/api/");
+}
+
+/** The client's address: the last X-Forwarded-For entry (the hop nearest the portal added it), else "unknown". */
+export function clientIp(headers: Headers): string {
+  const hops = headers.get("x-forwarded-for")?.split(",").map((h) => h.trim()).filter(Boolean) ?? [];
+  return (hops[hops.length - 1] ?? "unknown").slice(0, 64);
+}
+
+/** Refuses an Origin that is not the host the portal answers as (Next's own check, made a 403). */
+export function crossOrigin(headers: Headers, host: string | null): Refusal | null {
+  const origin = headers.get("origin");
+  if (!origin) return null; // Handcrafted clients send none; Next lets them through too, and the session decides.
+  let originHost: string;
+  try {
+    originHost = origin === "null" ? "null" : new URL(origin).host;
+  } catch {
+    originHost = "(malformed)";
+  }
+  if (host && originHost === host) return null;
+  return { status: 403, message: `Cross-origin request refused: ${origin.slice(0, 100)} is not this portal.` };
+}
+
+const JSON_TYPES = /^text\/plain\b/i;
+const FORM_TYPES = /^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i;
+
+/**
+ * A server-action body Next can decode: a declared length within the limit, and
+ * a form (FormData arguments) or a JSON array (other arguments).
+ */
+export async function undecodableAction(req: Request): Promise<Refusal | null> {
+  const length = req.headers.get("content-length");
+  if (length === null) return req.body ? { status: 411, message: "A server action needs a Content-Length." } : null;
+  if (!/^\d+$/.test(length)) return { status: 400, message: "Malformed Content-Length." };
+  if (Number(length) > ACTION_BODY_LIMIT) return { status: 413, message: `The request body is larger than ${ACTION_BODY_LIMIT / 1024 / 1024} MB.` };
+  const type = req.headers.get("content-type") ?? "";
+  if (FORM_TYPES.test(type)) {
+    try {
+      await req.clone().formData();
+      return null;
+    } catch {
+      return { status: 400, message: "The form data could not be read." };
+    }
+  }
+  if (JSON_TYPES.test(type) || type === "") {
+    const text = await req.clone().text();
+    if (text === "" && !req.headers.get("next-action")) return null; // A plain POST to a page, no action.
+    try {
+      if (Array.isArray(JSON.parse(text))) return null;
+    } catch {}
+    return { status: 400, message: "The action's arguments could not be read." };
+  }
+  return { status: 415, message: `Unsupported content type ${type.slice(0, 60)} for a server action.` };
+}

@@ -1,0 +1,146 @@
+// Findings (issue 14: 2, 5, 6, 7, 9) at the proxy, in-process with the real
+// test PostgreSQL: cross-origin action posts are a 403, oversized and
+// undecodable payloads a plain 4xx (not 500s), refused anonymous mutation
+// attempts leave a compact, capped audit trail, every response carries the
+// security headers, and sign-in and actions answer 429 past their limits.
+import { randomUUID } from "node:crypto";
+import { encode } from "next-auth/jwt";
+import { NextRequest } from "next/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createPortalDatabaseUrl, makeUser } from "../portal-db";
+import { createDb, type Db } from "@/lib/db";
+import { LIMITS } from "@/lib/security/limits";
+
+type Proxy = (req: NextRequest) => Promise<Response>;
+let proxy: Proxy;
+let db: Db;
+const SECRET = "s".repeat(40);
+
+beforeAll(async () => {
+  const url = await createPortalDatabaseUrl();
+  Object.assign(process.env, { DATABASE_URL: url, AUTH_SECRET: SECRET, RUNWAY_MODE: "local" });
+  db = createDb(url);
+  proxy = (await import("../../proxy")).proxy as Proxy;
+});
+
+const HOST = "localhost:3000";
+const ACTION = "7f".repeat(20);
+let ipCounter = 0;
+/** Each test its own client address, so the per-address limits of one do not touch another. */
+const freshIp = () => `198.51.100.${++ipCounter}`;
+
+function post(path: string, body: string | FormData, headers: Record<string, string> = {}) {
+  const length = typeof body === "string" ? String(Buffer.byteLength(body)) : undefined;
+  const h = new Headers(new Request(`http://${HOST}${path}`, { method: "POST", body }).headers);
+  h.set("host", HOST);
+  if (length && !("content-length" in headers)) h.set("content-length", length);
+  for (const [k, v] of Object.entries(headers)) h.set(k, v);
+  return proxy(new NextRequest(`http://${HOST}${path}`, { method: "POST", body, headers: h }));
+}
+const sessionCookie = async (uid: string, email: string) => `next-auth.session-token=${await encode({ token: { uid, email, sub: uid }, secret: SECRET })}`;
+/** Limits count in fixed one-minute windows: start a burst with at least 15 s of its window left, so it is counted in one. */
+async function awayFromWindowEdge() {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < 15_000) await new Promise((r) => setTimeout(r, left + 50));
+}
+const rowsFor = (clientRequestId: string) => db.auditEvent.findMany({ where: { clientRequestId } });
+
+describe("server-action posts the proxy refuses", () => {
+  it("from another origin: 403, audited with the person, a warning in the log", async () => {
+    const dev = await makeUser(db, "developer");
+    const rid = randomUUID();
+    const res = await post("/services/p/r/s", "[]", { origin: "https://evil.example", "next-action": ACTION, cookie: await sessionCookie(dev.id, dev.email), "x-request-id": rid, "x-forwarded-for": freshIp() });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toBe("Cross-origin request refused: https://evil.example is not this portal.\n");
+    expect(await rowsFor(rid)).toMatchObject([{ action: "request.cross-origin", actorEmail: dev.email, outcome: "denied", target: "/services/p/r/s", details: { method: "POST", status: 403, actionId: ACTION } }]);
+  });
+
+  it("over the body limit: 413; undecodable: 400; an unknown type: 415", async () => {
+    const ip = freshIp();
+    const big = await post("/", "x".repeat(10), { "content-length": String(2 * 1024 * 1024), "next-action": ACTION, "x-forwarded-for": ip });
+    expect([big.status, await big.text()]).toEqual([413, "The request body is larger than 1 MB.\n"]);
+    const notJson = await post("/", "[1, 2", { "content-type": "text/plain;charset=UTF-8", "next-action": ACTION, origin: `http://${HOST}`, "x-forwarded-for": ip });
+    expect([notJson.status, await notJson.text()]).toEqual([400, "The action's arguments could not be read.\n"]);
+    const badForm = await post("/", "--nope\r\n", { "content-type": "multipart/form-data; boundary=other", "next-action": ACTION, "x-forwarded-for": ip });
+    expect(badForm.status).toBe(400);
+    const xml = await post("/", "<a/>", { "content-type": "application/xml", "next-action": ACTION, "x-forwarded-for": ip });
+    expect(xml.status).toBe(415);
+  });
+
+  it("anonymous: 401 and an audit row each, until the per-address cap; then refused unaudited", async () => {
+    await awayFromWindowEdge();
+    const ip = freshIp();
+    const ids = Array.from({ length: LIMITS.refusalAuditsPerIp.limit + 5 }, () => randomUUID());
+    for (const rid of ids) {
+      const res = await post("/settings", "[]", { "content-type": "text/plain", "next-action": ACTION, origin: `http://${HOST}`, "x-request-id": rid, "x-forwarded-for": ip });
+      expect(res.status).toBe(401);
+    }
+    const rows = await db.auditEvent.findMany({ where: { clientRequestId: { in: ids } }, orderBy: { id: "asc" } });
+    expect(rows).toHaveLength(LIMITS.refusalAuditsPerIp.limit);
+    expect(rows[0]).toMatchObject({ action: "request.anonymous", actorEmail: "anonymous", outcome: "denied", input: null, details: { method: "POST", ip, status: 401, actionId: ACTION } });
+  });
+});
+
+describe("rate limits", () => {
+  it("a person's server actions past the limit get 429 with Retry-After, audited (capped)", async () => {
+    await awayFromWindowEdge();
+    const dev = await makeUser(db, "developer");
+    const cookie = await sessionCookie(dev.id, dev.email);
+    const statuses: number[] = [];
+    for (let i = 0; i <= LIMITS.actionsPerPerson.limit; i++) {
+      const res = await post("/", "[]", { "content-type": "text/plain", "next-action": ACTION, origin: `http://${HOST}`, cookie, "x-forwarded-for": freshIp() });
+      statuses.push(res.status);
+      if (res.status === 429) expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    expect(statuses.filter((s) => s === 429)).toHaveLength(1);
+    expect(statuses.at(-1)).toBe(429);
+    expect(await db.auditEvent.count({ where: { actorEmail: dev.email, action: "request.rate-limited" } })).toBe(1);
+  });
+
+  it("sign-in for one account past its limit gets 429, whatever the address", async () => {
+    await awayFromWindowEdge();
+    const email = `nobody-${randomUUID()}@runway.local`;
+    const statuses: number[] = [];
+    for (let i = 0; i <= LIMITS.signInPerPerson.limit; i++) {
+      const form = new URLSearchParams({ email, csrfToken: "x" }).toString();
+      statuses.push((await post("/api/auth/callback/local", form, { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": freshIp() })).status);
+    }
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.slice(0, -1)).not.toContain(429);
+  });
+
+  it("sign-in from one address past its limit gets 429, whatever the account", async () => {
+    await awayFromWindowEdge();
+    const ip = freshIp();
+    const statuses: number[] = [];
+    for (let i = 0; i <= LIMITS.signInPerIp.limit; i++) {
+      const form = new URLSearchParams({ email: `n${i}-${randomUUID()}@runway.local` }).toString();
+      statuses.push((await post("/api/auth/callback/local", form, { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": ip })).status);
+    }
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.slice(0, -1)).not.toContain(429);
+  });
+});
+
+describe("security headers", () => {
+  it("every answer carries them: a passed page, a redirect, a refusal; HSTS only over HTTPS", async () => {
+    const page = await proxy(new NextRequest(`http://${HOST}/signin`, { headers: { host: HOST } }));
+    const redirect = await proxy(new NextRequest(`http://${HOST}/audit`, { headers: { host: HOST } }));
+    const https = await proxy(new NextRequest(`http://${HOST}/signin`, { headers: { host: HOST, "x-forwarded-proto": "https" } }));
+    for (const res of [page, redirect, https]) {
+      const csp = res.headers.get("content-security-policy")!;
+      expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}' 'strict-dynamic'(;|$)/);
+      expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+      expect(res.headers.get("permissions-policy")).toContain("camera=()");
+    }
+    expect(page.headers.get("strict-transport-security")).toBeNull();
+    expect(https.headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+    // Next reads the nonce from the request's CSP header, which the proxy passes on.
+    const nonce = /'nonce-([^']+)'/.exec(page.headers.get("content-security-policy")!)![1];
+    expect(page.headers.get("x-middleware-request-x-nonce")).toBe(nonce);
+    expect(page.headers.get("x-middleware-request-content-security-policy")).toContain(`'nonce-${nonce}'`);
+  });
+});

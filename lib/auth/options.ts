@@ -1,6 +1,7 @@
 // next-auth (v4) configuration. Sessions are signed JWT cookies holding only
-// the user's id; the role is read from the database on every request, so a
-// role change takes effect at once.
+// the user's id and session version; the role is read from the database on
+// every request, so a role change takes effect at once, and sign-out moves the
+// version on, so a copied cookie stops working (lib/auth/revocation.ts).
 import "server-only";
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
@@ -9,6 +10,7 @@ import { config } from "../config";
 import { db } from "../db";
 import { AppError } from "../errors";
 import { log } from "../log";
+import { currentSessionVersion, revokeSessions } from "./revocation";
 import { signInUser } from "./sign-in";
 
 let options: AuthOptions | undefined;
@@ -78,13 +80,21 @@ export function authOptions(): AuthOptions {
         // On sign-in, pin the token to our own user id (Google's `sub` is not ours).
         if (user?.email) {
           const row = await db().user.findUnique({ where: { email: user.email.toLowerCase() } });
-          if (row) token.uid = row.id;
+          if (row) {
+            token.uid = row.id;
+            token.sv = await currentSessionVersion(db(), row.id);
+          }
         }
         return token;
       },
       async session({ session, token }) {
-        if (session.user) (session.user as { id?: string }).id = token.uid as string | undefined;
+        if (session.user) Object.assign(session.user, { id: token.uid as string | undefined, sv: token.sv as number | undefined });
         return session;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (typeof token?.uid === "string") await revokeSessions(db(), token.uid);
       },
     },
     logger: {

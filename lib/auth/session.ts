@@ -4,20 +4,15 @@ import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { config } from "../config";
 import { db } from "../db";
-import { isLocalAccount } from "./local-accounts";
 import { authOptions } from "./options";
+import { actorFromClaims } from "./revocation";
 import { hasRole, type Actor, type Role } from "./roles";
 
-/** The signed-in person, read fresh from the database once per request; null if anonymous. */
+/** The signed-in person, read fresh from the database once per request; null if anonymous or revoked. */
 export const getActor = cache(async (): Promise<Actor | null> => {
   const session = await getServerSession(authOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
-  const user = await db().user.findUnique({ where: { id } });
-  if (!user) return null;
-  // A local session outlives local sign-in being switched off: refuse it.
-  if (isLocalAccount(user.email) && !config().auth.localSignIn) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  const user = session?.user as { id?: string; sv?: number } | undefined;
+  return actorFromClaims(db(), config().auth, { uid: user?.id, sv: user?.sv });
 });
 
 /** For pages: the actor, or a redirect to sign-in. */

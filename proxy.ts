@@ -12,6 +12,7 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { CLIENT_REQUEST_ID_HEADER, clientRequestId } from "@/lib/audit/request-ids";
 import { trustedHost } from "@/lib/auth/hosts";
+import { IAP_HEADER, verifyIapAssertion } from "@/lib/auth/iap";
 import { config as runwayConfig } from "@/lib/config";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
@@ -68,7 +69,11 @@ export async function proxy(req: NextRequest) {
     }
     return pass();
   }
-  const token = await getToken({ req, secret: cfg.authSecret, secureCookie: proto === "https" });
+  // Behind Identity-Aware Proxy its verified header is the session (lib/auth/iap.ts); otherwise next-auth's cookie.
+  const iapEmail = cfg.auth.iap ? await verifyIapAssertion(req.headers.get(IAP_HEADER), cfg.auth.iap.audience) : null;
+  const token = cfg.auth.iap
+    ? (iapEmail ? { email: iapEmail, uid: iapEmail } : null)
+    : await getToken({ req, secret: cfg.authSecret, secureCookie: proto === "https" });
   const actor = token?.email ? { id: token.uid as string | undefined, email: token.email } : null;
 
   if (isActionPost(req.method, pathname)) {
@@ -88,6 +93,7 @@ export async function proxy(req: NextRequest) {
     return pass();
   }
   if (token) return pass();
+  if (cfg.auth.iap && READ_METHODS.has(req.method)) return plain(401, "This portal is behind Identity-Aware Proxy, and the request carried no valid IAP assertion.");
   if (!READ_METHODS.has(req.method)) {
     return refused({ reason: "anonymous", actor: null, status: 401, message: "not signed in" }, secured(NextResponse.json({ error: "unauthenticated" }, { status: 401 })));
   }

@@ -16,7 +16,7 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 describe("parseConfig", () => {
   it("defaults to local sign-in when Google is not configured", () => {
     const cfg = parseConfig(base);
-    expect(cfg.auth).toEqual({ google: null, allowedDomains: [], adminEmails: [], localSignIn: true });
+    expect(cfg.auth).toEqual({ google: null, allowedDomains: [], adminEmails: [], localSignIn: true, iap: null });
     expect(cfg.gcp).toEqual({ emulatorHost: null, projects: [], regions: [] });
     expect(cfg.splitStaleHours).toBe(24);
   });
@@ -44,6 +44,7 @@ describe("parseConfig", () => {
       allowedDomains: ["example.com", "corp.example"],
       adminEmails: ["ops@example.com"],
       localSignIn: false,
+      iap: null,
     });
   });
 

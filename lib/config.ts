@@ -25,6 +25,8 @@ export const serverEnvSchema = z.object({
   AUTH_ALLOWED_DOMAINS: optional(list),
   ADMIN_EMAILS: optional(list),
   AUTH_LOCAL_ENABLED: optional(bool),
+  // Identity-Aware Proxy in front: the audience of its signed header (deploy/README.md).
+  IAP_AUDIENCE: optional(z.string().regex(/^\/projects\/\d+\/(global\/backendServices\/\d+|apps\/[a-z0-9-]+|locations\/[a-z0-9-]+\/services\/[a-z0-9-]+)$/, "expected IAP's audience, e.g. /projects/123456789/global/backendServices/987654321")),
   GCP_EMULATOR_HOST: optional(hostPort),
   GCP_PROJECTS: optional(list),
   GCP_REGIONS: optional(list),
@@ -58,6 +60,8 @@ export type Config = {
     allowedDomains: string[];
     adminEmails: string[];
     localSignIn: boolean;
+    /** Identity-Aware Proxy in front: people are who its verified header says, and Runway's own sign-in is off. */
+    iap: { audience: string } | null;
   };
   /** Local sign-in on a production server: asked for explicitly, and said on every page. */
   localSignInWarning: boolean;
@@ -97,14 +101,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const mode = e.RUNWAY_MODE ?? (e.NODE_ENV === "production" ? "production" : "local");
   // Local sign-in is for laptops: off once Google sign-in exists, unless asked for.
-  const localSignIn = e.AUTH_LOCAL_ENABLED ?? (mode === "local" && !google);
-  if (mode === "production") {
+  const iap = e.IAP_AUDIENCE ? { audience: e.IAP_AUDIENCE } : null;
+  // Behind IAP, IAP signs people in; Runway's own sign-in is off.
+  const localSignIn = iap ? false : (e.AUTH_LOCAL_ENABLED ?? (mode === "local" && !google));
+  if (mode === "production" && !iap) {
     // One POST would sign anyone in as admin: a production server offers that only when told to.
     if (!google && e.AUTH_LOCAL_ENABLED === undefined) {
       problems.push("AUTH_LOCAL_ENABLED: a production server (NODE_ENV=production) without Google sign-in would offer passwordless local accounts; set AUTH_GOOGLE_ID and AUTH_GOOGLE_SECRET, or AUTH_LOCAL_ENABLED=true to offer them anyway");
     } else if (!google && !localSignIn) {
       problems.push("AUTH_GOOGLE_ID: no way to sign in (Google sign-in unset and AUTH_LOCAL_ENABLED=false)");
     }
+  }
+  if (mode === "production") {
     // Redirects and callback URLs are built from the request's host: name the hosts to believe.
     if (!e.AUTH_URL && !e.AUTH_TRUSTED_HOSTS?.length) {
       problems.push("AUTH_URL: required on a production server (the portal's public URL), or list the hosts it answers to in AUTH_TRUSTED_HOSTS");
@@ -122,6 +130,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       allowedDomains: e.AUTH_ALLOWED_DOMAINS ?? [],
       adminEmails: e.ADMIN_EMAILS ?? [],
       localSignIn,
+      iap,
     },
     localSignInWarning: localSignIn && mode === "production",
     gcp: { emulatorHost: e.GCP_EMULATOR_HOST ?? null, projects: e.GCP_PROJECTS ?? [], regions: e.GCP_REGIONS ?? [] },

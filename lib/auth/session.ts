@@ -1,15 +1,22 @@
 import "server-only";
 import { cache } from "react";
 import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { config } from "../config";
 import { db } from "../db";
 import { authOptions } from "./options";
+import { IAP_HEADER, iapActor, verifyIapAssertion } from "./iap";
 import { actorFromClaims } from "./revocation";
 import { hasRole, type Actor, type Role } from "./roles";
 
 /** The signed-in person, read fresh from the database once per request; null if anonymous or revoked. */
 export const getActor = cache(async (): Promise<Actor | null> => {
+  const { iap } = config().auth;
+  if (iap) {
+    const email = await verifyIapAssertion((await headers()).get(IAP_HEADER), iap.audience);
+    return email ? iapActor(db(), config().auth, email) : null;
+  }
   const session = await getServerSession(authOptions());
   const user = session?.user as { id?: string; sv?: number } | undefined;
   return actorFromClaims(db(), config().auth, { uid: user?.id, sv: user?.sv });

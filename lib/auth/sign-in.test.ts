@@ -12,8 +12,9 @@ const google: Config["auth"] = {
   allowedDomains: ["example.com"],
   adminEmails: ["boss@example.com"],
   localSignIn: false,
+  iap: null,
 };
-const local: Config["auth"] = { google: null, allowedDomains: [], adminEmails: [], localSignIn: true };
+const local: Config["auth"] = { google: null, allowedDomains: [], adminEmails: [], localSignIn: true, iap: null };
 
 beforeAll(async () => {
   db = await freshPortalDb();

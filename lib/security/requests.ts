@@ -38,7 +38,9 @@ const FORM_TYPES = /^(multipart\/form-data|application\/x-www-form-urlencoded)\b
 
 /**
  * A server-action body Next can decode: a declared length within the limit, and
- * a form (FormData arguments) or a JSON array (other arguments).
+ * a form (FormData arguments) or a JSON array (other arguments) whose `$`
+ * references (React's reply encoding) all name parts the body has. A reference
+ * to a missing part made React's decoder fail with "Connection closed" (a 500).
  */
 export async function undecodableAction(req: Request): Promise<Refusal | null> {
   const length = req.headers.get("content-length");
@@ -46,21 +48,54 @@ export async function undecodableAction(req: Request): Promise<Refusal | null> {
   if (!/^\d+$/.test(length)) return { status: 400, message: "Malformed Content-Length." };
   if (Number(length) > ACTION_BODY_LIMIT) return { status: 413, message: `The request body is larger than ${ACTION_BODY_LIMIT / 1024 / 1024} MB.` };
   const type = req.headers.get("content-type") ?? "";
+  const unreadable: Refusal = { status: 400, message: "The action's arguments could not be read." };
   if (FORM_TYPES.test(type)) {
+    let form: FormData;
     try {
-      await req.clone().formData();
-      return null;
+      form = await req.clone().formData();
     } catch {
       return { status: 400, message: "The form data could not be read." };
     }
+    const keys = new Set([...form.keys()]);
+    // Field "0" holds the encoded arguments when Next's client sent them; other fields are their parts.
+    for (const [key, value] of form.entries()) {
+      if (!/^\d+$/.test(key) || typeof value !== "string") continue;
+      if (!referencesResolve(parseJson(value), keys)) return unreadable;
+    }
+    return null;
   }
   if (JSON_TYPES.test(type) || type === "") {
     const text = await req.clone().text();
     if (text === "" && !req.headers.get("next-action")) return null; // A plain POST to a page, no action.
-    try {
-      if (Array.isArray(JSON.parse(text))) return null;
-    } catch {}
-    return { status: 400, message: "The action's arguments could not be read." };
+    const args = parseJson(text);
+    return Array.isArray(args) && referencesResolve(args, new Set()) ? null : unreadable;
   }
   return { status: 415, message: `Unsupported content type ${type.slice(0, 60)} for a server action.` };
+}
+
+const NO_VALUE = Symbol("unparsable");
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NO_VALUE;
+  }
+}
+
+/** Values a `$` string may encode on its own: an escaped `$`, Infinity, -0, NaN, undefined, a date, a bigint. */
+const SELF_CONTAINED = /^\$(\$|I|-|N|u|D|n)/;
+
+/** Every `$` string in the value is self-contained or names a part of the body (a form field id, or `<id>_` prefixed fields). */
+function referencesResolve(value: unknown, keys: Set<string>, depth = 0): boolean {
+  if (value === NO_VALUE || depth > 64) return false;
+  if (typeof value === "string") {
+    if (!value.startsWith("$") || SELF_CONTAINED.test(value)) return true;
+    const m = /^\$([@QWKhiAOoUSsLlGgMmVBbFfdDT]?)([0-9a-f]+)$/.exec(value);
+    if (!m) return false;
+    const id = String(parseInt(m[2], 16));
+    return m[1] === "K" ? [...keys].some((k) => k.startsWith(`${id}_`)) : m[1] !== "T" && keys.has(id);
+  }
+  if (Array.isArray(value)) return value.every((v) => referencesResolve(v, keys, depth + 1));
+  if (value && typeof value === "object") return Object.values(value).every((v) => referencesResolve(v, keys, depth + 1));
+  return true;
 }

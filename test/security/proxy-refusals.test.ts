@@ -63,6 +63,16 @@ describe("server-action posts the proxy refuses", () => {
     expect([notJson.status, await notJson.text()]).toEqual([400, "The action's arguments could not be read.\n"]);
     const badForm = await post("/", "--nope\r\n", { "content-type": "multipart/form-data; boundary=other", "next-action": ACTION, "x-forwarded-for": ip });
     expect(badForm.status).toBe(400);
+    // React's reply encoding: a `$` reference to a part the body does not have made its decoder fail ("Connection closed", a 500).
+    for (const ref of ["$@5", "$1", "$Q2", "$K1", "$T0", "$"]) {
+      const res = await post("/", JSON.stringify([null, { image: ref }]), { "content-type": "text/plain;charset=UTF-8", "next-action": ACTION, "x-forwarded-for": ip });
+      expect(res.status, ref).toBe(400);
+    }
+    const missingPart = new FormData();
+    missingPart.set("0", JSON.stringify([null, "$K7"]));
+    const encoded = new Request("http://x/", { method: "POST", body: missingPart });
+    const bytes = await encoded.clone().text();
+    expect((await post("/", bytes, { "content-type": encoded.headers.get("content-type")!, "next-action": ACTION, "x-forwarded-for": ip })).status).toBe(400);
     const xml = await post("/", "<a/>", { "content-type": "application/xml", "next-action": ACTION, "x-forwarded-for": ip });
     expect(xml.status).toBe(415);
   });
@@ -78,6 +88,20 @@ describe("server-action posts the proxy refuses", () => {
     const rows = await db.auditEvent.findMany({ where: { clientRequestId: { in: ids } }, orderBy: { id: "asc" } });
     expect(rows).toHaveLength(LIMITS.refusalAuditsPerIp.limit);
     expect(rows[0]).toMatchObject({ action: "request.anonymous", actorEmail: "anonymous", outcome: "denied", input: null, details: { method: "POST", ip, status: 401, actionId: ACTION } });
+  });
+});
+
+describe("server-action bodies Next can decode", () => {
+  it("pass on: a form with its parts (as useActionState sends), escaped and self-contained `$` values", async () => {
+    const { undecodableAction } = await import("@/lib/security/requests");
+    const form = new FormData();
+    form.set("0", JSON.stringify([null, "$K1"]));
+    form.set("1_image", "$@5 is just text in a field");
+    const req = (body: BodyInit, type?: string) => new Request("http://x/", { method: "POST", body, headers: { "next-action": ACTION, ...(type ? { "content-type": type } : {}), "content-length": String(typeof body === "string" ? Buffer.byteLength(body) : 1) } });
+    const formReq = new Request("http://x/", { method: "POST", body: form });
+    const formWithLength = new Request(formReq, { headers: { ...Object.fromEntries(formReq.headers), "content-length": "100", "next-action": ACTION } });
+    expect(await undecodableAction(formWithLength)).toBeNull();
+    expect(await undecodableAction(req(JSON.stringify([null, { a: "$$5", d: "$D2026-01-01", n: "$n5", u: "$undefined", i: "$Infinity" }]), "text/plain;charset=UTF-8"))).toBeNull();
   });
 });
 

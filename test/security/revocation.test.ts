@@ -9,7 +9,7 @@ import type { Config } from "@/lib/config";
 import type { Db } from "@/lib/db";
 
 let db: Db;
-const auth: Config["auth"] = { google: null, allowedDomains: [], adminEmails: [], localSignIn: true };
+const auth: Config["auth"] = { google: null, allowedDomains: [], adminEmails: [], localSignIn: true, iap: null };
 beforeAll(async () => {
   db = await freshPortalDb();
 });

@@ -1,0 +1,102 @@
+# Least-privilege custom roles for Runway's own service account, one per
+# capability. Each lists exactly the permissions the portal's Google calls need
+# (deploy/permissions.json; test/security/deploy-permissions.test.ts checks both
+# against the code). Grant them in every project the portal covers.
+
+resource "google_project_iam_custom_role" "read_only" {
+  for_each    = toset(var.covered_projects)
+  project     = each.value
+  role_id     = "runwayReadOnly"
+  title       = "Runway: read the fleet"
+  description = "Services, revisions, logs, metrics, secret metadata (never values), Cloud SQL instances, backups and users."
+  permissions = [
+    "run.services.list",
+    "run.services.get",
+    "run.revisions.list",
+    "run.revisions.get",
+    "logging.logEntries.list",
+    "monitoring.timeSeries.list",
+    "secretmanager.secrets.list",
+    "secretmanager.secrets.get",
+    "secretmanager.versions.list",
+    "cloudsql.instances.list",
+    "cloudsql.backupRuns.list",
+    "cloudsql.users.list",
+  ]
+}
+
+resource "google_project_iam_custom_role" "deploy" {
+  for_each    = toset(var.covered_projects)
+  project     = each.value
+  role_id     = "runwayDeploy"
+  title       = "Runway: deploy and shift traffic"
+  description = "Update Cloud Run services (deploy, traffic, roll back) and follow the operation."
+  permissions = [
+    "run.services.update",
+    "run.operations.get",
+  ]
+}
+
+resource "google_project_iam_custom_role" "rotate" {
+  for_each    = toset(var.covered_projects)
+  project     = each.value
+  role_id     = "runwayRotate"
+  title       = "Runway: rotate secrets"
+  description = "Add and disable secret versions, read them to check a rotation, set the Cloud SQL user's password, re-create the readers' revisions."
+  permissions = [
+    "secretmanager.versions.add",
+    "secretmanager.versions.disable",
+    "secretmanager.versions.access",
+    "cloudsql.users.update",
+    "run.services.update",
+    "run.operations.get",
+  ]
+}
+
+resource "google_project_iam_custom_role" "restore" {
+  for_each    = toset(var.covered_projects)
+  project     = each.value
+  role_id     = "runwayRestore"
+  title       = "Runway: back up and restore Cloud SQL"
+  description = "Take on-demand backups, restore a backup into an instance, follow Cloud SQL operations."
+  permissions = [
+    "cloudsql.backupRuns.create",
+    "cloudsql.instances.restoreBackup",
+    "cloudsql.instances.get",
+  ]
+}
+
+locals {
+  # Which capabilities this deployment gives the portal; read-only always.
+  granted_roles = concat(
+    ["read_only"],
+    var.enable_deploy ? ["deploy"] : [],
+    var.enable_rotate ? ["rotate"] : [],
+    var.enable_restore ? ["restore"] : [],
+  )
+  role_bindings = {
+    for pair in setproduct(var.covered_projects, local.granted_roles) : "${pair[0]}/${pair[1]}" => { project = pair[0], role = pair[1] }
+  }
+  custom_roles = {
+    read_only = google_project_iam_custom_role.read_only
+    deploy    = google_project_iam_custom_role.deploy
+    rotate    = google_project_iam_custom_role.rotate
+    restore   = google_project_iam_custom_role.restore
+  }
+}
+
+resource "google_project_iam_member" "runway" {
+  for_each = local.role_bindings
+  project  = each.value.project
+  role     = local.custom_roles[each.value.role][each.value.project].id
+  member   = "serviceAccount:${google_service_account.runway.email}"
+}
+
+# Deploys and rotations create revisions that run as each service's own
+# service account: actAs on exactly those, never project-wide.
+resource "google_service_account_iam_member" "act_as_runtime" {
+  for_each           = (var.enable_deploy || var.enable_rotate) ? toset(var.runtime_service_accounts) : toset([])
+  service_account_id = each.value
+  role               = "roles/iam.serviceAccountUser"
+  member             = "serviceAccount:${google_service_account.runway.email}"
+}

@@ -106,6 +106,17 @@ locals {
     { "runway-auth-secret" = random_password.auth_secret.result, "runway-database-url" = local.database_url },
     var.iap_enabled ? {} : { "runway-oauth-client-id" = var.oauth_client_id, "runway-oauth-client-secret" = var.oauth_client_secret },
   )
+  # The portal's configuration (README: Configuration); secrets come from Secret Manager below.
+  plain_env = merge(
+    {
+      AUTH_URL             = var.public_url
+      AUTH_ALLOWED_DOMAINS = join(",", var.allowed_domains)
+      ADMIN_EMAILS         = join(",", var.admin_emails)
+      GCP_PROJECTS         = join(",", var.covered_projects)
+      GCP_REGIONS          = join(",", var.covered_regions)
+    },
+    var.iap_enabled ? { IAP_AUDIENCE = local.iap_audience } : {},
+  )
   # Names alone (the values are sensitive), so they can key for_each.
   secret_names = concat(["runway-auth-secret", "runway-database-url"], var.iap_enabled ? [] : ["runway-oauth-client-id", "runway-oauth-client-secret"])
   secret_env = merge(
@@ -173,30 +184,10 @@ resource "google_cloud_run_v2_service" "runway" {
         name       = "cloudsql"
         mount_path = "/cloudsql"
       }
-      env {
-        name  = "AUTH_URL"
-        value = var.public_url
-      }
-      env {
-        name  = "AUTH_ALLOWED_DOMAINS"
-        value = join(",", var.allowed_domains)
-      }
-      env {
-        name  = "ADMIN_EMAILS"
-        value = join(",", var.admin_emails)
-      }
-      env {
-        name  = "GCP_PROJECTS"
-        value = join(",", var.covered_projects)
-      }
-      env {
-        name  = "GCP_REGIONS"
-        value = join(",", var.covered_regions)
-      }
       dynamic "env" {
-        for_each = var.iap_enabled ? [local.iap_audience] : []
+        for_each = local.plain_env
         content {
-          name  = "IAP_AUDIENCE"
+          name  = env.key
           value = env.value
         }
       }

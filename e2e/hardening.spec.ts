@@ -56,7 +56,9 @@ test.describe("server actions", () => {
       const outcomes: string[] = [];
       for (const role of ROLES) {
         const rid = randomUUID();
-        const call = await callAction(request, action, hostile(r, base), { cookie: people[role].cookie, ip: nextIp(), requestId: rid });
+        // One field of the wrong kind (or no object at all): the guard's refusals, not the proxy's.
+        const input = base ? { ...base, [Object.keys(base)[0]]: { $ne: null } } : null;
+        const call = await callAction(request, action, input, { cookie: people[role].cookie, ip: nextIp(), requestId: rid });
         figures.calls++;
         if (call.result?.ok === false) figures.refusals++;
         expect(call.status, `${action.name} as ${role}`).toBe(200);

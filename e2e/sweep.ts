@@ -2,6 +2,7 @@
 // with minted sessions, every server action found in the build's manifest and
 // called over plain HTTP as a client would, a seeded generator of hostile
 // inputs, a fingerprint of what actions could change, and the sweep's figures.
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
@@ -29,10 +30,9 @@ export type Rand = ReturnType<typeof seeded>;
 
 const authSecret = () => readFileSync(path.join(E2E.dataDir, "auth-secret"), "utf8").trim();
 
-/** A session cookie as next-auth issues it at sign-in (our user id and session version). */
+/** A session cookie as next-auth issues it at sign-in (our user id and a new session id). */
 export async function sessionCookie(uid: string, email: string): Promise<string> {
-  const sv = await withPortalDb(async (c) => (await c.query("SELECT session_version FROM users WHERE id = $1", [uid])).rows[0].session_version as number);
-  return `next-auth.session-token=${await encode({ token: { uid, sv, email, sub: uid }, secret: authSecret() })}`;
+  return `next-auth.session-token=${await encode({ token: { uid, sid: randomUUID(), email, sub: uid }, secret: authSecret() })}`;
 }
 
 export type Person = { id: string; email: string; role: Role; cookie: string };
@@ -128,9 +128,9 @@ export function hostile(r: Rand, base: Record<string, unknown> | null): unknown 
   const keys = base ? Object.keys(base) : [];
   if (!base || keys.length === 0 || r.next() < 0.1) return r.pick([null, 42, "string", [base], true]);
   const input: Record<string, unknown> = { ...base };
-  input[r.pick(keys)] = r.pick(POISON);
   for (let i = r.int(3); i > 0; i--) input[r.pick(keys)] = garbage(r);
   if (r.next() < 0.3) input[r.pick(STRINGS).slice(0, 30) || "extra"] = garbage(r);
+  input[r.pick(keys)] = r.pick(POISON); // Last, so no garbage can replace it.
   return input;
 }
 

@@ -1,7 +1,7 @@
 // next-auth (v4) configuration. Sessions are signed JWT cookies holding only
-// the user's id and session version; the role is read from the database on
-// every request, so a role change takes effect at once, and sign-out moves the
-// version on, so a copied cookie stops working (lib/auth/revocation.ts).
+// the user's id and a session id; the role is read from the database on every
+// request, so a role change takes effect at once, and sign-out revokes the
+// session, so a copied cookie stops working (lib/auth/revocation.ts).
 import "server-only";
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
@@ -10,10 +10,11 @@ import { config } from "../config";
 import { db } from "../db";
 import { AppError } from "../errors";
 import { log } from "../log";
-import { currentSessionVersion, revokeSessions } from "./revocation";
+import { newSessionId, revokeSession } from "./revocation";
 import { signInUser } from "./sign-in";
 
 let options: AuthOptions | undefined;
+const SESSION_MAX_AGE_S = 12 * 60 * 60;
 
 export function authOptions(): AuthOptions {
   if (options) return options;
@@ -57,7 +58,7 @@ export function authOptions(): AuthOptions {
   options = {
     secret: cfg.authSecret,
     providers,
-    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: "/signin", error: "/signin" },
     callbacks: {
       async signIn({ account, profile, user }) {
@@ -82,19 +83,21 @@ export function authOptions(): AuthOptions {
           const row = await db().user.findUnique({ where: { email: user.email.toLowerCase() } });
           if (row) {
             token.uid = row.id;
-            token.sv = await currentSessionVersion(db(), row.id);
+            token.sid = newSessionId();
           }
         }
         return token;
       },
       async session({ session, token }) {
-        if (session.user) Object.assign(session.user, { id: token.uid as string | undefined, sv: token.sv as number | undefined });
+        if (session.user) Object.assign(session.user, { id: token.uid as string | undefined, sid: token.sid as string | undefined });
         return session;
       },
     },
     events: {
       async signOut({ token }) {
-        if (typeof token?.uid === "string") await revokeSessions(db(), token.uid);
+        const sid = token?.sid;
+        const exp = typeof token?.exp === "number" ? new Date(token.exp * 1000) : new Date(Date.now() + SESSION_MAX_AGE_S * 1000);
+        if (typeof sid === "string") await revokeSession(db(), sid, exp);
       },
     },
     logger: {

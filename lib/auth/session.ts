@@ -18,8 +18,8 @@ export const getActor = cache(async (): Promise<Actor | null> => {
     return email ? iapActor(db(), config().auth, email) : null;
   }
   const session = await getServerSession(authOptions());
-  const user = session?.user as { id?: string; sv?: number } | undefined;
-  return actorFromClaims(db(), config().auth, { uid: user?.id, sv: user?.sv });
+  const user = session?.user as { id?: string; sid?: string } | undefined;
+  return actorFromClaims(db(), config().auth, { uid: user?.id, sid: user?.sid });
 });
 
 /** For pages: the actor, or a redirect to sign-in. */

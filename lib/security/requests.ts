@@ -85,7 +85,7 @@ function parseJson(text: string): unknown {
 /** Values a `$` string may encode on its own: an escaped `$`, Infinity, -0, NaN, undefined, a date, a bigint. */
 const SELF_CONTAINED = /^\$(\$|I|-|N|u|D|n)/;
 
-/** Every `$` string in the value is self-contained or names a part of the body (a form field id, or `<id>_` prefixed fields). */
+/** Every `$` string in the value is self-contained, a form-data reference, or names an outlined part of the body (a field named by its id). */
 function referencesResolve(value: unknown, keys: Set<string>, depth = 0): boolean {
   if (value === NO_VALUE || depth > 64) return false;
   if (typeof value === "string") {
@@ -93,7 +93,9 @@ function referencesResolve(value: unknown, keys: Set<string>, depth = 0): boolea
     const m = /^\$([@QWKhiAOoUSsLlGgMmVBbFfdDT]?)([0-9a-f]+)$/.exec(value);
     if (!m) return false;
     const id = String(parseInt(m[2], 16));
-    return m[1] === "K" ? [...keys].some((k) => k.startsWith(`${id}_`)) : m[1] !== "T" && keys.has(id);
+    // `$K<id>` gathers the `_<id>_` fields into a FormData, none if there are none: it cannot fail.
+    // Temporary references (`$T`) stand for values a client cannot send; the portal's actions take none.
+    return m[1] === "K" || (m[1] !== "T" && keys.has(id));
   }
   if (Array.isArray(value)) return value.every((v) => referencesResolve(v, keys, depth + 1));
   if (value && typeof value === "object") return Object.values(value).every((v) => referencesResolve(v, keys, depth + 1));

@@ -4,6 +4,7 @@
 // attempts leave a compact, capped audit trail, every response carries the
 // security headers, and sign-in and actions answer 429 past their limits.
 import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -64,12 +65,12 @@ describe("server-action posts the proxy refuses", () => {
     const badForm = await post("/", "--nope\r\n", { "content-type": "multipart/form-data; boundary=other", "next-action": ACTION, "x-forwarded-for": ip });
     expect(badForm.status).toBe(400);
     // React's reply encoding: a `$` reference to a part the body does not have made its decoder fail ("Connection closed", a 500).
-    for (const ref of ["$@5", "$1", "$Q2", "$K1", "$T0", "$"]) {
+    for (const ref of ["$@5", "$1", "$Q2", "$T0", "$"]) {
       const res = await post("/", JSON.stringify([null, { image: ref }]), { "content-type": "text/plain;charset=UTF-8", "next-action": ACTION, "x-forwarded-for": ip });
       expect(res.status, ref).toBe(400);
     }
     const missingPart = new FormData();
-    missingPart.set("0", JSON.stringify([null, "$K7"]));
+    missingPart.set("0", JSON.stringify([null, "$Q7"]));
     const encoded = new Request("http://x/", { method: "POST", body: missingPart });
     const bytes = await encoded.clone().text();
     expect((await post("/", bytes, { "content-type": encoded.headers.get("content-type")!, "next-action": ACTION, "x-forwarded-for": ip })).status).toBe(400);
@@ -92,16 +93,35 @@ describe("server-action posts the proxy refuses", () => {
 });
 
 describe("server-action bodies Next can decode", () => {
-  it("pass on: a form with its parts (as useActionState sends), escaped and self-contained `$` values", async () => {
+  it("pass on: a form with its parts (as React's encodeReply sends them), escaped and self-contained `$` values", async () => {
     const { undecodableAction } = await import("@/lib/security/requests");
+    // What useActionState sends for (null, formData) plus outlined parts: "0" is the root, "_2_" the form's fields, "1", "3" outlined values.
     const form = new FormData();
-    form.set("0", JSON.stringify([null, "$K1"]));
-    form.set("1_image", "$@5 is just text in a field");
+    form.set("1", JSON.stringify([["a", 1]]));
+    form.set("_2_image", "$@5 is just text in a field");
+    form.set("3", "[2]");
+    form.set("0", JSON.stringify(["$Q1", "$K2", "$W3", null]));
     const req = (body: BodyInit, type?: string) => new Request("http://x/", { method: "POST", body, headers: { "next-action": ACTION, ...(type ? { "content-type": type } : {}), "content-length": String(typeof body === "string" ? Buffer.byteLength(body) : 1) } });
     const formReq = new Request("http://x/", { method: "POST", body: form });
     const formWithLength = new Request(formReq, { headers: { ...Object.fromEntries(formReq.headers), "content-length": "100", "next-action": ACTION } });
     expect(await undecodableAction(formWithLength)).toBeNull();
     expect(await undecodableAction(req(JSON.stringify([null, { a: "$$5", d: "$D2026-01-01", n: "$n5", u: "$undefined", i: "$Infinity" }]), "text/plain;charset=UTF-8"))).toBeNull();
+  });
+});
+
+describe("what React's own client encodes", () => {
+  it("passes: (null, formData) as useActionState sends it, and outlined Maps, Sets and promises", async () => {
+    const { undecodableAction } = await import("@/lib/security/requests");
+    const client = createRequire(import.meta.url)("next/dist/compiled/react-server-dom-turbopack/client.node.js");
+    const form = new FormData();
+    form.set("userId", "00000000-0000-4000-8000-000000000000");
+    form.set("role", "$developer");
+    for (const args of [[null, form], [new Map([["a", 1]]), form, new Set([2]), Promise.resolve(3), "$text", new Date(0), 5n]]) {
+      const body = await client.encodeReply(args);
+      const req = new Request("http://x/", { method: "POST", body, headers: { "next-action": ACTION } });
+      const sized = new Request(req, { headers: { ...Object.fromEntries(req.headers), "content-length": String((await req.clone().arrayBuffer()).byteLength), "next-action": ACTION } });
+      expect(await undecodableAction(sized)).toBeNull();
+    }
   });
 });
 

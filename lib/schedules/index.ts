@@ -13,3 +13,4 @@ export { parseScheduleName, scheduleName, schedulePath, type ScheduleRef } from 
 export { coveredLocations } from "./scope";
 export { portalScheduleDeps, type ScheduleDeps } from "./deps";
 export type { ScheduleView, RetryView } from "./model";
+export { schedulesOverview, scheduleDetail, type ScheduleRow, type SchedulesOverview } from "./overview";

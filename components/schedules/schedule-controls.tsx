@@ -1,26 +1,47 @@
 "use client";
 
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
 import { pauseSchedule, resumeSchedule, runScheduleNow } from "./actions";
 import { useSimpleAction } from "./use-simple-action";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/panel";
 
 type Ref = { project: string; location: string; job: string };
+type Props = { schedule: Ref; state: string; /** ISO time of the newest attempt in the history. */ newestAttempt: string | null; running: boolean };
 
-/** Run now, and pause or resume by the job's state. Run now on a paused job is refused with a message (the server says so). */
-export function ScheduleControls({ schedule, state }: { schedule: Ref; state: string }) {
-  const { submit, pending, running, result } = useSimpleAction();
+const WATCH_MS = 120_000;
+
+/**
+ * Run now, and pause or resume by the job's state. Run now on a paused job is
+ * refused with a message (the server says so). After a run starts, the page
+ * refreshes every 2 s until the new attempt is in the history and finished.
+ */
+export function ScheduleControls({ schedule, state, newestAttempt, running }: Props) {
+  const router = useRouter();
+  const { submit, pending, running: inFlight, result } = useSimpleAction();
+  const [ranAt, setRanAt] = useState<number | null>(null);
+  const waiting = ranAt !== null && (running || !newestAttempt || new Date(newestAttempt).getTime() < ranAt - 5_000) && Date.now() - ranAt < WATCH_MS;
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => router.refresh(), 2_000);
+    return () => clearInterval(timer);
+  }, [waiting, router]);
+  const runNow = () => {
+    const at = Date.now();
+    submit("run", runScheduleNow, schedule, (r) => r.ok && setRanAt(at));
+  };
   return (
     <div className="flex flex-col items-end gap-2">
       <div className="flex gap-2">
-        <Button disabled={pending} onClick={() => submit("run", runScheduleNow, schedule)}>{running === "run" ? "Starting…" : "Run now"}</Button>
+        <Button disabled={pending} onClick={runNow}>{inFlight === "run" ? "Starting…" : "Run now"}</Button>
         {state === "PAUSED" ? (
-          <Button variant="secondary" disabled={pending} onClick={() => submit("resume", resumeSchedule, schedule)}>{running === "resume" ? "Resuming…" : "Resume"}</Button>
+          <Button variant="secondary" disabled={pending} onClick={() => submit("resume", resumeSchedule, schedule)}>{inFlight === "resume" ? "Resuming…" : "Resume"}</Button>
         ) : (
-          <Button variant="secondary" disabled={pending} onClick={() => submit("pause", pauseSchedule, schedule)}>{running === "pause" ? "Pausing…" : "Pause"}</Button>
+          <Button variant="secondary" disabled={pending} onClick={() => submit("pause", pauseSchedule, schedule)}>{inFlight === "pause" ? "Pausing…" : "Pause"}</Button>
         )}
       </div>
-      {result && <Notice tone={result.ok ? "success" : "error"}>{result.ok ? result.message : result.error}</Notice>}
+      {result && <Notice tone={result.ok ? "success" : "error"}>{result.ok ? (waiting ? `${result.message} Watching for it…` : result.message) : result.error}</Notice>}
     </div>
   );
 }

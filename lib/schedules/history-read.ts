@@ -60,7 +60,8 @@ export async function readExecutionLog(projects: string[], opts: { job?: Schedul
   const from = new Date(Math.floor((now.getTime() - HISTORY_DAYS * 86_400_000) / 60_000) * 60_000);
   const filter = executionLogFilter(projects, from, opts.job);
   const logging = opts.logging ?? observabilityClients().logging;
-  return reads.get(`${projects.join(",")}\n${filter}`, async () => {
+  const key = `${projects.join(",")}\n${filter}`;
+  return reads.get(key, async () => {
     const entries: ExecutionLogEntry[] = [];
     let pageToken = "";
     let calls = 0;
@@ -80,8 +81,19 @@ export async function readExecutionLog(projects: string[], opts: { job?: Schedul
     } catch (err) {
       throw upstreamError(err, "Cloud Logging", "reading Cloud Scheduler's execution log");
     }
+    // While an attempt runs, its end is seconds away: keep such an answer 2 s, not 30.
+    if (hasRunningAttempt(entries)) setTimeout(() => reads.invalidate(key), RUNNING_TTL_MS).unref?.();
     return { entries, calls };
   });
+}
+
+const RUNNING_TTL_MS = 2_000;
+
+/** A job whose newest entry is a start: an attempt is in flight. */
+function hasRunningAttempt(entries: ExecutionLogEntry[]): boolean {
+  const last = new Map<string, ExecutionLogEntry["kind"]>();
+  for (const e of entries) last.set(e.job, e.kind);
+  return [...last.values()].includes("started");
 }
 
 /** Forget cached history (after "Run now", so the new attempt shows at once). */

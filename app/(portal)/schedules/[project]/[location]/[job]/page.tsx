@@ -48,7 +48,7 @@ export default async function SchedulePage({ params }: { params: Promise<Params>
           <h1 className="mt-1 flex items-center gap-3 text-xl font-semibold tracking-tight"><span className="font-mono">{s.id}</span> <ScheduleStateBadge state={s.state} /></h1>
           {s.description && <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">{s.description}</p>}
         </div>
-        {canAct && <ScheduleControls schedule={ref} state={s.state} />}
+        {canAct && <ScheduleControls schedule={ref} state={s.state} newestAttempt={h?.attempts[0]?.startedAt.toISOString() ?? null} running={h?.attempts[0]?.ok === null} />}
       </div>
 
       <div className="grid gap-5 lg:grid-cols-2">

@@ -1,9 +1,8 @@
 // Inputs of the Cloud Run job actions: run with overrides, cancel an execution.
 import { z } from "zod";
+import { location, project } from "../schedules/schemas";
 import { EXECUTION_ID, RUN_JOB_ID } from "./names";
 
-const project = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "Not a project id.");
-const location = z.string().regex(/^[a-z]+-[a-z]+\d+$/, "Not a location.");
 const job = z.string().regex(RUN_JOB_ID, "Not a job id.");
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED = new Set(["CLOUD_RUN_TASK_INDEX", "CLOUD_RUN_TASK_COUNT", "CLOUD_RUN_TASK_ATTEMPT", "CLOUD_RUN_EXECUTION", "CLOUD_RUN_JOB"]);

@@ -4,8 +4,9 @@ import { z } from "zod";
 import { cronError, timeZoneError } from "./cron";
 import { JOB_ID } from "./names";
 
-const project = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "Not a project id.");
-const location = z.string().regex(/^[a-z]+-[a-z]+\d+$/, "Not a location.");
+/** A project id and a region: the parts every schedule and Cloud Run job input shares. */
+export const project = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "Not a project id.");
+export const location = z.string().regex(/^[a-z]+-[a-z]+\d+$/, "Not a location.");
 const job = z.string().regex(JOB_ID, "Not a job id.");
 const blankToNull = (v: unknown) => (v === "" || v === undefined ? null : v);
 

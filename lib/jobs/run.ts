@@ -39,7 +39,8 @@ async function runJob(ctx: ActionContext, deps: JobDeps, input: RunJobInput) {
     return {
       googleName: op.name ?? "",
       plan,
-      details: { overrides: { args: input.argList, env: input.envList.map((e) => e.name), taskCount: input.taskCount }, after: { execution } },
+      // Variable names only (`env` itself is a sensitive field, redacted wherever it appears).
+      details: { overrides: { args: input.argList, variables: input.envList.map((e) => e.name), taskCount: input.taskCount }, after: { execution } },
     };
   });
 }

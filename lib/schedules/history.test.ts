@@ -2,6 +2,7 @@
 // schedule page shows from them; targets breached or not. Pure, table-like.
 import { describe, expect, it } from "vitest";
 import { summarizeHistory, type ExecutionLogEntry } from "./history";
+import { targetService } from "./model";
 import { runsOverDuration, targetBreaches } from "./targets";
 
 const JOB = "projects/ai-usage-analytics-prod/locations/us-central1/jobs/daily-analytics";
@@ -88,5 +89,23 @@ describe("targetBreaches", () => {
     const failed = summarizeHistory([started("2026-11-30T10:00:00Z", D3), finished("2026-11-30T10:00:09Z", D3, 500)]);
     expect(targetBreaches(failed, plan, at("2026-11-30T12:00:00Z"))).toEqual([{ kind: "freshness", message: "No successful run in the history; the target is a success within 24 h." }]);
     expect(targetBreaches(failed, { maxDurationSeconds: null, maxFreshnessHours: null }, at("2026-11-30T12:00:00Z"))).toEqual([]);
+  });
+});
+
+describe("targetService", () => {
+  const services = [
+    { project: "ai-usage-analytics-prod", region: "us-central1", id: "ai-usage-analytics-pipeline", uri: "https://ai-usage-analytics-pipeline-x2kq7a-uc.a.run.app" },
+    { project: "pyplots-prod", region: "europe-west4", id: "pyplots-api", uri: "http://pyplots-api.europe-west4.localhost:8087" },
+  ];
+  it.each([
+    ["https://ai-usage-analytics-pipeline-x2kq7a-uc.a.run.app/run-daily-job", "ai-usage-analytics-pipeline"],
+    ["https://ai-usage-analytics-pipeline-123456789012.us-central1.run.app/run-daily-job", "ai-usage-analytics-pipeline"],
+    ["http://pyplots-api.europe-west4.localhost/migrate", "pyplots-api"],
+    ["http://pyplots-api.europe-west4.localhost:9999/migrate", "pyplots-api"],
+    ["https://example.com/run", null],
+    ["https://pyplots-api-123.us-central1.run.app/", null],
+    ["not a url", null],
+  ])("%s → %s", (uri, service) => {
+    expect(targetService(uri, services, "ai-usage-analytics-prod")?.service ?? null).toBe(service);
   });
 });

@@ -37,16 +37,33 @@ export type ScheduleView = {
 
 export const seconds = (d: Duration) => Number(String(d?.seconds ?? 0)) + Number(d?.nanos ?? 0) / 1e9;
 
-/** The service whose URL the job's target URL starts with (same origin). */
-export function targetService(uri: string, services: Pick<ServiceView, "uri" | "project" | "region" | "id">[]): ServiceRef | null {
-  let origin: string;
+const hostOf = (uri: string) => {
   try {
-    origin = new URL(uri).origin;
+    return new URL(uri).hostname;
   } catch {
     return null;
   }
-  const s = services.find((v) => v.uri && new URL(v.uri).origin === origin);
-  return s ? { project: s.project, region: s.region, service: s.id } : null;
+};
+/** Cloud Run's deterministic URL: https://{service}-{project number}.{region}.run.app */
+const DETERMINISTIC = /^([a-z][a-z0-9-]*)-\d+\.([a-z]+-[a-z]+\d+)\.run\.app$/;
+
+/**
+ * The covered service a job's URL calls: the same host as the service's URL
+ * (the port aside: the emulator's router port may change between starts), or
+ * Cloud Run's deterministic URL of a service in that region (the job's own
+ * project first).
+ */
+export function targetService(uri: string, services: Pick<ServiceView, "uri" | "project" | "region" | "id">[], project?: string): ServiceRef | null {
+  const host = hostOf(uri);
+  if (!host) return null;
+  const ref = (s: (typeof services)[number]) => ({ project: s.project, region: s.region, service: s.id });
+  const same = services.find((v) => v.uri && hostOf(v.uri) === host);
+  if (same) return ref(same);
+  const m = DETERMINISTIC.exec(host);
+  if (!m) return null;
+  const named = services.filter((v) => v.id === m[1] && v.region === m[2]);
+  const pick = named.find((v) => v.project === project) ?? named[0];
+  return pick ? ref(pick) : null;
 }
 
 export function toScheduleView(job: Job, services: Pick<ServiceView, "uri" | "project" | "region" | "id">[], now: Date): ScheduleView {
@@ -70,7 +87,7 @@ export function toScheduleView(job: Job, services: Pick<ServiceView, "uri" | "pr
     state: String(job.state ?? "STATE_UNSPECIFIED"),
     uri,
     httpMethod: String(job.httpTarget?.httpMethod ?? "POST"),
-    target: targetService(uri, services),
+    target: targetService(uri, services, ref.project),
     lastAttemptAt: attempted,
     lastStatus: attempted ? { ok: !status?.code, code: Number(status?.code ?? 0), message: status?.message ?? "" } : null,
     retry: {

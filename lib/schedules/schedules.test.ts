@@ -129,6 +129,22 @@ describe("history from the execution log", () => {
   });
 });
 
+describe("the seeded AI analytics schedule", () => {
+  it("calls the pipeline service, has 30 days of history, and the plan's targets from the migration", async () => {
+    const daily = { project: "ai-usage-analytics-prod", location: "us-central1", job: "ai-usage-daily-pipeline" };
+    const [loc] = await listSchedules([{ project: daily.project, region: daily.location }], { scheduler: schedulerClient(target), services: (await listFleet(EMULATOR_DEFAULT_LOCATIONS, runClients(target))).services });
+    expect(loc.schedules.find((s) => s.id === daily.job)).toMatchObject({ words: "At 06:00", timeZone: "America/Los_Angeles", target: { service: "ai-usage-analytics-pipeline" }, retry: { retryCount: 3 }, attemptDeadlineSeconds: 600 });
+    invalidateHistory();
+    const history = (await scheduleHistories(PROJECTS, { logging: logging() })).get(scheduleName(daily))!;
+    const runs = history.runs.succeeded + history.runs.failed;
+    expect(runs).toBeGreaterThanOrEqual(29);
+    expect(runs).toBeLessThanOrEqual(31);
+    expect(history.runs.failed).toBeGreaterThan(0);
+    expect(history.successRate!).toBeLessThan(1);
+    expect((await readTargets(db, [scheduleName(daily)])).get(scheduleName(daily))).toEqual({ maxDurationSeconds: 600, maxFreshnessHours: 24 });
+  });
+});
+
 describe("actions", () => {
   const valid = (ref: Ref) => ({ ...ref, schedule: "*/30 * * * *", timeZone: "Europe/Amsterdam", targetUri: `${pipelineUri}/run-daily-job`, retryCount: 3, minBackoffSeconds: 5, maxBackoffSeconds: 3600, maxDoublings: 5, attemptDeadlineSeconds: 600 });
 

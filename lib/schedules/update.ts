@@ -20,7 +20,7 @@ const duration = (s: number) => ({ seconds: s, nanos: 0 });
 async function updateSchedule(ctx: ActionContext, deps: ScheduleDeps, input: UpdateScheduleInput) {
   const locations = await coveredLocations(ctx.db, input);
   const fleet = await listFleet(locations, deps.run);
-  const target = targetService(input.targetUri, fleet.services);
+  const target = targetService(input.targetUri, fleet.services, input.project);
   if (!target) throw new Invalid("The target is not a covered service.", { targetUri: ["Not the URL of a Cloud Run service in the covered projects (Settings)."] });
 
   const name = scheduleName(input);

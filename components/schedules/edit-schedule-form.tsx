@@ -49,7 +49,7 @@ export function EditScheduleForm({ schedule, initial, serviceUrls, now }: Props)
           <>
             <p className="font-medium">{describeSchedule(cron)} <span className="font-normal text-zinc-500 dark:text-zinc-400">({zone})</span></p>
             <ol className="mt-1 space-y-0.5 text-xs">
-              {preview.map((r) => <li key={r.utc}><span className="font-mono">{r.local}</span> <span className="text-zinc-500 dark:text-zinc-400">= {r.utc}</span></li>)}
+              {preview.map((r) => <li key={r.utc}><span className="font-mono">{r.local}</span>{r.local !== r.utc && <span className="text-zinc-500 dark:text-zinc-400"> = {r.utc}</span>}</li>)}
             </ol>
           </>
         ) : <p className="text-xs text-zinc-500 dark:text-zinc-400">No preview until the schedule and time zone are valid.</p>}

@@ -20,11 +20,11 @@ export function ExecutionsTable({ job, executions, canCancel }: { job: JobRef; e
         {executions.map((e) => (
           <tr key={e.name} data-testid={`execution-row-${e.id}`}>
             <Td>
-              <span className="font-mono text-xs font-medium">{e.id}</span>
+              <span className="whitespace-nowrap font-mono text-xs font-medium">{e.id}</span>
               <div><Link href={executionLogsPath({ ...job, execution: e.id })} className="text-xs text-indigo-700 hover:underline dark:text-indigo-300">Logs</Link></div>
             </Td>
             <Td><RunStateBadge state={e.state} />{e.message && <div className="max-w-64 text-xs text-red-700 dark:text-red-400">{e.message}</div>}</Td>
-            <Td><span className="text-xs">{utc(e.startedAt ?? e.createdAt)}</span></Td>
+            <Td><span className="whitespace-nowrap text-xs">{utc(e.startedAt ?? e.createdAt)}</span></Td>
             <Td><span className="text-xs" data-testid="execution-duration">{e.state === "running" || e.state === "pending" ? "running" : duration(e.durationMs)}</span></Td>
             <Td>
               <p className="text-xs">{e.counts.succeeded}/{e.counts.tasks} succeeded{e.counts.failed ? `, ${e.counts.failed} failed` : ""}{e.counts.running ? `, ${e.counts.running} running` : ""}{e.counts.retried ? `, ${e.counts.retried} retried` : ""}</p>

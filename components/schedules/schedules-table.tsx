@@ -30,7 +30,11 @@ export function SchedulesTable({ rows, caption }: { rows: ScheduleRow[]; caption
             </Td>
             <Td>
               {s.nextRuns.length ? (
-                <ol className="space-y-0.5 text-xs">{s.nextRuns.map((r) => <li key={r.utc}><span className="font-mono">{r.local}</span><br /><span className="text-zinc-500 dark:text-zinc-400">{r.utc}</span></li>)}</ol>
+                <ol aria-label={`Next runs of ${s.id}`} className="space-y-1 whitespace-nowrap text-xs">
+                  {s.nextRuns.map((r) => (
+                    <li key={r.utc}><span className="font-mono">{r.local}</span>{r.local !== r.utc && <div className="text-zinc-500 dark:text-zinc-400">{r.utc}</div>}</li>
+                  ))}
+                </ol>
               ) : <span className="text-xs text-zinc-500 dark:text-zinc-400">none while {s.state.toLowerCase()}</span>}
             </Td>
             <Td>
@@ -50,6 +54,7 @@ export function SchedulesTable({ rows, caption }: { rows: ScheduleRow[]; caption
               <div><SuccessRate history={s.history} /></div>
               <div><DurationSummary history={s.history} /></div>
               <Breaches breaches={s.breaches} />
+              {s.history && s.breaches.length === 0 && (s.targets.maxDurationSeconds !== null || s.targets.maxFreshnessHours !== null) && <div className="text-xs text-emerald-700 dark:text-emerald-400">targets met</div>}
             </Td>
           </tr>
         ))}

@@ -58,7 +58,7 @@ export default async function SchedulePage({ params }: { params: Promise<Params>
             <dd>{s.words} <span className="text-zinc-500 dark:text-zinc-400">({s.timeZone})</span> <code className="ml-1 text-xs">{s.schedule}</code></dd>
             <dt className="text-zinc-500 dark:text-zinc-400">Next runs</dt>
             <dd>
-              {s.nextRuns.length ? <ol aria-label="Next runs" className="space-y-0.5 text-xs">{s.nextRuns.map((r) => <li key={r.utc}><span className="font-mono">{r.local}</span> <span className="text-zinc-500 dark:text-zinc-400">= {r.utc}</span></li>)}</ol>
+              {s.nextRuns.length ? <ol aria-label="Next runs" className="space-y-0.5 text-xs">{s.nextRuns.map((r) => <li key={r.utc}><span className="font-mono">{r.local}</span>{r.local !== r.utc && <span className="text-zinc-500 dark:text-zinc-400"> = {r.utc}</span>}</li>)}</ol>
                 : <span className="text-xs text-zinc-500 dark:text-zinc-400">none while {s.state.toLowerCase()}</span>}
             </dd>
             <dt className="text-zinc-500 dark:text-zinc-400">Target</dt>

@@ -49,7 +49,7 @@ export default async function RunJobPage({ params, searchParams }: { params: Pro
         <div className="text-xs text-zinc-500 dark:text-zinc-400"><Link href="/schedules" className="underline underline-offset-2">Schedules &amp; jobs</Link> / {ref.project} / {ref.location}</div>
         <h1 className="mt-1 flex items-center gap-3 text-xl font-semibold tracking-tight"><span className="font-mono">{job.id}</span> {job.latest && <RunStateBadge state={job.latest.state} />}</h1>
         <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">
-          Cloud Run job · <code className="text-xs">{job.image}</code>{job.args.length > 0 && <> · <code className="text-xs">{job.args.join(" ")}</code></>} · {job.taskCount} task{job.taskCount === 1 ? "" : "s"}{job.parallelism ? `, ${job.parallelism} at a time` : ""}, up to {job.maxRetries} retries each{job.timeoutSeconds ? `, ${job.timeoutSeconds} s timeout` : ""}
+          Cloud Run job · <code className="text-xs">{job.image}</code>{job.args.length > 0 && <> · <code className="text-xs">{job.args.join(" ")}</code></>} · {job.taskCount} task{job.taskCount === 1 ? "" : "s"}{job.parallelism ? `, ${job.parallelism} at a time` : ""}, up to {job.maxRetries} {job.maxRetries === 1 ? "retry" : "retries"} each{job.timeoutSeconds ? `, ${job.timeoutSeconds} s timeout` : ""}
         </p>
       </div>
 

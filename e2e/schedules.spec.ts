@@ -75,6 +75,10 @@ test.describe("schedules and jobs, as a developer", () => {
     await expect(newest.getByTestId("execution-duration")).toHaveText(/^\d+(\.\d)? s$|^\d+ min/);
     await expect(newest.getByRole("link", { name: "Logs" })).toHaveAttribute("href", /\/logs\?project=pyplots-prod&job=pyplots-migrate&execution=pyplots-migrate-/);
     await shot(page, "job-pyplots-migrate");
+    // Its logs: the Logs page filtered to this execution shows what its tasks printed.
+    await newest.getByRole("link", { name: "Logs" }).click();
+    await expect(page.getByLabel("Cloud Run job")).toHaveValue("pyplots-migrate");
+    await expect(page.getByRole("log", { name: "Log entries" })).toContainText("task 2 done");
   });
 });
 
@@ -94,5 +98,9 @@ test.describe("schedules and jobs, as a viewer", () => {
     await page.getByTestId("run-job-row-pyplots-migrate").getByRole("link", { name: "pyplots-migrate" }).click();
     await expect(page.locator('tr[data-testid^="execution-row-"]').first()).toBeVisible();
     for (const name of ["Run job", "Cancel"]) await expect(page.getByRole("button", { name })).toHaveCount(0);
+    // The service page lists the schedules that call it.
+    await page.goto("/services/ai-usage-analytics-prod/us-central1/ai-usage-analytics-pipeline");
+    const calling = page.locator("section").filter({ has: page.getByRole("heading", { name: "Schedules that call ai-usage-analytics-pipeline" }) });
+    await expect(calling.getByRole("link", { name: "ai-usage-daily-pipeline" })).toBeVisible();
   });
 });

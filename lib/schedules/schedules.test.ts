@@ -15,7 +15,7 @@ import { observabilityClients, runClients, schedulerClient, type GcpTarget } fro
 import { EMULATOR_DEFAULT_LOCATIONS, ensureLocations } from "../services/locations";
 import { listFleet } from "../services/read";
 import {
-  EXECUTIONS_LOG, invalidateHistory, listSchedules, pauseDefinition, readExecutionLog, resumeDefinition, runNowDefinition, scheduleHistories,
+  EXECUTIONS_LOG, invalidateHistory, invalidateSchedules, listSchedules, pauseDefinition, readExecutionLog, resumeDefinition, runNowDefinition, scheduleHistories,
   scheduleName, updateScheduleDefinition, updateTargetsDefinition, readTargets,
 } from ".";
 
@@ -87,6 +87,7 @@ async function runNowAndWait(ref: Ref, finishedBefore: number) {
 describe("history from the execution log", () => {
   it("lists the job with its words, next runs in its zone and UTC, and its target service", async () => {
     const ref = await newJob();
+    invalidateSchedules(); // Another test may have listed the location within the cache's 5 s.
     const [loc] = (await listSchedules([{ project: ref.project, region: ref.location }], { scheduler: schedulerClient(target), services: (await listFleet(EMULATOR_DEFAULT_LOCATIONS, runClients(target))).services, now: new Date("2026-12-01T00:00:00Z") }));
     const s = loc.schedules.find((x) => x.id === ref.job)!;
     expect(s).toMatchObject({ words: "At 06:00", timeZone: "America/Los_Angeles", state: "ENABLED", target: { project: ref.project, region: "us-central1", service: "ai-usage-analytics-pipeline" }, lastStatus: null });
@@ -116,6 +117,7 @@ describe("history from the execution log", () => {
     expect(history.duration!.last).toBeGreaterThanOrEqual(300);
     expect(history.attempts.map((a) => [a.ok, a.httpStatus, a.status, a.durationMs])).toEqual([[false, 500, "INTERNAL", ts(f2) - ts(s2)], [true, 200, null, ts(f1) - ts(s1)]]);
     expect(history.lastSuccessAt!.getTime()).toBe(ts(f1));
+    invalidateSchedules();
     const [listed] = await listSchedules([{ project: ref.project, region: ref.location }], { scheduler: schedulerClient(target), services: [] });
     expect(listed.schedules.find((x) => x.id === ref.job)!.lastStatus).toMatchObject({ ok: false });
   });

@@ -21,7 +21,7 @@ export function invalidateRunJobs(project?: string): void {
 
 export async function listRunJobs(locations: Location[], clients: RunJobsClients = runJobsClients()): Promise<RunJobsByLocation[]> {
   const results = await Promise.allSettled(
-    locations.map((l) => lists.get(`${l.project}/${l.region}`, async () => (await clients.jobs.listJobs({ parent: `projects/${l.project}/locations/${l.region}`, pageSize: 500 }, CALL))[0])),
+    locations.map((l) => lists.get(`${l.project}/${l.region}`, async () => (await clients.jobs.listJobs({ parent: `projects/${l.project}/locations/${l.region}` }, CALL))[0])),
   );
   return locations.map((l, i) => {
     const r = results[i];
@@ -44,7 +44,7 @@ export async function listExecutions(ref: JobRef, clients: RunJobsClients = runJ
   try {
     const [executions] = await readWithRetry(() => clients.executions.listExecutions({ parent: jobName(ref), pageSize: max }, { ...CALL, autoPaginate: false }));
     const newest = [...executions].sort((a, b) => Number(b.createTime?.seconds ?? 0) - Number(a.createTime?.seconds ?? 0)).slice(0, max);
-    const tasks = await Promise.all(newest.map((e) => clients.tasks.listTasks({ parent: e.name ?? "", pageSize: 1000 }, CALL).then(([t]) => t)));
+    const tasks = await Promise.all(newest.map((e) => clients.tasks.listTasks({ parent: e.name ?? "" }, CALL).then(([t]) => t)));
     return newest.map((e, i) => toExecutionView(e, tasks[i]));
   } catch (err) {
     throw upstreamError(err, "Cloud Run", `listing executions of ${ref.job}`);
@@ -54,7 +54,7 @@ export async function listExecutions(ref: JobRef, clients: RunJobsClients = runJ
 export async function getExecution(name: string, clients: RunJobsClients = runJobsClients()): Promise<ExecutionView> {
   const [[execution], [tasks]] = await Promise.all([
     clients.executions.getExecution({ name }, CALL),
-    clients.tasks.listTasks({ parent: name, pageSize: 1000 }, CALL),
+    clients.tasks.listTasks({ parent: name }, CALL),
   ]);
   return toExecutionView(execution, tasks);
 }

@@ -24,7 +24,7 @@ export function invalidateSchedules(project?: string): void {
 
 function listJobs(scheduler: Scheduler, { project, region }: Location): Promise<Job[]> {
   return jobLists.get(`${project}/${region}`, async () => {
-    const [jobs] = await scheduler.listJobs({ parent: `projects/${project}/locations/${region}`, pageSize: 500 }, CALL);
+    const [jobs] = await scheduler.listJobs({ parent: `projects/${project}/locations/${region}` }, CALL);
     // Only HTTP targets can call a Cloud Run service (Pub/Sub and App Engine targets cannot).
     return jobs.filter((j) => j.httpTarget);
   });

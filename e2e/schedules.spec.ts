@@ -30,7 +30,7 @@ test.describe("schedules and jobs, as a developer", () => {
     await expect(row).toContainText(/% of \d+ runs/);
     await shot(page, "schedules");
     await row.getByRole("link").first().click();
-    await expect(page.getByRole("list", { name: "Next runs" }).getByRole("listitem")).toHaveCount(3);
+    await expect(page.getByRole("list", { name: "Next runs", exact: true }).getByRole("listitem")).toHaveCount(3);
     await shot(page, "schedule-analytics");
 
     const clicked = Date.now();
@@ -54,7 +54,7 @@ test.describe("schedules and jobs, as a developer", () => {
     await page.getByRole("button", { name: "Resume" }).click();
     await expect(page.getByRole("status").filter({ hasText: "is enabled again" })).toBeVisible();
     await expect(page.getByRole("heading", { level: 1 })).toContainText("enabled");
-    await expect(page.getByRole("list", { name: "Next runs" }).getByRole("listitem")).toHaveCount(3);
+    await expect(page.getByRole("list", { name: "Next runs", exact: true }).getByRole("listitem")).toHaveCount(3);
   });
 
   test("runs pyplots-migrate with overrides and sees the execution finish", async ({ page }) => {
@@ -90,7 +90,7 @@ test.describe("schedules and jobs, as a viewer", () => {
     await expect(analyticsRow(page)).toContainText(/% of \d+ runs/);
     await expect(page.getByTestId("run-job-row-pyplots-migrate")).toBeVisible();
     await analyticsRow(page).getByRole("link").first().click();
-    await expect(page.getByRole("list", { name: "Next runs" })).toBeVisible();
+    await expect(page.getByRole("list", { name: "Next runs", exact: true })).toBeVisible();
     await expect(page.getByTestId("attempt-row").first()).toBeVisible();
     for (const name of ["Run now", "Pause", "Resume", "Save schedule", "Save targets"]) await expect(page.getByRole("button", { name })).toHaveCount(0);
     await shot(page, "schedule-viewer");

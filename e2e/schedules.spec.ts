@@ -35,7 +35,6 @@ test.describe("schedules and jobs, as a developer", () => {
 
     const clicked = Date.now();
     await page.getByRole("button", { name: "Run now" }).click();
-    await expect(page.getByRole("status").filter({ hasText: "is running now" })).toBeVisible();
     // The page watches until the attempt is in the execution log and finished.
     const newest = page.getByTestId("attempt-row").first();
     const startedAt = async () => Date.parse((await newest.locator("td").first().innerText()).replace(" UTC", ":00Z").replace(" ", "T"));

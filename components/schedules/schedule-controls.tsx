@@ -21,6 +21,7 @@ export function ScheduleControls({ schedule, state, newestAttempt, running }: Pr
   const router = useRouter();
   const { submit, pending, running: inFlight, result } = useSimpleAction();
   const [ranAt, setRanAt] = useState<number | null>(null);
+  const [last, setLast] = useState<string | null>(null);
   const waiting = ranAt !== null && (running || !newestAttempt || new Date(newestAttempt).getTime() < ranAt - 5_000) && Date.now() - ranAt < WATCH_MS;
   useEffect(() => {
     if (!waiting) return;
@@ -29,6 +30,7 @@ export function ScheduleControls({ schedule, state, newestAttempt, running }: Pr
   }, [waiting, router]);
   const runNow = () => {
     const at = Date.now();
+    setLast("run");
     submit("run", runScheduleNow, schedule, (r) => r.ok && setRanAt(at));
   };
   return (
@@ -36,12 +38,13 @@ export function ScheduleControls({ schedule, state, newestAttempt, running }: Pr
       <div className="flex gap-2">
         <Button disabled={pending} onClick={runNow}>{inFlight === "run" ? "Starting…" : "Run now"}</Button>
         {state === "PAUSED" ? (
-          <Button variant="secondary" disabled={pending} onClick={() => submit("resume", resumeSchedule, schedule)}>{inFlight === "resume" ? "Resuming…" : "Resume"}</Button>
+          <Button variant="secondary" disabled={pending} onClick={() => (setLast("resume"), submit("resume", resumeSchedule, schedule))}>{inFlight === "resume" ? "Resuming…" : "Resume"}</Button>
         ) : (
-          <Button variant="secondary" disabled={pending} onClick={() => submit("pause", pauseSchedule, schedule)}>{inFlight === "pause" ? "Pausing…" : "Pause"}</Button>
+          <Button variant="secondary" disabled={pending} onClick={() => (setLast("pause"), submit("pause", pauseSchedule, schedule))}>{inFlight === "pause" ? "Pausing…" : "Pause"}</Button>
         )}
       </div>
-      {result && <Notice tone={result.ok ? "success" : "error"}>{result.ok ? (waiting ? `${result.message} Watching for it…` : result.message) : result.error}</Notice>}
+      {/* A run's notice goes once its attempt is in the history below. */}
+      {result && !(result.ok && last === "run" && !waiting) && <Notice tone={result.ok ? "success" : "error"}>{result.ok ? (last === "run" ? `${result.message} Watching for it…` : result.message) : result.error}</Notice>}
     </div>
   );
 }

@@ -6,6 +6,8 @@
 // It sits above the capabilities, like lib/followers.ts, so that lib/actions
 // stays generic and imports none of them.
 import { backupDefinition, restoreDefinition } from "./databases";
+import { cancelExecutionDefinition, runJobDefinition } from "./jobs";
+import { pauseDefinition, resumeDefinition, runNowDefinition, updateScheduleDefinition, updateTargetsDefinition } from "./schedules";
 import { rotateDefinition } from "./secrets/rotate";
 import { deployDefinition, rollbackDefinition, sendAllToLatestDefinition, shiftTrafficDefinition, updateLocationsDefinition } from "./services";
 import { changeRole } from "./users";
@@ -20,6 +22,13 @@ export const ACTION_DEFINITIONS = {
   rotateSecret: rotateDefinition(),
   updateLocations: updateLocationsDefinition,
   changeRole,
+  runScheduleNow: runNowDefinition(),
+  pauseSchedule: pauseDefinition(),
+  resumeSchedule: resumeDefinition(),
+  updateSchedule: updateScheduleDefinition(),
+  updateScheduleTargets: updateTargetsDefinition,
+  runJob: runJobDefinition(),
+  cancelExecution: cancelExecutionDefinition(),
 } as const;
 
 export type ActionKey = keyof typeof ACTION_DEFINITIONS;

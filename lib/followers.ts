@@ -2,7 +2,8 @@
 // that knows them all (DESIGN: "each capability registers its follower by
 // operation kind at start-up"). A new kind adds one line here.
 import { databaseFollowers } from "./databases";
-import { runClients, secretsClient, sqlClients, type GcpTarget } from "./gcp/clients";
+import { runClients, runJobsClients, secretsClient, sqlClients, type GcpTarget } from "./gcp/clients";
+import { jobFollowers } from "./jobs";
 import { combineFollowers, type Followers } from "./operations";
 import { rotationFollowers } from "./secrets/rotate";
 import { serviceFollowers } from "./services";
@@ -13,5 +14,6 @@ export function portalFollowers(target?: GcpTarget): Followers {
     serviceFollowers(() => runClients(target)),
     databaseFollowers(() => sqlClients(target)),
     rotationFollowers(() => ({ run: runClients(target), secrets: secretsClient(target), sql: sqlClients(target) })),
+    jobFollowers(() => runJobsClients(target)),
   );
 }

@@ -14,6 +14,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/", label: "Fleet", key: "f" },
   { href: "/logs", label: "Logs", key: "l" },
   { href: "/costs", label: "Costs", key: "c" },
+  { href: "/schedules", label: "Schedules & jobs", key: "j" },
   { href: "/secrets", label: "Secrets", key: "s", minRole: "developer" },
   { href: "/databases", label: "Databases", key: "d", minRole: "operator" },
   { href: "/audit", label: "Audit", key: "a" },

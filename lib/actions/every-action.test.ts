@@ -42,6 +42,9 @@ afterAll(async () => {
 });
 
 const ref = { project: "pyplots-prod", region: "europe-west4", service: "pyplots-api" };
+const schedule = { project: "ai-usage-analytics-prod", location: "us-central1", job: "ai-usage-daily-pipeline" };
+const scheduleEdit = { schedule: "0 6 * * *", timeZone: "America/Los_Angeles", targetUri: "http://ai-usage-analytics-pipeline.us-central1.localhost:8087/run-daily-job", retryCount: "3", minBackoffSeconds: "5", maxBackoffSeconds: "3600", maxDoublings: "5", attemptDeadlineSeconds: "600" };
+const runJob = { project: "pyplots-prod", location: "europe-west4", job: "pyplots-migrate" };
 const guard = () => ({ etag: "etag-the-page-read", idempotencyKey: randomUUID() });
 
 /** Per action: an input that passes validation, and one that fails on `field`. */
@@ -86,6 +89,41 @@ const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () 
     invalid: () => ({ locations: "pyplots-prod europe-west4 extra" }),
     field: "locations.0",
   },
+  "schedules.run-now": {
+    valid: () => ({ ...schedule }),
+    invalid: () => ({ ...schedule, job: "no spaces allowed" }),
+    field: "job",
+  },
+  "schedules.pause": {
+    valid: () => ({ ...schedule }),
+    invalid: () => ({ ...schedule, location: "everywhere" }),
+    field: "location",
+  },
+  "schedules.resume": {
+    valid: () => ({ ...schedule }),
+    invalid: () => ({ ...schedule, project: "X" }),
+    field: "project",
+  },
+  "schedules.update": {
+    valid: () => ({ ...schedule, ...scheduleEdit }),
+    invalid: () => ({ ...schedule, ...scheduleEdit, schedule: "0 6 * *" }),
+    field: "schedule",
+  },
+  "schedules.update-targets": {
+    valid: () => ({ ...schedule, maxDurationMinutes: "10", maxFreshnessHours: "24" }),
+    invalid: () => ({ ...schedule, maxDurationMinutes: "0", maxFreshnessHours: "24" }),
+    field: "maxDurationMinutes",
+  },
+  "jobs.run": {
+    valid: () => ({ ...runJob, args: "--dry-run", env: "LOG_LEVEL=debug", taskCount: "2", idempotencyKey: randomUUID() }),
+    invalid: () => ({ ...runJob, args: "", env: "CLOUD_RUN_TASK_INDEX=3", taskCount: "", idempotencyKey: randomUUID() }),
+    field: "env",
+  },
+  "jobs.cancel-execution": {
+    valid: () => ({ ...runJob, execution: "pyplots-migrate-abc12" }),
+    invalid: () => ({ ...runJob, execution: "Not An Execution" }),
+    field: "execution",
+  },
   "users.change-role": {
     valid: () => ({ userId: target.id, role: "admin" }),
     invalid: () => ({ userId: target.id, role: "owner" }),
@@ -110,7 +148,7 @@ function declaredActionNames(): string[] {
 
 /**
  * Everything an action could change: the portal's operations, locations,
- * users and their roles, and a fingerprint of every emulator table but
+ * users and their roles, schedule targets, and a fingerprint of every emulator table but
  * telemetry (running instances keep writing logs and minutes).
  */
 async function state() {
@@ -127,6 +165,7 @@ async function state() {
       operations: await db.operation.findMany({ orderBy: { id: "asc" } }),
       locations: await db.fleetLocation.findMany({ orderBy: [{ project: "asc" }, { region: "asc" }] }),
       users: await db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, email: true, role: true } }),
+      scheduleTargets: await db.scheduleTarget.findMany({ orderBy: { job: "asc" } }),
     };
   } finally {
     await client.end();

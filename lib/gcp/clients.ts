@@ -5,7 +5,8 @@ import "server-only";
 import { CloudCatalogClient } from "@google-cloud/billing";
 import { v2 as logging } from "@google-cloud/logging";
 import { MetricServiceClient } from "@google-cloud/monitoring";
-import { RevisionsClient, ServicesClient } from "@google-cloud/run";
+import { ExecutionsClient, JobsClient, RevisionsClient, ServicesClient, TasksClient } from "@google-cloud/run";
+import { CloudSchedulerClient } from "@google-cloud/scheduler";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { v1 as sql } from "@google-cloud/sql";
 import { grpc } from "google-gax";
@@ -14,6 +15,7 @@ import { config } from "../config";
 export type GcpTarget = { emulatorHost: string | null };
 
 export type RunClients = { services: ServicesClient; revisions: RevisionsClient };
+export type RunJobsClients = { jobs: JobsClient; executions: ExecutionsClient; tasks: TasksClient };
 export type SqlClients = {
   instances: sql.SqlInstancesServiceClient;
   backupRuns: sql.SqlBackupRunsServiceClient;
@@ -62,4 +64,12 @@ export function sqlClients(target: GcpTarget = config().gcp): SqlClients {
     operations: new sql.SqlOperationsServiceClient(options),
     users: new sql.SqlUsersServiceClient(options),
   }));
+}
+
+export function schedulerClient(target: GcpTarget = config().gcp): CloudSchedulerClient {
+  return once("scheduler", target, (options) => new CloudSchedulerClient(options));
+}
+
+export function runJobsClients(target: GcpTarget = config().gcp): RunJobsClients {
+  return once("run-jobs", target, (options) => ({ jobs: new JobsClient(options), executions: new ExecutionsClient(options), tasks: new TasksClient(options) }));
 }

@@ -22,6 +22,15 @@ describe("buildLogFilter", () => {
     ]);
   });
 
+  it("reads a Cloud Run job's logs, one execution's when given", () => {
+    expect(buildLogFilter(q({ job: "pyplots-migrate", execution: "pyplots-migrate-x7k2p", range: "7d" }), now).split("\n")).toEqual([
+      'resource.type="cloud_run_job"',
+      'resource.labels.job_name="pyplots-migrate"',
+      'labels."run.googleapis.com/execution_name"="pyplots-migrate-x7k2p"',
+      'timestamp>="2026-11-16T12:00:00.000Z"',
+    ]);
+  });
+
   it("matches both container streams for application logs", () => {
     expect(buildLogFilter(q({ kind: "app" }), now)).toContain(
       '(logName="projects/pyplots-prod/logs/run.googleapis.com%2Fstdout" OR logName="projects/pyplots-prod/logs/run.googleapis.com%2Fstderr")',

@@ -18,6 +18,9 @@ export const LogQuery = z.object({
   project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/),
   service: z.preprocess(blankToUndefined, name.optional()),
   revision: z.preprocess(blankToUndefined, name.optional()),
+  /** A Cloud Run job instead of a service: its executions' logs (resource cloud_run_job). */
+  job: z.preprocess(blankToUndefined, name.optional()),
+  execution: z.preprocess(blankToUndefined, name.optional()),
   /** Show entries at this severity or above. */
   severity: z.preprocess(blankToUndefined, z.enum(SEVERITIES).optional()),
   /** Words to find anywhere in an entry (Cloud Logging's global search). */
@@ -50,6 +53,7 @@ const LOG_IDS = {
 /** One comparison a line: Logging ANDs adjacent lines, and people read it easily. */
 export function buildLogFilter(q: LogQuery, now = new Date()): string {
   const { from, to } = timeWindow(q, now);
+  if (q.job) return jobFilter(q, from, to);
   const lines = ['resource.type="cloud_run_revision"'];
   if (q.service) lines.push(`resource.labels.service_name=${quote(q.service)}`);
   if (q.revision) lines.push(`resource.labels.revision_name=${quote(q.revision)}`);
@@ -57,6 +61,17 @@ export function buildLogFilter(q: LogQuery, now = new Date()): string {
     const names = LOG_IDS[q.kind].map((id) => `logName=${quote(`projects/${q.project}/logs/${id}`)}`);
     lines.push(names.length === 1 ? names[0] : `(${names.join(" OR ")})`);
   }
+  if (q.severity && q.severity !== "DEFAULT") lines.push(`severity>=${q.severity}`);
+  lines.push(`timestamp>=${quote(from.toISOString())}`);
+  if (to) lines.push(`timestamp<=${quote(to.toISOString())}`);
+  if (q.text) lines.push(quote(q.text));
+  return lines.join("\n");
+}
+
+/** A Cloud Run job's logs, one execution's when given (the execution name is a label on each entry). */
+function jobFilter(q: LogQuery, from: Date, to: Date | null): string {
+  const lines = ['resource.type="cloud_run_job"', `resource.labels.job_name=${quote(q.job!)}`];
+  if (q.execution) lines.push(`labels."run.googleapis.com/execution_name"=${quote(q.execution)}`);
   if (q.severity && q.severity !== "DEFAULT") lines.push(`severity>=${q.severity}`);
   lines.push(`timestamp>=${quote(from.toISOString())}`);
   if (to) lines.push(`timestamp<=${quote(to.toISOString())}`);

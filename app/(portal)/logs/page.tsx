@@ -36,8 +36,15 @@ export default async function LogsPage({ searchParams }: { searchParams: Promise
         <Field label="Project" htmlFor="l-project">
           <Select id="l-project" name="project" defaultValue={q?.project}>{projects.map((p) => <option key={p}>{p}</option>)}</Select>
         </Field>
-        <Field label="Service" htmlFor="l-service"><Input id="l-service" name="service" defaultValue={q?.service} placeholder="all services" className="w-44" /></Field>
-        <Field label="Revision" htmlFor="l-revision"><Input id="l-revision" name="revision" defaultValue={q?.revision} placeholder="all revisions" className="w-52" /></Field>
+        {q?.job ? (
+          <Field label="Cloud Run job" htmlFor="l-job"><Input id="l-job" name="job" defaultValue={q.job} className="w-44" /></Field>
+        ) : (
+          <>
+            <Field label="Service" htmlFor="l-service"><Input id="l-service" name="service" defaultValue={q?.service} placeholder="all services" className="w-44" /></Field>
+            <Field label="Revision" htmlFor="l-revision"><Input id="l-revision" name="revision" defaultValue={q?.revision} placeholder="all revisions" className="w-52" /></Field>
+          </>
+        )}
+        {q?.job && <Field label="Execution" htmlFor="l-execution"><Input id="l-execution" name="execution" defaultValue={q.execution} placeholder="all executions" className="w-52" /></Field>}
         <Field label="Severity at least" htmlFor="l-severity">
           <Select id="l-severity" name="severity" defaultValue={q?.severity ?? ""}>
             <option value="">any</option>

@@ -10,6 +10,7 @@ import { RollbackButton } from "@/components/services/rollback-button";
 import { StatusBadge } from "@/components/services/status-badge";
 import { TrafficBar } from "@/components/services/traffic-bar";
 import { TrafficEditor } from "@/components/services/traffic-editor";
+import { ServiceSchedules } from "@/components/schedules/service-schedules";
 import { ServiceDashboard } from "@/components/observability/service-dashboard";
 import { Notice, Panel } from "@/components/ui/panel";
 import { listAuditEvents } from "@/lib/audit";
@@ -84,6 +85,8 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
           </details>
         )}
       </Panel>
+
+      <ServiceSchedules service={ref} />
 
       <Panel title="Metrics by revision"><div className="p-3"><ServiceDashboard project={ref.project} service={ref.service} /></div></Panel>
 

@@ -9,7 +9,7 @@ import { CLIENT_REQUEST_ID_HEADER, clientRequestId } from "@/lib/audit/request-i
 import { trustedHost } from "@/lib/auth/hosts";
 import { config as runwayConfig } from "@/lib/config";
 
-const PUBLIC = [/^\/signin(\/|$)/, /^\/api\/auth\//, /^\/api\/health$/];
+const PUBLIC = [/^\/signin(\/|$)/, /^\/api\/auth\//, /^\/api\/health$/, /^\/api\/alerting\/intake\//];
 
 export async function proxy(req: NextRequest) {
   const cfg = runwayConfig();

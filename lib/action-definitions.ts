@@ -5,6 +5,7 @@
 // refusals over this list, so an action is covered by being listed here.
 // It sits above the capabilities, like lib/followers.ts, so that lib/actions
 // stays generic and imports none of them.
+import { acknowledgeIncidentDefinition, createEmailChannelDefinition, createPolicyDefinition, createWebhookChannelDefinition, deleteChannelDefinition, deletePolicyDefinition, setPolicyEnabledDefinition, updatePolicyDefinition } from "./alerting";
 import { backupDefinition, restoreDefinition } from "./databases";
 import { rotateDefinition } from "./secrets/rotate";
 import { deployDefinition, rollbackDefinition, sendAllToLatestDefinition, shiftTrafficDefinition, updateLocationsDefinition } from "./services";
@@ -20,6 +21,14 @@ export const ACTION_DEFINITIONS = {
   rotateSecret: rotateDefinition(),
   updateLocations: updateLocationsDefinition,
   changeRole,
+  createAlertPolicy: createPolicyDefinition(),
+  updateAlertPolicy: updatePolicyDefinition(),
+  setAlertPolicyEnabled: setPolicyEnabledDefinition(),
+  deleteAlertPolicy: deletePolicyDefinition(),
+  createEmailChannel: createEmailChannelDefinition(),
+  createWebhookChannel: createWebhookChannelDefinition(),
+  deleteChannel: deleteChannelDefinition(),
+  acknowledgeIncident: acknowledgeIncidentDefinition,
 } as const;
 
 export type ActionKey = keyof typeof ACTION_DEFINITIONS;

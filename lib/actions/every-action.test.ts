@@ -86,6 +86,46 @@ const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () 
     invalid: () => ({ locations: "pyplots-prod europe-west4 extra" }),
     field: "locations.0",
   },
+  "alerting.create-policy": {
+    valid: () => ({ ...ref, kind: "error-share", threshold: "1", durationSeconds: "300", channels: [] }),
+    invalid: () => ({ ...ref, kind: "error-share", threshold: "250", durationSeconds: "300", channels: [] }),
+    field: "threshold",
+  },
+  "alerting.update-policy": {
+    valid: () => ({ project: "pyplots-prod", policyName: "projects/pyplots-prod/alertPolicies/123", threshold: "2", durationSeconds: "600" }),
+    invalid: () => ({ project: "pyplots-prod", policyName: "projects/pyplots-prod/alertPolicies/123", threshold: "2", durationSeconds: "90" }),
+    field: "durationSeconds",
+  },
+  "alerting.set-policy-enabled": {
+    valid: () => ({ project: "pyplots-prod", policyName: "projects/pyplots-prod/alertPolicies/123", enabled: "false" }),
+    invalid: () => ({ project: "pyplots-prod", policyName: "projects/intentvision-prod/alertPolicies/123", enabled: "false" }),
+    field: "policyName",
+  },
+  "alerting.delete-policy": {
+    valid: () => ({ project: "pyplots-prod", policyName: "projects/pyplots-prod/alertPolicies/123" }),
+    invalid: () => ({ project: "pyplots-prod", policyName: "projects/intentvision-prod/alertPolicies/123" }),
+    field: "policyName",
+  },
+  "alerting.create-email-channel": {
+    valid: () => ({ project: "pyplots-prod", email: "oncall@example.com" }),
+    invalid: () => ({ project: "pyplots-prod", email: "not an address" }),
+    field: "email",
+  },
+  "alerting.create-webhook-channel": {
+    valid: () => ({ project: "pyplots-prod" }),
+    invalid: () => ({ project: "Not A Project" }),
+    field: "project",
+  },
+  "alerting.delete-channel": {
+    valid: () => ({ project: "pyplots-prod", channelName: "projects/pyplots-prod/notificationChannels/123" }),
+    invalid: () => ({ project: "pyplots-prod", channelName: "projects/other-project/notificationChannels/123" }),
+    field: "channelName",
+  },
+  "alerting.acknowledge-incident": {
+    valid: () => ({ id: randomUUID() }),
+    invalid: () => ({ id: "incident-1" }),
+    field: "id",
+  },
   "users.change-role": {
     valid: () => ({ userId: target.id, role: "admin" }),
     invalid: () => ({ userId: target.id, role: "owner" }),
@@ -127,6 +167,8 @@ async function state() {
       operations: await db.operation.findMany({ orderBy: { id: "asc" } }),
       locations: await db.fleetLocation.findMany({ orderBy: [{ project: "asc" }, { region: "asc" }] }),
       users: await db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, email: true, role: true } }),
+      alertChannels: await db.alertWebhookChannel.findMany({ orderBy: { id: "asc" } }),
+      incidents: await db.alertIncident.findMany({ orderBy: { id: "asc" } }),
     };
   } finally {
     await client.end();

@@ -4,7 +4,7 @@
 import "server-only";
 import { CloudCatalogClient } from "@google-cloud/billing";
 import { v2 as logging } from "@google-cloud/logging";
-import { MetricServiceClient } from "@google-cloud/monitoring";
+import { AlertPolicyServiceClient, MetricServiceClient, NotificationChannelServiceClient, ServiceMonitoringServiceClient, UptimeCheckServiceClient } from "@google-cloud/monitoring";
 import { RevisionsClient, ServicesClient } from "@google-cloud/run";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { v1 as sql } from "@google-cloud/sql";
@@ -19,6 +19,13 @@ export type SqlClients = {
   backupRuns: sql.SqlBackupRunsServiceClient;
   operations: sql.SqlOperationsServiceClient;
   users: sql.SqlUsersServiceClient;
+};
+export type AlertingClients = {
+  policies: AlertPolicyServiceClient;
+  channels: NotificationChannelServiceClient;
+  uptime: UptimeCheckServiceClient;
+  slos: ServiceMonitoringServiceClient;
+  metrics: MetricServiceClient;
 };
 export type ObservabilityClients = { logging: InstanceType<typeof logging.LoggingServiceV2Client>; metrics: MetricServiceClient };
 
@@ -61,5 +68,15 @@ export function sqlClients(target: GcpTarget = config().gcp): SqlClients {
     backupRuns: new sql.SqlBackupRunsServiceClient(options),
     operations: new sql.SqlOperationsServiceClient(options),
     users: new sql.SqlUsersServiceClient(options),
+  }));
+}
+
+export function alertingClients(target: GcpTarget = config().gcp): AlertingClients {
+  return once("alerting", target, (options) => ({
+    policies: new AlertPolicyServiceClient(options),
+    channels: new NotificationChannelServiceClient(options),
+    uptime: new UptimeCheckServiceClient(options),
+    slos: new ServiceMonitoringServiceClient(options),
+    metrics: observabilityClients(target).metrics,
   }));
 }

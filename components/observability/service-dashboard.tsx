@@ -51,8 +51,9 @@ function ChartPanel({ project, service, chart, span, refresh }: { project: strin
   );
 }
 
-export function ServiceDashboard({ project, service }: { project: string; service: string }) {
-  const [span, setSpan] = useState<Span>({ range: "1h", from: "", to: "" });
+/** `initial`: a UTC range to open on (an incident's, linked from the incidents page), as YYYY-MM-DDTHH:MM. */
+export function ServiceDashboard({ project, service, initial }: { project: string; service: string; initial?: { from: string; to: string } }) {
+  const [span, setSpan] = useState<Span>(initial ? { range: "custom", ...initial } : { range: "1h", from: "", to: "" });
   const [refresh, setRefresh] = useState(true);
   return (
     <div className="space-y-3">

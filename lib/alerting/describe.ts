@@ -109,3 +109,11 @@ export function policyWatches(p: Policy, ref: { region: string; service: string 
     return slo ? related.sloNames.includes(slo) : false;
   });
 }
+
+/** The Cloud Run services a policy watches by name (its labels, else its filters). */
+export function watchedServices(p: Policy): string[] {
+  const labelled = p.userLabels?.["runway-service"];
+  if (labelled) return [labelled];
+  const names = (p.conditions ?? []).map((c) => serviceInFilter(c.conditionThreshold?.filter ?? c.conditionAbsent?.filter ?? "")?.service);
+  return [...new Set(names.filter((n): n is string => Boolean(n)))];
+}

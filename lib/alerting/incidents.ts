@@ -2,6 +2,7 @@
 // API has no incident list): the incidents page, a service's open incidents,
 // the fleet's counts, and acknowledging one (developer+, audited).
 import "server-only";
+import { z } from "zod";
 import type { ActionDefinition } from "../actions";
 import type { Db } from "../db";
 import { NotFound } from "../errors";
@@ -52,6 +53,13 @@ function view(r: Row): IncidentView {
     dashboardHref: dashboardHref(r),
   };
 }
+
+/** The incidents page's filters, from its query string; anything not understood is dropped. */
+export const IncidentQuery = z.object({
+  state: z.enum(["open", "closed"]).optional().catch(undefined),
+  project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/).optional().catch(undefined),
+  service: z.string().regex(/^[a-z][a-z0-9-]{0,48}$/).optional().catch(undefined),
+});
 
 export type IncidentFilter = { state?: "open" | "closed"; project?: string; region?: string; service?: string; limit?: number };
 

@@ -4,6 +4,8 @@
 export { receiveIncident, storeIncident, hashToken, IncidentNotification, MAX_BODY_BYTES, INTAKE_RATE_LIMIT, TOKEN_PARAM, type IntakeResult } from "./intake";
 export { listChannels, createEmailChannelDefinition, createWebhookChannelDefinition, deleteChannelDefinition, alertingDeps, RUNWAY_WEBHOOK_NAME, type AlertingDeps, type ChannelView } from "./channels";
 export { servicePolicies, projectPolicies, policyView, createPolicyDefinition, updatePolicyDefinition, setPolicyEnabledDefinition, deletePolicyDefinition, type PolicyView, type Related } from "./policies";
-export { listIncidents, openIncidentCounts, incidentKey, acknowledgeIncidentDefinition, dashboardHref, type IncidentView, type IncidentFilter } from "./incidents";
-export { describePolicy, describeCondition, policyWatches } from "./describe";
+export { listIncidents, IncidentQuery, openIncidentCounts, incidentKey, acknowledgeIncidentDefinition, dashboardHref, type IncidentView, type IncidentFilter } from "./incidents";
+export { describePolicy, describeCondition, policyWatches, watchedServices } from "./describe";
 export { TEMPLATES, TEMPLATE_KINDS, buildPolicy, templateOf, type TemplateKind, type TemplateInfo } from "./templates";
+export { serviceAlerting, type ServiceAlerting } from "./service-alerting";
+export { fleetAlerts, type FleetAlerts } from "./fleet-alerts";

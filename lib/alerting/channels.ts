@@ -42,7 +42,8 @@ function view(c: Channel, runwayNames: Set<string>): ChannelView {
     type: c.type ?? "",
     displayName: c.displayName ?? "",
     address: c.type === "email" ? (c.labels?.email_address ?? "") : runway ? "Runway's incident intake" : c.type?.startsWith("webhook") ? "a webhook outside Runway" : (c.type ?? ""),
-    verification: status === "VERIFIED" ? "verified" : status === "UNVERIFIED" ? "unverified" : "not applicable",
+    // Only e-mail needs verifying here; Monitoring leaves a new one UNSPECIFIED or UNVERIFIED until it is.
+    verification: status === "VERIFIED" ? "verified" : c.type === "email" || status === "UNVERIFIED" ? "unverified" : "not applicable",
     enabled: c.enabled?.value ?? true,
     runway,
   };

@@ -47,8 +47,8 @@ describe("alert policy templates", () => {
   it("uptime failing: regions whose latest check failed, counted; SLO burn: 14.4× over 1 h and 6× over 6 h", () => {
     const uptime = buildPolicy("uptime", { ...p, threshold: 1, durationSeconds: 180, uptimeCheckId: "pyplots-health" });
     expect(uptime.conditions![0].conditionThreshold).toMatchObject({
-      filter: 'metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND resource.type="uptime_url" AND metric.labels.check_id="pyplots-health"',
-      aggregations: [{ perSeriesAligner: "ALIGN_NEXT_OLDER", crossSeriesReducer: "REDUCE_COUNT_FALSE" }],
+      filter: 'metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND metric.labels.check_id="pyplots-health"',
+      aggregations: [{ alignmentPeriod: { seconds: 1200 }, perSeriesAligner: "ALIGN_NEXT_OLDER", crossSeriesReducer: "REDUCE_COUNT_FALSE", groupByFields: ["metric.labels.check_id"] }],
       comparison: "COMPARISON_GT", thresholdValue: 0,
     });
     expect(describePolicy(uptime)).toBe("uptime check failing in at least 1 region for 3 min");

@@ -90,10 +90,10 @@ function threshold(kind: TemplateKind, p: TemplateParams): Threshold {
     case "memory":
       return { filter: runFilter(p, "container/memory/utilizations"), aggregations: perMinute("ALIGN_DELTA", "REDUCE_PERCENTILE_99"), ...common };
     case "uptime":
-      // One series per checking region; a region counts as failing when its latest result is false.
+      // Google's uptime alert: each checking region's latest result, counting the regions where it failed.
       return {
-        filter: `metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND resource.type="uptime_url" AND metric.labels.check_id="${p.uptimeCheckId}"`,
-        aggregations: [{ alignmentPeriod: { seconds: 60 }, perSeriesAligner: "ALIGN_NEXT_OLDER", crossSeriesReducer: "REDUCE_COUNT_FALSE", groupByFields: ["resource.labels.host"] }],
+        filter: `metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND metric.labels.check_id="${p.uptimeCheckId}"`,
+        aggregations: [{ alignmentPeriod: { seconds: 1200 }, perSeriesAligner: "ALIGN_NEXT_OLDER", crossSeriesReducer: "REDUCE_COUNT_FALSE", groupByFields: ["metric.labels.check_id"] }],
         ...common,
       };
     case "slo-fast-burn":

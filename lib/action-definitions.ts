@@ -5,7 +5,10 @@
 // refusals over this list, so an action is covered by being listed here.
 // It sits above the capabilities, like lib/followers.ts, so that lib/actions
 // stays generic and imports none of them.
-import { acknowledgeIncidentDefinition, createEmailChannelDefinition, createPolicyDefinition, createWebhookChannelDefinition, deleteChannelDefinition, deletePolicyDefinition, setPolicyEnabledDefinition, updatePolicyDefinition } from "./alerting";
+import {
+  acknowledgeIncidentDefinition, createEmailChannelDefinition, createPolicyDefinition, createSloDefinition, createUptimeCheckDefinition, createWebhookChannelDefinition,
+  deleteChannelDefinition, deletePolicyDefinition, deleteSloDefinition, deleteUptimeCheckDefinition, setPolicyEnabledDefinition, updatePolicyDefinition,
+} from "./alerting";
 import { backupDefinition, restoreDefinition } from "./databases";
 import { rotateDefinition } from "./secrets/rotate";
 import { deployDefinition, rollbackDefinition, sendAllToLatestDefinition, shiftTrafficDefinition, updateLocationsDefinition } from "./services";
@@ -29,6 +32,10 @@ export const ACTION_DEFINITIONS = {
   createWebhookChannel: createWebhookChannelDefinition(),
   deleteChannel: deleteChannelDefinition(),
   acknowledgeIncident: acknowledgeIncidentDefinition,
+  createUptimeCheck: createUptimeCheckDefinition(),
+  deleteUptimeCheck: deleteUptimeCheckDefinition(),
+  createSlo: createSloDefinition(),
+  deleteSlo: deleteSloDefinition(),
 } as const;
 
 export type ActionKey = keyof typeof ACTION_DEFINITIONS;

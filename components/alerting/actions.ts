@@ -14,3 +14,7 @@ export const createEmailChannel = guardedAction(ACTION_DEFINITIONS.createEmailCh
 export const createWebhookChannel = guardedAction(ACTION_DEFINITIONS.createWebhookChannel);
 export const deleteChannel = guardedAction(ACTION_DEFINITIONS.deleteChannel);
 export const acknowledgeIncident = guardedAction(ACTION_DEFINITIONS.acknowledgeIncident);
+export const createUptimeCheck = guardedAction(ACTION_DEFINITIONS.createUptimeCheck);
+export const deleteUptimeCheck = guardedAction(ACTION_DEFINITIONS.deleteUptimeCheck);
+export const createSlo = guardedAction(ACTION_DEFINITIONS.createSlo);
+export const deleteSlo = guardedAction(ACTION_DEFINITIONS.deleteSlo);

@@ -1,12 +1,12 @@
 "use client";
 // Operator forms for a project's notification channels: add an e-mail address,
 // create Runway's webhook (its token shown this once, from the action's answer,
-// and never again), delete a channel.
+// and never again).
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
-import { createEmailChannel, createWebhookChannel, deleteChannel } from "./actions";
+import { createEmailChannel, createWebhookChannel } from "./actions";
 import { useAlertAction } from "./use-alert-action";
 
 export function AddEmailChannel({ project }: { project: string }) {
@@ -40,21 +40,5 @@ export function CreateRunwayWebhook({ project, exists }: { project: string; exis
       )}
       {result && !result.ok && <Notice tone="error">{result.error}</Notice>}
     </div>
-  );
-}
-
-export function DeleteChannelButton({ project, channelName, label }: { project: string; channelName: string; label: string }) {
-  const { submit, pending, result } = useAlertAction(deleteChannel);
-  const [sure, setSure] = useState(false);
-  return (
-    <span className="inline-flex items-center gap-2">
-      {sure ? (
-        <>
-          <Button variant="danger" disabled={pending} onClick={() => submit({ project, channelName })} aria-label={`Really delete ${label}`}>{pending ? "Deleting…" : "Really delete"}</Button>
-          <Button variant="ghost" onClick={() => setSure(false)}>Keep</Button>
-        </>
-      ) : <Button variant="ghost" onClick={() => setSure(true)} aria-label={`Delete ${label}`}>Delete</Button>}
-      {result && !result.ok && <span role="alert" className="text-xs text-red-600 dark:text-red-400">{result.error}</span>}
-    </span>
   );
 }

@@ -126,6 +126,26 @@ const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () 
     invalid: () => ({ id: "incident-1" }),
     field: "id",
   },
+  "alerting.create-uptime-check": {
+    valid: () => ({ ...ref, path: "/health", periodSeconds: "60", timeoutSeconds: "10", regions: [] }),
+    invalid: () => ({ ...ref, path: "/health", periodSeconds: "30", timeoutSeconds: "10", regions: [] }),
+    field: "periodSeconds",
+  },
+  "alerting.delete-uptime-check": {
+    valid: () => ({ project: "pyplots-prod", checkName: "projects/pyplots-prod/uptimeCheckConfigs/health-1" }),
+    invalid: () => ({ project: "pyplots-prod", checkName: "projects/other-project/uptimeCheckConfigs/health-1" }),
+    field: "checkName",
+  },
+  "alerting.create-slo": {
+    valid: () => ({ ...ref, kind: "availability", goalPercent: "99.9", days: "30" }),
+    invalid: () => ({ ...ref, kind: "latency", goalPercent: "99", days: "30" }),
+    field: "latencyMs",
+  },
+  "alerting.delete-slo": {
+    valid: () => ({ project: "pyplots-prod", sloName: "projects/pyplots-prod/services/pyplots-api-europe-west4/serviceLevelObjectives/availability-30d" }),
+    invalid: () => ({ project: "pyplots-prod", sloName: "projects/pyplots-prod/services/x" }),
+    field: "sloName",
+  },
   "users.change-role": {
     valid: () => ({ userId: target.id, role: "admin" }),
     invalid: () => ({ userId: target.id, role: "owner" }),

@@ -9,3 +9,5 @@ export { describePolicy, describeCondition, policyWatches, watchedServices } fro
 export { TEMPLATES, TEMPLATE_KINDS, buildPolicy, templateOf, type TemplateKind, type TemplateInfo } from "./templates";
 export { serviceAlerting, type ServiceAlerting } from "./service-alerting";
 export { fleetAlerts, type FleetAlerts } from "./fleet-alerts";
+export { serviceUptimeChecks, createUptimeCheckDefinition, deleteUptimeCheckDefinition, UPTIME_REGIONS, UPTIME_PERIODS, type UptimeCheckView, type UptimeResult } from "./uptime";
+export { serviceSlos, createSloDefinition, deleteSloDefinition, buildSlo, type SloView } from "./slo";

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
-import { AddEmailChannel, CreateRunwayWebhook, DeleteChannelButton } from "@/components/alerting/channel-forms";
+import { AddEmailChannel, CreateRunwayWebhook } from "@/components/alerting/channel-forms";
+import { DeleteButton } from "@/components/alerting/delete-button";
 import { Forbidden } from "@/components/shell/forbidden";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState, Notice, PageHeader, Panel } from "@/components/ui/panel";
@@ -42,7 +43,7 @@ export default async function ChannelsPage() {
                         <Td>{c.address}</Td>
                         <Td>{VERIFICATION[c.verification]}</Td>
                         <Td>{c.enabled ? "enabled" : "disabled"}</Td>
-                        <Td className="text-right"><DeleteChannelButton project={project} channelName={c.name} label={c.displayName} /></Td>
+                        <Td className="text-right"><DeleteButton what="channel" project={project} name={c.name} label={c.displayName} /></Td>
                       </tr>
                     ))}
                   </tbody>

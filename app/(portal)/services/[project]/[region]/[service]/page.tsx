@@ -12,6 +12,7 @@ import { TrafficBar } from "@/components/services/traffic-bar";
 import { TrafficEditor } from "@/components/services/traffic-editor";
 import { ServiceDashboard } from "@/components/observability/service-dashboard";
 import { AlertsPanel } from "@/components/alerting/alerts-panel";
+import { SloPanel, UptimePanel } from "@/components/alerting/objectives-panels";
 import { serviceAlerting } from "@/lib/alerting";
 import { Notice, Panel } from "@/components/ui/panel";
 import { listAuditEvents } from "@/lib/audit";
@@ -91,9 +92,16 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
         )}
       </Panel>
 
-      <AlertsPanel service={ref} alerting={alerting} canAct={canAct} uptimeChecks={[]} slos={[]} />
+      <AlertsPanel service={ref} alerting={alerting} canAct={canAct}
+        uptimeChecks={(alerting.uptimeChecks ?? []).map((c) => ({ name: c.id, label: `${c.path} (every ${c.periodSeconds / 60} min)` }))}
+        slos={(alerting.slos ?? []).map((s) => ({ name: s.name, label: s.displayName }))} />
 
       <div id="metrics"><Panel title="Metrics by revision"><div className="p-3"><ServiceDashboard key={range ? `${range.from}/${range.to}` : "live"} project={ref.project} service={ref.service} initial={range} /></div></Panel></div>
+
+      <div className="grid gap-5 lg:grid-cols-2">
+        <SloPanel service={ref} slos={alerting.slos} error={alerting.sloError} canAct={canAct} />
+        <UptimePanel service={ref} checks={alerting.uptimeChecks} error={alerting.uptimeError} canAct={canAct} />
+      </div>
 
       <Panel title={`Revisions (${revisions.length})`}><RevisionsTable revisions={revisions} /></Panel>
 

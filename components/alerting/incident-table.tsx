@@ -9,13 +9,6 @@ import { Time } from "@/components/ui/time";
 import type { IncidentView } from "@/lib/alerting/incidents";
 import { AcknowledgeButton } from "./acknowledge-button";
 
-/** Cloud Monitoring sends values as text; numbers are shown to four significant digits. */
-function value(v: string | null): string {
-  if (v === null || v === "") return "—";
-  const n = Number(v);
-  return Number.isFinite(n) ? String(Number(n.toPrecision(4))) : v;
-}
-
 export function IncidentTable({ incidents, canAct, showService = true, emptyText, caption }: { incidents: IncidentView[]; canAct: boolean; showService?: boolean; emptyText: string; caption: string }) {
   if (incidents.length === 0) return <EmptyState title={emptyText} />;
   return (
@@ -27,13 +20,13 @@ export function IncidentTable({ incidents, canAct, showService = true, emptyText
         {incidents.map((i) => (
           <tr key={i.id} data-testid={`incident-${i.incidentId}`}>
             <Td>{i.state === "open" ? <Badge tone="red">open</Badge> : <Badge tone="green">closed</Badge>}</Td>
-            <Td>
+            <Td className="min-w-56">
               <div className="font-medium">{i.policy}</div>
               {i.dashboardHref && <Link href={i.dashboardHref} className="text-xs text-indigo-600 hover:underline dark:text-indigo-400">Dashboard at this time →</Link>}
             </Td>
             {showService && <Td>{i.service ? <span>{i.service}<div className="text-xs text-zinc-500 dark:text-zinc-400">{i.project}{i.region ? ` · ${i.region}` : ""}</div></span> : <span className="text-zinc-500 dark:text-zinc-400">{i.project}</span>}</Td>}
-            <Td><div>{i.condition || "—"}</div>{i.summary && <div className="max-w-md text-xs text-zinc-500 dark:text-zinc-400">{i.summary}</div>}</Td>
-            <Td className="text-right tabular-nums">{value(i.observedValue)} / {value(i.thresholdValue)}</Td>
+            <Td className="min-w-48"><div>{i.condition || "—"}</div>{i.summary && <div className="max-w-md text-xs text-zinc-500 dark:text-zinc-400">{i.summary}</div>}</Td>
+            <Td className="whitespace-nowrap text-right tabular-nums">{i.observed} / {i.threshold}</Td>
             <Td><Time value={i.startedAt} /></Td>
             <Td>{i.endedAt ? <Time value={i.endedAt} /> : <span className="text-zinc-500 dark:text-zinc-400">ongoing</span>}</Td>
             <Td>{i.acknowledgedBy ? <span className="text-xs">{i.acknowledgedBy}<div className="text-zinc-500 dark:text-zinc-400"><Time value={i.acknowledgedAt} /></div></span> : canAct && i.state === "open" ? <AcknowledgeButton id={i.id} label={i.policy} /> : <span className="text-zinc-500 dark:text-zinc-400">—</span>}</Td>

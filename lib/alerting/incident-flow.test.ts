@@ -86,7 +86,7 @@ describe("a 5xx-share policy, end to end through the portal", () => {
     }, "an open incident in the portal", 60_000, 300);
     expect(open).toMatchObject({
       project, region, service: "checkout", policy: "checkout: 5xx share of requests > 50 %", condition: "5xx share of requests",
-      thresholdValue: "0.5", policyName: (policy as { data: { name: string } }).data.name, endedAt: null,
+      thresholdValue: "0.5", threshold: "50 %", policyName: (policy as { data: { name: string } }).data.name, endedAt: null,
     });
     expect(Number(open.observedValue)).toBeGreaterThan(0.5);
     expect((await openIncidentCounts(db))[`${project}/checkout`]).toBe(1);

@@ -20,8 +20,11 @@ export type IncidentView = {
   policyName: string | null;
   condition: string;
   summary: string;
+  /** As Cloud Monitoring sent them, and in words with their unit when the policy's template says it. */
   observedValue: string | null;
   thresholdValue: string | null;
+  observed: string;
+  threshold: string;
   url: string | null;
   startedAt: string;
   endedAt: string | null;
@@ -43,11 +46,26 @@ export function dashboardHref(i: Pick<Row, "project" | "region" | "service" | "s
   return `${servicePath({ project: i.project, region: i.region, service: i.service })}?${new URLSearchParams({ from: minute(from), to: minute(to) })}#metrics`;
 }
 
+/** A value Monitoring sent as text, with the unit its template implies: 0.41 → "41 %" for a 5xx share. */
+export function valueWords(v: string | null, template: string | null): string {
+  if (v === null || v === "") return "—";
+  const n = Number(v);
+  if (!Number.isFinite(n)) return v;
+  const short = (x: number) => String(Number(x.toPrecision(3)));
+  switch (template) {
+    case "error-share": case "memory": return `${short(n * 100)} %`;
+    case "latency-p99": return `${short(n)} ms`;
+    case "slo-fast-burn": case "slo-slow-burn": return `${short(n)}×`;
+    default: return short(n);
+  }
+}
+
 function view(r: Row): IncidentView {
   return {
     id: r.id, incidentId: r.incidentId, state: r.state === "closed" ? "closed" : "open", project: r.project, region: r.region, service: r.service,
     policy: r.policyDisplayName, policyName: r.policyName, condition: r.conditionName, summary: r.summary,
     observedValue: r.observedValue, thresholdValue: r.thresholdValue, url: r.url,
+    observed: valueWords(r.observedValue, r.template), threshold: valueWords(r.thresholdValue, r.template),
     startedAt: r.startedAt.toISOString(), endedAt: r.endedAt?.toISOString() ?? null,
     acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null, acknowledgedBy: r.acknowledgedBy,
     dashboardHref: dashboardHref(r),

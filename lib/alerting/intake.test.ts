@@ -39,7 +39,7 @@ function notification(incidentId: string, state: "open" | "closed", extra: Recor
       resource: { type: "cloud_run_revision", labels: { project_id: "pyplots-prod", service_name: "pyplots-api", location: "europe-west4" } },
       metric: { type: "run.googleapis.com/request_count", displayName: "Request Count", labels: {} },
       policy_name: "pyplots-api: 5xx share of requests > 5 %",
-      policy_user_labels: { "runway-service": "pyplots-api" },
+      policy_user_labels: { "runway-service": "pyplots-api", "runway-template": "error-share" },
       condition_name: "5xx share of requests",
       condition: { name: "projects/pyplots-prod/alertPolicies/42/conditions/7", displayName: "5xx share of requests" },
       ...extra,
@@ -63,7 +63,7 @@ describe("incident intake", () => {
     expect(open).toMatchObject({
       state: "open", project: "pyplots-prod", region: "europe-west4", service: "pyplots-api",
       policy: "pyplots-api: 5xx share of requests > 5 %", policyName: "projects/pyplots-prod/alertPolicies/42", condition: "5xx share of requests",
-      observedValue: "0.41", thresholdValue: "0.05", startedAt: "2025-11-30T10:53:20.000Z", endedAt: null,
+      observedValue: "0.41", thresholdValue: "0.05", observed: "41 %", threshold: "5 %", startedAt: "2025-11-30T10:53:20.000Z", endedAt: null,
     });
     // Open: the dashboard runs from 15 min before the start up to now.
     expect(open.dashboardHref).toMatch(/^\/services\/pyplots-prod\/europe-west4\/pyplots-api\?from=2025-11-30T10%3A38&to=\d{4}-\d\d-\d\dT\d\d%3A\d\d#metrics$/);

@@ -131,6 +131,7 @@ function incidentFields(n: IncidentNotification) {
     policyDisplayName: i.policy_name,
     policyName,
     conditionName: i.condition_name || i.condition?.displayName || "",
+    template: userLabels[LABEL.template] ?? null,
     summary: i.summary,
     observedValue: i.observed_value ?? null,
     thresholdValue: i.threshold_value ?? null,

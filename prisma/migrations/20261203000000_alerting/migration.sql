@@ -23,6 +23,7 @@ CREATE TABLE "alert_incidents" (
     "policy_display_name" TEXT NOT NULL,
     "policy_name" TEXT,
     "condition_name" TEXT NOT NULL,
+    "template" TEXT,
     "summary" TEXT NOT NULL,
     "observed_value" TEXT,
     "threshold_value" TEXT,

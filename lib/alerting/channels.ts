@@ -76,6 +76,28 @@ export function createEmailChannelDefinition(deps: () => AlertingDeps = alerting
   };
 }
 
+/** Makes Runway's webhook in `project`: the channel in Monitoring, its token's hash in Postgres. */
+export async function createRunwayWebhook(db: Db, deps: AlertingDeps, project: string, createdBy: string): Promise<{ name: string; token: string }> {
+  const existing = await db.alertWebhookChannel.findFirst({ where: { project } });
+  if (existing) throw new Conflict(`${project} already has Runway's webhook (${existing.channelName}); delete it first to make a new token.`);
+  const { clients, intakeBaseUrl } = deps;
+  const id = randomUUID();
+  const token = randomBytes(32).toString("base64url");
+  const url = `${intakeBaseUrl}/api/alerting/intake/${id}?${TOKEN_PARAM}=${token}`;
+  const [created] = await clients.channels.createNotificationChannel({
+    name: `projects/${project}`,
+    notificationChannel: { type: "webhook_tokenauth", displayName: RUNWAY_WEBHOOK_NAME, labels: { url }, enabled: { value: true } },
+  }).catch((err) => { throw upstreamError(err, "Cloud Monitoring", `creating Runway's webhook in ${project}`); });
+  try {
+    await db.alertWebhookChannel.create({ data: { id, project, channelName: created.name!, tokenHash: hashToken(token), createdBy } });
+  } catch (err) {
+    // No row, no channel: Google would deliver to an intake that refuses it.
+    await clients.channels.deleteNotificationChannel({ name: created.name!, force: true }).catch(() => undefined);
+    throw err;
+  }
+  return { name: created.name!, token };
+}
+
 /** The token is in `data` for the one response that shows it; the audit row gets only the channel's name. */
 export function createWebhookChannelDefinition(deps: () => AlertingDeps = alertingDeps): ActionDefinition<typeof CreateWebhookChannelInput, { name: string; token: string }> {
   return {
@@ -84,24 +106,8 @@ export function createWebhookChannelDefinition(deps: () => AlertingDeps = alerti
     input: CreateWebhookChannelInput,
     target: (i) => `projects/${i.project}/notificationChannels`,
     async run({ db, actor }, { project }) {
-      const existing = await db.alertWebhookChannel.findFirst({ where: { project } });
-      if (existing) throw new Conflict(`${project} already has Runway's webhook (${existing.channelName}); delete it first to make a new token.`);
-      const { clients, intakeBaseUrl } = deps();
-      const id = randomUUID();
-      const token = randomBytes(32).toString("base64url");
-      const url = `${intakeBaseUrl}/api/alerting/intake/${id}?${TOKEN_PARAM}=${token}`;
-      const [created] = await clients.channels.createNotificationChannel({
-        name: `projects/${project}`,
-        notificationChannel: { type: "webhook_tokenauth", displayName: RUNWAY_WEBHOOK_NAME, labels: { url }, enabled: { value: true } },
-      }).catch((err) => { throw upstreamError(err, "Cloud Monitoring", `creating Runway's webhook in ${project}`); });
-      try {
-        await db.alertWebhookChannel.create({ data: { id, project, channelName: created.name!, tokenHash: hashToken(token), createdBy: actor.email } });
-      } catch (err) {
-        // No row, no channel: Google would deliver to an intake that refuses it.
-        await clients.channels.deleteNotificationChannel({ name: created.name!, force: true }).catch(() => undefined);
-        throw err;
-      }
-      return { data: { name: created.name!, token }, message: "Runway's webhook is ready. Its token is shown this once.", details: { channel: created.name } };
+      const created = await createRunwayWebhook(db, deps(), project, actor.email);
+      return { data: created, message: "Runway's webhook is ready. Its token is shown this once.", details: { channel: created.name } };
     },
   };
 }

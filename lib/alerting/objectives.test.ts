@@ -2,12 +2,13 @@
 // the emulator's Cloud Monitoring through the official clients.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator } from "../../test/emulator";
+import { template, waitFor } from "../../emulator/testing/harness";
+import { fetchViaRouter, startTestEmulator } from "../../test/emulator";
 import { freshPortalDb, makeUser } from "../../test/portal-db";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
 import type { Db } from "../db";
-import { alertingClients, type AlertingClients } from "../gcp/clients";
+import { alertingClients, type AlertingClients, type RunClients } from "../gcp/clients";
 import { buildSlo, createSloDefinition, deleteSloDefinition, serviceSlos } from "./slo";
 import { createUptimeCheckDefinition, deleteUptimeCheckDefinition, serviceUptimeChecks } from "./uptime";
 
@@ -15,11 +16,15 @@ let db: Db;
 let clients: AlertingClients;
 let stop: () => Promise<void>;
 let developer: Actor;
+let run: RunClients;
+let routerPort: number;
 
 beforeAll(async () => {
   const t = await startTestEmulator();
   stop = () => t.emulator.stop();
   clients = alertingClients({ emulatorHost: t.emulator.endpoint });
+  run = t.clients;
+  routerPort = t.emulator.routerPort;
   db = await freshPortalDb();
   developer = await makeUser(db, "developer");
 }, 120_000);
@@ -76,4 +81,24 @@ describe("uptime checks and SLOs", () => {
     expect((await serviceSlos(ref, clients)).map((s) => s.name)).not.toContain(r.data!.name);
     expect(await serviceSlos(newRef(), clients)).toEqual([]);
   });
+
+  it("shows an SLO's attainment, budget left and burn rates as Monitoring's selectors compute them from the service's requests", async () => {
+    const ref = { project: "slo-numbers-prod", region: "us-central1", service: "orders" };
+    const [op] = await run.services.createService({ parent: `projects/${ref.project}/locations/${ref.region}`, serviceId: ref.service, service: { template: template("gcr.io/t/hello:v1", { ERROR_RATE: "0.3" }) } });
+    await op.promise();
+    const [svc] = await run.services.getService({ name: `projects/${ref.project}/locations/${ref.region}/services/${ref.service}` });
+    let bad = 0;
+    for (let i = 0; i < 40; i++) if ((await fetchViaRouter(svc.uri!, routerPort)).status >= 500) bad++;
+    expect(bad).toBeGreaterThan(0);
+    expect(await act(createSloDefinition(deps), { ...ref, kind: "availability", goalPercent: "90", days: "1" })).toMatchObject({ ok: true });
+    const errorShare = bad / 40;
+    // Telemetry reaches Monitoring within seconds; wait until all 40 requests count.
+    const [slo] = await waitFor(async () => {
+      const slos = await serviceSlos(ref, clients);
+      return slos[0]?.attainment !== null && Math.abs(slos[0].attainment! - (1 - errorShare)) < 1e-9 ? slos : null;
+    }, "the SLO to count the 40 requests", 30_000, 500);
+    expect(slo.budgetLeft).toBeCloseTo(1 - errorShare / 0.1, 9);
+    expect(slo.burnRate1h).toBeCloseTo(errorShare / 0.1, 9);
+    expect(slo.burnRate6h).toBeCloseTo(errorShare / 0.1, 9);
+  }, 90_000);
 });

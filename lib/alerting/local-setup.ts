@@ -9,7 +9,7 @@ import "server-only";
 import type { Db } from "../db";
 import { log } from "../log";
 import { createRunwayWebhook, type AlertingDeps } from "./channels";
-import { projectPolicies } from "./policies";
+import { forget, projectPolicies } from "./policies";
 
 export const LOCAL_SETUP_ACTOR = "runway (first start on the emulator)";
 
@@ -25,6 +25,7 @@ export async function connectSeededPolicies(db: Db, deps: AlertingDeps, projects
     for (const p of policies) {
       await deps.clients.policies.updateAlertPolicy({ alertPolicy: { name: p.name, notificationChannels: [...(p.notificationChannels ?? []), name] }, updateMask: { paths: ["notification_channels"] } });
     }
+    forget(deps.clients, project);
     await db.auditEvent.create({ data: { actorEmail: LOCAL_SETUP_ACTOR, action: "alerting.local-setup", target: `projects/${project}`, outcome: "success", input: {}, details: { channel: name, policies: policies.map((p) => p.displayName ?? p.name ?? "") }, durationMs: 0, requestId: "startup" } });
     log.info("alerting: Runway's webhook added to the seeded policies", { project, channel: name, policies: policies.length });
     connected.push(project);

@@ -46,7 +46,8 @@ export function projectPolicies(project: string, clients = alertingClients()): P
   });
 }
 
-const forget = (clients: AlertingClients, project: string) => cacheOf(clients).invalidate(project);
+/** After a write: the next read of the project's policies asks Monitoring again. */
+export const forget = (clients: AlertingClients, project: string) => cacheOf(clients).invalidate(project);
 
 export function policyView(p: Policy): PolicyView {
   const kind = templateOf(p);

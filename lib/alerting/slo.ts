@@ -37,9 +37,18 @@ export type SloView = {
   burnRate6h: number | null;
 };
 
-/** Monitoring's service id for a Cloud Run service (at most 63 characters). */
+/** The id Runway gives Monitoring's service for a Cloud Run service when it makes one (at most 63 characters). */
 export const monitoringServiceId = (ref: ServiceRef) => `${ref.service.slice(0, 39)}-${ref.region}`;
-const serviceResource = (ref: ServiceRef) => `projects/${ref.project}/services/${monitoringServiceId(ref)}`;
+
+/** Monitoring's service for this Cloud Run service, whoever made it (Runway, the console, a seed); null when none. */
+async function findMonitoringService(clients: AlertingClients, ref: ServiceRef): Promise<string | null> {
+  const [services] = await clients.slos.listServices({ parent: `projects/${ref.project}` }, { timeout: 15_000 });
+  const match = services.find((s) => {
+    const run = s.cloudRun ?? (s.basicService?.serviceType === "CLOUD_RUN" ? { serviceName: s.basicService.serviceLabels?.service_name, location: s.basicService.serviceLabels?.location } : null);
+    return run?.serviceName === ref.service && run.location === ref.region;
+  });
+  return match?.name ?? null;
+}
 
 const RUN = (ref: ServiceRef, metric: string) => `metric.type="run.googleapis.com/${metric}" AND resource.type="cloud_run_revision" AND resource.labels.service_name="${ref.service}" AND resource.labels.location="${ref.region}"`;
 
@@ -69,9 +78,10 @@ async function selectValue(clients: AlertingClients, project: string, filter: st
 export async function serviceSlos(ref: ServiceRef, clients = alertingClients()): Promise<SloView[]> {
   let slos: Slo[];
   try {
-    [slos] = await clients.slos.listServiceLevelObjectives({ parent: serviceResource(ref) }, { timeout: 15_000 });
+    const parent = await findMonitoringService(clients, ref);
+    if (!parent) return [];
+    [slos] = await clients.slos.listServiceLevelObjectives({ parent }, { timeout: 15_000 });
   } catch (err) {
-    if (grpcCode(err) === GRPC.NOT_FOUND) return [];
     throw upstreamError(err, "Cloud Monitoring", `listing the SLOs of ${ref.service}`);
   }
   return Promise.all(slos.map(async (s) => {
@@ -96,11 +106,15 @@ export function createSloDefinition(deps: () => AlertingDeps = alertingDeps): Ac
     async run(_ctx, i) {
       const { clients } = deps();
       const ref = { project: i.project, region: i.region, service: i.service };
-      // Monitoring's service for this Cloud Run service, made on the first SLO.
-      await clients.slos.createService({ parent: `projects/${i.project}`, serviceId: monitoringServiceId(ref), service: { displayName: `${i.service} (${i.region})`, cloudRun: { serviceName: i.service, location: i.region } } })
-        .catch((err) => { if (grpcCode(err) !== GRPC.ALREADY_EXISTS) throw upstreamError(err, "Cloud Monitoring", `registering ${i.service} with Service Monitoring`); });
+      // Monitoring's service for this Cloud Run service: the one that exists, else one made now.
+      const found = await findMonitoringService(clients, ref).catch((err) => { throw upstreamError(err, "Cloud Monitoring", `reading the services of ${i.project}`); });
+      const parent = found ?? `projects/${i.project}/services/${monitoringServiceId(ref)}`;
+      if (!found) {
+        await clients.slos.createService({ parent: `projects/${i.project}`, serviceId: monitoringServiceId(ref), service: { displayName: `${i.service} (${i.region})`, cloudRun: { serviceName: i.service, location: i.region } } })
+          .catch((err) => { if (grpcCode(err) !== GRPC.ALREADY_EXISTS) throw upstreamError(err, "Cloud Monitoring", `registering ${i.service} with Service Monitoring`); });
+      }
       const { id, slo } = buildSlo(ref, i);
-      const [created] = await clients.slos.createServiceLevelObjective({ parent: serviceResource(ref), serviceLevelObjectiveId: id, serviceLevelObjective: slo })
+      const [created] = await clients.slos.createServiceLevelObjective({ parent, serviceLevelObjectiveId: id, serviceLevelObjective: slo })
         .catch((err) => {
           if (grpcCode(err) === GRPC.ALREADY_EXISTS) throw new Conflict(`${i.service} already has the SLO "${slo.displayName}".`);
           throw upstreamError(err, "Cloud Monitoring", `creating an SLO of ${i.service}`);

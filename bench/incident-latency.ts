@@ -11,16 +11,16 @@
 // 5xx-share template (> 10 %, for 60 s unless told) created through the
 // guarded action. `npm run bench -- incident-latency [eval ms] [duration s] [runs]`.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { startEmulator } from "../emulator";
 import { throwawayPostgres } from "../emulator/embedded-postgres";
 import { runGuarded } from "../lib/actions";
-import { createPolicyDefinition, createWebhookChannelDefinition, listIncidents, receiveIncident } from "../lib/alerting";
+import { createPolicyDefinition, createWebhookChannelDefinition, listIncidents } from "../lib/alerting";
 import { createDb } from "../lib/db";
 import { alertingClients, runClients } from "../lib/gcp/clients";
 import { migrate } from "../scripts/migrate";
+import { startIntakeServer } from "../test/alert-intake";
 import { machine, median, routerGet } from "./lib";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -39,19 +39,12 @@ export default async function incidentLatency(args: string[]) {
   await server.ensureDatabase(`bench_portal_${suffix}`);
   await migrate(root, server.url(`bench_portal_${suffix}`));
   const db = createDb(server.url(`bench_portal_${suffix}`));
-  const intake = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const channel = /\/api\/alerting\/intake\/([^/?]+)/.exec(req.url ?? "")?.[1] ?? "";
-    const r = await receiveIncident(db, channel, new Request(`http://127.0.0.1${req.url}`, { method: "POST", headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) }));
-    res.writeHead(r.status, { "content-type": "application/json" }).end(JSON.stringify(r.body));
-  });
-  await new Promise<void>((r) => intake.listen(0, "127.0.0.1", r));
+  const intake = await startIntakeServer(db);
   const emulator = await startEmulator({ databaseUrl: server.url(`bench_emulator_${suffix}`), grpcPort: 0, routerPort: 0, seed: false, alerting: { evaluationPeriodMs: evaluationMs } });
   try {
     const target = { emulatorHost: emulator.endpoint };
     const run = runClients(target);
-    const deps = () => ({ clients: alertingClients(target), intakeBaseUrl: `http://127.0.0.1:${(intake.address() as AddressInfo).port}` });
+    const deps = () => ({ clients: alertingClients(target), intakeBaseUrl: intake.url });
     const actor = { id: "bench", email: "bench@runway.local", name: null, role: "admin" as const };
     const parent = `projects/${PROJECT}/locations/${REGION}`;
     const deploy = async (errorRate: string, create = false) => {

@@ -4,10 +4,9 @@
 // the intake stores it and the service's alerting view shows it open; a good
 // revision closes it. The intake here is lib's receiveIncident behind a plain
 // HTTP server, as the route handler serves it.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { template, waitFor } from "../../emulator/testing/harness";
+import { startIntakeServer } from "../../test/alert-intake";
 import { fetchViaRouter, startTestEmulator } from "../../test/emulator";
 import { freshPortalDb, makeUser } from "../../test/portal-db";
 import { runGuarded } from "../actions";
@@ -15,7 +14,6 @@ import type { Db } from "../db";
 import { alertingClients, type AlertingClients, type RunClients } from "../gcp/clients";
 import { createPolicyDefinition } from "./policies";
 import { createWebhookChannelDefinition } from "./channels";
-import { receiveIncident } from "./intake";
 import { openIncidentCounts } from "./incidents";
 import { serviceAlerting } from "./service-alerting";
 
@@ -24,21 +22,14 @@ let clients: AlertingClients;
 let run: RunClients;
 let routerPort: number;
 let stop: () => Promise<void>;
-let intake: http.Server;
+let intake: { url: string; close: () => void };
 let intakeUrl: string;
 
 beforeAll(async () => {
   db = await freshPortalDb();
-  // The portal's intake route, in a plain Node server: the request becomes a web Request for lib.
-  intake = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const channel = /\/api\/alerting\/intake\/([^/?]+)/.exec(req.url ?? "")?.[1] ?? "";
-    const result = await receiveIncident(db, channel, new Request(`http://127.0.0.1${req.url}`, { method: "POST", headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) }));
-    res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
-  });
-  await new Promise<void>((r) => intake.listen(0, "127.0.0.1", r));
-  intakeUrl = `http://127.0.0.1:${(intake.address() as AddressInfo).port}`;
+  // The portal's intake route, in a plain Node server.
+  intake = await startIntakeServer(db);
+  intakeUrl = intake.url;
   const t = await startTestEmulator({ alerting: { evaluationPeriodMs: 500 } });
   stop = () => t.emulator.stop();
   run = t.clients;

@@ -96,9 +96,9 @@ describe("uptime checks and SLOs", () => {
     const [slo] = await waitFor(async () => {
       const slos = await serviceSlos(ref, clients);
       return slos[0]?.attainment !== null && Math.abs(slos[0].attainment! - (1 - errorShare)) < 1e-9 ? slos : null;
-    }, "the SLO to count the 40 requests", 30_000, 500);
+    }, "the SLO to count the 40 requests", 75_000, 500);
     expect(slo.budgetLeft).toBeCloseTo(1 - errorShare / 0.1, 9);
     expect(slo.burnRate1h).toBeCloseTo(errorShare / 0.1, 9);
     expect(slo.burnRate6h).toBeCloseTo(errorShare / 0.1, 9);
-  }, 90_000);
+  }, 150_000);
 });

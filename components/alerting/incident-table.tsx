@@ -14,21 +14,20 @@ export function IncidentTable({ incidents, canAct, showService = true, emptyText
   return (
     <Table caption={caption}>
       <thead>
-        <tr><Th>State</Th><Th>Policy</Th>{showService && <Th>Service</Th>}<Th>Condition</Th><Th className="text-right">Observed / threshold</Th><Th>Started</Th><Th>Ended</Th><Th>Acknowledged</Th></tr>
+        <tr><Th>State</Th><Th>{showService ? "Policy and service" : "Policy"}</Th><Th>Condition</Th><Th className="text-right">Observed / threshold</Th><Th>Started → ended</Th><Th>Acknowledged</Th></tr>
       </thead>
       <tbody>
         {incidents.map((i) => (
           <tr key={i.id} data-testid={`incident-${i.incidentId}`}>
             <Td>{i.state === "open" ? <Badge tone="red">open</Badge> : <Badge tone="green">closed</Badge>}</Td>
-            <Td className="min-w-56">
+            <Td className="min-w-48">
               <div className="font-medium">{i.policy}</div>
+              {showService && <div className="text-xs text-zinc-500 dark:text-zinc-400">{[i.service, i.project, i.region].filter(Boolean).join(" · ")}</div>}
               {i.dashboardHref && <Link href={i.dashboardHref} className="text-xs text-indigo-600 hover:underline dark:text-indigo-400">Dashboard at this time →</Link>}
             </Td>
-            {showService && <Td>{i.service ? <span>{i.service}<div className="text-xs text-zinc-500 dark:text-zinc-400">{i.project}{i.region ? ` · ${i.region}` : ""}</div></span> : <span className="text-zinc-500 dark:text-zinc-400">{i.project}</span>}</Td>}
-            <Td className="min-w-48"><div>{i.condition || "—"}</div>{i.summary && <div className="max-w-md text-xs text-zinc-500 dark:text-zinc-400">{i.summary}</div>}</Td>
+            <Td><div>{i.condition || "—"}</div>{i.summary && <div className="max-w-md text-xs text-zinc-500 dark:text-zinc-400">{i.summary}</div>}</Td>
             <Td className="whitespace-nowrap text-right tabular-nums">{i.observed} / {i.threshold}</Td>
-            <Td><Time value={i.startedAt} /></Td>
-            <Td>{i.endedAt ? <Time value={i.endedAt} /> : <span className="text-zinc-500 dark:text-zinc-400">ongoing</span>}</Td>
+            <Td className="text-xs"><Time value={i.startedAt} /><div>→ {i.endedAt ? <Time value={i.endedAt} /> : <span className="text-zinc-500 dark:text-zinc-400">ongoing</span>}</div></Td>
             <Td>{i.acknowledgedBy ? <span className="text-xs">{i.acknowledgedBy}<div className="text-zinc-500 dark:text-zinc-400"><Time value={i.acknowledgedAt} /></div></span> : canAct && i.state === "open" ? <AcknowledgeButton id={i.id} label={i.policy} /> : <span className="text-zinc-500 dark:text-zinc-400">—</span>}</Td>
           </tr>
         ))}

@@ -3,10 +3,11 @@
 // malformed JSON and a payload that is not an incident store nothing.
 import { randomUUID } from "node:crypto";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { freshPortalDb } from "../../test/portal-db";
+import { freshPortalDb, makeUser } from "../../test/portal-db";
+import { runGuarded } from "../actions";
 import type { Db } from "../db";
 import { hashToken, INTAKE_RATE_LIMIT, MAX_BODY_BYTES, receiveIncident } from "./intake";
-import { listIncidents, openIncidentCounts } from "./incidents";
+import { acknowledgeIncidentDefinition, listIncidents, openIncidentCounts } from "./incidents";
 
 let db: Db;
 let channelId: string;
@@ -132,5 +133,18 @@ describe("incident intake", () => {
     await post(JSON.stringify(notification(id, "open")));
     expect(await db.alertIncident.findUniqueOrThrow({ where: { incidentId: id } })).toMatchObject({ state: "closed" });
     expect(await db.alertIncidentEvent.count({ where: { incidentId: id } })).toBe(2);
+  });
+
+  it("a developer acknowledges an open incident once, audited; a second click says who did", async () => {
+    const id = randomUUID();
+    await post(JSON.stringify(notification(id, "open")));
+    const row = await db.alertIncident.findUniqueOrThrow({ where: { incidentId: id } });
+    const [alice, bob] = [await makeUser(db, "developer"), await makeUser(db, "developer")];
+    const requestId = randomUUID();
+    expect(await runGuarded(acknowledgeIncidentDefinition, alice, { id: row.id }, { db, requestId })).toMatchObject({ ok: true, message: 'Acknowledged "pyplots-api: 5xx share of requests > 5 %".' });
+    expect(await db.auditEvent.findMany({ where: { requestId } })).toMatchObject([{ action: "alerting.acknowledge-incident", outcome: "success", actorEmail: alice.email, target: `incidents/${row.id}` }]);
+    expect((await listIncidents(db, { state: "open" })).find((i) => i.incidentId === id)).toMatchObject({ acknowledgedBy: alice.email });
+    expect(await runGuarded(acknowledgeIncidentDefinition, bob, { id: row.id }, { db })).toMatchObject({ ok: true, message: `Already acknowledged by ${alice.email}.` });
+    expect((await db.alertIncident.findUniqueOrThrow({ where: { id: row.id } })).acknowledgedBy).toBe(alice.email);
   });
 });

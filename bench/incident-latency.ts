@@ -1,8 +1,8 @@
 // Incident latency (issue 12): time from the first failing request to the
 // incident visible in the portal (the intake stored it, so the incidents page
 // and the service page list it), printed against what it cannot go below: the
-// policy's duration plus one evaluation period. Also the evaluator's CPU per
-// evaluation of 100 policies.
+// policy's duration plus one evaluation period (the evaluator's CPU per 100
+// policies is bench/alert-evaluator.ts's).
 //
 // In one process: the emulator (its evaluator on Monitoring's 30 s default
 // period) and the portal's intake (lib/alerting's
@@ -21,7 +21,7 @@ import { createDb } from "../lib/db";
 import { alertingClients, runClients } from "../lib/gcp/clients";
 import { migrate } from "../scripts/migrate";
 import { startIntakeServer } from "../test/alert-intake";
-import { machine, median, routerGet } from "./lib";
+import { machine, median } from "./lib";
 
 const root = path.resolve(import.meta.dirname, "..");
 const PROJECT = "bench-alerts";
@@ -91,29 +91,12 @@ export default async function incidentLatency(args: string[]) {
       }
     }
 
-    // Evaluator CPU: 100 more policies on the same service, each evaluation run by hand and timed.
-    const clients = alertingClients(target);
-    for (let i = 0; i < 100; i++) {
-      await clients.policies.createAlertPolicy({ name: `projects/${PROJECT}`, alertPolicy: { displayName: `load ${i}`, combiner: "OR", conditions: [{ displayName: "p99", conditionThreshold: { filter: `metric.type="run.googleapis.com/request_latencies" AND resource.labels.service_name="${SERVICE}"`, aggregations: [{ alignmentPeriod: { seconds: 60 }, perSeriesAligner: "ALIGN_DELTA", crossSeriesReducer: "REDUCE_PERCENTILE_99", groupByFields: ["resource.labels.service_name"] }], comparison: "COMPARISON_GT", thresholdValue: 5000 + i, duration: { seconds: 300 } } }] } });
-    }
-    for (let i = 0; i < 10; i++) await routerGet(emulator.routerPort, host, "/");
-    const cpu: number[] = [];
-    const wall: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const c0 = process.cpuUsage();
-      const w0 = performance.now();
-      await emulator.evaluateAlerts();
-      const c = process.cpuUsage(c0);
-      wall.push(performance.now() - w0);
-      cpu.push((c.user + c.system) / 1000);
-    }
     const med = median(latencies);
     console.log(`\nincident-latency on ${machine()}`);
     console.log(`policy: 5xx share > 10 % for ${DURATION_S} s; evaluation every ${evaluationMs / 1000} s; ${REPETITIONS} runs`);
     console.log("| first failing request → incident in the portal | floor (duration + one evaluation period) | over the floor | goal |");
     console.log("|---|---|---|---|");
     console.log(`| median ${(med / 1000).toFixed(1)} s (${latencies.map((l) => (l / 1000).toFixed(1)).join(", ")}) | ${floorMs / 1000} s | ${((med - floorMs) / 1000).toFixed(1)} s | within 45 s of the floor |`);
-    console.log(`\nevaluator, 101 policies: median ${median(cpu).toFixed(0)} ms CPU (${median(wall).toFixed(0)} ms wall) per evaluation, i.e. ${(median(cpu) / 1.01).toFixed(0)} ms CPU per 100 policies, every ${evaluationMs / 1000} s`);
   } finally {
     await emulator.stop();
     intake.close();

@@ -21,7 +21,7 @@ import { LIMITS, takeAll, tooManyRequests } from "@/lib/security/limits";
 import { auditRefusal, type RefusedRequest } from "@/lib/security/refusals";
 import { clientIp, crossOrigin, isActionPost, undecodableAction } from "@/lib/security/requests";
 
-const PUBLIC = [/^\/signin(\/|$)/, /^\/api\/auth\//, /^\/api\/health$/];
+const PUBLIC = [/^\/signin(\/|$)/, /^\/api\/auth\//, /^\/api\/health$/, /^\/api\/alerting\/intake\//];
 const SIGN_IN = /^\/api\/auth\/(callback|signin)\//;
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 

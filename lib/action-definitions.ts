@@ -5,6 +5,10 @@
 // refusals over this list, so an action is covered by being listed here.
 // It sits above the capabilities, like lib/followers.ts, so that lib/actions
 // stays generic and imports none of them.
+import {
+  acknowledgeIncidentDefinition, createEmailChannelDefinition, createPolicyDefinition, createSloDefinition, createUptimeCheckDefinition, createWebhookChannelDefinition,
+  deleteChannelDefinition, deletePolicyDefinition, deleteSloDefinition, deleteUptimeCheckDefinition, setPolicyEnabledDefinition, updatePolicyDefinition,
+} from "./alerting";
 import { backupDefinition, restoreDefinition } from "./databases";
 import { cancelExecutionDefinition, runJobDefinition } from "./jobs";
 import { pauseDefinition, resumeDefinition, runNowDefinition, updateScheduleDefinition, updateTargetsDefinition } from "./schedules";
@@ -29,6 +33,18 @@ export const ACTION_DEFINITIONS = {
   updateScheduleTargets: updateTargetsDefinition,
   runJob: runJobDefinition(),
   cancelExecution: cancelExecutionDefinition(),
+  createAlertPolicy: createPolicyDefinition(),
+  updateAlertPolicy: updatePolicyDefinition(),
+  setAlertPolicyEnabled: setPolicyEnabledDefinition(),
+  deleteAlertPolicy: deletePolicyDefinition(),
+  createEmailChannel: createEmailChannelDefinition(),
+  createWebhookChannel: createWebhookChannelDefinition(),
+  deleteChannel: deleteChannelDefinition(),
+  acknowledgeIncident: acknowledgeIncidentDefinition,
+  createUptimeCheck: createUptimeCheckDefinition(),
+  deleteUptimeCheck: deleteUptimeCheckDefinition(),
+  createSlo: createSloDefinition(),
+  deleteSlo: deleteSloDefinition(),
 } as const;
 
 export type ActionKey = keyof typeof ACTION_DEFINITIONS;

@@ -31,6 +31,7 @@ export const serverEnvSchema = z.object({
   GCP_PROJECTS: optional(list),
   GCP_REGIONS: optional(list),
   RUNWAY_SPLIT_STALE_HOURS: optional(z.string().regex(/^\d+(\.\d+)?$/, "must be a positive number of hours").transform(Number).refine((h) => h > 0, "must be a positive number of hours")),
+  PORT: optional(z.string().regex(/^\d{1,5}$/, "expected a port number").transform(Number)),
   LOG_LEVEL: optional(z.enum(["debug", "info", "warning", "error"])),
   NODE_ENV: optional(z.enum(["development", "production", "test"])),
   RUNWAY_MODE: optional(z.enum(["local", "production"], "expected local or production")),
@@ -68,6 +69,11 @@ export type Config = {
   gcp: { emulatorHost: string | null; projects: string[]; regions: string[] };
   /** A traffic split older than this is flagged on the fleet page. */
   splitStaleHours: number;
+  /**
+   * Where Cloud Monitoring delivers incidents to Runway's webhook channels: the
+   * public URL, else this machine's port (the emulator runs beside the portal).
+   */
+  alertIntakeBaseUrl: string;
   logLevel: "debug" | "info" | "warning" | "error";
 };
 
@@ -135,6 +141,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     localSignInWarning: localSignIn && mode === "production",
     gcp: { emulatorHost: e.GCP_EMULATOR_HOST ?? null, projects: e.GCP_PROJECTS ?? [], regions: e.GCP_REGIONS ?? [] },
     splitStaleHours: e.RUNWAY_SPLIT_STALE_HOURS ?? 24,
+    alertIntakeBaseUrl: (e.AUTH_URL ?? `http://127.0.0.1:${e.PORT ?? 3000}`).replace(/\/+$/, ""),
     logLevel: e.LOG_LEVEL ?? "info",
   };
 }

@@ -1,5 +1,6 @@
 // Start-up of a portal server: configuration is validated here, so a missing
 // or malformed variable stops the server with a message that names it.
+import { alertingDeps, connectSeededPolicies } from "./alerting";
 import { ensureLocalAccounts } from "./auth/local-accounts";
 import { config, ConfigError } from "./config";
 import { db } from "./db";
@@ -8,7 +9,7 @@ import { portalFollowers } from "./followers";
 import { runningOperations } from "./operations/record";
 import { startJobs } from "./operations/jobs";
 import { setJobs } from "./operations/runtime";
-import { bootstrapLocations, ensureLocations } from "./services/locations";
+import { bootstrapLocations, ensureLocations, listLocations } from "./services/locations";
 
 export async function startPortal(): Promise<void> {
   let cfg;
@@ -21,6 +22,12 @@ export async function startPortal(): Promise<void> {
   }
   if (cfg.auth.localSignIn) await ensureLocalAccounts(db());
   await ensureLocations(db(), bootstrapLocations({ projects: cfg.gcp.projects, regions: cfg.gcp.regions, emulator: Boolean(cfg.gcp.emulatorHost) }));
+  if (cfg.gcp.emulatorHost) {
+    // The emulator's seeded policies also notify Runway's webhook, so incidents show from the first start (not awaited: start-up does not wait on Monitoring).
+    void listLocations(db())
+      .then((locations) => connectSeededPolicies(db(), alertingDeps(), [...new Set(locations.map((l) => l.project))]))
+      .catch((err) => log.warn("alerting: could not connect the seeded policies to Runway's webhook", { error: String(err) }));
+  }
   const jobs = await startJobs({ databaseUrl: cfg.databaseUrl, db: db(), followers: portalFollowers() });
   setJobs(jobs);
   // Operations left running by a stopped instance are picked up again.

@@ -25,6 +25,9 @@ export default async function FleetPage() {
           <StreamedFleetSummary />
         </Suspense>
       )}
+      <p className="mb-3 text-xs text-zinc-500 dark:text-zinc-400">
+        Services with alert policies of their own show their open <Link href="/incidents" className="underline underline-offset-2">incidents</Link>; the fixed thresholds (5xx share &gt; 1 % over 5 min, p99 &gt; 5 s) flag only services that have none.
+      </p>
       <Panel>
         {first.locations === 0 ? (
           <EmptyState title="No projects are configured yet.">

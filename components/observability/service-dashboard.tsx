@@ -12,7 +12,7 @@ const MetricChart = dynamic(() => import("./metric-chart").then((m) => m.MetricC
   loading: () => <div role="status" aria-busy="true" aria-label="Loading the chart" className="h-48 rounded bg-zinc-100 motion-safe:animate-pulse dark:bg-zinc-800" />,
 });
 
-const TITLES: Record<Chart, string> = { requests: "Request rate", errors: "Error rate (5xx share)", latency: "Latency p50 / p95 / p99", instances: "Instances" };
+const TITLES: Record<Chart, string> = { requests: "Request rate", errors: "Error rate (5xx share)", latency: "Latency p50 / p95 / p99", instances: "Instances", memory: "Memory utilization", cpu: "CPU utilization" };
 const RANGES = { "1h": "last hour", "6h": "last 6 h", "1d": "last day", "7d": "last 7 days", custom: "custom (UTC)" } as const;
 type Span = { range: keyof typeof RANGES; from: string; to: string };
 
@@ -51,8 +51,9 @@ function ChartPanel({ project, service, chart, span, refresh }: { project: strin
   );
 }
 
-export function ServiceDashboard({ project, service }: { project: string; service: string }) {
-  const [span, setSpan] = useState<Span>({ range: "1h", from: "", to: "" });
+/** `initial`: a UTC range to open on (an incident's, linked from the incidents page), as YYYY-MM-DDTHH:MM. */
+export function ServiceDashboard({ project, service, initial }: { project: string; service: string; initial?: { from: string; to: string } }) {
+  const [span, setSpan] = useState<Span>(initial ? { range: "custom", ...initial } : { range: "1h", from: "", to: "" });
   const [refresh, setRefresh] = useState(true);
   return (
     <div className="space-y-3">
@@ -69,7 +70,7 @@ export function ServiceDashboard({ project, service }: { project: string; servic
         <label className="flex items-center gap-1.5 text-xs"><input type="checkbox" checked={refresh} onChange={(e) => setRefresh(e.target.checked)} /> auto-refresh every 30 s</label>
       </div>
       <div className="grid gap-3 lg:grid-cols-2">
-        {(["requests", "errors", "latency", "instances"] as const).map((c) => (
+        {(["requests", "errors", "latency", "instances", "memory", "cpu"] as const).map((c) => (
           <ChartPanel key={c} project={project} service={service} chart={c} span={span} refresh={refresh} />
         ))}
       </div>

@@ -122,7 +122,8 @@ export function FleetTable({ initialRows, total: totalKnown, canAct }: { initial
           <option value="failed">failed</option>
           <option value="reconciling">reconciling</option>
           <option value="split">split left in place</option>
-          <option value="breaching">breaching alert thresholds</option>
+          <option value="incidents">with open incidents</option>
+          <option value="breaching">breaching the fixed thresholds</option>
         </Select>
         <Select aria-label="Sort by" className="w-52" value={filter.sort} onChange={(e) => set({ sort: e.target.value as FleetSort })}>
           <option value="name">Sort: name</option>
@@ -144,10 +145,11 @@ export function FleetTable({ initialRows, total: totalKnown, canAct }: { initial
           {metrics.error && <Notice tone="error">Health and cost: {metrics.error.message}</Notice>}
         </div>
       )}
-      {metrics.data && metrics.data.failures.health.length + metrics.data.failures.cost.length > 0 && (
+      {metrics.data && metrics.data.failures.health.length + metrics.data.failures.cost.length + metrics.data.failures.alerts.length > 0 && (
         <div className="space-y-1 px-4 py-2">
           {metrics.data.failures.health.map((f) => <Notice key={`health-${f.project}`} tone="error">Request metrics of {f.project}: {f.error}</Notice>)}
           {metrics.data.failures.cost.map((f) => <Notice key={`cost-${f}`} tone="error">Costs: {f}</Notice>)}
+          {metrics.data.failures.alerts.map((f) => <Notice key={`alerts-${f.project}`} tone="error">Alert policies of {f.project}: {f.error}</Notice>)}
         </div>
       )}
       {shown.matched === 0 ? (
@@ -210,7 +212,10 @@ function FleetRowView({ row: r, canAct, index, measure }: { row: FleetRow; canAc
       </Td>
       <Td>
         <StatusBadge status={r.status} message={r.statusMessage} />
-        {r.health?.breaches.map((b) => <div key={b} className="mt-1"><Badge tone="red">{b}</Badge></div>)}
+        {(r.alerts?.open ?? 0) > 0 && (
+          <div className="mt-1"><Link href={`/incidents?project=${r.project}&service=${r.id}&state=open`} className="rounded focus-visible:outline-2"><Badge tone="red">{r.alerts!.open} open incident{r.alerts!.open === 1 ? "" : "s"}</Badge></Link></div>
+        )}
+        {r.health?.breaches.map((b) => <div key={b} className="mt-1" title="Fixed threshold: this service has no alert policy of its own"><Badge tone="amber">{b} (fixed threshold)</Badge></div>)}
       </Td>
       <Td>
         <TrafficBar traffic={r.traffic} compact />

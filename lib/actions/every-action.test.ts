@@ -124,6 +124,66 @@ const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () 
     invalid: () => ({ ...runJob, execution: "Not An Execution" }),
     field: "execution",
   },
+  "alerting.create-policy": {
+    valid: () => ({ ...ref, kind: "error-share", threshold: "1", durationSeconds: "300", channels: [] }),
+    invalid: () => ({ ...ref, kind: "error-share", threshold: "250", durationSeconds: "300", channels: [] }),
+    field: "threshold",
+  },
+  "alerting.update-policy": {
+    valid: () => ({ project: "pyplots-prod", policyName: "projects/pyplots-prod/alertPolicies/123", threshold: "2", durationSeconds: "600" }),
+    invalid: () => ({ project: "pyplots-prod", policyName: "projects/pyplots-prod/alertPolicies/123", threshold: "2", durationSeconds: "90" }),
+    field: "durationSeconds",
+  },
+  "alerting.set-policy-enabled": {
+    valid: () => ({ project: "pyplots-prod", policyName: "projects/pyplots-prod/alertPolicies/123", enabled: "false" }),
+    invalid: () => ({ project: "pyplots-prod", policyName: "projects/intentvision-prod/alertPolicies/123", enabled: "false" }),
+    field: "policyName",
+  },
+  "alerting.delete-policy": {
+    valid: () => ({ project: "pyplots-prod", policyName: "projects/pyplots-prod/alertPolicies/123" }),
+    invalid: () => ({ project: "pyplots-prod", policyName: "projects/intentvision-prod/alertPolicies/123" }),
+    field: "policyName",
+  },
+  "alerting.create-email-channel": {
+    valid: () => ({ project: "pyplots-prod", email: "oncall@example.com" }),
+    invalid: () => ({ project: "pyplots-prod", email: "not an address" }),
+    field: "email",
+  },
+  "alerting.create-webhook-channel": {
+    valid: () => ({ project: "pyplots-prod" }),
+    invalid: () => ({ project: "Not A Project" }),
+    field: "project",
+  },
+  "alerting.delete-channel": {
+    valid: () => ({ project: "pyplots-prod", channelName: "projects/pyplots-prod/notificationChannels/123" }),
+    invalid: () => ({ project: "pyplots-prod", channelName: "projects/other-project/notificationChannels/123" }),
+    field: "channelName",
+  },
+  "alerting.acknowledge-incident": {
+    valid: () => ({ id: randomUUID() }),
+    invalid: () => ({ id: "incident-1" }),
+    field: "id",
+  },
+  "alerting.create-uptime-check": {
+    valid: () => ({ ...ref, path: "/health", periodSeconds: "60", timeoutSeconds: "10", regions: [] }),
+    invalid: () => ({ ...ref, path: "/health", periodSeconds: "30", timeoutSeconds: "10", regions: [] }),
+    field: "periodSeconds",
+  },
+  "alerting.delete-uptime-check": {
+    valid: () => ({ project: "pyplots-prod", checkName: "projects/pyplots-prod/uptimeCheckConfigs/health-1" }),
+    invalid: () => ({ project: "pyplots-prod", checkName: "projects/other-project/uptimeCheckConfigs/health-1" }),
+    field: "checkName",
+  },
+  "alerting.create-slo": {
+    valid: () => ({ ...ref, kind: "availability", goalPercent: "99.9", days: "30" }),
+    invalid: () => ({ ...ref, kind: "latency", goalPercent: "99", days: "30" }),
+    field: "latencyMs",
+  },
+  "alerting.delete-slo": {
+    valid: () => ({ project: "pyplots-prod", sloName: "projects/pyplots-prod/services/pyplots-api-europe-west4/serviceLevelObjectives/availability-30d" }),
+    invalid: () => ({ project: "pyplots-prod", sloName: "projects/pyplots-prod/services/x" }),
+    field: "sloName",
+  },
   "users.change-role": {
     valid: () => ({ userId: target.id, role: "admin" }),
     invalid: () => ({ userId: target.id, role: "owner" }),
@@ -166,6 +226,8 @@ async function state() {
       locations: await db.fleetLocation.findMany({ orderBy: [{ project: "asc" }, { region: "asc" }] }),
       users: await db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, email: true, role: true } }),
       scheduleTargets: await db.scheduleTarget.findMany({ orderBy: { job: "asc" } }),
+      alertChannels: await db.alertWebhookChannel.findMany({ orderBy: { id: "asc" } }),
+      incidents: await db.alertIncident.findMany({ orderBy: { id: "asc" } }),
     };
   } finally {
     await client.end();

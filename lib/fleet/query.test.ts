@@ -7,7 +7,7 @@ import type { FleetServiceRow } from "./view";
 const row = (id: string, project: string, extra: Partial<FleetServiceRow> = {}): FleetServiceRow => ({
   name: `projects/${project}/locations/us-central1/services/${id}`, id, project, region: "us-central1", href: `/services/${project}/us-central1/${id}`,
   status: "ready", statusMessage: null, uri: null, traffic: [], imageTag: "v1", lastDeployedBy: null, lastDeployedAt: null, etag: "e",
-  staleSplitHours: null, health: null, costMonthToDate: null, ...extra,
+  staleSplitHours: null, health: null, costMonthToDate: null, alerts: null, ...extra,
 });
 const health = (requestsPerSecond: number, breaches: string[] = []) => ({ project: "p", service: "s", requestsPerSecond, errorRate: 0, p95Ms: 10, p99Ms: 10, breaches });
 
@@ -15,7 +15,7 @@ const rows = [
   row("web", "shop", { costMonthToDate: 3, health: health(5), lastDeployedAt: "2026-11-02T00:00:00Z" }),
   row("api", "shop", { status: "failed", imageTag: "API-v2", costMonthToDate: 9, health: health(1, ["error rate 7 % > 5 %"]) }),
   row("api", "blog", { region: "europe-west4", staleSplitHours: 30, lastDeployedAt: "2026-11-20T00:00:00Z" }),
-  row("worker", "blog", { status: "reconciling", health: health(9) }),
+  row("worker", "blog", { status: "reconciling", health: health(9), alerts: { open: 2, policies: true } }),
 ];
 const ids = (f: Partial<typeof NO_FILTER>) => queryFleet(rows, { ...NO_FILTER, ...f }).map((r) => `${r.project}/${r.id}`);
 
@@ -35,6 +35,7 @@ describe("queryFleet", () => {
     expect(ids({ status: "failed" })).toEqual(["shop/api"]);
     expect(ids({ status: "split" })).toEqual(["blog/api"]);
     expect(ids({ status: "breaching" })).toEqual(["shop/api"]);
+    expect(ids({ status: "incidents" })).toEqual(["blog/worker"]);
     expect(ids({ status: "ready", project: "shop" })).toEqual(["shop/web"]);
   });
   it("sorts problems first, newest deploy first, busiest and dearest first, ties by name", () => {
@@ -55,6 +56,6 @@ describe("the filter's other helpers", () => {
     expect(fleetFilterParams({ ...NO_FILTER, q: "a b", sort: "cost" }).toString()).toBe("q=a+b&sort=cost");
   });
   it("needs health and cost only to sort on them or to filter on breaches", () => {
-    expect([needsMetrics(NO_FILTER), needsMetrics({ ...NO_FILTER, sort: "cost" }), needsMetrics({ ...NO_FILTER, status: "breaching" }), needsMetrics({ ...NO_FILTER, status: "failed" })]).toEqual([false, true, true, false]);
+    expect([needsMetrics(NO_FILTER), needsMetrics({ ...NO_FILTER, sort: "cost" }), needsMetrics({ ...NO_FILTER, status: "breaching" }), needsMetrics({ ...NO_FILTER, status: "failed" }), needsMetrics({ ...NO_FILTER, status: "incidents" })]).toEqual([false, true, true, false, true]);
   });
 });

@@ -6,7 +6,7 @@ import type { FleetServiceRow } from "./view";
 
 export const FLEET_SORTS = ["name", "project", "status", "deployed", "traffic", "cost"] as const;
 export type FleetSort = (typeof FLEET_SORTS)[number];
-export const FLEET_STATUSES = ["ready", "failed", "reconciling", "split", "breaching"] as const;
+export const FLEET_STATUSES = ["ready", "failed", "reconciling", "split", "incidents", "breaching"] as const;
 export type FleetStatusFilter = (typeof FLEET_STATUSES)[number];
 
 export type FleetFilter = { q: string; project: string; region: string; status: FleetStatusFilter | ""; sort: FleetSort };
@@ -19,7 +19,7 @@ export const NO_FILTER: FleetFilter = { q: "", project: "", region: "", status: 
 export const SERVER_SIDE_OVER = 400;
 
 /** Sorting or filtering on these needs health and cost joined on first. */
-export const needsMetrics = (f: FleetFilter) => f.sort === "traffic" || f.sort === "cost" || f.status === "breaching";
+export const needsMetrics = (f: FleetFilter) => f.sort === "traffic" || f.sort === "cost" || f.status === "breaching" || f.status === "incidents";
 
 const STATUS_ORDER = { failed: 0, reconciling: 1, unknown: 2, ready: 3 };
 const by: Record<FleetSort, (a: FleetServiceRow, b: FleetServiceRow) => number> = {
@@ -35,6 +35,7 @@ function matchesStatus(r: FleetServiceRow, status: FleetFilter["status"]): boole
   if (!status) return true;
   if (status === "split") return r.staleSplitHours !== null;
   if (status === "breaching") return (r.health?.breaches.length ?? 0) > 0;
+  if (status === "incidents") return (r.alerts?.open ?? 0) > 0;
   return r.status === status;
 }
 

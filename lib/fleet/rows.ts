@@ -12,8 +12,20 @@ export const FIRST_SCREEN_ROWS = 30;
 
 export const healthKey = (project: string, service: string) => `${project}/${service}`;
 
-/** A row with its health and cost joined on. */
+/**
+ * A row with its health, cost and alerts joined on. A service that alert
+ * policies of its own watch is judged by them (its open incidents): the fixed
+ * thresholds' breaches are kept only for services without any.
+ */
 export function withMetrics<R extends FleetServiceRow>(row: R, metrics: FleetMetrics | undefined): R {
   if (!metrics) return row;
-  return { ...row, health: metrics.health[healthKey(row.project, row.id)] ?? null, costMonthToDate: metrics.cost[row.name] ?? null };
+  const key = healthKey(row.project, row.id);
+  const policies = metrics.alerts.withPolicies.includes(key);
+  const health = metrics.health[key] ?? null;
+  return {
+    ...row,
+    health: health && policies ? { ...health, breaches: [] } : health,
+    costMonthToDate: metrics.cost[row.name] ?? null,
+    alerts: { open: metrics.alerts.open[key] ?? 0, policies },
+  };
 }

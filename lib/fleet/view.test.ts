@@ -48,7 +48,7 @@ describe("fleetView", () => {
     const view = await fleetView({ db, splitStaleHours: 0, target, now });
     const fleet = await listFleet(EMULATOR_DEFAULT_LOCATIONS, runClients(target));
     expect(view.locations).toBe(EMULATOR_DEFAULT_LOCATIONS.length);
-    expect(view.failures).toEqual({ locations: [], health: [], cost: [] });
+    expect(view.failures).toEqual({ locations: [], health: [], cost: [], alerts: [] });
     expect(view.rows.map((r) => r.name)).toEqual(fleet.services.map((s) => s.name));
     const report = reportFor(fleet.services, await loadUsageAndPrices(projects, { now, target }), now)!;
     for (const row of view.rows) {
@@ -70,7 +70,7 @@ describe("fleetList and fleetMetrics (the page's first screen, then what streams
     expect(list.rows.map((r) => r.name)).toEqual(view.rows.map((r) => r.name));
     expect(list.rows.every((r) => r.health === null && r.costMonthToDate === null)).toBe(true);
     expect(list.failures).toEqual({ locations: [] });
-    expect(metrics.failures).toEqual({ health: [], cost: [] });
+    expect(metrics.failures).toEqual({ health: [], cost: [], alerts: [] });
     const joined = list.rows.map((r) => withMetrics(r, metrics));
     expect(joined).toEqual(view.rows);
     expect(joined.some((r) => r.costMonthToDate !== null)).toBe(true);

@@ -2,10 +2,11 @@
 // alone: the page's first screen), and its last 5 minutes of health and
 // month-to-date cost (fleetMetrics: streamed in after). The reads run in
 // parallel and each fails alone: a service still shows without health or cost.
+import { fleetAlerts } from "../alerting";
 import { config } from "../config";
 import { monthToDateFor, loadUsageAndPrices } from "../cost";
 import { db as portalDb, type Db } from "../db";
-import { observabilityClients, runClients, type GcpTarget } from "../gcp/clients";
+import { alertingClients, observabilityClients, runClients, type GcpTarget } from "../gcp/clients";
 import { recentFleetHealth, type ServiceHealth } from "../observability";
 import { listFleet, listFleetFirst, listLocations, servicePath, type LocationFailure, type TrafficEntry } from "../services";
 import type { ServiceView } from "../services/model";
@@ -31,13 +32,15 @@ export type FleetServiceRow = {
   health: ServiceHealth | null;
   /** This month's cost so far (USD), when prices and usage could be read. */
   costMonthToDate: number | null;
+  /** Open incidents, and whether alert policies of its own watch it (else the fixed thresholds judge it). */
+  alerts: { open: number; policies: boolean } | null;
 };
 
 export type FleetView = {
   locations: number;
   rows: FleetServiceRow[];
   staleSplitAfterHours: number;
-  failures: { locations: LocationFailure[]; health: { project: string; error: string }[]; cost: string[] };
+  failures: { locations: LocationFailure[]; health: { project: string; error: string }[]; cost: string[]; alerts: { project: string; error: string }[] };
 };
 
 /** The list alone (ListServices per location): rows without health and cost. */
@@ -47,7 +50,9 @@ export type FleetList = Omit<FleetView, "failures"> & { failures: { locations: L
 export type FleetMetrics = {
   health: Record<string, ServiceHealth>;
   cost: Record<string, number>;
-  failures: { health: { project: string; error: string }[]; cost: string[] };
+  /** Open incidents per `project/service`, and the services with alert policies of their own. */
+  alerts: { open: Record<string, number>; withPolicies: string[] };
+  failures: { health: { project: string; error: string }[]; cost: string[]; alerts: { project: string; error: string }[] };
 };
 
 export type FleetViewDeps = { db: Db; splitStaleHours: number; target: GcpTarget; now?: Date };
@@ -63,6 +68,7 @@ function toRow(s: ServiceView, deps: FleetViewDeps, now: Date): FleetServiceRow 
     staleSplitHours: s.splitSince && splitHours >= deps.splitStaleHours ? splitHours : null,
     health: null,
     costMonthToDate: null,
+    alerts: null,
   };
 }
 
@@ -91,16 +97,18 @@ export async function fleetMetrics(deps: FleetViewDeps = portalDeps()): Promise<
   const now = deps.now ?? new Date();
   const locations = await listLocations(deps.db);
   const projects = [...new Set(locations.map((l) => l.project))];
-  const [fleet, health, costInputs] = await Promise.all([
+  const [fleet, health, costInputs, alerts] = await Promise.all([
     listFleet(locations, runClients(deps.target)),
     recentFleetHealth(projects, observabilityClients(deps.target)),
     loadUsageAndPrices(projects, { now, target: deps.target }),
+    fleetAlerts(deps.db, projects, alertingClients(deps.target)),
   ]);
   const costOf = monthToDateFor(fleet.services, costInputs);
   return {
     health: Object.fromEntries(health.rows.map((h) => [healthKey(h.project, h.service), h])),
     cost: costOf ? Object.fromEntries(costOf) : {},
-    failures: { health: health.failures, cost: costInputs.failures },
+    alerts: { open: alerts.open, withPolicies: alerts.withPolicies },
+    failures: { health: health.failures, cost: costInputs.failures, alerts: alerts.failures },
   };
 }
 

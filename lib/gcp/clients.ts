@@ -4,7 +4,7 @@
 import "server-only";
 import { CloudCatalogClient } from "@google-cloud/billing";
 import { v2 as logging } from "@google-cloud/logging";
-import { MetricServiceClient } from "@google-cloud/monitoring";
+import { AlertPolicyServiceClient, MetricServiceClient, NotificationChannelServiceClient, ServiceMonitoringServiceClient, UptimeCheckServiceClient } from "@google-cloud/monitoring";
 import { ExecutionsClient, JobsClient, RevisionsClient, ServicesClient, TasksClient } from "@google-cloud/run";
 import { CloudSchedulerClient } from "@google-cloud/scheduler";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
@@ -21,6 +21,13 @@ export type SqlClients = {
   backupRuns: sql.SqlBackupRunsServiceClient;
   operations: sql.SqlOperationsServiceClient;
   users: sql.SqlUsersServiceClient;
+};
+export type AlertingClients = {
+  policies: AlertPolicyServiceClient;
+  channels: NotificationChannelServiceClient;
+  uptime: UptimeCheckServiceClient;
+  slos: ServiceMonitoringServiceClient;
+  metrics: MetricServiceClient;
 };
 export type ObservabilityClients = { logging: InstanceType<typeof logging.LoggingServiceV2Client>; metrics: MetricServiceClient };
 
@@ -72,4 +79,14 @@ export function schedulerClient(target: GcpTarget = config().gcp): CloudSchedule
 
 export function runJobsClients(target: GcpTarget = config().gcp): RunJobsClients {
   return once("run-jobs", target, (options) => ({ jobs: new JobsClient(options), executions: new ExecutionsClient(options), tasks: new TasksClient(options) }));
+}
+
+export function alertingClients(target: GcpTarget = config().gcp): AlertingClients {
+  return once("alerting", target, (options) => ({
+    policies: new AlertPolicyServiceClient(options),
+    channels: new NotificationChannelServiceClient(options),
+    uptime: new UptimeCheckServiceClient(options),
+    slos: new ServiceMonitoringServiceClient(options),
+    metrics: observabilityClients(target).metrics,
+  }));
 }

@@ -76,4 +76,13 @@ describe("metrics", () => {
       expect(d.gibSeconds).toBeGreaterThan(0);
     }
   });
+
+  it("charts memory and CPU utilization per revision as % of the limit, or no data where Monitoring has none (never an error)", async () => {
+    for (const chart of ["memory", "cpu"] as const) {
+      const c = await serviceChart({ ...ref, chart, range: "1h" }, clients, new Date(Date.now() + 60_000));
+      expect(c.unit).toBe("% of limit, p99");
+      for (const name of c.series) expect(name).toMatch(/^elevendops-\d{5}-[a-z0-9]{3}$/);
+      for (const p of c.points) for (const name of c.series) if (p[name] !== null) expect(p[name]).toBeGreaterThanOrEqual(0);
+    }
+  });
 });

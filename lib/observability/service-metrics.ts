@@ -4,11 +4,11 @@
 import { z } from "zod";
 import type { protos } from "@google-cloud/monitoring";
 import { observabilityClients, type ObservabilityClients } from "../gcp/clients";
-import { upstreamError } from "../gcp/errors";
+import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
 
 type TimeSeries = protos.google.monitoring.v3.ITimeSeries;
 
-export const CHARTS = ["requests", "errors", "latency", "instances"] as const;
+export const CHARTS = ["requests", "errors", "latency", "instances", "memory", "cpu"] as const;
 export type Chart = (typeof CHARTS)[number];
 
 export const METRIC_RANGES = { "1h": { seconds: 3600, period: 60 }, "6h": { seconds: 21_600, period: 300 }, "1d": { seconds: 86_400, period: 900 }, "7d": { seconds: 604_800, period: 3600 } } as const;
@@ -124,6 +124,18 @@ export async function serviceChart(q: MetricsQuery, clients = observabilityClien
         const percentiles = ["50", "95", "99"] as const;
         const results = await Promise.all(percentiles.map((p) => list(clients, request(q, "request_latencies", "ALIGN_DELTA", `REDUCE_PERCENTILE_${p}`, [BY_REVISION], end))));
         return toChart("ms", results.flatMap((series, i) => series.map((s) => ({ name: `${revisionOf(s)} p${percentiles[i]}`, series: s }))), periodMs);
+      }
+      case "memory":
+      case "cpu": {
+        // p99 across the revision's instances, as a share of the revision's limit.
+        const metric = q.chart === "memory" ? "container/memory/utilizations" : "container/cpu/utilizations";
+        const series = await list(clients, request(q, metric, "ALIGN_DELTA", "REDUCE_PERCENTILE_99", [BY_REVISION], end)).catch((err) => {
+          // A Monitoring without the metric (an older emulator) has no data for it, which is what the panel says.
+          if (grpcCode(err) === GRPC.INVALID_ARGUMENT || grpcCode(err) === GRPC.NOT_FOUND) return [];
+          throw err;
+        });
+        const chart = toChart("% of limit, p99", series.map((s) => ({ name: revisionOf(s), series: s })), periodMs);
+        return { ...chart, points: chart.points.map((p) => ({ ...Object.fromEntries(Object.entries(p).map(([k, v]) => [k, k === "t" || v === null ? v : Number(((v as number) * 100).toFixed(2))])), t: p.t })) };
       }
       case "instances": {
         const series = await list(clients, request(q, "container/instance_count", "ALIGN_MAX", "REDUCE_SUM", [BY_REVISION], end));

@@ -12,6 +12,9 @@ import { TrafficBar } from "@/components/services/traffic-bar";
 import { TrafficEditor } from "@/components/services/traffic-editor";
 import { ServiceSchedules } from "@/components/schedules/service-schedules";
 import { ServiceDashboard } from "@/components/observability/service-dashboard";
+import { AlertsPanel } from "@/components/alerting/alerts-panel";
+import { SloPanel, UptimePanel } from "@/components/alerting/objectives-panels";
+import { serviceAlerting } from "@/lib/alerting";
 import { Notice, Panel } from "@/components/ui/panel";
 import { listAuditEvents } from "@/lib/audit";
 import { hasRole } from "@/lib/auth/roles";
@@ -27,10 +30,13 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
   return { title: (await params).service };
 }
 
-export default async function ServicePage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<{ op?: string }> }) {
+export default async function ServicePage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<{ op?: string; from?: string; to?: string }> }) {
   const actor = await requireActor();
   const ref = await params;
-  const { op } = await searchParams;
+  const { op, from, to } = await searchParams;
+  // An incident's time range (from the incidents page) opens the dashboard on it.
+  const minute = /^\d{4}-\d\d-\d\dT\d\d:\d\d$/;
+  const range = from && to && minute.test(from) && minute.test(to) ? { from, to } : undefined;
   let detail;
   try {
     detail = await getService(ref);
@@ -42,9 +48,10 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
   const { service, revisions } = detail;
   const path = servicePath(ref);
   const canAct = hasRole(actor.role, "developer");
-  const [operation, history] = await Promise.all([
+  const [operation, history, alerting] = await Promise.all([
     getOperation(db(), op),
     listAuditEvents(db(), { target: serviceName(ref), limit: 15 }),
+    serviceAlerting(db(), ref),
   ]);
   const previous = previousServingRevision(service, revisions);
   const ready = revisions.filter((r) => r.status === "ready").map((r) => r.name);
@@ -88,7 +95,16 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
 
       <ServiceSchedules service={ref} />
 
-      <Panel title="Metrics by revision"><div className="p-3"><ServiceDashboard project={ref.project} service={ref.service} /></div></Panel>
+      <AlertsPanel service={ref} alerting={alerting} canAct={canAct}
+        uptimeChecks={(alerting.uptimeChecks ?? []).map((c) => ({ name: c.id, label: `${c.path} (every ${c.periodSeconds / 60} min)` }))}
+        slos={(alerting.slos ?? []).map((s) => ({ name: s.name, label: s.displayName }))} />
+
+      <div id="metrics"><Panel title="Metrics by revision"><div className="p-3"><ServiceDashboard key={range ? `${range.from}/${range.to}` : "live"} project={ref.project} service={ref.service} initial={range} /></div></Panel></div>
+
+      <div className="grid gap-5 lg:grid-cols-2">
+        <SloPanel service={ref} slos={alerting.slos} error={alerting.sloError} canAct={canAct} />
+        <UptimePanel service={ref} checks={alerting.uptimeChecks} error={alerting.uptimeError} canAct={canAct} />
+      </div>
 
       <Panel title={`Revisions (${revisions.length})`}><RevisionsTable revisions={revisions} /></Panel>
 

@@ -1,0 +1,15 @@
+"use client";
+// Acknowledge an incident (developer+): says who is on it; audited.
+import { Button } from "@/components/ui/button";
+import { acknowledgeIncident } from "./actions";
+import { useAlertAction } from "./use-alert-action";
+
+export function AcknowledgeButton({ id, label }: { id: string; label: string }) {
+  const { submit, pending, result } = useAlertAction(acknowledgeIncident);
+  return (
+    <span className="inline-flex items-center gap-2">
+      <Button variant="secondary" disabled={pending} onClick={() => submit({ id })} aria-label={`Acknowledge ${label}`}>{pending ? "…" : "Acknowledge"}</Button>
+      {result && !result.ok && <span role="alert" className="text-xs text-red-600 dark:text-red-400">{result.error}</span>}
+    </span>
+  );
+}

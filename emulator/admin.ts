@@ -10,11 +10,15 @@
 //   GET    /_emulator/clock       Cloud Scheduler's clock: {now, offsetMs}
 //   PUT    /_emulator/clock       move it: {"time": "2026-12-01T13:59:58Z"} (runs on from there)
 //   DELETE /_emulator/clock       back to real time
+//   GET    /_emulator/load        steady load in effect, with requests sent and answers
+//   PUT    /_emulator/load        start or change it (JSON: { host, rps, path? })
+//   DELETE /_emulator/load        stop it (`?host=` for one host)
 import type http from "node:http";
 import type { Faults } from "./grpc/faults";
 import type { Logger } from "./log";
 import type { SchedulerClock } from "./api/scheduler/clock";
 import type { Runtime } from "./runtime";
+import type { SteadyLoad } from "./runtime/load";
 import type { FallbackHandler } from "./runtime/router";
 
 const PREFIX = "/_emulator/";
@@ -44,9 +48,9 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 const clockState = (clock: SchedulerClock) => ({ now: clock.now().toISOString(), offsetMs: clock.offset });
 
-export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; log: Logger; clock: SchedulerClock }): FallbackHandler {
+export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; load: SteadyLoad; log: Logger; clock: SchedulerClock }): FallbackHandler {
   return (req, res) => {
-    const path = (req.url ?? "").split("?")[0];
+    const [path, query = ""] = (req.url ?? "").split("?");
     if (!path.startsWith(PREFIX)) return false;
     const route = `${req.method} ${path.slice(PREFIX.length).replace(/\/$/, "")}`;
     void (async () => {
@@ -87,6 +91,21 @@ export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; log
         case "DELETE clock":
           deps.clock.reset();
           return json(res, 200, clockState(deps.clock));
+        case "GET load":
+          return json(res, 200, { load: deps.load.list() });
+        case "PUT load":
+        case "POST load": {
+          try {
+            deps.load.set(JSON.parse(await readBody(req)));
+          } catch (err) {
+            return json(res, 400, { error: (err as Error).message });
+          }
+          deps.log.info("steady load set", { load: deps.load.list() });
+          return json(res, 200, { load: deps.load.list() });
+        }
+        case "DELETE load":
+          deps.load.clear(new URLSearchParams(query).get("host") ?? undefined);
+          return json(res, 200, { load: deps.load.list() });
         case "GET instances":
           return json(res, 200, { revisions: deps.runtime().status() });
         case "GET routes":

@@ -7,6 +7,7 @@ import { loadProtos } from "./grpc/protos";
 import { openDb } from "./db";
 import { createLogger, type Severity } from "./log";
 import { adminHandler } from "./admin";
+import { SteadyLoad } from "./runtime/load";
 import { Runtime } from "./runtime";
 import type { RuntimeEvents } from "./runtime/events";
 import { createRunApi, RunStore } from "./api/run";
@@ -67,6 +68,8 @@ export type Emulator = {
   faults: Faults;
   /** Cloud Scheduler's clock: `clock.set(date)` moves "now" for schedules (tests). */
   schedulerClock: SchedulerClock;
+  /** Steady load (N requests per second) on service or tag hosts; `load.set({ host, rps })`. */
+  load: SteadyLoad;
   /** Adds synthetic services until there are `n`; returns how many were added. */
   seedSyntheticServices(n: number): Promise<number>;
   stop(): Promise<void>;
@@ -85,13 +88,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const policies = new PolicyStore(db);
   let routerPort = 0;
   const schedulerClock = new SchedulerClock();
+  const load = new SteadyLoad(() => routerPort);
   const runtime: Runtime = new Runtime({
     log,
     resolveSecret: (project, ref) => secrets.resolve(project, ref),
     idleTimeoutMs: opts.idleTimeoutMs ?? 120_000,
     queueTimeoutMs: opts.queueTimeoutMs ?? 10_000,
     shutdownGraceMs: opts.shutdownGraceMs ?? 10_000,
-    fallback: adminHandler({ faults, runtime: () => runtime, log, clock: schedulerClock }),
+    fallback: adminHandler({ faults, runtime: () => runtime, load, log, clock: schedulerClock }),
   });
   const server = createServer();
   const cleanups: (() => Promise<unknown>)[] = [() => db.end()];
@@ -159,6 +163,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       events: runtime.events,
       faults,
       schedulerClock: scheduler.clock,
+      load,
       seedSyntheticServices: async (n) => {
         const added = await seedSyntheticServices(seedDeps, n);
         if (added) await run.reconciler.syncAll();
@@ -166,6 +171,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       },
       stop: () =>
         (stopping ??= (async () => {
+          load.clear();
           await run.reconciler.stop();
           await scheduler.dispatcher.stop();
           await runJobs.executor.stop();

@@ -6,6 +6,7 @@
 // It sits above the capabilities, like lib/followers.ts, so that lib/actions
 // stays generic and imports none of them.
 import { backupDefinition, restoreDefinition } from "./databases";
+import { abortReleaseDefinition, deployCanaryDefinition, pauseReleaseDefinition, promoteReleaseDefinition, resumeReleaseDefinition, savePlanDefinition, startReleaseDefinition } from "./releases";
 import { rotateDefinition } from "./secrets/rotate";
 import { deployDefinition, rollbackDefinition, sendAllToLatestDefinition, shiftTrafficDefinition, updateLocationsDefinition } from "./services";
 import { changeRole } from "./users";
@@ -20,6 +21,13 @@ export const ACTION_DEFINITIONS = {
   rotateSecret: rotateDefinition(),
   updateLocations: updateLocationsDefinition,
   changeRole,
+  startRelease: startReleaseDefinition(),
+  deployCanary: deployCanaryDefinition(),
+  pauseRelease: pauseReleaseDefinition(),
+  resumeRelease: resumeReleaseDefinition(),
+  promoteRelease: promoteReleaseDefinition(),
+  abortRelease: abortReleaseDefinition(),
+  saveReleasePlan: savePlanDefinition(),
 } as const;
 
 export type ActionKey = keyof typeof ACTION_DEFINITIONS;

@@ -75,7 +75,7 @@ const flag = z.preprocess((v) => v === true || v === "on" || v === "true", z.boo
 
 export const PlanFields = z.object({
   steps,
-  stepSeconds: wholeNumber({ min: 5, max: 86_400, what: "a number of seconds" }),
+  stepSeconds: wholeNumber({ min: 2, max: 86_400, what: "a number of seconds" }),
   checkSeconds: wholeNumber({ min: 1, max: 3_600, what: "a number of seconds" }),
   maxErrorPercent: decimal({ min: 0, max: 100, what: "a percent" }),
   errorMarginPoints: decimal({ min: 0, max: 100, what: "a number of points" }),

@@ -41,15 +41,16 @@ export async function claimOperation(
   if (existing) return { operation: view(existing), created: false };
   const data = { ...input, before: input.before as Prisma.InputJsonValue, steps: input.steps as unknown as Prisma.InputJsonValue };
   try {
-    const row = !opts.exclusive
-      ? await db.operation.create({ data })
-      : await db.$transaction(async (tx) => {
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.target}))`;
-          const running = await tx.operation.findFirst({ where: { kind: input.kind, target: input.target, status: "running" } });
-          if (running) throw new Conflict(`${opts.exclusive} started by ${running.actorEmail} is still running; wait for it to finish.`, { running: running.id });
-          return tx.operation.create({ data });
-        });
-    return { operation: view(row), created: true };
+    if (!opts.exclusive) return { operation: view(await db.operation.create({ data })), created: true };
+    return await db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.target}))`;
+      // A double submit that waited for the lock finds the first submit's row, not a conflict with it.
+      const first = await tx.operation.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+      if (first) return { operation: view(first), created: false };
+      const running = await tx.operation.findFirst({ where: { kind: input.kind, target: input.target, status: "running" } });
+      if (running) throw new Conflict(`${opts.exclusive} started by ${running.actorEmail} is still running; wait for it to finish.`, { running: running.id });
+      return { operation: view(await tx.operation.create({ data })), created: true };
+    });
   } catch (err) {
     // Two submits raced: the unique key let one in; return that one.
     if ((err as { code?: string }).code === "P2002") {

@@ -15,6 +15,7 @@ describe("judgeCheck", () => {
     ["passes a slow p99 within 1.25 × stable", stats(1000, 0, 700), stats(1000, 0, 600), "pass", "5xx 0.0 % ≤ 1.0 %; p99 700 ms ≤ 1.25 × stable 600 ms"],
     ["passes 3 × stable when under the 500 ms floor", stats(1000, 0, 120), stats(1000, 0, 40), "pass", "5xx 0.0 % ≤ 1.0 %; p99 120 ms ≤ 500 ms"],
     ["says both reasons", stats(100, 10, 2000), stats(100, 0, 100), "fail", "5xx 10.0 % > 1.0 % and > stable 0.0 % + 1 pt; p99 2000 ms > 500 ms and > 1.25 × stable 100 ms"],
+    ["does not judge the p99 of fewer requests than the plan's minimum (one cold start)", stats(20, 0, 2500), stats(1000, 0, 40), "pass", "5xx 0.0 % ≤ 1.0 %"],
     ["has no data without canary requests (never a failure)", stats(0, 0, null), stats(1000, 0, 40), "no-data", "No canary requests yet: nothing to judge."],
   ] as const)("%s", (_name, canary, stable, verdict, text) => {
     const r = judgeCheck(canary, stable, DEFAULT_PLAN);

@@ -25,7 +25,11 @@ export function dataUpTo(now: Date, lagMs: number): Date {
   return new Date(Math.floor((now.getTime() - lagMs) / MINUTE_MS) * MINUTE_MS);
 }
 
-/** One check: fails on errors or latency, "no data" without canary requests (never a failed check). */
+/**
+ * One check: fails on errors or latency, "no data" without canary requests
+ * (never a failed check). Latency is judged once the canary has the plan's
+ * minimum of requests in the step; a 5xx share at any count.
+ */
 export function judgeCheck(canary: RevisionStats, stable: RevisionStats, plan: ReleasePlan): CheckResult {
   const canaryErrors = errorPercent(canary);
   const stableErrors = errorPercent(stable) ?? 0;
@@ -38,7 +42,8 @@ export function judgeCheck(canary: RevisionStats, stable: RevisionStats, plan: R
   } else {
     passes.push(`5xx ${pct(canaryErrors)} ≤ ${canaryErrors > plan.maxErrorPercent ? `stable ${pct(stableErrors)} + ${plan.errorMarginPoints} pt` : pct(plan.maxErrorPercent)}`);
   }
-  if (canary.p99Ms !== null) {
+  // A p99 of fewer requests than the plan's minimum is the canary's slowest request (one cold start): not judged yet.
+  if (canary.p99Ms !== null && canary.requests >= plan.minRequests) {
     const relative = stable.p99Ms !== null ? plan.latencyFactor * stable.p99Ms : null;
     const overFloor = canary.p99Ms > plan.latencyFloorMs;
     const overStable = relative === null || canary.p99Ms > relative;

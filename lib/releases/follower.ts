@@ -161,7 +161,7 @@ async function check(db: Db, deps: ReleaseDeps, r: ReleaseRow, service: Service,
     }
     case "promote":
     case "abort": {
-      const reason = decision.action === "abort" ? `${result.reasons.join("; ") || "checks failed"} (${decision.reason})` : `step ${r.plan.steps[r.stepIndex]} % passed: ${decision.reason}`;
+      const reason = decision.action === "abort" ? `${result.reasons.join("; ") || "checks failed"}; ${decision.reason}` : `step ${r.plan.steps[r.stepIndex]} % passed: ${decision.reason}`;
       const pending: Pending = { traffic: decisionTraffic(r, decision.action, service), purpose: decision.action, reason };
       await moveRelease(db, r, { ...base, state: "shifting", pending }, [...entries, { kind: "decision", text: decision.action === "abort" ? `Aborting: ${reason}.` : `Promoting: ${reason}.` }]);
       return;

@@ -89,7 +89,7 @@ describe("canary releases", () => {
       const id = await startFrom(ref, canary);
       const r = await releaseWhen(db, id, (x) => x.state === "aborted" || x.state === "promoted", "ended");
       expect(r).toMatchObject({ state: "aborted", stepIndex: 0 });
-      expect(r.note).toMatch(/^Aborted: 5xx \d+\.\d % > 1\.0 % and > stable 0\.0 % \+ 1 pt \(2 failed checks in a row/);
+      expect(r.note).toMatch(/^Aborted: 5xx \d+\.\d % > 1\.0 % and > stable 0\.0 % \+ 1 pt; 2 failed checks in a row \(the plan aborts at 2\)\. Traffic is back/);
       expect(r.note).toContain(`${canary} keeps its tag candidate`);
       expect(sameTraffic(await spec(ref.name), before)).toBe(true);
       const op = (await getOperation(db, id))!;

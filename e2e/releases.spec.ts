@@ -58,7 +58,7 @@ test.describe("as a developer", () => {
       await expect(panel.getByText(/^Passed: /).first()).toBeVisible({ timeout: 60_000 });
       await shot(page, "release-in-progress");
       await expect(page.getByText(/^Promoted: .* takes all traffic/).first()).toBeVisible({ timeout: 90_000 });
-      await expect(page.getByRole("table", { name: `Releases of ${svc.id}, newest first` }).getByText("promoted")).toBeVisible();
+      await expect(page.getByRole("table", { name: `Releases of ${svc.id}, newest first` }).getByText("promoted", { exact: true })).toBeVisible();
     } finally {
       await stop();
     }
@@ -80,9 +80,10 @@ test.describe("as a developer", () => {
       await page.getByRole("button", { name: "Deploy and start the release" }).click();
       const panel = page.getByRole("region", { name: "Canary release" });
       await expect(panel).toBeVisible({ timeout: 30_000 });
-      await expect(panel.getByText(/^Failed: 5xx/).first()).toBeVisible({ timeout: 60_000 });
-      await shot(page, "release-failing-check");
-      // Once it ended, the history keeps it with its reason.
+      // The ended release stays in view: its reason, and the failed checks that led to it.
+      await expect(panel.getByRole("alert")).toHaveText(/^Aborted: 5xx \d+\.\d % > 1\.0 % and > stable 0\.0 % \+ 1 pt; 2 failed checks in a row/, { timeout: 60_000 });
+      await expect(panel.getByText(/^Failed: 5xx/).first()).toBeVisible();
+      await shot(page, "release-aborted");
       const history = page.getByRole("table", { name: `Releases of ${svc.id}, newest first` });
       await expect(history.getByText(/^Aborted: 5xx \d+\.\d % > 1\.0 % and > stable 0\.0 % \+ 1 pt/)).toBeVisible({ timeout: 60_000 });
       await expect(history.getByText("aborted", { exact: true })).toBeVisible();

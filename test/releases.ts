@@ -2,12 +2,18 @@
 // `hello` image, misbehaving through its env knobs), a plan of steps a few
 // seconds long, steady load from the emulator, and waits on the release's row.
 import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import type { Emulator } from "../emulator";
 import { runGuarded } from "../lib/actions";
 import type { Actor } from "../lib/auth/roles";
-import type { Db } from "../lib/db";
+import { createDb, type Db } from "../lib/db";
 import type { RunClients } from "../lib/gcp/clients";
+import type { Jobs } from "../lib/operations";
 import { getRelease, savePlanDefinition, type ReleaseActionDeps, type ReleaseRow } from "../lib/releases";
+
+import { startTestEmulator } from "./emulator";
+import { startTestJobs } from "./jobs";
+import { createPortalDatabaseUrl, makeUser } from "./portal-db";
 
 export const PROJECT = "release-tests";
 export const REGION = "us-central1";
@@ -72,3 +78,24 @@ export function started(result: { ok: boolean }): string {
 }
 
 export const key = () => randomUUID();
+
+export type Testbed = { db: Db; run: RunClients; emulator: Emulator; jobs: Jobs; dev: Actor };
+
+/** An emulator, a portal database, the portal's queue on them and a developer, for one test file. */
+export function useReleaseTestbed(): Testbed {
+  const bed = {} as Testbed;
+  beforeAll(async () => {
+    const t = await startTestEmulator({ idleTimeoutMs: 60_000 });
+    bed.emulator = t.emulator;
+    bed.run = t.clients;
+    const url = await createPortalDatabaseUrl();
+    bed.db = createDb(url);
+    bed.jobs = await startTestJobs({ databaseUrl: url, db: bed.db, emulatorHost: bed.emulator.endpoint });
+    bed.dev = await makeUser(bed.db, "developer");
+  }, 120_000);
+  afterAll(async () => {
+    await bed.jobs?.stop();
+    await bed.emulator?.stop();
+  });
+  return bed;
+}

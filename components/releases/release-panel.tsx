@@ -20,6 +20,7 @@ async function fetchRelease(id: string): Promise<ReleaseJson> {
   return res.json();
 }
 
+const NUM = "whitespace-nowrap text-right tabular-nums";
 const clock = (iso: string | null) => (iso ? `${iso.slice(11, 19)} UTC` : "—");
 const pct = (s: CheckJson["canary"]) => (s?.requests ? `${((100 * s.errors) / s.requests).toFixed(1)} %` : "—");
 const p99 = (s: CheckJson["canary"]) => (s?.p99Ms != null && s.requests ? `${Math.round(s.p99Ms)} ms` : "—");
@@ -54,9 +55,10 @@ export function ReleasePanel({ initial, service, canAct }: { initial: ReleaseJso
     refetchInterval: (q) => (q.state.data && ENDED.includes(q.state.data.state) ? false : 1000),
   });
   const ended = ENDED.includes(r.state);
+  // The traffic bar, the revisions and the history around the panel are server-rendered: refresh them as the release moves.
   useEffect(() => {
-    if (ended) router.refresh();
-  }, [ended, router]);
+    router.refresh();
+  }, [r.stepIndex, r.state, r.moving, router]);
   const plan = r.plan;
   return (
     <section aria-label="Canary release" className="space-y-3 px-4 py-3">
@@ -91,13 +93,13 @@ export function ReleasePanel({ initial, service, canAct }: { initial: ReleaseJso
           {r.checks.map((c) => (
             <tr key={c.at + c.text}>
               <Td className="whitespace-nowrap font-mono text-xs">{clock(c.at)}</Td>
-              <Td className="tabular-nums">{c.percent} %</Td>
-              <Td className="text-right tabular-nums">{c.canary?.requests ?? 0}</Td>
-              <Td className="text-right tabular-nums">{pct(c.canary)}</Td>
-              <Td className="text-right tabular-nums">{p99(c.canary)}</Td>
-              <Td className="text-right tabular-nums">{c.stable?.requests ?? 0}</Td>
-              <Td className="text-right tabular-nums">{pct(c.stable)}</Td>
-              <Td className="text-right tabular-nums">{p99(c.stable)}</Td>
+              <Td className="whitespace-nowrap tabular-nums">{c.percent} %</Td>
+              <Td className={NUM}>{c.canary?.requests ?? 0}</Td>
+              <Td className={NUM}>{pct(c.canary)}</Td>
+              <Td className={NUM}>{p99(c.canary)}</Td>
+              <Td className={NUM}>{c.stable?.requests ?? 0}</Td>
+              <Td className={NUM}>{pct(c.stable)}</Td>
+              <Td className={NUM}>{p99(c.stable)}</Td>
               <Td className={c.verdict === "fail" ? "text-red-600 dark:text-red-400" : c.verdict === "pass" ? "text-emerald-700 dark:text-emerald-400" : "text-zinc-500 dark:text-zinc-400"}>{c.text}</Td>
             </tr>
           ))}

@@ -7,9 +7,12 @@ import { ReleaseHistory } from "./release-history";
 import { ReleasePanel } from "./release-panel";
 import { StartReleaseForm } from "./start-release-form";
 
+const ENDED = ["promoted", "aborted", "failed"];
+
 type Props = {
   service: { project: string; region: string; service: string };
   etag: string;
+  /** The release in progress, or one that ended a short while ago (its checks and reason stay in view). */
   active: ReleaseJson | null;
   history: Omit<ReleaseJson, "checks" | "decisions">[];
   plan: ReleasePlan;
@@ -25,9 +28,8 @@ export function ReleasesSection({ service, etag, active, history, plan, planSave
     <>
       {(active || canAct) && (
         <Panel title="Canary release">
-          {active
-            ? <ReleasePanel key={active.id} initial={active} service={service} canAct={canAct} />
-            : <StartReleaseForm key={etag} service={service} etag={etag} candidates={candidates} steps={steps} path={path} />}
+          {active && <ReleasePanel key={active.id} initial={active} service={service} canAct={canAct} />}
+          {canAct && (!active || ENDED.includes(active.state)) && <StartReleaseForm key={etag} service={service} etag={etag} candidates={candidates} steps={steps} path={path} />}
         </Panel>
       )}
       <div className="grid gap-5 lg:grid-cols-2">

@@ -10,7 +10,7 @@ import type { ObservabilityClients, RunClients } from "../gcp/clients";
 import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
 import { log } from "../log";
 import { advance, fail, finishOperation, updateOperation, type Followers, type OperationView } from "../operations";
-import { shortName } from "../services/names";
+import { parseServiceName, shortName } from "../services";
 import { dataUpTo, decideStep, judgeCheck, retryDelayMs } from "./analysis";
 import { readWindow } from "./metrics";
 import { abortTraffic, describeTraffic, promoteTraffic, sameTraffic, stepTraffic, toTargets, type Target } from "./split";
@@ -137,7 +137,7 @@ async function check(db: Db, deps: ReleaseDeps, r: ReleaseRow, service: Service,
     await moveRelease(db, r, { nextCheckAt: next, dataUpTo: upTo });
     return;
   }
-  const { project, region, id } = { project: r.service.split("/")[1], region: r.service.split("/")[3], id: shortName(r.service) };
+  const { project, region, service: id } = parseServiceName(r.service)!;
   const stats = await readWindow(deps.observability, { project, region, service: id, canary: r.canary, stable: r.stable.map((s) => s.revision), from: r.stepStartedAt, upTo });
   const result = judgeCheck(stats.canary, stats.stable, r.plan);
   const failedInRow = result.verdict === "fail" ? r.failedInRow + 1 : result.verdict === "pass" ? 0 : r.failedInRow;

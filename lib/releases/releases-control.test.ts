@@ -4,11 +4,9 @@
 // code against the emulator.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator } from "../../test/emulator";
-import { startTestJobs } from "../../test/jobs";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createPortalDatabaseUrl, makeUser } from "../../test/portal-db";
-import { actionDeps, deployTagged, FAST_PLAN, key, load, newService, releaseWhen, savePlan, started, type Ref } from "../../test/releases";
+import { useReleaseTestbed, actionDeps, deployTagged, FAST_PLAN, key, load, newService, releaseWhen, savePlan, started, type Ref } from "../../test/releases";
 import type { Emulator } from "../../emulator";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
@@ -25,19 +23,9 @@ let emulator: Emulator;
 let jobs: Jobs;
 let dev: Actor;
 
-beforeAll(async () => {
-  const t = await startTestEmulator({ idleTimeoutMs: 60_000 });
-  emulator = t.emulator;
-  run = t.clients;
-  const url = await createPortalDatabaseUrl();
-  db = createDb(url);
-  jobs = await startTestJobs({ databaseUrl: url, db, emulatorHost: emulator.endpoint });
-  dev = await makeUser(db, "developer");
-}, 120_000);
-
-afterAll(async () => {
-  await jobs?.stop();
-  await emulator?.stop();
+const bed = useReleaseTestbed();
+beforeAll(() => {
+  ({ db, run, emulator, jobs, dev } = bed);
 });
 
 const deps = () => actionDeps(run, (id) => jobs.enqueueFollow(id));

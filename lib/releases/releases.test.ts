@@ -2,15 +2,12 @@
 // emulator, with steps of a few seconds: a healthy canary is promoted, a bad
 // one (5xx, latency) is aborted with the traffic put back exactly, and a
 // canary nobody calls holds as inconclusive.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator } from "../../test/emulator";
-import { startTestJobs } from "../../test/jobs";
-import { createPortalDatabaseUrl, makeUser } from "../../test/portal-db";
-import { actionDeps, deployTagged, FAST_PLAN, key, load, newService, releaseWhen, savePlan, started } from "../../test/releases";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useReleaseTestbed, actionDeps, deployTagged, FAST_PLAN, key, load, newService, releaseWhen, savePlan, started } from "../../test/releases";
 import type { Emulator } from "../../emulator";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
-import { createDb, type Db } from "../db";
+import type { Db } from "../db";
 import type { RunClients } from "../gcp/clients";
 import { getOperation, type Jobs } from "../operations";
 import { deployCanaryDefinition, releaseEntries, startReleaseDefinition } from ".";
@@ -22,19 +19,9 @@ let emulator: Emulator;
 let jobs: Jobs;
 let dev: Actor;
 
-beforeAll(async () => {
-  const t = await startTestEmulator({ idleTimeoutMs: 60_000 });
-  emulator = t.emulator;
-  run = t.clients;
-  const url = await createPortalDatabaseUrl();
-  db = createDb(url);
-  jobs = await startTestJobs({ databaseUrl: url, db, emulatorHost: emulator.endpoint });
-  dev = await makeUser(db, "developer");
-}, 120_000);
-
-afterAll(async () => {
-  await jobs?.stop();
-  await emulator?.stop();
+const bed = useReleaseTestbed();
+beforeAll(() => {
+  ({ db, run, emulator, jobs, dev } = bed);
 });
 
 const deps = () => actionDeps(run, (id) => jobs.enqueueFollow(id));

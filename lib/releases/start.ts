@@ -13,6 +13,7 @@ import { startOperation, type Sent, type StartedOperation } from "../operations"
 import { DeployFields, deployChecks, deployTemplate, invalidateFleet, serviceName, ServiceRefInput, TagInput, toServiceView, type ServiceRef } from "../services";
 import { portalReleaseDeps, type ReleaseActionDeps } from "./deps";
 import { stableShares } from "./follower";
+import type { ReleasePlan } from "./plan";
 import { readPlan } from "./plans";
 import { stepTraffic, toTargets, REVISION, type Target } from "./split";
 import { releaseSteps } from "./steps";
@@ -52,15 +53,21 @@ function canaryTagFor(traffic: Target[], canary: string): string {
   for (let i = 1; ; i++) if (!used.has(i === 1 ? "canary" : `canary-${i}`)) return i === 1 ? "canary" : `canary-${i}`;
 }
 
-async function started(ctx: ActionContext, deps: ReleaseActionDeps, ref: ServiceRef & { idempotencyKey: string }, deploys: boolean, sendIt: (operationId: string) => Promise<Sent>) {
-  const name = serviceName(ref);
+/** The start both ways share: one exclusive operation, the service read at the etag the page had, the plan. */
+async function started<I extends ServiceRef & { idempotencyKey: string; etag: string }>(
+  ctx: ActionContext, deps: ReleaseActionDeps, input: I, deploys: boolean,
+  sendIt: (operationId: string, current: Service, plan: ReleasePlan) => Promise<Sent>,
+) {
+  const name = serviceName(input);
   const { plan } = await readPlan(ctx.db, name);
-  return startOperation(ctx, { kind: "release", target: name, idempotencyKey: ref.idempotencyKey, steps: releaseSteps(plan, deploys), system: "Cloud Run", exclusive: EXCLUSIVE, enqueueFollow: deps.enqueueFollow }, async (operationId) => {
+  const result = await startOperation(ctx, { kind: "release", target: name, idempotencyKey: input.idempotencyKey, steps: releaseSteps(plan, deploys), system: "Cloud Run", exclusive: EXCLUSIVE, enqueueFollow: deps.enqueueFollow }, async (operationId) => {
     // The claim above is exclusive, so a release still marked active here lost its operation (interrupted before it was sent).
     await ctx.db.$executeRaw`UPDATE releases r SET state = 'failed', note = 'Interrupted before the release reached Cloud Run.', version = version + 1, updated_at = now()
       FROM operations o WHERE o.id = r.operation_id AND r.service = ${name} AND r.state NOT IN ('promoted', 'aborted', 'failed') AND o.status <> 'running'`;
-    return sendIt(operationId);
+    return sendIt(operationId, await readForWrite(deps, input), plan);
   });
+  if (!result.data.duplicate) invalidateFleet(input.project);
+  return result;
 }
 
 export const startReleaseDefinition = (deps: () => ReleaseActionDeps = portalReleaseDeps): ActionDefinition<typeof StartReleaseInput, StartedOperation> => ({
@@ -68,11 +75,10 @@ export const startReleaseDefinition = (deps: () => ReleaseActionDeps = portalRel
   role: "developer",
   input: StartReleaseInput,
   target: serviceName,
-  async run(ctx, input) {
+  run(ctx, input) {
     const d = deps();
     const name = serviceName(input);
-    const result = await started(ctx, d, input, false, async (operationId) => {
-      const current = await readForWrite(d, input);
+    return started(ctx, d, input, false, async (operationId, current, plan) => {
       const view = toServiceView(current);
       const [revision] = await d.run.revisions.getRevision({ name: `${name}/revisions/${input.revision}` }, { timeout: 15_000 }).catch((err) => { throw upstreamError(err, "Cloud Run", `reading ${input.revision}`); });
       const ready = String((revision.conditions ?? []).find((c) => c.type === "Ready")?.state) === "CONDITION_SUCCEEDED";
@@ -81,7 +87,6 @@ export const startReleaseDefinition = (deps: () => ReleaseActionDeps = portalRel
       const prior = toTargets(current.traffic);
       const stable = stableShares(current, input.revision);
       if (!stable.length) throw new NotFound(`${input.service} has no revision serving traffic to compare the canary with.`);
-      const { plan } = await readPlan(ctx.db, name);
       const canaryTag = canaryTagFor(prior, input.revision);
       const first = stepTraffic(prior, stable, input.revision, canaryTag, plan.steps[0]);
       const pending: Pending = { traffic: first, purpose: "step", reason: `started by ${ctx.actor.email}` };
@@ -89,8 +94,6 @@ export const startReleaseDefinition = (deps: () => ReleaseActionDeps = portalRel
       const lro = await send(d, { name, traffic: first, etag: input.etag }, `starting the release of ${input.revision}`);
       return { googleName: lro, revision: input.revision, details: { canary: input.revision, canaryTag, plan, prior } };
     });
-    if (!result.data.duplicate) invalidateFleet(input.project);
-    return result;
   },
 });
 
@@ -99,12 +102,11 @@ export const deployCanaryDefinition = (deps: () => ReleaseActionDeps = portalRel
   role: "developer",
   input: DeployCanaryInput,
   target: serviceName,
-  async run(ctx, input) {
+  run(ctx, input) {
     const d = deps();
     const name = serviceName(input);
     const canaryTag = input.tag ?? "canary";
-    const result = await started(ctx, d, input, true, async (operationId) => {
-      const current = await readForWrite(d, input);
+    return started(ctx, d, input, true, async (operationId, current, plan) => {
       const view = toServiceView(current);
       const { revision, template } = deployTemplate(ctx.actor.email, input, current, view);
       // The revision arrives with no traffic, under its tag; what serves now is pinned, so nothing moves yet.
@@ -113,12 +115,9 @@ export const deployCanaryDefinition = (deps: () => ReleaseActionDeps = portalRel
         ...view.traffic.filter((t) => t.tag && t.tag !== canaryTag).map((t) => ({ type: REVISION, revision: t.revision, percent: 0, tag: t.tag! }) as Target),
         { type: REVISION, revision, percent: 0, tag: canaryTag },
       ];
-      const { plan } = await readPlan(ctx.db, name);
       await createRelease(ctx.db, { operationId, service: name, canary: revision, canaryTag, plan, prior: [], stable: [], state: "deploying", etag: input.etag });
       const lro = await send(d, { ...current, template, traffic, etag: input.etag }, `deploying ${input.image} as a canary`);
       return { googleName: lro, revision, details: { image: input.image, canary: revision, canaryTag, plan } };
     });
-    if (!result.data.duplicate) invalidateFleet(input.project);
-    return result;
   },
 });

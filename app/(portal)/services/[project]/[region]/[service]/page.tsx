@@ -51,7 +51,9 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
     releaseHistoryJson(db(), name),
     readPlan(db(), name),
   ]);
-  const release = running ? await releaseJson(db(), running.operationId) : null;
+  // A release that ended in the last quarter hour stays in view with its checks and reason.
+  const recent = running?.operationId ?? releases.find((r) => Date.now() - new Date(r.updatedAt).getTime() < 15 * 60_000)?.id;
+  const release = recent ? await releaseJson(db(), recent) : null;
   const previous = previousServingRevision(service, revisions);
   const ready = revisions.filter((r) => r.status === "ready").map((r) => r.name);
   return (

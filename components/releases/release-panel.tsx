@@ -20,6 +20,12 @@ async function fetchRelease(id: string): Promise<ReleaseJson> {
   return res.json();
 }
 
+const STEP_STYLE = {
+  current: "border-indigo-500 font-semibold text-indigo-700 dark:text-indigo-300",
+  done: "border-emerald-600/40 text-emerald-700 dark:text-emerald-400",
+  stopped: "border-red-600/40 text-red-600 dark:text-red-400",
+  pending: "border-zinc-300 text-zinc-500 dark:border-zinc-700 dark:text-zinc-400",
+};
 const NUM = "whitespace-nowrap text-right tabular-nums";
 const clock = (iso: string | null) => (iso ? `${iso.slice(11, 19)} UTC` : "—");
 const pct = (s: CheckJson["canary"]) => (s?.requests ? `${((100 * s.errors) / s.requests).toFixed(1)} %` : "—");
@@ -71,10 +77,10 @@ export function ReleasePanel({ initial, service, canAct }: { initial: ReleaseJso
       </div>
       <ol aria-label="Steps" className="flex flex-wrap gap-2 text-sm">
         {plan.steps.map((p, i) => {
-          const state = r.state === "promoted" || i < r.stepIndex ? "done" : i === r.stepIndex && !ended ? "current" : "pending";
+          const state = r.state === "promoted" || i < r.stepIndex ? "done" : i === r.stepIndex ? (ended ? "stopped" : "current") : "pending";
           return (
-            <li key={p} aria-current={state === "current" ? "step" : undefined} className={state === "current" ? "rounded border border-indigo-500 px-2 py-0.5 font-semibold text-indigo-700 dark:text-indigo-300" : state === "done" ? "rounded border border-emerald-600/40 px-2 py-0.5 text-emerald-700 dark:text-emerald-400" : "rounded border border-zinc-300 px-2 py-0.5 text-zinc-500 dark:border-zinc-700 dark:text-zinc-400"}>
-              {state === "done" ? "✓ " : ""}{p} %
+            <li key={p} aria-current={state === "current" ? "step" : undefined} className={`rounded border px-2 py-0.5 ${STEP_STYLE[state]}`}>
+              {state === "done" ? "✓ " : state === "stopped" ? "✕ " : ""}{p} %
             </li>
           );
         })}

@@ -68,7 +68,8 @@ describe("canary releases", () => {
 
   it("aborts a canary with 5 % 5xx at its first step, putting back the exact prior split and tags", async () => {
     const ref = await newService(run);
-    await savePlan(db, dev, ref, { stepSeconds: 60 });
+    // Only the 5xx rule here: a loaded machine's slow request must not add a latency reason.
+    await savePlan(db, dev, ref, { stepSeconds: 60, latencyFloorMs: 5_000 });
     const canary = await deployTagged(run, ref, { ERROR_RATE: "0.05" }, "candidate");
     const before = await spec(ref.name);
     const stop = load(emulator, ref, 40);

@@ -12,11 +12,15 @@
 //   DELETE /_emulator/clock       back to real time
 //   GET    /_emulator/outbox      e-mails the alerting "sent" (newest first)
 //   GET    /_emulator/incidents   alert incidents the evaluator opened and closed
+//   GET    /_emulator/load        steady load in effect, with requests sent and answers
+//   PUT    /_emulator/load        start or change it (JSON: { host, rps, path? })
+//   DELETE /_emulator/load        stop it (`?host=` for one host)
 import type http from "node:http";
 import type { Faults } from "./grpc/faults";
 import type { Logger } from "./log";
 import type { SchedulerClock } from "./api/scheduler/clock";
 import type { Runtime } from "./runtime";
+import type { SteadyLoad } from "./runtime/load";
 import type { FallbackHandler } from "./runtime/router";
 import type { Alerting } from "./api/monitoring/alerting";
 
@@ -47,9 +51,9 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 const clockState = (clock: SchedulerClock) => ({ now: clock.now().toISOString(), offsetMs: clock.offset });
 
-export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; log: Logger; clock: SchedulerClock; alerting?: () => Alerting | undefined }): FallbackHandler {
+export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; load: SteadyLoad; log: Logger; clock: SchedulerClock; alerting?: () => Alerting | undefined }): FallbackHandler {
   return (req, res) => {
-    const path = (req.url ?? "").split("?")[0];
+    const [path, query = ""] = (req.url ?? "").split("?");
     if (!path.startsWith(PREFIX)) return false;
     const route = `${req.method} ${path.slice(PREFIX.length).replace(/\/$/, "")}`;
     void (async () => {
@@ -90,6 +94,21 @@ export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; log
         case "DELETE clock":
           deps.clock.reset();
           return json(res, 200, clockState(deps.clock));
+        case "GET load":
+          return json(res, 200, { load: deps.load.list() });
+        case "PUT load":
+        case "POST load": {
+          try {
+            deps.load.set(JSON.parse(await readBody(req)));
+          } catch (err) {
+            return json(res, 400, { error: (err as Error).message });
+          }
+          deps.log.info("steady load set", { load: deps.load.list() });
+          return json(res, 200, { load: deps.load.list() });
+        }
+        case "DELETE load":
+          deps.load.clear(new URLSearchParams(query).get("host") ?? undefined);
+          return json(res, 200, { load: deps.load.list() });
         case "GET instances":
           return json(res, 200, { revisions: deps.runtime().status() });
         case "GET routes":

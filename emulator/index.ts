@@ -7,6 +7,7 @@ import { loadProtos } from "./grpc/protos";
 import { openDb } from "./db";
 import { createLogger, type Severity } from "./log";
 import { adminHandler } from "./admin";
+import { SteadyLoad } from "./runtime/load";
 import { Runtime } from "./runtime";
 import type { RuntimeEvents } from "./runtime/events";
 import { createRunApi, RunStore } from "./api/run";
@@ -73,6 +74,8 @@ export type Emulator = {
   schedulerClock: SchedulerClock;
   /** Evaluates every alert policy now and waits for the notifications it sends. */
   evaluateAlerts(): Promise<void>;
+  /** Steady load (N requests per second) on service or tag hosts; `load.set({ host, rps })`. */
+  load: SteadyLoad;
   /** Adds synthetic services until there are `n`; returns how many were added. */
   seedSyntheticServices(n: number): Promise<number>;
   stop(): Promise<void>;
@@ -92,13 +95,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   let routerPort = 0;
   const schedulerClock = new SchedulerClock();
   let alerting: Alerting | undefined;
+  const load = new SteadyLoad(() => routerPort);
   const runtime: Runtime = new Runtime({
     log,
     resolveSecret: (project, ref) => secrets.resolve(project, ref),
     idleTimeoutMs: opts.idleTimeoutMs ?? 120_000,
     queueTimeoutMs: opts.queueTimeoutMs ?? 10_000,
     shutdownGraceMs: opts.shutdownGraceMs ?? 10_000,
-    fallback: adminHandler({ faults, runtime: () => runtime, log, clock: schedulerClock, alerting: () => alerting }),
+    fallback: adminHandler({ faults, runtime: () => runtime, load, log, clock: schedulerClock, alerting: () => alerting }),
   });
   const server = createServer();
   const cleanups: (() => Promise<unknown>)[] = [() => db.end()];
@@ -178,6 +182,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
         await alerting!.evaluator.runOnce();
         await alerting!.evaluator.settled();
       },
+      load,
       seedSyntheticServices: async (n) => {
         const added = await seedSyntheticServices(seedDeps, n);
         if (added) await run.reconciler.syncAll();
@@ -185,6 +190,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       },
       stop: () =>
         (stopping ??= (async () => {
+          load.clear();
           await run.reconciler.stop();
           await scheduler.dispatcher.stop();
           await runJobs.executor.stop();

@@ -12,6 +12,7 @@ import {
 import { backupDefinition, restoreDefinition } from "./databases";
 import { cancelExecutionDefinition, runJobDefinition } from "./jobs";
 import { pauseDefinition, resumeDefinition, runNowDefinition, updateScheduleDefinition, updateTargetsDefinition } from "./schedules";
+import { abortReleaseDefinition, deployCanaryDefinition, pauseReleaseDefinition, promoteReleaseDefinition, resumeReleaseDefinition, savePlanDefinition, startReleaseDefinition } from "./releases";
 import { rotateDefinition } from "./secrets/rotate";
 import { deployDefinition, rollbackDefinition, sendAllToLatestDefinition, shiftTrafficDefinition, updateLocationsDefinition } from "./services";
 import { changeRole } from "./users";
@@ -45,6 +46,13 @@ export const ACTION_DEFINITIONS = {
   deleteUptimeCheck: deleteUptimeCheckDefinition(),
   createSlo: createSloDefinition(),
   deleteSlo: deleteSloDefinition(),
+  startRelease: startReleaseDefinition(),
+  deployCanary: deployCanaryDefinition(),
+  pauseRelease: pauseReleaseDefinition(),
+  resumeRelease: resumeReleaseDefinition(),
+  promoteRelease: promoteReleaseDefinition(),
+  abortRelease: abortReleaseDefinition(),
+  saveReleasePlan: savePlanDefinition(),
 } as const;
 
 export type ActionKey = keyof typeof ACTION_DEFINITIONS;

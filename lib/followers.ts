@@ -2,9 +2,11 @@
 // that knows them all (DESIGN: "each capability registers its follower by
 // operation kind at start-up"). A new kind adds one line here.
 import { databaseFollowers } from "./databases";
-import { runClients, runJobsClients, secretsClient, sqlClients, type GcpTarget } from "./gcp/clients";
+import { config } from "./config";
+import { observabilityClients, runClients, runJobsClients, secretsClient, sqlClients, type GcpTarget } from "./gcp/clients";
 import { jobFollowers } from "./jobs";
 import { combineFollowers, type Followers } from "./operations";
+import { releaseFollowers } from "./releases";
 import { rotationFollowers } from "./secrets/rotate";
 import { serviceFollowers } from "./services";
 
@@ -15,5 +17,11 @@ export function portalFollowers(target?: GcpTarget): Followers {
     databaseFollowers(() => sqlClients(target)),
     rotationFollowers(() => ({ run: runClients(target), secrets: secretsClient(target), sql: sqlClients(target) })),
     jobFollowers(() => runJobsClients(target)),
+    releaseFollowers(() => ({ run: runClients(target), observability: observabilityClients(target), monitoringLagMs: monitoringLagMs(target ?? config().gcp) })),
   );
+}
+
+/** Google writes Cloud Run's points up to ~3 minutes late; the emulator's are complete when read (docs/decisions/0009). */
+export function monitoringLagMs(target: GcpTarget): number {
+  return target.emulatorHost ? 0 : 180_000;
 }

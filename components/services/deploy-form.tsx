@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { deploy } from "./actions";
+import { deployCanary } from "@/components/releases/actions";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
@@ -22,9 +23,10 @@ export type DeployDefaults = {
 const CPUS = ["1", "2", "4", "8"];
 const MEMORY = ["256Mi", "512Mi", "1Gi", "2Gi", "4Gi", "8Gi", "16Gi", "32Gi"];
 
-export function DeployForm({ service, etag, defaults, path }: { service: { project: string; region: string; service: string }; etag: string; defaults: DeployDefaults; path: string }) {
-  const [form, setForm] = useState({ ...defaults, traffic: "all" as "all" | "tagged", tag: "", changeRef: "", changeUrl: "" });
-  const { submit, pending, result, fieldErrors } = useOperationAction(deploy, path);
+export function DeployForm({ service, etag, defaults, path, releaseSteps }: { service: { project: string; region: string; service: string }; etag: string; defaults: DeployDefaults; path: string; releaseSteps?: string }) {
+  const [form, setForm] = useState({ ...defaults, traffic: "all" as "all" | "tagged" | "canary", tag: "", changeRef: "", changeUrl: "" });
+  // A canary release is its own operation (lib/releases): deployed with no traffic, then moved step by step.
+  const { submit, pending, result, fieldErrors } = useOperationAction(form.traffic === "canary" ? deployCanary : deploy, path);
   const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) => setForm({ ...form, [key]: value });
   const err = (key: string) => fieldErrors[key];
 
@@ -98,9 +100,12 @@ export function DeployForm({ service, etag, defaults, path }: { service: { proje
         <label className="flex items-center gap-2 text-sm">
           <input type="radio" name="traffic" checked={form.traffic === "tagged"} onChange={() => set("traffic", "tagged")} /> No traffic yet: reach it at a tagged URL (blue/green)
         </label>
-        {form.traffic === "tagged" && (
-          <Field label="Tag" htmlFor="tag" error={err("tag")}>
-            <Input id="tag" value={form.tag} onChange={(e) => set("tag", e.target.value.toLowerCase())} placeholder="green" className="w-48" />
+        <label className="flex items-center gap-2 text-sm">
+          <input type="radio" name="traffic" checked={form.traffic === "canary"} onChange={() => set("traffic", "canary")} /> Canary release: {releaseSteps ?? "5 → 25 → 50 → 100 %"}, each step judged from its metrics, rolled back on its own
+        </label>
+        {form.traffic !== "all" && (
+          <Field label={form.traffic === "canary" ? "Tag of the canary" : "Tag"} htmlFor="tag" error={err("tag")}>
+            <Input id="tag" value={form.tag} onChange={(e) => set("tag", e.target.value.toLowerCase())} placeholder={form.traffic === "canary" ? "canary" : "green"} className="w-48" />
           </Field>
         )}
       </section>
@@ -115,7 +120,7 @@ export function DeployForm({ service, etag, defaults, path }: { service: { proje
       </section>
 
       {result && !result.ok && <Notice tone="error">{result.error}</Notice>}
-      <Button type="submit" disabled={pending} className="h-9 px-4">{pending ? "Deploying…" : "Deploy"}</Button>
+      <Button type="submit" disabled={pending} className="h-9 px-4">{pending ? "Deploying…" : form.traffic === "canary" ? "Deploy and start the release" : "Deploy"}</Button>
     </form>
   );
 }

@@ -219,7 +219,8 @@ function FleetRowView({ row: r, canAct, index, measure }: { row: FleetRow; canAc
       </Td>
       <Td>
         <TrafficBar traffic={r.traffic} compact />
-        {r.staleSplitHours !== null && (
+        {r.releasingPercent !== null && <div className="mt-1.5"><Badge tone="indigo">releasing {r.releasingPercent} %</Badge></div>}
+        {r.staleSplitHours !== null && r.releasingPercent === null && (
           <div className="mt-1.5 flex flex-wrap items-center gap-2">
             <Badge tone="amber">split for {Math.floor(r.staleSplitHours)} h</Badge>
             {canAct && <SendAllToLatestButton name={r.name} etag={r.etag} compact />}

@@ -184,6 +184,26 @@ const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () 
     invalid: () => ({ project: "pyplots-prod", sloName: "projects/pyplots-prod/services/x" }),
     field: "sloName",
   },
+  "releases.start": {
+    valid: () => ({ ...ref, ...guard(), revision: "pyplots-api-00002-abc" }),
+    invalid: () => ({ ...ref, ...guard(), revision: "Not A Revision" }),
+    field: "revision",
+  },
+  "releases.deploy-canary": {
+    valid: () => ({ ...ref, ...guard(), image: "europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api:v8", cpu: "1", memory: "512Mi", minInstances: 0, maxInstances: 3, concurrency: 80, timeoutSeconds: 300, traffic: "canary" }),
+    invalid: () => ({ ...ref, ...guard(), image: "europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api:v8", cpu: "1", memory: "512Mi", minInstances: 5, maxInstances: 3, concurrency: 80, timeoutSeconds: 300, traffic: "canary" }),
+    field: "minInstances",
+  },
+  ...Object.fromEntries(["pause", "resume", "promote", "abort"].map((verb) => [`releases.${verb}`, {
+    valid: () => ({ ...ref, release: randomUUID() }),
+    invalid: () => ({ ...ref, release: "not-a-release" }),
+    field: "release",
+  }])),
+  "releases.save-plan": {
+    valid: () => ({ ...ref, steps: "5, 25, 50, 100", stepSeconds: 300, checkSeconds: 60, maxErrorPercent: 1, errorMarginPoints: 1, latencyFactor: 1.25, latencyFloorMs: 500, failuresToAbort: 2, minRequests: 100 }),
+    invalid: () => ({ ...ref, steps: "5, 25, 50", stepSeconds: 300, checkSeconds: 60, maxErrorPercent: 1, errorMarginPoints: 1, latencyFactor: 1.25, latencyFloorMs: 500, failuresToAbort: 2, minRequests: 100 }),
+    field: "steps",
+  },
   "users.change-role": {
     valid: () => ({ userId: target.id, role: "admin" }),
     invalid: () => ({ userId: target.id, role: "owner" }),

@@ -7,7 +7,7 @@ import type { FleetServiceRow } from "./view";
 const row = (id: string, project: string, extra: Partial<FleetServiceRow> = {}): FleetServiceRow => ({
   name: `projects/${project}/locations/us-central1/services/${id}`, id, project, region: "us-central1", href: `/services/${project}/us-central1/${id}`,
   status: "ready", statusMessage: null, uri: null, traffic: [], imageTag: "v1", lastDeployedBy: null, lastDeployedAt: null, etag: "e",
-  staleSplitHours: null, health: null, costMonthToDate: null, alerts: null, ...extra,
+  staleSplitHours: null, health: null, costMonthToDate: null, alerts: null, releasingPercent: null, ...extra,
 });
 const health = (requestsPerSecond: number, breaches: string[] = []) => ({ project: "p", service: "s", requestsPerSecond, errorRate: 0, p95Ms: 10, p99Ms: 10, breaches });
 

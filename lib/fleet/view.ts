@@ -10,6 +10,7 @@ import { alertingClients, observabilityClients, runClients, type GcpTarget } fro
 import { recentFleetHealth, type ServiceHealth } from "../observability";
 import { listFleet, listFleetFirst, listLocations, servicePath, type LocationFailure, type TrafficEntry } from "../services";
 import type { ServiceView } from "../services/model";
+import { activeReleases } from "../releases";
 import { healthKey, withMetrics } from "./rows";
 
 export type FleetServiceRow = {
@@ -34,6 +35,8 @@ export type FleetServiceRow = {
   costMonthToDate: number | null;
   /** Open incidents, and whether alert policies of its own watch it (else the fixed thresholds judge it). */
   alerts: { open: number; policies: boolean } | null;
+  /** The canary's step while a release runs ("releasing 25 %"), else null. */
+  releasingPercent: number | null;
 };
 
 export type FleetView = {
@@ -59,7 +62,12 @@ export type FleetViewDeps = { db: Db; splitStaleHours: number; target: GcpTarget
 
 const portalDeps = (): FleetViewDeps => ({ db: portalDb(), splitStaleHours: config().splitStaleHours, target: config().gcp });
 
-function toRow(s: ServiceView, deps: FleetViewDeps, now: Date): FleetServiceRow {
+/** The canary's step of every release in progress, by service name ("releasing 25 %"). */
+async function releasingPercents(db: Db): Promise<Map<string, number>> {
+  return new Map((await activeReleases(db)).map((r) => [r.service, r.plan.steps[r.stepIndex]]));
+}
+
+function toRow(s: ServiceView, deps: FleetViewDeps, now: Date, releasing: Map<string, number>): FleetServiceRow {
   const splitHours = s.splitSince ? (now.getTime() - s.splitSince.getTime()) / 3_600_000 : 0;
   return {
     name: s.name, id: s.id, project: s.project, region: s.region, href: servicePath({ project: s.project, region: s.region, service: s.id }),
@@ -69,6 +77,7 @@ function toRow(s: ServiceView, deps: FleetViewDeps, now: Date): FleetServiceRow 
     health: null,
     costMonthToDate: null,
     alerts: null,
+    releasingPercent: releasing.get(s.name) ?? null,
   };
 }
 
@@ -76,8 +85,8 @@ function toRow(s: ServiceView, deps: FleetViewDeps, now: Date): FleetServiceRow 
 export async function fleetList(deps: FleetViewDeps = portalDeps()): Promise<FleetList> {
   const now = deps.now ?? new Date();
   const locations = await listLocations(deps.db);
-  const fleet = await listFleet(locations, runClients(deps.target));
-  return { locations: locations.length, rows: fleet.services.map((s) => toRow(s, deps, now)), staleSplitAfterHours: deps.splitStaleHours, failures: { locations: fleet.failures } };
+  const [fleet, releasing] = await Promise.all([listFleet(locations, runClients(deps.target)), releasingPercents(deps.db)]);
+  return { locations: locations.length, rows: fleet.services.map((s) => toRow(s, deps, now, releasing)), staleSplitAfterHours: deps.splitStaleHours, failures: { locations: fleet.failures } };
 }
 
 /**
@@ -88,8 +97,8 @@ export async function fleetList(deps: FleetViewDeps = portalDeps()): Promise<Fle
 export async function fleetFirstScreen(n: number, deps: FleetViewDeps = portalDeps()): Promise<FleetList & { complete: boolean }> {
   const now = deps.now ?? new Date();
   const locations = await listLocations(deps.db);
-  const fleet = await listFleetFirst(locations, n, runClients(deps.target));
-  return { locations: locations.length, rows: fleet.services.map((s) => toRow(s, deps, now)), staleSplitAfterHours: deps.splitStaleHours, failures: { locations: fleet.failures }, complete: fleet.complete };
+  const [fleet, releasing] = await Promise.all([listFleetFirst(locations, n, runClients(deps.target)), releasingPercents(deps.db)]);
+  return { locations: locations.length, rows: fleet.services.map((s) => toRow(s, deps, now, releasing)), staleSplitAfterHours: deps.splitStaleHours, failures: { locations: fleet.failures }, complete: fleet.complete };
 }
 
 /** Health (cached briefly, shared) and month-to-date cost; slower than the list, so the page streams them in after it. */

@@ -48,17 +48,22 @@ export async function claimOperation(
   }
   const data = { ...input, before: input.before as Prisma.InputJsonValue, steps: input.steps as unknown as Prisma.InputJsonValue };
   try {
-    const row = await db.$transaction(async (tx) => {
+    return await db.$transaction(async (tx) => {
       if (opts.exclusive) {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.target}))`;
+        // A double submit that waited for the lock finds the first submit's row, not a conflict with it.
+        const first = await tx.operation.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+        if (first) {
+          await link(tx, first.id);
+          return { operation: view(first), created: false };
+        }
         const running = await tx.operation.findFirst({ where: { kind: input.kind, target: input.target, status: "running" } });
         if (running) throw new Conflict(`${opts.exclusive} started by ${running.actorEmail} is still running; wait for it to finish.`, { running: running.id });
       }
       const created = await tx.operation.create({ data });
       await link(tx, created.id);
-      return created;
+      return { operation: view(created), created: true };
     });
-    return { operation: view(row), created: true };
   } catch (err) {
     // Two submits raced: the unique key let one in; return that one.
     if ((err as { code?: string }).code === "P2002") {

@@ -17,7 +17,7 @@ const Guarded = {
   idempotencyKey: z.uuid("Missing form key; reload the page."),
 };
 
-const tag = z.string().trim().regex(TAG, "Tags are lowercase letters, digits and hyphens, starting with a letter.");
+export const tag = z.string().trim().regex(TAG, "Tags are lowercase letters, digits and hyphens, starting with a letter.");
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"]);
 const envName = z.string().trim().regex(ENV_NAME, "Env names are letters, digits and _, not starting with a digit.")
@@ -32,7 +32,8 @@ export const SecretRefInput = z.object({
 
 export const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/;
 
-export const DeployInput = ServiceRefInput.extend({
+/** A deploy's fields before the checks between them (the canary release's deploy reuses them). */
+export const DeployFields = ServiceRefInput.extend({
   ...Guarded,
   image: z.string().trim().regex(IMAGE, "Give an image with a tag or digest, e.g. europe-west4-docker.pkg.dev/proj/app/api:v7."),
   env: z.array(EnvVarInput).max(100).default([]),
@@ -47,10 +48,16 @@ export const DeployInput = ServiceRefInput.extend({
   tag: z.preprocess((v) => (v === "" ? undefined : v), tag.optional()),
   changeRef: optionalText(200),
   changeUrl: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^https?$/, error: "Give an http(s) link." }).optional()),
-})
+});
+export type DeployFields = z.infer<typeof DeployFields>;
+
+/** The checks between a deploy's fields, shared by every kind of deploy. */
+export const deployChecks = <T extends z.ZodType<Omit<DeployFields, "traffic" | "tag">>>(schema: T) => schema
   .refine((d) => d.minInstances <= d.maxInstances, { path: ["minInstances"], message: "Min instances cannot exceed max instances." })
-  .refine((d) => d.traffic === "all" || Boolean(d.tag), { path: ["tag"], message: "A deploy without traffic needs a tag to reach it by." })
   .refine((d) => new Set([...d.env, ...d.secrets].map((e) => e.name)).size === d.env.length + d.secrets.length, { path: ["env"], message: "Each variable name may appear once." });
+
+export const DeployInput = deployChecks(DeployFields)
+  .refine((d) => d.traffic === "all" || Boolean(d.tag), { path: ["tag"], message: "A deploy without traffic needs a tag to reach it by." });
 export type DeployInput = z.infer<typeof DeployInput>;
 
 export const TrafficEntryInput = z.object({

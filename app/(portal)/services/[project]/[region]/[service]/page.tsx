@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AuditTable } from "@/components/audit/audit-table";
+import { ReleasesSection } from "@/components/releases/releases-section";
 import { ConfigList, configFromService } from "@/components/services/config-list";
 import { OperationProgress } from "@/components/services/operation-progress";
 import { RevisionDiff } from "@/components/services/revision-diff";
@@ -22,6 +23,7 @@ import { requireActor } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { AppError, NotFound } from "@/lib/errors";
 import { getOperation } from "@/lib/operations";
+import { activeRelease, readPlan, releaseHistoryJson, releaseJson } from "@/lib/releases";
 import { getService, previousServingRevision, serviceName, servicePath } from "@/lib/services";
 
 type Params = { project: string; region: string; service: string };
@@ -48,11 +50,18 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
   const { service, revisions } = detail;
   const path = servicePath(ref);
   const canAct = hasRole(actor.role, "developer");
-  const [operation, history, alerting] = await Promise.all([
+  const name = serviceName(ref);
+  const [operation, history, alerting, running, releases, plan] = await Promise.all([
     getOperation(db(), op),
-    listAuditEvents(db(), { target: serviceName(ref), limit: 15 }),
+    listAuditEvents(db(), { target: name, limit: 15 }),
     serviceAlerting(db(), ref),
+    activeRelease(db(), name),
+    releaseHistoryJson(db(), name),
+    readPlan(db(), name),
   ]);
+  // A release that ended in the last quarter hour stays in view with its checks and reason.
+  const recent = running?.operationId ?? releases.find((r) => Date.now() - new Date(r.updatedAt).getTime() < 15 * 60_000)?.id;
+  const release = recent ? await releaseJson(db(), recent) : null;
   const previous = previousServingRevision(service, revisions);
   const ready = revisions.filter((r) => r.status === "ready").map((r) => r.name);
   return (
@@ -92,6 +101,12 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
           </details>
         )}
       </Panel>
+
+      <ReleasesSection
+        service={ref} etag={service.etag} active={release} history={releases} plan={plan.plan} canAct={canAct} path={path}
+        planSaved={plan.saved && { by: plan.saved.by, at: plan.saved.at.toISOString() }}
+        candidates={revisions.filter((r) => r.status === "ready" && r.percent === 0).map((r) => r.name)}
+      />
 
       <ServiceSchedules service={ref} />
 

@@ -7,7 +7,9 @@ import { PageHeader, Panel } from "@/components/ui/panel";
 import { hasRole } from "@/lib/auth/roles";
 import { requireActor } from "@/lib/auth/session";
 import { NotFound } from "@/lib/errors";
-import { getService, servicePath, type ServiceView } from "@/lib/services";
+import { getService, serviceName, servicePath, type ServiceView } from "@/lib/services";
+import { db } from "@/lib/db";
+import { describeSteps, readPlan } from "@/lib/releases";
 
 export const metadata: Metadata = { title: "Deploy" };
 
@@ -42,7 +44,7 @@ export default async function DeployPage({ params }: { params: Promise<{ project
         description={<>A new revision from the current configuration with your changes. <Link href={path} className="text-indigo-600 underline underline-offset-2 dark:text-indigo-400">Back to the service</Link></>}
       />
       <Panel className="max-w-3xl px-5 py-5">
-        <DeployForm service={ref} etag={detail.service.etag} defaults={defaultsFrom(detail.service)} path={path} />
+        <DeployForm service={ref} etag={detail.service.etag} defaults={defaultsFrom(detail.service)} path={path} releaseSteps={describeSteps((await readPlan(db(), serviceName(ref))).plan)} />
       </Panel>
     </>
   );

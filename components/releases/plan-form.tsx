@@ -1,0 +1,59 @@
+"use client";
+// The service's release plan, edited by developers: every field bounded, and a
+// refused save names each bad field (nothing is saved then).
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, Input } from "@/components/ui/field";
+import { Notice } from "@/components/ui/panel";
+import type { ActionResult } from "@/lib/actions";
+import type { ReleasePlan } from "@/lib/releases";
+import { saveReleasePlan } from "./actions";
+
+const FIELDS: { key: keyof ReleasePlan; label: string }[] = [
+  { key: "steps", label: "Steps (% to the canary)" },
+  { key: "stepSeconds", label: "Seconds per step" },
+  { key: "checkSeconds", label: "Seconds between checks" },
+  { key: "maxErrorPercent", label: "Max canary 5xx (%)" },
+  { key: "errorMarginPoints", label: "…and above stable + (points)" },
+  { key: "latencyFactor", label: "Max canary p99 (× stable)" },
+  { key: "latencyFloorMs", label: "…and above (ms)" },
+  { key: "failuresToAbort", label: "Failed checks in a row to abort" },
+  { key: "minRequests", label: "Canary requests a step needs" },
+];
+
+export function PlanForm({ service, plan }: { service: { project: string; region: string; service: string }; plan: ReleasePlan }) {
+  const router = useRouter();
+  const [form, setForm] = useState<Record<string, string | boolean>>(() => ({ ...Object.fromEntries(FIELDS.map((f) => [f.key, f.key === "steps" ? plan.steps.join(", ") : String(plan[f.key])])), promoteOnLowTraffic: plan.promoteOnLowTraffic }));
+  const [result, setResult] = useState<ActionResult<{ plan: ReleasePlan }> | null>(null);
+  const [pending, start] = useTransition();
+  const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
+  return (
+    <form
+      aria-label="Release plan"
+      className="space-y-3 px-4 py-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        start(async () => {
+          const r = await saveReleasePlan(null, { ...service, ...form });
+          setResult(r);
+          if (r.ok) router.refresh();
+        });
+      }}
+    >
+      <div className="grid gap-3 sm:grid-cols-3">
+        {FIELDS.map((f) => (
+          <Field key={f.key} label={f.label} htmlFor={`plan-${f.key}`} error={errors[f.key]}>
+            <Input id={`plan-${f.key}`} value={String(form[f.key])} onChange={(e) => setForm({ ...form, [f.key]: e.target.value })} inputMode={f.key === "steps" ? undefined : "decimal"} />
+          </Field>
+        ))}
+      </div>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={Boolean(form.promoteOnLowTraffic)} onChange={(e) => setForm({ ...form, promoteOnLowTraffic: e.target.checked })} />
+        Go on when a step ends with too little traffic (off: the release holds and asks a person)
+      </label>
+      {result && <Notice tone={result.ok ? "success" : "error"}>{result.ok ? "Release plan saved." : result.error}</Notice>}
+      <Button type="submit" disabled={pending}>{pending ? "Saving…" : "Save plan"}</Button>
+    </form>
+  );
+}

@@ -1,0 +1,65 @@
+// What the service page shows of releases, as plain JSON (the panel polls it
+// from /api/releases/<id>): the release with its steps, time left in the step,
+// "data up to", its checks and decisions; and the service's history.
+import type { Db } from "../db";
+import { releaseEntries, releaseHistory, getRelease, type ReleaseRow, type ReleaseState } from "./store";
+import type { ReleasePlan } from "./plan";
+
+export type CheckJson = {
+  at: string;
+  verdict: "pass" | "fail" | "no-data";
+  text: string;
+  percent: number;
+  canary: { requests: number; errors: number; p99Ms: number | null };
+  stable: { requests: number; errors: number; p99Ms: number | null };
+  upTo: string;
+};
+
+export type ReleaseJson = {
+  id: string;
+  service: string;
+  canary: string;
+  canaryTag: string;
+  state: ReleaseState;
+  /** What the release is doing right now, when it is moving traffic. */
+  moving: "step" | "promote" | "abort" | null;
+  plan: ReleasePlan;
+  stepIndex: number;
+  stepStartedAt: string | null;
+  /** When the current step can end at the earliest, and at the latest for low traffic. */
+  stepEndsAt: string | null;
+  dataUpTo: string | null;
+  note: string | null;
+  createdAt: string;
+  updatedAt: string;
+  checks: CheckJson[];
+  decisions: { at: string; step: number; text: string }[];
+};
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function summary(r: ReleaseRow): Omit<ReleaseJson, "checks" | "decisions"> {
+  return {
+    id: r.operationId, service: r.service, canary: r.canary, canaryTag: r.canaryTag, state: r.state, moving: r.pending?.purpose ?? null,
+    plan: r.plan, stepIndex: r.stepIndex, stepStartedAt: iso(r.stepStartedAt),
+    stepEndsAt: r.stepStartedAt ? new Date(r.stepStartedAt.getTime() + r.plan.stepSeconds * 1000).toISOString() : null,
+    dataUpTo: iso(r.dataUpTo), note: r.note, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+export async function releaseJson(db: Db, id: string): Promise<ReleaseJson | null> {
+  const r = await getRelease(db, id);
+  if (!r) return null;
+  const entries = await releaseEntries(db, id, 100);
+  const checks = entries.filter((e) => e.kind === "check").slice(0, 20).map((e): CheckJson => {
+    const d = (e.data ?? {}) as Record<string, unknown>;
+    return { at: e.at.toISOString(), verdict: d.verdict as CheckJson["verdict"], text: e.text, percent: Number(d.percent ?? 0), canary: d.canary as CheckJson["canary"], stable: d.stable as CheckJson["stable"], upTo: String(d.upTo ?? "") };
+  });
+  const decisions = entries.filter((e) => e.kind === "decision").map((e) => ({ at: e.at.toISOString(), step: e.step, text: e.text }));
+  return { ...summary(r), checks, decisions };
+}
+
+/** The service's releases for its history panel, newest first. */
+export async function releaseHistoryJson(db: Db, service: string): Promise<Omit<ReleaseJson, "checks" | "decisions">[]> {
+  return (await releaseHistory(db, service)).map(summary);
+}

@@ -22,6 +22,19 @@ resource "google_project_iam_custom_role" "read_only" {
     "cloudsql.instances.list",
     "cloudsql.backupRuns.list",
     "cloudsql.users.list",
+    "cloudscheduler.jobs.list",
+    "cloudscheduler.jobs.get",
+    "run.jobs.list",
+    "run.jobs.get",
+    "run.executions.list",
+    "run.executions.get",
+    "run.tasks.list",
+    "monitoring.alertPolicies.list",
+    "monitoring.alertPolicies.get",
+    "monitoring.notificationChannels.list",
+    "monitoring.uptimeCheckConfigs.list",
+    "monitoring.services.list",
+    "monitoring.slos.list",
   ]
 }
 
@@ -66,6 +79,43 @@ resource "google_project_iam_custom_role" "restore" {
   ]
 }
 
+resource "google_project_iam_custom_role" "operate_jobs" {
+  for_each    = toset(var.covered_projects)
+  project     = each.value
+  role_id     = "runwayOperateJobs"
+  title       = "Runway: run and schedule jobs"
+  description = "Run, pause, resume and edit Cloud Scheduler jobs; run Cloud Run jobs with overrides and cancel their executions."
+  permissions = [
+    "cloudscheduler.jobs.run",
+    "cloudscheduler.jobs.pause",
+    "cloudscheduler.jobs.enable",
+    "cloudscheduler.jobs.update",
+    "run.jobs.run",
+    "run.jobs.runWithOverrides",
+    "run.executions.cancel",
+  ]
+}
+
+resource "google_project_iam_custom_role" "alerting" {
+  for_each    = toset(var.covered_projects)
+  project     = each.value
+  role_id     = "runwayAlerting"
+  title       = "Runway: alert policies, channels, uptime checks and SLOs"
+  description = "Create, edit and delete alert policies, notification channels, uptime checks and SLOs in Cloud Monitoring."
+  permissions = [
+    "monitoring.alertPolicies.create",
+    "monitoring.alertPolicies.update",
+    "monitoring.alertPolicies.delete",
+    "monitoring.notificationChannels.create",
+    "monitoring.notificationChannels.delete",
+    "monitoring.uptimeCheckConfigs.create",
+    "monitoring.uptimeCheckConfigs.delete",
+    "monitoring.services.create",
+    "monitoring.slos.create",
+    "monitoring.slos.delete",
+  ]
+}
+
 locals {
   # Which capabilities this deployment gives the portal; read-only always.
   granted_roles = concat(
@@ -73,15 +123,19 @@ locals {
     var.enable_deploy ? ["deploy"] : [],
     var.enable_rotate ? ["rotate"] : [],
     var.enable_restore ? ["restore"] : [],
+    var.enable_jobs ? ["operate_jobs"] : [],
+    var.enable_alerting ? ["alerting"] : [],
   )
   role_bindings = {
     for pair in setproduct(var.covered_projects, local.granted_roles) : "${pair[0]}/${pair[1]}" => { project = pair[0], role = pair[1] }
   }
   custom_roles = {
-    read_only = google_project_iam_custom_role.read_only
-    deploy    = google_project_iam_custom_role.deploy
-    rotate    = google_project_iam_custom_role.rotate
-    restore   = google_project_iam_custom_role.restore
+    read_only    = google_project_iam_custom_role.read_only
+    deploy       = google_project_iam_custom_role.deploy
+    rotate       = google_project_iam_custom_role.rotate
+    restore      = google_project_iam_custom_role.restore
+    operate_jobs = google_project_iam_custom_role.operate_jobs
+    alerting     = google_project_iam_custom_role.alerting
   }
 }
 

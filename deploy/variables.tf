@@ -48,6 +48,18 @@ variable "enable_restore" {
   default     = true
 }
 
+variable "enable_jobs" {
+  description = "Grant the jobs role (run, pause and edit Cloud Scheduler jobs; run and cancel Cloud Run jobs)."
+  type        = bool
+  default     = true
+}
+
+variable "enable_alerting" {
+  description = "Grant the alerting role (alert policies, notification channels, uptime checks and SLOs)."
+  type        = bool
+  default     = true
+}
+
 variable "runtime_service_accounts" {
   description = "Full names (projects/P/serviceAccounts/EMAIL) of the service accounts the covered Cloud Run services run as: Runway gets actAs on exactly these to deploy and rotate."
   type        = list(string)

@@ -305,8 +305,11 @@ describe("every server action", () => {
       const scope = def.scope!(def.input.parse(valid) as never);
       if (scope === "portal") return; // The portal's own data: always in scope.
       const actor = await makeUser(db, def.role);
-      // A region the project is not covered in, or, for per-project resources, a project not covered at all.
-      const outside = scope.region ? { ...valid, region: "asia-east1" } : { ...valid, project: "not-covered-project" };
+      // A region the project is not covered in, or, for per-project resources, a project not covered at all
+      // (resource names in the input move with it, so the input stays valid).
+      const regionKey = "region" in valid ? "region" : "location";
+      const elsewhere = JSON.parse(JSON.stringify(valid).replaceAll(`projects/${scope.project}/`, "projects/not-covered-project/"));
+      const outside = scope.region ? { ...valid, [regionKey]: "asia-east1" } : { ...elsewhere, project: "not-covered-project" };
       const { result, audit } = await attempt(def, actor, outside);
       const where = scope.region ? `${scope.project}/asia-east1` : "not-covered-project";
       expect(result).toEqual({ ok: false, code: "forbidden", error: `${where} is not covered by this portal; an admin adds projects and regions in Settings.` });

@@ -65,6 +65,7 @@ export function createEmailChannelDefinition(deps: () => AlertingDeps = alerting
     role: "operator",
     input: CreateEmailChannelInput,
     target: (i) => `projects/${i.project}/notificationChannels`,
+    scope: ({ project }) => ({ project }),
     async run(_ctx, i) {
       const { clients } = deps();
       const [created] = await clients.channels.createNotificationChannel({
@@ -105,6 +106,7 @@ export function createWebhookChannelDefinition(deps: () => AlertingDeps = alerti
     role: "operator",
     input: CreateWebhookChannelInput,
     target: (i) => `projects/${i.project}/notificationChannels`,
+    scope: ({ project }) => ({ project }),
     async run({ db, actor }, { project }) {
       const created = await createRunwayWebhook(db, deps(), project, actor.email);
       return { data: created, message: "Runway's webhook is ready. Its token is shown this once.", details: { channel: created.name } };
@@ -118,6 +120,7 @@ export function deleteChannelDefinition(deps: () => AlertingDeps = alertingDeps)
     role: "operator",
     input: DeleteChannelInput,
     target: (i) => i.channelName,
+    scope: ({ project }) => ({ project }),
     async run({ db }, { channelName }) {
       const { clients } = deps();
       // force: policies that name it drop it, as the Cloud console does.

@@ -104,6 +104,8 @@ export const acknowledgeIncidentDefinition: ActionDefinition<typeof AcknowledgeI
   role: "developer",
   input: AcknowledgeIncidentInput,
   target: (i) => `incidents/${i.id}`,
+  // Incidents are the portal's own rows, delivered only to channels of covered projects.
+  scope: () => "portal",
   async run({ db, actor }, { id }) {
     const incident = await db.alertIncident.findUnique({ where: { id } });
     if (!incident) throw new NotFound("No such incident.");

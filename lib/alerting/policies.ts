@@ -84,6 +84,7 @@ export function createPolicyDefinition(deps: () => AlertingDeps = alertingDeps):
     role: "developer",
     input: CreatePolicyInput,
     target: (i) => `projects/${i.project}/locations/${i.region}/services/${i.service}`,
+    scope: ({ project, region }) => ({ project, region }),
     async run(_ctx, i) {
       const { clients } = deps();
       const policy = buildPolicy(i.kind, { ...i, notificationChannels: i.channels });
@@ -104,6 +105,7 @@ export function updatePolicyDefinition(deps: () => AlertingDeps = alertingDeps):
     role: "developer",
     input: UpdatePolicyInput,
     target: (i) => i.policyName,
+    scope: ({ project }) => ({ project }),
     async run(_ctx, i) {
       const { clients } = deps();
       const policy = await getPolicy(clients, i.policyName);
@@ -135,6 +137,7 @@ export function setPolicyEnabledDefinition(deps: () => AlertingDeps = alertingDe
     role: "developer",
     input: SetPolicyEnabledInput,
     target: (i) => i.policyName,
+    scope: ({ project }) => ({ project }),
     async run(_ctx, i) {
       const { clients } = deps();
       const [updated] = await clients.policies.updateAlertPolicy({ alertPolicy: { name: i.policyName, enabled: { value: i.enabled } }, updateMask: { paths: ["enabled"] } })
@@ -151,6 +154,7 @@ export function deletePolicyDefinition(deps: () => AlertingDeps = alertingDeps):
     role: "developer",
     input: DeletePolicyInput,
     target: (i) => i.policyName,
+    scope: ({ project }) => ({ project }),
     async run(_ctx, i) {
       const { clients } = deps();
       const policy = await getPolicy(clients, i.policyName);

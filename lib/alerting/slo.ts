@@ -103,6 +103,7 @@ export function createSloDefinition(deps: () => AlertingDeps = alertingDeps): Ac
     role: "developer",
     input: CreateSloInput,
     target: (i) => `projects/${i.project}/locations/${i.region}/services/${i.service}`,
+    scope: ({ project, region }) => ({ project, region }),
     async run(_ctx, i) {
       const { clients } = deps();
       const ref = { project: i.project, region: i.region, service: i.service };
@@ -130,6 +131,7 @@ export function deleteSloDefinition(deps: () => AlertingDeps = alertingDeps): Ac
     role: "developer",
     input: DeleteSloInput,
     target: (i) => i.sloName,
+    scope: ({ project }) => ({ project }),
     async run(_ctx, i) {
       await deps().clients.slos.deleteServiceLevelObjective({ name: i.sloName }).catch((err) => { throw upstreamError(err, "Cloud Monitoring", `deleting ${i.sloName}`); });
       return { data: null, message: "SLO deleted." };

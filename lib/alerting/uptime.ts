@@ -106,6 +106,7 @@ export function createUptimeCheckDefinition(deps: () => AlertingDeps = alertingD
     role: "developer",
     input: CreateUptimeCheckInput,
     target: (i) => `projects/${i.project}/locations/${i.region}/services/${i.service}`,
+    scope: ({ project, region }) => ({ project, region }),
     async run(_ctx, i) {
       const { clients } = deps();
       const [created] = await clients.uptime.createUptimeCheckConfig({
@@ -131,6 +132,7 @@ export function deleteUptimeCheckDefinition(deps: () => AlertingDeps = alertingD
     role: "developer",
     input: DeleteUptimeCheckInput,
     target: (i) => i.checkName,
+    scope: ({ project }) => ({ project }),
     async run(_ctx, i) {
       await deps().clients.uptime.deleteUptimeCheckConfig({ name: i.checkName }).catch((err) => { throw upstreamError(err, "Cloud Monitoring", `deleting ${i.checkName}`); });
       return { data: null, message: "Uptime check deleted." };

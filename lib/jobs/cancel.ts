@@ -3,7 +3,7 @@
 import type { ActionContext, ActionDefinition } from "../actions";
 import { Conflict } from "../errors";
 import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
-import { coveredLocations } from "../schedules/scope";
+import { byJobLocation, coveredLocations } from "../schedules/scope";
 import { portalJobDeps, type JobDeps } from "./deps";
 import { executionName } from "./names";
 import { getExecution, invalidateRunJobs } from "./read";
@@ -24,5 +24,5 @@ async function cancel(ctx: ActionContext, deps: JobDeps, input: CancelExecutionI
 }
 
 export function cancelExecutionDefinition(deps: () => JobDeps = portalJobDeps): ActionDefinition<typeof CancelExecutionInput, { execution: string }> {
-  return { name: "jobs.cancel-execution", role: "developer", input: CancelExecutionInput, target: executionName, run: (ctx, input) => cancel(ctx, deps(), input) };
+  return { name: "jobs.cancel-execution", role: "developer", input: CancelExecutionInput, target: executionName, scope: byJobLocation, run: (ctx, input) => cancel(ctx, deps(), input) };
 }

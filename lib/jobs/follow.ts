@@ -44,5 +44,5 @@ export async function pollJobRun(db: Db, clients: RunJobsClients, op: OperationV
 
 /** The follower of job runs, for the start-up registry. */
 export function jobFollowers(clients: () => RunJobsClients): Followers {
-  return { "job-run": { area: AREA, system: "Cloud Run", intervalMs: POLL_MS, poll: (db: Db, op: OperationView) => pollJobRun(db, clients(), op) } };
+  return { "job-run": { area: AREA, viewRole: "viewer", system: "Cloud Run", intervalMs: POLL_MS, poll: (db: Db, op: OperationView) => pollJobRun(db, clients(), op) } };
 }

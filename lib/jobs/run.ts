@@ -5,7 +5,7 @@ import type { ActionContext, ActionDefinition } from "../actions";
 import { Conflict } from "../errors";
 import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
 import { startOperation, type StartedOperation, type StepPlan } from "../operations";
-import { coveredLocations } from "../schedules/scope";
+import { byJobLocation, coveredLocations } from "../schedules/scope";
 import { portalJobDeps, type JobDeps } from "./deps";
 import { jobName } from "./names";
 import { invalidateRunJobs } from "./read";
@@ -53,6 +53,7 @@ export function runJobDefinition(deps: () => JobDeps = portalJobDeps): ActionDef
     // Variables may carry credentials: their values stay out of the audit trail (names are kept in details).
     sensitive: ["env", "envList"],
     target: jobName,
+    scope: byJobLocation,
     run: (ctx, input) => runJob(ctx, deps(), input),
   };
 }

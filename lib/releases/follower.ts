@@ -200,5 +200,5 @@ export async function pollRelease(db: Db, deps: ReleaseDeps, op: OperationView):
 
 /** The follower of releases, for the start-up registry. */
 export function releaseFollowers(deps: () => ReleaseDeps): Followers {
-  return { release: { area: AREA, system: "Cloud Run", intervalMs: POLL_MS, poll: (db, op) => pollRelease(db, deps(), op) } };
+  return { release: { area: AREA, viewRole: "viewer", system: "Cloud Run", intervalMs: POLL_MS, poll: (db, op) => pollRelease(db, deps(), op) } };
 }

@@ -21,6 +21,7 @@ export const savePlanDefinition = (deps: () => Pick<ReleaseActionDeps, "onGoogle
   role: "developer",
   input: SavePlanInput,
   target: serviceName,
+  scope: ({ project, region }) => ({ project, region }),
   async run(ctx, input) {
     const { project, region, service, ...plan } = input;
     const problems = planProblems(plan, deps().onGoogle);

@@ -75,6 +75,7 @@ export const startReleaseDefinition = (deps: () => ReleaseActionDeps = portalRel
   role: "developer",
   input: StartReleaseInput,
   target: serviceName,
+  scope: ({ project, region }) => ({ project, region }),
   run(ctx, input) {
     const d = deps();
     const name = serviceName(input);
@@ -102,6 +103,7 @@ export const deployCanaryDefinition = (deps: () => ReleaseActionDeps = portalRel
   role: "developer",
   input: DeployCanaryInput,
   target: serviceName,
+  scope: ({ project, region }) => ({ project, region }),
   run(ctx, input) {
     const d = deps();
     const name = serviceName(input);

@@ -9,7 +9,7 @@ import { invalidateHistory } from "./history-read";
 import { scheduleName, type ScheduleRef } from "./names";
 import { invalidateSchedules } from "./read";
 import { ScheduleRefInput } from "./schemas";
-import { coveredLocations } from "./scope";
+import { byJobLocation, coveredLocations } from "./scope";
 
 type Result = { state: string };
 
@@ -44,13 +44,13 @@ async function setPaused(ctx: ActionContext, deps: ScheduleDeps, ref: ScheduleRe
 }
 
 export function runNowDefinition(deps: () => ScheduleDeps = portalScheduleDeps): ActionDefinition<typeof ScheduleRefInput, Result> {
-  return { name: "schedules.run-now", role: "developer", input: ScheduleRefInput, target: scheduleName, run: (ctx, input) => runNow(ctx, deps(), input) };
+  return { name: "schedules.run-now", role: "developer", input: ScheduleRefInput, target: scheduleName, scope: byJobLocation, run: (ctx, input) => runNow(ctx, deps(), input) };
 }
 
 export function pauseDefinition(deps: () => ScheduleDeps = portalScheduleDeps): ActionDefinition<typeof ScheduleRefInput, Result> {
-  return { name: "schedules.pause", role: "developer", input: ScheduleRefInput, target: scheduleName, run: (ctx, input) => setPaused(ctx, deps(), input, true) };
+  return { name: "schedules.pause", role: "developer", input: ScheduleRefInput, target: scheduleName, scope: byJobLocation, run: (ctx, input) => setPaused(ctx, deps(), input, true) };
 }
 
 export function resumeDefinition(deps: () => ScheduleDeps = portalScheduleDeps): ActionDefinition<typeof ScheduleRefInput, Result> {
-  return { name: "schedules.resume", role: "developer", input: ScheduleRefInput, target: scheduleName, run: (ctx, input) => setPaused(ctx, deps(), input, false) };
+  return { name: "schedules.resume", role: "developer", input: ScheduleRefInput, target: scheduleName, scope: byJobLocation, run: (ctx, input) => setPaused(ctx, deps(), input, false) };
 }

@@ -4,6 +4,7 @@
 import type { Db } from "../db";
 import { Invalid } from "../errors";
 import { listLocations, type Location } from "../services/locations";
+import type { Scope } from "../scope";
 
 export async function coveredLocations(db: Db, ref: { project: string; location: string }): Promise<Location[]> {
   const locations = await listLocations(db);
@@ -12,3 +13,6 @@ export async function coveredLocations(db: Db, ref: { project: string; location:
   }
   return locations;
 }
+
+/** What the action guard checks against Settings for a Scheduler job or a Cloud Run job: its project and location. */
+export const byJobLocation = ({ project, location }: { project: string; location: string }): Scope => ({ project, region: location });

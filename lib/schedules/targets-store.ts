@@ -5,7 +5,7 @@ import type { ActionContext, ActionDefinition } from "../actions";
 import type { Db } from "../db";
 import { scheduleName } from "./names";
 import { UpdateTargetsInput } from "./schemas";
-import { coveredLocations } from "./scope";
+import { byJobLocation, coveredLocations } from "./scope";
 import type { ScheduleTargets } from "./targets";
 
 export const NO_TARGETS: ScheduleTargets = { maxDurationSeconds: null, maxFreshnessHours: null };
@@ -29,5 +29,6 @@ export const updateTargetsDefinition: ActionDefinition<typeof UpdateTargetsInput
   role: "developer",
   input: UpdateTargetsInput,
   target: scheduleName,
+  scope: byJobLocation,
   run: updateTargets,
 };

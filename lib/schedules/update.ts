@@ -12,7 +12,7 @@ import { seconds, targetService } from "./model";
 import { scheduleName } from "./names";
 import { invalidateSchedules } from "./read";
 import { UpdateScheduleInput } from "./schemas";
-import { coveredLocations } from "./scope";
+import { byJobLocation, coveredLocations } from "./scope";
 
 type Result = { nextRuns: string[] };
 const duration = (s: number) => ({ seconds: s, nanos: 0 });
@@ -49,5 +49,5 @@ async function updateSchedule(ctx: ActionContext, deps: ScheduleDeps, input: Upd
 }
 
 export function updateScheduleDefinition(deps: () => ScheduleDeps = portalScheduleDeps): ActionDefinition<typeof UpdateScheduleInput, Result> {
-  return { name: "schedules.update", role: "developer", input: UpdateScheduleInput, target: scheduleName, run: (ctx, input) => updateSchedule(ctx, deps(), input) };
+  return { name: "schedules.update", role: "developer", input: UpdateScheduleInput, target: scheduleName, scope: byJobLocation, run: (ctx, input) => updateSchedule(ctx, deps(), input) };
 }

@@ -16,6 +16,8 @@ const EXAMPLES: Record<string, string> = {
   "/services/[project]/[region]/[service]": "/services/intentvision-prod/us-central1/intentvision-api",
   "/services/[project]/[region]/[service]/deploy": "/services/intentvision-prod/us-central1/intentvision-api/deploy",
   "/secrets/[project]/[secret]": "/secrets/pyplots-prod/db-password",
+  "/schedules/[project]/[location]/[job]": "/schedules/ai-usage-analytics-prod/us-central1/ai-usage-daily-pipeline",
+  "/schedules/jobs/[project]/[location]/[job]": "/schedules/jobs/pyplots-prod/europe-west4/pyplots-migrate",
 };
 
 /** Every page route under app/, as a pattern: route groups dropped, dynamic segments kept. */

@@ -8,6 +8,7 @@ import { runGuarded } from "../lib/actions";
 import type { Actor } from "../lib/auth/roles";
 import { createDb, type Db } from "../lib/db";
 import type { RunClients } from "../lib/gcp/clients";
+import { ensureLocations } from "../lib/services/locations";
 import type { Jobs } from "../lib/operations";
 import { getRelease, savePlanDefinition, type ReleaseActionDeps, type ReleaseRow } from "../lib/releases";
 
@@ -90,6 +91,8 @@ export function useReleaseTestbed(): Testbed {
     bed.run = t.clients;
     const url = await createPortalDatabaseUrl();
     bed.db = createDb(url);
+    // Settings covers the test project, or the guard refuses every release action.
+    await ensureLocations(bed.db, [{ project: PROJECT, region: REGION }]);
     bed.jobs = await startTestJobs({ databaseUrl: url, db: bed.db, emulatorHost: bed.emulator.endpoint });
     bed.dev = await makeUser(bed.db, "developer");
   }, 120_000);

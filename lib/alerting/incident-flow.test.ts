@@ -15,6 +15,7 @@ import { alertingClients, type AlertingClients, type RunClients } from "../gcp/c
 import { createPolicyDefinition } from "./policies";
 import { createWebhookChannelDefinition } from "./channels";
 import { openIncidentCounts } from "./incidents";
+import { ensureLocations } from "../services/locations";
 import { serviceAlerting } from "./service-alerting";
 
 let db: Db;
@@ -27,6 +28,7 @@ let intakeUrl: string;
 
 beforeAll(async () => {
   db = await freshPortalDb();
+  await ensureLocations(db, [{ project, region }]);
   // The portal's intake route, in a plain Node server.
   intake = await startIntakeServer(db);
   intakeUrl = intake.url;

@@ -4,7 +4,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { template, waitFor } from "../../emulator/testing/harness";
 import { fetchViaRouter, startTestEmulator } from "../../test/emulator";
-import { freshPortalDb, makeUser } from "../../test/portal-db";
+import { coveredPortalDb, makeUser } from "../../test/portal-db";
+import { ensureLocations } from "../services/locations";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
 import type { Db } from "../db";
@@ -25,7 +26,8 @@ beforeAll(async () => {
   clients = alertingClients({ emulatorHost: t.emulator.endpoint });
   run = t.clients;
   routerPort = t.emulator.routerPort;
-  db = await freshPortalDb();
+  db = await coveredPortalDb();
+  await ensureLocations(db, [{ project: "slo-numbers-prod", region: "us-central1" }]);
   developer = await makeUser(db, "developer");
 }, 120_000);
 

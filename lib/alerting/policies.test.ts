@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../../test/emulator";
-import { freshPortalDb, makeUser } from "../../test/portal-db";
+import { coveredPortalDb, makeUser } from "../../test/portal-db";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
 import type { Db } from "../db";
@@ -27,7 +27,7 @@ beforeAll(async () => {
   const t = await startTestEmulator();
   stop = () => t.emulator.stop();
   clients = alertingClients({ emulatorHost: t.emulator.endpoint });
-  db = await freshPortalDb();
+  db = await coveredPortalDb();
   developer = await makeUser(db, "developer");
   operator = await makeUser(db, "operator");
 }, 120_000);

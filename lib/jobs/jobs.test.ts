@@ -101,7 +101,8 @@ describe("run a Cloud Run job", () => {
     expect(await run(viewer, ref)).toMatchObject({ ok: false, code: "forbidden" });
     expect((await audits("jobs.run")).at(-1)).toMatchObject({ outcome: "denied", actorEmail: viewer.email });
     const outside = await run(dev, { ...ref, project: "someone-elses-project" });
-    expect(outside).toMatchObject({ ok: false, code: "invalid", fieldErrors: { project: ["someone-elses-project/europe-west4 is not among the covered projects and regions (Settings)."] } });
+    expect(outside).toEqual({ ok: false, code: "forbidden", error: "someone-elses-project/europe-west4 is not covered by this portal; an admin adds projects and regions in Settings." });
+    expect((await audits("jobs.run")).at(-1)).toMatchObject({ outcome: "denied", actorEmail: dev.email });
     expect(await db.operation.count()).toBe(before);
     expect(await listExecutions(ref, clients)).toEqual([]);
   });

@@ -11,6 +11,7 @@ import type { Emulator } from "../../emulator";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
 import { createDb, type Db } from "../db";
+import { ensureLocations } from "../services/locations";
 import type { RunClients } from "../gcp/clients";
 import { getOperation, startJobs, type Jobs } from "../operations";
 import { portalFollowers } from "../followers";
@@ -138,6 +139,7 @@ describe("durability", () => {
     const own = createDb(url);
     const person = await makeUser(own, "developer");
     const ref = await newService(run);
+    await ensureLocations(own, [{ project: ref.project, region: ref.region }]);
     // The machine is shared: latency is judged in releases.test.ts; here only the steps matter.
     await savePlan(own, person, ref, { latencyFloorMs: 5_000 });
     const canary = await deployTagged(run, ref, {});

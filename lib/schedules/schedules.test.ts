@@ -154,7 +154,6 @@ describe("actions", () => {
     ["an invalid cron", { schedule: "0 6 * *" }, "schedule", "A schedule has 5 fields (minute hour day-of-month month day-of-week); this has 4."],
     ["an unknown zone", { timeZone: "Mars/Olympus" }, "timeZone", 'Unknown time zone "Mars/Olympus"; use an IANA name such as America/Los_Angeles or UTC.'],
     ["a target outside the covered projects", { targetUri: "https://example.com/run" }, "targetUri", "Not the URL of a Cloud Run service in the covered projects (Settings)."],
-    ["a job outside the covered projects", { project: "someone-elses-project" }, "project", "someone-elses-project/us-central1 is not among the covered projects and regions (Settings)."],
   ])("refuses %s with a field error, and nothing changes", async (_, change, field, message) => {
     const ref = await newJob();
     const before = await job(ref);
@@ -162,6 +161,15 @@ describe("actions", () => {
     expect(r).toMatchObject({ ok: false, code: "invalid", fieldErrors: { [field]: [message] } });
     expect(await job(ref)).toEqual(before);
     expect((await audits("schedules.update")).at(-1)).toMatchObject({ outcome: "invalid", actorEmail: dev.email });
+  });
+
+  it("refuses a job outside the covered projects (the action guard: forbidden, audited), and nothing changes", async () => {
+    const ref = await newJob();
+    const before = await job(ref);
+    const r = await runGuarded(updateScheduleDefinition(deps), dev, { ...valid(ref), project: "someone-elses-project" }, { db });
+    expect(r).toEqual({ ok: false, code: "forbidden", error: "someone-elses-project/us-central1 is not covered by this portal; an admin adds projects and regions in Settings." });
+    expect(await job(ref)).toEqual(before);
+    expect((await audits("schedules.update")).at(-1)).toMatchObject({ outcome: "denied", actorEmail: dev.email });
   });
 
   it("saves a valid edit and says when it runs next", async () => {

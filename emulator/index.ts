@@ -78,6 +78,8 @@ export type Emulator = {
   load: SteadyLoad;
   /** Adds synthetic services until there are `n`; returns how many were added. */
   seedSyntheticServices(n: number): Promise<number>;
+  /** Ready instances and their process ids (what utilization sampling reads). */
+  liveInstances(): { spec: { project: string; service: string; revision: string }; id: string; pid: number }[];
   stop(): Promise<void>;
 };
 
@@ -119,7 +121,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     await sql.ensureSchema();
     const protos = loadProtos();
     // Before instances start, so their lifecycle reaches the logs.
-    const telemetry = await startTelemetry({ db, server, events: runtime.events, faults, log, routerPort: () => routerPort, traffic: opts.traffic, ...opts.telemetry });
+    const telemetry = await startTelemetry({ db, server, events: runtime.events, faults, log, routerPort: () => routerPort, traffic: opts.traffic,
+      instances: () => runtime.liveInstances(), ...opts.telemetry });
     cleanups.unshift(() => telemetry.stop());
     alerting = await startAlerting({ db, server, faults, log, telemetry: telemetry.store, routerPort: () => routerPort, ...opts.alerting });
     const stopAlerting = alerting.stop;
@@ -183,6 +186,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
         await alerting!.evaluator.settled();
       },
       load,
+      liveInstances: () => runtime.liveInstances(),
       seedSyntheticServices: async (n) => {
         const added = await seedSyntheticServices(seedDeps, n);
         if (added) await run.reconciler.syncAll();

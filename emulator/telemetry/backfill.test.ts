@@ -36,6 +36,17 @@ it("backfills 7 days of request metrics and hourly log entries for existing serv
     const errors = Number(byClass["4xx"][1].value!.int64Value);
     expect(errors / perDay).toBeGreaterThan(0.03);
     expect(errors / perDay).toBeLessThan(0.08);
+    // Utilization history: one memory sample per instance-minute, as fractions of the limit.
+    const [memory] = await mon.listTimeSeries({
+      name: "projects/history", filter: 'metric.type = "run.googleapis.com/container/memory/utilizations"',
+      interval: { startTime: { seconds: end - 7 * 86400 }, endTime: { seconds: end } },
+      aggregation: { alignmentPeriod: { seconds: 86400 }, perSeriesAligner: "ALIGN_DELTA" },
+    }, CALL);
+    expect(memory).toHaveLength(1);
+    const day = memory[0].points![1].value!.distributionValue!;
+    expect(Number(day.count)).toBe(1440);
+    expect(day.mean).toBeGreaterThan(0.05);
+    expect(day.mean).toBeLessThan(0.5);
     await mon.close();
   } finally {
     await pool.end();

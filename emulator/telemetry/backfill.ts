@@ -8,8 +8,9 @@
 import type { Db } from "../db";
 import { BUCKETS, bucketIndex } from "./buckets";
 import { requestEntry, toRow } from "./ingest";
-import { refreshServiceRequestHours } from "./rollup";
-import type { MinuteAgg, TelemetryStore } from "./store";
+import { refreshServiceRequestHours, refreshServiceUtilizationHours } from "./rollup";
+import type { MinuteAgg, TelemetryStore, UtilMinute } from "./store";
+import { utilBucketIndex, UTIL_BUCKETS } from "./utilization";
 
 const DAYS = 7;
 const COARSE_MS = 10 * 60_000;
@@ -39,6 +40,9 @@ export async function backfill(db: Db, store: TelemetryStore): Promise<number> {
     if (!revision) continue;
     const key = { project: s.project, region: s.location, service: s.service_id, revision };
     const batch: MinuteAgg[] = [];
+    const utilization: UtilMinute[] = [];
+    // Each service holds its own share of its memory limit; CPU follows the load.
+    const memoryBase = 0.12 + 0.3 * rnd();
     for (let t = start, step = COARSE_MS; t < now; t += step) {
       step = t >= fineFrom ? MINUTE_MS : COARSE_MS;
       const scale = step / COARSE_MS;
@@ -55,6 +59,9 @@ export async function backfill(db: Db, store: TelemetryStore): Promise<number> {
         batch.push({ ...key, minute: t, code, count, sum, ssd: lat.reduce((a, b) => a + (b - mean) ** 2, 0),
           min: Math.min(...lat), max: Math.max(...lat), buckets });
       }
+      // One sample per instance-minute, as Cloud Run samples every 60 s.
+      utilization.push(utilizationMinute({ ...key, container: "", minute: t }, "memory", step / MINUTE_MS, () => memoryBase * (0.9 + 0.2 * rnd())));
+      utilization.push(utilizationMinute({ ...key, container: "", minute: t }, "cpu", step / MINUTE_MS, () => Math.min(1, (n / scale / PER_10_MIN) * 0.05 * (0.5 + rnd()))));
       if (t % 3_600_000 === 0) {
         store.addLog(toRow(requestEntry({
           type: "request", time: new Date(t + 1000), ...key, instanceId: "synthetic-backfill", method: "GET", url: "/", host: s.host,
@@ -64,11 +71,36 @@ export async function backfill(db: Db, store: TelemetryStore): Promise<number> {
       }
     }
     await insertMinutes(db, batch);
+    await insertUtilizationMinutes(db, utilization);
     await refreshServiceRequestHours(db, s.project, s.service_id);
-    written += batch.length;
+    await refreshServiceUtilizationHours(db, s.project, s.service_id);
+    written += batch.length + utilization.length;
   }
   await store.flush();
   return written;
+}
+
+/** A minute's distribution of `samples` utilization values drawn by `draw`. */
+function utilizationMinute(key: Omit<UtilMinute, "metric" | "count" | "sum" | "ssd" | "min" | "max" | "buckets">, metric: "cpu" | "memory", samples: number, draw: () => number): UtilMinute {
+  const values = Array.from({ length: samples }, draw);
+  const buckets = new Array(UTIL_BUCKETS).fill(0);
+  for (const v of values) buckets[utilBucketIndex(v)]++;
+  const sum = values.reduce((a, b) => a + b, 0);
+  const mean = sum / samples;
+  return { ...key, metric, count: samples, sum, ssd: values.reduce((a, b) => a + (b - mean) ** 2, 0), min: Math.min(...values), max: Math.max(...values), buckets };
+}
+
+async function insertUtilizationMinutes(db: Db, rows: UtilMinute[]): Promise<void> {
+  await db.query(
+    `INSERT INTO emu_utilization_minutes
+     SELECT p, r, s, v, c, to_timestamp(m / 1000.0), k, n, su, ss, mi, ma, b::bigint[]
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::bigint[], $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::text[])
+       AS x(p, r, s, v, c, m, k, n, su, ss, mi, ma, b)
+     ON CONFLICT DO NOTHING`,
+    [rows.map((x) => x.project), rows.map((x) => x.region), rows.map((x) => x.service), rows.map((x) => x.revision), rows.map((x) => x.container),
+      rows.map((x) => x.minute), rows.map((x) => x.metric), rows.map((x) => x.count), rows.map((x) => x.sum), rows.map((x) => x.ssd),
+      rows.map((x) => x.min), rows.map((x) => x.max), rows.map((x) => `{${x.buckets.join(",")}}`)],
+  );
 }
 
 /** One INSERT per service; bucket arrays travel as array literals (unnest would flatten a 2-D array). */

@@ -96,6 +96,9 @@ const METRIC_ALIGNERS: [string, string[]][] = [
   ["run.googleapis.com/container/cpu/allocation_time", ["ALIGN_SUM"]],
   ["run.googleapis.com/container/memory/allocation_time", ["ALIGN_DELTA"]],
   ["run.googleapis.com/container/startup_latencies", ["ALIGN_SUM", "ALIGN_PERCENTILE_95"]],
+  // The backfill writes utilization history too.
+  ["run.googleapis.com/container/memory/utilizations", ["ALIGN_PERCENTILE_99", "ALIGN_DELTA"]],
+  ["run.googleapis.com/container/cpu/utilizations", ["ALIGN_PERCENTILE_50"]],
 ];
 
 describe("hour rollups against per-minute rows", () => {

@@ -68,5 +68,36 @@ export async function cloudRunPrices(): Promise<Map<string, number>> {
   }
 }
 
-/** Google's monthly free tier of a billing account for request-based services (google-apis.md §6). */
-export const FREE_TIER = { vcpuSeconds: 180_000, gibSeconds: 360_000, requests: 2_000_000 };
+/** Google's monthly free tier of a billing account, one per billing mode (google-apis.md §6). */
+export const FREE_TIER = {
+  "request-based": { vcpuSeconds: 180_000, gibSeconds: 360_000, requests: 2_000_000 },
+  "instance-based": { vcpuSeconds: 240_000, gibSeconds: 450_000, requests: 0 },
+};
+
+type Parts = { cpu: number; memory: number; requests: number };
+
+/**
+ * The page's figures recomputed from the usage it shows: per billing mode,
+ * usage × the region's list price, less that mode's free tier valued at
+ * us-central1 (Tier-1) prices and shared in proportion to each service's cost.
+ */
+export function expectedCosts(rows: CostRow[], prices: Map<string, number>): Map<string, Parts> {
+  const unit = (r: { billing: CostRow["billing"]; region: string }) => r.billing === "request-based"
+    ? { cpu: prices.get("Services CPU (Request-based billing)")!, memory: prices.get("Services Memory (Request-based billing)")!, requests: prices.get("Requests")! }
+    : { cpu: prices.get(`Services CPU (Instance-based billing) in ${r.region}`)!, memory: prices.get(`Services Memory (Instance-based billing) in ${r.region}`)!, requests: 0 };
+  const out = new Map<string, Parts>();
+  for (const mode of ["request-based", "instance-based"] as const) {
+    const mine = rows.filter((r) => r.billing === mode);
+    const gross = mine.map((r) => {
+      const p = unit(r);
+      return { r, cost: { cpu: r.usage.vcpuSeconds * p.cpu, memory: r.usage.gibSeconds * p.memory, requests: r.usage.requests * p.requests } };
+    });
+    const tier1 = unit({ billing: mode, region: "us-central1" });
+    const free = FREE_TIER[mode];
+    const credit = { cpu: free.vcpuSeconds * tier1.cpu, memory: free.gibSeconds * tier1.memory, requests: free.requests * tier1.requests };
+    const total = (k: keyof Parts) => gross.reduce((s, g) => s + g.cost[k], 0);
+    const left = (k: keyof Parts) => (total(k) === 0 ? 0 : Math.max(0, 1 - credit[k] / total(k)));
+    for (const g of gross) out.set(g.r.service, { cpu: g.cost.cpu * left("cpu"), memory: g.cost.memory * left("memory"), requests: g.cost.requests * left("requests") });
+  }
+  return out;
+}

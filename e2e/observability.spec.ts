@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { cloudRunPrices, costRows, dollars, FREE_TIER, type CostRow } from "./cost-figures";
+import { cloudRunPrices, costRows, dollars, expectedCosts, FREE_TIER, type CostRow } from "./cost-figures";
 import { request } from "../emulator/testing/http";
 import { E2E } from "../playwright.config";
 import { shot, storageState } from "./support";
@@ -90,26 +90,21 @@ test("costs are the usage shown times the catalog's list prices, net of the free
   // Amounts under $10 show 4 decimals; tooltips round usage to whole units.
   const cent4 = 0.00005;
 
-  // Request-based services share the account's free tier; what this run used stays inside it, so they cost exactly nothing.
-  const requestBased = rows.filter((r) => r.billing === "request-based");
-  expect(requestBased.length).toBeGreaterThan(0);
-  const used = (k: keyof CostRow["usage"]) => requestBased.reduce((sum, r) => sum + r.usage[k], 0);
-  expect(used("vcpuSeconds")).toBeLessThan(FREE_TIER.vcpuSeconds);
-  expect(used("gibSeconds")).toBeLessThan(FREE_TIER.gibSeconds);
-  expect(used("requests")).toBeLessThan(FREE_TIER.requests);
-  for (const r of requestBased) expect(r.text, r.service).toEqual({ cpu: "$0.00", memory: "$0.00", requests: "$0.00", monthToDate: "$0.00" });
-
-  // Instance-based services pay the region's list price for every allocated second, and nothing per request.
+  // Each billing mode has its own free tier, shared by its services; what this run used stays inside both, so everything costs exactly nothing.
+  for (const mode of ["request-based", "instance-based"] as const) {
+    const mine = rows.filter((r) => r.billing === mode);
+    const used = (k: keyof CostRow["usage"]) => mine.reduce((sum, r) => sum + r.usage[k], 0);
+    expect(used("vcpuSeconds"), mode).toBeLessThan(FREE_TIER[mode].vcpuSeconds);
+    expect(used("gibSeconds"), mode).toBeLessThan(FREE_TIER[mode].gibSeconds);
+  }
   const worker = rows.find((r) => r.service === "intentvision-worker")!;
   expect(worker.billing).toBe("instance-based");
-  expect(worker.shown.cpu).toBeGreaterThan(0);
-  for (const r of rows.filter((row) => row.billing === "instance-based")) {
-    const cpuPrice = prices.get(`Services CPU (Instance-based billing) in ${r.region}`)!;
-    const memoryPrice = prices.get(`Services Memory (Instance-based billing) in ${r.region}`)!;
-    expect(cpuPrice, r.region).toBeGreaterThan(0);
-    expect(Math.abs(r.shown.cpu - r.usage.vcpuSeconds * cpuPrice), r.service).toBeLessThanOrEqual(cent4 + 0.5 * cpuPrice);
-    expect(Math.abs(r.shown.memory - r.usage.gibSeconds * memoryPrice), r.service).toBeLessThanOrEqual(cent4 + 0.5 * memoryPrice);
-    expect(r.text.requests, r.service).toBe("$0.00");
+  // The page's figures are the usage it shows × the list prices, net of the free tier (tooltips round usage to whole units).
+  const expected = expectedCosts(rows, prices);
+  for (const r of rows) {
+    const e = expected.get(r.service)!;
+    for (const k of ["cpu", "memory", "requests"] as const) expect(Math.abs(r.shown[k] - e[k]), `${r.service} ${k}`).toBeLessThanOrEqual(cent4 + 0.5 * 0.000025);
+    if (r.billing === "instance-based") expect(r.text.requests, r.service).toBe("$0.00");
   }
 
   // Each service's month to date is its three parts; each project's and the total are sums of services.

@@ -12,9 +12,9 @@ import { USD_RATES } from "./currency";
 export const DEFAULT_ACCOUNT = "billingAccounts/01A2B3-C4D5E6-F7A8B9";
 
 const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS emu_billing_accounts (
+  `CREATE TABLE IF NOT EXISTS billing_accounts (
      name text PRIMARY KEY, display_name text NOT NULL, currency text NOT NULL, open boolean NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS emu_project_billing (project text PRIMARY KEY, account text NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS billing_project_links (project text PRIMARY KEY, account text NOT NULL)`,
 ];
 
 export type Account = { name: string; displayName: string; currencyCode: string; open: boolean };
@@ -24,32 +24,32 @@ export class BillingAccounts {
 
   async ensureSchema(defaultCurrency = "USD"): Promise<void> {
     await ensureSchema(this.db, SCHEMA);
-    await this.db.query("INSERT INTO emu_billing_accounts VALUES ($1, 'Runway demo billing account', $2, true) ON CONFLICT DO NOTHING", [DEFAULT_ACCOUNT, defaultCurrency]);
+    await this.db.query("INSERT INTO billing_accounts VALUES ($1, 'Runway demo billing account', $2, true) ON CONFLICT DO NOTHING", [DEFAULT_ACCOUNT, defaultCurrency]);
   }
 
   async get(name: string): Promise<Account | undefined> {
-    const { rows } = await this.db.query("SELECT name, display_name, currency, open FROM emu_billing_accounts WHERE name = $1", [name]);
+    const { rows } = await this.db.query("SELECT name, display_name, currency, open FROM billing_accounts WHERE name = $1", [name]);
     return rows[0] && { name: rows[0].name, displayName: rows[0].display_name, currencyCode: rows[0].currency, open: rows[0].open };
   }
 
   async list(): Promise<Account[]> {
-    const { rows } = await this.db.query("SELECT name, display_name, currency, open FROM emu_billing_accounts ORDER BY name");
+    const { rows } = await this.db.query("SELECT name, display_name, currency, open FROM billing_accounts ORDER BY name");
     return rows.map((r) => ({ name: r.name, displayName: r.display_name, currencyCode: r.currency, open: r.open }));
   }
 
   /** Adds an account (tests and demos: another currency). */
   async add(a: Account): Promise<void> {
     if (!USD_RATES[a.currencyCode]) throw new Error(`unsupported currency ${a.currencyCode}`);
-    await this.db.query("INSERT INTO emu_billing_accounts VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET display_name = $2, currency = $3, open = $4",
+    await this.db.query("INSERT INTO billing_accounts VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET display_name = $2, currency = $3, open = $4",
       [a.name, a.displayName, a.currencyCode, a.open]);
   }
 
   async link(project: string, account: string): Promise<void> {
-    await this.db.query("INSERT INTO emu_project_billing VALUES ($1, $2) ON CONFLICT (project) DO UPDATE SET account = $2", [project, account]);
+    await this.db.query("INSERT INTO billing_project_links VALUES ($1, $2) ON CONFLICT (project) DO UPDATE SET account = $2", [project, account]);
   }
 
   async accountOf(project: string): Promise<string> {
-    const { rows } = await this.db.query("SELECT account FROM emu_project_billing WHERE project = $1", [project]);
+    const { rows } = await this.db.query("SELECT account FROM billing_project_links WHERE project = $1", [project]);
     return rows[0]?.account ?? DEFAULT_ACCOUNT;
   }
 }

@@ -19,9 +19,9 @@ type Json = Record<string, unknown>;
 type Budget = Record<string, any>;
 
 const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS emu_budgets (
+  `CREATE TABLE IF NOT EXISTS billing_budgets (
      name text PRIMARY KEY, account text NOT NULL, created timestamptz NOT NULL DEFAULT now(), budget jsonb NOT NULL)`,
-  `CREATE INDEX IF NOT EXISTS emu_budgets_account ON emu_budgets (account, created)`,
+  `CREATE INDEX IF NOT EXISTS billing_budgets_account ON billing_budgets (account, created)`,
 ];
 
 const MUTABLE = ["display_name", "budget_filter", "amount", "threshold_rules", "notifications_rule"] as const;
@@ -114,13 +114,13 @@ export class BudgetStore {
     const budget = checkBudget(input, await this.currencyOf(account));
     budget.name = `${account}/budgets/${randomUUID()}`;
     budget.etag = randomBytes(8).toString("hex");
-    await this.db.query("INSERT INTO emu_budgets (name, account, budget) VALUES ($1, $2, $3)", [budget.name, account, budget]);
+    await this.db.query("INSERT INTO billing_budgets (name, account, budget) VALUES ($1, $2, $3)", [budget.name, account, budget]);
     return budget;
   }
 
   async get(name: string): Promise<Budget> {
     if (!BUDGET_NAME.test(String(name ?? ""))) throw invalid(`name: expected billingAccounts/{billing_account}/budgets/{budget}, got "${name ?? ""}"`);
-    const { rows } = await this.db.query("SELECT budget FROM emu_budgets WHERE name = $1", [name]);
+    const { rows } = await this.db.query("SELECT budget FROM billing_budgets WHERE name = $1", [name]);
     if (!rows.length) throw notFound(`Budget ${name} not found.`);
     return rows[0].budget;
   }
@@ -130,7 +130,7 @@ export class BudgetStore {
     await this.currencyOf(account);
     if (scope && !/^projects\/[^/]+$/.test(scope)) throw invalid(`scope: expected projects/{project}, got "${scope}"`);
     const { rows } = await this.db.query(
-      `SELECT budget FROM emu_budgets WHERE account = $1 AND ($2 = '' OR budget->'budgetFilter'->'projects' = jsonb_build_array($2::text))
+      `SELECT budget FROM billing_budgets WHERE account = $1 AND ($2 = '' OR budget->'budgetFilter'->'projects' = jsonb_build_array($2::text))
        ORDER BY created, name OFFSET $3 LIMIT $4`, [account, scope, page.offset, page.limit + 1]);
     return rows.map((r) => r.budget);
   }
@@ -149,13 +149,13 @@ export class BudgetStore {
     const budget = checkBudget(merged, await this.currencyOf(account));
     budget.name = current.name;
     budget.etag = randomBytes(8).toString("hex");
-    await this.db.query("UPDATE emu_budgets SET budget = $2 WHERE name = $1", [budget.name, budget]);
+    await this.db.query("UPDATE billing_budgets SET budget = $2 WHERE name = $1", [budget.name, budget]);
     return budget;
   }
 
   async delete(name: string): Promise<void> {
     await this.get(name);
-    await this.db.query("DELETE FROM emu_budgets WHERE name = $1", [name]);
+    await this.db.query("DELETE FROM billing_budgets WHERE name = $1", [name]);
   }
 }
 

@@ -66,7 +66,7 @@ describe("Budget API v1", () => {
     const [updated] = await budgets.updateBudget({ budget: { name: created.name, etag: created.etag, amount: { lastPeriodAmount: {} }, displayName: "ignored" }, updateMask: { paths: ["amount"] } }, CALL);
     expect(updated.amount!.lastPeriodAmount).toEqual({});
     expect(updated.amount!.specifiedAmount ?? null).toBeNull();
-    expect(updated.amount!.budgetAmount).toBe("lastPeriodAmount");
+    expect((updated.amount as { budgetAmount?: string }).budgetAmount).toBe("lastPeriodAmount");
     expect(updated.displayName).toBe("api");
     expect(updated.etag).not.toBe(created.etag);
     // The old etag is stale now.

@@ -8,3 +8,4 @@ export { billingAccountsOf, budgetsOf, type BudgetView, type BillingAccountView 
 export { revisionCosts, deployImpact, type RevisionCost, type DeployImpact } from "./per-revision";
 export { projectHistory } from "./history";
 export { formatMoney, formatChange, formatPercent } from "./format";
+export { costCsv, CSV_HEADER } from "./csv";

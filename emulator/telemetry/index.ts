@@ -19,7 +19,7 @@ import { startUtilizationSampler, type SampledInstance } from "./utilization";
 export type TelemetryOptions = {
   /** Log entries older than this are pruned (default 72; env EMULATOR_LOG_RETENTION_HOURS). */
   logRetentionHours?: number;
-  /** Metric minutes older than this are pruned (default 8; env EMULATOR_METRIC_RETENTION_DAYS). */
+  /** Metric minutes older than this are pruned (default 70, two months of history and a margin; env EMULATOR_METRIC_RETENTION_DAYS). */
   metricRetentionDays?: number;
   /** How often each ready instance's process is sampled for the utilization metrics (default 10 s; env EMULATOR_UTILIZATION_SAMPLE_SECONDS). */
   utilizationSampleMs?: number;
@@ -44,7 +44,7 @@ export async function startTelemetry(deps: {
   store.start();
   const stopSampling = startUtilizationSampler(deps.instances, (s) => store.addUtilization(s), deps.utilizationSampleMs ?? 10_000);
   const prune = () =>
-    store.prune(deps.logRetentionHours ?? 72, deps.metricRetentionDays ?? 8).catch((err) => deps.log.warn("telemetry pruning failed", { error: String(err) }));
+    store.prune(deps.logRetentionHours ?? 72, deps.metricRetentionDays ?? 70).catch((err) => deps.log.warn("telemetry pruning failed", { error: String(err) }));
   void prune();
   const timer = setInterval(prune, PRUNE_EVERY_MS);
   timer.unref();

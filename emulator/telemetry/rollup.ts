@@ -2,8 +2,8 @@
 // emu_instance_minutes, emu_utilization_minutes), so that a month-long ListTimeSeries reads ~30×
 // fewer rows. An hour row is always recomputed from its minutes (never
 // incremented), so it stays equal to them however often a minute is
-// completed: the store refreshes the hours its flush touched, the backfill
-// refreshes what it wrote, and a database from before the rollups is filled
+// completed: the store refreshes the hours its flush touched (the backfill
+// writes its own hours, computed in JS), and a database from before the rollups is filled
 // once at startup. The pooled sum of squared deviation is the parallel-variance
 // formula over the hour's minutes, as merging them one by one would give.
 //
@@ -99,16 +99,6 @@ export async function refreshHours(db: Db, table: "requests" | "instances" | "ut
   }
   const sql = table === "requests" ? requestRefresh(ONE_HOUR) : table === "utilization" ? distRefresh(UTILIZATION, ONE_HOUR) : instanceRefresh(ONE_HOUR);
   for (const params of hours.values()) await db.query(sql, params);
-}
-
-/** Recomputes every hour of one service's request minutes (after the backfill wrote them). */
-export async function refreshServiceRequestHours(db: Db, project: string, service: string): Promise<void> {
-  await db.query(requestRefresh("project = $1 AND service = $2"), [project, service]);
-}
-
-/** Recomputes every hour of one service's utilization minutes (after the backfill wrote them). */
-export async function refreshServiceUtilizationHours(db: Db, project: string, service: string): Promise<void> {
-  await db.query(distRefresh(UTILIZATION, "project = $1 AND service = $2"), [project, service]);
 }
 
 /** Fills the rollups from all minutes when they are empty but minutes exist (a database from before them). */

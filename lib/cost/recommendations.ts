@@ -101,8 +101,8 @@ export function minInstancesRecommendation(s: ServiceShape, m: Measured, prices:
 
 export function concurrencyRecommendation(s: ServiceShape, m: Measured, cost: MonthlyCost, currency = "USD"): Recommendation | null {
   if (s.concurrency >= 80 || m.cpuP99 === null || m.latencyP95Ms === null || m.activeInstances === null) return null;
-  // Instances mostly wait (low CPU, quick answers): more requests fit on each.
-  if (m.cpuP99 >= 0.6 || m.latencyP95Ms >= 1000 || m.activeInstances <= 1) return null;
+  // Instances mostly wait (low CPU) and answer well within any timeout: more requests fit on each.
+  if (m.cpuP99 >= 0.6 || m.latencyP95Ms >= 10_000 || m.activeInstances <= 1) return null;
   const target = Math.min(80, Math.max(s.concurrency + 1, Math.floor((s.concurrency * 0.6) / Math.max(m.cpuP99, 0.05))));
   // Instance time beyond the first instance shrinks with concurrency.
   const overlap = Math.max(0, 1 - 1 / m.activeInstances);

@@ -11,41 +11,36 @@ export type CostRow = {
   region: string;
   project: string;
   billing: "request-based" | "instance-based";
+  /** Usage as the row carries it (rounded to whole units). */
   usage: { vcpuSeconds: number; gibSeconds: number; requests: number };
+  /** The amounts the row was rendered from. */
   shown: { cpu: number; memory: number; requests: number; monthToDate: number };
-  text: { cpu: string; memory: string; requests: string; monthToDate: string };
+  /** The cells' text; null where the page left the column out (zero for every service). */
+  text: { cpu: string | null; memory: string | null; requests: string | null; monthToDate: string };
 };
 
-/** "$1,234.56" → 1234.56 */
-export const dollars = (text: string) => Number(text.replace(/[$,\s]/g, ""));
+/** "$1,234.56" → 1234.56; "< $0.01" → 0.005 (somewhere under a cent). */
+export const dollars = (text: string) => (text.trim().startsWith("<") ? 0.005 : Number(text.replace(/[$,\s]/g, "")));
 
 /** Every service row of /costs, as shown. */
 export async function costRows(page: Page): Promise<CostRow[]> {
   const raw = await page.locator('[data-testid^="cost-row-"]').evaluateAll((rows) =>
     rows.map((r) => {
-      const cells = [...r.querySelectorAll("td")];
+      const cell = (part: string) => r.querySelector(`td[data-part="${part}"]`)?.textContent?.trim() ?? null;
+      const n = (a: string) => Number(r.getAttribute(a));
       return {
         service: r.getAttribute("data-testid")!.replace("cost-row-", ""),
-        where: cells[0].querySelector("div")?.textContent ?? "",
-        billing: cells[1].textContent ?? "",
-        cells: cells.slice(2, 6).map((c) => ({ text: (c.textContent ?? "").trim(), title: c.getAttribute("title") ?? "" })),
+        where: r.querySelector("td div")?.textContent ?? "",
+        billing: r.getAttribute("data-billing") === "request" ? "request-based" : "instance-based",
+        usage: { vcpuSeconds: n("data-vcpu-seconds"), gibSeconds: n("data-gib-seconds"), requests: n("data-requests") },
+        shown: { cpu: n("data-cost-cpu"), memory: n("data-cost-memory"), requests: n("data-cost-requests"), monthToDate: n("data-cost-total") },
+        text: { cpu: cell("cpu"), memory: cell("memory"), requests: cell("requests"), monthToDate: cell("total") ?? "" },
       };
     }),
   );
-  return raw.map(({ service, where, billing, cells: [cpu, memory, requests, mtd] }) => {
+  return raw.map(({ where, ...r }) => {
     const [project, region] = where.split(" · ");
-    const amount = (title: string, unit: string) => {
-      const m = new RegExp(`^(\\d+) ${unit}$`).exec(title);
-      if (!m) throw new Error(`${service}: tooltip "${title}" does not give ${unit}`);
-      return Number(m[1]);
-    };
-    return {
-      service, project, region,
-      billing: billing as CostRow["billing"],
-      usage: { vcpuSeconds: amount(cpu.title, "vCPU-s"), gibSeconds: amount(memory.title, "GiB-s"), requests: amount(requests.title, "requests") },
-      shown: { cpu: dollars(cpu.text), memory: dollars(memory.text), requests: dollars(requests.text), monthToDate: dollars(mtd.text) },
-      text: { cpu: cpu.text, memory: memory.text, requests: requests.text, monthToDate: mtd.text },
-    };
+    return { ...r, project, region, billing: r.billing as CostRow["billing"] };
   });
 }
 

@@ -79,7 +79,8 @@ export async function readHistory(clients: ObservabilityClients, project: string
 
 /** Uncached: utilization p99 and latency per revision over 7 days, instances per service and state per hour. */
 export async function readSignals(clients: ObservabilityClients, project: string, now: Date): Promise<Signals> {
-  const end = Math.floor(now.getTime() / 1000 / 3600) * 3600;
+  // The end of the current hour: whole hours (the emulator reads them from its rollups), this one included.
+  const end = Math.ceil(now.getTime() / 1000 / 3600) * 3600;
   const interval = { startTime: { seconds: end - 7 * DAY }, endTime: { seconds: end } };
   const week = { seconds: 7 * DAY };
   const p99 = (metric: string) => list(clients, project, {

@@ -48,18 +48,18 @@ function dist(values: { v: number; w: number }[], index: (v: number) => number, 
   return { count, sum, ssd: values.reduce((a, { v, w }) => a + w * (v - mean) ** 2, 0), min: Math.min(...values.map((x) => x.v)), max: Math.max(...values.map((x) => x.v)), buckets };
 }
 
-export async function backfill(db: Db, store: TelemetryStore, now = Date.now()): Promise<number> {
+export async function backfill(db: Db, store: TelemetryStore, now = Date.now(), services = 50): Promise<number> {
   const { rows: existing } = await db.query("SELECT 1 FROM emu_request_minutes LIMIT 1");
   if (existing.length) return 0;
-  const { rows: services } = await db.query<{ project: string; location: string; service_id: string; host: string; data: { trafficStatuses?: { revision?: string; percent?: number }[]; latestReadyRevision?: string } }>(
-    "SELECT project, location, service_id, host, data FROM run_services WHERE NOT deleted ORDER BY seeded DESC, name LIMIT 50");
+  const { rows: list } = await db.query<{ project: string; location: string; service_id: string; host: string; data: { trafficStatuses?: { revision?: string; percent?: number }[]; latestReadyRevision?: string } }>(
+    "SELECT project, location, service_id, host, data FROM run_services WHERE NOT deleted ORDER BY seeded DESC, name LIMIT $1", [services]);
   let seed = 42;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const end = Math.floor(now / MINUTE) * MINUTE;
   const start = Math.floor((end - HISTORY_DAYS * DAY) / HOUR) * HOUR;
   const draw = (x: number) => Math.floor(x) + (rnd() < x - Math.floor(x) ? 1 : 0);
   let written = 0;
-  for (const s of services) {
+  for (const s of list) {
     const { rows: revRows } = await db.query<{ name: string; create_time: Date; data: Record<string, any> }>( // eslint-disable-line @typescript-eslint/no-explicit-any
       "SELECT name, create_time, data FROM run_revisions WHERE service = $1 AND NOT deleted ORDER BY create_time", [`projects/${s.project}/locations/${s.location}/services/${s.service_id}`]);
     const revs: Rev[] = revRows.map((r) => ({

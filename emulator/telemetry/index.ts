@@ -23,6 +23,8 @@ export type TelemetryOptions = {
   metricRetentionDays?: number;
   /** How often each ready instance's process is sampled for the utilization metrics (default 10 s; env EMULATOR_UTILIZATION_SAMPLE_SECONDS). */
   utilizationSampleMs?: number;
+  /** How many services get synthetic history when traffic is on (default 50, seeded ones first; benchmarks ask for more). */
+  historyServices?: number;
 };
 
 export type Telemetry = { store: TelemetryStore; stop(): Promise<void> };
@@ -53,7 +55,7 @@ export async function startTelemetry(deps: {
     // History is written in the background, once the fleet is seeded and
     // reconciled (it needs the revision names): it must not delay the start.
     const later = setTimeout(() => {
-      void backfill(deps.db, store)
+      void backfill(deps.db, store, Date.now(), deps.historyServices)
         .then((rows) => rows && deps.log.info("wrote synthetic metric history", { rows }))
         .catch((err) => deps.log.warn("synthetic history failed", { error: String(err) }));
     }, 15_000);

@@ -81,13 +81,13 @@ export function varianceFlagsFor(services: ServiceView[], inputs: CostInputs, th
 }
 export type CostPageData = { insight: CostInsight | null; inputs: CostInputs; signalsFailures: string[] };
 
-/** Everything the cost page shows. */
-export async function loadCostInsight(services: ServiceView[], projects: string[], db: Db, opts: { now?: Date; target?: GcpTarget } = {}): Promise<CostPageData> {
+/** Everything the cost page shows; `db` gives the variance thresholds (a Map: benchmarks, which have no portal database). */
+export async function loadCostInsight(services: ServiceView[], projects: string[], db: Db | Map<string, number>, opts: { now?: Date; target?: GcpTarget } = {}): Promise<CostPageData> {
   const now = opts.now ?? new Date();
   const [inputs, signalsRead, thresholds] = await Promise.all([
     loadUsageAndPrices(projects, opts),
     Promise.allSettled(projects.map((p) => projectSignals(observabilityClients(opts.target), p, now))),
-    varianceThresholds(db),
+    db instanceof Map ? db : varianceThresholds(db),
   ]);
   const failures: string[] = [];
   const signals = signalsRead.flatMap((s) => { const v = value(s, failures); return v ? [v] : []; }) as Signals[];

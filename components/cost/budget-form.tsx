@@ -2,7 +2,7 @@
 // Create or edit a budget (operator+). The server action validates again and
 // audits; its field errors appear under the fields they concern.
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
@@ -14,6 +14,9 @@ export type BudgetFormValues = {
 
 export function BudgetForm({ values, projects, currency, onDone }: { values: BudgetFormValues; projects: string[]; currency: string; onDone?: () => void }) {
   const [state, action, pending] = useActionState(saveBudget, null);
+  // Controlled: React resets uncontrolled fields after an action, and a refused form must keep what was typed.
+  const [v, setV] = useState(values);
+  const bind = (k: "displayName" | "project" | "amount" | "thresholds") => ({ name: k, value: v[k], onChange: (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value }) });
   const router = useRouter();
   useEffect(() => {
     if (state?.ok) {
@@ -29,22 +32,22 @@ export function BudgetForm({ values, projects, currency, onDone }: { values: Bud
       {values.budget && <input type="hidden" name="budget" value={values.budget} />}
       {values.etag && <input type="hidden" name="etag" value={values.etag} />}
       <Field label="Name" htmlFor={`b-name-${id}`} error={err("displayName")}>
-        <Input id={`b-name-${id}`} name="displayName" defaultValue={values.displayName} maxLength={80} />
+        <Input id={`b-name-${id}`} {...bind("displayName")} maxLength={80} />
       </Field>
       <Field label="Scope" htmlFor={`b-project-${id}`} error={err("project")}>
-        <Select id={`b-project-${id}`} name="project" defaultValue={values.project}>
+        <Select id={`b-project-${id}`} {...bind("project")}>
           <option value="">The whole billing account</option>
           {projects.map((p) => <option key={p} value={p}>{p}</option>)}
         </Select>
       </Field>
       <Field label={`Amount per month (${currency})`} htmlFor={`b-amount-${id}`} error={err("amount")}>
-        <Input id={`b-amount-${id}`} name="amount" defaultValue={values.amount} inputMode="decimal" />
+        <Input id={`b-amount-${id}`} {...bind("amount")} inputMode="decimal" />
       </Field>
       <Field label="Alert at (% of the amount, comma-separated)" htmlFor={`b-thresholds-${id}`} error={err("thresholds")}>
-        <Input id={`b-thresholds-${id}`} name="thresholds" defaultValue={values.thresholds} />
+        <Input id={`b-thresholds-${id}`} {...bind("thresholds")} />
       </Field>
       <label className="flex items-center gap-2 text-sm sm:col-span-2">
-        <input type="checkbox" name="forecastAlert" defaultChecked={values.forecastAlert} /> Also alert when the forecast reaches 100 %
+        <input type="checkbox" name="forecastAlert" checked={v.forecastAlert} onChange={(e) => setV({ ...v, forecastAlert: e.target.checked })} /> Also alert when the forecast reaches 100 %
       </label>
       <div className="flex items-center gap-3 sm:col-span-2">
         <Button type="submit" disabled={pending}>{pending ? "Saving…" : values.budget ? "Save budget" : "Create budget"}</Button>

@@ -15,6 +15,8 @@ export function RecommendationsPanel({ services, currency, canDeploy, pathOf }: 
   const all = services.flatMap((s) => s.recommendations.map((r) => ({ s, r }))).sort((a, b) => b.r.monthlySaving - a.r.monthlySaving);
   if (!all.length) return <EmptyState title="Nothing to right-size">Suggestions appear when memory sits far below its limit, CPU is allocated while idle, warm instances idle, or concurrency is lower than latency allows.</EmptyState>;
   return (
+    <>
+    <p className="px-4 pt-3 text-xs text-zinc-600 dark:text-zinc-400">Savings are list prices at the last 7 days&apos; rate, before the free tier. Each opens the deploy form with the setting filled in; nothing changes until you deploy.</p>
     <ul className="divide-y divide-zinc-200 px-4 dark:divide-zinc-800">
       {all.map(({ s, r }) => (
         <li key={`${s.project}/${s.service}/${r.kind}`} className="flex flex-wrap items-start justify-between gap-3 py-3" data-testid={`recommendation-${s.service}-${r.kind}`}>
@@ -28,5 +30,6 @@ export function RecommendationsPanel({ services, currency, canDeploy, pathOf }: 
         </li>
       ))}
     </ul>
+    </>
   );
 }

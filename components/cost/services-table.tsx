@@ -19,6 +19,8 @@ function Trend({ daily, currency }: { daily: { day: string; total: number }[]; c
   );
 }
 
+const listed = (xs: string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(", ")} or ${xs.at(-1)}` : xs[0]);
+
 export function ServicesTable({ services, insights, currency, pathOf }: { services: ServiceCost[]; insights: ServiceInsight[]; currency: string; pathOf: (s: ServiceCost) => string }) {
   const parts = (["cpu", "memory", "requests"] as const).filter((k) => services.some((s) => s.monthToDate[k] > 0));
   const label = { cpu: "CPU", memory: "Memory", requests: "Requests" };
@@ -53,7 +55,11 @@ export function ServicesTable({ services, insights, currency, pathOf }: { servic
           })}
         </tbody>
       </Table>
-      {missing.length > 0 && <p className="px-4 py-2 text-xs text-zinc-600 dark:text-zinc-400">No {missing.map((m) => label[m].toLowerCase()).join(" or ")} charges this month: {missing.includes("requests") ? "request fees stay inside the free 2 million requests a month" : "that usage stays inside the free tier"}.</p>}
+      {missing.length > 0 && (
+        <p className="px-4 py-2 text-xs text-zinc-600 dark:text-zinc-400">
+          No {listed(missing.map((m) => (m === "requests" ? "request" : label[m])))} charges this month, so {missing.length > 1 ? "those columns are" : "that column is"} left out: {missing.length === 3 ? "all usage stays inside the billing account's monthly free tier" : missing.includes("requests") ? "request fees stay inside the free 2 million requests a month" : "that usage stays inside the free tier"}.
+        </p>
+      )}
     </>
   );
 }

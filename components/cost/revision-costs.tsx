@@ -4,7 +4,7 @@
 import { Notice } from "@/components/ui/panel";
 import { Table, Td, Th } from "@/components/ui/table";
 import { serviceCostByRevision } from "@/lib/cost/service-cost";
-import { formatChange, formatMoney } from "@/lib/cost/format";
+import { formatChange, formatMoney, formatUnitCost } from "@/lib/cost/format";
 import type { RevisionView, ServiceView } from "@/lib/services";
 
 export async function RevisionCosts({ service, revisions }: { service: ServiceView; revisions: RevisionView[] }) {
@@ -21,7 +21,7 @@ export async function RevisionCosts({ service, revisions }: { service: ServiceVi
         <p className="px-4 text-sm" data-testid="deploy-cost-impact">
           Latest deploy ({impact.current} after {impact.previous}):{" "}
           <span className="font-semibold">{formatChange(impact.monthlyChange, currency)} a month</span>
-          {impact.per1000Before !== null && impact.per1000After !== null && <> · per 1,000 requests {formatMoney(impact.per1000Before, currency)} → {formatMoney(impact.per1000After, currency)}</>}
+          {impact.per1000Before !== null && impact.per1000After !== null && <> · per 1,000 requests {formatUnitCost(impact.per1000Before, currency)} → {formatUnitCost(impact.per1000After, currency)}</>}
           {" "}<span className="text-xs text-zinc-600 dark:text-zinc-400">({impact.basis === "allocation" ? "projected from its CPU and memory limits at the previous revision's traffic; measured once it has a day of data" : "measured over its days of data"})</span>
         </p>
       )}
@@ -34,7 +34,7 @@ export async function RevisionCosts({ service, revisions }: { service: ServiceVi
                 <Td><code className="text-xs">{r.revision}</code></Td>
                 <Td className="text-right tabular-nums">{r.days}</Td>
                 <Td className="text-right tabular-nums">{formatMoney(r.perDay, currency)}</Td>
-                <Td className="text-right tabular-nums">{r.per1000Requests === null ? "—" : formatMoney(r.per1000Requests, currency)}</Td>
+                <Td className="text-right tabular-nums">{r.per1000Requests === null ? "—" : formatUnitCost(r.per1000Requests, currency)}</Td>
                 <Td className="text-right tabular-nums">{r.requests.toLocaleString("en-US")}</Td>
                 <Td className="text-right tabular-nums">{formatMoney(r.cost.total, currency)}</Td>
               </tr>

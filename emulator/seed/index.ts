@@ -157,7 +157,8 @@ export async function seedFleet(deps: SeedDeps, now = new Date()): Promise<void>
   await seedSecrets(deps.secrets, now);
   await inTransaction(deps.store.db, async (q) => {
     for (const [i, s] of FLEET.entries()) {
-      const start = now.getTime() - (32 + 3 * i) * DAY;
+      // The first deploy more than two months back, so the synthetic history covers last month whole.
+      const start = now.getTime() - (64 + 3 * i) * DAY;
       const spacing = (5 + (i % 4) * 2) * DAY;
       const deploys = s.tags.map((_, k) => {
         const by = s.deployers[k % s.deployers.length];

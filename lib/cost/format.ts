@@ -23,3 +23,10 @@ export function formatChange(amount: number, currency = "USD"): string {
 export function formatPercent(fraction: number): string {
   return `${fraction > 0 ? "+" : fraction < 0 ? "−" : ""}${Math.round(Math.abs(fraction) * 100)} %`;
 }
+
+/** A unit cost (per 1,000 requests): sub-cent amounts keep two significant digits ("$0.0062"), since they are the point. */
+export function formatUnitCost(amount: number, currency = "USD", locale = "en-US"): string {
+  if (amount <= 0 || amount >= SMALLEST) return formatMoney(amount, currency, locale);
+  const digits = Math.min(8, Math.max(2, 1 - Math.floor(Math.log10(amount))));
+  return amount.toLocaleString(locale, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+}

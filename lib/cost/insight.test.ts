@@ -3,7 +3,7 @@
 // deploy, every right-sizing saving, a budget's forecast, money formatting.
 import { describe, expect, it } from "vitest";
 import { budgetMonth } from "./budget-math";
-import { formatChange, formatMoney } from "./format";
+import { formatChange, formatMoney, formatUnitCost } from "./format";
 import { deployImpact, revisionCosts } from "./per-revision";
 import type { PriceSheet } from "./pricing";
 import { concurrencyRecommendation, cpuAllocationRecommendation, memoryRecommendation, minInstancesRecommendation, recommendations, type Measured, type ServiceShape, type UnitPrices } from "./recommendations";
@@ -161,5 +161,8 @@ describe("money", () => {
     expect(formatMoney(1234.5, "EUR")).toBe("€1,234.50");
     expect(formatChange(-0.4)).toBe("−$0.40");
     expect(formatChange(0.003)).toBe("< +$0.01");
+    // Per 1,000 requests, sub-cent is the point: two significant digits.
+    expect(formatUnitCost(0.00305)).toBe("$0.0031");
+    expect(formatUnitCost(0.062)).toBe("$0.06");
   });
 });

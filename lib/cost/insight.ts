@@ -67,7 +67,7 @@ export function unitPrices(skus: Sku[], region: string, mode: "request" | "insta
   };
 }
 
-/** Gross cost and usage of one service over [from, to), with the largest limits a revision had in it. */
+/** Gross cost and usage of one service over [from, to), with the limits of the revision that ran longest in it. */
 function windowOf(rows: RevisionDay[], sheet: PriceSheet, from: string, to: string): WindowUsage {
   const mine = rows.filter((r) => r.day >= from && r.day < to);
   const usage = mine.reduce((a, r) => ({ vcpuSeconds: a.vcpuSeconds + r.vcpuSeconds, gibSeconds: a.gibSeconds + r.gibSeconds, requests: a.requests + r.requests }), { vcpuSeconds: 0, gibSeconds: 0, requests: 0 });
@@ -78,11 +78,13 @@ function windowOf(rows: RevisionDay[], sheet: PriceSheet, from: string, to: stri
     x.g += r.gibSeconds;
     x.i += r.instanceSeconds;
   }
+  // The window's limits: those of the revision that ran longest in it.
   let limits: WindowUsage["limits"] = null;
+  let longest = 0;
   for (const [revision, x] of byRevision) {
-    if (x.i <= 0) continue;
-    const l = { revision, cpu: +(x.v / x.i).toFixed(3), memoryGiB: +(x.g / x.i).toFixed(3) };
-    if (!limits || l.cpu * 8 + l.memoryGiB > limits.cpu * 8 + limits.memoryGiB) limits = l;
+    if (x.i <= longest) continue;
+    longest = x.i;
+    limits = { revision, cpu: +(x.v / x.i).toFixed(3), memoryGiB: +(x.g / x.i).toFixed(3) };
   }
   return { cost: grossCost(sheet, usage), requests: usage.requests, instanceSeconds: mine.reduce((a, r) => a + r.instanceSeconds, 0), limits };
 }

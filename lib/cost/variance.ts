@@ -13,7 +13,7 @@ export type WindowUsage = {
   cost: Cost;
   requests: number;
   instanceSeconds: number;
-  /** The largest vCPU and GiB limits among the revisions that ran in the window, and the revision that had them. */
+  /** The vCPU and GiB limits of the revision that ran longest in the window. */
   limits: { revision: string; cpu: number; memoryGiB: number } | null;
 };
 

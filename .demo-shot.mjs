@@ -7,7 +7,7 @@ await page.getByRole("button", { name: /Sign in as operator@runway\.local/ }).cl
 await page.waitForURL("http://localhost:3209/");
 for (const [url, name] of [["/costs", "demo-costs"], ["/", "demo-fleet"], ["/services/elevendops-prod/us-central1/elevendops", "demo-elevendops"]]) {
   await page.goto("http://localhost:3209" + url, { timeout: 120000 });
-  await page.waitForTimeout(4000);
+  await page.waitForTimeout(url === "/" ? 20000 : 4000);
   await page.screenshot({ path: `${path}/${name}.png`, fullPage: true });
 }
 await browser.close();

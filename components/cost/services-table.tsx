@@ -57,7 +57,7 @@ export function ServicesTable({ services, insights, currency, pathOf }: { servic
       </Table>
       {missing.length > 0 && (
         <p className="px-4 py-2 text-xs text-zinc-600 dark:text-zinc-400">
-          No {listed(missing.map((m) => (m === "requests" ? "request" : label[m])))} charges this month, so {missing.length > 1 ? "those columns are" : "that column is"} left out: {missing.length === 3 ? "all usage stays inside the billing account's monthly free tier" : missing.includes("requests") ? "request fees stay inside the free 2 million requests a month" : "that usage stays inside the free tier"}.
+          No {listed(missing.map((m) => ({ cpu: "CPU", memory: "memory", requests: "request" })[m]))} charges this month, so {missing.length > 1 ? "those columns are" : "that column is"} left out: {missing.length === 3 ? "all usage stays inside the billing account's monthly free tier" : missing.includes("requests") ? "request fees stay inside the free 2 million requests a month" : "that usage stays inside the free tier"}.
         </p>
       )}
     </>

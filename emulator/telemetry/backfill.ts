@@ -74,8 +74,10 @@ export async function backfill(db: Db, store: TelemetryStore, now = Date.now(), 
     const latest = revs[last];
     if (!latest) continue;
     const requests: MinuteAgg[] = [], instances: InstanceMinute[] = [], utilization: UtilMinute[] = [];
-    for (let t = start, step = HOUR; t < end; t += step) {
+    for (let t = start, step = HOUR, steps = 0; t < end; t += step) {
       step = t >= end - DAY ? MINUTE : t >= end - 8 * DAY ? 10 * MINUTE : HOUR;
+      // Let the emulator answer requests meanwhile: generating a service's months takes seconds.
+      if (++steps % 250 === 0) await new Promise((resolve) => setImmediate(resolve));
       const rev = serving(t);
       if (!rev) continue;
       const key = { project: s.project, region: s.location, service: s.service_id, revision: rev.name };

@@ -67,8 +67,12 @@ export function unitPrices(skus: Sku[], region: string, mode: "request" | "insta
   };
 }
 
-/** Gross cost and usage of one service over [from, to), with the limits of the revision that ran longest in it. */
-function windowOf(rows: RevisionDay[], sheet: PriceSheet, from: string, to: string): WindowUsage {
+/**
+ * Gross cost and usage of one service over [from, to), with the limits of the
+ * revision that ran longest in it ("longest", for an earlier window) or of the
+ * one that ran last ("latest", for the window compared with it).
+ */
+function windowOf(rows: RevisionDay[], sheet: PriceSheet, from: string, to: string, pick: "longest" | "latest" = "longest"): WindowUsage {
   const mine = rows.filter((r) => r.day >= from && r.day < to);
   const usage = mine.reduce((a, r) => ({ vcpuSeconds: a.vcpuSeconds + r.vcpuSeconds, gibSeconds: a.gibSeconds + r.gibSeconds, requests: a.requests + r.requests }), { vcpuSeconds: 0, gibSeconds: 0, requests: 0 });
   const byRevision = new Map<string, { v: number; g: number; i: number }>();
@@ -78,12 +82,13 @@ function windowOf(rows: RevisionDay[], sheet: PriceSheet, from: string, to: stri
     x.g += r.gibSeconds;
     x.i += r.instanceSeconds;
   }
-  // The window's limits: those of the revision that ran longest in it.
   let limits: WindowUsage["limits"] = null;
-  let longest = 0;
+  let best = -1;
+  const lastDay = new Map(mine.map((r) => [r.revision, r.day]));
   for (const [revision, x] of byRevision) {
-    if (x.i <= longest) continue;
-    longest = x.i;
+    const score = pick === "longest" ? x.i : Date.parse(lastDay.get(revision)!) + x.i / 1e9;
+    if (x.i <= 0 || score <= best) continue;
+    best = score;
     limits = { revision, cpu: +(x.v / x.i).toFixed(3), memoryGiB: +(x.g / x.i).toFixed(3) };
   }
   return { cost: grossCost(sheet, usage), requests: usage.requests, instanceSeconds: mine.reduce((a, r) => a + r.instanceSeconds, 0), limits };
@@ -140,8 +145,8 @@ export function costInsight(input: {
     try { sheet = priceSheet(skus, s.region, s.template.billing); } catch { continue; }
     const rows = bySvc.get(`${s.project}/${s.id}`) ?? [];
     const threshold = input.thresholds.get(`${s.project}/${s.id}`) ?? DEFAULT_THRESHOLD;
-    const wk = [windowOf(rows, sheet, ...w.week.prev), windowOf(rows, sheet, ...w.week.cur)] as const;
-    const mo = [windowOf(rows, sheet, ...w.month.prev), windowOf(rows, sheet, ...w.month.cur)] as const;
+    const wk = [windowOf(rows, sheet, ...w.week.prev), windowOf(rows, sheet, ...w.week.cur, "latest")] as const;
+    const mo = [windowOf(rows, sheet, ...w.month.prev), windowOf(rows, sheet, ...w.month.cur, "latest")] as const;
     const p = windowsByProject.get(s.project) ?? windowsByProject.set(s.project, { week: [[], []], month: [[], []] }).get(s.project)!;
     p.week[0].push(wk[0]); p.week[1].push(wk[1]); p.month[0].push(mo[0]); p.month[1].push(mo[1]);
     // Recommendations from the last 7 days at a monthly rate.

@@ -95,5 +95,7 @@ export async function loadCostInsight(services: ServiceView[], projects: string[
   const budgets = budgetsRead.flatMap((b) => value(b, failures) ?? []) as BudgetView[];
   if (!inputs.skus) return { insight: null, inputs, signalsFailures: failures };
   const accountProjects = new Map(inputs.accounts.map((a) => [a.name, a.projects]));
-  return { insight: costInsight({ services, history: inputs.history, signals, skus: inputs.skus, thresholds, budgets, accountProjects, currency: inputs.currency, now }), inputs, signalsFailures: failures };
+  // A project whose usage could not be read has an unknown cost, not zero: its services are left out (the failure is shown).
+  const known = services.filter((s) => !inputs.unreadProjects.includes(s.project));
+  return { insight: costInsight({ services: known, history: inputs.history, signals, skus: inputs.skus, thresholds, budgets, accountProjects, currency: inputs.currency, now }), inputs, signalsFailures: failures };
 }

@@ -13,7 +13,7 @@ export type WindowUsage = {
   cost: Cost;
   requests: number;
   instanceSeconds: number;
-  /** The vCPU and GiB limits of the revision that ran longest in the window. */
+  /** vCPU and GiB limits: of the revision that ran longest in an earlier window, of the latest in the window compared with it. */
   limits: { revision: string; cpu: number; memoryGiB: number } | null;
 };
 

@@ -62,14 +62,14 @@ export default async function costPage() {
       ["usage: requests, 2 months by revision and day", { filter: 'metric.type="run.googleapis.com/request_count"', interval: { startTime: { seconds: start }, endTime: { seconds: end } }, aggregation: { alignmentPeriod: { seconds: 86_400 }, perSeriesAligner: "ALIGN_SUM", crossSeriesReducer: "REDUCE_SUM", groupByFields: byRevision } }],
       ["signals: memory utilization p99, 7 days by revision", { filter: 'metric.type="run.googleapis.com/container/memory/utilizations"', interval: week, aggregation: { alignmentPeriod: { seconds: 7 * 86_400 }, perSeriesAligner: "ALIGN_PERCENTILE_99", crossSeriesReducer: "REDUCE_MAX", groupByFields: byRevision } }],
       ["signals: latency distribution, 7 days by revision", { filter: 'metric.type="run.googleapis.com/request_latencies"', interval: week, aggregation: { alignmentPeriod: { seconds: 7 * 86_400 }, perSeriesAligner: "ALIGN_DELTA", crossSeriesReducer: "REDUCE_SUM", groupByFields: byRevision } }],
-      ["signals: instances by state, 7 days by hour", { filter: 'metric.type="run.googleapis.com/container/instance_count"', interval: week, aggregation: { alignmentPeriod: { seconds: 3600 }, perSeriesAligner: "ALIGN_MEAN", crossSeriesReducer: "REDUCE_SUM", groupByFields: ["resource.labels.service_name", "metric.labels.state"] } }],
+      ["signals: instances by state, last day by hour", { filter: 'metric.type="run.googleapis.com/container/instance_count"', interval: { startTime: { seconds: hourEnd - 86_400 }, endTime: { seconds: hourEnd } }, aggregation: { alignmentPeriod: { seconds: 3600 }, perSeriesAligner: "ALIGN_MEAN", crossSeriesReducer: "REDUCE_SUM", groupByFields: ["resource.labels.service_name", "metric.labels.state"] } }],
     ];
     const aggregation: [string, number][] = [];
     for (const [label, request] of kinds) {
       const times: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const s = performance.now();
-        const [series] = await metrics.listTimeSeries({ name: "projects/runway-synthetic", view: "FULL", ...request }, { timeout: 120_000 });
+        const [series] = await metrics.listTimeSeries({ name: "projects/runway-synthetic", view: "FULL", ...request }, { timeout: 300_000, retry: null });
         if (!(series as unknown[]).length) throw new Error(`${label}: no series`);
         times.push(performance.now() - s);
       }

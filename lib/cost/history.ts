@@ -2,8 +2,9 @@
 // call per project whatever the number of services:
 //   - history: per service, revision and day since the 1st of last month,
 //     vCPU-seconds, GiB-seconds, requests and billable instance seconds (4 calls);
-//   - signals: the last 7 days' memory and CPU utilization p99 per revision,
-//     request latency per revision, and instances per state per hour (4 calls).
+//   - signals: the last 7 days' memory and CPU utilization p99 per revision and
+//     request latency per revision, and the last day's instances per state per
+//     hour (4 calls).
 import type { protos } from "@google-cloud/monitoring";
 import { TtlCache } from "../cache";
 import type { ObservabilityClients } from "../gcp/clients";
@@ -93,8 +94,9 @@ export async function readSignals(clients: ObservabilityClients, project: string
       filter: 'metric.type="run.googleapis.com/request_latencies"', interval,
       aggregation: { alignmentPeriod: week, perSeriesAligner: "ALIGN_DELTA", crossSeriesReducer: "REDUCE_SUM", groupByFields: BY_REVISION },
     }, "latencies"),
+    // A gauge, read per minute (no rollup serves it): the last day only, which also says whether warm instances idle now.
     list(clients, project, {
-      filter: 'metric.type="run.googleapis.com/container/instance_count"', interval,
+      filter: 'metric.type="run.googleapis.com/container/instance_count"', interval: { startTime: { seconds: end - DAY }, endTime: { seconds: end } },
       aggregation: { alignmentPeriod: { seconds: 3600 }, perSeriesAligner: "ALIGN_MEAN", crossSeriesReducer: "REDUCE_SUM", groupByFields: ["resource.labels.service_name", "metric.labels.state"] },
     }, "instances"),
   ]);

@@ -33,7 +33,7 @@ describe("seeded fleet", () => {
     const warm = FLEET.reduce((n, f) => n + f.minInstances, 0);
     expect(warm).toBe(1);
     expect(instancesAtStart).toBeLessThanOrEqual(warm);
-    await waitFor(async () => (await runningInstances()) === warm, "the warm min instance");
+    await waitFor(async () => (await runningInstances()) === warm, "the warm min instance", 60_000, 200);
     const running = await runningInstances();
     for (const f of FLEET) {
       const [svc] = await t.services.getService({ name: `projects/${f.project}/locations/${f.region}/services/${f.service}` }, CALL);

@@ -69,13 +69,14 @@ describe("budgets", () => {
       [{ thresholds: "50, 0" }, "thresholds", /between 1 and 1000/],
       [{ thresholds: "" }, "thresholds", /at least one/],
       [{ displayName: "n".repeat(61) }, "displayName", /60/],
-      [{ project: "not-covered-project" }, "project", /not a project the fleet covers/],
     ];
     for (const [change, field, message] of cases) {
       const result = await runGuarded(saveBudgetDefinition, operator, { ...base, ...change }, { db });
       expect(result, JSON.stringify(change)).toMatchObject({ ok: false, code: "invalid" });
       expect((result as { fieldErrors: Record<string, string[]> }).fieldErrors[field]?.join(" "), JSON.stringify(change)).toMatch(message);
     }
+    // A project outside Settings is refused by the guard's scope check.
+    expect(await runGuarded(saveBudgetDefinition, operator, { ...base, project: "not-covered-project" }, { db })).toMatchObject({ ok: false, code: "forbidden", error: expect.stringContaining("not-covered-project is not covered") });
     expect((await listed()).length).toBe(before);
   });
 

@@ -7,7 +7,6 @@ import type { ActionDefinition } from "../actions";
 import { Invalid } from "../errors";
 import { billingClients } from "../gcp/clients";
 import { upstreamError } from "../gcp/errors";
-import { listLocations } from "../services/locations";
 import { forgetBudgets, toBudgetView, type BudgetView } from "./billing";
 import { BudgetInput } from "./schemas";
 
@@ -38,10 +37,9 @@ export const saveBudgetDefinition: ActionDefinition<typeof BudgetInput, BudgetVi
   role: "operator",
   input: BudgetInput,
   target: (i) => i.budget ?? `${i.account}/budgets/new`,
-  async run({ db }, input) {
-    if (input.project && !(await listLocations(db)).some((l) => l.project === input.project)) {
-      throw new Invalid("Some fields need attention.", { project: [`${input.project} is not a project the fleet covers.`] });
-    }
+  // A project's budget is that project's business; one over the whole account is the portal's.
+  scope: (i) => (i.project ? { project: i.project } : "portal"),
+  async run(_ctx, input) {
     const { budgets } = billingClients();
     const body = budgetBody(input);
     let saved;

@@ -19,6 +19,7 @@ export const setVarianceThresholdDefinition: ActionDefinition<typeof VarianceThr
   role: "operator",
   input: VarianceThresholdInput,
   target: (i) => `${i.project}/${i.service}`,
+  scope: ({ project }) => ({ project }),
   async run({ db, actor }, { project, service, percent }) {
     const before = await db.costVarianceThreshold.findUnique({ where: { project_service: { project, service } } });
     await db.costVarianceThreshold.upsert({

@@ -55,7 +55,7 @@ describe("seeded fleet", () => {
     }
     // Reading the fleet starts nothing either.
     expect(await runningInstances()).toBe(running);
-  });
+  }, 90_000);
 
   it("carries the settings and the rollback and canary from the plans", async () => {
     const [api] = await t.services.getService({ name: "projects/intentvision-prod/locations/us-central1/services/intentvision-api" }, CALL);

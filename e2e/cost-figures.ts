@@ -11,41 +11,36 @@ export type CostRow = {
   region: string;
   project: string;
   billing: "request-based" | "instance-based";
+  /** Usage as the row carries it (rounded to whole units). */
   usage: { vcpuSeconds: number; gibSeconds: number; requests: number };
+  /** The amounts the row was rendered from. */
   shown: { cpu: number; memory: number; requests: number; monthToDate: number };
-  text: { cpu: string; memory: string; requests: string; monthToDate: string };
+  /** The cells' text; null where the page left the column out (zero for every service). */
+  text: { cpu: string | null; memory: string | null; requests: string | null; monthToDate: string };
 };
 
-/** "$1,234.56" → 1234.56 */
-export const dollars = (text: string) => Number(text.replace(/[$,\s]/g, ""));
+/** "$1,234.56" → 1234.56; "< $0.01" → 0.005 (somewhere under a cent). */
+export const dollars = (text: string) => (text.trim().startsWith("<") ? 0.005 : Number(text.replace(/[$,\s]/g, "")));
 
 /** Every service row of /costs, as shown. */
 export async function costRows(page: Page): Promise<CostRow[]> {
   const raw = await page.locator('[data-testid^="cost-row-"]').evaluateAll((rows) =>
     rows.map((r) => {
-      const cells = [...r.querySelectorAll("td")];
+      const cell = (part: string) => r.querySelector(`td[data-part="${part}"]`)?.textContent?.trim() ?? null;
+      const n = (a: string) => Number(r.getAttribute(a));
       return {
         service: r.getAttribute("data-testid")!.replace("cost-row-", ""),
-        where: cells[0].querySelector("div")?.textContent ?? "",
-        billing: cells[1].textContent ?? "",
-        cells: cells.slice(2, 6).map((c) => ({ text: (c.textContent ?? "").trim(), title: c.getAttribute("title") ?? "" })),
+        where: r.querySelector("td div")?.textContent ?? "",
+        billing: r.getAttribute("data-billing") === "request" ? "request-based" : "instance-based",
+        usage: { vcpuSeconds: n("data-vcpu-seconds"), gibSeconds: n("data-gib-seconds"), requests: n("data-requests") },
+        shown: { cpu: n("data-cost-cpu"), memory: n("data-cost-memory"), requests: n("data-cost-requests"), monthToDate: n("data-cost-total") },
+        text: { cpu: cell("cpu"), memory: cell("memory"), requests: cell("requests"), monthToDate: cell("total") ?? "" },
       };
     }),
   );
-  return raw.map(({ service, where, billing, cells: [cpu, memory, requests, mtd] }) => {
+  return raw.map(({ where, ...r }) => {
     const [project, region] = where.split(" · ");
-    const amount = (title: string, unit: string) => {
-      const m = new RegExp(`^(\\d+) ${unit}$`).exec(title);
-      if (!m) throw new Error(`${service}: tooltip "${title}" does not give ${unit}`);
-      return Number(m[1]);
-    };
-    return {
-      service, project, region,
-      billing: billing as CostRow["billing"],
-      usage: { vcpuSeconds: amount(cpu.title, "vCPU-s"), gibSeconds: amount(memory.title, "GiB-s"), requests: amount(requests.title, "requests") },
-      shown: { cpu: dollars(cpu.text), memory: dollars(memory.text), requests: dollars(requests.text), monthToDate: dollars(mtd.text) },
-      text: { cpu: cpu.text, memory: memory.text, requests: requests.text, monthToDate: mtd.text },
-    };
+    return { ...r, project, region, billing: r.billing as CostRow["billing"] };
   });
 }
 
@@ -68,5 +63,36 @@ export async function cloudRunPrices(): Promise<Map<string, number>> {
   }
 }
 
-/** Google's monthly free tier of a billing account for request-based services (google-apis.md §6). */
-export const FREE_TIER = { vcpuSeconds: 180_000, gibSeconds: 360_000, requests: 2_000_000 };
+/** Google's monthly free tier of a billing account, one per billing mode (google-apis.md §6). */
+export const FREE_TIER = {
+  "request-based": { vcpuSeconds: 180_000, gibSeconds: 360_000, requests: 2_000_000 },
+  "instance-based": { vcpuSeconds: 240_000, gibSeconds: 450_000, requests: 0 },
+};
+
+type Parts = { cpu: number; memory: number; requests: number };
+
+/**
+ * The page's figures recomputed from the usage it shows: per billing mode,
+ * usage × the region's list price, less that mode's free tier valued at
+ * us-central1 (Tier-1) prices and shared in proportion to each service's cost.
+ */
+export function expectedCosts(rows: CostRow[], prices: Map<string, number>): Map<string, Parts> {
+  const unit = (r: { billing: CostRow["billing"]; region: string }) => r.billing === "request-based"
+    ? { cpu: prices.get("Services CPU (Request-based billing)")!, memory: prices.get("Services Memory (Request-based billing)")!, requests: prices.get("Requests")! }
+    : { cpu: prices.get(`Services CPU (Instance-based billing) in ${r.region}`)!, memory: prices.get(`Services Memory (Instance-based billing) in ${r.region}`)!, requests: 0 };
+  const out = new Map<string, Parts>();
+  for (const mode of ["request-based", "instance-based"] as const) {
+    const mine = rows.filter((r) => r.billing === mode);
+    const gross = mine.map((r) => {
+      const p = unit(r);
+      return { r, cost: { cpu: r.usage.vcpuSeconds * p.cpu, memory: r.usage.gibSeconds * p.memory, requests: r.usage.requests * p.requests } };
+    });
+    const tier1 = unit({ billing: mode, region: "us-central1" });
+    const free = FREE_TIER[mode];
+    const credit = { cpu: free.vcpuSeconds * tier1.cpu, memory: free.gibSeconds * tier1.memory, requests: free.requests * tier1.requests };
+    const total = (k: keyof Parts) => gross.reduce((s, g) => s + g.cost[k], 0);
+    const left = (k: keyof Parts) => (total(k) === 0 ? 0 : Math.max(0, 1 - credit[k] / total(k)));
+    for (const g of gross) out.set(g.r.service, { cpu: g.cost.cpu * left("cpu"), memory: g.cost.memory * left("memory"), requests: g.cost.requests * left("requests") });
+  }
+  return out;
+}

@@ -17,7 +17,10 @@ import { SecretStore } from "./api/secretmanager/store";
 import { Projects } from "./api/projects";
 import { PolicyStore } from "./api/iam";
 import { secretManagerHandlers } from "./api/secretmanager/api";
+import { BillingAccounts, cloudBillingHandlers } from "./api/billing/accounts";
 import { cloudCatalogHandlers } from "./api/billing/api";
+import { budgetHandlers, BudgetStore } from "./api/billing/budgets";
+import { seedBudgets } from "./seed/budgets";
 import { createSqlApi } from "./api/sql";
 import { markSeededServices, seedFleet, seedSyntheticServices } from "./seed";
 import { seedScheduledWork } from "./seed/scheduled-work";
@@ -78,6 +81,8 @@ export type Emulator = {
   load: SteadyLoad;
   /** Adds synthetic services until there are `n`; returns how many were added. */
   seedSyntheticServices(n: number): Promise<number>;
+  /** Ready instances and their process ids (what utilization sampling reads). */
+  liveInstances(): { spec: { project: string; service: string; revision: string }; id: string; pid: number }[];
   stop(): Promise<void>;
 };
 
@@ -115,11 +120,16 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     await policies.ensureSchema();
     // Databases written before projects were recorded.
     await projects.learnFrom(["run_services", "sm_secrets"]);
+    const accounts = new BillingAccounts(db);
+    await accounts.ensureSchema();
+    const budgets = new BudgetStore(db, accounts);
+    await budgets.ensureSchema();
     const sql = createSqlApi({ db, databaseUrl: opts.databaseUrl, log, secrets, minOperationMs: opts.sqlOperationMs ?? 1000 });
     await sql.ensureSchema();
     const protos = loadProtos();
     // Before instances start, so their lifecycle reaches the logs.
-    const telemetry = await startTelemetry({ db, server, events: runtime.events, faults, log, routerPort: () => routerPort, traffic: opts.traffic, ...opts.telemetry });
+    const telemetry = await startTelemetry({ db, server, events: runtime.events, faults, log, routerPort: () => routerPort, traffic: opts.traffic,
+      instances: () => runtime.liveInstances(), ...opts.telemetry });
     cleanups.unshift(() => telemetry.stop());
     alerting = await startAlerting({ db, server, faults, log, telemetry: telemetry.store, routerPort: () => routerPort, ...opts.alerting });
     const stopAlerting = alerting.stop;
@@ -139,6 +149,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       if (await secrets.isEmpty()) {
         await seedFleet(seedDeps);
         if (await sql.store.isEmpty()) await sql.seed();
+        await seedBudgets(budgets);
       }
       else log.warn("secrets exist but no services: seeding skipped");
       log.info("seeded the fleet");
@@ -161,6 +172,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     addUnaryService(server, protos.operations, operationsHandlers(ops, protos.codec, run.present, (n) => projects.canonical(n)), deps);
     addUnaryService(server, protos.secretManager, secretManagerHandlers(secrets, policies), deps);
     addUnaryService(server, protos.cloudCatalog, cloudCatalogHandlers(), deps);
+    addUnaryService(server, protos.cloudBilling, cloudBillingHandlers(accounts, (p) => projects.resolve(p)), deps);
+    addUnaryService(server, protos.budgets, budgetHandlers(budgets), deps);
     for (const k of ["instances", "backupRuns", "users", "operations"] as const) addUnaryService(server, protos.sql[k], sql.handlers[k], deps);
     addUnaryService(server, scheduler.definition, scheduler.handlers, deps);
     addUnaryService(server, protos.jobs, runJobs.jobs, deps);
@@ -183,6 +196,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
         await alerting!.evaluator.settled();
       },
       load,
+      liveInstances: () => runtime.liveInstances(),
       seedSyntheticServices: async (n) => {
         const added = await seedSyntheticServices(seedDeps, n);
         if (added) await run.reconciler.syncAll();

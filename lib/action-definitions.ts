@@ -9,6 +9,8 @@ import {
   acknowledgeIncidentDefinition, createEmailChannelDefinition, createPolicyDefinition, createSloDefinition, createUptimeCheckDefinition, createWebhookChannelDefinition,
   deleteChannelDefinition, deletePolicyDefinition, deleteSloDefinition, deleteUptimeCheckDefinition, setPolicyEnabledDefinition, updatePolicyDefinition,
 } from "./alerting";
+import { saveBudgetDefinition } from "./cost/budget-actions";
+import { setVarianceThresholdDefinition } from "./cost/thresholds";
 import { backupDefinition, restoreDefinition } from "./databases";
 import { cancelExecutionDefinition, runJobDefinition } from "./jobs";
 import { pauseDefinition, resumeDefinition, runNowDefinition, updateScheduleDefinition, updateTargetsDefinition } from "./schedules";
@@ -53,6 +55,8 @@ export const ACTION_DEFINITIONS = {
   promoteRelease: promoteReleaseDefinition(),
   abortRelease: abortReleaseDefinition(),
   saveReleasePlan: savePlanDefinition(),
+  saveBudget: saveBudgetDefinition,
+  setVarianceThreshold: setVarianceThresholdDefinition,
 } as const;
 
 export type ActionKey = keyof typeof ACTION_DEFINITIONS;

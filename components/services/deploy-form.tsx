@@ -14,6 +14,7 @@ export type DeployDefaults = {
   secrets: { name: string; secret: string; version: string }[];
   cpu: string;
   memory: string;
+  billing: "request" | "instance";
   minInstances: number;
   maxInstances: number;
   concurrency: number;
@@ -49,6 +50,12 @@ export function DeployForm({ service, etag, defaults, path, releaseSteps }: { se
         </Field>
         <Field label="Memory" htmlFor="memory" error={err("memory")}>
           <Select id="memory" value={form.memory} onChange={(e) => set("memory", e.target.value)}>{MEMORY.map((m) => <option key={m}>{m}</option>)}</Select>
+        </Field>
+        <Field label="CPU allocation (billing)" htmlFor="billing" error={err("billing")}>
+          <Select id="billing" value={form.billing} onChange={(e) => set("billing", e.target.value as "request" | "instance")}>
+            <option value="request">Only during requests (request-based)</option>
+            <option value="instance">Always (instance-based)</option>
+          </Select>
         </Field>
         <Field label="Min instances" htmlFor="min" error={err("minInstances")}>
           <Input id="min" type="number" min={0} value={form.minInstances} onChange={(e) => set("minInstances", e.target.valueAsNumber)} />

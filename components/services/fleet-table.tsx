@@ -19,6 +19,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import type { FleetMetrics, FleetPage, FleetServiceRow } from "@/lib/fleet";
 import { fleetFacets, fleetFilterParams, NO_FILTER, queryFleet, SERVER_SIDE_OVER, type FleetFilter, type FleetSort } from "@/lib/fleet/query";
 import { withMetrics } from "@/lib/fleet/rows";
+import { formatMoney } from "@/lib/cost/format";
 import type { ServiceHealth } from "@/lib/observability";
 import { SendAllToLatestButton } from "./send-all-to-latest-button";
 import { StatusBadge } from "./status-badge";
@@ -228,7 +229,10 @@ function FleetRowView({ row: r, canAct, index, measure }: { row: FleetRow; canAc
         )}
       </Td>
       <HealthCells health={r.health} />
-      <Td className="text-right tabular-nums">{r.costMonthToDate === null ? <span className="text-zinc-500 dark:text-zinc-400">—</span> : `$${r.costMonthToDate.toFixed(2)}`}</Td>
+      <Td className="text-right tabular-nums">
+        {r.costMonthToDate === null ? <span className="text-zinc-500 dark:text-zinc-400">—</span> : formatMoney(r.costMonthToDate, r.costCurrency)}
+        {r.costFlag && <div><Link href="/costs#variance" title={r.costFlag} className="text-xs font-medium text-amber-700 underline-offset-2 hover:underline dark:text-amber-300" data-testid={`cost-flag-${r.id}`}>▲ {r.costFlag.split(",")[0]}</Link></div>}
+      </Td>
       <Td><code className="text-xs">{r.imageTag}</code></Td>
       <Td>
         <div className="text-xs">{r.lastDeployedBy ?? "—"}</div>

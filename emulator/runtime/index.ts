@@ -112,6 +112,15 @@ export class Runtime {
     this.router.removeRoute(key);
   }
 
+  /** Ready instances with their process ids, for utilization sampling. */
+  liveInstances(): { spec: RevisionSpec; id: string; pid: number }[] {
+    const out: { spec: RevisionSpec; id: string; pid: number }[] = [];
+    for (const pool of this.pools.values()) {
+      for (const i of pool.instances) if (i.state === "ready" && i.pid) out.push({ spec: pool.spec, id: i.id, pid: i.pid });
+    }
+    return out;
+  }
+
   /** What runs now: per revision, its instances and their load (admin API). */
   status() {
     return [...this.pools.entries()].map(([key, pool]) => ({

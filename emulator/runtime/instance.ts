@@ -71,6 +71,11 @@ export class Instance {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, spec.concurrency) });
   }
 
+  /** The process id while the process runs (utilization sampling reads its RSS and CPU time). */
+  get pid(): number | undefined {
+    return this.state === "stopped" ? undefined : this.child?.pid;
+  }
+
   private emit(kind: LifecycleKind, message: string) {
     const { project, region, service, revision } = this.spec;
     this.deps.events.publish({ type: "lifecycle", time: new Date(), project, region, service, revision, instanceId: this.id, kind, message });

@@ -36,6 +36,8 @@ export type RevisionSpec = {
   timeoutMs: number;
   minInstances: number;
   maxInstances: number;
+  /** The container's limits, what utilization is measured against (defaults 1 vCPU, 512 MiB). */
+  limits?: { container: string; cpu: number; memoryBytes: number };
 };
 
 /** Why a revision could not become ready, in Cloud Run's vocabulary. */

@@ -43,6 +43,11 @@ export type SeedService = {
   traffic: SeedTraffic;
   /** Env var changed in the last deploy, to make the history more than image bumps. */
   lastDeployEnv?: Record<string, string>;
+  /** The limits of every deploy but the last (the last one raised them to `cpu` and `memory`). */
+  earlierCpu?: string;
+  earlierMemory?: string;
+  /** When the last deploy happened, in days before seeding (default: spaced like the others). */
+  lastDeployDaysAgo?: number;
 };
 
 const health: SeedProbe = { path: "/health", periodSeconds: 5, failureThreshold: 6, timeoutSeconds: 2 };
@@ -94,7 +99,8 @@ export const FLEET: SeedService[] = [
     project: "elevendops-prod", region: "us-central1", service: "elevendops",
     description: "ElevenDops: voice operations console (API and UI in one container)",
     image: "us-central1-docker.pkg.dev/elevendops-prod/elevendops/elevendops", tags: ["0.8.0", "0.9.0", "0.9.1"],
-    cpu: "2", memory: "1Gi", minInstances: 0, maxInstances: 10,
+    // 0.9.1, ten days ago, doubled CPU and memory (1 vCPU, 512 MiB → 2 vCPU, 1 GiB): the cost demo's jump after a deploy.
+    cpu: "2", memory: "1Gi", earlierCpu: "1", earlierMemory: "512Mi", lastDeployDaysAgo: 10, minInstances: 0, maxInstances: 10,
     env: { APP_ENV: "production" }, secrets: { ELEVENLABS_API_KEY: "elevenlabs-api-key", ANTHROPIC_API_KEY: "anthropic-api-key" },
     startupProbe: health, livenessProbe: { path: "/health", periodSeconds: 30, failureThreshold: 3, timeoutSeconds: 5 },
     labels: { app: "elevendops", env: "prod" }, deployers: ["priya@elevendops.example"], traffic: { kind: "latest" },
@@ -113,7 +119,8 @@ export const FLEET: SeedService[] = [
     project: "shortfactory-prod", region: "us-central1", service: "shortfactory-frontend",
     description: "ShortFactory web front end (Next.js)",
     image: "gcr.io/shortfactory-prod/shortfactory-frontend", tags: ["1.0.0", "1.1.0"],
-    cpu: "1", memory: "512Mi", minInstances: 0, maxInstances: 10,
+    // One instance kept warm with CPU always allocated, as ShortFactory's plan asks for production.
+    cpu: "1", memory: "512Mi", minInstances: 1, maxInstances: 10, cpuIdle: false,
     env: { NODE_ENV: "production" }, secrets: {},
     labels: { app: "shortfactory", env: "prod" }, deployers: ["cloudbuild@shortfactory-prod.iam.gserviceaccount.com"], traffic: { kind: "latest" },
   },

@@ -99,7 +99,7 @@ function fleetTemplate(s: SeedService, deployIndex: number, by: string): Revisio
       ...Object.entries(env).map(([name, value]) => ({ name, value })),
       ...Object.entries(s.secrets).map(([name, secret]) => ({ name, valueSource: { secretKeyRef: { secret, version: "latest" } } })),
     ],
-    resources: { limits: { cpu: s.cpu, memory: s.memory }, cpuIdle: s.cpuIdle ?? true, startupCpuBoost: true },
+    resources: { limits: { cpu: isLast ? s.cpu : s.earlierCpu ?? s.cpu, memory: isLast ? s.memory : s.earlierMemory ?? s.memory }, cpuIdle: s.cpuIdle ?? true, startupCpuBoost: true },
     ports: [{ name: "http1", containerPort: 8080 }],
     startupProbe: probe(s.startupProbe),
     livenessProbe: probe(s.livenessProbe),
@@ -157,11 +157,13 @@ export async function seedFleet(deps: SeedDeps, now = new Date()): Promise<void>
   await seedSecrets(deps.secrets, now);
   await inTransaction(deps.store.db, async (q) => {
     for (const [i, s] of FLEET.entries()) {
-      const start = now.getTime() - (32 + 3 * i) * DAY;
+      // The first deploy more than two months back, so the synthetic history covers last month whole.
+      const start = now.getTime() - (64 + 3 * i) * DAY;
       const spacing = (5 + (i % 4) * 2) * DAY;
       const deploys = s.tags.map((_, k) => {
         const by = s.deployers[k % s.deployers.length];
-        return { template: fleetTemplate(s, k, by), at: new Date(start + k * spacing + (i * 37 + k * 113) * 60_000), by };
+        const at = k === s.tags.length - 1 && s.lastDeployDaysAgo ? now.getTime() - s.lastDeployDaysAgo * DAY : start + k * spacing + (i * 37 + k * 113) * 60_000;
+        return { template: fleetTemplate(s, k, by), at: new Date(at), by };
       });
       await insertHistory(deps, q, {
         project: s.project, region: s.region, serviceId: s.service, description: s.description, labels: s.labels, annotations: s.annotations, deploys,

@@ -4,7 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../test/databases";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
-import { CALL, clientOptions, hostOf, request, startTestEmulator, type TestEmulator } from "../testing/harness";
+import { CALL, clientOptions, hostOf, request, startTestEmulator, waitFor, type TestEmulator } from "../testing/harness";
 import { FLEET, FLEET_SECRETS } from "./fleet";
 
 let t: TestEmulator;
@@ -13,7 +13,7 @@ let url: string;
 let instancesAtStart: number;
 const short = (name: string) => name.split("/").pop()!;
 /** Telemetry tables: instances write logs, minutes and their hourly rollups as they run and stop. */
-const TELEMETRY_TABLE = /^emu_(log_entries|request_minutes|instance_minutes|request_hours|instance_hours)$/;
+const TELEMETRY_TABLE = /^emu_(log_entries|request_minutes|instance_minutes|request_hours|instance_hours|utilization_minutes|utilization_hours)$/;
 
 beforeAll(async () => {
   url = await createEmptyDatabase(inject("pgAdminUrl"), "emu");
@@ -22,14 +22,20 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-async function runningInstances(): Promise<number> {
+/** Instances running, but for the warm min instances the plans keep (`warm`: only those). */
+async function runningInstances(warm = false): Promise<number> {
   const r = await request(t.emulator.routerPort, "127.0.0.1", "/_emulator/instances");
-  return ((r.json().revisions ?? []) as { instances: unknown[] }[]).reduce((n, p) => n + p.instances.length, 0);
+  const kept = (key: string) => WARM.some((s) => key.includes(`/${s}-`));
+  return ((r.json().revisions ?? []) as { key: string; instances: unknown[] }[]).filter((p) => kept(p.key) === warm).reduce((n, p) => n + p.instances.length, 0);
 }
+const WARM = FLEET.filter((f) => f.minInstances > 0).map((f) => f.service);
 
 describe("seeded fleet", () => {
   it("has every DESIGN.md service, Ready, with a history, and starts no process until asked", async () => {
+    // Nothing starts but the min instances the plans ask for (shortfactory-frontend's one).
+    expect(WARM).toEqual(["shortfactory-frontend"]);
     expect(instancesAtStart).toBe(0);
+    await waitFor(async () => (await runningInstances(true)) === 1, "the warm min instance", 60_000, 200);
     const running = await runningInstances();
     for (const f of FLEET) {
       const [svc] = await t.services.getService({ name: `projects/${f.project}/locations/${f.region}/services/${f.service}` }, CALL);
@@ -51,7 +57,7 @@ describe("seeded fleet", () => {
     }
     // Reading the fleet starts nothing either.
     expect(await runningInstances()).toBe(running);
-  });
+  }, 90_000);
 
   it("carries the settings and the rollback and canary from the plans", async () => {
     const [api] = await t.services.getService({ name: "projects/intentvision-prod/locations/us-central1/services/intentvision-api" }, CALL);

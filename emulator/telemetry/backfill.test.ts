@@ -1,44 +1,90 @@
-// The synthetic 7-day history: written once, shaped like real aggregates,
-// readable through the official Monitoring client. (Synthetic traffic: traffic.test.ts.)
-import { expect, inject, it } from "vitest";
+// The synthetic two-month history of the seeded fleet: written once, shaped
+// like real aggregates (per-service volumes, a daily cycle, the deploy that
+// raised elevendops' limits, the warm min instance), readable through the
+// official Monitoring client. (Synthetic traffic: traffic.test.ts.)
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import monitoring from "@google-cloud/monitoring";
 import { createEmptyDatabase } from "../../test/databases";
-import { openDb } from "../db";
-import { CALL, clientOptions, startTestEmulator, template } from "../testing/harness";
-import { backfill } from "./backfill";
+import { openDb, type Db } from "../db";
+import { CALL, clientOptions, startTestEmulator, type TestEmulator } from "../testing/harness";
+import { backfill, HISTORY_DAYS } from "./backfill";
 import { TelemetryStore } from "./store";
 
-it("backfills 7 days of request metrics and hourly log entries for existing services, once", async () => {
+const DAY = 86_400;
+let t: TestEmulator;
+let pool: Db;
+let mon: InstanceType<typeof monitoring.MetricServiceClient>;
+const end = Math.floor(Date.now() / 1000 / DAY) * DAY;
+
+beforeAll(async () => {
   const url = await createEmptyDatabase(inject("pgAdminUrl"), "emu");
-  const t = await startTestEmulator(url);
-  const parent = "projects/history/locations/us-central1";
-  const [op] = await t.services.createService({ parent, serviceId: "old", service: { template: template("gcr.io/h/hello:v1") } }, CALL);
-  await op.promise();
-  const pool = openDb(url);
+  t = await startTestEmulator(url, { seed: true });
+  pool = openDb(url);
   const store = new TelemetryStore(pool, (err) => { throw err; });
-  try {
-    expect(await backfill(pool, store)).toBeGreaterThan(1000);
-    expect(await backfill(pool, store)).toBe(0);
-    const { rows } = await pool.query("SELECT count(*)::int AS n FROM emu_log_entries WHERE project = 'history'");
-    expect(rows[0].n).toBeGreaterThanOrEqual(7 * 24 - 1);
-    const mon = new monitoring.MetricServiceClient(clientOptions(t.emulator.grpcPort));
-    const end = Math.floor(Date.now() / 1000);
-    const [series] = await mon.listTimeSeries({
-      name: "projects/history", filter: 'metric.type = "run.googleapis.com/request_count"',
-      interval: { startTime: { seconds: end - 7 * 86400 }, endTime: { seconds: end } },
-      aggregation: { alignmentPeriod: { seconds: 86400 }, perSeriesAligner: "ALIGN_DELTA", crossSeriesReducer: "REDUCE_SUM", groupByFields: ["metric.labels.response_code_class"] },
-    }, CALL);
-    const byClass = Object.fromEntries(series.map((s) => [s.metric!.labels!.response_code_class, s.points!]));
-    expect(byClass["2xx"].length).toBe(7);
-    const perDay = Number(byClass["2xx"][1].value!.int64Value);
-    expect(perDay).toBeGreaterThan(1500);
-    expect(perDay).toBeLessThan(4000);
-    const errors = Number(byClass["4xx"][1].value!.int64Value);
-    expect(errors / perDay).toBeGreaterThan(0.03);
-    expect(errors / perDay).toBeLessThan(0.08);
-    await mon.close();
-  } finally {
-    await pool.end();
-    await t.close();
-  }
+  expect(await backfill(pool, store)).toBeGreaterThan(10_000);
+  expect(await backfill(pool, store)).toBe(0);
+  mon = new monitoring.MetricServiceClient(clientOptions(t.emulator.grpcPort));
+}, 240_000);
+
+afterAll(async () => {
+  await mon?.close();
+  await pool?.end();
+  await t?.close();
+});
+
+const daily = async (project: string, metric: string, aligner: "ALIGN_SUM" | "ALIGN_MEAN" = "ALIGN_SUM", groupBy = ["resource.labels.service_name"]) => {
+  const [series] = await mon.listTimeSeries({
+    name: `projects/${project}`, filter: `metric.type = "run.googleapis.com/${metric}"`,
+    interval: { startTime: { seconds: end - HISTORY_DAYS * DAY }, endTime: { seconds: end } },
+    aggregation: { alignmentPeriod: { seconds: DAY }, perSeriesAligner: aligner, crossSeriesReducer: "REDUCE_SUM", groupByFields: groupBy },
+  }, CALL);
+  return series;
+};
+const num = (p: { value?: { int64Value?: unknown; doubleValue?: number | null } | null }) => Number(p.value?.int64Value ?? p.value?.doubleValue ?? 0);
+
+it("writes two months of requests at each service's own volume, with hourly log entries for the last week", async () => {
+  const api = (await daily("pyplots-prod", "request_count")).find((x) => x.resource!.labels!.service_name === "pyplots-api")!;
+  // From its first revision, 60 days ago at most, on.
+  expect(api.points!.length).toBeGreaterThanOrEqual(30);
+  // 1 200 an hour at the daily mean: 28 800 a day, ± the noise.
+  const perDay = num(api.points![1]);
+  expect(perDay).toBeGreaterThan(24_000);
+  expect(perDay).toBeLessThan(34_000);
+  const { rows } = await pool.query("SELECT count(*)::int AS n FROM emu_log_entries WHERE project = 'pyplots-prod' AND service = 'pyplots-api'");
+  expect(rows[0].n).toBeGreaterThanOrEqual(7 * 24 - 1);
+});
+
+it("bills against the revision that served: elevendops' CPU allocation doubles at its deploy of 10 days ago", async () => {
+  const series = await daily("elevendops-prod", "container/cpu/allocation_time", "ALIGN_SUM", ["resource.labels.revision_name"]);
+  expect(series.length).toBeGreaterThanOrEqual(2);
+  // Per request: vCPU-s ÷ requests, before and after (1 → 2 vCPU).
+  const requests = await daily("elevendops-prod", "request_count", "ALIGN_SUM", ["resource.labels.revision_name"]);
+  const ratio = (rev: string) => {
+    const cpu = series.find((s) => s.resource!.labels!.revision_name === rev)!.points!.reduce((a, p) => a + num(p), 0);
+    const req = requests.find((s) => s.resource!.labels!.revision_name === rev)!.points!.reduce((a, p) => a + num(p), 0);
+    return cpu / req;
+  };
+  const [latest, before] = [...series].sort((a, b) => (b.resource!.labels!.revision_name! > a.resource!.labels!.revision_name! ? 1 : -1)).map((s) => s.resource!.labels!.revision_name!);
+  expect(ratio(latest) / ratio(before)).toBeCloseTo(2, 1);
+  const days = series.find((s) => s.resource!.labels!.revision_name === latest)!.points!.length;
+  expect(days).toBeGreaterThanOrEqual(10);
+  expect(days).toBeLessThanOrEqual(11);
+});
+
+it("keeps shortfactory-frontend's min instance warm and mostly idle, and writes utilization", async () => {
+  const [series] = await mon.listTimeSeries({
+    name: "projects/shortfactory-prod", filter: 'metric.type = "run.googleapis.com/container/instance_count" AND resource.labels.service_name = "shortfactory-frontend"',
+    interval: { startTime: { seconds: end - 7 * DAY }, endTime: { seconds: end } },
+    aggregation: { alignmentPeriod: { seconds: 7 * DAY }, perSeriesAligner: "ALIGN_MEAN", crossSeriesReducer: "REDUCE_SUM", groupByFields: ["metric.labels.state"] },
+  }, CALL);
+  const idle = series.find((s) => s.metric!.labels!.state === "idle")!;
+  expect(num(idle.points![0])).toBeGreaterThan(0.8);
+  const [memory] = await mon.listTimeSeries({
+    name: "projects/elevendops-prod", filter: 'metric.type = "run.googleapis.com/container/memory/utilizations"',
+    interval: { startTime: { seconds: end - 7 * DAY }, endTime: { seconds: end } },
+    aggregation: { alignmentPeriod: { seconds: 7 * DAY }, perSeriesAligner: "ALIGN_PERCENTILE_99", crossSeriesReducer: "REDUCE_MAX", groupByFields: ["resource.labels.service_name"] },
+  }, CALL);
+  // 12 % of 1 GiB, ± 10 %: far below the limit.
+  expect(num(memory[0].points![0])).toBeGreaterThan(0.1);
+  expect(num(memory[0].points![0])).toBeLessThan(0.2);
 });

@@ -21,7 +21,7 @@ export function bucketBounds(i: number): [number, number] {
 }
 
 /** Percentile (0–100) of a bucketed distribution, linear within the bucket holding rank p·count. */
-export function percentile(buckets: number[], p: number, min?: number, max?: number): number {
+export function percentile(buckets: number[], p: number, min?: number, max?: number, bounds: (i: number) => [number, number] = bucketBounds): number {
   const count = buckets.reduce((a, b) => a + b, 0);
   if (!count) return 0;
   const rank = (p / 100) * count;
@@ -30,12 +30,12 @@ export function percentile(buckets: number[], p: number, min?: number, max?: num
     const n = buckets[i];
     if (!n) continue;
     if (seen + n >= rank) {
-      let [lo, hi] = bucketBounds(i);
+      let [lo, hi] = bounds(i);
       if (min !== undefined) lo = Math.max(lo, Math.min(min, hi));
       if (max !== undefined) hi = Math.min(hi, Math.max(max, lo));
       return lo + ((rank - seen) / n) * (hi - lo);
     }
     seen += n;
   }
-  return bucketBounds(buckets.length - 1)[0];
+  return bounds(buckets.length - 1)[0];
 }

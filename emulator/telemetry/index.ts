@@ -14,19 +14,28 @@ import { ingest } from "./ingest";
 import { loadTelemetryProtos } from "./protos";
 import { TelemetryStore } from "./store";
 import { startTraffic } from "./traffic";
+import { startUtilizationSampler, type SampledInstance } from "./utilization";
 
 export type TelemetryOptions = {
   /** Log entries older than this are pruned (default 72; env EMULATOR_LOG_RETENTION_HOURS). */
   logRetentionHours?: number;
-  /** Metric minutes older than this are pruned (default 8; env EMULATOR_METRIC_RETENTION_DAYS). */
+  /** Metric minutes older than this are pruned (default 70, two months of history and a margin; env EMULATOR_METRIC_RETENTION_DAYS). */
   metricRetentionDays?: number;
+  /** How often each ready instance's process is sampled for the utilization metrics (default 10 s; env EMULATOR_UTILIZATION_SAMPLE_SECONDS). */
+  utilizationSampleMs?: number;
+  /** How many services get synthetic history when traffic is on (default 50, seeded ones first; benchmarks ask for more). */
+  historyServices?: number;
 };
 
 export type Telemetry = { store: TelemetryStore; stop(): Promise<void> };
 
 const PRUNE_EVERY_MS = 10 * 60_000;
 
-export async function startTelemetry(deps: { db: Db; server: grpc.Server; events: RuntimeEvents; faults: Faults; log: Logger; routerPort: () => number; traffic?: boolean } & TelemetryOptions): Promise<Telemetry> {
+export async function startTelemetry(deps: {
+  db: Db; server: grpc.Server; events: RuntimeEvents; faults: Faults; log: Logger; routerPort: () => number; traffic?: boolean;
+  /** The runtime's ready instances (utilization sampling). */
+  instances: () => SampledInstance[];
+} & TelemetryOptions): Promise<Telemetry> {
   const store = new TelemetryStore(deps.db, (err) => deps.log.error("telemetry flush failed", { error: String(err) }));
   await store.ensureSchema();
   await ensureDescriptorSchema(deps.db);
@@ -35,8 +44,9 @@ export async function startTelemetry(deps: { db: Db; server: grpc.Server; events
   addUnaryService(deps.server, protos.metrics, createMonitoringApi(deps.db, store), { faults: deps.faults, log: deps.log });
   const unsubscribe = ingest(deps.events, store);
   store.start();
+  const stopSampling = startUtilizationSampler(deps.instances, (s) => store.addUtilization(s), deps.utilizationSampleMs ?? 10_000);
   const prune = () =>
-    store.prune(deps.logRetentionHours ?? 72, deps.metricRetentionDays ?? 8).catch((err) => deps.log.warn("telemetry pruning failed", { error: String(err) }));
+    store.prune(deps.logRetentionHours ?? 72, deps.metricRetentionDays ?? 70).catch((err) => deps.log.warn("telemetry pruning failed", { error: String(err) }));
   void prune();
   const timer = setInterval(prune, PRUNE_EVERY_MS);
   timer.unref();
@@ -45,7 +55,7 @@ export async function startTelemetry(deps: { db: Db; server: grpc.Server; events
     // History is written in the background, once the fleet is seeded and
     // reconciled (it needs the revision names): it must not delay the start.
     const later = setTimeout(() => {
-      void backfill(deps.db, store)
+      void backfill(deps.db, store, Date.now(), deps.historyServices)
         .then((rows) => rows && deps.log.info("wrote synthetic metric history", { rows }))
         .catch((err) => deps.log.warn("synthetic history failed", { error: String(err) }));
     }, 15_000);
@@ -60,6 +70,7 @@ export async function startTelemetry(deps: { db: Db; server: grpc.Server; events
     store,
     async stop() {
       clearInterval(timer);
+      stopSampling();
       stopTraffic();
       unsubscribe();
       await store.stop();

@@ -1,9 +1,9 @@
 // Hourly rollups of the per-minute telemetry (emu_request_minutes,
-// emu_instance_minutes), so that a month-long ListTimeSeries reads ~30×
+// emu_instance_minutes, emu_utilization_minutes), so that a month-long ListTimeSeries reads ~30×
 // fewer rows. An hour row is always recomputed from its minutes (never
 // incremented), so it stays equal to them however often a minute is
-// completed: the store refreshes the hours its flush touched, the backfill
-// refreshes what it wrote, and a database from before the rollups is filled
+// completed: the store refreshes the hours its flush touched (the backfill
+// writes its own hours, computed in JS), and a database from before the rollups is filled
 // once at startup. The pooled sum of squared deviation is the parallel-variance
 // formula over the hour's minutes, as merging them one by one would give.
 //
@@ -29,6 +29,12 @@ export const ROLLUP_SCHEMA = [
      startup_buckets bigint[] NOT NULL,
      PRIMARY KEY (project, service, revision, hour))`,
   `CREATE INDEX IF NOT EXISTS emu_instance_hours_project_hour ON emu_instance_hours (project, hour)`,
+  `CREATE TABLE IF NOT EXISTS emu_utilization_hours (
+     project text NOT NULL, region text NOT NULL, service text NOT NULL, revision text NOT NULL, container text NOT NULL,
+     hour timestamptz NOT NULL, metric text NOT NULL, count bigint NOT NULL, val_sum double precision NOT NULL,
+     val_ssd double precision NOT NULL, val_min double precision NOT NULL, val_max double precision NOT NULL, buckets bigint[] NOT NULL,
+     PRIMARY KEY (project, service, revision, hour, metric))`,
+  `CREATE INDEX IF NOT EXISTS emu_utilization_hours_project_hour ON emu_utilization_hours (project, hour)`,
 ];
 
 const HOUR_OF = "to_timestamp(floor(extract(epoch FROM minute) / 3600) * 3600)";
@@ -40,19 +46,27 @@ const bucketSums = (col: string, keys: string) =>
      SELECT ${keys}, i, sum(x)::bigint AS x FROM m, unnest(m.${col}) WITH ORDINALITY AS u(x, i) GROUP BY ${keys}, i) q
    GROUP BY ${keys}`;
 
-function requestRefresh(where: string): string {
-  const keys = `${KEY}, response_code`;
-  return `WITH m AS (SELECT *, ${HOUR_OF} AS hour FROM emu_request_minutes WHERE ${where}),
-    g AS (SELECT ${keys}, min(region) AS region, sum(count)::bigint AS n, sum(lat_sum) AS su, min(lat_min) AS mi, max(lat_max) AS ma FROM m GROUP BY ${keys}),
-    s AS (SELECT ${keys.split(", ").map((k) => `m.${k}`).join(", ")}, sum(m.lat_ssd + m.count * power(m.lat_sum / m.count - g.su / g.n, 2)) AS ssd
-          FROM m JOIN g USING (${keys}) GROUP BY ${keys.split(", ").map((k) => `m.${k}`).join(", ")}),
+/** A table of per-minute distributions and its hour rollup: one key column besides the revision's, columns carried along, value columns `${p}sum` etc. */
+type DistTable = { minutes: string; hours: string; key: string; carried: string[]; p: string };
+const REQUESTS: DistTable = { minutes: "emu_request_minutes", hours: "emu_request_hours", key: "response_code", carried: ["region"], p: "lat_" };
+const UTILIZATION: DistTable = { minutes: "emu_utilization_minutes", hours: "emu_utilization_hours", key: "metric", carried: ["region", "container"], p: "val_" };
+
+function distRefresh(t: DistTable, where: string): string {
+  const keys = `${KEY}, ${t.key}`;
+  const qualified = keys.split(", ").map((k) => `m.${k}`).join(", ");
+  const { p } = t;
+  return `WITH m AS (SELECT *, ${HOUR_OF} AS hour FROM ${t.minutes} WHERE ${where}),
+    g AS (SELECT ${keys}, ${t.carried.map((c) => `min(${c}) AS ${c}`).join(", ")}, sum(count)::bigint AS n, sum(${p}sum) AS su, min(${p}min) AS mi, max(${p}max) AS ma FROM m GROUP BY ${keys}),
+    s AS (SELECT ${qualified}, sum(m.${p}ssd + m.count * power(m.${p}sum / m.count - g.su / g.n, 2)) AS ssd
+          FROM m JOIN g USING (${keys}) GROUP BY ${qualified}),
     b AS (${bucketSums("buckets", keys)})
-  INSERT INTO emu_request_hours AS t
-  SELECT g.project, g.region, g.service, g.revision, g.hour, g.response_code, g.n, g.su, s.ssd, g.mi, g.ma, b.buckets
+  INSERT INTO ${t.hours} AS t (${keys}, ${t.carried.join(", ")}, count, ${p}sum, ${p}ssd, ${p}min, ${p}max, buckets)
+  SELECT ${keys.split(", ").map((k) => `g.${k}`).join(", ")}, ${t.carried.map((c) => `g.${c}`).join(", ")}, g.n, g.su, s.ssd, g.mi, g.ma, b.buckets
   FROM g JOIN s USING (${keys}) JOIN b USING (${keys})
-  ON CONFLICT (${keys}) DO UPDATE SET count = excluded.count, lat_sum = excluded.lat_sum, lat_ssd = excluded.lat_ssd,
-    lat_min = excluded.lat_min, lat_max = excluded.lat_max, buckets = excluded.buckets`;
+  ON CONFLICT (${keys}) DO UPDATE SET count = excluded.count, ${p}sum = excluded.${p}sum, ${p}ssd = excluded.${p}ssd,
+    ${p}min = excluded.${p}min, ${p}max = excluded.${p}max, buckets = excluded.buckets`;
 }
+const requestRefresh = (where: string) => distRefresh(REQUESTS, where);
 
 function instanceRefresh(where: string): string {
   const qualified = KEY.split(", ").map((k) => `m.${k}`).join(", ");
@@ -77,19 +91,14 @@ const ONE_HOUR = `project = $1 AND service = $2 AND revision = $3
   AND minute >= to_timestamp($4 / 1000.0) AND minute < to_timestamp($4 / 1000.0) + interval '1 hour'`;
 
 /** Recomputes the hours holding these minutes (one statement per distinct hour and table). */
-export async function refreshHours(db: Db, table: "requests" | "instances", minutes: HourKey[]): Promise<void> {
+export async function refreshHours(db: Db, table: "requests" | "instances" | "utilization", minutes: HourKey[]): Promise<void> {
   const hours = new Map<string, unknown[]>();
   for (const m of minutes) {
     const hour = Math.floor(m.minute / HOUR_MS) * HOUR_MS;
     hours.set(`${m.project}|${m.service}|${m.revision}|${hour}`, [m.project, m.service, m.revision, hour]);
   }
-  const sql = table === "requests" ? requestRefresh(ONE_HOUR) : instanceRefresh(ONE_HOUR);
+  const sql = table === "requests" ? requestRefresh(ONE_HOUR) : table === "utilization" ? distRefresh(UTILIZATION, ONE_HOUR) : instanceRefresh(ONE_HOUR);
   for (const params of hours.values()) await db.query(sql, params);
-}
-
-/** Recomputes every hour of one service's request minutes (after the backfill wrote them). */
-export async function refreshServiceRequestHours(db: Db, project: string, service: string): Promise<void> {
-  await db.query(requestRefresh("project = $1 AND service = $2"), [project, service]);
 }
 
 /** Fills the rollups from all minutes when they are empty but minutes exist (a database from before them). */
@@ -97,6 +106,7 @@ export async function fillMissingRollups(db: Db): Promise<void> {
   for (const [minutes, hours, sql] of [
     ["emu_request_minutes", "emu_request_hours", requestRefresh("true")],
     ["emu_instance_minutes", "emu_instance_hours", instanceRefresh("true")],
+    ["emu_utilization_minutes", "emu_utilization_hours", distRefresh(UTILIZATION, "true")],
   ] as const) {
     const { rows } = await db.query(`SELECT (SELECT 1 FROM ${minutes} LIMIT 1) AS has_minutes, (SELECT 1 FROM ${hours} LIMIT 1) AS has_hours`);
     if (rows[0].has_minutes && !rows[0].has_hours) await db.query(sql);
@@ -107,4 +117,5 @@ export async function pruneHours(db: Db, metricRetentionDays: number): Promise<v
   const cutoff = "to_timestamp(floor(extract(epoch FROM now() - make_interval(days => $1)) / 3600) * 3600)";
   await db.query(`DELETE FROM emu_request_hours WHERE hour < ${cutoff}`, [metricRetentionDays]);
   await db.query(`DELETE FROM emu_instance_hours WHERE hour < ${cutoff}`, [metricRetentionDays]);
+  await db.query(`DELETE FROM emu_utilization_hours WHERE hour < ${cutoff}`, [metricRetentionDays]);
 }

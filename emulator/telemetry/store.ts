@@ -8,6 +8,7 @@ import { ensureSchema } from "../db";
 import { bucketIndex, BUCKETS } from "./buckets";
 import { InstanceTracker, type InstanceMinute } from "./instances";
 import { fillMissingRollups, pruneHours, refreshHours, ROLLUP_SCHEMA } from "./rollup";
+import { utilBucketIndex, UTIL_BUCKETS, type UtilizationSample } from "./utilization";
 
 export type LogRow = {
   project: string; service: string; revision: string; logName: string; severity: number;
@@ -16,6 +17,8 @@ export type LogRow = {
 
 export type MinuteKey = { project: string; region: string; service: string; revision: string; minute: number; code: number };
 export type MinuteAgg = MinuteKey & { count: number; sum: number; ssd: number; min: number; max: number; buckets: number[] };
+/** A revision's utilization distribution (cpu or memory) over one minute. */
+export type UtilMinute = Omit<MinuteAgg, "code"> & { container: string; metric: "cpu" | "memory" };
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS emu_log_entries (
@@ -39,6 +42,12 @@ const SCHEMA = [
      startup_count bigint NOT NULL, startup_sum double precision NOT NULL, startup_buckets bigint[] NOT NULL,
      PRIMARY KEY (project, service, revision, minute))`,
   `CREATE INDEX IF NOT EXISTS emu_instance_minutes_project_minute ON emu_instance_minutes (project, minute)`,
+  `CREATE TABLE IF NOT EXISTS emu_utilization_minutes (
+     project text NOT NULL, region text NOT NULL, service text NOT NULL, revision text NOT NULL, container text NOT NULL,
+     minute timestamptz NOT NULL, metric text NOT NULL, count bigint NOT NULL, val_sum double precision NOT NULL,
+     val_ssd double precision NOT NULL, val_min double precision NOT NULL, val_max double precision NOT NULL, buckets bigint[] NOT NULL,
+     PRIMARY KEY (project, service, revision, minute, metric))`,
+  `CREATE INDEX IF NOT EXISTS emu_utilization_minutes_project_minute ON emu_utilization_minutes (project, minute)`,
 ];
 
 /** How soon buffered log lines are written (and told to tails) while anyone tails. */
@@ -47,6 +56,7 @@ const TAIL_FLUSH_MS = 20;
 export class TelemetryStore {
   private logs: LogRow[] = [];
   private minutes = new Map<string, MinuteAgg>();
+  private utilization = new Map<string, UtilMinute>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private soon: NodeJS.Timeout | undefined;
@@ -114,6 +124,23 @@ export class TelemetryStore {
     agg.buckets[bucketIndex(latencyMs)]++;
   }
 
+  addUtilization(s: UtilizationSample): void {
+    const minute = Math.floor(s.time / 60_000) * 60_000;
+    const id = `${s.project}|${s.service}|${s.revision}|${minute}|${s.metric}`;
+    let agg = this.utilization.get(id);
+    if (!agg) {
+      this.utilization.set(id, (agg = { project: s.project, region: s.region, service: s.service, revision: s.revision, container: s.container, metric: s.metric,
+        minute, count: 0, sum: 0, ssd: 0, min: s.value, max: s.value, buckets: new Array(UTIL_BUCKETS).fill(0) }));
+    }
+    const mean = agg.count ? agg.sum / agg.count : 0;
+    agg.count++;
+    agg.sum += s.value;
+    agg.ssd += (s.value - mean) * (s.value - agg.sum / agg.count);
+    agg.min = Math.min(agg.min, s.value);
+    agg.max = Math.max(agg.max, s.value);
+    agg.buckets[utilBucketIndex(s.value)]++;
+  }
+
   /** Writes what is buffered; concurrent callers share one flush at a time. */
   flush(partialMinutes = false): Promise<void> {
     this.flushing = this.flushing.then(() => this.flushNow(partialMinutes)).catch(this.onError);
@@ -125,7 +152,9 @@ export class TelemetryStore {
     const instanceMinutes = this.instances.collect(Date.now(), partialMinutes);
     const minutes = [...this.minutes.values()];
     this.minutes.clear();
-    await this.writeMinutes(minutes, instanceMinutes);
+    const utilization = [...this.utilization.values()];
+    this.utilization.clear();
+    await this.writeMinutes(minutes, instanceMinutes, utilization);
   }
 
   private async writeLogs(): Promise<void> {
@@ -149,11 +178,25 @@ export class TelemetryStore {
   }
 
   /** Upserts minutes, then recomputes the hour rollups they belong to. */
-  async writeMinutes(requestMinutes: MinuteAgg[], instanceMinutes: InstanceMinute[]): Promise<void> {
+  async writeMinutes(requestMinutes: MinuteAgg[], instanceMinutes: InstanceMinute[], utilization: UtilMinute[] = []): Promise<void> {
     for (const m of requestMinutes) await this.upsertMinute(m);
     for (const m of instanceMinutes) await this.upsertInstanceMinute(m);
+    for (const m of utilization) await this.upsertUtilizationMinute(m);
     await refreshHours(this.db, "requests", requestMinutes);
     await refreshHours(this.db, "instances", instanceMinutes);
+    await refreshHours(this.db, "utilization", utilization);
+  }
+
+  async upsertUtilizationMinute(m: UtilMinute): Promise<void> {
+    await this.db.query(
+      `INSERT INTO emu_utilization_minutes AS t VALUES ($1,$2,$3,$4,$5,to_timestamp($6/1000.0),$7,$8,$9,$10,$11,$12,$13)
+       ON CONFLICT (project, service, revision, minute, metric) DO UPDATE SET
+         count = t.count + excluded.count, val_sum = t.val_sum + excluded.val_sum,
+         val_ssd = t.val_ssd + excluded.val_ssd + power(t.val_sum / t.count - excluded.val_sum / excluded.count, 2) * t.count * excluded.count / (t.count + excluded.count),
+         val_min = least(t.val_min, excluded.val_min), val_max = greatest(t.val_max, excluded.val_max),
+         buckets = (SELECT array_agg(a + b ORDER BY i) FROM unnest(t.buckets, excluded.buckets) WITH ORDINALITY AS x(a, b, i))`,
+      [m.project, m.region, m.service, m.revision, m.container, m.minute, m.metric, m.count, m.sum, m.ssd, m.min, m.max, m.buckets],
+    );
   }
 
   async upsertInstanceMinute(m: InstanceMinute): Promise<void> {
@@ -199,6 +242,7 @@ export class TelemetryStore {
     const cutoff = "to_timestamp(floor(extract(epoch FROM now() - make_interval(days => $1)) / 3600) * 3600)";
     await this.db.query(`DELETE FROM emu_request_minutes WHERE minute < ${cutoff}`, [metricRetentionDays]);
     await this.db.query(`DELETE FROM emu_instance_minutes WHERE minute < ${cutoff}`, [metricRetentionDays]);
+    await this.db.query(`DELETE FROM emu_utilization_minutes WHERE minute < ${cutoff}`, [metricRetentionDays]);
     await pruneHours(this.db, metricRetentionDays);
   }
 

@@ -204,6 +204,16 @@ const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () 
     invalid: () => ({ ...ref, steps: "5, 25, 50", stepSeconds: 300, checkSeconds: 60, maxErrorPercent: 1, errorMarginPoints: 1, latencyFactor: 1.25, latencyFloorMs: 500, failuresToAbort: 2, minRequests: 100 }),
     field: "steps",
   },
+  "cost.save-budget": {
+    valid: () => ({ account: "billingAccounts/01A2B3-C4D5E6-F7A8B9", displayName: "api", project: "pyplots-prod", amount: "25", thresholds: "50, 90, 100" }),
+    invalid: () => ({ account: "billingAccounts/01A2B3-C4D5E6-F7A8B9", displayName: "api", project: "pyplots-prod", amount: "-3", thresholds: "50" }),
+    field: "amount",
+  },
+  "cost.set-variance-threshold": {
+    valid: () => ({ project: "pyplots-prod", service: "pyplots-api", percent: "30" }),
+    invalid: () => ({ project: "pyplots-prod", service: "pyplots-api", percent: "0" }),
+    field: "percent",
+  },
   "users.change-role": {
     valid: () => ({ userId: target.id, role: "admin" }),
     invalid: () => ({ userId: target.id, role: "owner" }),
@@ -248,6 +258,7 @@ async function state() {
       scheduleTargets: await db.scheduleTarget.findMany({ orderBy: { job: "asc" } }),
       alertChannels: await db.alertWebhookChannel.findMany({ orderBy: { id: "asc" } }),
       incidents: await db.alertIncident.findMany({ orderBy: { id: "asc" } }),
+      varianceThresholds: await db.costVarianceThreshold.findMany({ orderBy: [{ project: "asc" }, { service: "asc" }] }),
     };
   } finally {
     await client.end();

@@ -53,7 +53,7 @@ describe("priceSheet and grossCost", () => {
 });
 
 describe("applyFreeTier", () => {
-  const tier1 = { cpu: 0.000024, memory: 0.0000025, request: 0.0000004 };
+  const tier1 = { request: { cpu: 0.000024, memory: 0.0000025, request: 0.0000004 }, instance: { cpu: 0.000018, memory: 0.000002, request: 0 } };
   it("shares the account's free tier across request-based services by their cost", () => {
     // Two services use 300 000 vCPU-s together: 180 000 are free ($4.32 of $7.20), so 60% is left to pay.
     const a = { cpu: 4.8, memory: 0, requests: 0, total: 4.8 };
@@ -63,11 +63,26 @@ describe("applyFreeTier", () => {
     expect(net.get("b")!.cpu).toBeCloseTo(2.4 * 0.4, 9);
   });
 
-  it("makes usage under the free tier free, and leaves instance-based services alone", () => {
+  it("makes usage under the free tier free, in each billing mode", () => {
     const small = { cpu: 1, memory: 0.2, requests: 0.1, total: 1.3 };
-    const net = applyFreeTier([{ id: "s", gross: small, mode: "request" }, { id: "i", gross: small, mode: "instance" }], tier1);
+    // Instance-based billing has no request fee.
+    const net = applyFreeTier([{ id: "s", gross: small, mode: "request" }, { id: "i", gross: { ...small, requests: 0, total: 1.2 }, mode: "instance" }], tier1);
     expect(net.get("s")!.total).toBe(0);
-    expect(net.get("i")).toEqual(small);
+    expect(net.get("i")!.total).toBe(0);
+  });
+
+  it("gives instance-based services their own allowance: 240 000 vCPU-s and 450 000 GiB-s at Tier-1 instance prices", () => {
+    // One always-on 1 vCPU / 1 GiB instance for 30 days: 2 592 000 vCPU-s × $0.000018 = $46.656, GiB-s × $0.000002 = $5.184.
+    // Free: 240 000 × $0.000018 = $4.32 of CPU, 450 000 × $0.000002 = $0.90 of memory.
+    const month = { cpu: 46.656, memory: 5.184, requests: 0, total: 51.84 };
+    const requestBased = { cpu: 10, memory: 1, requests: 0, total: 11 };
+    const net = applyFreeTier([{ id: "i", gross: month, mode: "instance" }, { id: "r", gross: requestBased, mode: "request" }], tier1);
+    expect(net.get("i")!.cpu).toBeCloseTo(46.656 - 4.32, 9);
+    expect(net.get("i")!.memory).toBeCloseTo(5.184 - 0.9, 9);
+    expect(net.get("i")!.total).toBeCloseTo(51.84 - 5.22, 9);
+    // The request-based allowance is not spent on the instance-based service: $4.32 and $0.90 off this one.
+    expect(net.get("r")!.cpu).toBeCloseTo(10 - 4.32, 9);
+    expect(net.get("r")!.memory).toBeCloseTo(1 - 0.9, 9);
   });
 });
 

@@ -13,8 +13,11 @@ export type BillingMode = "request" | "instance";
 export type Usage = { vcpuSeconds: number; gibSeconds: number; requests: number };
 export type Cost = { cpu: number; memory: number; requests: number; total: number };
 
-/** Monthly free tier per billing account (request-based billing). */
-export const FREE_TIER = { vcpuSeconds: 180_000, gibSeconds: 360_000, requests: 2_000_000 };
+/** Monthly free tier per billing account, per billing mode (google-apis.md §6). */
+export const FREE_TIER: Record<BillingMode, Usage> = {
+  request: { vcpuSeconds: 180_000, gibSeconds: 360_000, requests: 2_000_000 },
+  instance: { vcpuSeconds: 240_000, gibSeconds: 450_000, requests: 0 },
+};
 
 const money = (m: protos.google.type.IMoney | null | undefined) => Number(m?.units ?? 0) + Number(m?.nanos ?? 0) * 1e-9;
 
@@ -76,26 +79,27 @@ export function grossCost(sheet: PriceSheet, usage: Usage): Cost {
   return { cpu, memory, requests, total: cpu + memory + requests };
 }
 
-export type Tier1Prices = { cpu: number; memory: number; request: number };
+/** Tier-1 unit prices (us-central1) of each billing mode: what the free tier is valued at. */
+export type Tier1Prices = Record<BillingMode, { cpu: number; memory: number; request: number }>;
 
 /**
- * The account's monthly free tier as a credit, valued at Tier-1 prices and
- * shared by every request-based service in proportion to its gross cost.
+ * The account's monthly free tier as a credit, valued at Tier-1 prices: one
+ * allowance for request-based services and one for instance-based services,
+ * each shared by the services of that mode in proportion to their gross cost.
  */
 export function applyFreeTier(items: { id: string; gross: Cost; mode: BillingMode }[], tier1: Tier1Prices): Map<string, Cost> {
-  const credit = { cpu: FREE_TIER.vcpuSeconds * tier1.cpu, memory: FREE_TIER.gibSeconds * tier1.memory, requests: FREE_TIER.requests * tier1.request };
-  const eligible = items.filter((i) => i.mode === "request");
-  const sum = (k: keyof typeof credit) => eligible.reduce((s, i) => s + i.gross[k], 0);
-  const totals = { cpu: sum("cpu"), memory: sum("memory"), requests: sum("requests") };
   const out = new Map<string, Cost>();
-  for (const item of items) {
-    if (item.mode !== "request") {
-      out.set(item.id, item.gross);
-      continue;
+  for (const mode of ["request", "instance"] as const) {
+    const free = FREE_TIER[mode];
+    const credit = { cpu: free.vcpuSeconds * tier1[mode].cpu, memory: free.gibSeconds * tier1[mode].memory, requests: free.requests * tier1[mode].request };
+    const eligible = items.filter((i) => i.mode === mode);
+    const sum = (k: keyof typeof credit) => eligible.reduce((s, i) => s + i.gross[k], 0);
+    const totals = { cpu: sum("cpu"), memory: sum("memory"), requests: sum("requests") };
+    for (const item of eligible) {
+      const net = (k: keyof typeof credit) => (totals[k] === 0 ? 0 : item.gross[k] * Math.max(0, 1 - credit[k] / totals[k]));
+      const cost = { cpu: net("cpu"), memory: net("memory"), requests: net("requests") };
+      out.set(item.id, { ...cost, total: cost.cpu + cost.memory + cost.requests });
     }
-    const net = (k: keyof typeof credit) => (totals[k] === 0 ? 0 : item.gross[k] * Math.max(0, 1 - credit[k] / totals[k]));
-    const cost = { cpu: net("cpu"), memory: net("memory"), requests: net("requests") };
-    out.set(item.id, { ...cost, total: cost.cpu + cost.memory + cost.requests });
   }
   return out;
 }

@@ -26,8 +26,8 @@ describe("costReport", () => {
         // api: 380 000 vCPU-s, 560 000 GiB-s, 3 M requests over two days
         { project: "a-proj", service: "api", day: "2026-11-09", vcpuSeconds: 190_000, gibSeconds: 280_000, requests: 1_500_000 },
         { project: "a-proj", service: "api", day: "2026-11-10", vcpuSeconds: 190_000, gibSeconds: 280_000, requests: 1_500_000 },
-        // worker: instance-based, 86 400 vCPU-s and GiB-s
-        { project: "a-proj", service: "worker", day: "2026-11-10", vcpuSeconds: 86_400, gibSeconds: 86_400, requests: 10 },
+        // worker: instance-based, 345 600 vCPU-s and 518 400 GiB-s
+        { project: "a-proj", service: "worker", day: "2026-11-10", vcpuSeconds: 345_600, gibSeconds: 518_400, requests: 10 },
       ],
       skus,
       now,
@@ -42,9 +42,12 @@ describe("costReport", () => {
     expect(api.daily.map((d) => d.day)).toEqual(["2026-11-09", "2026-11-10"]);
     expect(api.daily.reduce((s, d) => s + d.total, 0)).toBeCloseTo(5.7, 6);
     const worker = report.services.find((s) => s.service === "worker")!;
-    // No free tier for instance-based billing: 86 400 × 0.000018 + 86 400 × 0.000002 = 1.728
-    expect(worker.monthToDate.total).toBeCloseTo(1.728, 6);
-    expect(report.projects).toEqual([{ project: "a-proj", monthToDate: expect.closeTo(7.428, 6), forecast: expect.closeTo(22.284, 6) }]);
+    // Instance-based billing has its own free tier: (345 600 − 240 000) × 0.000018 = 1.9008; (518 400 − 450 000) × 0.000002 = 0.1368
+    expect(worker.monthToDate.cpu).toBeCloseTo(1.9008, 6);
+    expect(worker.monthToDate.memory).toBeCloseTo(0.1368, 6);
+    expect(worker.monthToDate.requests).toBe(0);
+    expect(worker.monthToDate.total).toBeCloseTo(2.0376, 6);
+    expect(report.projects).toEqual([{ project: "a-proj", monthToDate: expect.closeTo(7.7376, 6), forecast: expect.closeTo(23.2128, 6) }]);
   });
 
   it("names a region the catalog does not price instead of inventing a number", () => {

@@ -3,7 +3,7 @@
 // (all covered projects are assumed to share one), forecast to month end.
 import type { protos } from "@google-cloud/billing";
 import type { ServiceView } from "../services";
-import { applyFreeTier, forecastMonth, grossCost, priceSheet, type Cost, type PriceSheet, type Usage } from "./pricing";
+import { applyFreeTier, forecastMonth, grossCost, priceSheet, type Cost, type PriceSheet, type Rate, type Usage } from "./pricing";
 import type { DailyUsage } from "./usage";
 
 export type ServiceCost = {
@@ -20,7 +20,7 @@ export type ServiceCost = {
 
 export type CostReport = { services: ServiceCost[]; projects: { project: string; monthToDate: number; forecast: number }[]; total: { monthToDate: number; forecast: number }; method: string };
 
-export const METHOD = "Usage from Cloud Monitoring (CPU and memory allocation time, request count) × list prices from the Cloud Billing Catalog, with the billing account's monthly free tier applied once across request-based services; forecast = month to date extrapolated linearly. Egress, taxes and discounts are not included.";
+export const METHOD = "Usage from Cloud Monitoring (CPU and memory allocation time, request count) × list prices from the Cloud Billing Catalog, with the billing account's monthly free tier applied once per billing mode (request-based: 180,000 vCPU-s, 360,000 GiB-s, 2 M requests; instance-based: 240,000 vCPU-s, 450,000 GiB-s); forecast = month to date extrapolated linearly. Egress, taxes and discounts are not included.";
 
 const zero = (): Cost => ({ cpu: 0, memory: 0, requests: 0, total: 0 });
 
@@ -36,7 +36,7 @@ function priceServices(services: ServiceView[], usage: DailyUsage[], skus: proto
     }
     return sheets.get(key)!;
   };
-  const tier1 = priceSheet(skus, "us-central1", "request");
+  const tier1 = { request: priceSheet(skus, "us-central1", "request"), instance: priceSheet(skus, "us-central1", "instance") };
   const byService = new Map<string, DailyUsage[]>();
   for (const u of usage) {
     const key = `${u.project}/${u.service}`;
@@ -49,11 +49,9 @@ function priceServices(services: ServiceView[], usage: DailyUsage[], skus: proto
     const sheet = sheetFor(s.region, s.template.billing);
     return { s, mine, total, sheet, gross: sheet instanceof Error ? zero() : grossCost(sheet, total) };
   });
-  const net = applyFreeTier(rows.map((r) => ({ id: r.s.name, gross: r.gross, mode: r.s.template.billing })), {
-    cpu: tier1.cpu.tiers.find((t) => t.price > 0)?.price ?? 0,
-    memory: tier1.memory.tiers.find((t) => t.price > 0)?.price ?? 0,
-    request: tier1.requests?.tiers.find((t) => t.price > 0)?.price ?? 0,
-  });
+  const paid = (rate: Rate | null) => rate?.tiers.find((t) => t.price > 0)?.price ?? 0;
+  const prices = (sheet: PriceSheet) => ({ cpu: paid(sheet.cpu), memory: paid(sheet.memory), request: paid(sheet.requests) });
+  const net = applyFreeTier(rows.map((r) => ({ id: r.s.name, gross: r.gross, mode: r.s.template.billing })), { request: prices(tier1.request), instance: prices(tier1.instance) });
   return rows.map((r) => ({ ...r, net: net.get(r.s.name) ?? zero() }));
 }
 

@@ -4,7 +4,7 @@
 // parallel and each fails alone: a service still shows without health or cost.
 import { fleetAlerts } from "../alerting";
 import { config } from "../config";
-import { monthToDateFor, loadUsageAndPrices } from "../cost";
+import { monthToDateFor, loadUsageAndPrices, varianceFlagsFor, varianceThresholds } from "../cost";
 import { db as portalDb, type Db } from "../db";
 import { alertingClients, observabilityClients, runClients, type GcpTarget } from "../gcp/clients";
 import { recentFleetHealth, type ServiceHealth } from "../observability";
@@ -31,12 +31,15 @@ export type FleetServiceRow = {
   staleSplitHours: number | null;
   /** Last 5 minutes from Cloud Monitoring; null when it has nothing (or failed). */
   health: ServiceHealth | null;
-  /** This month's cost so far (USD), when prices and usage could be read. */
+  /** This month's cost so far (in `costCurrency`), when prices and usage could be read. */
   costMonthToDate: number | null;
   /** Open incidents, and whether alert policies of its own watch it (else the fixed thresholds judge it). */
   alerts: { open: number; policies: boolean } | null;
   /** The canary's step while a release runs ("releasing 25 %"), else null. */
   releasingPercent: number | null;
+  /** Set when the cost rose above the service's variance threshold: how much and where it came from. */
+  costFlag?: string | null;
+  costCurrency?: string;
 };
 
 export type FleetView = {
@@ -56,6 +59,9 @@ export type FleetMetrics = {
   /** Open incidents per `project/service`, and the services with alert policies of their own. */
   alerts: { open: Record<string, number>; withPolicies: string[] };
   failures: { health: { project: string; error: string }[]; cost: string[]; alerts: { project: string; error: string }[] };
+  /** Variance flags by service name (lib/cost). */
+  costFlags: Record<string, string>;
+  currency: string;
 };
 
 export type FleetViewDeps = { db: Db; splitStaleHours: number; target: GcpTarget; now?: Date };
@@ -113,11 +119,14 @@ export async function fleetMetrics(deps: FleetViewDeps = portalDeps()): Promise<
     fleetAlerts(deps.db, projects, alertingClients(deps.target)),
   ]);
   const costOf = monthToDateFor(fleet.services, costInputs);
+  const flags = varianceFlagsFor(fleet.services, costInputs, await varianceThresholds(deps.db), now);
   return {
     health: Object.fromEntries(health.rows.map((h) => [healthKey(h.project, h.service), h])),
     cost: costOf ? Object.fromEntries(costOf) : {},
     alerts: { open: alerts.open, withPolicies: alerts.withPolicies },
     failures: { health: health.failures, cost: costInputs.failures, alerts: alerts.failures },
+    costFlags: Object.fromEntries(flags),
+    currency: costInputs.currency,
   };
 }
 

@@ -2,7 +2,8 @@
 // the other end. Clients are built once per process from the validated config;
 // after construction both paths are the same code.
 import "server-only";
-import { CloudCatalogClient } from "@google-cloud/billing";
+import { CloudBillingClient, CloudCatalogClient } from "@google-cloud/billing";
+import { BudgetServiceClient } from "@google-cloud/billing-budgets";
 import { v2 as logging } from "@google-cloud/logging";
 import { AlertPolicyServiceClient, MetricServiceClient, NotificationChannelServiceClient, ServiceMonitoringServiceClient, UptimeCheckServiceClient } from "@google-cloud/monitoring";
 import { ExecutionsClient, JobsClient, RevisionsClient, ServicesClient, TasksClient } from "@google-cloud/run";
@@ -62,6 +63,12 @@ export function secretsClient(target: GcpTarget = config().gcp): SecretManagerSe
 
 export function catalogClient(target: GcpTarget = config().gcp): CloudCatalogClient {
   return once("catalog", target, (options) => new CloudCatalogClient(options));
+}
+
+export type BillingClients = { accounts: CloudBillingClient; budgets: BudgetServiceClient };
+
+export function billingClients(target: GcpTarget = config().gcp): BillingClients {
+  return once("billing", target, (options) => ({ accounts: new CloudBillingClient(options), budgets: new BudgetServiceClient(options) }));
 }
 
 export function sqlClients(target: GcpTarget = config().gcp): SqlClients {

@@ -41,7 +41,11 @@ export function deployTemplate(actorEmail: string, input: Omit<DeployFields, "tr
           ...input.env.map((e) => ({ name: e.name, value: e.value })),
           ...input.secrets.map((s) => ({ name: s.name, valueSource: { secretKeyRef: { secret: s.secret, version: s.version } } })),
         ],
-        resources: { ...first.resources, limits: { ...first.resources?.limits, cpu: input.cpu, memory: input.memory } },
+        resources: {
+          ...first.resources, limits: { ...first.resources?.limits, cpu: input.cpu, memory: input.memory },
+          // CPU only during requests (request-based billing) or always (instance-based); unsaid keeps what runs.
+          ...(input.billing ? { cpuIdle: input.billing === "request" } : {}),
+        },
       },
       ...sidecars,
     ],

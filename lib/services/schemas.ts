@@ -40,6 +40,7 @@ export const DeployFields = ServiceRefInput.extend({
   secrets: z.array(SecretRefInput).max(100).default([]),
   cpu: z.enum(["1", "2", "4", "8"], "Choose 1, 2, 4 or 8 vCPU."),
   memory: z.enum(["256Mi", "512Mi", "1Gi", "2Gi", "4Gi", "8Gi", "16Gi", "32Gi"], "Choose a memory size."),
+  billing: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["request", "instance"], "Choose when CPU is allocated.").optional()),
   minInstances: wholeNumber({ min: 0, max: 100, what: "a number of instances" }),
   maxInstances: wholeNumber({ min: 1, max: 1000, what: "a number of instances" }),
   concurrency: wholeNumber({ min: 1, max: 1000, what: "a number of requests" }),

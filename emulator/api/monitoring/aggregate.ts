@@ -3,8 +3,10 @@
 // (end − (k+1)·P, end − k·P] and holds the minutes whose end falls there.
 import { invalid } from "../../grpc/errors";
 import { percentile } from "../../telemetry/buckets";
+import { utilBucketBounds } from "../../telemetry/utilization";
 
-export type Dist = { count: number; sum: number; ssd: number; min: number; max: number; buckets: number[] };
+/** linear: the utilization buckets (1 % wide); otherwise the exponential latency buckets. */
+export type Dist = { count: number; sum: number; ssd: number; min: number; max: number; buckets: number[]; linear?: boolean };
 /** raw: a custom metric's STRING or DISTRIBUTION value, returned as written (never aligned). */
 export type Val = { n: number } | { d: Dist } | { raw: Record<string, unknown> };
 export type Kind = "DELTA" | "GAUGE" | "CUMULATIVE";
@@ -21,12 +23,14 @@ export function mergeDist(a: Dist, b: Dist): Dist {
   return {
     count, sum: a.sum + b.sum, ssd: a.ssd + b.ssd + (delta * delta * a.count * b.count) / count,
     min: Math.min(a.min, b.min), max: Math.max(a.max, b.max), buckets: a.buckets.map((x, i) => x + (b.buckets[i] ?? 0)),
+    ...(a.linear ? { linear: true } : {}),
   };
 }
 
 const PCT: Record<string, number> = { "99": 99, "95": 95, "50": 50, "05": 5 };
 const num = (v: Val) => ("n" in v ? v.n : "d" in v ? (v.d.count ? v.d.sum / v.d.count : 0) : NaN);
 const dist = (v: Val) => ("d" in v ? v.d : undefined);
+const pct = (d: Dist, p: number) => percentile(d.buckets, p, d.min, d.max, d.linear ? utilBucketBounds : undefined);
 
 // Which value types each aligner and reducer accepts (common.proto's comments).
 const NUMERIC: ValueType[] = ["INT64", "DOUBLE"];
@@ -104,7 +108,7 @@ export function align(series: Series[], aligner: string, periodMs: number, start
         v = { n: nums.filter((x) => x !== 0).length / nums.length };
       } else if (pm) {
         const d = dist(sumVals())!;
-        v = { n: percentile(d.buckets, PCT[pm[1]], d.min, d.max) };
+        v = { n: pct(d, PCT[pm[1]]) };
       } else {
         throw invalid(`per_series_aligner ${aligner} is not supported by the emulator`);
       }
@@ -172,7 +176,7 @@ export function reduce(series: Series[], reducer: string, fields: string[]): Ser
       } else if (pm) {
         if (first.type === "DISTRIBUTION") {
           const d = pts.map((p) => dist(p.v)!).reduce(mergeDist);
-          v = { n: percentile(d.buckets, PCT[pm[1]], d.min, d.max) };
+          v = { n: pct(d, PCT[pm[1]]) };
         } else v = { n: interpolate([...nums].sort((a, b) => a - b), PCT[pm[1]]) };
       } else {
         throw invalid(`cross_series_reducer ${reducer} is not supported by the emulator`);

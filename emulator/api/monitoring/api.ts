@@ -9,6 +9,7 @@ import { invalid, notFound } from "../../grpc/errors";
 import { readPage, pageOf } from "../../grpc/paging";
 import type { Handler } from "../../grpc/server";
 import { FINITE, GROWTH, SCALE } from "../../telemetry/buckets";
+import { UTIL_FINITE, UTIL_WIDTH } from "../../telemetry/utilization";
 import type { TelemetryStore } from "../../telemetry/store";
 import type { Point, Val } from "./aggregate";
 import { createTimeSeries } from "./custom-series";
@@ -33,7 +34,9 @@ function typedValue(v: Val, type: string): Json {
       distributionValue: {
         count: String(d.count), mean: d.count ? d.sum / d.count : 0, sumOfSquaredDeviation: d.ssd,
         ...(d.count ? { range: { min: d.min, max: d.max } } : {}),
-        bucketOptions: { exponentialBuckets: { numFiniteBuckets: FINITE, growthFactor: GROWTH, scale: SCALE } },
+        bucketOptions: d.linear
+          ? { linearBuckets: { numFiniteBuckets: UTIL_FINITE, width: UTIL_WIDTH, offset: 0 } }
+          : { exponentialBuckets: { numFiniteBuckets: FINITE, growthFactor: GROWTH, scale: SCALE } },
         bucketCounts: d.buckets.slice(0, last).map(String),
       },
     };

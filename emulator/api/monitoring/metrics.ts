@@ -1,16 +1,17 @@
 // The Cloud Run metrics the emulator serves and how each becomes per-minute
 // points: request metrics from emu_request_minutes, instance metrics from
-// emu_instance_minutes. Allocation time = billable seconds (busy seconds when
-// the revision's cpu_idle is set, i.e. request-based billing; alive seconds
-// otherwise) × the first container's vCPU or GiB limit, read from the Run
-// API's own revision rows (the only place the limits live).
+// emu_instance_minutes, utilization distributions (fractions of the limits,
+// measured when sampled) from emu_utilization_minutes. Allocation time =
+// billable seconds (busy seconds when the revision's cpu_idle is set, i.e.
+// request-based billing; alive seconds otherwise) × the first container's
+// vCPU or GiB limit, read from the Run API's own revision rows.
 import type { Db } from "../../db";
 import { bucketBounds } from "../../telemetry/buckets";
 import { HOUR_MS } from "../../telemetry/rollup";
 import type { Kind, Series, Val, ValueType } from "./aggregate";
 import { jobSeries } from "./job-metrics";
 
-type Source = "requests" | "instances" | "jobs";
+type Source = "requests" | "instances" | "jobs" | "utilization";
 export type MetricDef = { kind: Kind; type: ValueType; unit: string; description: string; source: Source; labels: string[] };
 
 const REQ_LABELS = ["response_code", "response_code_class", "route_type"];
@@ -21,6 +22,8 @@ export const METRICS: Record<string, MetricDef> = {
   "run.googleapis.com/container/billable_instance_time": { kind: "DELTA", type: "DOUBLE", unit: "s", source: "instances", labels: [], description: "Billable instance time." },
   "run.googleapis.com/container/cpu/allocation_time": { kind: "DELTA", type: "DOUBLE", unit: "s{CPU}", source: "instances", labels: [], description: "Container CPU allocation in vCPU-seconds." },
   "run.googleapis.com/container/memory/allocation_time": { kind: "DELTA", type: "DOUBLE", unit: "GiBy.s", source: "instances", labels: [], description: "Container memory allocation in GiB-seconds." },
+  "run.googleapis.com/container/cpu/utilizations": { kind: "DELTA", type: "DISTRIBUTION", unit: "10^2.%", source: "utilization", labels: ["container_name"], description: "Container CPU utilization distribution across all container instances." },
+  "run.googleapis.com/container/memory/utilizations": { kind: "DELTA", type: "DISTRIBUTION", unit: "10^2.%", source: "utilization", labels: ["container_name"], description: "Container memory utilization distribution across all container instances." },
   "run.googleapis.com/container/startup_latencies": { kind: "DELTA", type: "DISTRIBUTION", unit: "ms", source: "instances", labels: [], description: "Time from instance start to ready, in milliseconds." },
   // Cloud Run jobs (resource cloud_run_job), computed in job-metrics.ts.
   "run.googleapis.com/job/completed_execution_count": { kind: "DELTA", type: "INT64", unit: "1", source: "jobs", labels: ["result"], description: "Number of completed job executions and their result." },
@@ -116,6 +119,22 @@ async function instanceSeries(db: Db, type: string, def: MetricDef, w: Window, b
   }
 }
 
+async function utilizationSeries(db: Db, type: string, def: MetricDef, w: Window, byKey: Map<string, Series>): Promise<void> {
+  const at = w.grain.table === "hours" ? "hour" : "minute";
+  const { rows } = await db.query(
+    `SELECT region, service, revision, container, ${at}, count::text, val_sum, val_ssd, val_min, val_max, buckets::text[]
+     FROM emu_utilization_${w.grain.table} WHERE ${where(w)} AND metric = $4`,
+    [w.project, w.fromMs, w.toMs, type.includes("/cpu/") ? "cpu" : "memory"]);
+  for (const r of rows) {
+    const key = `${r.service}|${r.revision}`;
+    let s = byKey.get(key);
+    if (!s) byKey.set(key, (s = { metric: { container_name: r.container }, resource: resourceLabels(w.project, r), kind: def.kind, type: def.type, points: [] }));
+    const start = rowStart(r);
+    const d = { count: Number(r.count), sum: r.val_sum, ssd: r.val_ssd, min: r.val_min, max: r.val_max, buckets: (r.buckets as string[]).map(Number), linear: true };
+    s.points.push({ start, end: start + w.grain.ms, v: { d } });
+  }
+}
+
 /** Aligners whose value over a period depends only on the sum of its points (and so may read hour rollups). */
 const ADDITIVE = /^ALIGN_(DELTA|SUM|RATE|PERCENTILE_(99|95|50|05))$/;
 
@@ -139,7 +158,8 @@ export async function loadSeries(db: Db, project: string, type: string, fromMs: 
   const def = METRICS[type];
   if (def.source === "jobs") return (await jobSeries(db, type, def, project, fromMs, toMs)).map((s) => ({ ...s, points: s.points.sort((a, b) => b.end - a.end) }));
   const byKey = new Map<string, Series>();
-  const read = (w: Window) => (def.source === "requests" ? requestSeries(db, def, w, byKey) : instanceSeries(db, type, def, w, byKey));
+  const read = (w: Window) => (def.source === "requests" ? requestSeries(db, def, w, byKey)
+    : def.source === "utilization" ? utilizationSeries(db, type, def, w, byKey) : instanceSeries(db, type, def, w, byKey));
   const firstHour = Math.ceil(fromMs / HOUR_MS) * HOUR_MS;
   if (hourly && firstHour < toMs) {
     if (firstHour > fromMs) await read({ project, fromMs, toMs: firstHour, grain: MINUTES });

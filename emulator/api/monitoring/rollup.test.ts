@@ -1,7 +1,7 @@
 // The hour rollups answer aligned queries exactly as the per-minute rows do:
 // the same series, points, counts and buckets, and doubles equal to 1e-9
-// relative (sums are added in another order). Data: the synthetic 7-day
-// request history and two days of instance minutes written through the store
+// relative (sums are added in another order). Data: the synthetic two-month
+// history (requests, instances, utilization; its hours computed by the backfill) and two days of instance minutes written through the store
 // (some completed twice, as a query's early flush does), on a revision billed
 // per request (cpuIdle, 2 vCPU, 1 GiB) and one billed per instance.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -25,7 +25,8 @@ let store: TelemetryStore;
 
 beforeAll(async () => {
   const url = await createEmptyDatabase(inject("pgAdminUrl"), "emu");
-  t = await startTestEmulator(url);
+  // No live utilization samples: the running instances would add some between the two reads compared.
+  t = await startTestEmulator(url, { telemetry: { utilizationSampleMs: 3_600_000 } });
   const specs = [
     { id: "per-request", resources: { limits: { cpu: "2", memory: "1Gi" }, cpuIdle: true } },
     { id: "per-instance", resources: { limits: { cpu: "500m", memory: "256Mi" }, cpuIdle: false } },
@@ -39,6 +40,8 @@ beforeAll(async () => {
   }
   db = openDb(url);
   store = new TelemetryStore(db, (err) => { throw err; });
+  // The backfill writes history from a revision's creation on: make these two months old.
+  await db.query("UPDATE run_revisions SET create_time = now() - interval '70 days'");
   expect(await backfill(db, store)).toBeGreaterThan(1000);
 
   let seed = 7;
@@ -96,6 +99,9 @@ const METRIC_ALIGNERS: [string, string[]][] = [
   ["run.googleapis.com/container/cpu/allocation_time", ["ALIGN_SUM"]],
   ["run.googleapis.com/container/memory/allocation_time", ["ALIGN_DELTA"]],
   ["run.googleapis.com/container/startup_latencies", ["ALIGN_SUM", "ALIGN_PERCENTILE_95"]],
+  // The backfill writes utilization history too.
+  ["run.googleapis.com/container/memory/utilizations", ["ALIGN_PERCENTILE_99", "ALIGN_DELTA"]],
+  ["run.googleapis.com/container/cpu/utilizations", ["ALIGN_PERCENTILE_50"]],
 ];
 
 describe("hour rollups against per-minute rows", () => {

@@ -1,7 +1,7 @@
 // Translates a Revision resource into what the runtime runs. Only the ingress
 // container runs (emulator choice: sidecars are stored and echoed, not run).
 import type { EnvSpec, ProbeSpec, RevisionSpec, SecretRef } from "../../runtime/types";
-import { containerPort, ingressContainer } from "./defaults";
+import { containerPort, ingressContainer, parseCpu, parseMemory } from "./defaults";
 import { durationMs, parseRevisionName } from "./names";
 import type { Container, Probe, Revision } from "./types";
 
@@ -51,6 +51,7 @@ export function revisionSpec(revision: Revision): RevisionSpec {
     timeoutMs: durationMs(revision.timeout) || 300_000,
     minInstances: revision.scaling?.minInstanceCount ?? 0,
     maxInstances: revision.scaling?.maxInstanceCount || 100,
+    limits: { container: c?.name ?? "", cpu: parseCpu(c?.resources?.limits?.cpu) || 1, memoryBytes: parseMemory(c?.resources?.limits?.memory) || 512 * 2 ** 20 },
   };
 }
 

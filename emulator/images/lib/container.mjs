@@ -23,7 +23,21 @@ export const settings = {
   failStartup: (env.FAIL_STARTUP ?? "").toLowerCase(),
   failHealth: ["1", "true", "yes"].includes((env.FAIL_HEALTH ?? "").toLowerCase()),
   logLevel: (env.LOG_LEVEL ?? "INFO").toUpperCase(),
+  // Resource use, so utilization metrics have something to measure: MiB held
+  // from startup, CPU milliseconds spun per request.
+  holdMib: num(env.HOLD_MIB, 0),
+  cpuMs: num(env.CPU_MS, 0),
 };
+
+/** Memory held for the life of the process (HOLD_MIB); filled, so it is resident. Exported, so it is never collected. */
+export const heldMemory = settings.holdMib > 0 ? Buffer.alloc(settings.holdMib * 2 ** 20, 1) : null;
+
+function spin(ms) {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy: this is the CPU use being simulated
+  }
+}
 
 const RANK = { DEBUG: 100, INFO: 200, NOTICE: 300, WARNING: 400, ERROR: 500, CRITICAL: 600 };
 
@@ -159,6 +173,7 @@ export async function runContainer({ routes = {}, onStart, onStop } = {}) {
         return send(res, 200, { status: "ok", ...servedBy });
       }
       if (settings.latencyMs > 0) await sleep(settings.latencyMs);
+      if (settings.cpuMs > 0) spin(settings.cpuMs);
       if (settings.errorRate > 0 && Math.random() < settings.errorRate) {
         log("ERROR", `simulated failure for ${req.method} ${url.pathname} (ERROR_RATE=${settings.errorRate})`);
         return send(res, 500, { error: "internal error (simulated)", ...servedBy });

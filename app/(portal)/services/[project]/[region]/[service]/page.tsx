@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { AuditTable } from "@/components/audit/audit-table";
 import { ReleasesSection } from "@/components/releases/releases-section";
+import { RevisionCosts } from "@/components/cost/revision-costs";
 import { ConfigList, configFromService } from "@/components/services/config-list";
 import { OperationProgress } from "@/components/services/operation-progress";
 import { RevisionDiff } from "@/components/services/revision-diff";
@@ -122,6 +124,12 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
       </div>
 
       <Panel title={`Revisions (${revisions.length})`}><RevisionsTable revisions={revisions} /></Panel>
+
+      <Panel title="Cost by revision">
+        <Suspense fallback={<p className="px-4 py-3 text-sm text-zinc-600 dark:text-zinc-400">Reading cost by revision…</p>}>
+          <RevisionCosts service={service} revisions={revisions} />
+        </Suspense>
+      </Panel>
 
       <div className="grid gap-5 lg:grid-cols-2">
         <Panel title="Configuration (current template)"><ConfigList config={configFromService(service)} /></Panel>

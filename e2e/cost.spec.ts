@@ -1,0 +1,91 @@
+// Cost insight as people use it: an operator creates a budget (a bad amount is
+// refused with a field error first, nothing saved) and sees its forecast line;
+// a developer follows a right-sizing suggestion into the deploy form,
+// prefilled and not yet deployed; the CSV export has the page's rows.
+import { BudgetServiceClient } from "@google-cloud/billing-budgets";
+import { expect, test } from "@playwright/test";
+import { grpc } from "google-gax";
+import { E2E } from "../playwright.config";
+import { shot, storageState } from "./support";
+
+const ACCOUNT = "billingAccounts/01A2B3-C4D5E6-F7A8B9";
+
+async function budgetNames(): Promise<string[]> {
+  process.env.METADATA_SERVER_DETECTION ??= "none";
+  const client = new BudgetServiceClient({ apiEndpoint: "127.0.0.1", port: E2E.emulatorGrpcPort, sslCreds: grpc.credentials.createInsecure(), projectId: "runway-e2e" });
+  try {
+    const [list] = await client.listBudgets({ parent: ACCOUNT }, { timeout: 20_000 });
+    return list.map((b) => b.displayName ?? "");
+  } finally {
+    await client.close();
+  }
+}
+
+test.describe("as an operator", () => {
+  test.use({ storageState: storageState("operator") });
+
+  test("creates a budget for a project and sees its forecast line", async ({ page }) => {
+    await page.goto("/costs");
+    // The plans' budgets are there from the seed.
+    await expect(page.getByTestId("budget-pyplots monthly")).toContainText("$25.00 a month");
+    await page.getByRole("button", { name: "New budget" }).click();
+    const form = page.getByRole("form", { name: "New budget" });
+    await form.getByLabel("Name").fill("elevendops e2e");
+    await form.getByLabel("Scope").selectOption("elevendops-prod");
+    await form.getByLabel(/Amount per month/).fill("0");
+    await form.getByLabel(/Alert at/).fill("50, 90, 100");
+    await form.getByRole("button", { name: "Create budget" }).click();
+    await expect(form.getByText("The amount must be more than zero.")).toBeVisible();
+    expect(await budgetNames()).not.toContain("elevendops e2e");
+
+    await form.getByLabel(/Amount per month/).fill("40");
+    await form.getByRole("button", { name: "Create budget" }).click();
+    const card = page.getByTestId("budget-elevendops e2e");
+    await expect(card).toContainText("elevendops-prod · $40.00 a month");
+    await expect(card).toContainText(/forecast \$[\d.,]+ by month end|forecast < \$0\.01 by month end/);
+    await expect(card.getByRole("img", { name: /forecast line to/ })).toBeVisible();
+    await expect(card.getByTestId("budget-forecast-line")).toHaveCount(1);
+    await expect(card.getByText(/^50 %: /)).toBeVisible();
+    expect(await budgetNames()).toContain("elevendops e2e");
+    await shot(page, "costs-budgets");
+  });
+});
+
+test.describe("as a developer", () => {
+  test.use({ storageState: storageState("developer") });
+
+  test("follows a right-sizing suggestion into the deploy form, prefilled, with nothing deployed", async ({ page }) => {
+    // shortfactory-frontend keeps one instance warm with CPU always allocated and gets no requests here:
+    // once its idle minutes are in Monitoring (read every 5 minutes), the page suggests min instances 0.
+    test.setTimeout(480_000);
+    const suggestion = page.getByTestId("recommendation-shortfactory-frontend-min-instances");
+    await expect(async () => {
+      await page.goto("/costs");
+      await expect(suggestion).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 420_000, intervals: [10_000] });
+    await expect(suggestion).toContainText(/Set min instances to 0 — saves about \$[\d.,]+ a month/);
+    await shot(page, "costs");
+    await suggestion.getByRole("link", { name: "Deploy with this setting" }).click();
+    await expect(page).toHaveURL(/\/services\/shortfactory-prod\/us-central1\/shortfactory-frontend\/deploy\?minInstances=0/);
+    await expect(page.getByTestId("deploy-prefilled")).toContainText("min instances 1 → 0");
+    await expect(page.getByLabel("Min instances")).toHaveValue("0");
+    // Everything else as it runs now.
+    await expect(page.getByLabel("CPU allocation (billing)")).toHaveValue("instance");
+    await expect(page.getByLabel("Memory")).toHaveValue("512Mi");
+    await expect(page.getByRole("button", { name: "Deploy" })).toBeEnabled();
+    await shot(page, "deploy-prefilled");
+    // Following the link deployed nothing: the service still has its two revisions and min instances 1.
+    await page.goto("/services/shortfactory-prod/us-central1/shortfactory-frontend");
+    await expect(page.getByRole("heading", { name: "Revisions (2)" })).toBeVisible();
+  });
+
+  test("exports the report as CSV with one row per service", async ({ page }) => {
+    const response = await page.request.get("/costs/export");
+    expect(response.status()).toBe(200);
+    expect(response.headers()["content-type"]).toContain("text/csv");
+    const lines = (await response.text()).trim().split("\r\n");
+    expect(lines[0]).toBe("project,region,service,billing,vcpu_seconds,gib_seconds,requests,cpu_cost,memory_cost,request_cost,month_to_date,forecast,currency,week_over_week,month_over_month,flag");
+    expect(lines.some((l) => l.startsWith("shortfactory-prod,us-central1,shortfactory-frontend,instance,"))).toBe(true);
+    expect(lines.every((l, i) => i === 0 || l.split(",")[12] === "USD")).toBe(true);
+  });
+});

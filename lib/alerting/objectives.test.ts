@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { template, waitFor } from "../../emulator/testing/harness";
 import { fetchViaRouter, startTestEmulator } from "../../test/emulator";
 import { coveredPortalDb, makeUser } from "../../test/portal-db";
-import { ensureLocations } from "../services/locations";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
 import type { Db } from "../db";
@@ -27,7 +26,7 @@ beforeAll(async () => {
   run = t.clients;
   routerPort = t.emulator.routerPort;
   db = await coveredPortalDb();
-  await ensureLocations(db, [{ project: "slo-numbers-prod", region: "us-central1" }]);
+  await db.fleetLocation.create({ data: { project: "slo-numbers-prod", region: "us-central1", addedBy: "test" } });
   developer = await makeUser(db, "developer");
 }, 120_000);
 

@@ -222,3 +222,13 @@ resource "google_cloud_run_v2_service_iam_member" "public" {
   role     = "roles/run.invoker"
   member   = "allUsers"
 }
+
+# Budgets live on the billing account, not in a project, so no project role can
+# grant them: Runway reads and edits them (billing.budgets.*) with
+# roles/billing.costsManager on the account, only when billing_account is set.
+resource "google_billing_account_iam_member" "runway_budgets" {
+  count              = var.billing_account == "" ? 0 : 1
+  billing_account_id = var.billing_account
+  role               = "roles/billing.costsManager"
+  member             = "serviceAccount:${google_service_account.runway.email}"
+}

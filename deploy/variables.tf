@@ -107,3 +107,9 @@ variable "database_tier" {
   type        = string
   default     = "db-custom-1-3840"
 }
+
+variable "billing_account" {
+  description = "Billing account id (012345-6789AB-CDEF01) whose budgets Runway shows and edits; empty: no budget access."
+  type        = string
+  default     = ""
+}

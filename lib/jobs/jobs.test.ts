@@ -79,10 +79,10 @@ describe("run a Cloud Run job", () => {
     expect(execution.durationMs).toBeGreaterThan(0);
     expect((await db.operation.findUnique({ where: { id } }))!.after).toMatchObject({ execution: execution.id, state: "succeeded" });
 
-    const started = (await audits("jobs.run")).find((a) => (a.details as { runwayOperation?: string }).runwayOperation === id)!;
+    const started = (await audits("jobs.run")).find((a) => (a.details as { runwayOperation?: string } | null)?.runwayOperation === id)!;
     expect(started).toMatchObject({ outcome: "success", details: expect.objectContaining({ overrides: { args: [], variables: ["ROWS", "SECRET_TOKEN"], taskCount: 3 } }) });
     expect(JSON.stringify([started.input, started.details])).not.toContain("do-not-audit");
-    expect((await audits("jobs.job-run.completed")).find((a) => (a.details as { runwayOperation?: string }).runwayOperation === id)).toMatchObject({ outcome: "success" });
+    expect((await audits("jobs.job-run.completed")).find((a) => (a.details as { runwayOperation?: string } | null)?.runwayOperation === id)).toMatchObject({ outcome: "success" });
   });
 
   it("ends failed, saying which tasks failed, when a task fails past its retries", async () => {

@@ -79,17 +79,21 @@ describe("deploy/: the custom roles", () => {
     const { calls, constructed } = await calledMethods();
     expect(constructed.length).toBeGreaterThanOrEqual(5);
     expect(calls.size).toBeGreaterThan(15);
-    const map = JSON.parse(read("deploy/permissions.json")) as { methods: Record<string, string[]>; public: Record<string, string>; sameNameOnly: Record<string, string>; alsoNeeded: Record<string, string> };
+    const map = JSON.parse(read("deploy/permissions.json")) as { methods: Record<string, string[]>; public: Record<string, string>; sameNameOnly: Record<string, string>; billingAccount: Record<string, string>; alsoNeeded: Record<string, string> };
     const granted = new Set(Object.values(rolePermissions()).flat());
-    const unmapped = [...calls].filter((c) => !map.methods[c]?.length && !map.public[c] && !map.sameNameOnly[c]).sort();
+    const unmapped = [...calls].filter((c) => !map.methods[c]?.length && !map.public[c] && !map.sameNameOnly[c] && !map.billingAccount[c]).sort();
     expect(unmapped, "calls without a permission in deploy/permissions.json").toEqual([]);
     const missing = [...calls].flatMap((c) => (map.methods[c] ?? []).filter((p) => !granted.has(p)).map((p) => `${c} → ${p}`));
     expect(missing, "permissions no role in deploy/roles.tf grants").toEqual([]);
     const needed = new Set([...[...calls].flatMap((c) => map.methods[c] ?? []), ...Object.keys(map.alsoNeeded)]);
     expect([...granted].filter((p) => !needed.has(p)).sort(), "role permissions no call needs").toEqual([]);
-    const stale = [...Object.keys(map.methods), ...Object.keys(map.public), ...Object.keys(map.sameNameOnly)].filter((c) => !calls.has(c)).sort();
+    const stale = [...Object.keys(map.methods), ...Object.keys(map.public), ...Object.keys(map.sameNameOnly), ...Object.keys(map.billingAccount)].filter((c) => !calls.has(c)).sort();
     expect(stale, "mapped methods the portal no longer calls").toEqual([]);
   }, 60_000);
+
+  it("grant the budget calls on the billing account, where budgets live", () => {
+    expect(read("deploy/main.tf")).toMatch(/resource "google_billing_account_iam_member" "runway_budgets" \{[\s\S]*?role\s*=\s*"roles\/billing\.costsManager"/);
+  });
 
   it("split the capabilities: read-only, deploy, rotate, restore, jobs and alerting", () => {
     const roles = rolePermissions();

@@ -3,7 +3,15 @@
 // in the project the form names, so one project's form cannot touch another's.
 import { z } from "zod";
 import { ServiceRefInput } from "../services/schemas";
-import { DurationSeconds, TEMPLATE_KINDS, thresholdIssue, type TemplateKind } from "./templates";
+import { TEMPLATE_KINDS, thresholdIssue, type TemplateKind } from "./templates";
+
+// Here, not in templates.ts: the alert forms import templates in the browser, and zod stays on the server.
+export const DurationSeconds = z.coerce.number({ error: "Give a duration in seconds." })
+  .int("Whole seconds.")
+  .min(0, "A duration is 0 seconds or more.")
+  .max(86_400, "At most a day (86400 s).")
+  // Cloud Monitoring accepts only whole minutes here (0, 60, 120, 300 s, …).
+  .refine((s) => s % 60 === 0, "Use whole minutes: 0, 60, 120, 300 seconds…");
 
 const project = ServiceRefInput.shape.project;
 const list = (v: unknown) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]);

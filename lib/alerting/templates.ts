@@ -3,7 +3,6 @@
 // duration). Pure: no I/O, so the exact policy each template builds is tested
 // directly and the same object goes to real Cloud Monitoring or the emulator.
 import type { protos } from "@google-cloud/monitoring";
-import { z } from "zod";
 
 type Policy = protos.google.monitoring.v3.IAlertPolicy;
 type Threshold = protos.google.monitoring.v3.AlertPolicy.Condition.IMetricThreshold;
@@ -136,10 +135,3 @@ export function thresholdIssue(kind: TemplateKind, value: number): string | null
   if (kind === "uptime" && !Number.isInteger(value)) return "Failing regions is a whole number.";
   return null;
 }
-
-export const DurationSeconds = z.coerce.number({ error: "Give a duration in seconds." })
-  .int("Whole seconds.")
-  .min(0, "A duration is 0 seconds or more.")
-  .max(86_400, "At most a day (86400 s).")
-  // Cloud Monitoring accepts only whole minutes here (0, 60, 120, 300 s, …).
-  .refine((s) => s % 60 === 0, "Use whole minutes: 0, 60, 120, 300 seconds…");

@@ -20,6 +20,7 @@ import { secretManagerHandlers } from "./api/secretmanager/api";
 import { BillingAccounts, cloudBillingHandlers } from "./api/billing/accounts";
 import { cloudCatalogHandlers } from "./api/billing/api";
 import { budgetHandlers, BudgetStore } from "./api/billing/budgets";
+import { resourceManagerHandlers } from "./api/resource-manager";
 import { seedBudgets } from "./seed/budgets";
 import { createSqlApi } from "./api/sql";
 import { markSeededServices, seedFleet, seedSyntheticServices } from "./seed";
@@ -174,6 +175,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     addUnaryService(server, protos.cloudCatalog, cloudCatalogHandlers(), deps);
     addUnaryService(server, protos.cloudBilling, cloudBillingHandlers(accounts, (p) => projects.resolve(p)), deps);
     addUnaryService(server, protos.budgets, budgetHandlers(budgets), deps);
+    addUnaryService(server, protos.projects, resourceManagerHandlers(projects), deps);
     for (const k of ["instances", "backupRuns", "users", "operations"] as const) addUnaryService(server, protos.sql[k], sql.handlers[k], deps);
     addUnaryService(server, scheduler.definition, scheduler.handlers, deps);
     addUnaryService(server, protos.jobs, runJobs.jobs, deps);

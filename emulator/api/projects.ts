@@ -1,9 +1,10 @@
-// Project ids and project numbers, in one place for every API. There is no
-// Resource Manager here: each project id gets a stable derived 12-digit number
+// Project ids and project numbers, in one place for every API. Each project
+// id gets a stable derived 12-digit number
 // (the one in Secret Manager names and default service accounts), and every
 // project that holds a resource is recorded in `emu_projects`, so that a
 // request naming the project by number (`projects/894821819954/...`), which
-// Google's protos allow everywhere, finds the id the tables key on.
+// Google's protos allow everywhere, finds the id the tables key on. The
+// Resource Manager (resource-manager.ts) serves these same projects.
 import { createHash } from "node:crypto";
 import { ensureSchema, type Db, type Queryable } from "../db";
 
@@ -56,6 +57,17 @@ export class Projects {
     if (!rows.length) return project;
     this.known.set(project, rows[0].id);
     return rows[0].id;
+  }
+
+  /** A recorded project by id or number; null for one that holds nothing. */
+  async find(project: string): Promise<{ id: string; number: string } | null> {
+    const { rows } = await this.db.query<{ id: string; number: string }>("SELECT id, number FROM emu_projects WHERE id = $1 OR number = $1", [project]);
+    return rows[0] ?? null;
+  }
+
+  /** Every recorded project, by id. */
+  async all(): Promise<{ id: string; number: string }[]> {
+    return (await this.db.query<{ id: string; number: string }>("SELECT id, number FROM emu_projects ORDER BY id")).rows;
   }
 
   /** `projects/{id or number}/…` → the same name with the project id. */

@@ -13,7 +13,7 @@ function protosDir(pkg: string): string {
   return path.join(path.dirname(require.resolve(pkg)), "..", "protos");
 }
 
-export const INCLUDE_DIRS = [protosDir("@google-cloud/run"), protosDir("@google-cloud/secret-manager"), protosDir("@google-cloud/billing"), protosDir("@google-cloud/billing-budgets"), protosDir("@google-cloud/sql"), protosDir("google-gax")];
+export const INCLUDE_DIRS = [protosDir("@google-cloud/run"), protosDir("@google-cloud/secret-manager"), protosDir("@google-cloud/billing"), protosDir("@google-cloud/billing-budgets"), protosDir("@google-cloud/sql"), protosDir("@google-cloud/resource-manager"), protosDir("google-gax")];
 
 // How requests reach our handlers: camelCase, int64 as strings, enum names,
 // no defaults (so "unset" is visible), empty arrays/maps present.
@@ -24,7 +24,7 @@ export const LOADER_OPTIONS: protoLoader.Options = {
 const FILES = ["google/cloud/run/v2/service.proto", "google/cloud/run/v2/revision.proto", "google/longrunning/operations.proto",
   "google/cloud/run/v2/job.proto", "google/cloud/run/v2/execution.proto", "google/cloud/run/v2/task.proto",
   "google/cloud/secretmanager/v1/service.proto", "google/cloud/billing/v1/cloud_catalog.proto", "google/cloud/billing/v1/cloud_billing.proto",
-  "google/cloud/billing/budgets/v1/budget_service.proto",
+  "google/cloud/billing/budgets/v1/budget_service.proto", "google/cloud/resourcemanager/v3/projects.proto",
   ...["instances", "backup_runs", "users", "operations"].map((f) => `google/cloud/sql/v1/cloud_sql_${f}.proto`)];
 
 export type Protos = {
@@ -40,6 +40,8 @@ export type Protos = {
   cloudCatalog: grpc.ServiceDefinition;
   cloudBilling: grpc.ServiceDefinition;
   budgets: grpc.ServiceDefinition;
+  /** Resource Manager v3 Projects (GetProject, SearchProjects). */
+  projects: grpc.ServiceDefinition;
   sql: Record<"instances" | "backupRuns" | "users" | "operations", grpc.ServiceDefinition>;
   codec: Codec;
 };
@@ -85,6 +87,7 @@ export function loadProtos(): Protos {
     cloudCatalog: definition["google.cloud.billing.v1.CloudCatalog"] as grpc.ServiceDefinition,
     cloudBilling: definition["google.cloud.billing.v1.CloudBilling"] as grpc.ServiceDefinition,
     budgets: definition["google.cloud.billing.budgets.v1.BudgetService"] as grpc.ServiceDefinition,
+    projects: definition["google.cloud.resourcemanager.v3.Projects"] as grpc.ServiceDefinition,
     sql: {
       instances: definition["google.cloud.sql.v1.SqlInstancesService"] as grpc.ServiceDefinition,
       backupRuns: definition["google.cloud.sql.v1.SqlBackupRunsService"] as grpc.ServiceDefinition,

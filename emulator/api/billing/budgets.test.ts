@@ -7,6 +7,7 @@ import { BudgetServiceClient } from "@google-cloud/billing-budgets";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../../test/databases";
 import { CALL, clientOptions, code, startTestEmulator, type TestEmulator } from "../../testing/harness";
+import { projectNumber } from "../projects";
 
 const ACCOUNT = "billingAccounts/01A2B3-C4D5E6-F7A8B9";
 let t: TestEmulator;
@@ -39,14 +40,19 @@ describe("CloudBilling reads", () => {
 describe("Budget API v1", () => {
   it("seeds the fleet plans' budgets: pyplots $25 at 50/90/100 %, ShortFactory $200, IntentVision $100", async () => {
     const [list] = await budgets.listBudgets({ parent: ACCOUNT }, CALL);
+    // Google names a budget's projects by number, whatever the request said.
     const byProject = Object.fromEntries(list.map((b) => [b.budgetFilter!.projects![0], b]));
-    expect(byProject["projects/pyplots-prod"].amount!.specifiedAmount).toMatchObject({ currencyCode: "USD", units: "25" });
-    expect(byProject["projects/pyplots-prod"].thresholdRules!.map((r) => [r.thresholdPercent, r.spendBasis])).toEqual([[0.5, "CURRENT_SPEND"], [0.9, "CURRENT_SPEND"], [1, "CURRENT_SPEND"]]);
-    expect(byProject["projects/shortfactory-prod"].amount!.specifiedAmount!.units).toBe("200");
-    expect(byProject["projects/intentvision-prod"].amount!.specifiedAmount!.units).toBe("100");
-    // scope: only the budgets of exactly that project.
-    const [scoped] = await budgets.listBudgets({ parent: ACCOUNT, scope: "projects/pyplots-prod" }, CALL);
-    expect(scoped.map((b) => b.displayName)).toEqual(["pyplots monthly"]);
+    const n = (id: string) => `projects/${projectNumber(id)}`;
+    expect(Object.keys(byProject).every((p) => /^projects\/\d{12}$/.test(p))).toBe(true);
+    expect(byProject[n("pyplots-prod")].amount!.specifiedAmount).toMatchObject({ currencyCode: "USD", units: "25" });
+    expect(byProject[n("pyplots-prod")].thresholdRules!.map((r) => [r.thresholdPercent, r.spendBasis])).toEqual([[0.5, "CURRENT_SPEND"], [0.9, "CURRENT_SPEND"], [1, "CURRENT_SPEND"]]);
+    expect(byProject[n("shortfactory-prod")].amount!.specifiedAmount!.units).toBe("200");
+    expect(byProject[n("intentvision-prod")].amount!.specifiedAmount!.units).toBe("100");
+    // scope: only the budgets of exactly that project, named by id or by number.
+    for (const scope of ["projects/pyplots-prod", n("pyplots-prod")]) {
+      const [scoped] = await budgets.listBudgets({ parent: ACCOUNT, scope }, CALL);
+      expect(scoped.map((b) => b.displayName)).toEqual(["pyplots monthly"]);
+    }
   });
 
   it("creates with Google's defaults, gets, updates with an etag and a mask, and deletes", async () => {
@@ -56,7 +62,7 @@ describe("Budget API v1", () => {
     }, CALL);
     expect(created.name).toMatch(new RegExp(`^${ACCOUNT}/budgets/[0-9a-f-]{36}$`));
     expect(created.etag).toMatch(/^[0-9a-f]{16}$/);
-    expect(created.budgetFilter).toMatchObject({ projects: ["projects/contract-proj"], calendarPeriod: "MONTH", creditTypesTreatment: "INCLUDE_ALL_CREDITS" });
+    expect(created.budgetFilter).toMatchObject({ projects: [`projects/${projectNumber("contract-proj")}`], calendarPeriod: "MONTH", creditTypesTreatment: "INCLUDE_ALL_CREDITS" });
     expect(created.thresholdRules).toEqual([expect.objectContaining({ thresholdPercent: 0.8, spendBasis: "CURRENT_SPEND" })]);
     expect(created.amount!.specifiedAmount).toMatchObject({ currencyCode: "USD", units: "40", nanos: 500_000_000 });
     const [read] = await budgets.getBudget({ name: created.name }, CALL);

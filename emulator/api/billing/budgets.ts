@@ -5,13 +5,15 @@
 // spend basis (forecasted only on calendar periods); a filter of projects,
 // services and a calendar or custom period; etags for concurrent updates.
 // The API never returns spend: whoever reads a budget computes it.
-// Emulator choice: project references are echoed as given (Google rewrites
-// projects/{id} to projects/{number}).
+// Like Google, project references are stored and returned by number
+// (projects/{id} becomes projects/{number}, projects.ts): a reader maps them
+// back to ids through the Resource Manager.
 import { randomBytes, randomUUID } from "node:crypto";
 import { ensureSchema, type Db } from "../../db";
 import { aborted, invalid, notFound } from "../../grpc/errors";
 import { pageOf, readPage } from "../../grpc/paging";
 import type { Handler } from "../../grpc/server";
+import { projectNumber } from "../projects";
 import { checkAccountName, type BillingAccounts } from "./accounts";
 
 type Json = Record<string, unknown>;
@@ -94,6 +96,12 @@ export function checkBudget(input: Budget, currency: string): Budget {
   return { name: b.name ?? "", displayName, budgetFilter: b.budgetFilter, amount: b.amount, thresholdRules: b.thresholdRules, notificationsRule: b.notificationsRule, etag: "" };
 }
 
+/** Google's form of the filter: `projects/{number}`. */
+function byNumber(b: Budget): Budget {
+  b.budgetFilter.projects = b.budgetFilter.projects.map((p: string) => `projects/${projectNumber(p.slice("projects/".length))}`);
+  return b;
+}
+
 const BUDGET_NAME = /^(billingAccounts\/[^/]+)\/budgets\/[^/]+$/;
 
 export class BudgetStore {
@@ -111,7 +119,7 @@ export class BudgetStore {
 
   async create(parent: string, input: Budget): Promise<Budget> {
     const account = checkAccountName(parent, "parent");
-    const budget = checkBudget(input, await this.currencyOf(account));
+    const budget = byNumber(checkBudget(input, await this.currencyOf(account)));
     budget.name = `${account}/budgets/${randomUUID()}`;
     budget.etag = randomBytes(8).toString("hex");
     await this.db.query("INSERT INTO billing_budgets (name, account, budget) VALUES ($1, $2, $3)", [budget.name, account, budget]);
@@ -129,6 +137,7 @@ export class BudgetStore {
     const account = checkAccountName(parent, "parent");
     await this.currencyOf(account);
     if (scope && !/^projects\/[^/]+$/.test(scope)) throw invalid(`scope: expected projects/{project}, got "${scope}"`);
+    if (scope) scope = `projects/${projectNumber(scope.slice("projects/".length))}`;
     const { rows } = await this.db.query(
       `SELECT budget FROM billing_budgets WHERE account = $1 AND ($2 = '' OR budget->'budgetFilter'->'projects' = jsonb_build_array($2::text))
        ORDER BY created, name OFFSET $3 LIMIT $4`, [account, scope, page.offset, page.limit + 1]);
@@ -146,7 +155,7 @@ export class BudgetStore {
       merged[camel(top)] = input[camel(top)];
     }
     const account = BUDGET_NAME.exec(current.name)![1];
-    const budget = checkBudget(merged, await this.currencyOf(account));
+    const budget = byNumber(checkBudget(merged, await this.currencyOf(account)));
     budget.name = current.name;
     budget.etag = randomBytes(8).toString("hex");
     await this.db.query("UPDATE billing_budgets SET budget = $2 WHERE name = $1", [budget.name, budget]);

@@ -8,7 +8,7 @@ resource "google_project_iam_custom_role" "read_only" {
   project     = each.value
   role_id     = "runwayReadOnly"
   title       = "Runway: read the fleet"
-  description = "Services, revisions, logs, metrics, secret metadata (never values), Cloud SQL instances, backups and users."
+  description = "Services, revisions, logs, metrics, secret metadata (never values), Cloud SQL instances, backups and users; project ids of budgets' project numbers."
   permissions = [
     "run.services.list",
     "run.services.get",
@@ -35,6 +35,7 @@ resource "google_project_iam_custom_role" "read_only" {
     "monitoring.uptimeCheckConfigs.list",
     "monitoring.services.list",
     "monitoring.slos.list",
+    "resourcemanager.projects.get",
   ]
 }
 

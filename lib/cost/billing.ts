@@ -1,12 +1,15 @@
 // Billing accounts and budgets through the official clients: which account
 // pays for each covered project (and so the currency every figure is shown
 // in), and the budgets of those accounts. Budgets carry no spend: the cost
-// insight computes it (budget-math.ts). Cached briefly; writes invalidate.
+// insight computes it (budget-math.ts). Google names a budget's projects by
+// number; they are mapped to ids (gcp/project-ids.ts), which the usage is
+// keyed on. Cached briefly; writes invalidate.
 import "server-only";
 import type { protos } from "@google-cloud/billing-budgets";
 import { TtlCache } from "../cache";
 import type { BillingClients } from "../gcp/clients";
 import { upstreamError } from "../gcp/errors";
+import { projectIdsOf } from "../gcp/project-ids";
 import type { Threshold } from "./budget-math";
 
 export type BillingAccountView = { name: string; displayName: string; currency: string; projects: string[] };
@@ -17,7 +20,7 @@ export type BudgetView = {
   /** null: last period's spend. */
   amount: number | null;
   currency: string;
-  /** Project ids the budget is limited to (empty: the whole account); references by number are kept as they are. */
+  /** Project ids the budget is limited to (empty: the whole account); a number the portal may not resolve stays a number. */
   projects: string[];
   thresholds: Threshold[];
   etag: string;
@@ -48,6 +51,13 @@ export function billingAccountsOf(clients: BillingClients, projects: string[]): 
 
 type Budget = protos.google.cloud.billing.budgets.v1.IBudget;
 
+/** The view with the budget's project numbers mapped to ids (one cached GetProject per number). */
+export async function budgetViewOf(clients: BillingClients, b: Budget, account: string): Promise<BudgetView> {
+  const view = toBudgetView(b, account);
+  return { ...view, projects: await projectIdsOf(clients.projects, view.projects) };
+}
+
+/** The view as Google returned it: projects as named there (by number, on Google). */
 export function toBudgetView(b: Budget, account: string): BudgetView {
   const money = b.amount?.specifiedAmount;
   return {
@@ -64,7 +74,7 @@ export function budgetsOf(clients: BillingClients, account: string): Promise<Bud
   return budgetsCache.get(account, async () => {
     try {
       const [list] = await clients.budgets.listBudgets({ parent: account }, { timeout: 20_000 });
-      return list.map((b) => toBudgetView(b, account));
+      return await Promise.all(list.map((b) => budgetViewOf(clients, b, account)));
     } catch (err) {
       throw upstreamError(err, "Cloud Billing", `listing the budgets of ${account}`);
     }

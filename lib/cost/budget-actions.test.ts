@@ -1,7 +1,8 @@
 // Budgets from the portal's side, against a seeded emulator: an operator
 // creates and edits one (read back through the Budget API), bad input is
 // refused with a field error and nothing saved (neither by the portal's
-// checks nor by Google's), and the variance threshold is kept per service.
+// checks nor by Google's), the variance threshold is kept per service, and a
+// budget Google names by project number has the spend of that project's id.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../../test/emulator";
@@ -10,8 +11,10 @@ import { runGuarded } from "../actions";
 import { createDb, type Db } from "../db";
 import { billingClients } from "../gcp/clients";
 import { EMULATOR_DEFAULT_LOCATIONS, ensureLocations } from "../services/locations";
-import { billingAccountsOf, budgetsOf } from "./billing";
+import type { ServiceView } from "../services";
+import { billingAccountsOf, budgetsOf, forgetBudgets } from "./billing";
 import { saveBudgetDefinition } from "./budget-actions";
+import { costInsight } from "./insight";
 import { setVarianceThresholdDefinition, thresholdOf, varianceThresholds } from "./thresholds";
 
 const ACCOUNT = "billingAccounts/01A2B3-C4D5E6-F7A8B9";
@@ -84,6 +87,62 @@ describe("budgets", () => {
     const developer = await makeUser(db, "developer");
     const result = await runGuarded(saveBudgetDefinition, developer, { account: ACCOUNT, displayName: "x", amount: "5", thresholds: "50" }, { db });
     expect(result).toMatchObject({ ok: false, code: "forbidden" });
+  });
+});
+
+const price = (usd: number) => ({ units: "0", nanos: Math.round(usd * 1e9) });
+const sku = (description: string, regions: string[], tiers: [number, number][]) => ({
+  description, serviceRegions: regions, pricingInfo: [{ pricingExpression: { tieredRates: tiers.map(([s, usd]) => ({ startUsageAmount: s, unitPrice: price(usd) })) } }],
+});
+const SKUS = [
+  sku("Services CPU (Request-based billing)", ["us-central1"], [[0, 0.000024]]),
+  sku("Services Memory (Request-based billing)", ["us-central1"], [[0, 0.0000025]]),
+  sku("Services CPU (Instance-based billing) in us-central1", ["us-central1"], [[0, 0.000018]]),
+  sku("Services Memory (Instance-based billing) in us-central1", ["us-central1"], [[0, 0.000002]]),
+  sku("Requests", ["global"], [[0, 0], [2_000_000, 0.0000004]]),
+];
+const service = (project: string, id: string, billing: "request" | "instance") => ({
+  name: `projects/${project}/locations/us-central1/services/${id}`, id, project, region: "us-central1", latestReadyRevision: `${id}-00001-aaa`,
+  template: { billing, cpu: "1", memory: "512Mi", minInstances: 0, concurrency: 80 },
+}) as unknown as ServiceView;
+
+describe("budgets named by project number", () => {
+  it("map the number to the id, so a budget filtered by projects/<number> spends what one filtered by id does", async () => {
+    const { budgets, projects } = billingClients();
+    const [project] = await projects.getProject({ name: "projects/pyplots-prod" }, { timeout: 20_000 });
+    const number = project.name!.split("/")[1];
+    expect(number).toMatch(/^\d{12}$/);
+    const body = (name: string, p: string) => ({ displayName: name, budgetFilter: { projects: [p] }, amount: { specifiedAmount: { currencyCode: "USD", units: "10" } } });
+    const [byNumber] = await budgets.createBudget({ parent: ACCOUNT, budget: body("by number", `projects/${number}`) }, { timeout: 20_000 });
+    const [byId] = await budgets.createBudget({ parent: ACCOUNT, budget: body("by id", "projects/pyplots-prod") }, { timeout: 20_000 });
+    // A project nobody may read (Google: PERMISSION_DENIED) keeps its number.
+    const [unknown] = await budgets.createBudget({ parent: ACCOUNT, budget: body("unknown", "projects/999999999999") }, { timeout: 20_000 });
+    // Google's form, whichever was sent.
+    expect(byId.budgetFilter!.projects).toEqual([`projects/${number}`]);
+    forgetBudgets(ACCOUNT);
+    const views = await budgetsOf(billingClients(), ACCOUNT);
+    const view = (name: string) => views.find((v) => v.name === name)!;
+    expect(view(byNumber.name!).projects).toEqual(["pyplots-prod"]);
+    expect(view(byId.name!).projects).toEqual(["pyplots-prod"]);
+    expect(view(unknown.name!).projects).toEqual(["999999999999"]);
+
+    // Fixed usage on 9 November. pyplots-prod/api (request-based): 200 000 vCPU-s, 400 000 GiB-s, 2.5 M requests, net of the free tier:
+    // (200 000 − 180 000) × 0.000024 = 0.48; (400 000 − 360 000) × 0.0000025 = 0.10; (2.5 M − 2 M) × 0.0000004 = 0.20 → $0.78.
+    // other-proj/worker (instance-based, its own free tier): (300 000 − 240 000) × 0.000018 = $1.08, in no pyplots budget.
+    const history = [
+      { project: "pyplots-prod", service: "api", revision: "api-00001-aaa", day: "2026-11-09", vcpuSeconds: 200_000, gibSeconds: 400_000, requests: 2_500_000, instanceSeconds: 200_000 },
+      { project: "other-proj", service: "worker", revision: "worker-00001-aaa", day: "2026-11-09", vcpuSeconds: 300_000, gibSeconds: 150_000, requests: 0, instanceSeconds: 300_000 },
+    ];
+    const insight = costInsight({
+      services: [service("pyplots-prod", "api", "request"), service("other-proj", "worker", "instance")], history, signals: [], skus: SKUS,
+      thresholds: new Map(), budgets: [view(byNumber.name!), view(byId.name!), view(unknown.name!)], accountProjects: new Map(), currency: "USD", now: new Date("2026-11-11T00:00:00Z"),
+    });
+    const spent = (name: string) => insight.budgets.find((b) => b.name === name)!.month!.spent;
+    expect(spent(byNumber.name!)).toBeCloseTo(0.78, 9);
+    expect(spent(byId.name!)).toBeCloseTo(0.78, 9);
+    expect(spent(unknown.name!)).toBe(0);
+    await Promise.all([byNumber, byId, unknown].map((b) => budgets.deleteBudget({ name: b.name! }, { timeout: 20_000 })));
+    forgetBudgets(ACCOUNT);
   });
 });
 

@@ -51,7 +51,8 @@ export const saveBudgetDefinition: ActionDefinition<typeof BudgetInput, BudgetVi
       throw asFieldError(err);
     }
     forgetBudgets(input.account);
-    const view = toBudgetView(saved, input.account);
+    // Google answers with the project's number; the filter is the one sent, so the form's id stands for it.
+    const view = { ...toBudgetView(saved, input.account), projects: input.project ? [input.project] : [] };
     return {
       data: view,
       message: `${input.budget ? "Saved" : "Created"} budget “${view.displayName}”.`,

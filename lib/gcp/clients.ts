@@ -5,6 +5,7 @@ import "server-only";
 import { CloudBillingClient, CloudCatalogClient } from "@google-cloud/billing";
 import { BudgetServiceClient } from "@google-cloud/billing-budgets";
 import { v2 as logging } from "@google-cloud/logging";
+import { ProjectsClient } from "@google-cloud/resource-manager";
 import { AlertPolicyServiceClient, MetricServiceClient, NotificationChannelServiceClient, ServiceMonitoringServiceClient, UptimeCheckServiceClient } from "@google-cloud/monitoring";
 import { ExecutionsClient, JobsClient, RevisionsClient, ServicesClient, TasksClient } from "@google-cloud/run";
 import { CloudSchedulerClient } from "@google-cloud/scheduler";
@@ -65,10 +66,11 @@ export function catalogClient(target: GcpTarget = config().gcp): CloudCatalogCli
   return once("catalog", target, (options) => new CloudCatalogClient(options));
 }
 
-export type BillingClients = { accounts: CloudBillingClient; budgets: BudgetServiceClient };
+/** `projects` (Resource Manager) maps the project numbers budgets name to ids. */
+export type BillingClients = { accounts: CloudBillingClient; budgets: BudgetServiceClient; projects: ProjectsClient };
 
 export function billingClients(target: GcpTarget = config().gcp): BillingClients {
-  return once("billing", target, (options) => ({ accounts: new CloudBillingClient(options), budgets: new BudgetServiceClient(options) }));
+  return once("billing", target, (options) => ({ accounts: new CloudBillingClient(options), budgets: new BudgetServiceClient(options), projects: new ProjectsClient(options) }));
 }
 
 export function sqlClients(target: GcpTarget = config().gcp): SqlClients {

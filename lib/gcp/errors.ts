@@ -5,7 +5,7 @@ import { AppError, Conflict, Forbidden, Invalid, NotFound, Upstream } from "../e
 
 const CODE = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, ABORTED: 10, UNAVAILABLE: 14, UNAUTHENTICATED: 16 };
 
-export type GoogleApi = "Cloud Run" | "Cloud SQL" | "Secret Manager" | "Cloud Logging" | "Cloud Monitoring" | "Cloud Billing" | "Cloud Scheduler";
+export type GoogleApi = "Cloud Run" | "Cloud SQL" | "Secret Manager" | "Cloud Logging" | "Cloud Monitoring" | "Cloud Billing" | "Cloud Scheduler" | "Resource Manager";
 
 export function grpcCode(err: unknown): number | undefined {
   const code = (err as { code?: unknown })?.code;

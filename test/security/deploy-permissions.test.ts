@@ -12,6 +12,7 @@ import { CloudCatalogClient } from "@google-cloud/billing";
 import * as billingBudgets from "@google-cloud/billing-budgets";
 import { v2 as logging } from "@google-cloud/logging";
 import * as monitoring from "@google-cloud/monitoring";
+import * as resourceManager from "@google-cloud/resource-manager";
 import * as run from "@google-cloud/run";
 import * as scheduler from "@google-cloud/scheduler";
 import * as secretManager from "@google-cloud/secret-manager";
@@ -22,7 +23,7 @@ const read = (f: string) => readFileSync(path.join(root, f), "utf8");
 type AnyClient = { new (o: object): { initialize(): Promise<unknown>; innerApiCalls: Record<string, unknown>; close(): Promise<void> } };
 /** Every client class of the Google packages the portal depends on, by name. */
 const CLASSES: Record<string, AnyClient> = Object.fromEntries(
-  [{ CloudCatalogClient }, billingBudgets, logging, monitoring, run, scheduler, secretManager, sql]
+  [{ CloudCatalogClient }, billingBudgets, logging, monitoring, resourceManager, run, scheduler, secretManager, sql]
     .flatMap((m) => Object.entries(m as Record<string, unknown>))
     .filter(([name, v]) => /Client$/.test(name) && typeof v === "function") as [string, AnyClient][],
 );

@@ -55,9 +55,9 @@ test.describe("as a developer", () => {
   test.use({ storageState: storageState("developer") });
 
   test("follows a right-sizing suggestion into the deploy form, prefilled, with nothing deployed", async ({ page }) => {
-    // shortfactory-frontend keeps one instance warm with CPU always allocated and gets no requests here:
+    // shortfactory-frontend keeps one instance warm (request-based billing) and gets few requests:
     // once its idle minutes are in Monitoring (read every 5 minutes), the page suggests min instances 0.
-    test.setTimeout(480_000);
+    test.setTimeout(900_000);
     // Other specs may have deployed to this service before: count its revisions now, to compare after.
     const servicePage = "/services/shortfactory-prod/us-central1/shortfactory-frontend";
     await page.goto(servicePage);
@@ -76,22 +76,36 @@ test.describe("as a developer", () => {
     await expect(page.getByTestId("deploy-prefilled")).toContainText("min instances 1 → 0");
     await expect(page.getByLabel("Min instances")).toHaveValue("0");
     // Everything else as it runs now.
-    await expect(page.getByLabel("CPU allocation (billing)")).toHaveValue("instance");
+    await expect(page.getByLabel("CPU allocation (billing)")).toHaveValue("request");
     await expect(page.getByLabel("Memory")).toHaveValue("512Mi");
     await expect(page.getByRole("button", { name: "Deploy" })).toBeEnabled();
     await shot(page, "deploy-prefilled");
     // Following the link deployed nothing: the service has the revisions it had before.
     await page.goto(servicePage);
     await expect(revisions).toHaveText(before!);
+    // Its cost panel prices the idling warm instance apart (read every 5 minutes, like the suggestion).
+    await expect(async () => {
+      await page.goto(servicePage);
+      await expect(page.getByTestId("min-instance-idle-cost")).toContainText(/Min-instance idle: \$[\d.,]+ a day/, { timeout: 2_000 });
+    }).toPass({ timeout: 420_000, intervals: [10_000] });
   });
 
   test("exports the report as CSV with one row per service", async ({ page }) => {
-    const response = await page.request.get("/costs/export");
-    expect(response.status()).toBe(200);
-    expect(response.headers()["content-type"]).toContain("text/csv");
-    const lines = (await response.text()).trim().split("\r\n");
-    expect(lines[0]).toBe("project,region,service,billing,vcpu_seconds,gib_seconds,requests,cpu_cost,memory_cost,request_cost,month_to_date,forecast,currency,week_over_week,month_over_month,flag");
-    expect(lines.some((l) => l.startsWith("shortfactory-prod,us-central1,shortfactory-frontend,instance,"))).toBe(true);
-    expect(lines.every((l, i) => i === 0 || l.split(",")[12] === "USD")).toBe(true);
+    test.setTimeout(480_000);
+    let lines: string[] = [];
+    // Its warm min instance idles (request-based billing): a cost of its own, once Monitoring has its idle minutes.
+    await expect(async () => {
+      const response = await page.request.get("/costs/export");
+      expect(response.status()).toBe(200);
+      expect(response.headers()["content-type"]).toContain("text/csv");
+      lines = (await response.text()).trim().split("\r\n");
+      const frontend = lines.find((l) => l.startsWith("shortfactory-prod,us-central1,shortfactory-frontend,request,"))!.split(",");
+      expect(Number(frontend[10])).toBeGreaterThan(0);
+    }).toPass({ timeout: 420_000, intervals: [10_000] });
+    expect(lines[0]).toBe("project,region,service,billing,vcpu_seconds,gib_seconds,requests,cpu_cost,memory_cost,request_cost,min_instance_idle_cost,month_to_date,forecast,currency,week_over_week,month_over_month,flag");
+    // The idle line is part of the month to date.
+    const frontend = lines.find((l) => l.startsWith("shortfactory-prod,us-central1,shortfactory-frontend,request,"))!.split(",");
+    expect(Number(frontend[11])).toBeGreaterThanOrEqual(Number(frontend[10]));
+    expect(lines.every((l, i) => i === 0 || l.split(",")[13] === "USD")).toBe(true);
   });
 });

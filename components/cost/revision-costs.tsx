@@ -1,6 +1,7 @@
 // A service's cost by revision: per day and per 1,000 requests (list prices),
 // and what the latest deploy changes per month against the revision before it,
-// projected from its limits until it has a day of its own data.
+// projected from its limits until it has a day of its own data; and its idle
+// min instances' own cost (request-based billing), which no revision row holds.
 import { Notice } from "@/components/ui/panel";
 import { Table, Td, Th } from "@/components/ui/table";
 import { serviceCostByRevision } from "@/lib/cost/service-cost";
@@ -14,9 +15,15 @@ export async function RevisionCosts({ service, revisions }: { service: ServiceVi
   } catch (err) {
     return <div className="p-3"><Notice tone="error">Cost by revision: {(err as Error).message}</Notice></div>;
   }
-  const { currency, impact } = view;
+  const { currency, impact, idle } = view;
   return (
     <div className="space-y-2 py-2">
+      {idle && (
+        <p className="px-4 text-sm" data-testid="min-instance-idle-cost">
+          Min-instance idle: <span className="font-semibold">{formatMoney(idle.perDay, currency)} a day</span> · {formatMoney(idle.monthToDate, currency)} this month so far{" "}
+          <span className="text-xs text-zinc-600 dark:text-zinc-400">({idle.idleInstances.toFixed(1)} warm instance{idle.idleInstances >= 1.05 ? "s" : ""} idle on average over the last day, billed at the Min Instance prices; not in the revision rows, which count request time)</span>
+        </p>
+      )}
       {impact && (
         <p className="px-4 text-sm" data-testid="deploy-cost-impact">
           Latest deploy ({impact.current} after {impact.previous}):{" "}

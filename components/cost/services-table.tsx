@@ -1,7 +1,8 @@
 // Cost per service this month. Every cell carries what it was computed from
 // (usage in data attributes and tooltips), so a reader (or a test) can redo
 // the sum. A cost component that is zero everywhere (say, request fees inside
-// the free tier) gets a sentence instead of a column of $0.00.
+// the free tier) gets a sentence instead of a column of $0.00. Idle min
+// instances of request-based services have their own column when any has some.
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -22,9 +23,12 @@ function Trend({ daily, currency }: { daily: { day: string; total: number }[]; c
 const listed = (xs: string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(", ")} or ${xs.at(-1)}` : xs[0]);
 
 export function ServicesTable({ services, insights, currency, pathOf }: { services: ServiceCost[]; insights: ServiceInsight[]; currency: string; pathOf: (s: ServiceCost) => string }) {
-  const parts = (["cpu", "memory", "requests"] as const).filter((k) => services.some((s) => s.monthToDate[k] > 0));
-  const label = { cpu: "CPU", memory: "Memory", requests: "Requests" };
-  const title = { cpu: (s: ServiceCost) => `${Math.round(s.usage.vcpuSeconds)} vCPU-s`, memory: (s: ServiceCost) => `${Math.round(s.usage.gibSeconds)} GiB-s`, requests: (s: ServiceCost) => `${s.usage.requests} requests` };
+  const parts = (["cpu", "memory", "requests", "idle"] as const).filter((k) => services.some((s) => s.monthToDate[k] > 0));
+  const label = { cpu: "CPU", memory: "Memory", requests: "Requests", idle: "Min-instance idle" };
+  const title = {
+    cpu: (s: ServiceCost) => `${Math.round(s.usage.vcpuSeconds)} vCPU-s`, memory: (s: ServiceCost) => `${Math.round(s.usage.gibSeconds)} GiB-s`, requests: (s: ServiceCost) => `${s.usage.requests} requests`,
+    idle: () => "Warm min instances idling (request-based billing), at the Min Instance prices; estimated from the last day's mean idle instances",
+  };
   const missing = (["cpu", "memory", "requests"] as const).filter((k) => !parts.includes(k));
   const insightOf = (s: ServiceCost) => insights.find((i) => i.project === s.project && i.service === s.service);
   return (
@@ -36,7 +40,7 @@ export function ServicesTable({ services, insights, currency, pathOf }: { servic
             const v = insightOf(s)?.week;
             return (
               <tr key={`${s.project}/${s.service}`} data-testid={`cost-row-${s.service}`} data-billing={s.billing} data-vcpu-seconds={Math.round(s.usage.vcpuSeconds)} data-gib-seconds={Math.round(s.usage.gibSeconds)} data-requests={s.usage.requests}
-                data-cost-cpu={s.monthToDate.cpu} data-cost-memory={s.monthToDate.memory} data-cost-requests={s.monthToDate.requests} data-cost-total={s.monthToDate.total}>
+                data-cost-cpu={s.monthToDate.cpu} data-cost-memory={s.monthToDate.memory} data-cost-requests={s.monthToDate.requests} data-cost-idle={s.monthToDate.idle} data-cost-total={s.monthToDate.total}>
                 <Td>
                   <Link href={pathOf(s)} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">{s.service}</Link>
                   <div className="text-xs text-zinc-600 dark:text-zinc-400">{s.project} · {s.region}</div>

@@ -119,8 +119,9 @@ export const FLEET: SeedService[] = [
     project: "shortfactory-prod", region: "us-central1", service: "shortfactory-frontend",
     description: "ShortFactory web front end (Next.js)",
     image: "gcr.io/shortfactory-prod/shortfactory-frontend", tags: ["1.0.0", "1.1.0"],
-    // One instance kept warm with CPU always allocated, as ShortFactory's plan asks for production.
-    cpu: "1", memory: "512Mi", minInstances: 1, maxInstances: 10, cpuIdle: false,
+    // One instance kept warm, as ShortFactory's plan asks for production "with its small cost":
+    // request-based billing, so the idle instance is billed at the Min Instance prices.
+    cpu: "1", memory: "512Mi", minInstances: 1, maxInstances: 10,
     env: { NODE_ENV: "production" }, secrets: {},
     labels: { app: "shortfactory", env: "prod" }, deployers: ["cloudbuild@shortfactory-prod.iam.gserviceaccount.com"], traffic: { kind: "latest" },
   },

@@ -41,6 +41,15 @@ describe("variance", () => {
     expect(v.drivers[0].detail).toBe("instance time +80 % per request (instances kept warm)");
   });
 
+  it("calls more idle min instances instance time, and leaves them out of the requests share", () => {
+    // $3.00 + $2.00 idle → $3.90 + $4.00 idle, requests +30 %: requests 0.3 × $3.00 = $0.90 (idle does not grow with requests); idle +$2.00.
+    const v = variance({ ...win(cost(2, 1), 1000, 500), cost: { ...cost(2, 1), total: 5 }, idle: 2 }, { ...win(cost(2.6, 1.3), 1300, 650), cost: { ...cost(2.6, 1.3), total: 7.9 }, idle: 4 });
+    expect(v.change).toBeCloseTo(2.9, 9);
+    expect(v.drivers.map((d) => d.driver)).toEqual(["instance-time", "requests"]);
+    expect(v.drivers[0]).toMatchObject({ amount: expect.closeTo(2, 9), detail: "idle min instances (instances kept warm)" });
+    expect(v.drivers[1].amount).toBeCloseTo(0.9, 9);
+  });
+
   it("flags only above the threshold, and never a change under a cent", () => {
     expect(variance(win(cost(10, 0), 100, 1), win(cost(11.5, 0), 100, 1)).flagged).toBe(false); // +15 %
     expect(variance(win(cost(10, 0), 100, 1), win(cost(11.5, 0), 100, 1), 0.1).flagged).toBe(true);

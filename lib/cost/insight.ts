@@ -8,8 +8,9 @@ import type { ServiceView } from "../services";
 import type { BudgetView } from "./billing";
 import { budgetMonth, type BudgetMonth } from "./budget-math";
 import type { RevisionDay, Signals } from "./history";
-import { grossCost, priceSheet, rateOf, type Cost, type PriceSheet } from "./pricing";
-import { recommendations, type Recommendation, type UnitPrices } from "./recommendations";
+import { idleCostPerDay, parseCpu, parseGiB, unitPrices } from "./idle";
+import { grossCost, priceSheet, type Cost, type PriceSheet } from "./pricing";
+import { recommendations, type Recommendation } from "./recommendations";
 import { costReport, type CostReport } from "./report";
 import type { DailyUsage } from "./usage";
 import { DEFAULT_THRESHOLD, variance, windows, type Variance, type WindowUsage } from "./variance";
@@ -46,33 +47,13 @@ export function dailyUsage(history: RevisionDay[], from: string, to: string): Da
   return [...by.values()];
 }
 
-const squash = (s: string) => s.replace(/\s+/g, " ").trim();
-const paid = (sku: Sku | undefined) => (sku ? rateOf(sku).tiers.find((t) => t.price > 0)?.price ?? 0 : 0);
-
-/** Request-based, instance-based and idle min-instance unit prices for a region (instance-based 0 where the catalog has none). */
-export function unitPrices(skus: Sku[], region: string, mode: "request" | "instance"): UnitPrices {
-  const request = priceSheet(skus, region, "request");
-  let instance: PriceSheet | null = null;
-  try { instance = priceSheet(skus, region, "instance"); } catch { instance = null; }
-  const find = (d: string) => skus.find((s) => squash(s.description ?? "") === d && (s.serviceRegions?.includes(region) ?? false));
-  const tier2 = request.tier === 2 ? " Tier 2" : "";
-  const firstPaid = (r: PriceSheet["cpu"] | null | undefined) => r?.tiers.find((t) => t.price > 0)?.price ?? 0;
-  const inst = { cpu: firstPaid(instance?.cpu), memory: firstPaid(instance?.memory) };
-  const minCpu = paid(find(`Services Min Instance CPU${tier2} (Request-based billing)`));
-  const minMemory = paid(find(`Services Min Instance Memory${tier2} (Request-based billing)`)) || paid(find("Services Min Instance Memory (Request-based billing)"));
-  return {
-    request: { cpu: firstPaid(request.cpu), memory: firstPaid(request.memory), request: firstPaid(request.requests) },
-    instance: inst,
-    idle: mode === "instance" ? inst : { cpu: minCpu, memory: minMemory },
-  };
-}
-
 /**
  * Gross cost and usage of one service over [from, to), with the limits of the
  * revision that ran longest in it ("longest", for an earlier window) or of the
- * one that ran last ("latest", for the window compared with it).
+ * one that ran last ("latest", for the window compared with it). Idle min
+ * instances (`idlePerDay`, see idle.ts) add their cost for each day of it.
  */
-function windowOf(rows: RevisionDay[], sheet: PriceSheet, from: string, to: string, pick: "longest" | "latest" = "longest"): WindowUsage {
+function windowOf(rows: RevisionDay[], sheet: PriceSheet, from: string, to: string, pick: "longest" | "latest" = "longest", idlePerDay = 0): WindowUsage {
   const mine = rows.filter((r) => r.day >= from && r.day < to);
   const usage = mine.reduce((a, r) => ({ vcpuSeconds: a.vcpuSeconds + r.vcpuSeconds, gibSeconds: a.gibSeconds + r.gibSeconds, requests: a.requests + r.requests }), { vcpuSeconds: 0, gibSeconds: 0, requests: 0 });
   const byRevision = new Map<string, { v: number; g: number; i: number }>();
@@ -91,20 +72,15 @@ function windowOf(rows: RevisionDay[], sheet: PriceSheet, from: string, to: stri
     best = score;
     limits = { revision, cpu: +(x.v / x.i).toFixed(3), memoryGiB: +(x.g / x.i).toFixed(3) };
   }
-  return { cost: grossCost(sheet, usage), requests: usage.requests, instanceSeconds: mine.reduce((a, r) => a + r.instanceSeconds, 0), limits };
+  const gross = grossCost(sheet, usage);
+  const idle = idlePerDay * Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / DAY));
+  return { cost: { ...gross, total: gross.total + idle }, idle, requests: usage.requests, instanceSeconds: mine.reduce((a, r) => a + r.instanceSeconds, 0), limits };
 }
 
 const sumWindows = (ws: WindowUsage[]): WindowUsage => ({
   cost: ws.reduce<Cost>((a, w) => ({ cpu: a.cpu + w.cost.cpu, memory: a.memory + w.cost.memory, requests: a.requests + w.cost.requests, total: a.total + w.cost.total }), { cpu: 0, memory: 0, requests: 0, total: 0 }),
-  requests: ws.reduce((a, w) => a + w.requests, 0), instanceSeconds: ws.reduce((a, w) => a + w.instanceSeconds, 0), limits: null,
+  idle: ws.reduce((a, w) => a + (w.idle ?? 0), 0), requests: ws.reduce((a, w) => a + w.requests, 0), instanceSeconds: ws.reduce((a, w) => a + w.instanceSeconds, 0), limits: null,
 });
-
-export const parseCpu = (v: string) => (v.endsWith("m") ? Number(v.slice(0, -1)) / 1000 : Number(v) || 1);
-export function parseGiB(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)(Mi|Gi|M|G)?$/.exec(v);
-  if (!m) return 0.5;
-  return Number(m[1]) * ({ Mi: 1 / 1024, Gi: 1, M: 1e6 / 2 ** 30, G: 1e9 / 2 ** 30 }[m[2] ?? "Gi"] ?? 1);
-}
 
 export function costInsight(input: {
   services: ServiceView[]; history: RevisionDay[]; signals: Signals[]; skus: Sku[]; thresholds: Map<string, number>;
@@ -114,8 +90,11 @@ export function costInsight(input: {
   const today = iso(Math.floor(now.getTime() / DAY) * DAY);
   const monthStart = iso(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const prevStart = iso(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-  const report = costReport(services, dailyUsage(history, monthStart, "9999"), skus, now);
-  const previousMonth = costReport(services, dailyUsage(history, prevStart, monthStart), skus, new Date(Date.parse(`${monthStart}T00:00:00Z`) - 1));
+  const inst = new Map(input.signals.flatMap((s) => s.instances).map((r) => [`${r.project}/${r.service}`, r]));
+  // Idle min instances at the last day's mean, this month and (for a like-for-like comparison) last month.
+  const idle = new Map(services.map((s) => [`${s.project}/${s.id}`, idleCostPerDay(s, inst.get(`${s.project}/${s.id}`)?.idleInstances, skus)]));
+  const report = costReport(services, dailyUsage(history, monthStart, "9999"), skus, now, idle);
+  const previousMonth = costReport(services, dailyUsage(history, prevStart, monthStart), skus, new Date(Date.parse(`${monthStart}T00:00:00Z`) - 1), idle);
   const cumulative = (r: CostReport) => {
     const byDay = new Map<number, number>();
     for (const s of r.services) for (const d of s.daily) byDay.set(Number(d.day.slice(8)), (byDay.get(Number(d.day.slice(8))) ?? 0) + d.total);
@@ -137,7 +116,6 @@ export function costInsight(input: {
   const bySvc = new Map<string, RevisionDay[]>();
   for (const h of history) (bySvc.get(`${h.project}/${h.service}`) ?? bySvc.set(`${h.project}/${h.service}`, []).get(`${h.project}/${h.service}`)!).push(h);
   const sig = new Map(input.signals.flatMap((s) => s.revisions).map((r) => [`${r.project}/${r.service}/${r.revision}`, r]));
-  const inst = new Map(input.signals.flatMap((s) => s.instances).map((r) => [`${r.project}/${r.service}`, r]));
   const windowsByProject = new Map<string, { week: [WindowUsage[], WindowUsage[]]; month: [WindowUsage[], WindowUsage[]] }>();
   const serviceInsights: ServiceInsight[] = [];
   for (const s of services) {
@@ -145,8 +123,9 @@ export function costInsight(input: {
     try { sheet = priceSheet(skus, s.region, s.template.billing); } catch { continue; }
     const rows = bySvc.get(`${s.project}/${s.id}`) ?? [];
     const threshold = input.thresholds.get(`${s.project}/${s.id}`) ?? DEFAULT_THRESHOLD;
-    const wk = [windowOf(rows, sheet, ...w.week.prev), windowOf(rows, sheet, ...w.week.cur, "latest")] as const;
-    const mo = [windowOf(rows, sheet, ...w.month.prev), windowOf(rows, sheet, ...w.month.cur, "latest")] as const;
+    const idlePerDay = idle.get(`${s.project}/${s.id}`) ?? 0;
+    const wk = [windowOf(rows, sheet, ...w.week.prev, "longest", idlePerDay), windowOf(rows, sheet, ...w.week.cur, "latest", idlePerDay)] as const;
+    const mo = [windowOf(rows, sheet, ...w.month.prev, "longest", idlePerDay), windowOf(rows, sheet, ...w.month.cur, "latest", idlePerDay)] as const;
     const p = windowsByProject.get(s.project) ?? windowsByProject.set(s.project, { week: [[], []], month: [[], []] }).get(s.project)!;
     p.week[0].push(wk[0]); p.week[1].push(wk[1]); p.month[0].push(mo[0]); p.month[1].push(mo[1]);
     // Recommendations from the last 7 days at a monthly rate.

@@ -87,11 +87,21 @@ export function cpuAllocationRecommendation(s: ServiceShape, m: Measured, cost: 
   };
 }
 
+/**
+ * What warm min instances cost while idle over `seconds`: the mean idle
+ * instances (from the instance-count gauge; at most min instances) × their
+ * vCPU and GiB × the idle unit prices. The min-instances suggestion's saving,
+ * and the report's "min-instance idle" line of request-based services.
+ */
+export function minInstanceIdleCost(s: Pick<ServiceShape, "minInstances" | "cpu" | "memoryGiB">, idleInstances: number, seconds: number, idle: UnitPrices["idle"]): number {
+  return Math.min(s.minInstances, Math.max(0, idleInstances)) * seconds * (s.cpu * idle.cpu + s.memoryGiB * idle.memory);
+}
+
 export function minInstancesRecommendation(s: ServiceShape, m: Measured, prices: UnitPrices, currency = "USD"): Recommendation | null {
   if (s.minInstances < 1 || m.idleInstances === null) return null;
   const idle = Math.min(s.minInstances, m.idleInstances);
   if (idle < 0.8 * s.minInstances) return null;
-  const saving = idle * SECONDS_PER_MONTH * (s.cpu * prices.idle.cpu + s.memoryGiB * prices.idle.memory);
+  const saving = minInstanceIdleCost(s, m.idleInstances, SECONDS_PER_MONTH, prices.idle);
   if (saving < MIN_SAVING) return null;
   return {
     kind: "min-instances", title: "Set min instances to 0", monthlySaving: saving, settings: { minInstances: 0 },

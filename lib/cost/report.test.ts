@@ -1,6 +1,11 @@
-// The cost report from known usage and catalog prices, checked by hand.
+// The cost report from known usage and catalog prices, checked by hand,
+// idle min instances of a request-based service included.
 import { describe, expect, it } from "vitest";
 import type { ServiceView } from "../services";
+import { costCsv } from "./csv";
+import { idleCostPerDay, unitPrices } from "./idle";
+import { costInsight } from "./insight";
+import { minInstancesRecommendation } from "./recommendations";
 import { costReport, monthToDateCosts } from "./report";
 
 const price = (usd: number) => ({ units: "0", nanos: Math.round(usd * 1e9) });
@@ -13,9 +18,11 @@ const skus = [
   sku("Services CPU (Instance-based billing) in us-central1", ["us-central1"], [[0, 0.000018]]),
   sku("Services Memory (Instance-based billing) in us-central1", ["us-central1"], [[0, 0.000002]]),
   sku("Requests", ["global"], [[0, 0], [2_000_000, 0.0000004]]),
+  sku("Services Min Instance CPU (Request-based billing)", ["us-central1", "europe-west4"], [[0, 0.0000025]]),
+  sku("Services Min Instance Memory (Request-based billing)", ["us-central1", "europe-west4"], [[0, 0.0000025]]),
 ];
-const service = (project: string, id: string, region: string, billing: "request" | "instance") =>
-  ({ name: `projects/${project}/locations/${region}/services/${id}`, id, project, region, template: { billing } }) as unknown as ServiceView;
+const service = (project: string, id: string, region: string, billing: "request" | "instance", minInstances = 0) =>
+  ({ name: `projects/${project}/locations/${region}/services/${id}`, id, project, region, latestReadyRevision: `${id}-00001-aaa`, template: { billing, minInstances, cpu: "1", memory: "512Mi", concurrency: 80 } }) as unknown as ServiceView;
 
 describe("costReport", () => {
   it("prices a month of usage, applies the free tier once and forecasts", () => {
@@ -72,5 +79,65 @@ describe("costReport", () => {
     for (const row of report.services.filter((r) => !r.error)) {
       expect(costs.get(`projects/${row.project}/locations/${row.region}/services/${row.service}`)).toBeCloseTo(row.monthToDate.total, 9);
     }
+  });
+});
+
+describe("idle min instances (request-based billing)", () => {
+  // web: request-based, 1 vCPU, 512 MiB, min instances 1, 0.9 instances idle on average over the last day.
+  // Per day: 0.9 × 86 400 s × (1 × 0.0000025 + 0.5 × 0.0000025) = 0.9 × 86 400 × 0.00000375 = $0.2916.
+  const web = service("a-proj", "web", "us-central1", "request", 1);
+  const warmWorker = service("a-proj", "worker", "us-central1", "instance", 1);
+  const now = new Date("2026-11-11T12:00:00Z"); // 10.5 of 30 days gone
+
+  it("prices a day of idle min instances with the suggestion's function, only for request-based services", () => {
+    expect(idleCostPerDay(web, 0.9, skus)).toBeCloseTo(0.2916, 12);
+    // More idle than min instances counts as min instances: 1 × 86 400 × 0.00000375 = $0.324.
+    expect(idleCostPerDay(web, 1.4, skus)).toBeCloseTo(0.324, 12);
+    // Instance-based billing pays for idle time in its CPU and memory; no min instances, or no measurement: nothing.
+    expect(idleCostPerDay(warmWorker, 0.9, skus)).toBe(0);
+    expect(idleCostPerDay(service("a-proj", "api", "us-central1", "request"), 0.9, skus)).toBe(0);
+    expect(idleCostPerDay(web, null, skus)).toBe(0);
+    // A 30-day month of it is the min-instances suggestion's saving: 0.2916 × 30 = $8.748.
+    const saving = minInstancesRecommendation({ billing: "request", cpu: 1, memoryGiB: 0.5, minInstances: 1, concurrency: 80, gen2: true },
+      { memoryP99: null, cpuP99: null, latencyP95Ms: null, meanLatencyS: null, activeInstances: null, idleInstances: 0.9, requests: 0, instanceSeconds: 0 }, unitPrices(skus, "us-central1", "request"))!.monthlySaving;
+    expect(saving).toBeCloseTo(8.748, 9);
+  });
+
+  it("adds the idle line to the service's month, its days, the totals and the forecast, outside the free tier", () => {
+    // Usage inside the free tier (net $0): the month is the idle line alone. 10.5 days × $0.2916 = $3.0618; forecast × 30/10.5 = $8.748.
+    const usage = [{ project: "a-proj", service: "web", day: "2026-11-05", vcpuSeconds: 1000, gibSeconds: 500, requests: 100 }];
+    const report = costReport([web], usage, skus, now, new Map([["a-proj/web", idleCostPerDay(web, 0.9, skus)]]));
+    const row = report.services[0];
+    expect(row.monthToDate.cpu).toBe(0);
+    expect(row.monthToDate.idle).toBeCloseTo(3.0618, 9);
+    expect(row.monthToDate.total).toBeCloseTo(3.0618, 9);
+    expect(row.forecast).toBeCloseTo(8.748, 9);
+    expect(report.total).toEqual({ monthToDate: expect.closeTo(3.0618, 9), forecast: expect.closeTo(8.748, 9) });
+    // One entry a day since the 1st, today's half a day ($0.1458).
+    expect(row.daily).toHaveLength(11);
+    expect(row.daily[0]).toEqual({ day: "2026-11-01", total: expect.closeTo(0.2916, 12) });
+    expect(row.daily.at(-1)).toEqual({ day: "2026-11-11", total: expect.closeTo(0.1458, 12) });
+    // Without a measured idle mean there is no idle line.
+    expect(costReport([web], usage, skus, now).services[0].monthToDate).toMatchObject({ idle: 0, total: 0 });
+  });
+
+  it("reaches the cost insight from the instance-count signal: report, budgets, CSV and a like-for-like variance", () => {
+    const history = [{ project: "a-proj", service: "web", revision: "web-00001-aaa", day: "2026-11-05", vcpuSeconds: 1000, gibSeconds: 500, requests: 100, instanceSeconds: 1000 }];
+    const signals = [{ revisions: [], instances: [{ project: "a-proj", service: "web", activeInstances: null, idleInstances: 0.9 }] }];
+    const budget = { name: "billingAccounts/A/budgets/b", account: "billingAccounts/A", displayName: "a", amount: 10, currency: "USD", projects: ["a-proj"], thresholds: [], etag: "" };
+    const insight = costInsight({ services: [web], history, signals, skus, thresholds: new Map(), budgets: [budget], accountProjects: new Map(), currency: "USD", now });
+    expect(insight.report.services[0].monthToDate.idle).toBeCloseTo(3.0618, 9);
+    // Last month on the same basis: October's 31 days × $0.2916 = $9.0396 (its report ends 1 ms before November).
+    expect(insight.previousMonth.services[0].monthToDate.idle).toBeCloseTo(9.0396, 6);
+    expect(insight.budgets[0].month!.spent).toBeCloseTo(3.0618, 9);
+    // Week over week (gross list prices): 7 days of idle each side ($2.0412); this week adds 5 November's usage,
+    // 1 000 × 0.000024 + 500 × 0.0000025 + 100 × 0.0000004 = $0.02529. Idle held steady, so it drives nothing.
+    const week = insight.services[0].week;
+    expect(week).toMatchObject({ previous: expect.closeTo(2.0412, 9), current: expect.closeTo(2.06649, 9), change: expect.closeTo(0.02529, 9) });
+    expect(week.drivers.map((d) => d.driver).sort()).toEqual(["cpu-time", "memory-time", "requests"]);
+    const line = costCsv(insight, "USD").split("\r\n")[1].split(",");
+    expect(line.slice(0, 4)).toEqual(["a-proj", "us-central1", "web", "request"]);
+    expect(Number(line[10])).toBeCloseTo(3.0618, 6);
+    expect(Number(line[11])).toBeCloseTo(3.0618, 6);
   });
 });

@@ -1,6 +1,7 @@
 // The cost page's numbers: usage from Cloud Monitoring × list prices from the
 // Cloud Billing Catalog, the free tier applied once for the billing account
-// (all covered projects are assumed to share one), forecast to month end.
+// (all covered projects are assumed to share one), plus the idle min
+// instances of request-based services (idle.ts), forecast to month end.
 import type { protos } from "@google-cloud/billing";
 import type { ServiceView } from "../services";
 import { applyFreeTier, forecastMonth, grossCost, priceSheet, type Cost, type PriceSheet, type Rate, type Usage } from "./pricing";
@@ -12,7 +13,8 @@ export type ServiceCost = {
   service: string;
   billing: "request" | "instance";
   usage: { vcpuSeconds: number; gibSeconds: number; requests: number };
-  monthToDate: Cost;
+  /** `idle`: min instances idling (request-based billing), included in `total`; outside the free tier. */
+  monthToDate: Cost & { idle: number };
   forecast: number;
   daily: { day: string; total: number }[];
   error: string | null;
@@ -20,7 +22,7 @@ export type ServiceCost = {
 
 export type CostReport = { services: ServiceCost[]; projects: { project: string; monthToDate: number; forecast: number }[]; total: { monthToDate: number; forecast: number }; method: string };
 
-export const METHOD = "Usage from Cloud Monitoring (CPU and memory allocation time, request count) × list prices from the Cloud Billing Catalog, with the billing account's monthly free tier applied once per billing mode (request-based: 180,000 vCPU-s, 360,000 GiB-s, 2 M requests; instance-based: 240,000 vCPU-s, 450,000 GiB-s); forecast = month to date extrapolated linearly. Egress, taxes and discounts are not included.";
+export const METHOD = "Usage from Cloud Monitoring (CPU and memory allocation time, request count) × list prices from the Cloud Billing Catalog, with the billing account's monthly free tier applied once per billing mode (request-based: 180,000 vCPU-s, 360,000 GiB-s, 2 M requests; instance-based: 240,000 vCPU-s, 450,000 GiB-s). Request-based services with min instances add their idle instances at the Min Instance prices: the mean idle instances over the last day (instance-count gauge), at most min instances, × their vCPU and GiB, for every day of the month (an estimate; instance-based services pay for idle time in CPU and memory already). Forecast = month to date extrapolated linearly. Egress, taxes and discounts are not included.";
 
 const zero = (): Cost => ({ cpu: 0, memory: 0, requests: 0, total: 0 });
 
@@ -64,13 +66,34 @@ export function monthToDateCosts(services: ServiceView[], usage: DailyUsage[], s
   return new Map(priceServices(services, usage, skus).filter((r) => !(r.sheet instanceof Error)).map((r) => [r.s.name, r.net.total]));
 }
 
-export function costReport(services: ServiceView[], usage: DailyUsage[], skus: protos.google.cloud.billing.v1.ISku[], now = new Date()): CostReport {
-  const out: ServiceCost[] = priceServices(services, usage, skus).map(({ s, mine, total, sheet, gross, net: mtd }) => {
-    // Each day's share of the service's net cost, in proportion to its gross cost that day.
-    const daily = mine.map((u) => {
+const DAY_MS = 86_400_000;
+
+/** The days of `now`'s month so far, each with the share of it elapsed (today's partly). */
+function elapsedDays(now: Date): { day: string; share: number }[] {
+  const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const out: { day: string; share: number }[] = [];
+  for (let t = start; t < now.getTime(); t += DAY_MS) out.push({ day: new Date(t).toISOString().slice(0, 10), share: Math.min(1, (now.getTime() - t) / DAY_MS) });
+  return out;
+}
+
+/** `idlePerDay`: by `project/service`, what its idle min instances cost a day (idle.ts). */
+export function costReport(services: ServiceView[], usage: DailyUsage[], skus: protos.google.cloud.billing.v1.ISku[], now = new Date(), idlePerDay: Map<string, number> = new Map()): CostReport {
+  const days = elapsedDays(now);
+  const out: ServiceCost[] = priceServices(services, usage, skus).map(({ s, mine, total, sheet, gross, net }) => {
+    const perDay = sheet instanceof Error ? 0 : idlePerDay.get(`${s.project}/${s.id}`) ?? 0;
+    // Each day's share of the service's net cost, in proportion to its gross cost that day, and its idle min instances.
+    const byDay = new Map<string, number>();
+    for (const u of mine) {
       const g = sheet instanceof Error ? 0 : grossCost(sheet, u).total;
-      return { day: u.day, total: gross.total > 0 ? (mtd.total * g) / gross.total : 0 };
-    });
+      byDay.set(u.day, (byDay.get(u.day) ?? 0) + (gross.total > 0 ? (net.total * g) / gross.total : 0));
+    }
+    let idle = 0;
+    if (perDay > 0) for (const d of days) {
+      idle += perDay * d.share;
+      byDay.set(d.day, (byDay.get(d.day) ?? 0) + perDay * d.share);
+    }
+    const daily = [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, t]) => ({ day, total: t }));
+    const mtd = { ...net, idle, total: net.total + idle };
     return {
       project: s.project, region: s.region, service: s.id, billing: s.template.billing, usage: total,
       monthToDate: mtd, forecast: forecastMonth(mtd.total, now), daily,

@@ -6,13 +6,17 @@
 //     (same cost per request, more requests);
 //   - the rest, per request: CPU time, memory time, instance time (idle
 //     instances kept warm: instance seconds grew faster than requests), or a
-//     new revision's larger limits when the limits rose between the windows.
+//     new revision's larger limits when the limits rose between the windows;
+//   - idle min instances (request-based: their own cost, which requests do not
+//     drive) change with instance time too.
 import type { Cost } from "./pricing";
 
 export type WindowUsage = {
   cost: Cost;
   requests: number;
   instanceSeconds: number;
+  /** Idle min instances' cost (request-based billing), included in cost.total. */
+  idle?: number;
   /** vCPU and GiB limits: of the revision that ran longest in an earlier window, of the latest in the window compared with it. */
   limits: { revision: string; cpu: number; memoryGiB: number } | null;
 };
@@ -42,8 +46,9 @@ export function variance(prev: WindowUsage, cur: WindowUsage, threshold = DEFAUL
   const fraction = prev.cost.total > 0 ? change / prev.cost.total : null;
   const ratio = prev.requests > 0 ? cur.requests / prev.requests : 1;
   const drivers: DriverShare[] = [];
+  const idleChange = (cur.idle ?? 0) - (prev.idle ?? 0);
   if (prev.requests > 0 && ratio !== 1) {
-    drivers.push({ driver: "requests", amount: (ratio - 1) * prev.cost.total, detail: `requests ${ratio > 1 ? "+" : "−"}${Math.round(Math.abs(ratio - 1) * 100)} % (${prev.requests} → ${cur.requests})` });
+    drivers.push({ driver: "requests", amount: (ratio - 1) * (prev.cost.total - (prev.idle ?? 0)), detail: `requests ${ratio > 1 ? "+" : "−"}${Math.round(Math.abs(ratio - 1) * 100)} % (${prev.requests} → ${cur.requests})` });
   }
   // What the same cost per request would have been, per component; the rest changed per request.
   const cpu = cur.cost.cpu - prev.cost.cpu * ratio;
@@ -60,10 +65,11 @@ export function variance(prev: WindowUsage, cur: WindowUsage, threshold = DEFAUL
   const cpuLeft = grewCpu ? 0 : cpu;
   const memoryLeft = grewMemory ? 0 : memory;
   if (idleGrew && cpuLeft + memoryLeft > 0) {
-    drivers.push({ driver: "instance-time", amount: cpuLeft + memoryLeft, detail: `instance time +${Math.round((instanceRatio / ratio - 1) * 100)} % per request (instances kept warm)` });
+    drivers.push({ driver: "instance-time", amount: cpuLeft + memoryLeft + idleChange, detail: `instance time +${Math.round((instanceRatio / ratio - 1) * 100)} % per request (instances kept warm)` });
   } else {
     if (cpuLeft) drivers.push({ driver: "cpu-time", amount: cpuLeft, detail: "CPU time per request" });
     if (memoryLeft) drivers.push({ driver: "memory-time", amount: memoryLeft, detail: "memory time per request" });
+    if (Math.abs(idleChange) > 1e-12) drivers.push({ driver: "instance-time", amount: idleChange, detail: "idle min instances (instances kept warm)" });
   }
   if (Math.abs(perRequestFee) > 1e-12) {
     const requests = drivers.find((d) => d.driver === "requests");

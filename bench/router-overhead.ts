@@ -1,19 +1,26 @@
 // Router overhead: the same load sent through the service URL (router) and
-// straight to the instance's port, side by side. Prints median and p99
-// latency for each, the latency the router adds, and the throughput ratio.
+// straight to the instance's port, alternating the two paths round by round.
+// For each concurrency level prints median and p99 latency (pooled over the
+// rounds), throughput (median of the rounds), the latency the router adds,
+// the throughput ratio and the goals (issue 13: ratio ≥ 0.5, p99 added ≤ 2 ms).
 // Bounded: fixed request counts per phase and a time cap per phase.
+// ROUTER_BENCH_EMULATOR=<grpcPort>,<routerPort> runs against an emulator
+// already running (e.g. one started with `node --cpu-prof --import tsx
+// emulator/main.ts` to profile the router) instead of starting its own.
 import http from "node:http";
 import run from "@google-cloud/run";
 import { grpc } from "google-gax";
-import { machine, ms, percentile, withEmulator } from "./lib";
+import { machine, median, ms, percentile, type RunningEmulator, withEmulator } from "./lib";
 
-const ROUNDS = 3;
-const SEQUENTIAL = 1000; // per round and path
-const PARALLEL = 3000; // per round and path
-const CONCURRENCY = 16;
+const ROUNDS = 5;
+/** Concurrency → requests per round and path. */
+const LEVELS: [number, number][] = [[1, 1000], [16, 3000], [32, 3000]];
 const PHASE_CAP_MS = 30_000;
+const GOAL_RATIO = 0.5;
+const GOAL_P99_ADDED_MS = 2;
 
 type Target = { port: number; host: string };
+type Path = "routed" | "direct";
 
 function get(agent: http.Agent, t: Target): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -26,7 +33,7 @@ function get(agent: http.Agent, t: Target): Promise<void> {
   });
 }
 
-/** `count` requests, `concurrency` at a time; per-request latencies and wall time. */
+/** `count` requests, `concurrency` at a time; per-request latencies and requests per second. */
 async function load(t: Target, count: number, concurrency: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
@@ -43,61 +50,79 @@ async function load(t: Target, count: number, concurrency: number) {
   await Promise.all(Array.from({ length: concurrency }, worker));
   const wall = performance.now() - started;
   agent.destroy();
-  return { latencies, wall };
+  return { latencies, rps: latencies.length / (wall / 1000) };
 }
 
-type Totals = { latencies: number[]; wall: number; count: number };
-const add = (a: Totals, b: { latencies: number[]; wall: number }) => {
-  a.latencies.push(...b.latencies);
-  a.wall += b.wall;
-  a.count += b.latencies.length;
-};
-const empty = (): Totals => ({ latencies: [], wall: 0, count: 0 });
+type Totals = { latencies: number[]; rps: number[] };
+const empty = (): Totals => ({ latencies: [], rps: [] });
 
 export default async function main() {
-  await withEmulator({ EMULATOR_IDLE_TIMEOUT_MS: "600000" }, async (emulator) => {
+  const given = process.env.ROUTER_BENCH_EMULATOR?.split(",").map(Number);
+  if (given) return measure({ grpcPort: given[0], routerPort: given[1] });
+  await withEmulator({ EMULATOR_IDLE_TIMEOUT_MS: "600000" }, measure);
+}
+
+async function measure(emulator: RunningEmulator) {
+  {
     const services = new run.v2.ServicesClient({ apiEndpoint: "127.0.0.1", port: emulator.grpcPort, sslCreds: grpc.credentials.createInsecure(), projectId: "bench" });
     const [op] = await services.createService({
-      parent: "projects/bench/locations/us-central1", serviceId: "overhead",
+      parent: "projects/bench/locations/us-central1", serviceId: `overhead-${Date.now().toString(36)}`,
       // One warm instance with room for the whole load, so both paths hit the same process.
       service: { template: { containers: [{ image: "gcr.io/bench/hello:v1" }], maxInstanceRequestConcurrency: 100, scaling: { minInstanceCount: 1, maxInstanceCount: 1 } } },
     });
-    await op.promise();
+    const [service] = await op.promise();
     await services.close();
-    const status = await new Promise<{ revisions: { instances: { port: number }[] }[] }>((resolve, reject) => {
+    const serviceId = service.name!.split("/").at(-1)!;
+    const status = await new Promise<{ revisions: { key: string; instances: { port: number }[] }[] }>((resolve, reject) => {
       http.get({ host: "127.0.0.1", port: emulator.routerPort, path: "/_emulator/instances" }, (res) => {
         let body = "";
         res.on("data", (c) => (body += c));
         res.on("end", () => resolve(JSON.parse(body)));
       }).on("error", reject);
     });
-    const instancePort = status.revisions[0].instances[0].port;
-    const routed: Target = { port: emulator.routerPort, host: `overhead.us-central1.localhost:${emulator.routerPort}` };
-    const direct: Target = { port: instancePort, host: `127.0.0.1:${instancePort}` };
-
-    await load(routed, 300, 4); // warm-up: JIT, sockets
-    await load(direct, 300, 4);
-    const seq = { routed: empty(), direct: empty() };
-    const par = { routed: empty(), direct: empty() };
-    for (let r = 0; r < ROUNDS; r++) {
-      // Alternate the order so drift (thermal, GC, other load) hits both paths alike.
-      const order: ["routed" | "direct", Target][] = r % 2 ? [["direct", direct], ["routed", routed]] : [["routed", routed], ["direct", direct]];
-      for (const [name, t] of order) add(seq[name], await load(t, SEQUENTIAL, 1));
-      for (const [name, t] of order) add(par[name], await load(t, PARALLEL, CONCURRENCY));
-    }
-
-    const row = (label: string, tot: Totals) => {
-      const s = [...tot.latencies].sort((a, b) => a - b);
-      return { label, requests: tot.count, median: percentile(s, 50), p99: percentile(s, 99), rps: tot.count / (tot.wall / 1000) };
+    const revision = status.revisions.find((r) => r.key.startsWith(`bench/us-central1/${serviceId}-`) && r.instances.length)!;
+    const instancePort = revision.instances[0].port;
+    const targets: Record<Path, Target> = {
+      routed: { port: emulator.routerPort, host: `${serviceId}.us-central1.localhost:${emulator.routerPort}` },
+      direct: { port: instancePort, host: `127.0.0.1:${instancePort}` },
     };
-    console.log(`router overhead — ${machine()}`);
-    console.log(`${ROUNDS} rounds, GET / on the hello image (one warm instance), keep-alive, loopback\n`);
-    for (const [title, set] of [[`sequential (1 at a time)`, seq], [`parallel (${CONCURRENCY} at a time)`, par]] as const) {
-      const d = row("direct to instance", set.direct);
-      const rt = row("through router", set.routed);
-      console.log(title);
-      for (const x of [d, rt]) console.log(`  ${x.label.padEnd(20)} n=${String(x.requests).padEnd(6)} median ${ms(x.median).padStart(9)}  p99 ${ms(x.p99).padStart(9)}  ${x.rps.toFixed(0).padStart(6)} req/s`);
-      console.log(`  added by the router: median +${ms(rt.median - d.median)}, p99 +${ms(rt.p99 - d.p99)}; throughput ratio router/direct ${(rt.rps / d.rps).toFixed(2)}\n`);
+
+    await load(targets.routed, 500, 4); // warm-up: JIT, sockets
+    await load(targets.direct, 500, 4);
+    const results = new Map(LEVELS.map(([c]) => [c, { routed: empty(), direct: empty() }]));
+    for (let r = 0; r < ROUNDS; r++) {
+      // Alternate the order so drift (other agents' load, GC) hits both paths alike.
+      const order: Path[] = r % 2 ? ["direct", "routed"] : ["routed", "direct"];
+      for (const [concurrency, count] of LEVELS) {
+        for (const name of order) {
+          const { latencies, rps } = await load(targets[name], count, concurrency);
+          const tot = results.get(concurrency)![name];
+          tot.latencies.push(...latencies);
+          tot.rps.push(rps);
+        }
+      }
     }
-  });
+
+    const row = (tot: Totals) => {
+      const s = [...tot.latencies].sort((a, b) => a - b);
+      return { requests: s.length, median: percentile(s, 50), p99: percentile(s, 99), rps: median(tot.rps) };
+    };
+    const mark = (ok: boolean) => (ok ? "met" : "NOT met");
+    console.log(`router overhead — ${machine()}`);
+    console.log(`${ROUNDS} rounds alternating the paths, GET / on the hello image (one warm instance), keep-alive, loopback`);
+    console.log(`latency percentiles pooled over the rounds; req/s = median of the rounds; goals: ratio ≥ ${GOAL_RATIO}, p99 added ≤ ${GOAL_P99_ADDED_MS} ms\n`);
+    for (const [concurrency] of LEVELS) {
+      const set = results.get(concurrency)!;
+      const d = row(set.direct);
+      const rt = row(set.routed);
+      console.log(`concurrency ${concurrency}`);
+      for (const [label, x] of [["direct to instance", d], ["through router", rt]] as const) {
+        const perRound = set[label === "through router" ? "routed" : "direct"].rps.map((v) => v.toFixed(0)).join(" ");
+        console.log(`  ${label.padEnd(20)} n=${String(x.requests).padEnd(6)} median ${ms(x.median).padStart(9)}  p99 ${ms(x.p99).padStart(9)}  ${x.rps.toFixed(0).padStart(6)} req/s  (rounds: ${perRound})`);
+      }
+      const ratio = rt.rps / d.rps;
+      const p99Added = rt.p99 - d.p99;
+      console.log(`  added by the router: median +${ms(rt.median - d.median)}, p99 +${ms(p99Added)} (${mark(p99Added <= GOAL_P99_ADDED_MS)}); throughput ratio router/direct ${ratio.toFixed(2)} (${mark(ratio >= GOAL_RATIO)})\n`);
+    }
+  }
 }

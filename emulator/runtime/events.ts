@@ -69,6 +69,9 @@ type EventMap = {
  * returns the function that unsubscribes.
  */
 export class RuntimeEvents extends EventEmitter<EventMap> {
+  /** Events waiting for `publishSoon`'s batch. */
+  private pending: RuntimeEvent[] = [];
+
   constructor() {
     super({ captureRejections: false });
     // Many consumers (SSE streams, tests) may listen at once.
@@ -76,8 +79,26 @@ export class RuntimeEvents extends EventEmitter<EventMap> {
   }
 
   publish(event: RuntimeEvent): void {
+    if (this.pending.length) this.flushPending(); // keep the order events happened in
     this.safeEmit(event.type, event);
     this.safeEmit("event", event);
+  }
+
+  /**
+   * Publishes after the current round of I/O callbacks (setImmediate), in
+   * one batch with the others queued meanwhile, so listeners' work (request
+   * logs, metrics) does not delay the responses of requests still in flight.
+   * Order is kept; `flushPending` publishes what waits at once (on close).
+   */
+  publishSoon(event: RuntimeEvent): void {
+    if (this.pending.push(event) === 1) setImmediate(() => this.flushPending());
+  }
+
+  flushPending(): void {
+    const batch = this.pending;
+    if (!batch.length) return;
+    this.pending = [];
+    for (const event of batch) this.publish(event);
   }
 
   subscribe(listener: (event: RuntimeEvent) => void): () => void {

@@ -21,7 +21,53 @@ type HostTarget = { route: ServiceRoute; tag: string | null; revision: string | 
 /** Handles requests for hosts that are no service (the admin API); true if handled. */
 export type FallbackHandler = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "upgrade", "te", "trailer"]);
+// Headers a proxy does not forward (hop-by-hop), and those the router sets
+// itself on the way in and on the way out. Headers travel as flat
+// [name, value, …] arrays (rawHeaders form): no object per request, repeated
+// headers (Set-Cookie) kept as sent.
+const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "upgrade", "te", "trailer"];
+const SET_INBOUND = ["x-forwarded-for", "x-forwarded-proto", "x-cloud-trace-context", "traceparent"];
+const SET_OUTBOUND = ["x-runway-revision", "x-runway-image", "x-runway-instance", "x-cloud-trace-context"];
+
+/** A test for "is this raw header name one of `names`" that lowercases only names of a matching length. */
+function nameMatcher(names: string[]): (raw: string) => boolean {
+  const set = new Set(names);
+  const lengths = new Set(names.map((n) => n.length));
+  return (raw) => lengths.has(raw.length) && set.has(raw.toLowerCase());
+}
+const dropInbound = nameMatcher([...HOP_BY_HOP, ...SET_INBOUND]);
+const dropOutbound = nameMatcher([...HOP_BY_HOP, ...SET_OUTBOUND]);
+
+/** `raw` (rawHeaders form) without the headers `drop` names, with room for `extra` more entries. */
+function forwardable(raw: string[], drop: (name: string) => boolean): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) if (!drop(raw[i])) out.push(raw[i], raw[i + 1]);
+  return out;
+}
+
+/** The Host header without its port, lowercased. */
+function hostName(header: string | undefined): string {
+  if (!header) return "";
+  const colon = header.lastIndexOf(":");
+  let end = header.length;
+  if (colon >= 0 && colon < header.length - 1) {
+    end = colon;
+    for (let i = colon + 1; i < header.length; i++) {
+      const c = header.charCodeAt(i);
+      if (c < 48 || c > 57) {
+        end = header.length;
+        break;
+      }
+    }
+  }
+  return (end === header.length ? header : header.slice(0, end)).toLowerCase();
+}
+
+/** Whether a request carries a body (RFC 9112 §6.3: Transfer-Encoding or a non-zero Content-Length). */
+function hasBody(req: http.IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
 
 /** Weighted random choice by percent; null when nothing has traffic. */
 export function pickRevision(split: ServiceRoute["split"], random = Math.random): string | null {
@@ -90,11 +136,13 @@ export class Router {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
     await Promise.all([closed, this.local.close()]);
+    // Requests that ended as the sockets went down are still reported.
+    this.events.flushPending();
   }
 
   /** `routeHost` is set for a request that came in on a host's own port. */
   private async handle(req: http.IncomingMessage, res: http.ServerResponse, routeHost?: string): Promise<void> {
-    const host = routeHost ?? (req.headers.host ?? "").toLowerCase().replace(/:\d+$/, "");
+    const host = routeHost ?? hostName(req.headers.host);
     const target = this.hosts.get(host);
     if (!target) {
       if (!routeHost && this.fallback?.(req, res)) return;
@@ -102,20 +150,24 @@ export class Router {
     }
     const started = performance.now();
     const trace = traceFrom(req.headers);
+    const cloudTrace = cloudTraceHeader(trace);
     const revision = target.revision ?? pickRevision(target.route.split);
     const pool = revision ? this.poolFor(target.route, revision) : undefined;
     let instance: Instance | undefined;
+    let upstream: http.ClientRequest | undefined;
     let responseBytes = 0;
     let requestBytes = 0;
     let timedOut = false;
-
     let closed = false;
+
+    // One listener does all the bookkeeping when the exchange ends, however it ends.
     res.once("close", () => {
       closed = true;
       clearTimeout(timer);
+      if (upstream && !(upstream.writableFinished && res.writableFinished)) upstream.destroy();
       if (instance && pool) pool.release(instance);
       const { project, region, service } = target.route;
-      this.events.publish({
+      this.events.publishSoon({
         type: "request", time: new Date(), project, region, service, revision: revision ?? "", instanceId: instance?.id ?? null,
         method: req.method ?? "GET", url: req.url ?? "/", host, tag: target.tag, status: res.statusCode,
         latencyMs: Math.round((performance.now() - started) * 1000) / 1000, requestBytes, responseBytes,
@@ -126,7 +178,7 @@ export class Router {
     const respond = (status: number, body: string) => {
       responseBytes += Buffer.byteLength(body);
       plain(res, status, body, {
-        "x-cloud-trace-context": cloudTraceHeader(trace),
+        "x-cloud-trace-context": cloudTrace,
         ...(revision ? { "x-runway-revision": revision } : {}),
         ...(pool ? { "x-runway-image": pool.spec.image } : {}),
       });
@@ -150,27 +202,25 @@ export class Router {
         : respond(503, `Service Unavailable: ${(err as Error).message}\n`);
     }
 
-    const headers: http.OutgoingHttpHeaders = {};
-    for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
+    const headers = forwardable(req.rawHeaders, dropInbound);
     const remote = req.socket.remoteAddress ?? "";
-    headers["x-forwarded-for"] = req.headers["x-forwarded-for"] ? `${req.headers["x-forwarded-for"]}, ${remote}` : remote;
-    headers["x-forwarded-proto"] = "http";
-    headers["x-cloud-trace-context"] = cloudTraceHeader(trace);
-    headers["traceparent"] = traceparentHeader(trace);
-
-    const upstream = http.request({ host: "127.0.0.1", port: instance.port, method: req.method, path: req.url, headers, agent: instance.agent });
+    const forwardedFor = req.headers["x-forwarded-for"];
+    headers.push(
+      "x-forwarded-for", forwardedFor ? `${forwardedFor}, ${remote}` : remote,
+      "x-forwarded-proto", "http",
+      "x-cloud-trace-context", cloudTrace,
+      "traceparent", traceparentHeader(trace),
+    );
+    const served = instance;
+    upstream = http.request({ host: "127.0.0.1", port: served.port, method: req.method, path: req.url, headers, agent: served.agent });
     upstream.on("response", (up) => {
-      const out: http.OutgoingHttpHeaders = {};
-      for (const [k, v] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) out[k] = v;
-      out["x-runway-revision"] = revision!;
-      out["x-runway-image"] = pool.spec.image;
-      out["x-runway-instance"] = instance!.id;
-      out["x-cloud-trace-context"] = cloudTraceHeader(trace);
       if (timedOut) return void up.resume();
+      const out = forwardable(up.rawHeaders, dropOutbound);
+      out.push("x-runway-revision", revision!, "x-runway-image", pool.spec.image, "x-runway-instance", served.id, "x-cloud-trace-context", cloudTrace);
       res.writeHead(up.statusCode ?? 502, out);
       up.on("data", (c: Buffer) => (responseBytes += c.length));
-      up.pipe(res);
       up.on("error", () => res.destroy());
+      up.pipe(res);
     });
     upstream.on("error", (err) => {
       if (timedOut) return;
@@ -178,11 +228,12 @@ export class Router {
       if (!res.headersSent) respond(503, `Service Unavailable: the instance failed to handle the request (${err.message}).\n`);
       else res.destroy();
     });
-    res.once("close", () => {
-      if (!upstream.writableFinished || !res.writableFinished) upstream.destroy();
-    });
-    req.on("data", (c: Buffer) => (requestBytes += c.length));
-    req.pipe(upstream);
+    if (hasBody(req)) {
+      req.on("data", (c: Buffer) => (requestBytes += c.length));
+      req.pipe(upstream);
+    } else {
+      upstream.end();
+    }
   }
 }
 

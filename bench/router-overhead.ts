@@ -3,10 +3,14 @@
 // For each concurrency level prints median and p99 latency (pooled over the
 // rounds), throughput (median of the rounds), the latency the router adds,
 // the throughput ratio and the goals (issue 13: ratio ≥ 0.5, p99 added ≤ 2 ms).
+// Throughput on 2 shared cores swings with other load, so the bench also
+// reads (Linux) the CPU time the router's process and the instance's process
+// spend per request, which contention barely moves.
 // Bounded: fixed request counts per phase and a time cap per phase.
 // ROUTER_BENCH_EMULATOR=<grpcPort>,<routerPort> runs against an emulator
 // already running (e.g. one started with `node --cpu-prof --import tsx
 // emulator/main.ts` to profile the router) instead of starting its own.
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import http from "node:http";
 import run from "@google-cloud/run";
 import { grpc } from "google-gax";
@@ -53,8 +57,40 @@ async function load(t: Target, count: number, concurrency: number) {
   return { latencies, rps: latencies.length / (wall / 1000) };
 }
 
-type Totals = { latencies: number[]; rps: number[] };
-const empty = (): Totals => ({ latencies: [], rps: [] });
+/** The process listening on a loopback TCP port (Linux /proc); undefined when it cannot be found. */
+function pidListeningOn(port: number): number | undefined {
+  try {
+    const hexPort = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+    const inodes = new Set<string>();
+    for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+      for (const line of readFileSync(table, "utf8").split("\n").slice(1)) {
+        const f = line.trim().split(/\s+/);
+        if (f[1]?.endsWith(hexPort) && f[3] === "0A") inodes.add(`socket:[${f[9]}]`);
+      }
+    }
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        for (const fd of readdirSync(`/proc/${pid}/fd`)) if (inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return Number(pid);
+      } catch {
+        // gone, or not ours to read
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return undefined;
+}
+
+/** User + system CPU time of a process in ms (clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+type Totals = { latencies: number[]; rps: number[]; routerCpuMs: number; instanceCpuMs: number };
+const empty = (): Totals => ({ latencies: [], rps: [], routerCpuMs: 0, instanceCpuMs: 0 });
 
 export default async function main() {
   const given = process.env.ROUTER_BENCH_EMULATOR?.split(",").map(Number);
@@ -87,6 +123,9 @@ async function measure(emulator: RunningEmulator) {
       direct: { port: instancePort, host: `127.0.0.1:${instancePort}` },
     };
 
+    const routerPid = pidListeningOn(emulator.routerPort);
+    const instancePid = pidListeningOn(instancePort);
+
     await load(targets.routed, 500, 4); // warm-up: JIT, sockets
     await load(targets.direct, 500, 4);
     const results = new Map(LEVELS.map(([c]) => [c, { routed: empty(), direct: empty() }]));
@@ -95,22 +134,29 @@ async function measure(emulator: RunningEmulator) {
       const order: Path[] = r % 2 ? ["direct", "routed"] : ["routed", "direct"];
       for (const [concurrency, count] of LEVELS) {
         for (const name of order) {
+          const cpuBefore = [cpuMs(routerPid), cpuMs(instancePid)];
           const { latencies, rps } = await load(targets[name], count, concurrency);
           const tot = results.get(concurrency)![name];
           tot.latencies.push(...latencies);
           tot.rps.push(rps);
+          tot.routerCpuMs += cpuMs(routerPid) - cpuBefore[0];
+          tot.instanceCpuMs += cpuMs(instancePid) - cpuBefore[1];
         }
       }
     }
 
     const row = (tot: Totals) => {
       const s = [...tot.latencies].sort((a, b) => a - b);
-      return { requests: s.length, median: percentile(s, 50), p99: percentile(s, 99), rps: median(tot.rps) };
+      return {
+        requests: s.length, median: percentile(s, 50), p99: percentile(s, 99), rps: median(tot.rps),
+        routerUs: (tot.routerCpuMs * 1000) / s.length, instanceUs: (tot.instanceCpuMs * 1000) / s.length,
+      };
     };
     const mark = (ok: boolean) => (ok ? "met" : "NOT met");
     console.log(`router overhead — ${machine()}`);
     console.log(`${ROUNDS} rounds alternating the paths, GET / on the hello image (one warm instance), keep-alive, loopback`);
-    console.log(`latency percentiles pooled over the rounds; req/s = median of the rounds; goals: ratio ≥ ${GOAL_RATIO}, p99 added ≤ ${GOAL_P99_ADDED_MS} ms\n`);
+    console.log(`latency percentiles pooled over the rounds; req/s = median of the rounds; goals: ratio ≥ ${GOAL_RATIO}, p99 added ≤ ${GOAL_P99_ADDED_MS} ms`);
+    console.log(`CPU µs/request = CPU time of the router's process (emulator) and of the instance's process over the phases ÷ requests\n`);
     for (const [concurrency] of LEVELS) {
       const set = results.get(concurrency)!;
       const d = row(set.direct);
@@ -119,6 +165,7 @@ async function measure(emulator: RunningEmulator) {
       for (const [label, x] of [["direct to instance", d], ["through router", rt]] as const) {
         const perRound = set[label === "through router" ? "routed" : "direct"].rps.map((v) => v.toFixed(0)).join(" ");
         console.log(`  ${label.padEnd(20)} n=${String(x.requests).padEnd(6)} median ${ms(x.median).padStart(9)}  p99 ${ms(x.p99).padStart(9)}  ${x.rps.toFixed(0).padStart(6)} req/s  (rounds: ${perRound})`);
+        console.log(`  ${"".padEnd(20)} CPU µs/request: router process ${x.routerUs.toFixed(0).padStart(4)}, instance ${x.instanceUs.toFixed(0).padStart(4)}`);
       }
       const ratio = rt.rps / d.rps;
       const p99Added = rt.p99 - d.p99;

@@ -38,7 +38,7 @@ function nameMatcher(names: string[]): (raw: string) => boolean {
 const dropInbound = nameMatcher([...HOP_BY_HOP, ...SET_INBOUND]);
 const dropOutbound = nameMatcher([...HOP_BY_HOP, ...SET_OUTBOUND]);
 
-/** `raw` (rawHeaders form) without the headers `drop` names, with room for `extra` more entries. */
+/** `raw` (rawHeaders form) without the headers `drop` names. */
 function forwardable(raw: string[], drop: (name: string) => boolean): string[] {
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) if (!drop(raw[i])) out.push(raw[i], raw[i + 1]);

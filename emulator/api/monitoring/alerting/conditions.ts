@@ -1,10 +1,11 @@
 // Pure condition logic (no I/O): which time series violate a threshold or
 // absence condition at an evaluation instant, and whether the trigger fires.
-// A threshold series violates when every aligned point in the last
-// `duration` (at least the newest period) is present and compares true; a
+// A threshold series violates when every aligned point across the last
+// `duration` (and the one before it, so the violation spans the duration; the
+// newest point alone with no duration) is present and compares true; a
 // ratio condition divides matching numerator and denominator points (a
 // missing numerator counts as 0). An absent series violates when its newest
-// point is older than `duration`.
+// point ended `duration` or more ago.
 import type { Series } from "../aggregate";
 
 export type Comparison = "COMPARISON_GT" | "COMPARISON_GE" | "COMPARISON_LT" | "COMPARISON_LE" | "COMPARISON_EQ" | "COMPARISON_NE";
@@ -45,29 +46,53 @@ export function ratio(numerator: Series[], denominator: Series[]): Series[] {
 }
 
 /**
- * Threshold verdicts at `endMs` (the end of the newest aligned period):
- * the points ending in (endMs − max(duration, period), endMs] must all exist
- * (one per period) and compare true.
+ * The aligned points a threshold condition needs, as the range of their ends
+ * (from, to] and how many there are (one per period).
+ *
+ * With no duration, the newest point alone. Otherwise the violation has to
+ * span the duration: Monitoring evaluates each instant on the aligned value of
+ * the period ending then, and a condition is met at `now` when every instant
+ * of [now − duration, now] violates; the oldest of those values covers
+ * (now − duration − period, now − duration]. The emulator's points are
+ * tumbling periods ending at `endMs` (the end of the current, partial minute)
+ * and every `period` before it, and a raw point holds data from before its end.
+ * So the window runs from the newest point back to the first that ended at or
+ * before now − duration: ceil((endMs − now + duration) / period) + 1 points,
+ * which is duration / period + 1 when now falls on a period's end.
  */
-export function thresholdVerdicts(series: Series[], c: { comparison: string; thresholdValue: number; durationMs: number; periodMs: number; missingDataActive?: boolean }, endMs: number): Verdict[] {
-  const windowMs = Math.max(c.durationMs, c.periodMs);
-  const expected = Math.max(1, Math.round(windowMs / c.periodMs));
+export function thresholdWindow(durationMs: number, periodMs: number, endMs: number, nowMs: number): { fromMs: number; toMs: number; points: number } {
+  if (durationMs <= 0) return { fromMs: endMs - periodMs, toMs: endMs, points: 1 };
+  const points = Math.ceil((endMs - nowMs + durationMs) / periodMs) + 1;
+  return { fromMs: endMs - points * periodMs, toMs: endMs, points };
+}
+
+/**
+ * Threshold verdicts at `nowMs`, on points aligned to end at `endMs`: the
+ * points of `thresholdWindow` must all exist and compare true (missing ones
+ * are forgiven under EVALUATION_MISSING_DATA_ACTIVE).
+ */
+export function thresholdVerdicts(series: Series[], c: { comparison: string; thresholdValue: number; durationMs: number; periodMs: number; missingDataActive?: boolean }, endMs: number, nowMs: number): Verdict[] {
+  const window = thresholdWindow(c.durationMs, c.periodMs, endMs, nowMs);
   return series.map((s) => {
-    const inWindow = s.points.filter((p) => p.end > endMs - windowMs && p.end <= endMs);
+    const inWindow = s.points.filter((p) => p.end > window.fromMs && p.end <= window.toMs);
     const newest = [...s.points].sort((a, b) => b.end - a.end)[0];
     const value = newest ? num(newest.v) : null;
-    const complete = inWindow.length >= expected;
+    const complete = inWindow.length >= window.points;
     const allTrue = inWindow.every((p) => compare(num(p.v), c.comparison, c.thresholdValue));
     const violating = inWindow.length > 0 && allTrue && (complete || !!c.missingDataActive);
     return { key: seriesKey(s), resourceType: s.resourceType ?? "cloud_run_revision", metric: s.metric, resource: s.resource, value, violating };
   });
 }
 
-/** Absence verdicts: a series seen in the lookback violates when it has no point in (endMs − duration, endMs]. */
-export function absenceVerdicts(series: Series[], durationMs: number, endMs: number): Verdict[] {
+/**
+ * Absence verdicts: a series seen in the lookback violates when it has
+ * reported nothing for `duration` up to `nowMs`. A point holds data from
+ * before its end, so its end must be at or before now − duration.
+ */
+export function absenceVerdicts(series: Series[], durationMs: number, nowMs: number): Verdict[] {
   return series.map((s) => {
     const newest = Math.max(...s.points.map((p) => p.end));
-    return { key: seriesKey(s), resourceType: s.resourceType ?? "cloud_run_revision", metric: s.metric, resource: s.resource, value: null, violating: newest <= endMs - durationMs };
+    return { key: seriesKey(s), resourceType: s.resourceType ?? "cloud_run_revision", metric: s.metric, resource: s.resource, value: null, violating: newest <= nowMs - durationMs };
   });
 }
 

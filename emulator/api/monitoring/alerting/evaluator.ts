@@ -13,7 +13,7 @@ import { querySeries } from "../query";
 import { parseMetricFilter } from "../filter";
 import { durMs } from "../time";
 import type { Json } from "./common";
-import { absenceVerdicts, ratio, thresholdVerdicts, triggered, wantedIncidents, type ConditionResult, type Verdict } from "./conditions";
+import { absenceVerdicts, ratio, thresholdVerdicts, thresholdWindow, triggered, wantedIncidents, type ConditionResult, type Verdict } from "./conditions";
 import type { Outbox } from "./index";
 import { notify, type IncidentRecord } from "./notify";
 import { activeSnooze } from "./snoozes";
@@ -81,25 +81,25 @@ export class AlertEvaluator {
     return { series, periodMs, metricType: parsed.metricType };
   }
 
-  private async evaluateCondition(project: string, c: Json, endMs: number): Promise<ConditionResult & { metricType: string }> {
+  private async evaluateCondition(project: string, c: Json, endMs: number, now: number): Promise<ConditionResult & { metricType: string }> {
     if (c.conditionThreshold) {
       const t = c.conditionThreshold as Json;
       const durationMs = durMs(t.duration as Json);
       const periodMs = periodOf(t.aggregations as Json[]);
-      const startMs = endMs - Math.max(durationMs, periodMs) - periodMs;
+      const startMs = thresholdWindow(durationMs, periodMs, endMs, now).fromMs - periodMs;
       const num = await this.series(project, String(t.filter), t.aggregations as Json[], startMs, endMs);
       let series = num.series;
       if (t.denominatorFilter) series = ratio(num.series, (await this.series(project, String(t.denominatorFilter), t.denominatorAggregations as Json[], startMs, endMs)).series);
       const verdicts = thresholdVerdicts(series, {
         comparison: String(t.comparison), thresholdValue: Number(t.thresholdValue ?? 0), durationMs, periodMs: num.periodMs,
         missingDataActive: t.evaluationMissingData === "EVALUATION_MISSING_DATA_ACTIVE",
-      }, endMs);
+      }, endMs, now);
       return { condition: String(c.name), verdicts, met: triggered(verdicts, t.trigger as Json), metricType: num.metricType };
     }
     const a = c.conditionAbsent as Json;
     const durationMs = durMs(a.duration as Json);
     const { series, metricType } = await this.series(project, String(a.filter), a.aggregations as Json[], endMs - durationMs - ABSENCE_LOOKBACK_MS, endMs);
-    const verdicts = absenceVerdicts(series, durationMs, endMs);
+    const verdicts = absenceVerdicts(series, durationMs, now);
     return { condition: String(c.name), verdicts, met: triggered(verdicts, a.trigger as Json), metricType };
   }
 
@@ -108,7 +108,7 @@ export class AlertEvaluator {
     // Aligned periods end at the end of the current minute, so the partial minute counts.
     const endMs = Math.ceil(now / MINUTE) * MINUTE;
     const conditions = (policy.conditions as Json[]) ?? [];
-    const results = await Promise.all(conditions.map((c) => this.evaluateCondition(project, c, endMs)));
+    const results = await Promise.all(conditions.map((c) => this.evaluateCondition(project, c, endMs, now)));
     const wanted = wantedIncidents(String(policy.combiner ?? "OR"), results);
     const { rows: open } = await this.deps.db.query<IncidentRow>(
       "SELECT id, condition, series_key, started_at, data FROM emu_alert_incidents WHERE policy = $1 AND state = 'open'", [policy.name]);

@@ -12,7 +12,7 @@ import { throwawayPostgres } from "../emulator/embedded-postgres";
 import { runGuarded } from "../lib/actions";
 import { createDb, type Db } from "../lib/db";
 import { monitoringLagMs } from "../lib/followers";
-import { observabilityClients, runClients, type ObservabilityClients, type RunClients } from "../lib/gcp/clients";
+import { alertingClients, observabilityClients, runClients, type ObservabilityClients, type RunClients } from "../lib/gcp/clients";
 import { followOperation } from "../lib/operations";
 import { getRelease, releaseEntries, releaseFollowers, savePlanDefinition, startReleaseDefinition } from "../lib/releases";
 import { migrate } from "../scripts/migrate";
@@ -59,7 +59,7 @@ async function oneRun(db: Db, emulator: RunningEmulator, run: RunClients, observ
   await new Promise((r) => setTimeout(r, 3_000)); // the stable revision warm and measured
   const monitoring = { n: 0 };
   const cloudRun = { n: 0 };
-  const followers = releaseFollowers(() => ({ run: { ...run, services: counted(run.services, cloudRun) }, observability: { ...observability, metrics: counted(observability.metrics, monitoring) }, monitoringLagMs: monitoringLagMs({ emulatorHost: "emulator" }) }));
+  const followers = releaseFollowers(() => ({ run: { ...run, services: counted(run.services, cloudRun) }, observability: { ...observability, metrics: counted(observability.metrics, monitoring) }, alerting: alertingClients({ emulatorHost: `127.0.0.1:${emulator.grpcPort}` }), monitoringLagMs: monitoringLagMs({ emulatorHost: "emulator" }) }));
   const [current] = await run.services.getService({ name });
   const started = await runGuarded(startReleaseDefinition(() => ({ run, enqueueFollow: async () => {}, onGoogle: false })), actor, { project: "release-bench", region: "us-central1", service: id, etag: current.etag, idempotencyKey: randomUUID(), revision: canary }, { db });
   if (!started.ok) throw new Error(started.error);

@@ -44,10 +44,14 @@ resource "google_project_iam_custom_role" "deploy" {
   project     = each.value
   role_id     = "runwayDeploy"
   title       = "Runway: deploy and shift traffic"
-  description = "Update Cloud Run services (deploy, traffic, roll back) and follow the operation."
+  description = "Update Cloud Run services (deploy, traffic, roll back) and follow the operation; snooze the service's alert policies during a canary release when its plan asks."
   permissions = [
     "run.services.update",
     "run.operations.get",
+    "monitoring.snoozes.create",
+    "monitoring.snoozes.list",
+    "monitoring.snoozes.get",
+    "monitoring.snoozes.update",
   ]
 }
 

@@ -50,7 +50,7 @@ export async function deployTagged(run: RunClients, ref: Ref, vars: Record<strin
 /** Steps of a few seconds, checked every second or two; what a test changes on top. */
 export const FAST_PLAN = { steps: "5, 25, 50, 100", stepSeconds: 4, checkSeconds: 1, maxErrorPercent: 1, errorMarginPoints: 1, latencyFactor: 1.25, latencyFloorMs: 500, failuresToAbort: 2, minRequests: 5 };
 
-export async function savePlan(db: Db, dev: Actor, ref: Ref, plan: Partial<typeof FAST_PLAN> & { promoteOnLowTraffic?: boolean } = {}) {
+export async function savePlan(db: Db, dev: Actor, ref: Ref, plan: Partial<typeof FAST_PLAN> & { promoteOnLowTraffic?: boolean; snoozeAlerts?: boolean } = {}) {
   const result = await runGuarded(savePlanDefinition(() => ({ onGoogle: false })), dev, { project: ref.project, region: ref.region, service: ref.service, ...FAST_PLAN, ...plan }, { db });
   if (!result.ok) throw new Error(JSON.stringify(result));
 }

@@ -40,6 +40,19 @@ function stateWords(r: ReleaseJson): string {
   return r.state;
 }
 
+/** What the release did with the service's alerts (plan.snoozeAlerts), in words; null when the plan leaves them alone. */
+function snoozeWords(r: ReleaseJson, ended: boolean): string | null {
+  const s = r.snooze;
+  if (!s) return r.plan.snoozeAlerts && !ended ? "Snoozing this service's alerts…" : null;
+  if (s.state === "none") return "No alert policy watches this service: nothing was snoozed.";
+  if (s.state === "failed") return `Snoozing this service's alerts failed; they notify as usual. ${s.error ?? ""}`.trim();
+  if (s.state === "creating") return "Snoozing this service's alerts…";
+  const left = s.left ? ` ${s.left} more ${s.left === 1 ? "policy is" : "policies are"} not snoozed (Google allows 16 per snooze).` : "";
+  if (s.state === "ended") return `Alerts of this service were snoozed during the release, until ${clock(s.endedAt)}.${left}`;
+  if (s.error) return `Alerts of this service are snoozed until ${clock(s.until)}: ending the snooze with the release failed. ${s.error}`;
+  return `Alerts of this service are snoozed until ${clock(s.until)} (ends with the release).${left}`;
+}
+
 function TimeLeft({ release }: { release: ReleaseJson }) {
   const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
@@ -86,6 +99,7 @@ export function ReleasePanel({ initial, service, canAct }: { initial: ReleaseJso
         })}
       </ol>
       {r.note && <p role={r.state === "aborted" || r.state === "failed" || r.state === "paused" || r.state === "holding" ? "alert" : undefined} className={r.state === "promoted" ? "text-sm text-emerald-700 dark:text-emerald-400" : r.state === "aborted" || r.state === "failed" ? "text-sm text-red-600 dark:text-red-400" : "text-sm text-amber-800 dark:text-amber-400"}>{r.note}</p>}
+      {snoozeWords(r, ended) && <p aria-label="Alert snooze" className="text-sm text-zinc-600 dark:text-zinc-300">{snoozeWords(r, ended)}</p>}
       {canAct && !ended && <ReleaseControls service={service} release={r} onChanged={() => void refetch()} />}
       <p className="text-xs text-zinc-500 dark:text-zinc-400">
         {plan.stepSeconds} s per step, checked every {plan.checkSeconds} s. A check fails when the canary&apos;s 5xx share is above {plan.maxErrorPercent} % and above the stable share + {plan.errorMarginPoints} pt, or its p99 is above {plan.latencyFactor} × the stable p99 and above {plan.latencyFloorMs} ms; {plan.failuresToAbort} in a row abort. A step needs {plan.minRequests} canary requests.

@@ -3,7 +3,7 @@
 // uptime checks — all through Cloud Monitoring's own APIs.
 export { receiveIncident, storeIncident, hashToken, IncidentNotification, MAX_BODY_BYTES, INTAKE_RATE_LIMIT, TOKEN_PARAM, type IntakeResult } from "./intake";
 export { listChannels, createRunwayWebhook, createEmailChannelDefinition, createWebhookChannelDefinition, deleteChannelDefinition, alertingDeps, RUNWAY_WEBHOOK_NAME, type AlertingDeps, type ChannelView } from "./channels";
-export { servicePolicies, projectPolicies, policyView, createPolicyDefinition, updatePolicyDefinition, setPolicyEnabledDefinition, deletePolicyDefinition, type PolicyView, type Related } from "./policies";
+export { servicePolicies, projectPolicies, watchingPolicies, policyView, createPolicyDefinition, updatePolicyDefinition, setPolicyEnabledDefinition, deletePolicyDefinition, type PolicyView, type Related } from "./policies";
 export { listIncidents, IncidentQuery, openIncidentCounts, incidentKey, acknowledgeIncidentDefinition, dashboardHref, type IncidentView, type IncidentFilter } from "./incidents";
 export { describePolicy, describeCondition, policyWatches, watchedServices } from "./describe";
 export { TEMPLATES, TEMPLATE_KINDS, buildPolicy, templateOf, type TemplateKind, type TemplateInfo } from "./templates";

@@ -12,6 +12,8 @@ import { upstreamError } from "../gcp/errors";
 import type { ServiceRef } from "../services/names";
 import { alertingDeps, type AlertingDeps } from "./channels";
 import { describePolicy, policyWatches } from "./describe";
+import { serviceSloNames } from "./slo";
+import { serviceUptimeCheckIds } from "./uptime";
 import { CreatePolicyInput, DeletePolicyInput, SetPolicyEnabledInput, UpdatePolicyInput } from "./schemas";
 import { buildPolicy, displayName, templateOf, thresholdIssue, typedThreshold, storedThreshold, type TemplateKind } from "./templates";
 
@@ -71,6 +73,16 @@ export type Related = { uptimeCheckIds: string[]; sloNames: string[] };
 export async function servicePolicies(ref: ServiceRef, related?: Related, clients = alertingClients()): Promise<PolicyView[]> {
   const all = await projectPolicies(ref.project, clients);
   return all.filter((p) => policyWatches(p, ref, related)).map(policyView).sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+/**
+ * Every policy that watches one service, its uptime checks' and SLOs' included,
+ * as Monitoring holds them (ids only: no results or SLO values are read).
+ */
+export async function watchingPolicies(ref: ServiceRef, clients = alertingClients()): Promise<Policy[]> {
+  const [uptimeCheckIds, sloNames] = await Promise.all([serviceUptimeCheckIds(ref, clients), serviceSloNames(ref, clients)]);
+  const all = await projectPolicies(ref.project, clients);
+  return all.filter((p) => policyWatches(p, ref, { uptimeCheckIds, sloNames }));
 }
 
 async function getPolicy(clients: AlertingClients, name: string): Promise<Policy> {

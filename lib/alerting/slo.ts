@@ -74,16 +74,26 @@ async function selectValue(clients: AlertingClients, project: string, filter: st
   return v ? Number(v.doubleValue ?? v.int64Value ?? 0) : null;
 }
 
-/** The service's SLOs with their numbers; none when Monitoring has no service for it yet. */
-export async function serviceSlos(ref: ServiceRef, clients = alertingClients()): Promise<SloView[]> {
-  let slos: Slo[];
+/** The service's SLOs; none when Monitoring has no service for it yet. */
+async function listSlos(ref: ServiceRef, clients: AlertingClients): Promise<Slo[]> {
   try {
     const parent = await findMonitoringService(clients, ref);
     if (!parent) return [];
-    [slos] = await clients.slos.listServiceLevelObjectives({ parent }, { timeout: 15_000 });
+    const [slos] = await clients.slos.listServiceLevelObjectives({ parent }, { timeout: 15_000 });
+    return slos;
   } catch (err) {
     throw upstreamError(err, "Cloud Monitoring", `listing the SLOs of ${ref.service}`);
   }
+}
+
+/** The names of one service's SLOs, without their values. */
+export async function serviceSloNames(ref: ServiceRef, clients = alertingClients()): Promise<string[]> {
+  return (await listSlos(ref, clients)).map((s) => s.name ?? "");
+}
+
+/** The service's SLOs with their numbers. */
+export async function serviceSlos(ref: ServiceRef, clients = alertingClients()): Promise<SloView[]> {
+  const slos = await listSlos(ref, clients);
   return Promise.all(slos.map(async (s) => {
     const name = s.name ?? "";
     const read = (selector: string) => selectValue(clients, ref.project, selector).catch(() => null);

@@ -84,10 +84,19 @@ async function results(clients: AlertingClients, project: string, check: Check):
 }
 
 /** The checks that probe this service, with their latest results (a failed results read leaves them empty). */
-export async function serviceUptimeChecks(ref: ServiceRef, clients = alertingClients()): Promise<UptimeCheckView[]> {
+async function watchingChecks(ref: ServiceRef, clients: AlertingClients): Promise<Check[]> {
   const [checks] = await clients.uptime.listUptimeCheckConfigs({ parent: `projects/${ref.project}` }, { timeout: 15_000 })
     .catch((err) => { throw upstreamError(err, "Cloud Monitoring", `listing the uptime checks of ${ref.project}`); });
-  const mine = checks.filter((c) => watches(c, ref));
+  return checks.filter((c) => watches(c, ref));
+}
+
+/** The ids of the uptime checks that probe one service, without their results. */
+export async function serviceUptimeCheckIds(ref: ServiceRef, clients = alertingClients()): Promise<string[]> {
+  return (await watchingChecks(ref, clients)).map((c) => idOf(c.name ?? ""));
+}
+
+export async function serviceUptimeChecks(ref: ServiceRef, clients = alertingClients()): Promise<UptimeCheckView[]> {
+  const mine = await watchingChecks(ref, clients);
   return Promise.all(mine.map(async (c) => ({
     name: c.name ?? "",
     id: idOf(c.name ?? ""),

@@ -6,7 +6,7 @@ import { CloudBillingClient, CloudCatalogClient } from "@google-cloud/billing";
 import { BudgetServiceClient } from "@google-cloud/billing-budgets";
 import { v2 as logging } from "@google-cloud/logging";
 import { ProjectsClient } from "@google-cloud/resource-manager";
-import { AlertPolicyServiceClient, MetricServiceClient, NotificationChannelServiceClient, ServiceMonitoringServiceClient, UptimeCheckServiceClient } from "@google-cloud/monitoring";
+import { AlertPolicyServiceClient, MetricServiceClient, NotificationChannelServiceClient, ServiceMonitoringServiceClient, SnoozeServiceClient, UptimeCheckServiceClient } from "@google-cloud/monitoring";
 import { ExecutionsClient, JobsClient, RevisionsClient, ServicesClient, TasksClient } from "@google-cloud/run";
 import { CloudSchedulerClient } from "@google-cloud/scheduler";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
@@ -30,6 +30,8 @@ export type AlertingClients = {
   uptime: UptimeCheckServiceClient;
   slos: ServiceMonitoringServiceClient;
   metrics: MetricServiceClient;
+  /** A canary release's snooze of its service's policies (lib/releases/release-snooze.ts). */
+  snoozes: SnoozeServiceClient;
 };
 export type ObservabilityClients = { logging: InstanceType<typeof logging.LoggingServiceV2Client>; metrics: MetricServiceClient };
 
@@ -97,5 +99,6 @@ export function alertingClients(target: GcpTarget = config().gcp): AlertingClien
     uptime: new UptimeCheckServiceClient(options),
     slos: new ServiceMonitoringServiceClient(options),
     metrics: observabilityClients(target).metrics,
+    snoozes: new SnoozeServiceClient(options),
   }));
 }

@@ -6,13 +6,14 @@
 // Three Google calls per check (GetService, two ListTimeSeries), whatever the traffic.
 import type { protos } from "@google-cloud/run";
 import type { Db } from "../db";
-import type { ObservabilityClients, RunClients } from "../gcp/clients";
+import type { AlertingClients, ObservabilityClients, RunClients } from "../gcp/clients";
 import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
 import { log } from "../log";
 import { advance, fail, finishOperation, updateOperation, type Followers, type OperationView } from "../operations";
 import { parseServiceName, shortName } from "../services";
 import { dataUpTo, decideStep, judgeCheck, retryDelayMs } from "./analysis";
 import { readWindow } from "./metrics";
+import { endReleaseSnooze, snoozeForRelease, wantsSnooze } from "./release-snooze";
 import { abortTraffic, describeTraffic, promoteTraffic, sameTraffic, stepTraffic, toTargets, type Target } from "./split";
 import { stepKey } from "./steps";
 import { ENDED, getRelease, moveRelease, type Pending, type ReleaseChange, type ReleaseRow } from "./store";
@@ -24,6 +25,8 @@ const POLL_MS = 500;
 export type ReleaseDeps = {
   run: RunClients;
   observability: ObservabilityClients;
+  /** Cloud Monitoring's alert policies and snoozes, for a plan that snoozes alerts during the release. */
+  alerting: AlertingClients;
   /** How late Monitoring's data may be: 0 on the emulator, ~3 minutes on Google (analysis.ts dataUpTo). */
   monitoringLagMs: number;
   now?: () => Date;
@@ -46,15 +49,17 @@ export function decisionTraffic(r: Pick<ReleaseRow, "prior" | "stable" | "canary
   return stepTraffic(r.prior, r.stable, r.canary, r.canaryTag, percent);
 }
 
-async function end(db: Db, op: OperationView, r: ReleaseRow): Promise<OperationView> {
-  const details = { canary: r.canary, outcome: r.state, note: r.note };
+async function end(db: Db, deps: ReleaseDeps, op: OperationView, ended: ReleaseRow): Promise<OperationView> {
+  // The snooze first: a follower that dies here still finds the release ended and its snooze to end.
+  const r = await endReleaseSnooze(db, deps.alerting, ended, deps.now?.() ?? new Date());
+  const details = { canary: r.canary, outcome: r.state, note: r.note, snooze: r.snooze && { state: r.snooze.state, name: r.snooze.name, endedAt: r.snooze.endedAt, error: r.snooze.error } };
   if (r.state === "promoted") return finishOperation(db, AREA, op, { status: "succeeded", steps: advance(op.steps, stepKey(r.plan.steps.length - 1)), details });
   const error = r.note ?? `Release ${r.state}.`;
   return finishOperation(db, AREA, op, { status: "failed", error, steps: fail(op.steps, error), details });
 }
 
 /** A traffic change the release decided has been routed: the step starts, or the release ends. */
-async function completePending(db: Db, op: OperationView, r: ReleaseRow, service: Service, now: Date): Promise<OperationView> {
+async function completePending(db: Db, deps: ReleaseDeps, op: OperationView, r: ReleaseRow, service: Service, now: Date): Promise<OperationView> {
   const p = r.pending!;
   const etag = service.etag ?? "";
   let change: ReleaseChange;
@@ -68,7 +73,7 @@ async function completePending(db: Db, op: OperationView, r: ReleaseRow, service
   const text = p.purpose === "step" ? `Canary at ${r.plan.steps[r.stepIndex]} % (${p.reason}): ${describeTraffic(p.traffic)}.` : change.note!;
   const moved = await moveRelease(db, r, change, [{ kind: "decision", text }]);
   if (!moved) return op;
-  if (ENDED.includes(moved.state)) return end(db, op, moved);
+  if (ENDED.includes(moved.state)) return end(db, deps, op, moved);
   return r.stepIndex > 0 ? updateOperation(db, op.id, { steps: advance(op.steps, stepKey(r.stepIndex - 1)) }) : op;
 }
 
@@ -95,7 +100,7 @@ async function drivePending(db: Db, deps: ReleaseDeps, op: OperationView, r: Rel
   const p = r.pending!;
   if (sameTraffic(toTargets(service.traffic), p.traffic)) {
     // Ours is in the service's spec; it counts once Cloud Run has routed it.
-    return service.reconciling ? op : completePending(db, op, r, service, now);
+    return service.reconciling ? op : completePending(db, deps, op, r, service, now);
   }
   if (service.etag !== r.etag) {
     const before = r.stepIndex > 0 && p.purpose === "step" ? decisionTraffic(r, "step", service, r.plan.steps[r.stepIndex - 1]) : r.prior;
@@ -119,7 +124,7 @@ async function driveDeploy(db: Db, deps: ReleaseDeps, op: OperationView, r: Rele
   const error = (lro.error as { message?: string } | null | undefined)?.message;
   if (error) {
     const moved = await moveRelease(db, r, { state: "failed", pending: null, note: `The canary revision ${r.canary} did not become ready: ${error}` }, [{ kind: "decision", text: `Deploy failed: ${error}` }]);
-    return moved ? end(db, op, moved) : op;
+    return moved ? end(db, deps, op, moved) : op;
   }
   const [service] = await deps.run.services.getService({ name: r.service }, { timeout: 15_000 });
   const prior = toTargets(service.traffic);
@@ -171,10 +176,16 @@ async function check(db: Db, deps: ReleaseDeps, r: ReleaseRow, service: Service,
 
 /** One look at a release; returns the updated operation row. */
 export async function pollRelease(db: Db, deps: ReleaseDeps, op: OperationView): Promise<OperationView> {
-  const r = await getRelease(db, op.id);
+  let r = await getRelease(db, op.id);
   if (!r) return finishOperation(db, AREA, op, { status: "failed", steps: fail(op.steps, "The release's record is missing."), error: "The release's record is missing." });
-  if (ENDED.includes(r.state)) return end(db, op, r);
+  if (ENDED.includes(r.state)) return end(db, deps, op, r);
   const now = deps.now?.() ?? new Date();
+  if (wantsSnooze(r)) {
+    // Once, at the release's first look (never blocking it: a Google error is logged as a decision).
+    const moved = await snoozeForRelease(db, deps.alerting, r, now);
+    if (!moved) return op;
+    r = moved;
+  }
   if (r.retryAt && now < r.retryAt) return op;
   const quiet = !r.pending && (r.state === "paused" || r.state === "holding" || (r.state === "observing" && r.nextCheckAt && now < r.nextCheckAt));
   if (quiet) return op;

@@ -25,6 +25,8 @@ export type ReleasePlan = {
   minRequests: number;
   /** Let a step with too little traffic pass after its waiting time (off: it holds for a person). */
   promoteOnLowTraffic: boolean;
+  /** Snooze the notifications of the service's alert policies while the release runs (release-snooze.ts). */
+  snoozeAlerts: boolean;
 };
 
 export const DEFAULT_PLAN: ReleasePlan = {
@@ -38,12 +40,24 @@ export const DEFAULT_PLAN: ReleasePlan = {
   failuresToAbort: 2,
   minRequests: 100,
   promoteOnLowTraffic: false,
+  snoozeAlerts: false,
 };
 
 /** Cloud Monitoring keeps one point a minute: on Google, shorter steps or checks would judge nothing new. */
 export const GOOGLE_MIN_SECONDS = 60;
 /** A step waits this many times its duration for enough traffic before it holds. */
 export const LOW_TRAFFIC_WAIT_FACTOR = 3;
+
+/** Google's limit of alert policies per snooze (snooze.proto, Criteria.policies). */
+export const MAX_SNOOZE_POLICIES = 16;
+/** A release's snooze lasts at least long enough to deploy a canary, and never more than a day. */
+export const SNOOZE_MIN_SECONDS = 600;
+export const SNOOZE_MAX_SECONDS = 86_400;
+
+/** The longest a release of this plan can run by itself: every step waiting its longest for traffic, bounded. */
+export function snoozeSeconds(plan: Pick<ReleasePlan, "steps" | "stepSeconds">): number {
+  return Math.min(SNOOZE_MAX_SECONDS, Math.max(SNOOZE_MIN_SECONDS, plan.steps.length * plan.stepSeconds * LOW_TRAFFIC_WAIT_FACTOR));
+}
 
 function decimal({ min, max, what }: { min: number; max: number; what: string }) {
   const range = `Enter ${what} from ${min} to ${max}.`;
@@ -84,6 +98,7 @@ export const PlanFields = z.object({
   failuresToAbort: wholeNumber({ min: 1, max: 10, what: "a number of checks" }),
   minRequests: wholeNumber({ min: 0, max: 1_000_000, what: "a number of requests" }),
   promoteOnLowTraffic: flag.default(false),
+  snoozeAlerts: flag.default(false),
 });
 
 /** The plan's own rules between fields, applied wherever a plan is accepted. */

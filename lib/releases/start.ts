@@ -93,7 +93,7 @@ export const startReleaseDefinition = (deps: () => ReleaseActionDeps = portalRel
       const pending: Pending = { traffic: first, purpose: "step", reason: `started by ${ctx.actor.email}` };
       await createRelease(ctx.db, { operationId, service: name, canary: input.revision, canaryTag, plan, prior, stable, state: "shifting", etag: input.etag, pending });
       const lro = await send(d, { name, traffic: first, etag: input.etag }, `starting the release of ${input.revision}`);
-      return { googleName: lro, revision: input.revision, details: { canary: input.revision, canaryTag, plan, prior } };
+      return { googleName: lro, revision: input.revision, details: { canary: input.revision, canaryTag, plan, prior, snoozeAlerts: plan.snoozeAlerts } };
     });
   },
 });
@@ -119,7 +119,7 @@ export const deployCanaryDefinition = (deps: () => ReleaseActionDeps = portalRel
       ];
       await createRelease(ctx.db, { operationId, service: name, canary: revision, canaryTag, plan, prior: [], stable: [], state: "deploying", etag: input.etag });
       const lro = await send(d, { ...current, template, traffic, etag: input.etag }, `deploying ${input.image} as a canary`);
-      return { googleName: lro, revision, details: { image: input.image, canary: revision, canaryTag, plan } };
+      return { googleName: lro, revision, details: { image: input.image, canary: revision, canaryTag, plan, snoozeAlerts: plan.snoozeAlerts } };
     });
   },
 });

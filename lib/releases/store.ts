@@ -9,6 +9,23 @@ import type { StableShare, Target } from "./split";
 export type ReleaseState = "deploying" | "shifting" | "observing" | "paused" | "holding" | "promoted" | "aborted" | "failed";
 export const ENDED: ReleaseState[] = ["promoted", "aborted", "failed"];
 
+/**
+ * The release's snooze of its service's alert policies (plan.snoozeAlerts):
+ * "creating" is written before CreateSnooze (with the display name that finds
+ * it again), "active" once its name is known, "ended" when the release ended it.
+ */
+export type ReleaseSnooze = {
+  state: "creating" | "active" | "ended" | "none" | "failed";
+  displayName?: string;
+  name?: string;
+  /** The policies snoozed, and those left out (over Google's 16 per snooze). */
+  policies?: string[];
+  left?: string[];
+  until?: string;
+  endedAt?: string;
+  error?: string;
+};
+
 export type Pending = { traffic: Target[]; purpose: "step" | "promote" | "abort"; reason: string; lro?: string; sentAt?: string };
 
 export type ReleaseRow = {
@@ -30,6 +47,7 @@ export type ReleaseRow = {
   retryAt: Date | null;
   dataUpTo: Date | null;
   note: string | null;
+  snooze: ReleaseSnooze | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -45,6 +63,7 @@ function view(row: Prisma.ReleaseGetPayload<object>): ReleaseRow {
     stable: row.stable as StableShare[],
     state: row.state as ReleaseState,
     pending: (row.pending ?? null) as Pending | null,
+    snooze: (row.snooze ?? null) as ReleaseSnooze | null,
   };
 }
 
@@ -65,7 +84,8 @@ export type ReleaseChange = Partial<Omit<ReleaseRow, "operationId" | "service" |
 /** Applies `change` if nobody moved the release since `from` was read; null when someone did. */
 export async function moveRelease(db: Db, from: ReleaseRow, change: ReleaseChange, entries: { kind: "check" | "decision"; text: string; data?: unknown }[] = []): Promise<ReleaseRow | null> {
   const pending = change.pending === undefined ? undefined : change.pending === null ? PrismaValues.DbNull : (change.pending as Prisma.InputJsonValue);
-  const data = { ...change, pending, prior: change.prior as Prisma.InputJsonValue | undefined, stable: change.stable as Prisma.InputJsonValue | undefined };
+  const snooze = change.snooze === undefined ? undefined : change.snooze === null ? PrismaValues.DbNull : (change.snooze as Prisma.InputJsonValue);
+  const data = { ...change, pending, snooze, prior: change.prior as Prisma.InputJsonValue | undefined, stable: change.stable as Prisma.InputJsonValue | undefined };
   return db.$transaction(async (tx) => {
     const { count } = await tx.release.updateMany({ where: { operationId: from.operationId, version: from.version }, data: { ...data, version: { increment: 1 } } as Prisma.ReleaseUpdateManyMutationInput });
     if (count === 0) return null;

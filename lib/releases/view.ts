@@ -2,7 +2,7 @@
 // from /api/releases/<id>): the release with its steps, time left in the step,
 // "data up to", its checks and decisions; and the service's history.
 import type { Db } from "../db";
-import { releaseEntries, releaseHistory, getRelease, type ReleaseRow, type ReleaseState } from "./store";
+import { releaseEntries, releaseHistory, getRelease, type ReleaseRow, type ReleaseSnooze, type ReleaseState } from "./store";
 import type { ReleasePlan } from "./plan";
 
 export type CheckJson = {
@@ -30,6 +30,8 @@ export type ReleaseJson = {
   stepEndsAt: string | null;
   dataUpTo: string | null;
   note: string | null;
+  /** The snooze of the service's alerts the plan asked for; null when it did not. */
+  snooze: { state: ReleaseSnooze["state"]; until: string | null; policies: number; left: number; endedAt: string | null; error: string | null } | null;
   createdAt: string;
   updatedAt: string;
   checks: CheckJson[];
@@ -43,7 +45,9 @@ export function summary(r: ReleaseRow): Omit<ReleaseJson, "checks" | "decisions"
     id: r.operationId, service: r.service, canary: r.canary, canaryTag: r.canaryTag, state: r.state, moving: r.pending?.purpose ?? null,
     plan: r.plan, stepIndex: r.stepIndex, stepStartedAt: iso(r.stepStartedAt),
     stepEndsAt: r.stepStartedAt ? new Date(r.stepStartedAt.getTime() + r.plan.stepSeconds * 1000).toISOString() : null,
-    dataUpTo: iso(r.dataUpTo), note: r.note, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+    dataUpTo: iso(r.dataUpTo), note: r.note,
+    snooze: r.snooze && { state: r.snooze.state, until: r.snooze.until ?? null, policies: r.snooze.policies?.length ?? 0, left: r.snooze.left?.length ?? 0, endedAt: r.snooze.endedAt ?? null, error: r.snooze.error ?? null },
+    createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
   };
 }
 

@@ -51,12 +51,16 @@ export class AlertEvaluator {
     return this.running;
   }
 
-  /** Evaluates every enabled policy once. */
-  async runOnce(now = Date.now()): Promise<void> {
+  /**
+   * Evaluates every enabled policy once, each at its own instant (a pass over
+   * many policies takes a while: a snooze made meanwhile counts from when it
+   * exists, not from when the pass began); `at` fixes the instant for all.
+   */
+  async runOnce(at?: number): Promise<void> {
     for (const policy of await this.deps.store.all("alertPolicy")) {
       if ((policy.enabled as Json | undefined)?.value === false) continue;
       try {
-        await this.evaluatePolicy(policy, now);
+        await this.evaluatePolicy(policy, at ?? Date.now(), () => at ?? Date.now());
       } catch (err) {
         this.deps.log.warn("alert policy evaluation failed", { policy: policy.name, error: (err as Error).message });
       }
@@ -103,7 +107,7 @@ export class AlertEvaluator {
     return { condition: String(c.name), verdicts, met: triggered(verdicts, a.trigger as Json), metricType };
   }
 
-  private async evaluatePolicy(policy: Json, now: number): Promise<void> {
+  private async evaluatePolicy(policy: Json, now: number, clock: () => number): Promise<void> {
     const project = String(policy.name).split("/")[1];
     // Aligned periods end at the end of the current minute, so the partial minute counts.
     const endMs = Math.ceil(now / MINUTE) * MINUTE;
@@ -118,13 +122,14 @@ export class AlertEvaluator {
 
     for (const w of wanted) {
       if (isOpen.has(`${w.condition} ${w.verdict.key}`)) continue;
-      if (await activeSnooze(this.deps.store, String(policy.name), w.verdict.resource, now)) continue;
+      // Asked when notifying: the data read above may be newer than `now`.
+      if (await activeSnooze(this.deps.store, String(policy.name), w.verdict.resource, clock())) continue;
       const metricType = results.find((r) => r.condition === w.condition)!.metricType;
       await this.open(project, policy, conditionOf(w.condition), w.verdict, metricType, now);
     }
     for (const o of open) {
       const record = this.record(project, policy, o);
-      const snoozed = await activeSnooze(this.deps.store, String(policy.name), record.resource, now);
+      const snoozed = await activeSnooze(this.deps.store, String(policy.name), record.resource, clock());
       const verdict = results.find((r) => r.condition === o.condition)?.verdicts.find((v) => v.key === o.series_key);
       const autoCloseMs = durMs((policy.alertStrategy as Json | undefined)?.autoClose as Json) || DEFAULT_AUTO_CLOSE_MS;
       const missingInactive = (conditionOf(o.condition).conditionThreshold as Json | undefined)?.evaluationMissingData === "EVALUATION_MISSING_DATA_INACTIVE";

@@ -98,12 +98,19 @@ test("a viewer sees a release but no controls", async ({ browser }) => {
   const svc = await newService();
   const dev = await (await browser.newContext({ storageState: storageState("developer") })).newPage();
   await dev.goto(svc.path);
+  // The plan's snooze choice, saved and shown again; the service has no alert policy to snooze.
+  const snooze = dev.getByRole("form", { name: "Release plan" }).getByLabel(/^Snooze this service's alerts during a release/);
+  await expect(snooze).not.toBeChecked();
+  await snooze.check();
   await savePlan(dev, { "Seconds per step": "600" });
+  await dev.reload();
+  await expect(snooze).toBeChecked();
   await dev.goto(`${svc.path}/deploy`);
   await dev.getByLabel("Image (with tag or digest)").fill("gcr.io/e2e/hello:v2");
   await dev.getByLabel(/Canary release/).check();
   await dev.getByRole("button", { name: "Deploy and start the release" }).click();
   await expect(dev.getByRole("region", { name: "Canary release" }).getByText("at 5 %", { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(dev.getByRole("region", { name: "Canary release" }).getByLabel("Alert snooze")).toHaveText("No alert policy watches this service: nothing was snoozed.");
 
   const viewer = await (await browser.newContext({ storageState: storageState("viewer") })).newPage();
   await viewer.goto(svc.path);

@@ -10,7 +10,8 @@ import { billingClients, catalogClient, observabilityClients, type GcpTarget } f
 import type { ServiceView } from "../services";
 import { billingAccountsOf, budgetsOf, type BillingAccountView, type BudgetView } from "./billing";
 import { cloudRunSkus } from "./catalog";
-import { projectHistory, projectSignals, type RevisionDay, type Signals } from "./history";
+import { projectHistory, projectInstances, projectSignals, type RevisionDay, type Signals } from "./history";
+import { idleCostPerDay } from "./idle";
 import { costInsight, dailyUsage, type CostInsight } from "./insight";
 import { costReport, monthToDateCosts, type CostReport } from "./report";
 import { varianceThresholds } from "./thresholds";
@@ -60,11 +61,26 @@ export function reportFor(services: ServiceView[], inputs: CostInputs, now = new
  * Month-to-date cost by service name, or null when there are no prices. The
  * services of a project whose usage could not be read are left out.
  */
-export function monthToDateFor(services: ServiceView[], inputs: CostInputs): Map<string, number> | null {
+export function monthToDateFor(services: ServiceView[], inputs: CostInputs, idlePerDay?: Map<string, number>, now = new Date()): Map<string, number> | null {
   if (!inputs.skus) return null;
-  const costs = monthToDateCosts(services, inputs.usage, inputs.skus);
+  const costs = monthToDateCosts(services, inputs.usage, inputs.skus, idlePerDay, now);
   for (const s of services) if (inputs.unreadProjects.includes(s.project)) costs.delete(s.name);
   return costs;
+}
+
+/**
+ * What idle min instances cost a day, by `project/service`, for the fleet's
+ * column: one cached instance-count read per project that has a request-based
+ * service with min instances (none for the rest). A failed read is reported.
+ */
+export async function idlePerDayFor(services: ServiceView[], inputs: CostInputs, opts: { now?: Date; target?: GcpTarget } = {}): Promise<{ idlePerDay: Map<string, number>; failures: string[] }> {
+  const failures: string[] = [];
+  const skus = inputs.skus;
+  const warm = skus ? services.filter((s) => s.template.billing === "request" && s.template.minInstances >= 1) : [];
+  const projects = [...new Set(warm.map((s) => s.project))];
+  const reads = await Promise.allSettled(projects.map((p) => projectInstances(observabilityClients(opts.target), p, opts.now)));
+  const idle = new Map(reads.flatMap((r) => value(r, failures) ?? []).map((i) => [`${i.project}/${i.service}`, i.idleInstances]));
+  return { idlePerDay: new Map(warm.map((s) => [`${s.project}/${s.id}`, idleCostPerDay(s, idle.get(`${s.project}/${s.id}`), skus!)])), failures };
 }
 
 /** The fleet's variance flags: by service name, what a flagged service's increase is and where it came from. */

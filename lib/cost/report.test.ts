@@ -121,6 +121,13 @@ describe("idle min instances (request-based billing)", () => {
     expect(costReport([web], usage, skus, now).services[0].monthToDate).toMatchObject({ idle: 0, total: 0 });
   });
 
+  it("gives the fleet column the same month to date as the cost page, idle line included", () => {
+    const usage = [{ project: "a-proj", service: "web", day: "2026-11-05", vcpuSeconds: 1000, gibSeconds: 500, requests: 100 }];
+    const idle = new Map([["a-proj/web", idleCostPerDay(web, 0.9, skus)]]);
+    expect(monthToDateCosts([web], usage, skus, idle, now).get(web.name)).toBeCloseTo(3.0618, 9);
+    expect(monthToDateCosts([web], usage, skus, new Map(), now).get(web.name)).toBe(0);
+  });
+
   it("reaches the cost insight from the instance-count signal: report, budgets, CSV and a like-for-like variance", () => {
     const history = [{ project: "a-proj", service: "web", revision: "web-00001-aaa", day: "2026-11-05", vcpuSeconds: 1000, gibSeconds: 500, requests: 100, instanceSeconds: 1000 }];
     const signals = [{ revisions: [], instances: [{ project: "a-proj", service: "web", activeInstances: null, idleInstances: 0.9 }] }];

@@ -59,11 +59,17 @@ function priceServices(services: ServiceView[], usage: DailyUsage[], skus: proto
 
 /**
  * Only the month-to-date total per service (by full service name): what the
- * fleet's cost column needs, without days, forecasts or project sums. A
- * service whose region the catalog does not price is left out.
+ * fleet's cost column needs, without days, forecasts or project sums, with
+ * idle min instances added as costReport adds them. A service whose region
+ * the catalog does not price is left out.
  */
-export function monthToDateCosts(services: ServiceView[], usage: DailyUsage[], skus: protos.google.cloud.billing.v1.ISku[]): Map<string, number> {
-  return new Map(priceServices(services, usage, skus).filter((r) => !(r.sheet instanceof Error)).map((r) => [r.s.name, r.net.total]));
+export function monthToDateCosts(services: ServiceView[], usage: DailyUsage[], skus: protos.google.cloud.billing.v1.ISku[], idlePerDay: Map<string, number> = new Map(), now = new Date()): Map<string, number> {
+  const daysSoFar = elapsedDays(now).reduce((n, d) => n + d.share, 0);
+  return new Map(
+    priceServices(services, usage, skus)
+      .filter((r) => !(r.sheet instanceof Error))
+      .map((r) => [r.s.name, r.net.total + (idlePerDay.get(`${r.s.project}/${r.s.id}`) ?? 0) * daysSoFar]),
+  );
 }
 
 const DAY_MS = 86_400_000;

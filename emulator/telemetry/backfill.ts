@@ -147,9 +147,17 @@ async function insertHours(db: Db, requests: MinuteAgg[], instances: InstanceMin
   const req = group(requests, (r) => String(r.code)).map((rs) => ({ ...rs[0], minute: hourOf(rs[0].minute), ...merged(rs) }));
   await insert(db, "emu_request_hours", req.map((x) => [x.project, x.region, x.service, x.revision, x.minute, x.code, x.count, x.sum, x.ssd, x.min, x.max, `{${x.buckets.join(",")}}`]),
     "p, r, s, v, to_timestamp(m / 1000.0), c, n, su, ss, mi, ma, b::bigint[]", ["text", "text", "text", "text", "float8", "int", "bigint", "float8", "float8", "float8", "float8", "text"], "p, r, s, v, m, c, n, su, ss, mi, ma, b");
-  const inst = group(instances, () => "").map((rs) => ({ ...rs[0], minute: hourOf(rs[0].minute), alive: rs.reduce((a, r) => a + r.aliveS, 0), busy: rs.reduce((a, r) => a + Math.min(r.busyS, r.aliveS || r.busyS), 0) }));
-  await insert(db, "emu_instance_hours", inst.map((x) => [x.project, x.region, x.service, x.revision, x.minute, x.alive, x.busy, 0, 0, 0, `{${new Array(BUCKETS).fill(0).join(",")}}`]),
-    "p, r, s, v, to_timestamp(m / 1000.0), al, bu, sc, ss, sd, b::bigint[]", ["text", "text", "text", "text", "float8", "float8", "float8", "bigint", "float8", "float8", "text"], "p, r, s, v, m, al, bu, sc, ss, sd, b");
+  // The instance-count gauge as the minutes hold it: active and idle (seen but not active) per row.
+  const gauge = (rs: InstanceMinute[]) => {
+    const active = rs.map((r) => r.active.size), idle = rs.map((r) => r.seen.size - r.active.size);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    return [rs.length, sum(active), Math.min(...active), Math.max(...active), sum(idle), Math.min(...idle), Math.max(...idle)];
+  };
+  const inst = group(instances, () => "").map((rs) => ({ ...rs[0], minute: hourOf(rs[0].minute), alive: rs.reduce((a, r) => a + r.aliveS, 0), busy: rs.reduce((a, r) => a + Math.min(r.busyS, r.aliveS || r.busyS), 0), gauge: gauge(rs) }));
+  await insert(db, "emu_instance_hours (project, region, service, revision, hour, alive_s, busy_billable_s, startup_count, startup_sum, startup_ssd, startup_buckets, samples, active_sum, active_min, active_max, idle_sum, idle_min, idle_max)",
+    inst.map((x) => [x.project, x.region, x.service, x.revision, x.minute, x.alive, x.busy, 0, 0, 0, `{${new Array(BUCKETS).fill(0).join(",")}}`, ...x.gauge]),
+    "p, r, s, v, to_timestamp(m / 1000.0), al, bu, sc, ss, sd, b::bigint[], n, asu, ami, ama, isu, imi, ima",
+    ["text", "text", "text", "text", "float8", "float8", "float8", "bigint", "float8", "float8", "text", "int", "bigint", "int", "int", "bigint", "int", "int"], "p, r, s, v, m, al, bu, sc, ss, sd, b, n, asu, ami, ama, isu, imi, ima");
   const util = group(utilization, (r) => r.metric).map((rs) => ({ ...rs[0], minute: hourOf(rs[0].minute), ...merged(rs) }));
   await insert(db, "emu_utilization_hours", util.map((x) => [x.project, x.region, x.service, x.revision, x.container, x.minute, x.metric, x.count, x.sum, x.ssd, x.min, x.max, `{${x.buckets.join(",")}}`]),
     "p, r, s, v, c, to_timestamp(m / 1000.0), k, n, su, ss, mi, ma, b::bigint[]", ["text", "text", "text", "text", "text", "float8", "text", "bigint", "float8", "float8", "float8", "float8", "text"], "p, r, s, v, c, m, k, n, su, ss, mi, ma, b");

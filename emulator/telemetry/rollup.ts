@@ -9,10 +9,16 @@
 //
 // Instance hours keep both billing bases: alive seconds, and the per-minute
 // request-based billable seconds (busy capped at alive), summed per minute
-// because min() does not commute with the sum.
+// because min() does not commute with the sum. They also roll up the
+// instance-count gauge (active and idle per minute): how many minute rows the
+// hour holds and the sum, min and max of each state, which is all ALIGN_MEAN,
+// SUM, RATE, MIN and MAX need over whole hours.
 import type { Db } from "../db";
 
 export const HOUR_MS = 3_600_000;
+
+/** The instance-count gauge's columns in emu_instance_hours. */
+export const GAUGE_COLUMNS = ["samples", "active_sum", "active_min", "active_max", "idle_sum", "idle_min", "idle_max"];
 
 export const ROLLUP_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS emu_request_hours (
@@ -28,6 +34,9 @@ export const ROLLUP_SCHEMA = [
      startup_count bigint NOT NULL, startup_sum double precision NOT NULL, startup_ssd double precision NOT NULL,
      startup_buckets bigint[] NOT NULL,
      PRIMARY KEY (project, service, revision, hour))`,
+  // The instance-count gauge's rollup (null in rows from before it: fillMissingRollups recomputes them).
+  ...GAUGE_COLUMNS.map((c) =>
+    `ALTER TABLE emu_instance_hours ADD COLUMN IF NOT EXISTS ${c} ${c.endsWith("sum") ? "bigint" : "int"}`),
   `CREATE INDEX IF NOT EXISTS emu_instance_hours_project_hour ON emu_instance_hours (project, hour)`,
   `CREATE TABLE IF NOT EXISTS emu_utilization_hours (
      project text NOT NULL, region text NOT NULL, service text NOT NULL, revision text NOT NULL, container text NOT NULL,
@@ -73,16 +82,20 @@ function instanceRefresh(where: string): string {
   return `WITH m AS (SELECT *, ${HOUR_OF} AS hour,
            least(busy_s, CASE WHEN alive_s <> 0 THEN alive_s ELSE busy_s END) AS busy_billable FROM emu_instance_minutes WHERE ${where}),
     g AS (SELECT ${KEY}, min(region) AS region, sum(alive_s) AS alive, sum(busy_billable) AS busy,
-            sum(startup_count)::bigint AS sc, sum(startup_sum) AS ss FROM m GROUP BY ${KEY}),
+            sum(startup_count)::bigint AS sc, sum(startup_sum) AS ss, count(*)::int AS samples,
+            sum(active)::bigint AS a_sum, min(active) AS a_min, max(active) AS a_max, sum(idle)::bigint AS i_sum, min(idle) AS i_min, max(idle) AS i_max
+          FROM m GROUP BY ${KEY}),
     s AS (SELECT ${qualified}, coalesce(sum(m.startup_count * power(m.startup_sum / m.startup_count - g.ss / g.sc, 2)) FILTER (WHERE m.startup_count > 0), 0) AS ssd
           FROM m JOIN g USING (${KEY}) GROUP BY ${qualified}),
     b AS (${bucketSums("startup_buckets", KEY)})
-  INSERT INTO emu_instance_hours AS t
-  SELECT g.project, g.region, g.service, g.revision, g.hour, g.alive, g.busy, g.sc, g.ss, s.ssd, b.buckets
+  INSERT INTO emu_instance_hours AS t (${KEY}, region, alive_s, busy_billable_s, startup_count, startup_sum, startup_ssd, startup_buckets,
+    ${GAUGE_COLUMNS.join(", ")})
+  SELECT g.project, g.service, g.revision, g.hour, g.region, g.alive, g.busy, g.sc, g.ss, s.ssd, b.buckets,
+    g.samples, g.a_sum, g.a_min, g.a_max, g.i_sum, g.i_min, g.i_max
   FROM g JOIN s USING (${KEY}) JOIN b USING (${KEY})
   ON CONFLICT (${KEY}) DO UPDATE SET alive_s = excluded.alive_s, busy_billable_s = excluded.busy_billable_s,
     startup_count = excluded.startup_count, startup_sum = excluded.startup_sum, startup_ssd = excluded.startup_ssd,
-    startup_buckets = excluded.startup_buckets`;
+    startup_buckets = excluded.startup_buckets, ${GAUGE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}`;
 }
 
 export type HourKey = { project: string; service: string; revision: string; minute: number };
@@ -111,6 +124,9 @@ export async function fillMissingRollups(db: Db): Promise<void> {
     const { rows } = await db.query(`SELECT (SELECT 1 FROM ${minutes} LIMIT 1) AS has_minutes, (SELECT 1 FROM ${hours} LIMIT 1) AS has_hours`);
     if (rows[0].has_minutes && !rows[0].has_hours) await db.query(sql);
   }
+  // Instance hours written before the gauge's columns existed.
+  const { rows } = await db.query("SELECT 1 FROM emu_instance_hours WHERE samples IS NULL LIMIT 1");
+  if (rows.length) await db.query(instanceRefresh("true"));
 }
 
 export async function pruneHours(db: Db, metricRetentionDays: number): Promise<void> {

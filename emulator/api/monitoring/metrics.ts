@@ -45,7 +45,7 @@ export function parseGiB(v: string | undefined): number {
   return (Number(m[1]) * (mult[m[2] ?? ""] ?? 1)) / 2 ** 30;
 }
 
-const resourceLabels = (project: string, r: { region: string; service: string; revision: string }) =>
+export const resourceLabels = (project: string, r: { region: string; service: string; revision: string }) =>
   ({ project_id: project, service_name: r.service, revision_name: r.revision, location: r.region, configuration_name: r.service });
 
 /** Rows read at one grain: minutes (per-minute tables) or hours (rollups). */

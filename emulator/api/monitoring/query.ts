@@ -5,6 +5,7 @@ import type { Db } from "../../db";
 import { invalid } from "../../grpc/errors";
 import type { TelemetryStore } from "../../telemetry/store";
 import { align, reduce, type Series } from "./aggregate";
+import { loadAligned, sqlAlignmentFits } from "./aligned";
 import { UPTIME_METRICS, uptimeDescriptor } from "./alerting/uptime-metrics";
 import { loadCustomSeries } from "./custom-series";
 import { builtinDescriptor, isCustomType, readDescriptor, type Descriptor } from "./descriptors";
@@ -36,7 +37,9 @@ export async function querySeries(db: Db, store: TelemetryStore, project: string
   if (!def) return { series: [] };
   // An aligned period may start before start_time; read its minutes too.
   const from = startMs - (aligner ? periodMs : 0);
-  let series = METRICS[def.type] ? await loadSeries(db, project, def.type, from, endMs, hourRollupFits(def.type, aligner, periodMs, endMs)) : await loadCustomSeries(db, project, def, from, endMs);
+  let series = !METRICS[def.type] ? await loadCustomSeries(db, project, def, from, endMs)
+    : sqlAlignmentFits(def.type, aligner, periodMs, endMs) ? await loadAligned(db, project, def.type, aligner!, periodMs, startMs, endMs)
+    : await loadSeries(db, project, def.type, from, endMs, hourRollupFits(def.type, aligner, periodMs, endMs));
   series = series.filter((s) => evaluate(filter.expr, seriesFields(def.type, s.resourceType ?? "cloud_run_revision", s.metric, s.resource)));
   if (aligner && !METRICS[def.type] && def.valueType === "DISTRIBUTION") throw invalid("aggregation: the emulator returns custom DISTRIBUTION metrics only unaligned (ALIGN_NONE)");
   if (aligner) series = align(series, aligner, periodMs, startMs, endMs);

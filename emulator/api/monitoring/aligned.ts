@@ -1,0 +1,149 @@
+// Aligned reads grouped in PostgreSQL. When a query's periods are whole hours
+// ending on the hour (so no hour straddles two periods) and its aligner only
+// needs per-period sums — or, for the instance-count gauge, per-period sums,
+// counts, minima and maxima — the hour rollups are grouped per series and
+// period in SQL (bucket arrays summed element by element there too), and one
+// row per series and period reaches JS instead of one per hour (or per minute
+// for the gauge, which has no other rollup). Each period's single point then
+// goes through align() as before: a sum aligns to itself, a rate divides it by
+// the period, a percentile reads the merged distribution, a mean of the gauge
+// is its sum over its minute count. The answers are the ones align() gives
+// over the hours or minutes (rollup.test.ts, aligned.test.ts).
+import type { Db } from "../../db";
+import { bucketBounds, BUCKETS } from "../../telemetry/buckets";
+import { HOUR_MS } from "../../telemetry/rollup";
+import { UTIL_BUCKETS } from "../../telemetry/utilization";
+import type { Dist, Point, Series, Val } from "./aggregate";
+import { hourRollupFits, METRICS, parseCpu, parseGiB, resourceLabels, type MetricDef } from "./metrics";
+
+/** Aligners of a gauge that whole hours' sum, minute count, minimum and maximum answer. */
+const GAUGE_ALIGNERS = /^ALIGN_(MEAN|SUM|RATE|MIN|MAX)$/;
+
+/** Whether loadAligned answers this query (else the per-minute or per-hour points are aligned in JS). */
+export function sqlAlignmentFits(type: string, aligner: string | undefined, periodMs: number, endMs: number): boolean {
+  const def = METRICS[type];
+  if (!def || !aligner || def.source === "jobs") return false;
+  if (def.kind === "GAUGE") return GAUGE_ALIGNERS.test(aligner) && periodMs % HOUR_MS === 0 && endMs % HOUR_MS === 0;
+  return hourRollupFits(type, aligner, periodMs, endMs);
+}
+
+type Window = { project: string; lowMs: number; endMs: number; periodMs: number };
+type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+// Hours whose end falls in (low, end]; k = the period (counted back from the end) holding each.
+const HOURS = `project = $1 AND hour >= to_timestamp($2 / 1000.0) AND hour < to_timestamp($3 / 1000.0)`;
+const PERIOD = `(($3::bigint - (extract(epoch FROM hour) * 1000)::bigint - ${HOUR_MS}) / $4::bigint)::int AS k`;
+const params = (w: Window, ...more: unknown[]) => [w.project, w.lowMs, w.endMs, w.periodMs, ...more];
+
+/**
+ * One distribution per group and period: counts, sums, min and max add up,
+ * bucket arrays element by element, the sum of squared deviation pools as the
+ * parallel-variance formula does (mergeDist's, over all rows at once).
+ */
+function distSql(table: string, keys: string[], p: { count: string; sum: string; ssd: string; min?: string; max?: string; buckets: string }, size: number, where: string, carried: string[] = []) {
+  const group = [...keys, "k"].join(", ");
+  const bucketSums = Array.from({ length: size }, (_, i) => `sum(${p.buckets}[${i + 1}])`).join(", ");
+  return `WITH h AS (SELECT *, ${PERIOD} FROM ${table} WHERE ${HOURS} ${where}),
+    g AS (SELECT ${group}, ${carried.map((c) => `min(${c}) AS ${c}, `).join("")}sum(${p.count})::bigint AS n, sum(${p.sum}) AS su,
+            ${p.min ? `min(${p.min})` : "0"} AS mi, ${p.max ? `max(${p.max})` : "0"} AS ma, ARRAY[${bucketSums}]::bigint[]::text[] AS buckets
+          FROM h GROUP BY ${group}),
+    s AS (SELECT ${keys.map((k) => `h.${k}`).join(", ")}, h.k, sum(h.${p.ssd} + h.${p.count} * power(h.${p.sum} / h.${p.count} - g.su / g.n, 2)) AS ssd
+          FROM h JOIN g USING (${group}) GROUP BY ${keys.map((k) => `h.${k}`).join(", ")}, h.k)
+  SELECT g.*, s.ssd FROM g JOIN s USING (${group}) ORDER BY ${group}`;
+}
+
+const toDist = (r: Row, linear = false): Dist => ({
+  count: Number(r.n), sum: r.su, ssd: r.ssd, min: r.mi, max: r.ma, buckets: (r.buckets as string[]).map(Number), ...(linear ? { linear: true } : {}),
+});
+
+class Collector {
+  readonly byKey = new Map<string, Series>();
+  constructor(private readonly def: MetricDef, private readonly w: Window) {}
+  add(r: Row, extraKey: string, metric: Record<string, string>, v: Val) {
+    const key = `${r.service}|${r.revision}|${extraKey}`;
+    let s = this.byKey.get(key);
+    if (!s) this.byKey.set(key, (s = { metric, resource: resourceLabels(this.w.project, r as { region: string; service: string; revision: string }), kind: this.def.kind, type: this.def.type, points: [] }));
+    const end = this.w.endMs - r.k * this.w.periodMs;
+    const point: Point = { start: this.def.kind === "GAUGE" ? end : end - this.w.periodMs, end, v };
+    s.points.push(point);
+  }
+}
+
+async function requests(db: Db, def: MetricDef, w: Window, out: Collector) {
+  const keys = ["region", "service", "revision", "response_code"];
+  const sql = def.type === "DISTRIBUTION"
+    ? distSql("emu_request_hours", keys, { count: "count", sum: "lat_sum", ssd: "lat_ssd", min: "lat_min", max: "lat_max", buckets: "buckets" }, BUCKETS, "")
+    : `SELECT ${keys.join(", ")}, k, sum(count)::text AS n FROM (SELECT *, ${PERIOD} FROM emu_request_hours WHERE ${HOURS}) h GROUP BY ${keys.join(", ")}, k ORDER BY ${keys.join(", ")}, k`;
+  const { rows } = await db.query(sql, params(w));
+  for (const r of rows) {
+    const code = r.response_code as number;
+    const metric = { response_code: String(code), response_code_class: `${Math.floor(code / 100)}xx`, route_type: "default" };
+    out.add(r, String(code), metric, def.type === "DISTRIBUTION" ? { d: toDist(r) } : { n: Number(r.n) });
+  }
+}
+
+async function utilization(db: Db, type: string, w: Window, out: Collector) {
+  const sql = distSql("emu_utilization_hours", ["region", "service", "revision"], { count: "count", sum: "val_sum", ssd: "val_ssd", min: "val_min", max: "val_max", buckets: "buckets" },
+    UTIL_BUCKETS, "AND metric = $5", ["container"]);
+  const { rows } = await db.query(sql, params(w, type.includes("/cpu/") ? "cpu" : "memory"));
+  for (const r of rows) out.add(r, "", { container_name: r.container }, { d: toDist(r, true) });
+}
+
+async function instances(db: Db, type: string, w: Window, aligner: string, out: Collector) {
+  const keys = "region, service, revision";
+  if (type.endsWith("/instance_count")) {
+    const { rows } = await db.query(
+      `SELECT ${keys}, k, sum(samples)::text AS n, sum(active_sum)::text AS a_sum, min(active_min) AS a_min, max(active_max) AS a_max,
+              sum(idle_sum)::text AS i_sum, min(idle_min) AS i_min, max(idle_max) AS i_max
+       FROM (SELECT *, ${PERIOD} FROM emu_instance_hours WHERE ${HOURS}) h GROUP BY ${keys}, k ORDER BY ${keys}, k`, params(w));
+    for (const r of rows) {
+      for (const [state, p] of [["active", "a_"], ["idle", "i_"]] as const) {
+        // One value standing for the period's minutes under this aligner (align() then keeps it as it is).
+        const n = aligner === "ALIGN_MEAN" ? Number(r[`${p}sum`]) / Number(r.n) : aligner === "ALIGN_MIN" ? r[`${p}min`] : aligner === "ALIGN_MAX" ? r[`${p}max`] : Number(r[`${p}sum`]);
+        out.add(r, state, { state }, { n });
+      }
+    }
+    return;
+  }
+  if (type.endsWith("/startup_latencies")) {
+    const sql = distSql("emu_instance_hours", ["region", "service", "revision"], { count: "startup_count", sum: "startup_sum", ssd: "startup_ssd", buckets: "startup_buckets" }, BUCKETS, "AND startup_count > 0");
+    const { rows } = await db.query(sql, params(w));
+    for (const r of rows) {
+      const d = toDist(r);
+      // As per hour: the range from the occupied buckets.
+      d.min = bucketBounds(d.buckets.findIndex((b) => b > 0))[0];
+      d.max = bucketBounds(d.buckets.length - 1 - [...d.buckets].reverse().findIndex((b) => b > 0))[1];
+      out.add(r, "", {}, { d });
+    }
+    return;
+  }
+  const { rows } = await db.query(
+    `SELECT g.*, r.data->'containers'->0->'resources' AS resources FROM (
+       SELECT ${keys}, k, sum(alive_s) AS alive, sum(busy_billable_s) AS busy FROM (SELECT *, ${PERIOD} FROM emu_instance_hours WHERE ${HOURS}) h GROUP BY ${keys}, k) g
+     LEFT JOIN run_revisions r ON r.name = 'projects/' || $1 || '/locations/' || g.region || '/services/' || g.service || '/revisions/' || g.revision
+     ORDER BY ${keys}, k`, params(w));
+  for (const r of rows) {
+    const res = (r.resources ?? {}) as { limits?: Record<string, string>; cpuIdle?: boolean };
+    const billable = res.cpuIdle ? r.busy : r.alive;
+    const n = type.endsWith("/billable_instance_time") ? billable : type.endsWith("/cpu/allocation_time") ? billable * parseCpu(res.limits?.cpu) : billable * parseGiB(res.limits?.memory);
+    out.add(r, "", {}, { n });
+  }
+}
+
+/**
+ * The series of a built-in metric for which sqlAlignmentFits holds, with one
+ * point per period (newest first) that align(…, aligner, periodMs, startMs,
+ * endMs) turns into the answer it gives over the per-minute points.
+ */
+export async function loadAligned(db: Db, project: string, type: string, aligner: string, periodMs: number, startMs: number, endMs: number): Promise<Series[]> {
+  const def = METRICS[type];
+  const periods = Math.max(1, Math.ceil((endMs - startMs) / periodMs));
+  const w: Window = { project, lowMs: endMs - periods * periodMs, endMs, periodMs };
+  const out = new Collector(def, w);
+  if (def.source === "requests") await requests(db, def, w, out);
+  else if (def.source === "utilization") await utilization(db, type, w, out);
+  else await instances(db, type, w, aligner, out);
+  const series = [...out.byKey.values()];
+  for (const s of series) s.points.sort((a, b) => b.end - a.end);
+  return series;
+}

@@ -17,6 +17,7 @@ import { BUCKETS, bucketIndex } from "./buckets";
 import type { InstanceMinute } from "./instances";
 import { requestEntry, toRow } from "./ingest";
 import { mergeDist, type Dist } from "../api/monitoring/aggregate";
+import { refreshServiceDays } from "./day-rollup";
 import { HOUR_MS } from "./rollup";
 import type { MinuteAgg, TelemetryStore, UtilMinute } from "./store";
 import { utilBucketIndex, UTIL_BUCKETS } from "./utilization";
@@ -124,6 +125,7 @@ export async function backfill(db: Db, store: TelemetryStore, now = Date.now(), 
     await insert(db, "emu_utilization_minutes", utilization.map((x) => [x.project, x.region, x.service, x.revision, x.container, x.minute, x.metric, x.count, x.sum, x.ssd, x.min, x.max, `{${x.buckets.join(",")}}`]),
       "p, r, s, v, c, to_timestamp(m / 1000.0), k, n, su, ss, mi, ma, b::bigint[]", ["text", "text", "text", "text", "text", "float8", "text", "bigint", "float8", "float8", "float8", "float8", "text"], "p, r, s, v, c, m, k, n, su, ss, mi, ma, b");
     await insertHours(db, requests, instances, utilization);
+    await refreshServiceDays(db, s.project, s.service_id);
     written += requests.length + instances.length + utilization.length;
   }
   await store.flush();

@@ -7,6 +7,7 @@ import type { Db } from "../db";
 import { ensureSchema } from "../db";
 import { bucketIndex, BUCKETS } from "./buckets";
 import { InstanceTracker, type InstanceMinute } from "./instances";
+import { DAY_ROLLUP_SCHEMA, fillMissingDays, pruneDays, refreshDays } from "./day-rollup";
 import { fillMissingRollups, pruneHours, refreshHours, ROLLUP_SCHEMA } from "./rollup";
 import { utilBucketIndex, UTIL_BUCKETS, type UtilizationSample } from "./utilization";
 
@@ -74,8 +75,9 @@ export class TelemetryStore {
   ) {}
 
   async ensureSchema(): Promise<void> {
-    await ensureSchema(this.db, [...SCHEMA, ...ROLLUP_SCHEMA]);
+    await ensureSchema(this.db, [...SCHEMA, ...ROLLUP_SCHEMA, ...DAY_ROLLUP_SCHEMA]);
     await fillMissingRollups(this.db);
+    await fillMissingDays(this.db);
     // Substring search over 1 M rows needs a trigram index; without the
     // extension the search falls back to a scan of the candidate rows.
     try {
@@ -177,7 +179,7 @@ export class TelemetryStore {
     }
   }
 
-  /** Upserts minutes, then recomputes the hour rollups they belong to. */
+  /** Upserts minutes, then recomputes the hour rollups they belong to, then those hours' days. */
   async writeMinutes(requestMinutes: MinuteAgg[], instanceMinutes: InstanceMinute[], utilization: UtilMinute[] = []): Promise<void> {
     for (const m of requestMinutes) await this.upsertMinute(m);
     for (const m of instanceMinutes) await this.upsertInstanceMinute(m);
@@ -185,6 +187,9 @@ export class TelemetryStore {
     await refreshHours(this.db, "requests", requestMinutes);
     await refreshHours(this.db, "instances", instanceMinutes);
     await refreshHours(this.db, "utilization", utilization);
+    await refreshDays(this.db, "requests", requestMinutes);
+    await refreshDays(this.db, "instances", instanceMinutes);
+    await refreshDays(this.db, "utilization", utilization);
   }
 
   async upsertUtilizationMinute(m: UtilMinute): Promise<void> {
@@ -244,6 +249,7 @@ export class TelemetryStore {
     await this.db.query(`DELETE FROM emu_instance_minutes WHERE minute < ${cutoff}`, [metricRetentionDays]);
     await this.db.query(`DELETE FROM emu_utilization_minutes WHERE minute < ${cutoff}`, [metricRetentionDays]);
     await pruneHours(this.db, metricRetentionDays);
+    await pruneDays(this.db, metricRetentionDays);
   }
 
   async stop(): Promise<void> {

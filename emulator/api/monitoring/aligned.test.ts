@@ -8,7 +8,8 @@
 // SQL cannot answer exactly (periods or ends off the hour, ALIGN_COUNT or
 // ALIGN_NEXT_OLDER of the gauge) fall back to the minutes. Data: the
 // synthetic history (hours computed by the backfill) and two days of minutes
-// written through the store (some completed twice), whose hours the store keeps.
+// written through the store (some completed twice), whose hours and days the
+// store keeps; the emulator is stopped before the reads, so nothing moves meanwhile.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../../test/databases";
 import { openDb, type Db } from "../../db";
@@ -32,6 +33,7 @@ const DAY = 24 * HOUR;
 let t: TestEmulator;
 let db: Db;
 let store: TelemetryStore;
+let closed = false;
 
 beforeAll(async () => {
   const url = await createEmptyDatabase(inject("pgAdminUrl"), "emu");
@@ -51,6 +53,9 @@ beforeAll(async () => {
   store = new TelemetryStore(db, (err) => { throw err; });
   await db.query("UPDATE run_revisions SET create_time = now() - interval '70 days'");
   expect(await backfill(db, store)).toBeGreaterThan(1000);
+  // The emulator stops here (its instances' last minutes flushed, startups included): nothing writes while the reads compare.
+  await t.close();
+  closed = true;
 
   // Two more days, written through the store up to this minute (the current hour is partial).
   let seed = 11;
@@ -82,7 +87,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db?.end();
-  await t?.close();
+  if (!closed) await t?.close();
 });
 
 function expectSame(actual: Series[], expected: Series[], label: string) {

@@ -1,16 +1,18 @@
 // Aligned reads grouped in PostgreSQL. When a query's periods are whole hours
 // ending on the hour (so no hour straddles two periods) and its aligner only
 // needs per-period sums — or, for the instance-count gauge, per-period sums,
-// counts, minima and maxima — the hour rollups are grouped per series and
-// period in SQL (bucket arrays summed element by element there too), and one
-// row per series and period reaches JS instead of one per hour (or per minute
-// for the gauge, which has no other rollup). Each period's single point then
-// goes through align() as before: a sum aligns to itself, a rate divides it by
-// the period, a percentile reads the merged distribution, a mean of the gauge
-// is its sum over its minute count. The answers are the ones align() gives
-// over the hours or minutes (rollup.test.ts, aligned.test.ts).
+// counts, minima and maxima — the rollups are grouped per series and period
+// in SQL (bucket arrays summed element by element there too): the day rollups
+// for every UTC day lying wholly inside one period, the hour rollups for the
+// rest. One row per series and period reaches JS instead of one per hour (or
+// per minute for the gauge). Each period's single point then goes through
+// align() as before: a sum aligns to itself, a rate divides it by the period,
+// a percentile reads the merged distribution, a mean of the gauge is its sum
+// over its minute count. The answers are the ones align() gives over the
+// minutes (aligned.test.ts).
 import type { Db } from "../../db";
 import { bucketBounds, BUCKETS } from "../../telemetry/buckets";
+import { DAY_MS } from "../../telemetry/day-rollup";
 import { HOUR_MS } from "../../telemetry/rollup";
 import { UTIL_BUCKETS } from "../../telemetry/utilization";
 import type { Dist, Point, Series, Val } from "./aggregate";
@@ -27,23 +29,27 @@ export function sqlAlignmentFits(type: string, aligner: string | undefined, peri
   return hourRollupFits(type, aligner, periodMs, endMs);
 }
 
-type Window = { project: string; lowMs: number; endMs: number; periodMs: number };
+/** days: the UTC days read from the day rollups (each lies wholly inside one period); the hours elsewhere. */
+type Window = { project: string; lowMs: number; endMs: number; periodMs: number; days: string[] };
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-// Hours whose end falls in (low, end]; k = the period (counted back from the end) holding each.
-const HOURS = `project = $1 AND hour >= to_timestamp($2 / 1000.0) AND hour < to_timestamp($3 / 1000.0)`;
-const PERIOD = `(($3::bigint - (extract(epoch FROM hour) * 1000)::bigint - ${HOUR_MS}) / $4::bigint)::int AS k`;
-const params = (w: Window, ...more: unknown[]) => [w.project, w.lowMs, w.endMs, w.periodMs, ...more];
+// The rows of `table` (request, instance or utilization) in (low, end]: the chosen days' rows and the
+// other hours'; k = the period (counted back from the end) holding each.
+const source = (table: string) => `(SELECT *, ${HOUR_MS} AS len FROM emu_${table}_hours WHERE project = $1 AND hour >= to_timestamp($2 / 1000.0)
+    AND hour < to_timestamp($3 / 1000.0) AND to_timestamp(floor(extract(epoch FROM hour) / 86400) * 86400) <> ALL($5::timestamptz[])
+  UNION ALL SELECT *, ${DAY_MS} AS len FROM emu_${table}_days WHERE project = $1 AND hour = ANY($5::timestamptz[]))`;
+const PERIOD = `(($3::bigint - (extract(epoch FROM hour) * 1000)::bigint - len) / $4::bigint)::int AS k`;
+const params = (w: Window, ...more: unknown[]) => [w.project, w.lowMs, w.endMs, w.periodMs, w.days, ...more];
 
 /**
  * One distribution per group and period: counts, sums, min and max add up,
  * bucket arrays element by element, the sum of squared deviation pools as the
  * parallel-variance formula does (mergeDist's, over all rows at once).
  */
-function distSql(table: string, keys: string[], p: { count: string; sum: string; ssd: string; min?: string; max?: string; buckets: string }, size: number, where: string, carried: string[] = []) {
+function distSql(table: "request" | "instance" | "utilization", keys: string[], p: { count: string; sum: string; ssd: string; min?: string; max?: string; buckets: string }, size: number, where: string, carried: string[] = []) {
   const group = [...keys, "k"].join(", ");
   const bucketSums = Array.from({ length: size }, (_, i) => `sum(${p.buckets}[${i + 1}])`).join(", ");
-  return `WITH h AS (SELECT *, ${PERIOD} FROM ${table} WHERE ${HOURS} ${where}),
+  return `WITH h AS (SELECT *, ${PERIOD} FROM ${source(table)} r WHERE true ${where}),
     g AS (SELECT ${group}, ${carried.map((c) => `min(${c}) AS ${c}, `).join("")}sum(${p.count})::bigint AS n, sum(${p.sum}) AS su,
             ${p.min ? `min(${p.min})` : "0"} AS mi, ${p.max ? `max(${p.max})` : "0"} AS ma, ARRAY[${bucketSums}]::bigint[]::text[] AS buckets
           FROM h GROUP BY ${group}),
@@ -72,8 +78,8 @@ class Collector {
 async function requests(db: Db, def: MetricDef, w: Window, out: Collector) {
   const keys = ["region", "service", "revision", "response_code"];
   const sql = def.type === "DISTRIBUTION"
-    ? distSql("emu_request_hours", keys, { count: "count", sum: "lat_sum", ssd: "lat_ssd", min: "lat_min", max: "lat_max", buckets: "buckets" }, BUCKETS, "")
-    : `SELECT ${keys.join(", ")}, k, sum(count)::text AS n FROM (SELECT *, ${PERIOD} FROM emu_request_hours WHERE ${HOURS}) h GROUP BY ${keys.join(", ")}, k ORDER BY ${keys.join(", ")}, k`;
+    ? distSql("request", keys, { count: "count", sum: "lat_sum", ssd: "lat_ssd", min: "lat_min", max: "lat_max", buckets: "buckets" }, BUCKETS, "")
+    : `SELECT ${keys.join(", ")}, k, sum(count)::text AS n FROM (SELECT *, ${PERIOD} FROM ${source("request")} r) h GROUP BY ${keys.join(", ")}, k ORDER BY ${keys.join(", ")}, k`;
   const { rows } = await db.query(sql, params(w));
   for (const r of rows) {
     const code = r.response_code as number;
@@ -83,8 +89,8 @@ async function requests(db: Db, def: MetricDef, w: Window, out: Collector) {
 }
 
 async function utilization(db: Db, type: string, w: Window, out: Collector) {
-  const sql = distSql("emu_utilization_hours", ["region", "service", "revision"], { count: "count", sum: "val_sum", ssd: "val_ssd", min: "val_min", max: "val_max", buckets: "buckets" },
-    UTIL_BUCKETS, "AND metric = $5", ["container"]);
+  const sql = distSql("utilization", ["region", "service", "revision"], { count: "count", sum: "val_sum", ssd: "val_ssd", min: "val_min", max: "val_max", buckets: "buckets" },
+    UTIL_BUCKETS, "AND metric = $6", ["container"]);
   const { rows } = await db.query(sql, params(w, type.includes("/cpu/") ? "cpu" : "memory"));
   for (const r of rows) out.add(r, "", { container_name: r.container }, { d: toDist(r, true) });
 }
@@ -95,7 +101,7 @@ async function instances(db: Db, type: string, w: Window, aligner: string, out: 
     const { rows } = await db.query(
       `SELECT ${keys}, k, sum(samples)::text AS n, sum(active_sum)::text AS a_sum, min(active_min) AS a_min, max(active_max) AS a_max,
               sum(idle_sum)::text AS i_sum, min(idle_min) AS i_min, max(idle_max) AS i_max
-       FROM (SELECT *, ${PERIOD} FROM emu_instance_hours WHERE ${HOURS}) h GROUP BY ${keys}, k ORDER BY ${keys}, k`, params(w));
+       FROM (SELECT *, ${PERIOD} FROM ${source("instance")} r) h GROUP BY ${keys}, k ORDER BY ${keys}, k`, params(w));
     for (const r of rows) {
       for (const [state, p] of [["active", "a_"], ["idle", "i_"]] as const) {
         // One value standing for the period's minutes under this aligner (align() then keeps it as it is).
@@ -106,7 +112,7 @@ async function instances(db: Db, type: string, w: Window, aligner: string, out: 
     return;
   }
   if (type.endsWith("/startup_latencies")) {
-    const sql = distSql("emu_instance_hours", ["region", "service", "revision"], { count: "startup_count", sum: "startup_sum", ssd: "startup_ssd", buckets: "startup_buckets" }, BUCKETS, "AND startup_count > 0");
+    const sql = distSql("instance", ["region", "service", "revision"], { count: "startup_count", sum: "startup_sum", ssd: "startup_ssd", buckets: "startup_buckets" }, BUCKETS, "AND startup_count > 0");
     const { rows } = await db.query(sql, params(w));
     for (const r of rows) {
       const d = toDist(r);
@@ -119,7 +125,7 @@ async function instances(db: Db, type: string, w: Window, aligner: string, out: 
   }
   const { rows } = await db.query(
     `SELECT g.*, r.data->'containers'->0->'resources' AS resources FROM (
-       SELECT ${keys}, k, sum(alive_s) AS alive, sum(busy_billable_s) AS busy FROM (SELECT *, ${PERIOD} FROM emu_instance_hours WHERE ${HOURS}) h GROUP BY ${keys}, k) g
+       SELECT ${keys}, k, sum(alive_s) AS alive, sum(busy_billable_s) AS busy FROM (SELECT *, ${PERIOD} FROM ${source("instance")} r) h GROUP BY ${keys}, k) g
      LEFT JOIN run_revisions r ON r.name = 'projects/' || $1 || '/locations/' || g.region || '/services/' || g.service || '/revisions/' || g.revision
      ORDER BY ${keys}, k`, params(w));
   for (const r of rows) {
@@ -138,7 +144,13 @@ async function instances(db: Db, type: string, w: Window, aligner: string, out: 
 export async function loadAligned(db: Db, project: string, type: string, aligner: string, periodMs: number, startMs: number, endMs: number): Promise<Series[]> {
   const def = METRICS[type];
   const periods = Math.max(1, Math.ceil((endMs - startMs) / periodMs));
-  const w: Window = { project, lowMs: endMs - periods * periodMs, endMs, periodMs };
+  const lowMs = endMs - periods * periodMs;
+  // A day may stand for its hours when all of them fall in the same period.
+  const days: string[] = [];
+  for (let d = Math.ceil(lowMs / DAY_MS) * DAY_MS; d + DAY_MS <= endMs; d += DAY_MS) {
+    if (Math.floor((endMs - d - HOUR_MS) / periodMs) === Math.floor((endMs - d - DAY_MS) / periodMs)) days.push(new Date(d).toISOString());
+  }
+  const w: Window = { project, lowMs, endMs, periodMs, days };
   const out = new Collector(def, w);
   if (def.source === "requests") await requests(db, def, w, out);
   else if (def.source === "utilization") await utilization(db, type, w, out);

@@ -2,15 +2,15 @@
 // and 15): upstream calls (Billing, Catalog, Monitoring) on a cold load with
 // only the seeded fleet and with all 208 services (they must be the same per
 // project), the page's data time cold (nothing cached), with usage expired,
-// and warm (cached), and the emulator's aggregation time per kind of call the
-// page makes (goal: ≤ 300 ms each). History: the emulator's synthetic backfill
+// and warm (cached), and the emulator's aggregation time for the page's 8
+// calls, before and now (cost-aggregation.ts; goal: ≤ 300 ms for the set). History: the emulator's synthetic backfill
 // for every service (two months: hours, then 10 minutes, then minutes).
-import type { protos } from "@google-cloud/monitoring";
-import { observabilityClients, runClients } from "../lib/gcp/clients";
+import { openDb } from "../emulator/db";
+import { runClients } from "../lib/gcp/clients";
 import { loadCostInsight } from "../lib/cost";
-import { historyWindow } from "../lib/cost/history";
 import { EMULATOR_DEFAULT_LOCATIONS } from "../lib/services/locations";
 import { listFleet } from "../lib/services/read";
+import { measureCostAggregation } from "./cost-aggregation";
 import { withCountingEmulator } from "./in-process";
 import { machine, median, ms } from "./lib";
 
@@ -24,7 +24,7 @@ export default async function costPage() {
     if (line.includes("wrote synthetic metric history")) historyWritten(Number(/"rows":(\d+)/.exec(line)?.[1] ?? 0));
   };
   const t0 = performance.now();
-  await withCountingEmulator({ extraServices: 200, traffic: true, log, logLevel: "INFO", telemetry: { historyServices: 250 } }, async ({ emulator, calls }) => {
+  await withCountingEmulator({ extraServices: 200, traffic: true, log, logLevel: "INFO", telemetry: { historyServices: 250 } }, async ({ emulator, calls, databaseUrl }) => {
     let timer: NodeJS.Timeout | undefined;
     const rows = await Promise.race([history, new Promise<number>((_, reject) => (timer = setTimeout(() => reject(new Error("no synthetic history within 40 min")), 2_400_000)))]);
     clearTimeout(timer);
@@ -51,31 +51,6 @@ export default async function costPage() {
     const warm: Awaited<ReturnType<typeof load>>[] = [];
     for (let i = 0; i < RUNS; i++) warm.push(await load(fleet.services, projectsOf(allLocations), slot));
 
-    // The emulator's aggregation, one call of each kind the page makes, on the project with 200 services.
-    const metrics = observabilityClients(target).metrics;
-    const { start, end } = historyWindow(now);
-    const hourEnd = Math.ceil(now.getTime() / 3_600_000) * 3600;
-    const week = { startTime: { seconds: hourEnd - 7 * 86_400 }, endTime: { seconds: hourEnd } };
-    const byRevision = ["resource.labels.service_name", "resource.labels.revision_name"];
-    const kinds: [string, protos.google.monitoring.v3.IListTimeSeriesRequest][] = [
-      ["usage: CPU allocation, 2 months by revision and day", { filter: 'metric.type="run.googleapis.com/container/cpu/allocation_time"', interval: { startTime: { seconds: start }, endTime: { seconds: end } }, aggregation: { alignmentPeriod: { seconds: 86_400 }, perSeriesAligner: "ALIGN_SUM", crossSeriesReducer: "REDUCE_SUM", groupByFields: byRevision } }],
-      ["usage: requests, 2 months by revision and day", { filter: 'metric.type="run.googleapis.com/request_count"', interval: { startTime: { seconds: start }, endTime: { seconds: end } }, aggregation: { alignmentPeriod: { seconds: 86_400 }, perSeriesAligner: "ALIGN_SUM", crossSeriesReducer: "REDUCE_SUM", groupByFields: byRevision } }],
-      ["signals: memory utilization p99, 7 days by revision", { filter: 'metric.type="run.googleapis.com/container/memory/utilizations"', interval: week, aggregation: { alignmentPeriod: { seconds: 7 * 86_400 }, perSeriesAligner: "ALIGN_PERCENTILE_99", crossSeriesReducer: "REDUCE_MAX", groupByFields: byRevision } }],
-      ["signals: latency distribution, 7 days by revision", { filter: 'metric.type="run.googleapis.com/request_latencies"', interval: week, aggregation: { alignmentPeriod: { seconds: 7 * 86_400 }, perSeriesAligner: "ALIGN_DELTA", crossSeriesReducer: "REDUCE_SUM", groupByFields: byRevision } }],
-      ["signals: instances by state, last day by hour", { filter: 'metric.type="run.googleapis.com/container/instance_count"', interval: { startTime: { seconds: hourEnd - 86_400 }, endTime: { seconds: hourEnd } }, aggregation: { alignmentPeriod: { seconds: 3600 }, perSeriesAligner: "ALIGN_MEAN", crossSeriesReducer: "REDUCE_SUM", groupByFields: ["resource.labels.service_name", "metric.labels.state"] } }],
-    ];
-    const aggregation: [string, number][] = [];
-    for (const [label, request] of kinds) {
-      const times: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        const s = performance.now();
-        const [series] = await metrics.listTimeSeries({ name: "projects/runway-synthetic", view: "FULL", ...request }, { timeout: 300_000, retry: null });
-        if (!(series as unknown[]).length) throw new Error(`${label}: no series`);
-        times.push(performance.now() - s);
-      }
-      aggregation.push([label, median(times)]);
-    }
-
     const perProject = (r: { calls: number }, projects: number) => (r.calls / projects).toFixed(1);
     const insight = cold.data.insight!;
     console.log(`cost page data: ${fleet.services.length} services in ${projectsOf(allLocations).length} projects; ${rows} synthetic rows written for every service in ${ms(backfillTime)}; ${machine()}; emulator in this process, synthetic traffic on`);
@@ -84,8 +59,13 @@ export default async function costPage() {
     console.log(`| cold, all services (billing and catalog cached 10 min / 1 h; usage, signals, budgets read) | ${fleet.services.length} | ${projectsOf(allLocations).length} | ${cold.calls} | ${perProject(cold, projectsOf(allLocations).length)} | ${ms(cold.time)} |`);
     console.log(`| usage expired (new 5-minute slot), median of ${RUNS} | ${fleet.services.length} | ${projectsOf(allLocations).length} | ${expired[0].calls} | ${perProject(expired[0], projectsOf(allLocations).length)} | ${ms(median(expired.map((e) => e.time)))} |`);
     console.log(`| warm (same slot, all cached), median of ${RUNS} | ${fleet.services.length} | ${projectsOf(allLocations).length} | ${warm[0].calls} | — | ${ms(median(warm.map((e) => e.time)))} |`);
-    console.log("\n| emulator aggregation, runway-synthetic (200 services), median of 5 | time |\n|---|---|");
-    for (const [label, time] of aggregation) console.log(`| ${label} | ${ms(time)} |`);
     console.log(`\nmonth to date ${insight.report.total.monthToDate.toFixed(2)} ${cold.data.inputs.currency}, last month ${insight.previousMonth.total.monthToDate.toFixed(2)}; ${insight.services.filter((s) => s.week.flagged || s.month.flagged).length} services flagged, ${insight.services.reduce((n, s) => n + s.recommendations.length, 0)} recommendations, ${insight.budgets.length} budgets`);
+    // The emulator's aggregation for the page's 8 calls of the project with 200 services, before and now (cost-aggregation.ts).
+    const db = openDb(databaseUrl);
+    try {
+      await measureCostAggregation(db, emulator.endpoint, "runway-synthetic", now);
+    } finally {
+      await db.end();
+    }
   });
 }

@@ -123,7 +123,7 @@ export function projectInstances(clients: ObservabilityClients, project: string,
 /** Uncached: mean instances per service and state, per hour over the last day (one call). */
 export async function readInstances(clients: ObservabilityClients, project: string, now: Date): Promise<ServiceInstances[]> {
   const end = Math.ceil(now.getTime() / 1000 / 3600) * 3600;
-  // A gauge, read per minute (no rollup serves it): the last day only, which also says whether warm instances idle now.
+  // A gauge (the emulator groups its hour rollup in SQL): the last day, which says whether warm instances idle now.
   const instances = await list(clients, project, {
     filter: 'metric.type="run.googleapis.com/container/instance_count"', interval: { startTime: { seconds: end - DAY }, endTime: { seconds: end } },
     aggregation: { alignmentPeriod: { seconds: 3600 }, perSeriesAligner: "ALIGN_MEAN", crossSeriesReducer: "REDUCE_SUM", groupByFields: ["resource.labels.service_name", "metric.labels.state"] },

@@ -29,17 +29,17 @@ export function sqlAlignmentFits(type: string, aligner: string | undefined, peri
   return hourRollupFits(type, aligner, periodMs, endMs);
 }
 
-/** days: the UTC days read from the day rollups (each lies wholly inside one period); the hours elsewhere. */
-type Window = { project: string; lowMs: number; endMs: number; periodMs: number; days: string[] };
+/** days: the UTC days read from the day rollups (each lies wholly inside one period); hours: [from, to) intervals read from the hour rollups. */
+type Window = { project: string; endMs: number; periodMs: number; hours: { from: string[]; to: string[] }; days: string[] };
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-// The rows of `table` (request, instance or utilization) in (low, end]: the chosen days' rows and the
-// other hours'; k = the period (counted back from the end) holding each.
-const source = (table: string) => `(SELECT *, ${HOUR_MS} AS len FROM emu_${table}_hours WHERE project = $1 AND hour >= to_timestamp($2 / 1000.0)
-    AND hour < to_timestamp($3 / 1000.0) AND to_timestamp(floor(extract(epoch FROM hour) / 86400) * 86400) <> ALL($5::timestamptz[])
-  UNION ALL SELECT *, ${DAY_MS} AS len FROM emu_${table}_days WHERE project = $1 AND hour = ANY($5::timestamptz[]))`;
-const PERIOD = `(($3::bigint - (extract(epoch FROM hour) * 1000)::bigint - len) / $4::bigint)::int AS k`;
-const params = (w: Window, ...more: unknown[]) => [w.project, w.lowMs, w.endMs, w.periodMs, w.days, ...more];
+// The rows of `table` (request, instance or utilization): the chosen days' and the hours in the intervals
+// between them; len = what each row covers, k = the period (counted back from the end) holding it.
+const source = (table: string) => `(SELECT h.*, ${HOUR_MS} AS len FROM unnest($4::timestamptz[], $5::timestamptz[]) AS iv(a, b)
+    JOIN emu_${table}_hours h ON h.project = $1 AND h.hour >= iv.a AND h.hour < iv.b
+  UNION ALL SELECT *, ${DAY_MS} AS len FROM emu_${table}_days WHERE project = $1 AND hour = ANY($6::timestamptz[]))`;
+const PERIOD = `(($2::bigint - (extract(epoch FROM hour) * 1000)::bigint - len) / $3::bigint)::int AS k`;
+const params = (w: Window, ...more: unknown[]) => [w.project, w.endMs, w.periodMs, w.hours.from, w.hours.to, w.days, ...more];
 
 /**
  * One distribution per group and period: counts, sums, min and max add up,
@@ -90,7 +90,7 @@ async function requests(db: Db, def: MetricDef, w: Window, out: Collector) {
 
 async function utilization(db: Db, type: string, w: Window, out: Collector) {
   const sql = distSql("utilization", ["region", "service", "revision"], { count: "count", sum: "val_sum", ssd: "val_ssd", min: "val_min", max: "val_max", buckets: "buckets" },
-    UTIL_BUCKETS, "AND metric = $6", ["container"]);
+    UTIL_BUCKETS, "AND metric = $7", ["container"]);
   const { rows } = await db.query(sql, params(w, type.includes("/cpu/") ? "cpu" : "memory"));
   for (const r of rows) out.add(r, "", { container_name: r.container }, { d: toDist(r, true) });
 }
@@ -145,12 +145,18 @@ export async function loadAligned(db: Db, project: string, type: string, aligner
   const def = METRICS[type];
   const periods = Math.max(1, Math.ceil((endMs - startMs) / periodMs));
   const lowMs = endMs - periods * periodMs;
-  // A day may stand for its hours when all of them fall in the same period.
+  // A day stands for its hours when all of them fall in one period; the other hours are read as hours.
   const days: string[] = [];
+  const hours = { from: [] as string[], to: [] as string[] };
+  let from = lowMs;
   for (let d = Math.ceil(lowMs / DAY_MS) * DAY_MS; d + DAY_MS <= endMs; d += DAY_MS) {
-    if (Math.floor((endMs - d - HOUR_MS) / periodMs) === Math.floor((endMs - d - DAY_MS) / periodMs)) days.push(new Date(d).toISOString());
+    if (Math.floor((endMs - d - HOUR_MS) / periodMs) !== Math.floor((endMs - d - DAY_MS) / periodMs)) continue;
+    days.push(new Date(d).toISOString());
+    if (from < d) (hours.from.push(new Date(from).toISOString()), hours.to.push(new Date(d).toISOString()));
+    from = d + DAY_MS;
   }
-  const w: Window = { project, lowMs, endMs, periodMs, days };
+  if (from < endMs) (hours.from.push(new Date(from).toISOString()), hours.to.push(new Date(endMs).toISOString()));
+  const w: Window = { project, endMs, periodMs, hours, days };
   const out = new Collector(def, w);
   if (def.source === "requests") await requests(db, def, w, out);
   else if (def.source === "utilization") await utilization(db, type, w, out);

@@ -44,18 +44,19 @@ const params = (w: Window, ...more: unknown[]) => [w.project, w.endMs, w.periodM
 /**
  * One distribution per group and period: counts, sums, min and max add up,
  * bucket arrays element by element, the sum of squared deviation pools as the
- * parallel-variance formula does (mergeDist's, over all rows at once).
+ * parallel-variance formula does (mergeDist's, over all rows at once); it is
+ * left 0 where the aligner reads only a percentile (withSsd false).
  */
-function distSql(table: "request" | "instance" | "utilization", keys: string[], p: { count: string; sum: string; ssd: string; min?: string; max?: string; buckets: string }, size: number, where: string, carried: string[] = []) {
+function distSql(table: "request" | "instance" | "utilization", keys: string[], p: { count: string; sum: string; ssd: string; min?: string; max?: string; buckets: string }, size: number, where: string, withSsd: boolean, carried: string[] = []) {
   const group = [...keys, "k"].join(", ");
   const bucketSums = Array.from({ length: size }, (_, i) => `sum(${p.buckets}[${i + 1}])`).join(", ");
   return `WITH h AS (SELECT *, ${PERIOD} FROM ${source(table)} r WHERE true ${where}),
     g AS (SELECT ${group}, ${carried.map((c) => `min(${c}) AS ${c}, `).join("")}sum(${p.count})::bigint AS n, sum(${p.sum}) AS su,
             ${p.min ? `min(${p.min})` : "0"} AS mi, ${p.max ? `max(${p.max})` : "0"} AS ma, ARRAY[${bucketSums}]::bigint[]::text[] AS buckets
-          FROM h GROUP BY ${group}),
+          FROM h GROUP BY ${group})${withSsd ? `,
     s AS (SELECT ${keys.map((k) => `h.${k}`).join(", ")}, h.k, sum(h.${p.ssd} + h.${p.count} * power(h.${p.sum} / h.${p.count} - g.su / g.n, 2)) AS ssd
-          FROM h JOIN g USING (${group}) GROUP BY ${keys.map((k) => `h.${k}`).join(", ")}, h.k)
-  SELECT g.*, s.ssd FROM g JOIN s USING (${group}) ORDER BY ${group}`;
+          FROM h JOIN g USING (${group}) GROUP BY ${keys.map((k) => `h.${k}`).join(", ")}, h.k)` : ""}
+  SELECT g.*, ${withSsd ? "s.ssd" : "0::float8 AS ssd"} FROM g ${withSsd ? `JOIN s USING (${group})` : ""} ORDER BY ${group}`;
 }
 
 const toDist = (r: Row, linear = false): Dist => ({
@@ -75,10 +76,10 @@ class Collector {
   }
 }
 
-async function requests(db: Db, def: MetricDef, w: Window, out: Collector) {
+async function requests(db: Db, def: MetricDef, w: Window, withSsd: boolean, out: Collector) {
   const keys = ["region", "service", "revision", "response_code"];
   const sql = def.type === "DISTRIBUTION"
-    ? distSql("request", keys, { count: "count", sum: "lat_sum", ssd: "lat_ssd", min: "lat_min", max: "lat_max", buckets: "buckets" }, BUCKETS, "")
+    ? distSql("request", keys, { count: "count", sum: "lat_sum", ssd: "lat_ssd", min: "lat_min", max: "lat_max", buckets: "buckets" }, BUCKETS, "", withSsd)
     : `SELECT ${keys.join(", ")}, k, sum(count)::text AS n FROM (SELECT *, ${PERIOD} FROM ${source("request")} r) h GROUP BY ${keys.join(", ")}, k ORDER BY ${keys.join(", ")}, k`;
   const { rows } = await db.query(sql, params(w));
   for (const r of rows) {
@@ -88,14 +89,15 @@ async function requests(db: Db, def: MetricDef, w: Window, out: Collector) {
   }
 }
 
-async function utilization(db: Db, type: string, w: Window, out: Collector) {
+async function utilization(db: Db, type: string, w: Window, withSsd: boolean, out: Collector) {
   const sql = distSql("utilization", ["region", "service", "revision"], { count: "count", sum: "val_sum", ssd: "val_ssd", min: "val_min", max: "val_max", buckets: "buckets" },
-    UTIL_BUCKETS, "AND metric = $7", ["container"]);
+    UTIL_BUCKETS, "AND metric = $7", withSsd, ["container"]);
   const { rows } = await db.query(sql, params(w, type.includes("/cpu/") ? "cpu" : "memory"));
   for (const r of rows) out.add(r, "", { container_name: r.container }, { d: toDist(r, true) });
 }
 
 async function instances(db: Db, type: string, w: Window, aligner: string, out: Collector) {
+  const withSsd = !aligner.startsWith("ALIGN_PERCENTILE");
   const keys = "region, service, revision";
   if (type.endsWith("/instance_count")) {
     const { rows } = await db.query(
@@ -112,7 +114,7 @@ async function instances(db: Db, type: string, w: Window, aligner: string, out: 
     return;
   }
   if (type.endsWith("/startup_latencies")) {
-    const sql = distSql("instance", ["region", "service", "revision"], { count: "startup_count", sum: "startup_sum", ssd: "startup_ssd", buckets: "startup_buckets" }, BUCKETS, "AND startup_count > 0");
+    const sql = distSql("instance", ["region", "service", "revision"], { count: "startup_count", sum: "startup_sum", ssd: "startup_ssd", buckets: "startup_buckets" }, BUCKETS, "AND startup_count > 0", withSsd);
     const { rows } = await db.query(sql, params(w));
     for (const r of rows) {
       const d = toDist(r);
@@ -158,8 +160,10 @@ export async function loadAligned(db: Db, project: string, type: string, aligner
   if (from < endMs) (hours.from.push(new Date(from).toISOString()), hours.to.push(new Date(endMs).toISOString()));
   const w: Window = { project, endMs, periodMs, hours, days };
   const out = new Collector(def, w);
-  if (def.source === "requests") await requests(db, def, w, out);
-  else if (def.source === "utilization") await utilization(db, type, w, out);
+  // A percentile reads buckets, count, min and max only: the pooled SSD is not worked out for it.
+  const withSsd = !aligner.startsWith("ALIGN_PERCENTILE");
+  if (def.source === "requests") await requests(db, def, w, withSsd, out);
+  else if (def.source === "utilization") await utilization(db, type, w, withSsd, out);
   else await instances(db, type, w, aligner, out);
   const series = [...out.byKey.values()];
   for (const s of series) s.points.sort((a, b) => b.end - a.end);

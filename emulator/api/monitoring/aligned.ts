@@ -35,8 +35,9 @@ type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 // The rows of `table` (request, instance or utilization): the chosen days' and the hours in the intervals
 // between them; len = what each row covers, k = the period (counted back from the end) holding it.
-const source = (table: string) => `(SELECT h.*, ${HOUR_MS} AS len FROM unnest($4::timestamptz[], $5::timestamptz[]) AS iv(a, b)
-    JOIN emu_${table}_hours h ON h.project = $1 AND h.hour >= iv.a AND h.hour < iv.b
+// Each interval's bounds as its own condition, so each is an index range on (project, hour).
+const source = (table: string, intervals: number) => `(SELECT *, ${HOUR_MS} AS len FROM emu_${table}_hours WHERE project = $1 AND (${
+  Array.from({ length: intervals }, (_, i) => `(hour >= ($4::timestamptz[])[${i + 1}] AND hour < ($5::timestamptz[])[${i + 1}])`).join(" OR ") || "false AND $4::timestamptz[] = $5::timestamptz[]" /* no interval: the parameters typed all the same */})
   UNION ALL SELECT *, ${DAY_MS} AS len FROM emu_${table}_days WHERE project = $1 AND hour = ANY($6::timestamptz[]))`;
 const PERIOD = `(($2::bigint - (extract(epoch FROM hour) * 1000)::bigint - len) / $3::bigint)::int AS k`;
 const params = (w: Window, ...more: unknown[]) => [w.project, w.endMs, w.periodMs, w.hours.from, w.hours.to, w.days, ...more];
@@ -47,10 +48,10 @@ const params = (w: Window, ...more: unknown[]) => [w.project, w.endMs, w.periodM
  * parallel-variance formula does (mergeDist's, over all rows at once); it is
  * left 0 where the aligner reads only a percentile (withSsd false).
  */
-function distSql(table: "request" | "instance" | "utilization", keys: string[], p: { count: string; sum: string; ssd: string; min?: string; max?: string; buckets: string }, size: number, where: string, withSsd: boolean, carried: string[] = []) {
+function distSql(table: "request" | "instance" | "utilization", keys: string[], p: { count: string; sum: string; ssd: string; min?: string; max?: string; buckets: string }, size: number, where: string, withSsd: boolean, intervals: number, carried: string[] = []) {
   const group = [...keys, "k"].join(", ");
   const bucketSums = Array.from({ length: size }, (_, i) => `sum(${p.buckets}[${i + 1}])`).join(", ");
-  return `WITH h AS (SELECT *, ${PERIOD} FROM ${source(table)} r WHERE true ${where}),
+  return `WITH h AS (SELECT *, ${PERIOD} FROM ${source(table, intervals)} r WHERE true ${where}),
     g AS (SELECT ${group}, ${carried.map((c) => `min(${c}) AS ${c}, `).join("")}sum(${p.count})::bigint AS n, sum(${p.sum}) AS su,
             ${p.min ? `min(${p.min})` : "0"} AS mi, ${p.max ? `max(${p.max})` : "0"} AS ma, ARRAY[${bucketSums}]::bigint[]::text[] AS buckets
           FROM h GROUP BY ${group})${withSsd ? `,
@@ -79,8 +80,8 @@ class Collector {
 async function requests(db: Db, def: MetricDef, w: Window, withSsd: boolean, out: Collector) {
   const keys = ["region", "service", "revision", "response_code"];
   const sql = def.type === "DISTRIBUTION"
-    ? distSql("request", keys, { count: "count", sum: "lat_sum", ssd: "lat_ssd", min: "lat_min", max: "lat_max", buckets: "buckets" }, BUCKETS, "", withSsd)
-    : `SELECT ${keys.join(", ")}, k, sum(count)::text AS n FROM (SELECT *, ${PERIOD} FROM ${source("request")} r) h GROUP BY ${keys.join(", ")}, k ORDER BY ${keys.join(", ")}, k`;
+    ? distSql("request", keys, { count: "count", sum: "lat_sum", ssd: "lat_ssd", min: "lat_min", max: "lat_max", buckets: "buckets" }, BUCKETS, "", withSsd, w.hours.from.length)
+    : `SELECT ${keys.join(", ")}, k, sum(count)::text AS n FROM (SELECT *, ${PERIOD} FROM ${source("request", w.hours.from.length)} r) h GROUP BY ${keys.join(", ")}, k ORDER BY ${keys.join(", ")}, k`;
   const { rows } = await db.query(sql, params(w));
   for (const r of rows) {
     const code = r.response_code as number;
@@ -91,7 +92,7 @@ async function requests(db: Db, def: MetricDef, w: Window, withSsd: boolean, out
 
 async function utilization(db: Db, type: string, w: Window, withSsd: boolean, out: Collector) {
   const sql = distSql("utilization", ["region", "service", "revision"], { count: "count", sum: "val_sum", ssd: "val_ssd", min: "val_min", max: "val_max", buckets: "buckets" },
-    UTIL_BUCKETS, "AND metric = $7", withSsd, ["container"]);
+    UTIL_BUCKETS, "AND metric = $7", withSsd, w.hours.from.length, ["container"]);
   const { rows } = await db.query(sql, params(w, type.includes("/cpu/") ? "cpu" : "memory"));
   for (const r of rows) out.add(r, "", { container_name: r.container }, { d: toDist(r, true) });
 }
@@ -103,7 +104,7 @@ async function instances(db: Db, type: string, w: Window, aligner: string, out: 
     const { rows } = await db.query(
       `SELECT ${keys}, k, sum(samples)::text AS n, sum(active_sum)::text AS a_sum, min(active_min) AS a_min, max(active_max) AS a_max,
               sum(idle_sum)::text AS i_sum, min(idle_min) AS i_min, max(idle_max) AS i_max
-       FROM (SELECT *, ${PERIOD} FROM ${source("instance")} r) h GROUP BY ${keys}, k ORDER BY ${keys}, k`, params(w));
+       FROM (SELECT *, ${PERIOD} FROM ${source("instance", w.hours.from.length)} r) h GROUP BY ${keys}, k ORDER BY ${keys}, k`, params(w));
     for (const r of rows) {
       for (const [state, p] of [["active", "a_"], ["idle", "i_"]] as const) {
         // One value standing for the period's minutes under this aligner (align() then keeps it as it is).
@@ -114,7 +115,7 @@ async function instances(db: Db, type: string, w: Window, aligner: string, out: 
     return;
   }
   if (type.endsWith("/startup_latencies")) {
-    const sql = distSql("instance", ["region", "service", "revision"], { count: "startup_count", sum: "startup_sum", ssd: "startup_ssd", buckets: "startup_buckets" }, BUCKETS, "AND startup_count > 0", withSsd);
+    const sql = distSql("instance", ["region", "service", "revision"], { count: "startup_count", sum: "startup_sum", ssd: "startup_ssd", buckets: "startup_buckets" }, BUCKETS, "AND startup_count > 0", withSsd, w.hours.from.length);
     const { rows } = await db.query(sql, params(w));
     for (const r of rows) {
       const d = toDist(r);
@@ -127,7 +128,7 @@ async function instances(db: Db, type: string, w: Window, aligner: string, out: 
   }
   const { rows } = await db.query(
     `SELECT g.*, r.data->'containers'->0->'resources' AS resources FROM (
-       SELECT ${keys}, k, sum(alive_s) AS alive, sum(busy_billable_s) AS busy FROM (SELECT *, ${PERIOD} FROM ${source("instance")} r) h GROUP BY ${keys}, k) g
+       SELECT ${keys}, k, sum(alive_s) AS alive, sum(busy_billable_s) AS busy FROM (SELECT *, ${PERIOD} FROM ${source("instance", w.hours.from.length)} r) h GROUP BY ${keys}, k) g
      LEFT JOIN run_revisions r ON r.name = 'projects/' || $1 || '/locations/' || g.region || '/services/' || g.service || '/revisions/' || g.revision
      ORDER BY ${keys}, k`, params(w));
   for (const r of rows) {

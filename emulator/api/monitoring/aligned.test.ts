@@ -10,11 +10,10 @@
 // synthetic history (hours computed by the backfill) and two days of minutes
 // written through the store (some completed twice), whose hours and days the
 // store keeps; the emulator is stopped before the reads, so nothing moves meanwhile.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createEmptyDatabase } from "../../../test/databases";
-import { openDb, type Db } from "../../db";
-import { CALL, startTestEmulator, type TestEmulator } from "../../testing/harness";
-import { backfill } from "../../telemetry/backfill";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../db";
+import type { TestEmulator } from "../../testing/harness";
+import { emulatorWithHistory } from "../../testing/history";
 import { BUCKETS } from "../../telemetry/buckets";
 import type { InstanceMinute } from "../../telemetry/instances";
 import { TelemetryStore, type MinuteAgg, type UtilMinute } from "../../telemetry/store";
@@ -26,7 +25,6 @@ import { loadSeries } from "./metrics";
 import { querySeries } from "./query";
 
 const PROJECT = "aligned";
-const parent = `projects/${PROJECT}/locations/us-central1`;
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -36,23 +34,12 @@ let store: TelemetryStore;
 let closed = false;
 
 beforeAll(async () => {
-  const url = await createEmptyDatabase(inject("pgAdminUrl"), "emu");
-  t = await startTestEmulator(url, { telemetry: { utilizationSampleMs: 3_600_000 } });
-  const specs = [
+  let revisions: string[];
+  ({ t, db, store, revisions } = await emulatorWithHistory(PROJECT, [
     { id: "billed-per-request", resources: { limits: { cpu: "1", memory: "512Mi" }, cpuIdle: true } },
     { id: "billed-per-instance", resources: { limits: { cpu: "2", memory: "2Gi" }, cpuIdle: false } },
-  ];
-  const revisions: string[] = [];
-  for (const s of specs) {
-    const [op] = await t.services.createService({ parent, serviceId: s.id, service: { template: { containers: [{ image: "gcr.io/a/hello:v1", resources: s.resources }] } } }, CALL);
-    await op.promise();
-    const [svc] = await t.services.getService({ name: `${parent}/services/${s.id}` }, CALL);
-    revisions.push(svc.latestReadyRevision!.split("/").pop()!);
-  }
-  db = openDb(url);
-  store = new TelemetryStore(db, (err) => { throw err; });
-  await db.query("UPDATE run_revisions SET create_time = now() - interval '70 days'");
-  expect(await backfill(db, store)).toBeGreaterThan(1000);
+  ]));
+  const specs = [{ id: "billed-per-request" }, { id: "billed-per-instance" }];
   // The emulator stops here (its instances' last minutes flushed, startups included): nothing writes while the reads compare.
   await t.close();
   closed = true;

@@ -4,11 +4,10 @@
 // history (requests, instances, utilization; its hours computed by the backfill) and two days of instance minutes written through the store
 // (some completed twice, as a query's early flush does), on a revision billed
 // per request (cpuIdle, 2 vCPU, 1 GiB) and one billed per instance.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createEmptyDatabase } from "../../../test/databases";
-import { openDb, type Db } from "../../db";
-import { CALL, startTestEmulator, type TestEmulator } from "../../testing/harness";
-import { backfill } from "../../telemetry/backfill";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../db";
+import type { TestEmulator } from "../../testing/harness";
+import { emulatorWithHistory } from "../../testing/history";
 import { BUCKETS } from "../../telemetry/buckets";
 import type { InstanceMinute } from "../../telemetry/instances";
 import { TelemetryStore } from "../../telemetry/store";
@@ -16,33 +15,19 @@ import { align, reduce, type Series } from "./aggregate";
 import { hourRollupFits, loadSeries } from "./metrics";
 
 const PROJECT = "rollup";
-const parent = `projects/${PROJECT}/locations/us-central1`;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 let t: TestEmulator;
 let db: Db;
 let store: TelemetryStore;
+let revisions: string[];
 
 beforeAll(async () => {
-  const url = await createEmptyDatabase(inject("pgAdminUrl"), "emu");
-  // No live utilization samples: the running instances would add some between the two reads compared.
-  t = await startTestEmulator(url, { telemetry: { utilizationSampleMs: 3_600_000 } });
-  const specs = [
+  ({ t, db, store, revisions } = await emulatorWithHistory(PROJECT, [
     { id: "per-request", resources: { limits: { cpu: "2", memory: "1Gi" }, cpuIdle: true } },
     { id: "per-instance", resources: { limits: { cpu: "500m", memory: "256Mi" }, cpuIdle: false } },
-  ];
-  const revisions: string[] = [];
-  for (const s of specs) {
-    const [op] = await t.services.createService({ parent, serviceId: s.id, service: { template: { containers: [{ image: "gcr.io/r/hello:v1", resources: s.resources }] } } }, CALL);
-    await op.promise();
-    const [svc] = await t.services.getService({ name: `${parent}/services/${s.id}` }, CALL);
-    revisions.push(svc.latestReadyRevision!.split("/").pop()!);
-  }
-  db = openDb(url);
-  store = new TelemetryStore(db, (err) => { throw err; });
-  // The backfill writes history from a revision's creation on: make these two months old.
-  await db.query("UPDATE run_revisions SET create_time = now() - interval '70 days'");
-  expect(await backfill(db, store)).toBeGreaterThan(1000);
+  ]));
+  const specs = [{ id: "per-request" }, { id: "per-instance" }];
 
   let seed = 7;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);

@@ -95,7 +95,7 @@ export async function readSignals(clients: ObservabilityClients, project: string
       filter: 'metric.type="run.googleapis.com/request_latencies"', interval,
       aggregation: { alignmentPeriod: week, perSeriesAligner: "ALIGN_DELTA", crossSeriesReducer: "REDUCE_SUM", groupByFields: BY_REVISION },
     }, "latencies"),
-    readInstances(clients, project, now),
+    projectInstances(clients, project, now),
   ]);
   const revisions = new Map<string, RevisionSignals>();
   const at = (s: Series) => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../../test/emulator";
 import { freshPortalDb } from "../../test/portal-db";
-import { loadUsageAndPrices, reportFor } from "../cost";
+import { loadCostInsight } from "../cost";
 import type { Db } from "../db";
 import { observabilityClients, runClients, type GcpTarget, type ObservabilityClients } from "../gcp/clients";
 import { fleetHealth, recentFleetHealth } from "../observability";
@@ -50,7 +50,8 @@ describe("fleetView", () => {
     expect(view.locations).toBe(EMULATOR_DEFAULT_LOCATIONS.length);
     expect(view.failures).toEqual({ locations: [], health: [], cost: [], alerts: [] });
     expect(view.rows.map((r) => r.name)).toEqual(fleet.services.map((s) => s.name));
-    const report = reportFor(fleet.services, await loadUsageAndPrices(projects, { now, target }), now)!;
+    // The cost page's report (idle min instances included): the column shows the same month to date.
+    const report = (await loadCostInsight(fleet.services, projects, new Map(), { now, target })).insight!.report;
     for (const row of view.rows) {
       const service = fleet.services.find((s) => s.name === row.name)!;
       expect(row.href).toBe(servicePath({ project: row.project, region: row.region, service: row.id }));

@@ -4,7 +4,7 @@
 // parallel and each fails alone: a service still shows without health or cost.
 import { fleetAlerts } from "../alerting";
 import { config } from "../config";
-import { monthToDateFor, loadUsageAndPrices, varianceFlagsFor, varianceThresholds } from "../cost";
+import { idlePerDayFor, monthToDateFor, loadUsageAndPrices, varianceFlagsFor, varianceThresholds } from "../cost";
 import { db as portalDb, type Db } from "../db";
 import { alertingClients, observabilityClients, runClients, type GcpTarget } from "../gcp/clients";
 import { recentFleetHealth, type ServiceHealth } from "../observability";
@@ -118,13 +118,14 @@ export async function fleetMetrics(deps: FleetViewDeps = portalDeps()): Promise<
     loadUsageAndPrices(projects, { now, target: deps.target }),
     fleetAlerts(deps.db, projects, alertingClients(deps.target)),
   ]);
-  const costOf = monthToDateFor(fleet.services, costInputs);
+  const idle = await idlePerDayFor(fleet.services, costInputs, { now, target: deps.target });
+  const costOf = monthToDateFor(fleet.services, costInputs, idle.idlePerDay, now);
   const flags = varianceFlagsFor(fleet.services, costInputs, await varianceThresholds(deps.db), now);
   return {
     health: Object.fromEntries(health.rows.map((h) => [healthKey(h.project, h.service), h])),
     cost: costOf ? Object.fromEntries(costOf) : {},
     alerts: { open: alerts.open, withPolicies: alerts.withPolicies },
-    failures: { health: health.failures, cost: costInputs.failures, alerts: alerts.failures },
+    failures: { health: health.failures, cost: [...costInputs.failures, ...idle.failures], alerts: alerts.failures },
     costFlags: Object.fromEntries(flags),
     currency: costInputs.currency,
   };

@@ -92,6 +92,21 @@ describe("fleetFirstScreen (one page of ListServices per location)", () => {
     expect(whole.rows).toEqual(all);
     expect(whole.locations).toBe(EMULATOR_DEFAULT_LOCATIONS.length);
   });
+
+  it("answers the locations the database names now, though it starts with the ones it covered last time", async () => {
+    const deps = { db, splitStaleHours: 0, target, now: new Date() };
+    const all = (await fleetList(deps)).rows;
+    invalidateFleet();
+    await fleetFirstScreen(all.length, deps); // the five default locations: the next call starts with them
+    const fewer = await freshPortalDb();
+    await fewer.fleetLocation.createMany({ data: [{ project: "pyplots-prod", region: "europe-west4", addedBy: "test" }, { project: "runway-empty", region: "us-east1", addedBy: "test" }] });
+    invalidateFleet();
+    const first = await fleetFirstScreen(all.length, { ...deps, db: fewer });
+    expect(first.locations).toBe(2);
+    expect(first.rows.map((r) => r.id)).toEqual(["pyplots-api", "pyplots-frontend"]);
+    expect(first.failures.locations).toEqual([]);
+    expect(first.complete).toBe(true);
+  });
 });
 
 describe("fleetPage (large fleets: the server searches, filters, sorts and pages)", () => {

@@ -8,7 +8,7 @@ import { idlePerDayFor, monthToDateFor, loadUsageAndPrices, varianceFlagsFor, va
 import { db as portalDb, type Db } from "../db";
 import { alertingClients, observabilityClients, runClients, type GcpTarget } from "../gcp/clients";
 import { recentFleetHealth, type ServiceHealth } from "../observability";
-import { listFleet, listFleetFirst, listLocations, servicePath, type LocationFailure, type TrafficEntry } from "../services";
+import { listFleet, listFleetFirst, listLocations, servicePath, type Location, type LocationFailure, type TrafficEntry } from "../services";
 import type { ServiceView } from "../services/model";
 import { activeReleases } from "../releases";
 import { healthKey, withMetrics } from "./rows";
@@ -95,16 +95,22 @@ export async function fleetList(deps: FleetViewDeps = portalDeps()): Promise<Fle
   return { locations: locations.length, rows: fleet.services.map((s) => toRow(s, deps, now, releasing)), staleSplitAfterHours: deps.splitStaleHours, failures: { locations: fleet.failures } };
 }
 
+/** The locations the last first screen covered: the next one's Google calls start with them, before the database answers. */
+let lastLocations: Location[] = [];
+
 /**
  * What the fleet page shows first: its first `n` rows in name order, from one
  * page of ListServices per location. `complete` when they are the whole fleet
- * (then the page needs nothing else); otherwise fleetList follows.
+ * (then the page needs nothing else); otherwise fleetList follows. The
+ * portal's database (locations, releases) is read while the Google calls run,
+ * so one call's latency is the whole wait.
  */
 export async function fleetFirstScreen(n: number, deps: FleetViewDeps = portalDeps()): Promise<FleetList & { complete: boolean }> {
   const now = deps.now ?? new Date();
-  const locations = await listLocations(deps.db);
-  const [fleet, releasing] = await Promise.all([listFleetFirst(locations, n, runClients(deps.target)), releasingPercents(deps.db)]);
-  return { locations: locations.length, rows: fleet.services.map((s) => toRow(s, deps, now, releasing)), staleSplitAfterHours: deps.splitStaleHours, failures: { locations: fleet.failures }, complete: fleet.complete };
+  const locations = listLocations(deps.db);
+  const [fleet, releasing, covered] = await Promise.all([listFleetFirst(locations, n, runClients(deps.target), lastLocations), releasingPercents(deps.db), locations]);
+  lastLocations = covered;
+  return { locations: covered.length, rows: fleet.services.map((s) => toRow(s, deps, now, releasing)), staleSplitAfterHours: deps.splitStaleHours, failures: { locations: fleet.failures }, complete: fleet.complete };
 }
 
 /** Health (cached briefly, shared) and month-to-date cost; slower than the list, so the page streams them in after it. */

@@ -28,29 +28,45 @@ async function listLocation(clients: RunClients, { project, region }: Location):
   });
 }
 
+type FirstPage = { services: ServiceView[]; complete: boolean };
+
+/**
+ * One location's first `n` services, one call (autoPaginate off: exactly `n`
+ * are asked for and decoded). A location that fits in its page is the whole
+ * location and is cached as such, so listFleet does not read it again; a
+ * cached location is answered from the cache.
+ */
+async function firstPageOf(clients: RunClients, { project, region }: Location, n: number): Promise<FirstPage> {
+  const key = `${project}/${region}`;
+  const cached = locationCache.peek(key);
+  if (cached) return { services: await cached, complete: true };
+  const [services, next] = await clients.services.listServices({ parent: `projects/${project}/locations/${region}`, pageSize: n }, { ...CALL, autoPaginate: false });
+  const views = services.map(toServiceView);
+  if (!next) locationCache.set(key, views);
+  return { services: views, complete: !next };
+}
+
 /**
  * The first `n` services of every location, for the fleet's first screen: one
  * page per location (a page of 30 decodes in a fraction of the time of 500).
  * ListServices answers in name order, so the first `n` of the whole fleet by
- * service id are among them. A location that fits in its page is the whole
- * location and is cached as such, so listFleet does not read it again.
- * `complete` says whether these are all the fleet's services.
+ * service id are among them. `complete` says whether these are all the
+ * fleet's services.
+ *
+ * `locations` may still be on its way (read from the portal's database): the
+ * pages of `likely` locations (those of the previous read) start at once,
+ * alongside it, so the database read and the Google calls overlap. Only the
+ * locations `locations` names are answered; one not among `likely` starts
+ * once known, and a likely one no longer covered is left unused.
  */
-export async function listFleetFirst(locations: Location[], n: number, clients = runClients()): Promise<Fleet & { complete: boolean }> {
-  const results = await Promise.allSettled(
-    locations.map(async (location) => {
-      const key = `${location.project}/${location.region}`;
-      const cached = locationCache.peek(key);
-      if (cached) return { services: await cached, complete: true };
-      // A location seen larger than a page before: its whole list (which the page's header needs) starts now too.
-      if (largeLocations.has(key)) listLocation(clients, location).catch(() => {});
-      const [services, next] = await clients.services.listServices({ parent: `projects/${location.project}/locations/${location.region}`, pageSize: n }, { ...CALL, autoPaginate: false });
-      const views = services.map(toServiceView);
-      if (next) largeLocations.add(key);
-      else locationCache.set(key, views);
-      return { services: views, complete: !next };
-    }),
-  );
+export async function listFleetFirst(locations: Location[] | Promise<Location[]>, n: number, clients = runClients(), likely: Location[] = []): Promise<Fleet & { complete: boolean }> {
+  const started = new Map(likely.map((l) => {
+    const page = firstPageOf(clients, l, n);
+    page.catch(() => {}); // answered (and its failure reported) only if still covered
+    return [`${l.project}/${l.region}`, page];
+  }));
+  const covered = await locations;
+  const results = await Promise.allSettled(covered.map((l) => started.get(`${l.project}/${l.region}`) ?? firstPageOf(clients, l, n)));
   const services: ServiceView[] = [];
   const failures: LocationFailure[] = [];
   let complete = true;
@@ -58,14 +74,11 @@ export async function listFleetFirst(locations: Location[], n: number, clients =
     if (r.status === "fulfilled") {
       services.push(...r.value.services);
       complete &&= r.value.complete;
-    } else failures.push({ ...locations[i], error: upstreamError(r.reason, "Cloud Run", `listing services in ${locations[i].project}/${locations[i].region}`).message });
+    } else failures.push({ ...covered[i], error: upstreamError(r.reason, "Cloud Run", `listing services in ${covered[i].project}/${covered[i].region}`).message });
   });
   services.sort(byIdThenProject);
   return { services: complete ? services : services.slice(0, n), failures, fetchedAt: new Date(), complete };
 }
-
-/** Locations whose first page was not all of them (kept for the process's life; a handful of keys). */
-const largeLocations = new Set<string>();
 
 const byIdThenProject = (a: ServiceView, b: ServiceView) => a.id.localeCompare(b.id) || a.project.localeCompare(b.project);
 

@@ -8,12 +8,12 @@ import { hasRole } from "@/lib/auth/roles";
 import { requireActor } from "@/lib/auth/session";
 import { FIRST_SCREEN_ROWS, fleetFirstScreen } from "@/lib/fleet";
 
-// The first screen comes from one page of ListServices per location; for a
-// larger fleet the header (counts) streams in once the whole list is read, and
-// the table fetches the other rows, health and cost after it has shown.
+// The first screen comes from one page of ListServices per location, read
+// while the session is checked (nothing is shown before it is); for a larger
+// fleet the header (counts) streams in once the whole list is read, and the
+// table fetches the other rows, health and cost after it has shown.
 export default async function FleetPage() {
-  const actor = await requireActor();
-  const first = await fleetFirstScreen(FIRST_SCREEN_ROWS);
+  const [actor, first] = await Promise.all([requireActor(), fleetFirstScreen(FIRST_SCREEN_ROWS)]);
   const now = Date.now();
   const firstRows: FleetRow[] = first.rows.map((r) => ({ ...r, lastDeployedAgo: ago(r.lastDeployedAt, now) }));
   return (

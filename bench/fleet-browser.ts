@@ -3,7 +3,8 @@
 // visible, and the page's HTML size, for this checkout's portal and, side by
 // side, a baseline checkout's portal (another directory with its own `next
 // build`), both against one in-process emulator with `extra` synthetic
-// services in 7 locations. Each portal runs `next start` on a free port.
+// services in 7 locations. Each portal runs `next start` on a free port; the
+// measurements alternate the two portals round by round.
 //
 //   npm run bench -- fleet-browser [extra=1000] [baseline checkout dir]
 import { randomBytes } from "node:crypto";
@@ -97,9 +98,10 @@ async function coldLoad(browser: Browser, base: string, cookies: { name: string;
  * arrived (the stream holds the last first-screen row) and until all of it has
  * (the whole response, with the streamed header of a large fleet).
  */
-async function html(base: string, cookies: { name: string; value: string }[]): Promise<{ bytes: number; firstScreenMs: number; ms: number }> {
+async function html(base: string, cookies: { name: string; value: string }[]): Promise<{ bytes: number; headersMs: number; firstScreenMs: number; ms: number; t0: number }> {
   const t0 = performance.now();
   const res = await fetch(`${base}/`, { headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; ") } });
+  const headersMs = performance.now() - t0;
   const decoder = new TextDecoder();
   let text = "";
   let firstScreenMs = NaN;
@@ -108,7 +110,7 @@ async function html(base: string, cookies: { name: string; value: string }[]): P
     text += decoder.decode(chunk.value, { stream: true });
     if (Number.isNaN(firstScreenMs) && text.split('data-testid="fleet-row-').length > FIRST_SCREEN_ROWS) firstScreenMs = performance.now() - t0;
   }
-  return { bytes: Buffer.byteLength(text), firstScreenMs, ms: performance.now() - t0 };
+  return { bytes: Buffer.byteLength(text), headersMs, firstScreenMs, ms: performance.now() - t0, t0 };
 }
 
 export default async function fleetBrowser(args: string[]) {
@@ -121,6 +123,16 @@ export default async function fleetBrowser(args: string[]) {
   const t0 = performance.now();
   const emulator = await startEmulator({ databaseUrl: server.url(`bench_emulator_${suffix}`), grpcPort: 0, routerPort: 0, extraServices: extra });
   const seededIn = performance.now() - t0;
+  // Every Google call the emulator answers: when it arrived and when its injected latency ended.
+  const calls: { at: number; waited: number }[] = [];
+  const apply = emulator.faults.apply.bind(emulator.faults);
+  emulator.faults.apply = async (method: string) => {
+    const call = { at: performance.now(), waited: NaN };
+    calls.push(call);
+    const fault = await apply(method);
+    call.waited = performance.now();
+    return fault;
+  };
   const portalUrl = server.url(`bench_portal_${suffix}`);
   const env = await benchPortal(root, portalUrl, LOCATIONS, emulator.endpoint);
   const portals = [...(baselineRoot ? [{ label: "baseline", dir: baselineRoot }] : []), { label: "now", dir: root }];
@@ -134,41 +146,50 @@ export default async function fleetBrowser(args: string[]) {
       await waitForPort("127.0.0.1", port, 60_000);
     }
     const total = extra + 8;
-    const results = [];
-    for (const p of running) {
-      const cookies = await signIn(p.base);
-      await coldLoad(browser, p.base, cookies, total); // warm-up: connection pools, JIT
-      const loads = [];
-      for (let i = 0; i < ROUNDS; i++) {
-        await new Promise((r) => setTimeout(r, CACHE_MS));
-        loads.push(await coldLoad(browser, p.base, cookies, total));
-      }
-      // The same tab loading the page again (browser caches and renderer warm), server cache still cold.
-      const tab = await freshContext(browser, p.base, cookies);
-      await load(tab.page, p.base, total);
-      const again = [];
-      for (let i = 0; i < ROUNDS; i++) {
-        await new Promise((r) => setTimeout(r, CACHE_MS));
-        again.push(await load(tab.page, p.base, total));
-      }
-      await tab.context.close();
-      const searches = [];
-      for (let i = 0; i < ROUNDS; i++) searches.push(await search(browser, p.base, cookies, total));
-      await new Promise((r) => setTimeout(r, CACHE_MS));
-      const page = await html(p.base, cookies);
-      // The whole server response with LATENCY ms injected per Google call, cold, as a ratio to one call.
-      emulator.faults.set({ latencyMs: LATENCY });
-      const slow: number[] = [];
-      const slowFirst: number[] = [];
-      for (let i = 0; i < ROUNDS; i++) {
-        await new Promise((r) => setTimeout(r, CACHE_MS));
-        const h = await html(p.base, cookies);
-        slow.push(h.ms);
-        slowFirst.push(h.firstScreenMs);
-      }
-      emulator.faults.set([]);
-      results.push({ label: p.label, search: median(searches), slowFirst: median(slowFirst), html: page.bytes, slow: median(slow), sameTab: median(again.map((l) => l.visibleAt)), visible: median(loads.map((l) => l.visibleAt)), interactive: median(loads.map((l) => l.domInteractive)), domRows: loads[0].domRows });
+    const pause = () => new Promise((r) => setTimeout(r, CACHE_MS));
+    // Each measurement alternates the portals round by round (the machine's load drifts), then takes medians.
+    const sides = await Promise.all(running.map(async (p) => ({ ...p, cookies: await signIn(p.base), loads: [] as Awaited<ReturnType<typeof coldLoad>>[], again: [] as number[], searches: [] as number[], slow: [] as Awaited<ReturnType<typeof html>>[], before: [] as { calls: number; firstCallAt: number; lastWaited: number }[] })));
+    for (const p of sides) await coldLoad(browser, p.base, p.cookies, total); // warm-up: connection pools, JIT
+    for (let i = 0; i < ROUNDS; i++) for (const p of sides) {
+      await pause();
+      p.loads.push(await coldLoad(browser, p.base, p.cookies, total));
     }
+    // The same tab loading the page again (browser caches and renderer warm), server cache still cold.
+    const tabs = [];
+    for (const p of sides) {
+      const tab = await freshContext(browser, p.base, p.cookies);
+      await load(tab.page, p.base, total);
+      tabs.push(tab);
+    }
+    for (let i = 0; i < ROUNDS; i++) for (const [j, p] of sides.entries()) {
+      await pause();
+      p.again.push((await load(tabs[j].page, p.base, total)).visibleAt);
+    }
+    for (const tab of tabs) await tab.context.close();
+    for (let i = 0; i < ROUNDS; i++) for (const p of sides) p.searches.push(await search(browser, p.base, p.cookies, total));
+    const bytes: number[] = [];
+    for (const p of sides) {
+      await pause();
+      bytes.push((await html(p.base, p.cookies)).bytes);
+    }
+    // The server response with LATENCY ms injected per Google call, cold, as a ratio to one call; and, of its
+    // first screen, the Google calls made before it arrived, when the first started and when the last one's latency ended.
+    emulator.faults.set({ latencyMs: LATENCY });
+    for (let i = 0; i < ROUNDS; i++) for (const p of sides) {
+      await pause();
+      calls.length = 0;
+      const h = await html(p.base, p.cookies);
+      p.slow.push(h);
+      const critical = calls.filter((c) => c.waited - h.t0 <= h.firstScreenMs);
+      p.before.push({ calls: critical.length, firstCallAt: Math.min(...critical.map((c) => c.at - h.t0)), lastWaited: Math.max(...critical.map((c) => c.waited - h.t0)) });
+    }
+    emulator.faults.set([]);
+    const results = sides.map((p, j) => ({
+      label: p.label, html: bytes[j], domRows: p.loads[0].domRows,
+      visible: median(p.loads.map((l) => l.visibleAt)), interactive: median(p.loads.map((l) => l.domInteractive)), sameTab: median(p.again), search: median(p.searches),
+      slow: median(p.slow.map((h) => h.ms)), slowFirst: median(p.slow.map((h) => h.firstScreenMs)), slowHeaders: median(p.slow.map((h) => h.headersMs)),
+      callsBefore: median(p.before.map((b) => b.calls)), firstCallAt: median(p.before.map((b) => b.firstCallAt)), lastWaited: median(p.before.map((b) => b.lastWaited)),
+    }));
     console.log(`fleet page in Chromium ${VIEWPORT.width}×${VIEWPORT.height}: ${total} services (${extra} synthetic) in 7 locations, cold (list cache expired), median of ${ROUNDS}; emulator seeded in ${ms(seededIn)}; ${machine()}`);
     console.log(`| portal | last visible row visible (new context) | same, reloading in a used tab | domInteractive | HTML | fleet rows in the DOM | first screen's HTML, ${LATENCY} ms per Google call | = calls' latency | whole HTML, same | search to its 10 rows shown |\n|---|---|---|---|---|---|---|---|---|---|`);
     for (const r of results) console.log(`| ${r.label} | ${ms(r.visible)} | ${ms(r.sameTab)} | ${ms(r.interactive)} | ${(r.html / 1024).toFixed(0)} kB | ${r.domRows} | ${ms(r.slowFirst)} | ${(r.slowFirst / LATENCY).toFixed(1)}× | ${ms(r.slow)} | ${ms(r.search)} |`);
@@ -176,6 +197,8 @@ export default async function fleetBrowser(args: string[]) {
       const [b, n] = results;
       console.log(`| ratio baseline / now | ${(b.visible / n.visible).toFixed(1)}× | ${(b.sameTab / n.sameTab).toFixed(1)}× | ${(b.interactive / n.interactive).toFixed(1)}× | ${(b.html / n.html).toFixed(1)}× | | ${(b.slowFirst / n.slowFirst).toFixed(1)}× | | ${(b.slow / n.slow).toFixed(1)}× | ${(b.search / n.search).toFixed(1)}× |`);
     }
+    console.log(`\nthe first screen with ${LATENCY} ms per Google call, where its time goes (medians)\n| portal | response headers | Google calls before it | first call started | last call's latency over | first screen's rows in | after the last call |\n|---|---|---|---|---|---|---|`);
+    for (const r of results) console.log(`| ${r.label} | ${ms(r.slowHeaders)} | ${r.callsBefore} | ${ms(r.firstCallAt)} | ${ms(r.lastWaited)} | ${ms(r.slowFirst)} | ${ms(r.slowFirst - r.lastWaited)} |`);
     console.log("goals: ≤ 1.0 s until the last visible row is visible at 1,000 services; ≤ 150 kB HTML for the first screen; first screen ≤ 1.3 × one call");
   } finally {
     await browser.close();

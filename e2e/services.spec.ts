@@ -203,4 +203,20 @@ test.describe("the fleet", () => {
     await expect(page.getByTestId("fleet-row-shortfactory-backend")).toContainText(/split for \d+ h/);
     await shot(page, "fleet");
   });
+
+  test("keeps a search typed while the rows show but the page's script has not run yet", async ({ page }) => {
+    // The rows are in the HTML; the table's script is held back until the search is typed.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route(/\/_next\/static\/chunks\/.*\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto("/", { waitUntil: "commit" });
+    await expect(page.getByTestId("fleet-row-pyplots-api")).toBeVisible();
+    await page.getByLabel("Search services").fill("short");
+    release();
+    await expect(page.locator('[data-testid^="fleet-row-"]')).toHaveCount(2);
+    await expect(page.getByTestId("fleet-row-shortfactory-backend")).toBeVisible();
+  });
 });

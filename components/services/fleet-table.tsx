@@ -94,6 +94,15 @@ export function FleetTable({ initialRows, total: totalKnown, canAct }: { initial
   const metrics = useQuery({ queryKey: ["fleet-metrics"], queryFn: () => getJson<FleetMetrics>("/api/fleet/metrics"), staleTime: 15_000 });
   const [filter, setFilter] = useState<FleetFilter>(NO_FILTER);
   const set = (change: Partial<FleetFilter>) => setFilter((f) => ({ ...f, ...change }));
+  // The rows show before the script has run: what was typed or chosen by then is taken up once it has.
+  const toolbar = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const early: Record<string, string> = {};
+    for (const el of toolbar.current?.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input[name], select[name]") ?? []) {
+      if (el.value !== NO_FILTER[el.name as keyof FleetFilter]) early[el.name] = el.value;
+    }
+    if (Object.keys(early).length) setFilter((f) => ({ ...f, ...early }));
+  }, []);
   // Typing asks the server at the pace React can keep up with, not per keystroke.
   const q = useDeferredValue(filter.q);
   const asked = useMemo(() => ({ ...filter, q }), [filter, q]);
@@ -107,17 +116,17 @@ export function FleetTable({ initialRows, total: totalKnown, canAct }: { initial
 
   return (
     <>
-      <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-4 py-2.5 dark:border-zinc-800" role="search">
-        <Input type="search" placeholder="Search services, projects, tags…" aria-label="Search services" value={filter.q} onChange={(e) => set({ q: e.target.value })} className="w-64" />
-        <Select aria-label="Project" className="w-44" value={filter.project} onChange={(e) => set({ project: e.target.value })}>
+      <div ref={toolbar} className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-4 py-2.5 dark:border-zinc-800" role="search">
+        <Input type="search" placeholder="Search services, projects, tags…" aria-label="Search services" name="q" value={filter.q} onChange={(e) => set({ q: e.target.value })} className="w-64" />
+        <Select aria-label="Project" name="project" className="w-44" value={filter.project} onChange={(e) => set({ project: e.target.value })}>
           <option value="">All projects</option>
           {shown.projects.map((p) => <option key={p}>{p}</option>)}
         </Select>
-        <Select aria-label="Region" className="w-36" value={filter.region} onChange={(e) => set({ region: e.target.value })}>
+        <Select aria-label="Region" name="region" className="w-36" value={filter.region} onChange={(e) => set({ region: e.target.value })}>
           <option value="">All regions</option>
           {shown.regions.map((r) => <option key={r}>{r}</option>)}
         </Select>
-        <Select aria-label="Status" className="w-44" value={filter.status} onChange={(e) => set({ status: e.target.value as FleetFilter["status"] })}>
+        <Select aria-label="Status" name="status" className="w-44" value={filter.status} onChange={(e) => set({ status: e.target.value as FleetFilter["status"] })}>
           <option value="">Any status</option>
           <option value="ready">ready</option>
           <option value="failed">failed</option>
@@ -126,7 +135,7 @@ export function FleetTable({ initialRows, total: totalKnown, canAct }: { initial
           <option value="incidents">with open incidents</option>
           <option value="breaching">breaching the fixed thresholds</option>
         </Select>
-        <Select aria-label="Sort by" className="w-52" value={filter.sort} onChange={(e) => set({ sort: e.target.value as FleetSort })}>
+        <Select aria-label="Sort by" name="sort" className="w-52" value={filter.sort} onChange={(e) => set({ sort: e.target.value as FleetSort })}>
           <option value="name">Sort: name</option>
           <option value="project">Sort: project</option>
           <option value="status">Sort: status (problems first)</option>

@@ -14,7 +14,7 @@ describe("the repository", () => {
 
   it("is read whole", () => {
     // The walk saw the code it is meant to judge.
-    for (const f of ["lib/db.ts", "components/services/fleet-table.tsx", "app/(fleet)/page.tsx", "emulator/main.ts"]) expect(files.has(f)).toBe(true);
+    for (const f of ["lib/db.ts", "components/services/fleet-table.tsx", "app/(portal)/page.tsx", "emulator/main.ts"]) expect(files.has(f)).toBe(true);
   });
 
   it.each(RULES)("keeps the rule %s", (rule) => {

@@ -40,11 +40,17 @@ async function firstPageOf(clients: RunClients, { project, region }: Location, n
   const key = `${project}/${region}`;
   const cached = locationCache.peek(key);
   if (cached) return { services: await cached, complete: true };
+  // A location seen larger than a page before: its whole list (which the page's header needs) starts now too.
+  if (largeLocations.has(key)) listLocation(clients, { project, region }).catch(() => {});
   const [services, next] = await clients.services.listServices({ parent: `projects/${project}/locations/${region}`, pageSize: n }, { ...CALL, autoPaginate: false });
   const views = services.map(toServiceView);
-  if (!next) locationCache.set(key, views);
+  if (next) largeLocations.add(key);
+  else locationCache.set(key, views);
   return { services: views, complete: !next };
 }
+
+/** Locations whose first page was not all of them (kept for the process's life; a handful of keys). */
+const largeLocations = new Set<string>();
 
 /**
  * The first `n` services of every location, for the fleet's first screen: one

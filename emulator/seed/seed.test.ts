@@ -12,8 +12,8 @@ let url: string;
 /** Instances running right after the first start, before any test sends a request. */
 let instancesAtStart: number;
 const short = (name: string) => name.split("/").pop()!;
-/** Telemetry tables: instances write logs, minutes and their hourly rollups as they run and stop. */
-const TELEMETRY_TABLE = /^emu_(log_entries|request_minutes|instance_minutes|request_hours|instance_hours|utilization_minutes|utilization_hours)$/;
+/** Telemetry tables: instances write logs, minutes and their hourly and daily rollups as they run and stop. */
+const TELEMETRY_TABLE = /^emu_(log_entries|request_minutes|instance_minutes|request_hours|instance_hours|utilization_minutes|utilization_hours|request_days|instance_days|utilization_days)$/;
 
 beforeAll(async () => {
   url = await createEmptyDatabase(inject("pgAdminUrl"), "emu");

@@ -13,8 +13,8 @@ export type CostRow = {
   billing: "request-based" | "instance-based";
   /** Usage as the row carries it (rounded to whole units). */
   usage: { vcpuSeconds: number; gibSeconds: number; requests: number };
-  /** The amounts the row was rendered from. */
-  shown: { cpu: number; memory: number; requests: number; monthToDate: number };
+  /** The amounts the row was rendered from (`idle`: warm min instances idling, request-based billing only). */
+  shown: { cpu: number; memory: number; requests: number; idle: number; monthToDate: number };
   /** The cells' text; null where the page left the column out (zero for every service). */
   text: { cpu: string | null; memory: string | null; requests: string | null; monthToDate: string };
 };
@@ -33,7 +33,7 @@ export async function costRows(page: Page): Promise<CostRow[]> {
         where: r.querySelector("td div")?.textContent ?? "",
         billing: r.getAttribute("data-billing") === "request" ? "request-based" : "instance-based",
         usage: { vcpuSeconds: n("data-vcpu-seconds"), gibSeconds: n("data-gib-seconds"), requests: n("data-requests") },
-        shown: { cpu: n("data-cost-cpu"), memory: n("data-cost-memory"), requests: n("data-cost-requests"), monthToDate: n("data-cost-total") },
+        shown: { cpu: n("data-cost-cpu"), memory: n("data-cost-memory"), requests: n("data-cost-requests"), idle: n("data-cost-idle"), monthToDate: n("data-cost-total") },
         text: { cpu: cell("cpu"), memory: cell("memory"), requests: cell("requests"), monthToDate: cell("total") ?? "" },
       };
     }),

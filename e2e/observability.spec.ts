@@ -114,8 +114,11 @@ test("costs are the usage shown times the catalog's list prices, net of the free
     }
   }
 
-  // Each service's month to date is its three parts; each project's and the total are sums of services.
-  for (const r of rows) expect(Math.abs(r.shown.monthToDate - (r.shown.cpu + r.shown.memory + r.shown.requests)), r.service).toBeLessThanOrEqual(3 * cent4);
+  // Each service's month to date is its parts (idle min instances only for request-based services); each project's and the total are sums of services.
+  for (const r of rows) {
+    expect(Math.abs(r.shown.monthToDate - (r.shown.cpu + r.shown.memory + r.shown.requests + r.shown.idle)), r.service).toBeLessThanOrEqual(3 * cent4);
+    if (r.billing === "instance-based") expect(r.shown.idle, r.service).toBe(0);
+  }
   const perProject = await page.getByText("Per project (month to date)").locator("..").locator("li").allInnerTexts();
   expect(perProject.length).toBe(new Set(rows.map((r) => r.project)).size);
   for (const line of perProject) {

@@ -13,7 +13,8 @@ import { migrate } from "../scripts/migrate";
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-export type RunningEmulator = { grpcPort: number; routerPort: number };
+/** `databasePort`: the emulator's PostgreSQL, when known. */
+export type RunningEmulator = { grpcPort: number; routerPort: number; databasePort?: number };
 
 /**
  * Runs `npm run emulator`'s entry point (emulator/main.ts) as its own process,
@@ -48,7 +49,7 @@ export async function withEmulator<T>(env: Record<string, string>, fn: (emulator
       });
       child.once("exit", (code) => reject(new Error(`emulator exited (${code}) before it was ready:\n${out}`)));
     });
-    return await fn(ports);
+    return await fn({ ...ports, databasePort: Number(url.port) });
   } finally {
     child.kill("SIGTERM");
     await exited;

@@ -103,14 +103,16 @@ export async function startEmbeddedPostgres(opts: {
   };
 }
 
-/** Creates a database on the server that `adminUrl` points at, if missing. */
-export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+/** Creates a database on the server that `adminUrl` points at, if missing; true when it did. */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<boolean> {
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`bad database name: ${database}`);
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${database}`);
+    if (rowCount) return false;
+    await client.query(`CREATE DATABASE ${database}`);
+    return true;
   } finally {
     await client.end();
   }
@@ -134,7 +136,7 @@ export async function throwawayPostgres(prefix: string, databaseUrl = process.en
       u.pathname = `/${database}`;
       return u.toString();
     };
-    return { url, ensureDatabase: (database) => ensureDatabase(url("postgres"), database), stop: async () => {} };
+    return { url, ensureDatabase: async (database) => void (await ensureDatabase(url("postgres"), database)), stop: async () => {} };
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
   const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), ephemeral: true });

@@ -59,7 +59,7 @@ export type EmulatorOptions = {
   sqlOperationMs?: number;
   /** Logging/Monitoring retention (see telemetry/index.ts). */
   telemetry?: TelemetryOptions;
-  /** Gentle synthetic traffic to every service plus 7 days of synthetic metric history (default false). */
+  /** Gentle synthetic traffic to the seeded fleet plus 62 days of synthetic metric history, written before the emulator serves (default false). */
   traffic?: boolean;
   /** Alert evaluation and uptime probing (see api/monitoring/alerting). */
   alerting?: AlertingOptions;
@@ -165,6 +165,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     }
     if (opts.extraServices) await seedSyntheticServices(seedDeps, opts.extraServices);
     await run.reconciler.restore();
+    // Needs the seeded services and revisions; before the gRPC port opens, so the demo's first reads find it.
+    await telemetry.writeHistory();
     await alerting.prober.start();
     cleanups.unshift(() => run.reconciler.drain());
     const deps = { faults, log };

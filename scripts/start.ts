@@ -94,14 +94,16 @@ async function main() {
       if (!(await isPortFree(p))) throw new Error(`port ${p} for the emulator is in use; set EMULATOR_GRPC_PORT / EMULATOR_ROUTER_PORT`);
     }
     const emulatorDb = withDatabase(databaseUrl, `${new URL(databaseUrl).pathname.slice(1)}_emulator`);
-    await ensureDatabase(withDatabase(databaseUrl, "postgres"), new URL(emulatorDb).pathname.slice(1));
+    const firstStart = await ensureDatabase(withDatabase(databaseUrl, "postgres"), new URL(emulatorDb).pathname.slice(1));
+    if (firstStart) say("first start: the emulator seeds the demo fleet and writes its two months of metric history (about 15-30 s)");
     const emulator = startChild("emulator", path.join(root, "node_modules/.bin/tsx"), [path.join(root, "emulator/main.ts")], {
       cwd: root,
       // The local demo keeps the seeded fleet's charts alive with gentle synthetic traffic.
       env: { ...env, EMULATOR_DATABASE_URL: emulatorDb, EMULATOR_GRPC_PORT: String(grpcPort), EMULATOR_ROUTER_PORT: String(routerPort), EMULATOR_TRAFFIC: env.EMULATOR_TRAFFIC ?? "on" },
     });
     watch(emulator);
-    await waitForPort("127.0.0.1", grpcPort, 60_000, () => emulator.proc.exitCode === null);
+    // The first start writes the demo's metric history before the port opens: allow for a slow machine.
+    await waitForPort("127.0.0.1", grpcPort, 600_000, () => emulator.proc.exitCode === null);
     env.GCP_EMULATOR_HOST = `127.0.0.1:${grpcPort}`;
     googleLabel = `bundled emulator: gRPC 127.0.0.1:${grpcPort}, services at http://<service>.<region>.localhost:${routerPort}`;
   }

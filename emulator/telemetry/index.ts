@@ -27,7 +27,17 @@ export type TelemetryOptions = {
   historyServices?: number;
 };
 
-export type Telemetry = { store: TelemetryStore; stop(): Promise<void> };
+export type Telemetry = {
+  store: TelemetryStore;
+  /**
+   * With traffic on (the local demo): the seeded fleet's synthetic history,
+   * written once, when no request metrics exist yet (a no-op after that). The
+   * emulator awaits it before it serves, so the portal's first reads are not
+   * empty (they are cached for minutes).
+   */
+  writeHistory(): Promise<void>;
+  stop(): Promise<void>;
+};
 
 const PRUNE_EVERY_MS = 10 * 60_000;
 
@@ -50,24 +60,19 @@ export async function startTelemetry(deps: {
   void prune();
   const timer = setInterval(prune, PRUNE_EVERY_MS);
   timer.unref();
-  let stopTraffic = () => {};
-  if (deps.traffic) {
-    // History is written in the background, once the fleet is seeded and
-    // reconciled (it needs the revision names): it must not delay the start.
-    const later = setTimeout(() => {
-      void backfill(deps.db, store, Date.now(), deps.historyServices)
-        .then((rows) => rows && deps.log.info("wrote synthetic metric history", { rows }))
-        .catch((err) => deps.log.warn("synthetic history failed", { error: String(err) }));
-    }, 15_000);
-    later.unref();
-    const stop = startTraffic(deps.db, deps.routerPort);
-    stopTraffic = () => {
-      clearTimeout(later);
-      stop();
-    };
-  }
+  const stopTraffic = deps.traffic ? startTraffic(deps.db, deps.routerPort) : () => {};
   return {
     store,
+    async writeHistory() {
+      if (!deps.traffic) return;
+      try {
+        const rows = await backfill(deps.db, store, Date.now(), deps.historyServices);
+        if (rows) deps.log.info("wrote synthetic metric history", { rows });
+      } catch (err) {
+        // The demo still works without its history: charts start from now.
+        deps.log.warn("synthetic history failed", { error: String(err) });
+      }
+    },
     async stop() {
       clearInterval(timer);
       stopSampling();

@@ -166,7 +166,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     if (opts.extraServices) await seedSyntheticServices(seedDeps, opts.extraServices);
     await run.reconciler.restore();
     // Needs the seeded services and revisions; before the gRPC port opens, so the demo's first reads find it.
-    await telemetry.writeHistory();
+    await telemetry.startSynthetic();
     await alerting.prober.start();
     cleanups.unshift(() => run.reconciler.drain());
     const deps = { faults, log };

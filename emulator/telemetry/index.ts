@@ -30,12 +30,13 @@ export type TelemetryOptions = {
 export type Telemetry = {
   store: TelemetryStore;
   /**
-   * With traffic on (the local demo): the seeded fleet's synthetic history,
-   * written once, when no request metrics exist yet (a no-op after that). The
-   * emulator awaits it before it serves, so the portal's first reads are not
-   * empty (they are cached for minutes).
+   * With traffic on (the local demo): writes the seeded fleet's synthetic
+   * history when no request metrics exist yet, then starts the synthetic
+   * requests (history first: the backfill skips once any request minute
+   * exists). The emulator awaits it before it serves, so the portal's first
+   * reads are not empty (they are cached for minutes).
    */
-  writeHistory(): Promise<void>;
+  startSynthetic(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -60,10 +61,10 @@ export async function startTelemetry(deps: {
   void prune();
   const timer = setInterval(prune, PRUNE_EVERY_MS);
   timer.unref();
-  const stopTraffic = deps.traffic ? startTraffic(deps.db, deps.routerPort) : () => {};
+  let stopTraffic = () => {};
   return {
     store,
-    async writeHistory() {
+    async startSynthetic() {
       if (!deps.traffic) return;
       try {
         const rows = await backfill(deps.db, store, Date.now(), deps.historyServices);
@@ -72,6 +73,7 @@ export async function startTelemetry(deps: {
         // The demo still works without its history: charts start from now.
         deps.log.warn("synthetic history failed", { error: String(err) });
       }
+      stopTraffic = startTraffic(deps.db, deps.routerPort);
     },
     async stop() {
       clearInterval(timer);

@@ -152,29 +152,30 @@ async function measure(emulator: RunningEmulator) {
     };
 
     // The "router process" column reads the bare proxy's process on its own path.
-    const proxyPid: Record<Path, number | undefined> = { routed: pidListeningOn(emulator.routerPort), direct: pidListeningOn(emulator.routerPort), bare: bare.pid };
+    const routerPid = pidListeningOn(emulator.routerPort);
+    const proxyPid: Record<Path, number | undefined> = { routed: routerPid, direct: routerPid, bare: bare.pid };
     const instancePid = pidListeningOn(instancePort);
     const databasePid = emulator.databasePort ? pidListeningOn(emulator.databasePort) : undefined;
 
     const results = new Map(LEVELS.map(([c]) => [c, { routed: empty(), direct: empty(), bare: empty() }]));
     try {
-    for (const path of ["routed", "direct", "bare"] as const) await load(targets[path], 500, 4); // warm-up: JIT, sockets
-    for (let r = 0; r < ROUNDS; r++) {
-      // Alternate the order so drift (other agents' load, GC) hits every path alike.
-      const order: Path[] = r % 2 ? ["direct", "bare", "routed"] : ["routed", "bare", "direct"];
-      for (const [concurrency, count] of LEVELS) {
-        for (const name of order) {
-          const cpuBefore = [cpuMs(proxyPid[name]), cpuMs(instancePid), treeCpuMs(databasePid)];
-          const { latencies, rps } = await load(targets[name], count, concurrency);
-          const tot = results.get(concurrency)![name];
-          tot.latencies.push(...latencies);
-          tot.rps.push(rps);
-          tot.routerCpuMs += cpuMs(proxyPid[name]) - cpuBefore[0];
-          tot.instanceCpuMs += cpuMs(instancePid) - cpuBefore[1];
-          tot.databaseCpuMs += treeCpuMs(databasePid) - cpuBefore[2];
+      for (const path of ["routed", "direct", "bare"] as const) await load(targets[path], 500, 4); // warm-up: JIT, sockets
+      for (let r = 0; r < ROUNDS; r++) {
+        // Alternate the order so drift (other agents' load, GC) hits every path alike.
+        const order: Path[] = r % 2 ? ["direct", "bare", "routed"] : ["routed", "bare", "direct"];
+        for (const [concurrency, count] of LEVELS) {
+          for (const name of order) {
+            const cpuBefore = [cpuMs(proxyPid[name]), cpuMs(instancePid), treeCpuMs(databasePid)];
+            const { latencies, rps } = await load(targets[name], count, concurrency);
+            const tot = results.get(concurrency)![name];
+            tot.latencies.push(...latencies);
+            tot.rps.push(rps);
+            tot.routerCpuMs += cpuMs(proxyPid[name]) - cpuBefore[0];
+            tot.instanceCpuMs += cpuMs(instancePid) - cpuBefore[1];
+            tot.databaseCpuMs += treeCpuMs(databasePid) - cpuBefore[2];
+          }
         }
       }
-    }
     } finally {
       bare.stop();
     }

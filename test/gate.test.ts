@@ -1,0 +1,51 @@
+// The unit suite is a gate only if a failing test fails the command. Once it did
+// not: the embedded PostgreSQL started by the global setup brought an exit hook
+// that ended Vitest with code 0 after "1 failed" (see emulator/embedded-postgres.ts).
+// Here a throw-away copy of the test setup runs one planted test with the real
+// global setup (embedded PostgreSQL, DATABASE_URL unset) and the exit code is read.
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "..");
+const copy = mkdtempSync(path.join(os.tmpdir(), "runway-gate-"));
+afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+for (const entry of ["node_modules", "package.json", "tsconfig.json", "emulator", "lib", "prisma", "prisma.config.ts", "scripts"]) {
+  symlinkSync(path.join(root, entry), path.join(copy, entry));
+}
+cpSync(path.join(root, "vitest.config.ts"), path.join(copy, "vitest.config.ts"));
+cpSync(path.join(root, "test"), path.join(copy, "test"), { recursive: true });
+mkdirSync(path.join(copy, "test/planted"));
+
+function runPlanted(name: string, body: string) {
+  writeFileSync(path.join(copy, "test/planted", `${name}.test.ts`), `import { expect, it } from "vitest";\nit("${name}", () => { ${body} });\n`);
+  const env = { ...process.env, DATABASE_URL: "" };
+  delete env.VITEST;
+  delete env.VITEST_WORKER_ID;
+  delete env.VITEST_POOL_ID;
+  const run = spawnSync(path.join(copy, "node_modules/.bin/vitest"), ["run", `test/planted/${name}.test.ts`], {
+    cwd: copy,
+    env,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+describe("vitest run, with the embedded PostgreSQL of the global setup", () => {
+  it("exits non-zero when a test fails", () => {
+    const run = runPlanted("fails-on-purpose", "expect(1).toBe(2);");
+    expect(run.output).toMatch(/1 failed/);
+    expect(run.status).not.toBe(0);
+    expect(run.status).not.toBeNull();
+  }, 150_000);
+
+  it("exits 0 when every test passes (the copy itself works)", () => {
+    const run = runPlanted("passes", "expect(1).toBe(1);");
+    expect(run.output).toMatch(/1 passed/);
+    expect(run.status).toBe(0);
+  }, 150_000);
+});

@@ -22,8 +22,15 @@ export type Follower = {
    */
   viewRole?: Role;
   /** One look at Google for a running row that reached it; returns the updated row. */
-  poll(db: Db, op: OperationView): Promise<OperationView>;
+  poll(db: Db, op: OperationView): Promise<Looked>;
 };
+
+/**
+ * A row after a look. A follower that knows it has nothing to do for a while
+ * (a paused release, a check due in 30 s) says when to look again; otherwise
+ * the queue looks again after `intervalMs`.
+ */
+export type Looked = OperationView & { nextLookInMs?: number };
 
 export type Followers = Readonly<Record<string, Follower>>;
 
@@ -50,7 +57,7 @@ export function combineFollowers(...groups: Followers[]): Followers {
 }
 
 /** One look at a row, whatever its kind; returns the updated row. */
-export async function pollOperation(db: Db, followers: Followers, op: OperationView): Promise<OperationView> {
+export async function pollOperation(db: Db, followers: Followers, op: OperationView): Promise<Looked> {
   if (op.status !== "running") return op;
   const f = followerFor(followers, op.kind);
   if (op.googleName) return f.poll(db, op);

@@ -9,7 +9,7 @@ import type { Db } from "../db";
 import type { AlertingClients, ObservabilityClients, RunClients } from "../gcp/clients";
 import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
 import { log } from "../log";
-import { advance, fail, finishOperation, updateOperation, type Followers, type OperationView } from "../operations";
+import { advance, fail, finishOperation, updateOperation, type Followers, type Looked, type OperationView } from "../operations";
 import { parseServiceName, shortName } from "../services";
 import { dataUpTo, decideStep, judgeCheck, retryDelayMs } from "./analysis";
 import { readWindow } from "./metrics";
@@ -21,6 +21,8 @@ import { ENDED, getRelease, moveRelease, type Pending, type ReleaseChange, type 
 type Service = protos.google.cloud.run.v2.IService;
 export const AREA = "releases";
 const POLL_MS = 500;
+/** The longest a waiting release goes unlooked at: a person's pause, resume or abort nudges it sooner. */
+const IDLE_LOOK_MS = 5_000;
 
 export type ReleaseDeps = {
   run: RunClients;
@@ -174,8 +176,11 @@ async function check(db: Db, deps: ReleaseDeps, r: ReleaseRow, service: Service,
   }
 }
 
-/** One look at a release; returns the updated operation row. */
-export async function pollRelease(db: Db, deps: ReleaseDeps, op: OperationView): Promise<OperationView> {
+/** How long to wait for `at`, between one poll interval and IDLE_LOOK_MS. */
+const waitUntil = (at: Date, now: Date) => Math.min(IDLE_LOOK_MS, Math.max(POLL_MS, at.getTime() - now.getTime()));
+
+/** One look at a release; returns the updated operation row and, when it waits, when to look again. */
+export async function pollRelease(db: Db, deps: ReleaseDeps, op: OperationView): Promise<Looked> {
   let r = await getRelease(db, op.id);
   if (!r) return finishOperation(db, AREA, op, { status: "failed", steps: fail(op.steps, "The release's record is missing."), error: "The release's record is missing." });
   if (ENDED.includes(r.state)) return end(db, deps, op, r);
@@ -186,9 +191,9 @@ export async function pollRelease(db: Db, deps: ReleaseDeps, op: OperationView):
     if (!moved) return op;
     r = moved;
   }
-  if (r.retryAt && now < r.retryAt) return op;
-  const quiet = !r.pending && (r.state === "paused" || r.state === "holding" || (r.state === "observing" && r.nextCheckAt && now < r.nextCheckAt));
-  if (quiet) return op;
+  if (r.retryAt && now < r.retryAt) return { ...op, nextLookInMs: waitUntil(r.retryAt, now) };
+  if (!r.pending && (r.state === "paused" || r.state === "holding")) return { ...op, nextLookInMs: IDLE_LOOK_MS };
+  if (!r.pending && r.state === "observing" && r.nextCheckAt && now < r.nextCheckAt) return { ...op, nextLookInMs: waitUntil(r.nextCheckAt, now) };
   try {
     if (r.state === "deploying") return op.googleName ? await driveDeploy(db, deps, op, r) : op;
     const [service] = await deps.run.services.getService({ name: r.service }, { timeout: 15_000 });

@@ -118,7 +118,9 @@ describe("a release that snoozes its service's alerts", () => {
     const freeMail = `free-${ref.service}@example.com`;
     const snoozed = await policy(ref, "1", [await emailChannel(ref, snoozedMail)]);
     // The canary fails every request; the plan lets it (its checks pass) so the release stays at 5 %.
-    await savePlan(bed.db, bed.dev, ref, { stepSeconds: 600, snoozeAlerts: true, maxErrorPercent: 100 });
+    // Latency cannot fail a check either: a cold canary instance on a busy machine answered
+    // over the default 500 ms floor, the release aborted, its snooze ended, and the rule fired.
+    await savePlan(bed.db, bed.dev, ref, { stepSeconds: 600, snoozeAlerts: true, maxErrorPercent: 100, latencyFloorMs: 600_000 });
     const canary = await deployTagged(bed.run, ref, { ERROR_RATE: "1" });
     const id = await startRelease(ref, canary);
     const r = await releaseWhen(bed.db, id, (x) => x.state === "observing" && x.snooze?.state === "active", "observing, snoozed");
@@ -133,6 +135,8 @@ describe("a release that snoozes its service's alerts", () => {
       }, "the policy outside the snooze to notify", 60_000, 500);
       // One more evaluation on the same failing traffic, its deliveries awaited.
       await bed.emulator.evaluateAlerts();
+      // Still releasing (so still snoozed): had it ended, the rule's mail would be right.
+      expect((await getRelease(bed.db, id))!.state).toBe("observing");
       expect((await outbox()).filter((m) => m.to === snoozedMail)).toEqual([]);
       const incidents = ((await (await fetch(`http://127.0.0.1:${bed.emulator.routerPort}/_emulator/incidents`)).json()) as { incidents: { policy: string; state: string }[] }).incidents;
       expect(incidents.filter((i) => i.policy === snoozed)).toEqual([]);

@@ -7,10 +7,10 @@ import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
 import { createEmailChannel, createWebhookChannel } from "./actions";
-import { useAlertAction } from "./use-alert-action";
+import { useAction } from "@/components/ui/use-action";
 
 export function AddEmailChannel({ project }: { project: string }) {
-  const { submit, pending, result, fieldErrors: errors } = useAlertAction(createEmailChannel);
+  const { submit, pending, result, fieldErrors: errors } = useAction(createEmailChannel);
   const [email, setEmail] = useState("");
   return (
     <form aria-label={`Add an e-mail channel to ${project}`} className="flex flex-wrap items-end gap-3" onSubmit={(e) => { e.preventDefault(); submit({ project, email }, (r) => r.ok && setEmail("")); }}>
@@ -25,7 +25,7 @@ export function AddEmailChannel({ project }: { project: string }) {
 
 /** Stays mounted after the page refreshes with the new channel (`exists`), so the token is still on screen. */
 export function CreateRunwayWebhook({ project, exists }: { project: string; exists: boolean }) {
-  const { submit, pending, result } = useAlertAction(createWebhookChannel);
+  const { submit, pending, result } = useAction(createWebhookChannel);
   // Held only in this component's memory: a reload forgets it, as promised.
   const [token, setToken] = useState<string | null>(null);
   return (

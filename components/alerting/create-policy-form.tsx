@@ -8,7 +8,7 @@ import { Field, Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
 import { TEMPLATES, TEMPLATE_KINDS, type TemplateKind } from "@/lib/alerting/templates";
 import { createAlertPolicy } from "./actions";
-import { useAlertAction } from "./use-alert-action";
+import { useAction } from "@/components/ui/use-action";
 
 type Option = { name: string; label: string };
 type Props = {
@@ -19,7 +19,7 @@ type Props = {
 };
 
 export function CreatePolicyForm({ service, channels, uptimeChecks, slos }: Props) {
-  const { submit, pending, result, fieldErrors: errors } = useAlertAction(createAlertPolicy);
+  const { submit, pending, result, fieldErrors: errors } = useAction(createAlertPolicy);
   const [kind, setKind] = useState<TemplateKind>("error-share");
   const t = TEMPLATES[kind];
   const [threshold, setThreshold] = useState(String(t.defaults.threshold));

@@ -3,13 +3,13 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { deleteChannel, deleteSlo, deleteUptimeCheck } from "./actions";
-import { useAlertAction } from "./use-alert-action";
+import { useAction } from "@/components/ui/use-action";
 
 const ACTIONS = { channel: [deleteChannel, "channelName"], uptime: [deleteUptimeCheck, "checkName"], slo: [deleteSlo, "sloName"] } as const;
 
 export function DeleteButton({ what, project, name, label }: { what: keyof typeof ACTIONS; project: string; name: string; label: string }) {
   const [action, field] = ACTIONS[what];
-  const { submit, pending, result } = useAlertAction(action);
+  const { submit, pending, result } = useAction(action);
   const [sure, setSure] = useState(false);
   return (
     <span className="inline-flex items-center gap-2">

@@ -6,13 +6,13 @@ import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
 import { createSlo, createUptimeCheck } from "./actions";
-import { useAlertAction } from "./use-alert-action";
+import { useAction } from "@/components/ui/use-action";
 
 type Ref = { project: string; region: string; service: string };
 const REGIONS = [["USA", "USA"], ["EUROPE", "Europe"], ["SOUTH_AMERICA", "South America"], ["ASIA_PACIFIC", "Asia Pacific"]] as const;
 
 export function CreateUptimeCheckForm({ service }: { service: Ref }) {
-  const { submit, pending, result, fieldErrors: errors } = useAlertAction(createUptimeCheck);
+  const { submit, pending, result, fieldErrors: errors } = useAction(createUptimeCheck);
   const [path, setPath] = useState("/health");
   const [period, setPeriod] = useState("60");
   const [timeout, setTimeoutSeconds] = useState("10");
@@ -43,7 +43,7 @@ export function CreateUptimeCheckForm({ service }: { service: Ref }) {
 }
 
 export function CreateSloForm({ service }: { service: Ref }) {
-  const { submit, pending, result, fieldErrors: errors } = useAlertAction(createSlo);
+  const { submit, pending, result, fieldErrors: errors } = useAction(createSlo);
   const [kind, setKind] = useState<"availability" | "latency">("availability");
   const [goal, setGoal] = useState("99.9");
   const [days, setDays] = useState("30");

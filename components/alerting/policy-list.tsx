@@ -11,7 +11,7 @@ import { Notice } from "@/components/ui/panel";
 import type { PolicyView } from "@/lib/alerting/policies";
 import { TEMPLATES } from "@/lib/alerting/templates";
 import { deleteAlertPolicy, setAlertPolicyEnabled, updateAlertPolicy } from "./actions";
-import { useAlertAction } from "./use-alert-action";
+import { useAction } from "@/components/ui/use-action";
 
 type Props = { project: string; policies: PolicyView[]; openIncidents: Record<string, number>; canAct: boolean };
 
@@ -26,8 +26,8 @@ export function PolicyList({ project, policies, openIncidents, canAct }: Props) 
 function PolicyRow({ project, policy: p, open, canAct }: { project: string; policy: PolicyView; open: number; canAct: boolean }) {
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const toggle = useAlertAction(setAlertPolicyEnabled);
-  const remove = useAlertAction(deleteAlertPolicy);
+  const toggle = useAction(setAlertPolicyEnabled);
+  const remove = useAction(deleteAlertPolicy);
   const failed = [toggle.result, remove.result].find((r) => r && !r.ok);
   return (
     <li className="px-4 py-3" aria-label={`Policy ${p.displayName}`}>
@@ -70,7 +70,7 @@ function PolicyRow({ project, policy: p, open, canAct }: { project: string; poli
 }
 
 function EditPolicy({ project, policy: p, onDone }: { project: string; policy: PolicyView; onDone: () => void }) {
-  const { submit, pending, result, fieldErrors: errors } = useAlertAction(updateAlertPolicy);
+  const { submit, pending, result, fieldErrors: errors } = useAction(updateAlertPolicy);
   const [threshold, setThreshold] = useState(String(p.threshold ?? ""));
   const [duration, setDuration] = useState(String(p.durationSeconds ?? 0));
   const label = p.template ? TEMPLATES[p.template].thresholdLabel : "Threshold";

@@ -2,10 +2,10 @@
 
 import { backupNow } from "./actions";
 import { Button } from "@/components/ui/button";
-import { useOperationAction } from "@/components/operations/use-operation-action";
+import { useAction } from "@/components/ui/use-action";
 
 export function BackupButton({ project, instance }: { project: string; instance: string }) {
-  const { submit, pending, result } = useOperationAction(backupNow, "/databases");
+  const { submit, pending, result } = useAction(backupNow, { followAt: "/databases" });
   return (
     <div className="flex items-center gap-2">
       {result && !result.ok && <span role="alert" className="text-xs text-red-600 dark:text-red-400">{result.error}</span>}

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
-import { useOperationAction } from "@/components/operations/use-operation-action";
+import { useAction } from "@/components/ui/use-action";
 
 type Backup = { id: string; label: string };
 type Props = { project: string; source: string; backups: Backup[]; targets: string[] };
@@ -17,7 +17,7 @@ export function RestoreDialog({ project, source, backups, targets }: Props) {
   const [backupRunId, setBackup] = useState(backups[0]?.id ?? "");
   const [target, setTarget] = useState(source);
   const [confirmName, setConfirm] = useState("");
-  const { submit, pending, result, fieldErrors } = useOperationAction(restoreBackup, "/databases");
+  const { submit, pending, result, fieldErrors } = useAction(restoreBackup, { followAt: "/databases" });
   if (backups.length === 0) return <Button variant="secondary" disabled title="No successful backup to restore">Restore…</Button>;
   const id = `${project}-${source}`;
   return (
@@ -44,7 +44,7 @@ export function RestoreDialog({ project, source, backups, targets }: Props) {
           {result && !result.ok && <Notice tone="error">{result.error}</Notice>}
           <div className="flex justify-end gap-2">
             <Button variant="ghost" onClick={() => setOpen(false)}>Cancel</Button>
-            <Button variant="danger" disabled={pending || confirmName !== target} onClick={() => submit({ project, instance: target, sourceInstance: source, backupRunId, confirmName }, () => setOpen(false))}>
+            <Button variant="danger" disabled={pending || confirmName !== target} onClick={() => submit({ project, instance: target, sourceInstance: source, backupRunId, confirmName }, (r) => r.ok && setOpen(false))}>
               {pending ? "Starting restore…" : `Restore into ${target}`}
             </Button>
           </div>

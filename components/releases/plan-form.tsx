@@ -1,12 +1,11 @@
 "use client";
 // The service's release plan, edited by developers: every field bounded, and a
 // refused save names each bad field (nothing is saved then).
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
-import type { ActionResult } from "@/lib/actions";
+import { useAction } from "@/components/ui/use-action";
 import type { ReleasePlan } from "@/lib/releases";
 import { saveReleasePlan } from "./actions";
 
@@ -23,22 +22,15 @@ const FIELDS: { key: keyof ReleasePlan; label: string }[] = [
 ];
 
 export function PlanForm({ service, plan }: { service: { project: string; region: string; service: string }; plan: ReleasePlan }) {
-  const router = useRouter();
   const [form, setForm] = useState<Record<string, string | boolean>>(() => ({ ...Object.fromEntries(FIELDS.map((f) => [f.key, f.key === "steps" ? plan.steps.join(", ") : String(plan[f.key])])), promoteOnLowTraffic: plan.promoteOnLowTraffic, snoozeAlerts: plan.snoozeAlerts }));
-  const [result, setResult] = useState<ActionResult<{ plan: ReleasePlan }> | null>(null);
-  const [pending, start] = useTransition();
-  const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
+  const { submit, pending, result, fieldErrors: errors } = useAction(saveReleasePlan);
   return (
     <form
       aria-label="Release plan"
       className="space-y-3 px-4 py-3"
       onSubmit={(e) => {
         e.preventDefault();
-        start(async () => {
-          const r = await saveReleasePlan(null, { ...service, ...form });
-          setResult(r);
-          if (r.ok) router.refresh();
-        });
+        submit({ ...service, ...form });
       }}
     >
       <div className="grid gap-3 sm:grid-cols-3">

@@ -1,12 +1,11 @@
 "use client";
 // A person steps into a running release: pause or resume, promote now (after a
 // confirmation that says what changes), abort now. Each is a guarded action.
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/panel";
-import type { ActionResult } from "@/lib/actions";
+import { useAction } from "@/components/ui/use-action";
 import type { ReleaseJson } from "@/lib/releases";
 import { abortRelease, pauseRelease, promoteRelease, resumeRelease } from "./actions";
 
@@ -14,17 +13,13 @@ type Ref = { project: string; region: string; service: string };
 type Control = typeof pauseRelease;
 
 export function ReleaseControls({ service, release, onChanged }: { service: Ref; release: ReleaseJson; onChanged: () => void }) {
-  const router = useRouter();
-  const [pending, start] = useTransition();
-  const [result, setResult] = useState<ActionResult<{ release: string; state: string }> | null>(null);
+  const { run: call, pending, result } = useAction<{ release: string; state: string }>(null);
   const [confirming, setConfirming] = useState(false);
-  const run = (action: Control) => start(async () => {
-    const r = await action(null, { ...service, release: release.id });
-    setResult(r);
-    setConfirming(false);
-    onChanged();
-    router.refresh();
-  });
+  const run = (action: Control) =>
+    call(action, { ...service, release: release.id }, () => {
+      setConfirming(false);
+      onChanged();
+    });
   const busy = pending || release.moving !== null;
   const paused = release.state === "paused" || release.state === "holding";
   return (

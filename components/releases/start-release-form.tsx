@@ -5,12 +5,12 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
-import { useOperationAction } from "@/components/operations/use-operation-action";
+import { useAction } from "@/components/ui/use-action";
 import { startRelease } from "./actions";
 
 export function StartReleaseForm({ service, etag, candidates, steps, path }: { service: { project: string; region: string; service: string }; etag: string; candidates: string[]; steps: string; path: string }) {
   const [revision, setRevision] = useState(candidates[0] ?? "");
-  const { submit, pending, result, fieldErrors } = useOperationAction(startRelease, path);
+  const { submit, pending, result, fieldErrors } = useAction(startRelease, { followAt: path });
   if (!candidates.length) return <p className="px-4 py-3 text-sm text-zinc-500 dark:text-zinc-400">No ready revision without traffic to release. Deploy with &quot;Canary release&quot;, or with no traffic under a tag first.</p>;
   return (
     <form aria-label="Start a canary release" className="flex flex-wrap items-end gap-3 px-4 py-3" onSubmit={(e) => { e.preventDefault(); submit({ ...service, etag, revision }); }}>

@@ -4,13 +4,13 @@ import { runJob } from "./actions";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
-import { useOperationAction } from "@/components/operations/use-operation-action";
+import { useAction } from "@/components/ui/use-action";
 
 type Props = { job: { project: string; location: string; job: string }; taskCount: number; path: string };
 
 /** Runs the Cloud Run job with optional overrides; its progress opens above (?op=…), as a deploy's does. */
 export function RunJobForm({ job, taskCount, path }: Props) {
-  const { submit, pending, result, fieldErrors } = useOperationAction(runJob, path);
+  const { submit, pending, result, fieldErrors } = useAction(runJob, { followAt: path });
   const onSubmit = (e: React.FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     submit({ ...job, ...Object.fromEntries(new FormData(e.currentTarget)) });

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { rotateSecret } from "./actions";
-import { useOperationAction } from "@/components/operations/use-operation-action";
+import { useAction } from "@/components/ui/use-action";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
@@ -16,7 +16,7 @@ type Props = { project: string; secret: string; previousVersion: string | null; 
  * happen, go. Typed values leave the form as soon as it is submitted.
  */
 export function RotateForm({ project, secret, previousVersion, checksNeeded, alphabets, readers, instances, sql }: Props) {
-  const { submit: start, pending, result, fieldErrors: errors } = useOperationAction(rotateSecret, `/secrets/${project}/${secret}`);
+  const { submit: start, pending, result, fieldErrors: errors } = useAction(rotateSecret, { followAt: `/secrets/${project}/${secret}` });
   const [mode, setMode] = useState<"generate" | "enter">("generate");
   const [length, setLength] = useState("32");
   const [alphabet, setAlphabet] = useState<string>("letters-digits");
@@ -31,7 +31,12 @@ export function RotateForm({ project, secret, previousVersion, checksNeeded, alp
   const submit = () =>
     start(
       { project, secret, mode, length, alphabet, newValue, confirmValue, setSqlPassword: setSql ? "on" : "off", sqlInstance, sqlUser, checks },
-      () => { setNewValue(""); setConfirmValue(""); },
+      (r) => {
+        if (r.ok) {
+          setNewValue("");
+          setConfirmValue("");
+        }
+      },
     );
 
   const radio = "flex items-center gap-2 text-sm";

@@ -6,7 +6,7 @@ import { deployCanary } from "@/components/releases/actions";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
-import { useOperationAction } from "@/components/operations/use-operation-action";
+import { useAction } from "@/components/ui/use-action";
 
 export type DeployDefaults = {
   image: string;
@@ -27,7 +27,7 @@ const MEMORY = ["256Mi", "512Mi", "1Gi", "2Gi", "4Gi", "8Gi", "16Gi", "32Gi"];
 export function DeployForm({ service, etag, defaults, path, releaseSteps }: { service: { project: string; region: string; service: string }; etag: string; defaults: DeployDefaults; path: string; releaseSteps?: string }) {
   const [form, setForm] = useState({ ...defaults, traffic: "all" as "all" | "tagged" | "canary", tag: "", changeRef: "", changeUrl: "" });
   // A canary release is its own operation (lib/releases): deployed with no traffic, then moved step by step.
-  const { submit, pending, result, fieldErrors } = useOperationAction(form.traffic === "canary" ? deployCanary : deploy, path);
+  const { submit, pending, result, fieldErrors } = useAction(form.traffic === "canary" ? deployCanary : deploy, { followAt: path });
   const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) => setForm({ ...form, [key]: value });
   const err = (key: string) => fieldErrors[key];
 

@@ -6,14 +6,14 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/panel";
 import type { TrafficEntry } from "@/lib/services";
-import { useOperationAction } from "@/components/operations/use-operation-action";
+import { useAction } from "@/components/ui/use-action";
 
 type Props = { service: { project: string; region: string; service: string }; etag: string; traffic: TrafficEntry[]; toRevision: string | null; path: string };
 
 /** One click, then a confirmation that says exactly what will change. */
 export function RollbackButton({ service, etag, traffic, toRevision, path }: Props) {
   const [confirming, setConfirming] = useState(false);
-  const { submit, pending, result } = useOperationAction(rollback, path);
+  const { submit, pending, result } = useAction(rollback, { followAt: path });
   // Once the rollback has started, its progress shows on the page: the confirmation closes.
   useEffect(() => {
     if (result?.ok) setConfirming(false);

@@ -7,7 +7,7 @@ import { Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
 import type { TrafficEntry } from "@/lib/services";
 import { TAG } from "@/lib/services/names";
-import { useOperationAction } from "@/components/operations/use-operation-action";
+import { useAction } from "@/components/ui/use-action";
 
 type Row = { revision: string; percent: number; tag: string };
 type Props = { service: { project: string; region: string; service: string }; etag: string; traffic: TrafficEntry[]; readyRevisions: string[]; latestReady: string; path: string };
@@ -21,7 +21,7 @@ function rowsFrom(traffic: TrafficEntry[]): Row[] {
 /** Edit the split: percentages checked as you type (and again on the server), tags, presets. */
 export function TrafficEditor({ service, etag, traffic, readyRevisions, latestReady, path }: Props) {
   const [rows, setRows] = useState<Row[]>(() => rowsFrom(traffic));
-  const { submit, pending, result, fieldErrors } = useOperationAction(shiftTraffic, path);
+  const { submit, pending, result, fieldErrors } = useAction(shiftTraffic, { followAt: path });
   const total = rows.reduce((s, r) => s + (Number.isFinite(r.percent) ? r.percent : 0), 0);
   const tagProblems = rows.filter((r) => r.tag && !TAG.test(r.tag)).length;
   const zeroWithoutTag = rows.some((r) => r.percent === 0 && !r.tag);

@@ -1,9 +1,10 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { updateLocations } from "./actions";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/panel";
+import { useAction } from "@/components/ui/use-action";
 import { locationLines, removedLocations, type LocationCoverage } from "@/lib/services/location-lines";
 
 /** What a save would take out of the fleet, said before the admin saves. */
@@ -27,11 +28,17 @@ function RemovalPreview({ removed }: { removed: LocationCoverage[] }) {
 }
 
 export function LocationsForm({ initial, coverage }: { initial: string; coverage: LocationCoverage[] }) {
-  const [state, action, pending] = useActionState(updateLocations, null);
+  const { submit, pending, result: state } = useAction(updateLocations);
   const [text, setText] = useState(initial);
   const empty = locationLines(text).length === 0;
   return (
-    <form action={action} className="space-y-3 px-4 py-3">
+    <form
+      className="space-y-3 px-4 py-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit({ locations: text });
+      }}
+    >
       <label htmlFor="locations" className="block text-xs text-zinc-500 dark:text-zinc-400">One <code>project/region</code> a line. The fleet lists the services of each, in parallel.</label>
       <textarea id="locations" name="locations" value={text} onChange={(e) => setText(e.target.value)} rows={8} className="w-full rounded-md border border-zinc-500 bg-white p-2 font-mono text-xs dark:bg-zinc-900" />
       {empty ? <Notice tone="error">Keep at least one project/region pair: an empty list would empty the fleet.</Notice> : <RemovalPreview removed={removedLocations(coverage, text)} />}

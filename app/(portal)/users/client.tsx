@@ -1,25 +1,22 @@
 "use client";
 
-import { startTransition, useActionState, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
+import { useAction } from "@/components/ui/use-action";
 import { ROLES, type Role } from "@/lib/auth/roles";
 import { changeRole } from "@/components/users/actions";
 
 export function RoleForm({ userId, email, role }: { userId: string; email: string; role: Role }) {
-  const [state, action, pending] = useActionState(changeRole, null);
+  const { submit: save, pending, result: state } = useAction(changeRole);
   const [selected, setSelected] = useState<Role>(role);
   const saved = state?.ok ? state.data.role : role;
-  // Submitted by hand rather than through <form action>: React resets a form
-  // after an action, which would snap the select back to its first value.
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    startTransition(() => action(form));
+    save({ userId, role: selected });
   };
   return (
     <form onSubmit={submit} className="flex flex-wrap items-center gap-2">
-      <input type="hidden" name="userId" value={userId} />
       <Select name="role" aria-label={`Role of ${email}`} value={selected} onChange={(e) => setSelected(e.target.value as Role)}>
         {ROLES.map((r) => (
           <option key={r} value={r}>{r}</option>

@@ -22,7 +22,7 @@ mkdirSync(path.join(copy, "test/planted"));
 
 function runPlanted(name: string, body: string) {
   writeFileSync(path.join(copy, "test/planted", `${name}.test.ts`), `import { expect, it } from "vitest";\nit("${name}", () => { ${body} });\n`);
-  const env = { ...process.env, DATABASE_URL: "" };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: "" };
   delete env.VITEST;
   delete env.VITEST_WORKER_ID;
   delete env.VITEST_POOL_ID;

@@ -5,6 +5,7 @@
 // handler (app/api/auth/[...nextauth]) calls it, against the real test PostgreSQL.
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import type { AuthOptions } from "next-auth";
 import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createPortalDatabaseUrl, makeUser } from "../portal-db";
@@ -13,7 +14,8 @@ import { newSessionId, revokeSession } from "@/lib/auth/revocation";
 
 // next-auth's core handler, which its package exports map does not name; the route handler calls it the same way.
 const require = createRequire(import.meta.url);
-const { AuthHandler } = require(join(dirname(require.resolve("next-auth")), "core/index.js")) as typeof import("next-auth/core");
+type AuthHandler = (params: { req: Record<string, unknown>; options: AuthOptions }) => Promise<{ body?: unknown; cookies?: { name: string; value: string }[] }>;
+const { AuthHandler } = require(join(dirname(require.resolve("next-auth")), "core/index.js")) as { AuthHandler: AuthHandler };
 const SECRET = "s".repeat(40);
 let db: Db;
 let authOptions: typeof import("@/lib/auth/options").authOptions;
@@ -32,7 +34,7 @@ async function session(claims: Record<string, unknown>) {
     req: { method: "GET", action: "session", query: {}, body: undefined, headers: { host: "localhost:3000", "x-forwarded-proto": "http" }, cookies: { "next-auth.session-token": cookie } },
     options: authOptions(),
   });
-  return { body: res.body, cleared: (res.cookies ?? []).some((c: { name: string; value: string }) => c.name === "next-auth.session-token" && c.value === "") };
+  return { body: res.body, cleared: (res.cookies ?? []).some((c) => c.name === "next-auth.session-token" && c.value === "") };
 }
 
 describe("/api/auth/session", () => {

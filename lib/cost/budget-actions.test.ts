@@ -100,6 +100,8 @@ describe("budgets", () => {
     // A covered budget keeps its project: the form cannot move it.
     const [pyplots] = await budgets.createBudget({ parent: ACCOUNT, budget: body("pyplots extra", ["projects/pyplots-prod"]) }, { timeout: 20_000 });
     expect(await edit(pyplots, "shortfactory-prod")).toMatchObject({ ok: false, code: "invalid", fieldErrors: { project: [expect.stringContaining("covers pyplots-prod")] } });
+    // An edit without the etag it read is refused: Google would apply it over any change.
+    expect(await runGuarded(saveBudgetDefinition, operator, { account: ACCOUNT, budget: pyplots.name, displayName: "no etag", project: "pyplots-prod", amount: "5", thresholds: "50" }, { db })).toMatchObject({ ok: false, code: "invalid", fieldErrors: { _form: ["Reload the page and edit again."] } });
     // A new budget needs a project too.
     expect(await runGuarded(saveBudgetDefinition, operator, { account: ACCOUNT, displayName: "all", project: "", amount: "5", thresholds: "50" }, { db })).toMatchObject({ ok: false, code: "invalid", fieldErrors: { project: ["Choose the project the budget covers."] } });
 
@@ -107,7 +109,7 @@ describe("budgets", () => {
       const [now] = await budgets.getBudget({ name: b.name }, { timeout: 20_000 });
       expect(now).toMatchObject({ displayName: b.displayName, etag: b.etag, budgetFilter: { projects: b.budgetFilter!.projects } });
     }
-    expect(await db.auditEvent.count({ where: { action: "cost.save-budget", actorEmail: operator.email, outcome: { in: ["invalid", "denied", "failed"] } } })).toBe(5);
+    expect(await db.auditEvent.count({ where: { action: "cost.save-budget", actorEmail: operator.email, outcome: { in: ["invalid", "denied", "failed"] } } })).toBe(6);
     await Promise.all([outside, whole, pyplots].map((b) => budgets.deleteBudget({ name: b.name! }, { timeout: 20_000 })));
     forgetBudgets(ACCOUNT);
   });

@@ -90,6 +90,8 @@ export const saveBudgetDefinition: ActionDefinition<typeof BudgetInput, BudgetVi
   async run({ db }, input) {
     const clients = billingClients();
     const body = budgetBody(input);
+    // Without the etag read with the form, Google would apply the edit over whatever changed since.
+    if (input.budget && !input.etag) throw new Invalid("The form did not say which version of the budget it edits.", { _form: ["Reload the page and edit again."] });
     if (input.budget && !input.budget.startsWith(`${input.account}/`)) throw new Invalid("The budget is not in this billing account.", { _form: [`${input.budget} is not a budget of ${input.account}.`] });
     const project = input.budget ? await heldScope(db, await heldBudget(clients, input.budget, input.account), input) : input.project;
     let saved;

@@ -56,6 +56,8 @@ export default defineConfig({
       GCP_PROJECTS: "",
       // No synthetic background traffic: tests make their own.
       EMULATOR_TRAFFIC: "off",
+      // The tests play the front end that appends the client's address (as Cloud Run's does), so each can be its own client.
+      RUNWAY_TRUSTED_PROXY_HOPS: "1",
     },
   },
 });

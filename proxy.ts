@@ -12,6 +12,7 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { CLIENT_REQUEST_ID_HEADER, clientRequestId } from "@/lib/audit/request-ids";
 import { trustedHost } from "@/lib/auth/hosts";
+import { normalizeEmail } from "@/lib/auth/sign-in";
 import { IAP_HEADER, verifyIapAssertion } from "@/lib/auth/iap";
 import { config as runwayConfig } from "@/lib/config";
 import { db } from "@/lib/db";
@@ -21,7 +22,7 @@ import { LIMITS, takeAll, tooManyRequests } from "@/lib/security/limits";
 import { auditRefusal, type RefusedRequest } from "@/lib/security/refusals";
 import { clientIp, crossOrigin, isActionPost, undecodableAction } from "@/lib/security/requests";
 
-const PUBLIC = [/^\/signin(\/|$)/, /^\/api\/auth\//, /^\/api\/health$/, /^\/api\/alerting\/intake\//];
+const PUBLIC = [/^\/signin(\/|$)/, /^\/api\/auth\//, /^\/api\/health$/, /^\/api\/alerting\/intake\//, /^\/favicon\.ico$/];
 const SIGN_IN = /^\/api\/auth\/(callback|signin)\//;
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -55,16 +56,31 @@ export async function proxy(req: NextRequest) {
   headers.set("content-security-policy", security["content-security-policy"]);
   const pass = () => secured(NextResponse.next({ request: { headers } }));
 
-  const ip = clientIp(req.headers);
+  const ip = clientIp(req.headers, cfg.trustedProxyHops);
   const refused = async (r: Pick<RefusedRequest, "reason" | "actor" | "status" | "message">, response: Response) => {
     await auditRefusal(db(), { ...r, ip, method: req.method, path: pathname, actionId: req.headers.get("next-action"), requestId, clientRequestId: fromClient });
     return response;
   };
 
-  if (PUBLIC.some((p) => p.test(pathname))) {
+  // A path Next cannot decode (`/api/operations/%FF`) made its router throw: a 500 (issue 27, item 5).
+  if (!decodablePath(pathname)) return plain(400, "Malformed URL: the path is not valid percent-encoded UTF-8.");
+  // A change from another origin to a public path or a route handler (known or not): Next's own check
+  // answered it with a 500 (item 5). Other paths are server-action posts, checked below with the session.
+  const isPublic = PUBLIC.some((p) => p.test(pathname));
+  if (!READ_METHODS.has(req.method) && (isPublic || pathname.startsWith("/api/"))) {
+    const other = crossOrigin(req.headers, decision.ok ? decision.host : null);
+    if (other) {
+      log.warn("cross-origin request refused", { origin: req.headers.get("origin")?.slice(0, 100), path: pathname, requestId });
+      return refused({ reason: "cross-origin", actor: null, status: other.status, message: other.message }, plain(other.status, other.message));
+    }
+  }
+
+  if (isPublic) {
     if (req.method === "POST" && SIGN_IN.test(pathname)) {
       const email = pathname.endsWith("/local") ? await formField(req, "email") : null;
-      const limited = await takeAll(db(), [[LIMITS.signInPerIp, ip], [LIMITS.signInPerPerson, email?.toLowerCase()]]);
+      // A local sign-in form is a few hundred bytes; a bigger one used to escape the per-account count.
+      if (email === TOO_LARGE) return refused({ reason: "malformed", actor: null, status: 413, message: "sign-in body too large" }, plain(413, `A sign-in form is at most ${SIGN_IN_BODY_LIMIT / 1024} kB.`));
+      const limited = await takeAll(db(), [[LIMITS.signInPerIp, ip], [LIMITS.signInPerPerson, email === null ? null : normalizeEmail(email)]]);
       if (limited) return refused({ reason: "rate-limited", actor: null, status: 429, message: `sign-in rate limit (${limited.bucket})` }, secured(tooManyRequests(limited)));
     }
     return pass();
@@ -106,10 +122,23 @@ export async function proxy(req: NextRequest) {
   return secured(NextResponse.redirect(url));
 }
 
-/** One field of a small form body (the local sign-in's e-mail), without consuming the request. */
-async function formField(req: NextRequest, name: string): Promise<string | null> {
-  if (Number(req.headers.get("content-length") ?? "0") > 16_384) return null;
+function decodablePath(pathname: string): boolean {
   try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const SIGN_IN_BODY_LIMIT = 16_384;
+const TOO_LARGE = Symbol("too large");
+
+/** One field of a small form body (the local sign-in's e-mail), without consuming the request; TOO_LARGE past the limit, declared or sent. */
+async function formField(req: NextRequest, name: string): Promise<string | null | typeof TOO_LARGE> {
+  if (Number(req.headers.get("content-length") ?? "0") > SIGN_IN_BODY_LIMIT) return TOO_LARGE;
+  try {
+    if ((await req.clone().arrayBuffer()).byteLength > SIGN_IN_BODY_LIMIT) return TOO_LARGE;
     const value = (await req.clone().formData()).get(name);
     return typeof value === "string" ? value.slice(0, 320) : null;
   } catch {
@@ -118,5 +147,6 @@ async function formField(req: NextRequest, name: string): Promise<string | null>
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // favicon.ico too: a POST to it reached Next's action handling unchecked (item 5); a GET passes as public.
+  matcher: ["/((?!_next/static|_next/image).*)"],
 };

@@ -114,6 +114,8 @@ locals {
       ADMIN_EMAILS         = join(",", var.admin_emails)
       GCP_PROJECTS         = join(",", var.covered_projects)
       GCP_REGIONS          = join(",", var.covered_regions)
+      # Cloud Run's front end (IAP, when on, runs inside it) appends the caller's address: one trusted hop.
+      RUNWAY_TRUSTED_PROXY_HOPS = "1"
     },
     var.iap_enabled ? { IAP_AUDIENCE = local.iap_audience } : {},
   )

@@ -21,6 +21,14 @@ describe("parseConfig", () => {
     expect(cfg.splitStaleHours).toBe(24);
   });
 
+  it("takes the trusted proxy hops from RUNWAY_TRUSTED_PROXY_HOPS: 0 locally, 1 (Cloud Run's front end) in production, a digit (issue 27, item 4)", () => {
+    expect(parseConfig(base).trustedProxyHops).toBe(0);
+    expect(parseConfig({ ...base, RUNWAY_MODE: "production", AUTH_URL: "https://runway.example.com", AUTH_LOCAL_ENABLED: "true" }).trustedProxyHops).toBe(1);
+    expect(parseConfig({ ...base, RUNWAY_TRUSTED_PROXY_HOPS: "2" }).trustedProxyHops).toBe(2);
+    expect(problemsOf({ ...base, RUNWAY_TRUSTED_PROXY_HOPS: "-1" })).toEqual([expect.stringMatching(/^RUNWAY_TRUSTED_PROXY_HOPS: expected a whole number of proxies from 0 to 9/)]);
+    expect(problemsOf({ ...base, RUNWAY_TRUSTED_PROXY_HOPS: "yes" })).toHaveLength(1);
+  });
+
   it("names a missing variable", () => {
     expect(problemsOf({ AUTH_SECRET: base.AUTH_SECRET })).toEqual(["DATABASE_URL: is required but not set"]);
   });

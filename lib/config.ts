@@ -35,6 +35,8 @@ export const serverEnvSchema = z.object({
   LOG_LEVEL: optional(z.enum(["debug", "info", "warning", "error"])),
   NODE_ENV: optional(z.enum(["development", "production", "test"])),
   RUNWAY_MODE: optional(z.enum(["local", "production"], "expected local or production")),
+  // How many proxies in front append to X-Forwarded-For (Cloud Run's front end: 1); 0 ignores the header.
+  RUNWAY_TRUSTED_PROXY_HOPS: optional(z.string().regex(/^\d$/, "expected a whole number of proxies from 0 to 9 (on Cloud Run: 1)").transform(Number)),
   AUTH_TRUSTED_HOSTS: optional(z.string().transform((s, ctx) => {
     const hosts = s.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean);
     for (const h of hosts) if (!/^[a-z0-9.-]+(:\d{1,5})?$/.test(h)) ctx.addIssue({ code: "custom", message: `"${h}" is not a host name (with an optional :port)` });
@@ -67,6 +69,12 @@ export type Config = {
   /** Local sign-in on a production server: asked for explicitly, and said on every page. */
   localSignInWarning: boolean;
   gcp: { emulatorHost: string | null; projects: string[]; regions: string[] };
+  /**
+   * Proxies in front of the portal that each append the address they saw to
+   * X-Forwarded-For; the client is the entry the outermost one appended. 0: the
+   * header is ignored and every client counts as one address (issue 27, item 4).
+   */
+  trustedProxyHops: number;
   /** A traffic split older than this is flagged on the fleet page. */
   splitStaleHours: number;
   /**
@@ -140,6 +148,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     localSignInWarning: localSignIn && mode === "production",
     gcp: { emulatorHost: e.GCP_EMULATOR_HOST ?? null, projects: e.GCP_PROJECTS ?? [], regions: e.GCP_REGIONS ?? [] },
+    // A production server runs on Cloud Run, whose front end appends the client's address; a laptop has nothing in front.
+    trustedProxyHops: e.RUNWAY_TRUSTED_PROXY_HOPS ?? (mode === "production" ? 1 : 0),
     splitStaleHours: e.RUNWAY_SPLIT_STALE_HOURS ?? 24,
     alertIntakeBaseUrl: (e.AUTH_URL ?? `http://127.0.0.1:${e.PORT ?? 3000}`).replace(/\/+$/, ""),
     logLevel: e.LOG_LEVEL ?? "info",

@@ -35,8 +35,10 @@ export function BudgetForm({ values, projects, currency, onDone }: { values: Bud
         <Input id={`b-name-${id}`} {...bind("displayName")} maxLength={80} />
       </Field>
       <Field label="Scope" htmlFor={`b-project-${id}`} error={err("project")}>
-        <Select id={`b-project-${id}`} {...bind("project")}>
-          <option value="">The whole billing account</option>
+        {/* An edit keeps the budget's project (the action checks it against Google's copy). */}
+        {values.budget && <input type="hidden" name="project" value={values.project} />}
+        <Select id={`b-project-${id}`} {...bind("project")} {...(values.budget ? { name: undefined, disabled: true } : {})}>
+          <option value="">Choose a project</option>
           {projects.map((p) => <option key={p} value={p}>{p}</option>)}
         </Select>
       </Field>

@@ -29,9 +29,15 @@ export function EditScheduleForm({ schedule, initial, serviceUrls, now }: Props)
   const zoneProblem = timeZoneError(zone);
   const preview = nextRuns(cron, zone, new Date(now));
   const id = (f: string) => `edit-${schedule.job}-${f}`;
+  // The job as this form read it: the server refuses the edit if it changed since (no etag on Scheduler jobs).
+  const r = initial.retry;
+  const read = JSON.stringify({
+    schedule: initial.schedule, timeZone: initial.timeZone, targetUri: initial.uri, retryCount: r.retryCount, minBackoffSeconds: r.minBackoffSeconds,
+    maxBackoffSeconds: r.maxBackoffSeconds, maxDoublings: r.maxDoublings, attemptDeadlineSeconds: initial.attemptDeadlineSeconds,
+  });
   const onSubmit = (e: React.FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    submit("save", updateSchedule, { ...schedule, ...Object.fromEntries(new FormData(e.currentTarget)) });
+    submit("save", updateSchedule, { ...schedule, read, ...Object.fromEntries(new FormData(e.currentTarget)) });
   };
   return (
     <form onSubmit={onSubmit} className="space-y-4 px-4 py-3" aria-label={`Edit ${schedule.job}`}>

@@ -43,7 +43,9 @@ afterAll(async () => {
 
 const ref = { project: "pyplots-prod", region: "europe-west4", service: "pyplots-api" };
 const schedule = { project: "ai-usage-analytics-prod", location: "us-central1", job: "ai-usage-daily-pipeline" };
-const scheduleEdit = { schedule: "0 6 * * *", timeZone: "America/Los_Angeles", targetUri: "http://ai-usage-analytics-pipeline.us-central1.localhost:8087/run-daily-job", retryCount: "3", minBackoffSeconds: "5", maxBackoffSeconds: "3600", maxDoublings: "5", attemptDeadlineSeconds: "600" };
+const scheduleEdit = { schedule: "0 6 * * *", timeZone: "America/Los_Angeles", targetUri: "http://ai-usage-analytics-pipeline.us-central1.localhost:8087/run-daily-job", retryCount: "3", minBackoffSeconds: "5", maxBackoffSeconds: "3600", maxDoublings: "5", attemptDeadlineSeconds: "600",
+  // The job as the form read it (issue 27, item 7).
+  read: JSON.stringify({ schedule: "0 6 * * *", timeZone: "America/Los_Angeles", targetUri: "http://ai-usage-analytics-pipeline.us-central1.localhost:8087/run-daily-job", retryCount: 3, minBackoffSeconds: 5, maxBackoffSeconds: 3600, maxDoublings: 5, attemptDeadlineSeconds: 600 }) };
 const runJob = { project: "pyplots-prod", location: "europe-west4", job: "pyplots-migrate" };
 const guard = () => ({ etag: "etag-the-page-read", idempotencyKey: randomUUID() });
 

@@ -113,6 +113,52 @@ describe("incident intake", () => {
     expect(await stored()).toEqual(before);
   });
 
+  it("refuses another channel's incident with 403, audited: no close, no rewrite, no event (issue 27, item 2)", async () => {
+    // Channel B (another project) delivers an incident first; it belongs to B.
+    const bChannel = randomUUID();
+    const bToken = "the-token-of-channel-b-in-intentvision";
+    await db.alertWebhookChannel.create({ data: { id: bChannel, project: "intentvision-prod", channelName: `projects/intentvision-prod/notificationChannels/b-${bChannel}`, tokenHash: hashToken(bToken), createdBy: "x" } });
+    const id = randomUUID();
+    const bOpen = notification(id, "open", { scoping_project_id: "intentvision-prod", resource: { type: "cloud_run_revision", labels: { service_name: "intentvision-api", location: "us-central1" } } });
+    expect(await post(JSON.stringify(bOpen), { channel: bChannel, token: bToken })).toMatchObject({ status: 200 });
+    const before = await db.alertIncident.findUniqueOrThrow({ where: { incidentId: id } });
+    const events = await db.alertIncidentEvent.count({ where: { incidentId: id } });
+
+    // Channel A, with its own valid token and project, tries to close and rewrite it.
+    const refused = await post(JSON.stringify(notification(id, "closed", { summary: "all good, nothing to see" })));
+    expect(refused).toMatchObject({ status: 403, body: { error: `Incident ${id} was delivered by another channel; this channel may not change it.` } });
+    // A second channel of the same project is not the owner either.
+    const sibling = randomUUID();
+    await db.alertWebhookChannel.create({ data: { id: sibling, project: "intentvision-prod", channelName: `projects/intentvision-prod/notificationChannels/s-${sibling}`, tokenHash: hashToken(token), createdBy: "x" } });
+    expect(await post(JSON.stringify({ ...bOpen, incident: { ...bOpen.incident, state: "closed" } }), { channel: sibling })).toMatchObject({ status: 403 });
+
+    expect(await db.alertIncident.findUniqueOrThrow({ where: { incidentId: id } })).toEqual(before);
+    expect(await db.alertIncidentEvent.count({ where: { incidentId: id } })).toBe(events);
+    const audited = await db.auditEvent.findMany({ where: { action: "alerting.intake", target: `incidents/${id}` }, orderBy: { id: "asc" } });
+    expect(audited).toMatchObject([
+      { actorEmail: `webhook-channel:${channelId}`, outcome: "denied", details: { channel: channelId, channelProject: "pyplots-prod", state: "closed" } },
+      { actorEmail: `webhook-channel:${sibling}`, outcome: "denied" },
+    ]);
+    // The owner still closes it.
+    expect(await post(JSON.stringify({ ...bOpen, incident: { ...bOpen.incident, state: "closed" } }), { channel: bChannel, token: bToken })).toMatchObject({ status: 200, body: { stored: true } });
+  });
+
+  it("refuses a NUL, a lone surrogate and a time past the year 9999 with 400, storing nothing (issue 27, item 5)", async () => {
+    const before = await stored();
+    const bodies = [
+      JSON.stringify(notification(randomUUID(), "open", { summary: "nul \u0000 here" })),
+      JSON.stringify(notification(randomUUID(), "open", { policy_name: "lone \ud800 surrogate" })),
+      JSON.stringify(notification(randomUUID(), "open", { extra: { "key\u0000": 1 } })),
+      JSON.stringify(notification(randomUUID(), "open", { started_at: 1e15 })),
+      JSON.stringify(notification(randomUUID(), "closed", { ended_at: 1e15 })),
+    ];
+    for (const body of bodies) {
+      const res = await post(body);
+      expect(res.status, body.slice(0, 80)).toBe(400);
+    }
+    expect(await stored()).toEqual(before);
+  });
+
   it("limits deliveries per channel: past the limit 429 with Retry-After, and another channel is unaffected", async () => {
     const now = new Date();
     await db.$executeRaw`INSERT INTO rate_limit_windows (bucket, key, window_start, count)

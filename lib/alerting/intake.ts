@@ -2,12 +2,16 @@
 // schema version 1.2) to a Runway webhook channel. The checks run cheapest and
 // most telling first, and each refusal stores nothing:
 //   token (constant time; 401) → per-channel rate limit (429) → body size (413)
-//   → JSON (400) → schema (400) → project of the channel (403) → store once.
+//   → JSON (400) → text PostgreSQL can store (400) → schema (400) → project of
+//   the channel (403, audited) → the incident's owner (403, audited) → store once.
 // A replay of the same incident id and state answers 200 and stores nothing
-// new, so Google's retries are harmless.
+// new, so Google's retries are harmless. An incident belongs to the channel (and
+// so the project) that first delivered it: no other channel's token opens,
+// closes or rewrites it (issue 27, item 2).
 import "server-only";
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import { firstUnstorable, recordAudit } from "../audit";
 import type { Db } from "../db";
 import { log } from "../log";
 import { takeRateLimit, type RateLimitRule } from "../rate-limit";
@@ -21,6 +25,10 @@ export const INTAKE_RATE_LIMIT: RateLimitRule = { bucket: "alert-intake:channel"
 
 /** The query parameter a webhook_tokenauth URL carries its token in. */
 export const TOKEN_PARAM = "auth_token";
+
+/** Seconds since the epoch up to 9999-12-31: past that a Date (and PostgreSQL) cannot hold it. */
+const MAX_EPOCH_SECONDS = 253_402_300_799;
+const epochSeconds = z.number().int().nonnegative().max(MAX_EPOCH_SECONDS, "a time after the year 9999");
 
 export const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 
@@ -44,8 +52,8 @@ export const IncidentNotification = z.object({
     incident_id: z.string().min(1).max(256),
     scoping_project_id: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/),
     url: text(2000).optional(),
-    started_at: z.number().int().nonnegative(),
-    ended_at: z.number().int().nonnegative().nullable().optional(),
+    started_at: epochSeconds,
+    ended_at: epochSeconds.nullable().optional(),
     state: z.enum(["open", "closed"]),
     summary: text(4000).default(""),
     observed_value: scalar.nullable().optional(),
@@ -107,14 +115,41 @@ export async function receiveIncident(db: Db, channelId: string, request: Reques
   } catch {
     return refuse(400, "The body is not JSON.");
   }
+  // NUL and lone surrogates have no place in PostgreSQL's text or jsonb: refused, not a 500 (item 5).
+  const unstorable = firstUnstorable(json);
+  if (unstorable) return refuse(400, `Not a Cloud Monitoring incident: ${unstorable.slice(0, 200)} holds a NUL or an unpaired surrogate.`);
   const parsed = IncidentNotification.safeParse(json);
   if (!parsed.success) return refuse(400, `Not a Cloud Monitoring incident (1.2): ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   const { incident } = parsed.data;
-  if (incident.scoping_project_id !== channel.project) return refuse(403, `This channel belongs to ${channel.project}, not ${incident.scoping_project_id}.`);
+  const foreign = async (error: string) => {
+    await auditForeign(db, channel, incident, error);
+    return refuse(403, error);
+  };
+  if (incident.scoping_project_id !== channel.project) return foreign(`This channel belongs to ${channel.project}, not ${incident.scoping_project_id}.`);
 
   const stored = await storeIncident(db, channel.id, parsed.data, json);
+  if (stored === "foreign") return foreign(`Incident ${incident.incident_id.slice(0, 256)} was delivered by another channel; this channel may not change it.`);
   log.info("alert intake: delivery", { channelId: channel.id, incidentId: incident.incident_id, state: incident.state, stored });
   return { status: 200, body: { stored } };
+}
+
+/** A refused delivery by a channel whose token was right: someone holds that token, so it is on record. */
+async function auditForeign(db: Db, channel: { id: string; project: string }, incident: IncidentNotification["incident"], error: string) {
+  log.warn("alert intake: refused a delivery for another channel's incident", { channelId: channel.id, incidentId: incident.incident_id.slice(0, 256) });
+  try {
+    await recordAudit(db, {
+      actor: { email: `webhook-channel:${channel.id}` },
+      action: "alerting.intake",
+      target: `incidents/${incident.incident_id.slice(0, 256)}`,
+      outcome: "denied",
+      error,
+      details: { channel: channel.id, channelProject: channel.project, project: incident.scoping_project_id, state: incident.state },
+      durationMs: 0,
+      requestId: randomUUID(),
+    });
+  } catch (err) {
+    log.error("audit write failed for a refused incident delivery", { channelId: channel.id, error: String(err) });
+  }
 }
 
 /** The incident row's fields from a notification. */
@@ -141,15 +176,19 @@ function incidentFields(n: IncidentNotification) {
 }
 
 /**
- * Stores one state of an incident, once. Returns false for a replay. The event
+ * Stores one state of an incident, once: true when stored, false for a replay,
+ * "foreign" (nothing stored) when another channel first delivered it. The event
  * row's unique (incident_id, state) is the idempotency key, so two concurrent
  * copies of one delivery store it once.
  */
-export async function storeIncident(db: Db, channelId: string, n: IncidentNotification, payload: unknown): Promise<boolean> {
+export async function storeIncident(db: Db, channelId: string, n: IncidentNotification, payload: unknown): Promise<boolean | "foreign"> {
   const i = n.incident;
   const fields = incidentFields(n);
   return db.$transaction(async (tx) => {
     await tx.alertIncident.createMany({ data: [{ incidentId: i.incident_id, state: i.state, channelId, ...fields }], skipDuplicates: true });
+    // The owner never changes once the row exists, so reading it here is enough (a deleted channel's incidents, null, stay as they are).
+    const owner = await tx.alertIncident.findUniqueOrThrow({ where: { incidentId: i.incident_id }, select: { channelId: true, project: true } });
+    if (owner.channelId !== channelId || owner.project !== fields.project) return "foreign";
     const event = await tx.alertIncidentEvent.createMany({ data: [{ incidentId: i.incident_id, state: i.state, payload: payload as object }], skipDuplicates: true });
     if (event.count === 0) return false;
     if (i.state === "closed") {

@@ -40,3 +40,17 @@ function safeString(value: unknown): string {
     return "[unserialisable]";
   }
 }
+
+/** The path of the first string (value or key) PostgreSQL could not store, or null when there is none. */
+export function firstUnstorable(value: unknown, path = "", depth = 0): string | null {
+  const bad = (s: string) => new RegExp(UNSTORABLE.source).test(s);
+  if (typeof value === "string") return bad(value) ? path || "(root)" : null;
+  if (value === null || typeof value !== "object" || depth >= 64) return null;
+  for (const [k, v] of Object.entries(value)) {
+    const here = storableText(path ? `${path}.${k}` : k);
+    if (bad(k)) return here;
+    const found = firstUnstorable(v, here, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}

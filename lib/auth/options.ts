@@ -10,10 +10,19 @@ import { config } from "../config";
 import { db } from "../db";
 import { AppError } from "../errors";
 import { log } from "../log";
-import { newSessionId, revokeSession } from "./revocation";
+import { actorFromClaims, newSessionId, revokeSession } from "./revocation";
 import { signInUser } from "./sign-in";
 
 let options: AuthOptions | undefined;
+
+/**
+ * Thrown by the jwt callback for a cookie whose session was signed out (or no
+ * longer applies): next-auth then answers as for no session and clears the
+ * cookie (issue 27, item 6). Not an error of ours, so logged as info.
+ */
+class SessionEnded extends Error {
+  name = "SessionEnded";
+}
 const SESSION_MAX_AGE_S = 12 * 60 * 60;
 
 export function authOptions(): AuthOptions {
@@ -85,7 +94,10 @@ export function authOptions(): AuthOptions {
             token.uid = row.id;
             token.sid = newSessionId();
           }
+          return token;
         }
+        // Every later read (/api/auth/session, getServerSession) answers only for a live session.
+        if (!(await actorFromClaims(db(), cfg.auth, { uid: token.uid as string | undefined, sid: token.sid as string | undefined }))) throw new SessionEnded("the session was signed out or no longer applies");
         return token;
       },
       async session({ session, token }) {
@@ -101,7 +113,11 @@ export function authOptions(): AuthOptions {
       },
     },
     logger: {
-      error: (code, metadata) => log.error(`next-auth: ${code}`, { metadata: String((metadata as Error)?.message ?? "") }),
+      error: (code, metadata) => {
+        const m = metadata as { name?: string; message?: string } | undefined;
+        if (code === "JWT_SESSION_ERROR" && m?.name === "SessionEnded") return log.info("session cookie refused", { reason: m.message });
+        log.error(`next-auth: ${code}`, { metadata: String(m?.message ?? "") });
+      },
       warn: (code) => log.warn(`next-auth: ${code}`),
       debug: () => {},
     },

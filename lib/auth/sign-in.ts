@@ -9,8 +9,11 @@ import type { Actor } from "./roles";
 
 export type SignInAttempt = { provider: "google" | "local"; email: string; name?: string | null; emailVerified?: boolean };
 
+/** One account, one spelling: what sign-in and its rate limit both key on. */
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
 export async function signInUser(db: Db, auth: Config["auth"], attempt: SignInAttempt): Promise<Actor> {
-  const email = attempt.email.trim().toLowerCase();
+  const email = normalizeEmail(attempt.email);
   if (attempt.provider === "local") {
     if (!auth.localSignIn || !isLocalAccount(email)) throw new Forbidden("Local sign-in is not enabled for this account.");
     const user = await db.user.findUnique({ where: { email } });

@@ -56,9 +56,9 @@ describe("budgets", () => {
     expect(edited).toMatchObject({ ok: true, data: { amount: 60, thresholds: [{ percent: 1, basis: "CURRENT_SPEND" }] } });
     expect((await listed()).find((b) => b.name === created.data.name)!.amount!.specifiedAmount!.units).toBe("60");
     // The etag read before the edit is stale now: a second edit from that page is refused, not applied.
-    const stale = await runGuarded(saveBudgetDefinition, operator, { account: ACCOUNT, budget: created.data.name, etag: created.data.etag, displayName: "x", amount: "1", thresholds: "50" }, { db });
+    const stale = await runGuarded(saveBudgetDefinition, operator, { account: ACCOUNT, budget: created.data.name, etag: created.data.etag, displayName: "x", project: "elevendops-prod", amount: "1", thresholds: "50" }, { db });
     expect(stale).toMatchObject({ ok: false, code: "conflict" });
-    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "cost.save-budget", outcome: "success" }, orderBy: { id: "asc" } });
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "cost.save-budget", outcome: "success", actorEmail: operator.email }, orderBy: { id: "asc" } });
     expect(audit).toMatchObject({ actorEmail: operator.email, target: `${ACCOUNT}/budgets/new` });
   });
 
@@ -81,6 +81,59 @@ describe("budgets", () => {
     // A project outside Settings is refused by the guard's scope check.
     expect(await runGuarded(saveBudgetDefinition, operator, { ...base, project: "not-covered-project" }, { db })).toMatchObject({ ok: false, code: "forbidden", error: expect.stringContaining("not-covered-project is not covered") });
     expect((await listed()).length).toBe(before);
+  });
+
+  it("takes an edit's scope from the budget Google holds: another project's budget is not widened to the account, nor edited outside Settings (issue 27, item 3)", async () => {
+    const operator = await makeUser(db, "operator");
+    const { budgets } = billingClients();
+    const body = (name: string, projects: string[]) => ({ displayName: name, budgetFilter: { projects }, amount: { specifiedAmount: { currencyCode: "USD", units: "10" } }, thresholdRules: [{ thresholdPercent: 0.5 }] });
+    // A project Settings does not cover (Google names it by number), and a budget over the whole account.
+    const [outside] = await budgets.createBudget({ parent: ACCOUNT, budget: body("outside", ["projects/999999999998"]) }, { timeout: 20_000 });
+    const [whole] = await budgets.createBudget({ parent: ACCOUNT, budget: body("whole account", []) }, { timeout: 20_000 });
+    const edit = (b: typeof outside, project: string) => runGuarded(saveBudgetDefinition, operator, { account: ACCOUNT, budget: b.name, etag: b.etag, displayName: "mine now", project, amount: "99999", thresholds: "100" }, { db });
+
+    const widened = await edit(outside, "");
+    expect(widened).toMatchObject({ ok: false, code: "invalid", fieldErrors: { project: ["Choose the project the budget covers."] } });
+    // Naming a covered project in the form does not make the budget's own project covered.
+    expect(await edit(outside, "pyplots-prod")).toMatchObject({ ok: false, code: "forbidden", error: expect.stringContaining("999999999998 is not covered") });
+    expect(await edit(whole, "pyplots-prod")).toMatchObject({ ok: false, code: "forbidden", error: expect.stringContaining("covers the whole billing account") });
+    // A covered budget keeps its project: the form cannot move it.
+    const [pyplots] = await budgets.createBudget({ parent: ACCOUNT, budget: body("pyplots extra", ["projects/pyplots-prod"]) }, { timeout: 20_000 });
+    expect(await edit(pyplots, "shortfactory-prod")).toMatchObject({ ok: false, code: "invalid", fieldErrors: { project: [expect.stringContaining("covers pyplots-prod")] } });
+    // An edit without the etag it read is refused: Google would apply it over any change.
+    expect(await runGuarded(saveBudgetDefinition, operator, { account: ACCOUNT, budget: pyplots.name, displayName: "no etag", project: "pyplots-prod", amount: "5", thresholds: "50" }, { db })).toMatchObject({ ok: false, code: "invalid", fieldErrors: { _form: ["Reload the page and edit again."] } });
+    // A new budget needs a project too.
+    expect(await runGuarded(saveBudgetDefinition, operator, { account: ACCOUNT, displayName: "all", project: "", amount: "5", thresholds: "50" }, { db })).toMatchObject({ ok: false, code: "invalid", fieldErrors: { project: ["Choose the project the budget covers."] } });
+
+    for (const b of [outside, whole, pyplots]) {
+      const [now] = await budgets.getBudget({ name: b.name }, { timeout: 20_000 });
+      expect(now).toMatchObject({ displayName: b.displayName, etag: b.etag, budgetFilter: { projects: b.budgetFilter!.projects } });
+    }
+    expect(await db.auditEvent.count({ where: { action: "cost.save-budget", actorEmail: operator.email, outcome: { in: ["invalid", "denied", "failed"] } } })).toBe(6);
+    await Promise.all([outside, whole, pyplots].map((b) => budgets.deleteBudget({ name: b.name! }, { timeout: 20_000 })));
+    forgetBudgets(ACCOUNT);
+  });
+
+  it("refuses the second of two edits from one etag, saying what the budget holds now (issue 27, item 7)", async () => {
+    const operator = await makeUser(db, "operator");
+    const created = await runGuarded(saveBudgetDefinition, operator, { account: ACCOUNT, displayName: "race", project: "pyplots-prod", amount: "30", thresholds: "50, 90" }, { db });
+    if (!created.ok) throw new Error(created.error);
+    const edit = (amount: string, thresholds: string) => runGuarded(saveBudgetDefinition, operator, { account: ACCOUNT, budget: created.data.name, etag: created.data.etag, displayName: "race", project: "pyplots-prod", amount, thresholds }, { db });
+    const results = await Promise.all([edit("40", "50"), edit("70", "80")]);
+    const won = results.filter((r) => r.ok);
+    const lost = results.filter((r) => !r.ok);
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    const winner = results[0].ok ? { amount: "40", alerts: "50 %" } : { amount: "70", alerts: "80 %" };
+    expect(lost[0]).toMatchObject({ ok: false, code: "conflict" });
+    const message = (lost[0] as { error: string }).error;
+    expect(message).toMatch(/^Someone saved “race” since you opened it, so nothing was saved\. It now has /);
+    expect(message).toContain(`amount ${winner.amount} USD (yours: `);
+    expect(message).toContain(`alerts at ${winner.alerts} (yours: `);
+    const [now] = await billingClients().budgets.getBudget({ name: created.data.name }, { timeout: 20_000 });
+    expect(now.amount!.specifiedAmount!.units).toBe(winner.amount);
+    await billingClients().budgets.deleteBudget({ name: created.data.name }, { timeout: 20_000 });
+    forgetBudgets(ACCOUNT);
   });
 
   it("refuses a developer", async () => {

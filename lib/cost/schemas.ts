@@ -22,8 +22,8 @@ export const BudgetInput = z.object({
   budget: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^billingAccounts\/[^/]+\/budgets\/[^/]+$/, "Not a budget name.").optional()),
   etag: z.preprocess((v) => (v === "" ? undefined : v), z.string().max(200).optional()),
   displayName: z.string().trim().min(1, "Give the budget a name.").max(60, "At most 60 characters."),
-  /** Empty: the whole billing account. */
-  project: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(PROJECT, "Not a project id.").optional()),
+  /** The one project the budget covers: the portal makes no budget over the whole billing account (issue 27, item 3). */
+  project: z.string({ error: "Choose the project the budget covers." }).trim().min(1, "Choose the project the budget covers.").pipe(z.string().regex(PROJECT, "Not a project id.")),
   amount: z.string().trim().regex(/^\d{1,9}(\.\d{1,2})?$/, "Give an amount such as 25 or 99.50.").refine((v) => Number(v) > 0, "The amount must be more than zero."),
   thresholds: percents.pipe(z.array(z.number()).min(1, "Give at least one alert threshold.")),
   forecastAlert: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).default(false),

@@ -67,6 +67,15 @@ const logging = () => observabilityClients(target).logging;
 const audits = (action: string) => db.auditEvent.findMany({ where: { action }, orderBy: { at: "asc" } });
 const job = async (ref: Ref) => (await schedulerClient(target).getJob({ name: scheduleName(ref) }))[0];
 
+/** The job as the schedule page reads it and its edit form sends it back (`read`). */
+async function readAs(ref: Ref): Promise<string> {
+  invalidateSchedules();
+  const [listed] = await listSchedules([{ project: ref.project, region: ref.location }], { scheduler: schedulerClient(target), services: [] });
+  const s = listed.schedules.find((x) => x.id === ref.job)!;
+  const { retryCount, minBackoffSeconds, maxBackoffSeconds, maxDoublings } = s.retry;
+  return JSON.stringify({ schedule: s.schedule, timeZone: s.timeZone, targetUri: s.uri, retryCount, minBackoffSeconds, maxBackoffSeconds, maxDoublings, attemptDeadlineSeconds: s.attemptDeadlineSeconds });
+}
+
 /** The job's execution-log entries as Logging returns them, read directly (not through the portal). */
 async function rawEntries(ref: Ref) {
   const [entries] = await logging().listLogEntries({
@@ -98,7 +107,7 @@ describe("history from the execution log", () => {
     const ref = await newJob();
     await runNowAndWait(ref, 0);
     // Point it at a failing run through the edit action, and run again.
-    const edit = { ...ref, schedule: "0 6 * * *", timeZone: "America/Los_Angeles", targetUri: `${pipelineUri}/run-daily-job?fail=1`, retryCount: 0, minBackoffSeconds: 5, maxBackoffSeconds: 3600, maxDoublings: 5, attemptDeadlineSeconds: 60 };
+    const edit = { ...ref, read: await readAs(ref), schedule: "0 6 * * *", timeZone: "America/Los_Angeles", targetUri: `${pipelineUri}/run-daily-job?fail=1`, retryCount: 0, minBackoffSeconds: 5, maxBackoffSeconds: 3600, maxDoublings: 5, attemptDeadlineSeconds: 60 };
     expect(await runGuarded(updateScheduleDefinition(deps), dev, edit, { db })).toMatchObject({ ok: true });
     await runNowAndWait(ref, 1);
 
@@ -148,7 +157,7 @@ describe("the seeded AI analytics schedule", () => {
 });
 
 describe("actions", () => {
-  const valid = (ref: Ref) => ({ ...ref, schedule: "*/30 * * * *", timeZone: "Europe/Amsterdam", targetUri: `${pipelineUri}/run-daily-job`, retryCount: 3, minBackoffSeconds: 5, maxBackoffSeconds: 3600, maxDoublings: 5, attemptDeadlineSeconds: 600 });
+  const valid = async (ref: Ref) => ({ ...ref, read: await readAs(ref), schedule: "*/30 * * * *", timeZone: "Europe/Amsterdam", targetUri: `${pipelineUri}/run-daily-job`, retryCount: 3, minBackoffSeconds: 5, maxBackoffSeconds: 3600, maxDoublings: 5, attemptDeadlineSeconds: 600 });
 
   it.each([
     ["an invalid cron", { schedule: "0 6 * *" }, "schedule", "A schedule has 5 fields (minute hour day-of-month month day-of-week); this has 4."],
@@ -157,7 +166,7 @@ describe("actions", () => {
   ])("refuses %s with a field error, and nothing changes", async (_, change, field, message) => {
     const ref = await newJob();
     const before = await job(ref);
-    const r = await runGuarded(updateScheduleDefinition(deps), dev, { ...valid(ref), ...change }, { db });
+    const r = await runGuarded(updateScheduleDefinition(deps), dev, { ...(await valid(ref)), ...change }, { db });
     expect(r).toMatchObject({ ok: false, code: "invalid", fieldErrors: { [field]: [message] } });
     expect(await job(ref)).toEqual(before);
     expect((await audits("schedules.update")).at(-1)).toMatchObject({ outcome: "invalid", actorEmail: dev.email });
@@ -166,7 +175,7 @@ describe("actions", () => {
   it("refuses a job outside the covered projects (the action guard: forbidden, audited), and nothing changes", async () => {
     const ref = await newJob();
     const before = await job(ref);
-    const r = await runGuarded(updateScheduleDefinition(deps), dev, { ...valid(ref), project: "someone-elses-project" }, { db });
+    const r = await runGuarded(updateScheduleDefinition(deps), dev, { ...(await valid(ref)), project: "someone-elses-project" }, { db });
     expect(r).toEqual({ ok: false, code: "forbidden", error: "someone-elses-project/us-central1 is not covered by this portal; an admin adds projects and regions in Settings." });
     expect(await job(ref)).toEqual(before);
     expect((await audits("schedules.update")).at(-1)).toMatchObject({ outcome: "denied", actorEmail: dev.email });
@@ -174,12 +183,33 @@ describe("actions", () => {
 
   it("saves a valid edit and says when it runs next", async () => {
     const ref = await newJob();
-    const r = await runGuarded(updateScheduleDefinition(deps), dev, valid(ref), { db });
+    const r = await runGuarded(updateScheduleDefinition(deps), dev, await valid(ref), { db });
     expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
     expect((r as { data: { nextRuns: string[] } }).data.nextRuns).toHaveLength(3);
     expect((r as { data: { nextRuns: string[] } }).data.nextRuns[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:(00|30) GMT\+1$/);
     expect(await job(ref)).toMatchObject({ schedule: "*/30 * * * *", timeZone: "Europe/Amsterdam", retryConfig: { retryCount: 3 }, attemptDeadline: { seconds: "600" } });
     expect((await audits("schedules.update")).at(-1)).toMatchObject({ outcome: "success", details: { before: expect.objectContaining({ schedule: "0 6 * * *" }), after: expect.objectContaining({ schedule: "*/30 * * * *" }) } });
+  });
+
+  it("refuses an edit of a job that changed since the form read it, saying what changed; the form's own copy is required (issue 27, item 7)", async () => {
+    const ref = await newJob();
+    const edit = await valid(ref);
+    // Someone else saves first, from the same page.
+    expect(await runGuarded(updateScheduleDefinition(deps), dev, { ...edit, schedule: "15 7 * * *", retryCount: 2 }, { db })).toMatchObject({ ok: true });
+    const after = await job(ref);
+    const stale = await runGuarded(updateScheduleDefinition(deps), dev, edit, { db });
+    expect(stale).toEqual({
+      ok: false, code: "conflict",
+      error: `Someone changed ${ref.job} since you opened the form, so nothing was saved: schedule is now "15 7 * * *" (you read "0 6 * * *"); time zone is now "Europe/Amsterdam" (you read "America/Los_Angeles"); target URL is now "${pipelineUri}/run-daily-job" (you read "${pipelineUri}/run-daily-job?minDurationMs=300"); retries is now 2 (you read 0); deadline (s) is now 600 (you read 60). Reload to edit the current version.`,
+    });
+    expect(await job(ref)).toEqual(after);
+    expect((await audits("schedules.update")).at(-1)).toMatchObject({ outcome: "failed", actorEmail: dev.email, error: expect.stringContaining("since you opened the form") });
+    // Without the form's copy there is nothing to check against: a field error, nothing sent.
+    const { read: _read, ...bare } = edit;
+    expect(await runGuarded(updateScheduleDefinition(deps), dev, bare, { db })).toMatchObject({ ok: false, code: "invalid", fieldErrors: { read: [expect.stringContaining("reload")] } });
+    expect(await job(ref)).toEqual(after);
+    // Read again, the edit goes through.
+    expect(await runGuarded(updateScheduleDefinition(deps), dev, { ...edit, read: await readAs(ref) }, { db })).toMatchObject({ ok: true });
   });
 
   it("pauses; run now on the paused job says so and fires nothing; resumes", async () => {

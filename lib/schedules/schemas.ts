@@ -13,11 +13,43 @@ const blankToNull = (v: unknown) => (v === "" || v === undefined ? null : v);
 export const ScheduleRefInput = z.object({ project, location, job });
 export type ScheduleRefInput = z.infer<typeof ScheduleRefInput>;
 
+/**
+ * The fields the edit form changes, as the form read them (issue 27, item 7).
+ * Cloud Scheduler jobs have no etag: the form carries these back, and an edit
+ * is refused when the job no longer holds them, naming what changed.
+ */
+export const ScheduleAsRead = z.object({
+  schedule: z.string().max(200),
+  timeZone: z.string().max(100),
+  targetUri: z.string().max(2000),
+  retryCount: z.number(),
+  minBackoffSeconds: z.number(),
+  maxBackoffSeconds: z.number(),
+  maxDoublings: z.number(),
+  attemptDeadlineSeconds: z.number(),
+});
+export type ScheduleAsRead = z.infer<typeof ScheduleAsRead>;
+
+/** Sent by the form as one field: its JSON. */
+const asRead = z.string({ error: "The form did not say which version of the job it edits; reload it." }).max(4000).transform((text, ctx) => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = null;
+  }
+  const parsed = ScheduleAsRead.safeParse(value);
+  if (parsed.success) return parsed.data;
+  ctx.addIssue({ code: "custom", message: "The form's copy of the job is unreadable; reload it." });
+  return z.NEVER;
+});
+
 export const UpdateScheduleInput = z
   .object({
     project,
     location,
     job,
+    read: asRead,
     schedule: z.string().trim().max(200),
     timeZone: z.string().trim().max(100),
     /** The Cloud Run URL the job calls (its path and query kept as given). */

@@ -13,10 +13,18 @@ export function isActionPost(method: string, pathname: string): boolean {
   return method === "POST" && !pathname.startsWith("/api/");
 }
 
-/** The client's address: the last X-Forwarded-For entry (the hop nearest the portal added it), else "unknown". */
-export function clientIp(headers: Headers): string {
-  const hops = headers.get("x-forwarded-for")?.split(",").map((h) => h.trim()).filter(Boolean) ?? [];
-  return (hops[hops.length - 1] ?? "unknown").slice(0, 64);
+/** Every client when no proxy in front says who it is (trusted hops 0): the per-address limits then hold for all together. */
+export const NO_CLIENT_ADDRESS = "direct";
+
+/**
+ * The client's address for the per-address limits: the X-Forwarded-For entry the
+ * outermost of `trustedHops` proxies appended, counted from the end. Whatever a
+ * client wrote in the header sits left of it and is never used (issue 27, item 4).
+ */
+export function clientIp(headers: Headers, trustedHops: number): string {
+  if (trustedHops <= 0) return NO_CLIENT_ADDRESS;
+  const entries = headers.get("x-forwarded-for")?.split(",").map((h) => h.trim()).filter(Boolean) ?? [];
+  return (entries[Math.max(0, entries.length - trustedHops)] ?? "unknown").slice(0, 64);
 }
 
 /** Refuses an Origin that is not the host the portal answers as (Next's own check, made a 403). */

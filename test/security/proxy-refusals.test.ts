@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createPortalDatabaseUrl, makeUser } from "../portal-db";
 import { createDb, type Db } from "@/lib/db";
 import { LIMITS } from "@/lib/security/limits";
@@ -19,7 +19,8 @@ const SECRET = "s".repeat(40);
 
 beforeAll(async () => {
   const url = await createPortalDatabaseUrl();
-  Object.assign(process.env, { DATABASE_URL: url, AUTH_SECRET: SECRET, RUNWAY_MODE: "local" });
+  // The test plays the front end that appends each client's address (as Cloud Run's does): one trusted hop.
+  Object.assign(process.env, { DATABASE_URL: url, AUTH_SECRET: SECRET, RUNWAY_MODE: "local", RUNWAY_TRUSTED_PROXY_HOPS: "1" });
   db = createDb(url);
   proxy = (await import("../../proxy")).proxy as Proxy;
 });
@@ -186,5 +187,80 @@ describe("security headers", () => {
     const nonce = /'nonce-([^']+)'/.exec(page.headers.get("content-security-policy")!)![1];
     expect(page.headers.get("x-middleware-request-x-nonce")).toBe(nonce);
     expect(page.headers.get("x-middleware-request-content-security-policy")).toContain(`'nonce-${nonce}'`);
+  });
+});
+
+describe("sign-in limits that could be sidestepped (issue 27, item 4)", () => {
+  const signIn = (form: Record<string, string>, headers: Record<string, string>, through: Proxy = proxy) => {
+    const body = new URLSearchParams(form).toString();
+    return through(new NextRequest(`http://${HOST}/api/auth/callback/local`, { method: "POST", body, headers: { host: HOST, "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)), ...headers } }));
+  };
+
+  it("an e-mail with spaces or capitals around it is the same account", async () => {
+    await awayFromWindowEdge();
+    const email = `spaced-${randomUUID()}@runway.local`;
+    const spellings = [email, ` ${email}`, `${email} `, `\t${email.toUpperCase()}\n`];
+    const statuses: number[] = [];
+    for (let i = 0; i <= LIMITS.signInPerPerson.limit; i++) statuses.push((await signIn({ email: spellings[i % spellings.length], csrfToken: "x" }, { "x-forwarded-for": freshIp() })).status);
+    expect(statuses.slice(0, -1)).not.toContain(429);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it("a sign-in body over 16 kB is a 413, not another account", async () => {
+    const email = `padded-${randomUUID()}@runway.local`;
+    const res = await signIn({ email, csrfToken: "x", pad: "p".repeat(16_400) }, { "x-forwarded-for": freshIp() });
+    expect([res.status, await res.text()]).toEqual([413, "A sign-in form is at most 16 kB.\n"]);
+    // Declared small, sent big: the body itself is measured.
+    const big = new URLSearchParams({ email, pad: "p".repeat(20_000) }).toString();
+    const lying = await proxy(new NextRequest(`http://${HOST}/api/auth/callback/local`, { method: "POST", body: big, headers: { host: HOST, "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": freshIp() } }));
+    expect(lying.status).toBe(413);
+  });
+
+  it("takes the client's address only from the trusted hops: what a client writes in X-Forwarded-For is never its address", async () => {
+    const { clientIp } = await import("@/lib/security/requests");
+    const h = (xff?: string) => new Headers(xff === undefined ? {} : { "x-forwarded-for": xff });
+    expect(clientIp(h("6.6.6.6, 203.0.113.9"), 1)).toBe("203.0.113.9");
+    expect(clientIp(h("6.6.6.6, 203.0.113.9, 10.0.0.1"), 2)).toBe("203.0.113.9");
+    expect(clientIp(h("203.0.113.9"), 2)).toBe("203.0.113.9");
+    expect(clientIp(h("6.6.6.6"), 0)).toBe("direct");
+    expect(clientIp(h(), 1)).toBe("unknown");
+
+    // Nothing in front (0 hops, the local default): rotating the header used to give 35 sign-ins with no 429.
+    vi.resetModules();
+    process.env.RUNWAY_TRUSTED_PROXY_HOPS = "0";
+    try {
+      const direct = (await import("../../proxy")).proxy as Proxy;
+      await awayFromWindowEdge();
+      const statuses: number[] = [];
+      for (let i = 0; i < 35; i++) statuses.push((await signIn({ email: `r${i}-${randomUUID()}@runway.local` }, { "x-forwarded-for": `192.0.2.${i + 1}` }, direct)).status);
+      expect(statuses.indexOf(429)).toBe(LIMITS.signInPerIp.limit);
+    } finally {
+      process.env.RUNWAY_TRUSTED_PROXY_HOPS = "1";
+      vi.resetModules();
+    }
+  });
+});
+
+describe("requests that were 500s (issue 27, item 5)", () => {
+  it("a cross-origin POST to sign-in, to any /api/ path or to /favicon.ico is a plain 403, audited", async () => {
+    const ip = freshIp();
+    for (const path of ["/signin", "/api/auth/callback/local", "/api/health", "/api/no-such-route", "/api/operations/x", "/favicon.ico"]) {
+      const rid = randomUUID();
+      const res = await post(path, "[]", { origin: "https://evil.example", "next-action": ACTION, "content-type": "text/plain", "x-request-id": rid, "x-forwarded-for": ip });
+      expect([res.status, await res.text()], path).toEqual([403, "Cross-origin request refused: https://evil.example is not this portal.\n"]);
+      expect(await rowsFor(rid), path).toMatchObject([{ action: "request.cross-origin", outcome: "denied", target: path }]);
+    }
+    // Next runs the proxy for /favicon.ico too now; a GET of it passes as public.
+    const { config } = await import("../../proxy");
+    expect(config.matcher.some((m) => new RegExp(`^${m}$`).test("/favicon.ico"))).toBe(true);
+    const icon = await proxy(new NextRequest(`http://${HOST}/favicon.ico`, { headers: { host: HOST } }));
+    expect(icon.headers.get("x-middleware-next")).toBe("1");
+  });
+
+  it("a path that is not percent-encoded UTF-8 is a plain 400", async () => {
+    for (const path of ["/api/operations/%FF", "/services/%E0%A4%A", "/audit/%C0"]) {
+      const res = await proxy(new NextRequest(`http://${HOST}${path}`, { headers: { host: HOST } }));
+      expect([res.status, await res.text()], path).toEqual([400, "Malformed URL: the path is not valid percent-encoded UTF-8.\n"]);
+    }
   });
 });

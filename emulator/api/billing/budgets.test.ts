@@ -85,6 +85,18 @@ describe("Budget API v1", () => {
     expect((await code(budgets.deleteBudget({ name: created.name }, CALL))).code).toBe(5);
   });
 
+  it("applies one of several concurrent updates from one etag and answers the others ABORTED (issue 27, item 7)", async () => {
+    const [created] = await budgets.createBudget({ parent: ACCOUNT, budget: { displayName: "race", budgetFilter: { projects: ["projects/contract-proj"] }, amount: usd(10) } }, CALL);
+    const names = ["a", "b", "c", "d", "e"];
+    const results = await Promise.allSettled(names.map((n) => budgets.updateBudget({ budget: { name: created.name, etag: created.etag, displayName: n }, updateMask: { paths: ["display_name"] } }, CALL)));
+    const applied = results.flatMap((r) => (r.status === "fulfilled" ? [r.value[0]] : []));
+    expect(applied).toHaveLength(1);
+    expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.code)).toEqual([10, 10, 10, 10]);
+    const [now] = await budgets.getBudget({ name: created.name }, CALL);
+    expect(now).toMatchObject({ displayName: applied[0].displayName, etag: applied[0].etag });
+    await budgets.deleteBudget({ name: created.name }, CALL);
+  });
+
   it("refuses what Google refuses, naming the field, and stores nothing", async () => {
     const before = await count();
     const cases: [string, object, RegExp][] = [

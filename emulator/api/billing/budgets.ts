@@ -158,7 +158,9 @@ export class BudgetStore {
     const budget = byNumber(checkBudget(merged, await this.currencyOf(account)));
     budget.name = current.name;
     budget.etag = randomBytes(8).toString("hex");
-    await this.db.query("UPDATE billing_budgets SET budget = $2 WHERE name = $1", [budget.name, budget]);
+    // Written only over the copy read above: of two updates from one etag, the second finds it moved and is ABORTED, as on Google.
+    const { rowCount } = await this.db.query("UPDATE billing_budgets SET budget = $2 WHERE name = $1 AND budget->>'etag' = $3", [budget.name, budget, current.etag]);
+    if (!rowCount) throw aborted(`The budget ${current.name} was changed since it was read (etag "${input.etag ?? current.etag}" is stale); read it again.`);
     return budget;
   }
 

@@ -1,23 +1,23 @@
 "use client";
 // A service's variance threshold (operator+): flagged above this increase.
-import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useState } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/field";
+import { useAction } from "@/components/ui/use-action";
 import { setVarianceThreshold } from "./actions";
 
 export function ThresholdForm({ project, service, percent }: { project: string; service: string; percent: number }) {
-  const [state, action, pending] = useActionState(setVarianceThreshold, null);
+  const { submit, pending, result: state } = useAction(setVarianceThreshold);
   const [value, setValue] = useState(String(percent));
-  const router = useRouter();
-  useEffect(() => {
-    if (state?.ok) router.refresh();
-  }, [state, router]);
   const error = state && !state.ok ? [...(state.fieldErrors?.percent ?? []), state.error].join(" ") : null;
   return (
-    <form action={action} className="flex items-center gap-1.5">
-      <input type="hidden" name="project" value={project} />
-      <input type="hidden" name="service" value={service} />
+    <form
+      className="flex items-center gap-1.5"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit({ project, service, percent: value });
+      }}
+    >
       <label htmlFor={`threshold-${project}-${service}`} className="text-xs text-zinc-600 dark:text-zinc-400">Flag above +</label>
       <Input id={`threshold-${project}-${service}`} name="percent" value={value} onChange={(e) => setValue(e.target.value)} className="h-7 w-16 text-right" inputMode="numeric" />
       <span className="text-xs">%</span>

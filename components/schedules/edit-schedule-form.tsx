@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { updateSchedule } from "./actions";
-import { useSimpleAction } from "./use-simple-action";
+import { useAction } from "@/components/ui/use-action";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
@@ -24,7 +24,7 @@ const ZONES = ["UTC", "America/Los_Angeles", "America/New_York", "Europe/London"
 export function EditScheduleForm({ schedule, initial, serviceUrls, now }: Props) {
   const [cron, setCron] = useState(initial.schedule);
   const [zone, setZone] = useState(initial.timeZone);
-  const { submit, pending, result, fieldErrors } = useSimpleAction();
+  const { submit, pending, result, fieldErrors } = useAction(updateSchedule);
   const cronProblem = cronError(cron);
   const zoneProblem = timeZoneError(zone);
   const preview = nextRuns(cron, zone, new Date(now));
@@ -37,7 +37,7 @@ export function EditScheduleForm({ schedule, initial, serviceUrls, now }: Props)
   });
   const onSubmit = (e: React.FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    submit("save", updateSchedule, { ...schedule, read, ...Object.fromEntries(new FormData(e.currentTarget)) });
+    submit({ ...schedule, read, ...Object.fromEntries(new FormData(e.currentTarget)) });
   };
   return (
     <form onSubmit={onSubmit} className="space-y-4 px-4 py-3" aria-label={`Edit ${schedule.job}`}>

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { pauseSchedule, resumeSchedule, runScheduleNow } from "./actions";
-import { useSimpleAction } from "./use-simple-action";
+import { useAction } from "@/components/ui/use-action";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/panel";
 
@@ -19,7 +19,7 @@ const WATCH_MS = 120_000;
  */
 export function ScheduleControls({ schedule, state, newestAttempt, running }: Props) {
   const router = useRouter();
-  const { submit, pending, running: inFlight, result } = useSimpleAction();
+  const { run, pending, running: inFlight, result } = useAction<unknown>(null);
   const [ranAt, setRanAt] = useState<number | null>(null);
   const [last, setLast] = useState<string | null>(null);
   const waiting = ranAt !== null && (running || !newestAttempt || new Date(newestAttempt).getTime() < ranAt - 5_000) && Date.now() - ranAt < WATCH_MS;
@@ -31,16 +31,16 @@ export function ScheduleControls({ schedule, state, newestAttempt, running }: Pr
   const runNow = () => {
     const at = Date.now();
     setLast("run");
-    submit("run", runScheduleNow, schedule, (r) => r.ok && setRanAt(at));
+    run(runScheduleNow, schedule, (r) => r.ok && setRanAt(at));
   };
   return (
     <div className="flex flex-col items-end gap-2">
       <div className="flex gap-2">
-        <Button disabled={pending} onClick={runNow}>{inFlight === "run" ? "Starting…" : "Run now"}</Button>
+        <Button disabled={pending} onClick={runNow}>{inFlight === runScheduleNow ? "Starting…" : "Run now"}</Button>
         {state === "PAUSED" ? (
-          <Button variant="secondary" disabled={pending} onClick={() => (setLast("resume"), submit("resume", resumeSchedule, schedule))}>{inFlight === "resume" ? "Resuming…" : "Resume"}</Button>
+          <Button variant="secondary" disabled={pending} onClick={() => (setLast("resume"), run(resumeSchedule, schedule))}>{inFlight === resumeSchedule ? "Resuming…" : "Resume"}</Button>
         ) : (
-          <Button variant="secondary" disabled={pending} onClick={() => (setLast("pause"), submit("pause", pauseSchedule, schedule))}>{inFlight === "pause" ? "Pausing…" : "Pause"}</Button>
+          <Button variant="secondary" disabled={pending} onClick={() => (setLast("pause"), run(pauseSchedule, schedule))}>{inFlight === pauseSchedule ? "Pausing…" : "Pause"}</Button>
         )}
       </div>
       {/* A run's notice goes once its attempt is in the history below. */}

@@ -1,7 +1,7 @@
 "use client";
 
 import { updateScheduleTargets } from "./actions";
-import { useSimpleAction } from "./use-simple-action";
+import { useAction } from "@/components/ui/use-action";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Notice } from "@/components/ui/panel";
@@ -10,10 +10,10 @@ type Props = { schedule: { project: string; location: string; job: string }; max
 
 /** The schedule's targets; a blank field means no target. */
 export function TargetsForm({ schedule, maxDurationSeconds, maxFreshnessHours }: Props) {
-  const { submit, pending, result, fieldErrors } = useSimpleAction();
+  const { submit, pending, result, fieldErrors } = useAction(updateScheduleTargets);
   const onSubmit = (e: React.FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    submit("save", updateScheduleTargets, { ...schedule, ...Object.fromEntries(new FormData(e.currentTarget)) });
+    submit({ ...schedule, ...Object.fromEntries(new FormData(e.currentTarget)) });
   };
   return (
     <form onSubmit={onSubmit} aria-label="Edit targets" className="flex flex-wrap items-end gap-3 border-t border-zinc-200 px-4 py-3 dark:border-zinc-800">

@@ -123,7 +123,7 @@ describe("seeded fleet", () => {
     expect(await runningInstances()).toBe(before);
     const r = await request(t.emulator.routerPort, hostOf(us[0].uri!), "/");
     expect(r.status).toBe(200);
-  });
+  }, 120_000); // 200 services written twice: minutes on a loaded 2-core machine, not the default 30 s
 
   it("does not seed again on a restart: same revisions, secret versions and rows", async () => {
     const before = await seededState();
@@ -139,7 +139,7 @@ describe("seeded fleet", () => {
     expect(after.rows["public.sql_instances"]).toBeGreaterThan(0);
     const [list] = await t.services.listServices({ parent: "projects/pyplots-prod/locations/europe-west4" }, CALL);
     expect(list.map((s) => short(s.name!))).toEqual(["pyplots-api", "pyplots-frontend"]);
-  });
+  }, 120_000); // a whole emulator restart with its seed check
 });
 
 /**

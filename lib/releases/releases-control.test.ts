@@ -151,7 +151,7 @@ describe("durability", () => {
     try {
       const [service] = await run.services.getService({ name: ref.name });
       const id = started(await runGuarded(startReleaseDefinition(actionDeps(run, async () => {})), person, { project: ref.project, region: ref.region, service: ref.service, etag: service.etag, idempotencyKey: key(), revision: canary }, { db: own }));
-      await releaseWhen(own, id, (r) => r.stepIndex === 1 && r.state === "observing", "at 25 %", 60_000);
+      await releaseWhen(own, id, (r) => r.stepIndex === 1 && r.state === "observing", "at 25 %", 120_000);
       child.kill("SIGKILL");
       await new Promise((res) => child.once("exit", res));
       const atKill = await releaseWhen(own, id, () => true, "read");
@@ -168,5 +168,5 @@ describe("durability", () => {
       child.kill("SIGKILL");
       await other?.stop();
     }
-  }, 240_000);
+  }, 360_000);
 });

@@ -3,7 +3,9 @@
 // nothing — neither in the portal's database nor on the Google side (the
 // emulator's whole state, which the portal's own clients would reach).
 // Covers ACTION_DEFINITIONS, and fails when lib defines an action that list
-// or this table is missing.
+// or this table is missing. The role each action needs is written down here
+// (ROLE, from README.md's roles table), never read from the definition under
+// test, so a definition that declares too low (or too high) a role fails.
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -221,6 +223,54 @@ const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () 
   },
 };
 
+/**
+ * The role each action needs, as README.md's roles table gives it, kept apart from
+ * the definitions: viewer reads; developer deploys, shifts traffic, rolls back, runs
+ * canary releases and edits their plans, runs/pauses/edits schedules, runs and cancels
+ * Cloud Run jobs, alert policies, uptime checks and SLOs, acknowledges incidents;
+ * operator also rotates secrets, backs up and restores, notification channels, budgets
+ * and variance thresholds; admin also users, roles and settings.
+ */
+const ROLE: Record<string, Role> = {
+  "services.deploy": "developer",
+  "services.shift-traffic": "developer",
+  "services.rollback": "developer",
+  "services.send-all-to-latest": "developer",
+  "releases.start": "developer",
+  "releases.deploy-canary": "developer",
+  "releases.pause": "developer",
+  "releases.resume": "developer",
+  "releases.promote": "developer",
+  "releases.abort": "developer",
+  "releases.save-plan": "developer",
+  "schedules.run-now": "developer",
+  "schedules.pause": "developer",
+  "schedules.resume": "developer",
+  "schedules.update": "developer",
+  "schedules.update-targets": "developer",
+  "jobs.run": "developer",
+  "jobs.cancel-execution": "developer",
+  "alerting.create-policy": "developer",
+  "alerting.update-policy": "developer",
+  "alerting.set-policy-enabled": "developer",
+  "alerting.delete-policy": "developer",
+  "alerting.create-uptime-check": "developer",
+  "alerting.delete-uptime-check": "developer",
+  "alerting.create-slo": "developer",
+  "alerting.delete-slo": "developer",
+  "alerting.acknowledge-incident": "developer",
+  "databases.backup": "operator",
+  "databases.restore": "operator",
+  "secrets.rotate": "operator",
+  "alerting.create-email-channel": "operator",
+  "alerting.create-webhook-channel": "operator",
+  "alerting.delete-channel": "operator",
+  "cost.save-budget": "operator",
+  "cost.set-variance-threshold": "operator",
+  "settings.update-locations": "admin",
+  "users.change-role": "admin",
+};
+
 const DEFINITIONS = Object.values(ACTION_DEFINITIONS);
 const below = (role: Role): Role | null => ROLES[ROLES.indexOf(role) - 1] ?? null;
 
@@ -282,6 +332,12 @@ describe("every server action", () => {
     expect(new Set(listed).size).toBe(listed.length);
     expect(declaredActionNames()).toEqual(listed);
     expect(Object.keys(CASES).sort()).toEqual(listed);
+    expect(Object.keys(ROLE).sort(), "every action has its expected role written down in ROLE").toEqual(listed);
+  });
+
+  it("declares the role README.md gives it", () => {
+    const declared = Object.fromEntries(DEFINITIONS.map((d) => [d.name, d.role]));
+    expect(declared).toEqual(ROLE);
   });
 
   it("declares the scope it changes (Settings' projects/regions are checked against it)", () => {
@@ -296,13 +352,15 @@ describe("every server action", () => {
   });
 
   describe.each(DEFINITIONS.map((def) => [def.name, def] as const))("%s", (name, def) => {
-    it(`refuses the role below ${def.role}, audited as denied, changing nothing`, async () => {
-      const role = below(def.role);
-      if (!role) return; // Every signed-in person may do it.
-      const actor = await makeUser(db, role);
-      const { result, audit } = await attempt(def, actor, CASES[name].valid());
-      expect(result).toMatchObject({ ok: false, code: "forbidden", error: `This needs the ${def.role} role; you are ${role}.` });
-      expect(audit).toMatchObject({ action: name, outcome: "denied", actorEmail: actor.email, actorRole: role });
+    const required = ROLE[name];
+    it(`refuses every role below ${required}, audited as denied, changing nothing`, async () => {
+      expect(required, `${name} has no expected role in ROLE`).toBeDefined();
+      for (let role = below(required); role; role = below(role)) {
+        const actor = await makeUser(db, role);
+        const { result, audit } = await attempt(def, actor, CASES[name].valid());
+        expect(result, `${name} as ${role}`).toMatchObject({ ok: false, code: "forbidden", error: `This needs the ${required} role; you are ${role}.` });
+        expect(audit).toMatchObject({ action: name, outcome: "denied", actorEmail: actor.email, actorRole: role });
+      }
     });
 
     it("refuses anyone not signed in, audited as denied, changing nothing", async () => {
@@ -315,7 +373,7 @@ describe("every server action", () => {
       const valid = CASES[name].valid();
       const scope = def.scope!(def.input.parse(valid) as never);
       if (scope === "portal") return; // The portal's own data: always in scope.
-      const actor = await makeUser(db, def.role);
+      const actor = await makeUser(db, required);
       // A region the project is not covered in, or, for per-project resources, a project not covered at all
       // (resource names in the input move with it, so the input stays valid).
       const regionKey = "region" in valid ? "region" : "location";
@@ -328,7 +386,7 @@ describe("every server action", () => {
     });
 
     it("audits input with NUL characters and lone surrogates in every field, escaped, changing nothing", async () => {
-      const actor = await makeUser(db, def.role);
+      const actor = await makeUser(db, required);
       const nasty = (v: unknown) => (typeof v === "string" ? `${v}\u0000\ud800` : v);
       const input = Object.fromEntries(Object.entries(CASES[name].valid()).map(([k, v]) => [k, nasty(v)]));
       const { audit } = await attempt(def, actor, { ...input, "key\u0000": "\udc00" });
@@ -338,7 +396,7 @@ describe("every server action", () => {
     });
 
     it("refuses invalid input from its own role, audited as invalid, changing nothing", async () => {
-      const actor = await makeUser(db, def.role);
+      const actor = await makeUser(db, required);
       const { result, audit } = await attempt(def, actor, CASES[name].invalid());
       expect(result).toMatchObject({ ok: false, code: "invalid" });
       expect(Object.keys((result as { fieldErrors?: object }).fieldErrors ?? {})).toContain(CASES[name].field);

@@ -22,6 +22,7 @@ import { runGuarded } from "./guarded";
 
 let db: Db;
 let emulatorUrl: string;
+let portalUrl: string;
 let stop: () => Promise<void>;
 let target: Actor;
 const savedEnv = { ...process.env };
@@ -30,7 +31,7 @@ beforeAll(async () => {
   emulatorUrl = await createEmptyDatabase(inject("pgAdminUrl"), "emu");
   const t = await startTestEmulator({ databaseUrl: emulatorUrl });
   stop = () => t.emulator.stop();
-  const portalUrl = await createPortalDatabaseUrl();
+  portalUrl = await createPortalDatabaseUrl();
   // Should a definition get past its guard, the portal's clients and queue would act here, and show it.
   Object.assign(process.env, { DATABASE_URL: portalUrl, AUTH_SECRET: randomUUID() + randomUUID(), GCP_EMULATOR_HOST: t.emulator.endpoint });
   db = createDb(portalUrl);
@@ -287,32 +288,53 @@ function declaredActionNames(): string[] {
 }
 
 /**
- * Everything an action could change: the portal's operations, locations,
- * users and their roles, schedule targets, and a fingerprint of every emulator table but
- * telemetry (running instances keep writing logs and minutes).
+ * What the emulator writes by itself while it runs, never a resource an action makes:
+ * running instances' log entries and request/instance/utilization figures (per minute,
+ * rolled up per hour and per day), and the points the uptime prober writes. Named one by
+ * one: every other emulator table (services, revisions, jobs, schedules, secrets, Cloud
+ * SQL, budgets, IAM, alert policies, channels, uptime checks, services and SLOs, snoozes,
+ * incidents and their mail, metric descriptors, LROs) is in the fingerprint.
  */
-async function state() {
-  const client = new pg.Client({ connectionString: emulatorUrl });
+const TELEMETRY = [
+  "emu_log_entries",
+  "emu_request_minutes", "emu_request_hours", "emu_request_days",
+  "emu_instance_minutes", "emu_instance_hours", "emu_instance_days",
+  "emu_utilization_minutes", "emu_utilization_hours", "emu_utilization_days",
+  "emu_custom_points",
+];
+/** The portal's own record of each attempt, checked apart (exactly one row per attempt). */
+const AUDIT = ["public.audit_events"];
+
+/** Per table (`schema.table`) of a database: its row count and an md5 of its rows, but for the tables named. */
+async function fingerprint(url: string, except: string[]): Promise<Record<string, string>> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows: tables } = await client.query<{ name: string }>(
-      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'emu\\_%' ORDER BY 1",
+    const { rows: tables } = await client.query<{ schema: string; name: string }>(
+      "SELECT table_schema AS schema, table_name AS name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2",
     );
-    const emulator: Record<string, string> = {};
-    for (const { name } of tables) emulator[name] = (await client.query(`SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS f FROM "${name}" t`)).rows[0].f;
-    return {
-      emulator,
-      operations: await db.operation.findMany({ orderBy: { id: "asc" } }),
-      locations: await db.fleetLocation.findMany({ orderBy: [{ project: "asc" }, { region: "asc" }] }),
-      users: await db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, email: true, role: true } }),
-      scheduleTargets: await db.scheduleTarget.findMany({ orderBy: { job: "asc" } }),
-      alertChannels: await db.alertWebhookChannel.findMany({ orderBy: { id: "asc" } }),
-      incidents: await db.alertIncident.findMany({ orderBy: { id: "asc" } }),
-      varianceThresholds: await db.costVarianceThreshold.findMany({ orderBy: [{ project: "asc" }, { service: "asc" }] }),
-    };
+    const out: Record<string, string> = {};
+    for (const { schema, name } of tables) {
+      const key = `${schema}.${name}`;
+      if (except.includes(key)) continue;
+      out[key] = (await client.query(`SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS f FROM "${schema}"."${name}" t`)).rows[0].f;
+    }
+    return out;
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Everything an action could change: every table of the portal's database but the audit
+ * trail (operations, releases and their plans, users, locations, schedule targets, alert
+ * channels and incidents, thresholds, the job queue), and every emulator table but telemetry.
+ */
+async function state() {
+  return {
+    emulator: await fingerprint(emulatorUrl, TELEMETRY.map((t) => `public.${t}`)),
+    portal: await fingerprint(portalUrl, AUDIT),
+  };
 }
 
 /** Runs the definition the way its server action does (guardedAction passes getActor()'s answer, null when signed out). */
@@ -338,6 +360,18 @@ describe("every server action", () => {
   it("declares the role README.md gives it", () => {
     const declared = Object.fromEntries(DEFINITIONS.map((d) => [d.name, d.role]));
     expect(declared).toEqual(ROLE);
+  });
+
+  it("fingerprints every table but the telemetry named here, the alerting and release tables included", async () => {
+    const { emulator, portal } = await state();
+    const emulatorTables = (await fingerprint(emulatorUrl, [])); // with telemetry, to check the names
+    for (const t of TELEMETRY) expect(Object.keys(emulatorTables), `telemetry table ${t} exists`).toContain(`public.${t}`);
+    for (const t of ["emu_alerting_resources", "emu_alert_incidents", "emu_alert_outbox", "emu_metric_descriptors", "run_services", "sched_jobs", "billing_budgets"]) {
+      expect(Object.keys(emulator), `the fingerprint covers ${t}`).toContain(`public.${t}`);
+    }
+    for (const t of ["operations", "releases", "release_entries", "release_plans", "alert_webhook_channels", "alert_incidents", "alert_incident_events", "users", "fleet_locations"]) {
+      expect(Object.keys(portal), `the fingerprint covers ${t}`).toContain(`public.${t}`);
+    }
   });
 
   it("declares the scope it changes (Settings' projects/regions are checked against it)", () => {

@@ -272,6 +272,21 @@ const ROLE: Record<string, Role> = {
   "users.change-role": "admin",
 };
 
+/** Actions on the portal's own data (users, Settings), in scope whatever Settings covers. */
+const PORTAL_SCOPED = ["settings.update-locations", "users.change-role"];
+
+/** Actions whose scope is a stored row's project: such a row outside Settings, and the input that names it. */
+const STORED_OUTSIDE: Record<string, () => Promise<{ input: Record<string, unknown>; where: string }>> = {
+  "alerting.acknowledge-incident": async () => {
+    // Delivered while its project was covered; an admin has since taken it out of Settings.
+    const incident = await db.alertIncident.create({ data: {
+      incidentId: `0.${randomUUID()}`, state: "open", project: "not-covered-project", service: "api", policyDisplayName: "5xx share above 1%",
+      conditionName: "projects/not-covered-project/alertPolicies/1/conditions/1", summary: "5xx share above 1% on api", startedAt: new Date(),
+    } });
+    return { input: { id: incident.id }, where: "not-covered-project" };
+  },
+};
+
 const DEFINITIONS = Object.values(ACTION_DEFINITIONS);
 const below = (role: Role): Role | null => ROLES[ROLES.indexOf(role) - 1] ?? null;
 
@@ -404,10 +419,21 @@ describe("every server action", () => {
     });
 
     it("refuses a project or region outside Settings, audited as denied, changing nothing", async () => {
-      const valid = CASES[name].valid();
-      const scope = def.scope!(def.input.parse(valid) as never);
-      if (scope === "portal") return; // The portal's own data: always in scope.
       const actor = await makeUser(db, required);
+      if (STORED_OUTSIDE[name]) {
+        // Its scope is a stored row's: a row of a project outside Settings.
+        const { input, where } = await STORED_OUTSIDE[name]();
+        const { result, audit } = await attempt(def, actor, input);
+        expect(result).toEqual({ ok: false, code: "forbidden", error: `${where} is not covered by this portal; an admin adds projects and regions in Settings.` });
+        expect(audit).toMatchObject({ action: name, outcome: "denied", actorEmail: actor.email, error: expect.stringContaining(where) });
+        return;
+      }
+      const valid = CASES[name].valid();
+      const scope = await def.scope!(def.input.parse(valid) as never, { db });
+      if (scope === "portal") {
+        expect(PORTAL_SCOPED, `${name} says it changes only the portal's own data`).toContain(name);
+        return; // The portal's own data: always in scope.
+      }
       // A region the project is not covered in, or, for per-project resources, a project not covered at all
       // (resource names in the input move with it, so the input stays valid).
       const regionKey = "region" in valid ? "region" : "location";

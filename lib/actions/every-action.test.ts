@@ -3,7 +3,9 @@
 // nothing — neither in the portal's database nor on the Google side (the
 // emulator's whole state, which the portal's own clients would reach).
 // Covers ACTION_DEFINITIONS, and fails when lib defines an action that list
-// or this table is missing.
+// or this table is missing. The role each action needs is written down here
+// (ROLE, from README.md's roles table), never read from the definition under
+// test, so a definition that declares too low (or too high) a role fails.
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -20,6 +22,7 @@ import { runGuarded } from "./guarded";
 
 let db: Db;
 let emulatorUrl: string;
+let portalUrl: string;
 let stop: () => Promise<void>;
 let target: Actor;
 const savedEnv = { ...process.env };
@@ -28,7 +31,7 @@ beforeAll(async () => {
   emulatorUrl = await createEmptyDatabase(inject("pgAdminUrl"), "emu");
   const t = await startTestEmulator({ databaseUrl: emulatorUrl });
   stop = () => t.emulator.stop();
-  const portalUrl = await createPortalDatabaseUrl();
+  portalUrl = await createPortalDatabaseUrl();
   // Should a definition get past its guard, the portal's clients and queue would act here, and show it.
   Object.assign(process.env, { DATABASE_URL: portalUrl, AUTH_SECRET: randomUUID() + randomUUID(), GCP_EMULATOR_HOST: t.emulator.endpoint });
   db = createDb(portalUrl);
@@ -223,6 +226,69 @@ const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () 
   },
 };
 
+/**
+ * The role each action needs, as README.md's roles table gives it, kept apart from
+ * the definitions: viewer reads; developer deploys, shifts traffic, rolls back, runs
+ * canary releases and edits their plans, runs/pauses/edits schedules, runs and cancels
+ * Cloud Run jobs, alert policies, uptime checks and SLOs, acknowledges incidents;
+ * operator also rotates secrets, backs up and restores, notification channels, budgets
+ * and variance thresholds; admin also users, roles and settings.
+ */
+const ROLE: Record<string, Role> = {
+  "services.deploy": "developer",
+  "services.shift-traffic": "developer",
+  "services.rollback": "developer",
+  "services.send-all-to-latest": "developer",
+  "releases.start": "developer",
+  "releases.deploy-canary": "developer",
+  "releases.pause": "developer",
+  "releases.resume": "developer",
+  "releases.promote": "developer",
+  "releases.abort": "developer",
+  "releases.save-plan": "developer",
+  "schedules.run-now": "developer",
+  "schedules.pause": "developer",
+  "schedules.resume": "developer",
+  "schedules.update": "developer",
+  "schedules.update-targets": "developer",
+  "jobs.run": "developer",
+  "jobs.cancel-execution": "developer",
+  "alerting.create-policy": "developer",
+  "alerting.update-policy": "developer",
+  "alerting.set-policy-enabled": "developer",
+  "alerting.delete-policy": "developer",
+  "alerting.create-uptime-check": "developer",
+  "alerting.delete-uptime-check": "developer",
+  "alerting.create-slo": "developer",
+  "alerting.delete-slo": "developer",
+  "alerting.acknowledge-incident": "developer",
+  "databases.backup": "operator",
+  "databases.restore": "operator",
+  "secrets.rotate": "operator",
+  "alerting.create-email-channel": "operator",
+  "alerting.create-webhook-channel": "operator",
+  "alerting.delete-channel": "operator",
+  "cost.save-budget": "operator",
+  "cost.set-variance-threshold": "operator",
+  "settings.update-locations": "admin",
+  "users.change-role": "admin",
+};
+
+/** Actions on the portal's own data (users, Settings), in scope whatever Settings covers. */
+const PORTAL_SCOPED = ["settings.update-locations", "users.change-role"];
+
+/** Actions whose scope is a stored row's project: such a row outside Settings, and the input that names it. */
+const STORED_OUTSIDE: Record<string, () => Promise<{ input: Record<string, unknown>; where: string }>> = {
+  "alerting.acknowledge-incident": async () => {
+    // Delivered while its project was covered; an admin has since taken it out of Settings.
+    const incident = await db.alertIncident.create({ data: {
+      incidentId: `0.${randomUUID()}`, state: "open", project: "not-covered-project", service: "api", policyDisplayName: "5xx share above 1%",
+      conditionName: "projects/not-covered-project/alertPolicies/1/conditions/1", summary: "5xx share above 1% on api", startedAt: new Date(),
+    } });
+    return { input: { id: incident.id }, where: "not-covered-project" };
+  },
+};
+
 const DEFINITIONS = Object.values(ACTION_DEFINITIONS);
 const below = (role: Role): Role | null => ROLES[ROLES.indexOf(role) - 1] ?? null;
 
@@ -239,32 +305,53 @@ function declaredActionNames(): string[] {
 }
 
 /**
- * Everything an action could change: the portal's operations, locations,
- * users and their roles, schedule targets, and a fingerprint of every emulator table but
- * telemetry (running instances keep writing logs and minutes).
+ * What the emulator writes by itself while it runs, never a resource an action makes:
+ * running instances' log entries and request/instance/utilization figures (per minute,
+ * rolled up per hour and per day), and the points the uptime prober writes. Named one by
+ * one: every other emulator table (services, revisions, jobs, schedules, secrets, Cloud
+ * SQL, budgets, IAM, alert policies, channels, uptime checks, services and SLOs, snoozes,
+ * incidents and their mail, metric descriptors, LROs) is in the fingerprint.
  */
-async function state() {
-  const client = new pg.Client({ connectionString: emulatorUrl });
+const TELEMETRY = [
+  "emu_log_entries",
+  "emu_request_minutes", "emu_request_hours", "emu_request_days",
+  "emu_instance_minutes", "emu_instance_hours", "emu_instance_days",
+  "emu_utilization_minutes", "emu_utilization_hours", "emu_utilization_days",
+  "emu_custom_points",
+];
+/** The portal's own record of each attempt, checked apart (exactly one row per attempt). */
+const AUDIT = ["public.audit_events"];
+
+/** Per table (`schema.table`) of a database: its row count and an md5 of its rows, but for the tables named. */
+async function fingerprint(url: string, except: string[]): Promise<Record<string, string>> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows: tables } = await client.query<{ name: string }>(
-      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'emu\\_%' ORDER BY 1",
+    const { rows: tables } = await client.query<{ schema: string; name: string }>(
+      "SELECT table_schema AS schema, table_name AS name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2",
     );
-    const emulator: Record<string, string> = {};
-    for (const { name } of tables) emulator[name] = (await client.query(`SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS f FROM "${name}" t`)).rows[0].f;
-    return {
-      emulator,
-      operations: await db.operation.findMany({ orderBy: { id: "asc" } }),
-      locations: await db.fleetLocation.findMany({ orderBy: [{ project: "asc" }, { region: "asc" }] }),
-      users: await db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, email: true, role: true } }),
-      scheduleTargets: await db.scheduleTarget.findMany({ orderBy: { job: "asc" } }),
-      alertChannels: await db.alertWebhookChannel.findMany({ orderBy: { id: "asc" } }),
-      incidents: await db.alertIncident.findMany({ orderBy: { id: "asc" } }),
-      varianceThresholds: await db.costVarianceThreshold.findMany({ orderBy: [{ project: "asc" }, { service: "asc" }] }),
-    };
+    const out: Record<string, string> = {};
+    for (const { schema, name } of tables) {
+      const key = `${schema}.${name}`;
+      if (except.includes(key)) continue;
+      out[key] = (await client.query(`SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS f FROM "${schema}"."${name}" t`)).rows[0].f;
+    }
+    return out;
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Everything an action could change: every table of the portal's database but the audit
+ * trail (operations, releases and their plans, users, locations, schedule targets, alert
+ * channels and incidents, thresholds, the job queue), and every emulator table but telemetry.
+ */
+async function state() {
+  return {
+    emulator: await fingerprint(emulatorUrl, TELEMETRY.map((t) => `public.${t}`)),
+    portal: await fingerprint(portalUrl, AUDIT),
+  };
 }
 
 /** Runs the definition the way its server action does (guardedAction passes getActor()'s answer, null when signed out). */
@@ -284,6 +371,24 @@ describe("every server action", () => {
     expect(new Set(listed).size).toBe(listed.length);
     expect(declaredActionNames()).toEqual(listed);
     expect(Object.keys(CASES).sort()).toEqual(listed);
+    expect(Object.keys(ROLE).sort(), "every action has its expected role written down in ROLE").toEqual(listed);
+  });
+
+  it("declares the role README.md gives it", () => {
+    const declared = Object.fromEntries(DEFINITIONS.map((d) => [d.name, d.role]));
+    expect(declared).toEqual(ROLE);
+  });
+
+  it("fingerprints every table but the telemetry named here, the alerting and release tables included", async () => {
+    const { emulator, portal } = await state();
+    const emulatorTables = (await fingerprint(emulatorUrl, [])); // with telemetry, to check the names
+    for (const t of TELEMETRY) expect(Object.keys(emulatorTables), `telemetry table ${t} exists`).toContain(`public.${t}`);
+    for (const t of ["emu_alerting_resources", "emu_alert_incidents", "emu_alert_outbox", "emu_metric_descriptors", "run_services", "sched_jobs", "billing_budgets"]) {
+      expect(Object.keys(emulator), `the fingerprint covers ${t}`).toContain(`public.${t}`);
+    }
+    for (const t of ["operations", "releases", "release_entries", "release_plans", "alert_webhook_channels", "alert_incidents", "alert_incident_events", "users", "fleet_locations"]) {
+      expect(Object.keys(portal), `the fingerprint covers ${t}`).toContain(`public.${t}`);
+    }
   });
 
   it("declares the scope it changes (Settings' projects/regions are checked against it)", () => {
@@ -298,13 +403,15 @@ describe("every server action", () => {
   });
 
   describe.each(DEFINITIONS.map((def) => [def.name, def] as const))("%s", (name, def) => {
-    it(`refuses the role below ${def.role}, audited as denied, changing nothing`, async () => {
-      const role = below(def.role);
-      if (!role) return; // Every signed-in person may do it.
-      const actor = await makeUser(db, role);
-      const { result, audit } = await attempt(def, actor, CASES[name].valid());
-      expect(result).toMatchObject({ ok: false, code: "forbidden", error: `This needs the ${def.role} role; you are ${role}.` });
-      expect(audit).toMatchObject({ action: name, outcome: "denied", actorEmail: actor.email, actorRole: role });
+    const required = ROLE[name];
+    it(`refuses every role below ${required}, audited as denied, changing nothing`, async () => {
+      expect(required, `${name} has no expected role in ROLE`).toBeDefined();
+      for (let role = below(required); role; role = below(role)) {
+        const actor = await makeUser(db, role);
+        const { result, audit } = await attempt(def, actor, CASES[name].valid());
+        expect(result, `${name} as ${role}`).toMatchObject({ ok: false, code: "forbidden", error: `This needs the ${required} role; you are ${role}.` });
+        expect(audit).toMatchObject({ action: name, outcome: "denied", actorEmail: actor.email, actorRole: role });
+      }
     });
 
     it("refuses anyone not signed in, audited as denied, changing nothing", async () => {
@@ -314,10 +421,21 @@ describe("every server action", () => {
     });
 
     it("refuses a project or region outside Settings, audited as denied, changing nothing", async () => {
+      const actor = await makeUser(db, required);
+      if (STORED_OUTSIDE[name]) {
+        // Its scope is a stored row's: a row of a project outside Settings.
+        const { input, where } = await STORED_OUTSIDE[name]();
+        const { result, audit } = await attempt(def, actor, input);
+        expect(result).toEqual({ ok: false, code: "forbidden", error: `${where} is not covered by this portal; an admin adds projects and regions in Settings.` });
+        expect(audit).toMatchObject({ action: name, outcome: "denied", actorEmail: actor.email, error: expect.stringContaining(where) });
+        return;
+      }
       const valid = CASES[name].valid();
-      const scope = def.scope!(def.input.parse(valid) as never);
-      if (scope === "portal") return; // The portal's own data: always in scope.
-      const actor = await makeUser(db, def.role);
+      const scope = await def.scope!(def.input.parse(valid) as never, { db });
+      if (scope === "portal") {
+        expect(PORTAL_SCOPED, `${name} says it changes only the portal's own data`).toContain(name);
+        return; // The portal's own data: always in scope.
+      }
       // A region the project is not covered in, or, for per-project resources, a project not covered at all
       // (resource names in the input move with it, so the input stays valid).
       const regionKey = "region" in valid ? "region" : "location";
@@ -330,7 +448,7 @@ describe("every server action", () => {
     });
 
     it("audits input with NUL characters and lone surrogates in every field, escaped, changing nothing", async () => {
-      const actor = await makeUser(db, def.role);
+      const actor = await makeUser(db, required);
       const nasty = (v: unknown) => (typeof v === "string" ? `${v}\u0000\ud800` : v);
       const input = Object.fromEntries(Object.entries(CASES[name].valid()).map(([k, v]) => [k, nasty(v)]));
       const { audit } = await attempt(def, actor, { ...input, "key\u0000": "\udc00" });
@@ -340,7 +458,7 @@ describe("every server action", () => {
     });
 
     it("refuses invalid input from its own role, audited as invalid, changing nothing", async () => {
-      const actor = await makeUser(db, def.role);
+      const actor = await makeUser(db, required);
       const { result, audit } = await attempt(def, actor, CASES[name].invalid());
       expect(result).toMatchObject({ ok: false, code: "invalid" });
       expect(Object.keys((result as { fieldErrors?: object }).fieldErrors ?? {})).toContain(CASES[name].field);

@@ -49,8 +49,9 @@ export type ActionDefinition<S extends z.ZodType, T> = {
    * The project (and region, where the resource has one) the action changes,
    * checked against Settings' list before it runs; "portal" for the portal's own
    * data. Every action declares one (every-action.test.ts); without it the guard refuses.
+   * An action on a stored row (an incident) reads the row's project with `db`.
    */
-  scope?: (input: z.infer<S>) => Scope;
+  scope?: (input: z.infer<S>, ctx: { db: Db }) => Scope | Promise<Scope>;
   run: (ctx: ActionContext, input: z.infer<S>) => Promise<ActionOutput<T>>;
 };
 
@@ -104,7 +105,7 @@ export async function runGuarded<S extends z.ZodType, T>(
     log.error("action without a scope refused", { action: def.name, requestId });
     return refuse("failed", { ok: false, code: "internal", error: `This action is not available (request ${requestId}).` }, error);
   }
-  const scope = def.scope(parsed.data);
+  const scope = await def.scope(parsed.data, { db: deps.db });
   if (!(await isCovered(deps.db, scope))) {
     const error = `${describeScope(scope as Exclude<Scope, "portal">)} is not covered by this portal; an admin adds projects and regions in Settings.`;
     return refuse("denied", { ok: false, code: "forbidden", error }, error);

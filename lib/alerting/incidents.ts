@@ -104,8 +104,12 @@ export const acknowledgeIncidentDefinition: ActionDefinition<typeof AcknowledgeI
   role: "developer",
   input: AcknowledgeIncidentInput,
   target: (i) => `incidents/${i.id}`,
-  // Incidents are the portal's own rows, delivered only to channels of covered projects.
-  scope: () => "portal",
+  // The incident's project (and region): Settings may have dropped it since the incident was delivered.
+  // An unknown id has nothing to protect; run answers NotFound.
+  scope: async ({ id }, { db }) => {
+    const incident = await db.alertIncident.findUnique({ where: { id }, select: { project: true, region: true } });
+    return incident ? { project: incident.project, region: incident.region } : "portal";
+  },
   async run({ db, actor }, { id }) {
     const incident = await db.alertIncident.findUnique({ where: { id } });
     if (!incident) throw new NotFound("No such incident.");

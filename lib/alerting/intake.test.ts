@@ -3,7 +3,7 @@
 // malformed JSON and a payload that is not an incident store nothing.
 import { randomUUID } from "node:crypto";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { freshPortalDb, makeUser } from "../../test/portal-db";
+import { coveredPortalDb, makeUser } from "../../test/portal-db";
 import { runGuarded } from "../actions";
 import type { Db } from "../db";
 import { hashToken, INTAKE_RATE_LIMIT, MAX_BODY_BYTES, receiveIncident } from "./intake";
@@ -14,7 +14,8 @@ let channelId: string;
 const token = "a-very-secret-token-of-the-channel";
 
 beforeAll(async () => {
-  db = await freshPortalDb();
+  // Settings cover pyplots-prod, the project of these incidents: acknowledging is checked against them.
+  db = await coveredPortalDb();
 });
 
 beforeEach(async () => {

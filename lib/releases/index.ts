@@ -9,4 +9,4 @@ export { releaseFollowers, pollRelease, type ReleaseDeps } from "./follower";
 export { activeRelease, activeReleases, releaseEntries, releaseHistory, getRelease, type ReleaseRow, type ReleaseEntryView, type ReleaseState } from "./store";
 export { canaryPercent, describeTraffic, type Target } from "./split";
 export { portalReleaseDeps, type ReleaseActionDeps } from "./deps";
-export { releaseJson, releaseHistoryJson, type ReleaseJson, type CheckJson } from "./view";
+export { releaseJson, releaseHistoryJson, readRelease, type ReleaseJson, type ReleaseRead, type CheckJson } from "./view";

@@ -2,6 +2,7 @@
 // from /api/releases/<id>): the release with its steps, time left in the step,
 // "data up to", its checks and decisions; and the service's history.
 import type { Db } from "../db";
+import { isCovered, notCovered, scopeOfResourceName } from "../scope";
 import { releaseEntries, releaseHistory, getRelease, type ReleaseRow, type ReleaseSnooze, type ReleaseState } from "./store";
 import type { ReleasePlan } from "./plan";
 
@@ -61,6 +62,21 @@ export async function releaseJson(db: Db, id: string): Promise<ReleaseJson | nul
   });
   const decisions = entries.filter((e) => e.kind === "decision").map((e) => ({ at: e.at.toISOString(), step: e.step, text: e.text }));
   return { ...summary(r), checks, decisions };
+}
+
+export type ReleaseRead = { ok: true; release: ReleaseJson } | { ok: false; status: 403 | 404; error: string };
+
+/**
+ * A release for /api/releases/<id>, inside Settings' scope: 404 when there is none,
+ * 403 when its service's project/region is not (or no longer) covered.
+ */
+export async function readRelease(db: Db, id: string): Promise<ReleaseRead> {
+  const r = await getRelease(db, id);
+  if (!r) return { ok: false, status: 404, error: "This release does not exist." };
+  const scope = scopeOfResourceName(r.service);
+  if (!scope) return { ok: false, status: 404, error: "This release does not exist." };
+  if (!(await isCovered(db, scope))) return { ok: false, status: 403, error: notCovered(scope).message };
+  return { ok: true, release: (await releaseJson(db, id))! };
 }
 
 /** The service's releases for its history panel, newest first. */

@@ -37,8 +37,9 @@ export function scopeOfResourceName(name: string): Exclude<Scope, "portal"> | nu
   return m ? { project: m[1], region: m[2] ?? null } : null;
 }
 
-/** For read route handlers: a 403 answer when the project is outside Settings, else null. */
-export async function refuseUncoveredRead(db: Db, project: string): Promise<Response | null> {
-  if (await isCovered(db, { project })) return null;
-  return Response.json({ error: notCovered({ project }).message }, { status: 403 });
+/** For read route handlers: a 403 answer when the project (or project/region) is outside Settings, else null. */
+export async function refuseUncoveredRead(db: Db, about: string | Exclude<Scope, "portal">): Promise<Response | null> {
+  const scope = typeof about === "string" ? { project: about } : about;
+  if (await isCovered(db, scope)) return null;
+  return Response.json({ error: notCovered(scope).message }, { status: 403 });
 }

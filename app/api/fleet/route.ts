@@ -1,6 +1,8 @@
 import { ago } from "@/components/ui/format";
 import { getActor } from "@/lib/auth/session";
+import { db } from "@/lib/db";
 import { fleetList, fleetPage, FleetPageQuery } from "@/lib/fleet";
+import { refuseUncoveredRead } from "@/lib/scope";
 
 export const dynamic = "force-dynamic";
 
@@ -17,6 +19,12 @@ const json = (body: unknown, status = 200) => Response.json(body, { status, head
 export async function GET(request: Request) {
   if (!(await getActor())) return json({ error: "Please sign in." }, 401);
   const params = new URL(request.url).searchParams;
+  // The fleet holds only Settings' projects and regions; a filter that names another is refused, as the other reads do.
+  const project = params.get("project");
+  if (project) {
+    const outside = await refuseUncoveredRead(db(), { project, region: params.get("region") || null });
+    if (outside) return outside;
+  }
   if (params.has("limit")) {
     const query = FleetPageQuery.safeParse(Object.fromEntries(params));
     if (!query.success) return json({ error: `Bad fleet query: ${query.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}` }, 400);

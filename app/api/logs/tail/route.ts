@@ -1,6 +1,6 @@
 import { getActor } from "@/lib/auth/session";
 import { db } from "@/lib/db";
-import { isCovered, notCovered } from "@/lib/scope";
+import { refuseUncoveredRead } from "@/lib/scope";
 import { LogQuery, tailLogs } from "@/lib/observability";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +14,8 @@ export async function GET(req: Request) {
   if (!(await getActor())) return new Response("Please sign in.", { status: 401 });
   const query = LogQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!query.success) return new Response("Some filters are not valid.", { status: 400 });
-  if (!(await isCovered(db(), { project: query.data.project }))) return new Response(notCovered({ project: query.data.project }).message, { status: 403 });
+  const outside = await refuseUncoveredRead(db(), query.data.project);
+  if (outside) return outside;
   const abort = new AbortController();
   req.signal.addEventListener("abort", () => abort.abort(), { once: true });
   const encoder = new TextEncoder();

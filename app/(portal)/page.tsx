@@ -14,6 +14,8 @@ import { FIRST_SCREEN_ROWS, fleetFirstScreen } from "@/lib/fleet";
 // table fetches the other rows, health and cost after it has shown.
 export default async function FleetPage() {
   const [actor, first] = await Promise.all([requireActor(), fleetFirstScreen(FIRST_SCREEN_ROWS)]);
+  // A server component renders once per request: "ago" is measured from the request's time.
+  // eslint-disable-next-line react-hooks/purity
   const now = Date.now();
   const firstRows: FleetRow[] = first.rows.map((r) => ({ ...r, lastDeployedAgo: ago(r.lastDeployedAt, now) }));
   return (

@@ -55,10 +55,15 @@ function snoozeWords(r: ReleaseJson, ended: boolean): string | null {
 
 function TimeLeft({ release }: { release: ReleaseJson }) {
   const [now, setNow] = useState<number | null>(null);
+  // Only in the browser, after hydration (the server's time would not match), then every second.
   useEffect(() => {
-    setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
+    const tick = () => setNow(Date.now());
+    const first = setTimeout(tick, 0);
+    const t = setInterval(tick, 1000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(t);
+    };
   }, []);
   if (!release.stepEndsAt || release.state !== "observing" || now === null) return null;
   const left = Math.max(0, Math.round((new Date(release.stepEndsAt).getTime() - now) / 1000));

@@ -22,7 +22,13 @@ export function ScheduleControls({ schedule, state, newestAttempt, running }: Pr
   const { run, pending, running: inFlight, result } = useAction<unknown>(null);
   const [ranAt, setRanAt] = useState<number | null>(null);
   const [last, setLast] = useState<string | null>(null);
-  const waiting = ranAt !== null && (running || !newestAttempt || new Date(newestAttempt).getTime() < ranAt - 5_000) && Date.now() - ranAt < WATCH_MS;
+  const waiting = ranAt !== null && (running || !newestAttempt || new Date(newestAttempt).getTime() < ranAt - 5_000);
+  // The watch gives up after WATCH_MS (an attempt may never show).
+  useEffect(() => {
+    if (ranAt === null) return;
+    const timer = setTimeout(() => setRanAt(null), Math.max(0, ranAt + WATCH_MS - Date.now()));
+    return () => clearTimeout(timer);
+  }, [ranAt]);
   useEffect(() => {
     if (!waiting) return;
     const timer = setInterval(() => router.refresh(), 2_000);

@@ -75,7 +75,7 @@ function useFleetOnServer(initialRows: FleetRow[], total: number | null, filter:
     staleTime: 5_000,
     enabled,
   });
-  const loaded = pages.data?.pages ?? [first];
+  const loaded = useMemo(() => pages.data?.pages ?? [first], [pages.data, first]);
   const last = loaded[loaded.length - 1];
   const rows = useMemo(() => loaded.flatMap((p) => p.rows).map((r) => withMetrics(r, metrics)), [loaded, metrics]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
@@ -101,6 +101,8 @@ export function FleetTable({ initialRows, total: totalKnown, canAct }: { initial
     for (const el of toolbar.current?.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input[name], select[name]") ?? []) {
       if (el.value !== NO_FILTER[el.name as keyof FleetFilter]) early[el.name] = el.value;
     }
+    // Syncing from the DOM as hydration finds it, once: there is no event to subscribe to.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     if (Object.keys(early).length) setFilter((f) => ({ ...f, ...early }));
   }, []);
   // Typing asks the server at the pace React can keep up with, not per keystroke.
@@ -109,6 +111,8 @@ export function FleetTable({ initialRows, total: totalKnown, canAct }: { initial
   const inBrowser = useFleetInBrowser(initialRows, total ?? initialRows.length, asked, metrics.data, !serverSide);
   const onServer = useFleetOnServer(initialRows, total, asked, metrics.data, serverSide);
   useEffect(() => {
+    // Latched once: the size the server's first page reports decides where filtering runs from then on.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     if (total === null && onServer.total !== null) setSized(onServer.total);
   }, [total, onServer.total]);
   const shown = serverSide ? onServer : inBrowser;

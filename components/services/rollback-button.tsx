@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { rollback } from "./actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -14,10 +14,6 @@ type Props = { service: { project: string; region: string; service: string }; et
 export function RollbackButton({ service, etag, traffic, toRevision, path }: Props) {
   const [confirming, setConfirming] = useState(false);
   const { submit, pending, result } = useAction(rollback, { followAt: path });
-  // Once the rollback has started, its progress shows on the page: the confirmation closes.
-  useEffect(() => {
-    if (result?.ok) setConfirming(false);
-  }, [result]);
   if (!toRevision) return <Button variant="secondary" disabled title="No earlier ready revision">Roll back</Button>;
   const now = traffic.filter((t) => t.percent > 0).map((t) => `${t.revision} ${t.percent}%`).join(", ");
   return (
@@ -33,7 +29,7 @@ export function RollbackButton({ service, etag, traffic, toRevision, path }: Pro
           {result && !result.ok && <Notice tone="error">{result.error}</Notice>}
           <div className="flex justify-end gap-2">
             <Button variant="ghost" onClick={() => setConfirming(false)}>Cancel</Button>
-            <Button variant="danger" disabled={pending} onClick={() => submit({ ...service, etag, toRevision })}>{pending ? "Rolling back…" : `Send all traffic to ${toRevision}`}</Button>
+            <Button variant="danger" disabled={pending} onClick={() => submit({ ...service, etag, toRevision }, (r) => r.ok && setConfirming(false))}>{pending ? "Rolling back…" : `Send all traffic to ${toRevision}`}</Button>
           </div>
       </Dialog>
     </div>

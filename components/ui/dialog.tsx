@@ -3,7 +3,7 @@
 // A modal confirmation dialog on the native <dialog>: showModal() makes the rest of the page
 // inert and Escape closes it; on top of that Tab and Shift+Tab wrap inside it (no escape to the
 // page behind), and closing, by any means, returns focus to the control that opened it.
-import { useEffect, useRef, type KeyboardEvent, type ReactNode } from "react";
+import { useEffect, useEffectEvent, useRef, type KeyboardEvent, type ReactNode } from "react";
 import { cn } from "./cn";
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -12,14 +12,13 @@ type Props = { open: boolean; onClose: () => void; label: string; children: Reac
 
 export function Dialog({ open, onClose, label, children, className }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
-  const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
+  // The latest onClose, without reopening the dialog when the parent passes a new function.
+  const closed = useEffectEvent(() => onClose());
 
   useEffect(() => {
     const dialog = ref.current;
     if (!open || !dialog) return;
     const trigger = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const closed = () => onCloseRef.current();
     dialog.addEventListener("close", closed);
     dialog.showModal();
     return () => {

@@ -17,7 +17,7 @@ import type { ReleasePlan } from "./plan";
 import { readPlan } from "./plans";
 import { stableShares, stepTraffic, toTargets, type Target } from "./split";
 import { releaseSteps } from "./steps";
-import { createRelease, type Pending } from "./store";
+import { createRelease, failInterruptedReleases, type Pending } from "./store";
 
 type Service = protos.google.cloud.run.v2.IService;
 const Guarded = { etag: z.string().min(1, "The page's copy of the service is missing; reload it."), idempotencyKey: z.uuid("Missing form key; reload the page.") };
@@ -53,8 +53,7 @@ async function started<I extends ServiceRef & { idempotencyKey: string; etag: st
   const { plan } = await readPlan(ctx.db, name);
   const result = await startOperation(ctx, { kind: "release", target: name, idempotencyKey: input.idempotencyKey, steps: releaseSteps(plan, deploys), system: "Cloud Run", exclusive: EXCLUSIVE, enqueueFollow: deps.enqueueFollow }, async (operationId) => {
     // The claim above is exclusive, so a release still marked active here lost its operation (interrupted before it was sent).
-    await ctx.db.$executeRaw`UPDATE releases r SET state = 'failed', note = 'Interrupted before the release reached Cloud Run.', version = version + 1, updated_at = now()
-      FROM operations o WHERE o.id = r.operation_id AND r.service = ${name} AND r.state NOT IN ('promoted', 'aborted', 'failed') AND o.status <> 'running'`;
+    await failInterruptedReleases(ctx.db, name);
     const current = await readForWrite(deps.run.services, name, input.etag).catch((err) => { throw upstreamError(err, "Cloud Run", `reading ${input.service}`); });
     return sendIt(operationId, current, plan);
   });

@@ -14,7 +14,7 @@ import { startOperation, type Sent, type StartedOperation } from "../operations"
 import { DeployFields, deployChecks, deployTemplate, invalidateFleet, readForWrite, revisionReadiness, sendServiceWrite, serviceName, ServiceRefInput, TagInput, toServiceView, underTagOnly, type ServiceRef } from "../services";
 import { portalReleaseDeps, type ReleaseActionDeps } from "./deps";
 import type { ReleasePlan } from "./plan";
-import { readPlan } from "./plans";
+import { readPlan } from "./plan-store";
 import { stableShares, stepTraffic, toTargets, type Target } from "./split";
 import { releaseSteps } from "./steps";
 import { createRelease, failInterruptedReleases, type Pending } from "./store";

@@ -23,8 +23,8 @@ export const CHECKS_FAILING = 3;
 const DEPLOY_TIMEOUT_MS = 5 * 60_000;
 const CALL = { timeout: 30_000 };
 // Worth another look by the follower rather than a rollback. A service changed
-// between our read and our send (ServiceChanged) is too: every change here is
-// derived from the service as the next look reads it.
+// between our read and our send (ServiceChanged) is too: the next look reads
+// the service again and sends with that read's etag.
 const TRANSIENT = new Set<number | undefined>([GRPC.UNAVAILABLE, GRPC.DEADLINE_EXCEEDED, GRPC.RESOURCE_EXHAUSTED, GRPC.ABORTED]);
 const lookAgain = (err: unknown) => err instanceof ServiceChanged || TRANSIENT.has(grpcCode(err));
 

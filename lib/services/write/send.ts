@@ -1,6 +1,9 @@
-// The only place the portal creates, updates or deletes a Cloud Run service
-// (test/architecture.test.ts keeps it so). One policy for a concurrent change:
-// - an update or delete carries the etag its change was derived from: the
+// The only place the portal writes a Cloud Run service (test/architecture.test.ts
+// keeps createService, updateService and deleteService out of every other file).
+// Only updates exist today: a create or delete (promotion, clean-up) joins them
+// here, under the same policy, with its permission in deploy/permissions.json.
+// One policy for a concurrent change:
+// - an update carries the etag its change was derived from: the
 //   page's (an action), or the one the follower read and decided on;
 // - Cloud Run refusing that etag as stale (ABORTED) is never retried here and
 //   never sent again without it: the service is read once more and
@@ -50,30 +53,21 @@ export async function readForWrite(services: ServicesClient, name: string, etag:
   return current;
 }
 
-export type ServiceWrite =
-  | { create: Service; parent: string; serviceId: string }
-  | { update: Service & { name: string; etag: string }; updateMask?: string[] }
-  | { delete: string; etag: string };
+export type ServiceWrite = { update: Service & { name: string; etag: string }; updateMask?: string[] };
 
 /** Cloud Run's long-running operation: its name for the follower, or null when a resend found it done. */
 export type SentWrite = { name: string; operation: { promise(): Promise<unknown> } | null };
 
 export async function sendServiceWrite(services: ServicesClient, write: ServiceWrite, opts: { resend?: boolean } = {}): Promise<SentWrite> {
-  const name = "create" in write ? `${write.parent}/services/${write.serviceId}` : "update" in write ? write.update.name : write.delete;
-  const etag = "create" in write ? null : "update" in write ? write.update.etag : write.etag;
-  if (etag === "") throw new Error(`A change to ${name} must carry the etag it was derived from.`);
+  const { name, etag } = write.update;
+  if (!etag) throw new Error(`A change to ${name} must carry the etag it was derived from.`);
   try {
-    const [lro] =
-      "create" in write
-        ? await services.createService({ parent: write.parent, serviceId: write.serviceId, service: write.create }, CALL)
-        : "update" in write
-          ? await services.updateService({ service: write.update, ...(write.updateMask ? { updateMask: { paths: write.updateMask } } : {}) }, CALL)
-          : await services.deleteService({ name: write.delete, etag: write.etag }, CALL);
+    const [lro] = await services.updateService({ service: write.update, ...(write.updateMask ? { updateMask: { paths: write.updateMask } } : {}) }, CALL);
     return { name: lro.name ?? "", operation: lro };
   } catch (err) {
     const code = grpcCode(err);
-    if (code === GRPC.ABORTED && etag !== null) throw await changedNow(services, name);
-    if (code === GRPC.ALREADY_EXISTS && opts.resend && "update" in write && write.update.template?.revision) return { name: "", operation: null };
+    if (code === GRPC.ABORTED) throw await changedNow(services, name);
+    if (code === GRPC.ALREADY_EXISTS && opts.resend && write.update.template?.revision) return { name: "", operation: null };
     throw err;
   }
 }

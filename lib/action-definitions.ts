@@ -12,7 +12,7 @@ import {
 import { saveBudgetDefinition } from "./cost/budget-actions";
 import { setVarianceThresholdDefinition } from "./cost/thresholds";
 import { backupDefinition, restoreDefinition } from "./databases";
-import { cancelExecutionDefinition, runJobDefinition } from "./jobs";
+import { cancelExecutionDefinition, runJobDefinition } from "./run-jobs";
 import { pauseDefinition, resumeDefinition, runNowDefinition, updateScheduleDefinition, updateTargetsDefinition } from "./schedules";
 import { abortReleaseDefinition, deployCanaryDefinition, pauseReleaseDefinition, promoteReleaseDefinition, resumeReleaseDefinition, savePlanDefinition, startReleaseDefinition } from "./releases";
 import { rotateDefinition } from "./secrets/rotate";

@@ -4,7 +4,7 @@
 import { databaseFollowers } from "./databases";
 import { config } from "./config";
 import { alertingClients, observabilityClients, runClients, runJobsClients, secretsClient, sqlClients, type GcpTarget } from "./gcp/clients";
-import { jobFollowers } from "./jobs";
+import { jobFollowers } from "./run-jobs";
 import { combineFollowers, type Followers } from "./operations";
 import { releaseFollowers } from "./releases";
 import { rotationFollowers } from "./secrets/rotate";

@@ -1,7 +1,8 @@
 // The repository keeps its layers: components never import app, lib never
 // imports app or components, the emulator imports nothing of the portal,
-// lib/operations imports no capability, and no client component reaches a
-// server-only module. Fixtures below prove each rule catches what it names.
+// lib/operations imports no capability, no client component reaches a
+// server-only module, and only lib/services/write/send.ts mutates Cloud Run
+// services. Fixtures below prove each rule catches what it names.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkArchitecture, loadRepository, parseFile, RULES } from "./architecture";
@@ -147,5 +148,22 @@ describe("checkArchitecture on fixtures", () => {
         "app/(portal)/users/page.tsx": `import { db } from "@/lib/db";\nimport { changeRole } from "@/components/users/actions";`,
       }),
     ).toEqual([]);
+  });
+
+  it("catches a Cloud Run service mutation outside the write module, however the client is reached", () => {
+    const violations = check({
+      "lib/services/write/send.ts": `export async function send(services) { return services.updateService({ service: {} }); }`,
+      "lib/releases/follower.ts": `export const go = (deps) => deps.run.services.updateService({ service: { name: "s", traffic: [] } });`,
+      "lib/secrets/rotate/follow.ts": `export async function go(run) { const [op] = await run.services.createService({ parent: "p", serviceId: "s", service: {} }); await run.services["deleteService"]({ name: "s" }); }`,
+      "lib/alerting/slo.ts": `export const go = (clients) => clients.slos.createService({ parent: "projects/p", service: {} });`,
+      "lib/releases/releases.test.ts": `export const edit = (run) => run.services.updateService({ service: { name: "s" } });`,
+      "test/releases.ts": `export const deploy = (run) => run.services.updateService({ service: { name: "s" } });`,
+    });
+    expect(violations.map((v) => [v.rule, v.file, v.specifier])).toEqual([
+      ["Cloud Run service writes → lib/services/write", "lib/releases/follower.ts", "deps.run.services.updateService"],
+      ["Cloud Run service writes → lib/services/write", "lib/secrets/rotate/follow.ts", "run.services.createService"],
+      ["Cloud Run service writes → lib/services/write", "lib/secrets/rotate/follow.ts", "run.services.deleteService"],
+    ]);
+    expect(violations[0].message).toMatch(/^lib\/releases\/follower\.ts:1 calls .*sendServiceWrite/);
   });
 });

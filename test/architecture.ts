@@ -8,7 +8,9 @@ import path from "node:path";
 import ts from "typescript";
 
 export type Import = { specifier: string; typeOnly: boolean };
-export type ParsedFile = { imports: Import[]; directives: string[]; serverOnly: boolean };
+/** A call of a Cloud Run service mutation (`….services.updateService(…)`), with what it was called on. */
+export type ServiceWriteCall = { method: string; receiver: string; line: number };
+export type ParsedFile = { imports: Import[]; directives: string[]; serverOnly: boolean; serviceWrites: ServiceWriteCall[] };
 export type Violation = { rule: string; file: string; specifier: string; target: string; chain: string[]; message: string };
 
 /** Every module a file depends on, and its leading directives ("use client", "use server"). */
@@ -16,6 +18,7 @@ export function parseFile(file: string, text: string): ParsedFile {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const imports: Import[] = [];
   const directives: string[] = [];
+  const serviceWrites: ServiceWriteCall[] = [];
   for (const statement of source.statements) {
     if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) break;
     directives.push(statement.expression.text);
@@ -40,12 +43,23 @@ export function parseFile(file: string, text: string): ParsedFile {
       const isRequire = ts.isIdentifier(node.expression) && node.expression.text === "require";
       const specifier = literal(node.arguments[0]);
       if ((isImport || isRequire) && specifier) imports.push({ specifier, typeOnly: false });
+      const callee = node.expression;
+      const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isElementAccessExpression(callee) ? literal(callee.argumentExpression) : null;
+      if (method && SERVICE_MUTATIONS.has(method) && (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) {
+        const on = callee.expression;
+        const receiver = ts.isPropertyAccessExpression(on) ? on.name.text : ts.isIdentifier(on) ? on.text : on.getText(source);
+        if (!OTHER_APIS_SERVICES.has(receiver)) serviceWrites.push({ method, receiver: on.getText(source), line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1 });
+      }
     }
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return { imports, directives, serverOnly: imports.some((i) => i.specifier === "server-only" && !i.typeOnly) };
+  return { imports, directives, serverOnly: imports.some((i) => i.specifier === "server-only" && !i.typeOnly), serviceWrites };
 }
+
+const SERVICE_MUTATIONS = new Set(["createService", "updateService", "deleteService"]);
+/** Clients of other APIs whose "services" are not Cloud Run's: Cloud Monitoring's service monitoring (SLOs). */
+const OTHER_APIS_SERVICES = new Set(["slos"]);
 
 const EXTENSIONS = ["", ".ts", ".tsx", "/index.ts", "/index.tsx"];
 
@@ -107,7 +121,12 @@ const LAYER_RULES: LayerRule[] = [
 ];
 
 const CLIENT_RULE = "client → server-only";
-export const RULES = [...LAYER_RULES.map((r) => r.rule), CLIENT_RULE];
+/** The one file of lib/ that sends Cloud Run service mutations (docs: DESIGN.md, "one module in lib/services"). */
+export const CLOUD_RUN_WRITER = "lib/services/write/send.ts";
+const WRITE_RULE = "Cloud Run service writes → lib/services/write";
+export const RULES = [...LAYER_RULES.map((r) => r.rule), CLIENT_RULE, WRITE_RULE];
+
+const WRITE_FIX = `every create, update and delete of a Cloud Run service goes through sendServiceWrite (${CLOUD_RUN_WRITER}), which carries the etag the change was derived from and turns a stale one into ServiceChanged (who changed what). Build the Service with the helpers in lib/services/write and send it there.`;
 
 const CLIENT_FIX =
   'client components are sent to the browser. Import only types from this module (`import type`), move the value into a module without secrets or the database, or reach the server through a server action ("use server" file) or a route handler.';
@@ -127,6 +146,14 @@ export function checkArchitecture(files: ReadonlyMap<string, string>): Violation
           violations.push({ rule: r.rule, file, specifier, target, chain: [file, target], message: `${file} imports "${specifier}" (${target}): ${r.fix}` });
         }
       }
+    }
+  }
+
+  for (const [file, { serviceWrites }] of parsed) {
+    if (!under(file, "lib") || isTest(file) || file === CLOUD_RUN_WRITER) continue;
+    for (const call of serviceWrites) {
+      const specifier = `${call.receiver}.${call.method}`;
+      violations.push({ rule: WRITE_RULE, file, specifier, target: CLOUD_RUN_WRITER, chain: [file, CLOUD_RUN_WRITER], message: `${file}:${call.line} calls ${specifier} on the Cloud Run client: ${WRITE_FIX}` });
     }
   }
 

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { utc } from "@/components/ui/format";
 import { EmptyState } from "@/components/ui/panel";
 import { Table, Td, Th } from "@/components/ui/table";
-import { executionLogsPath, type ExecutionView, type JobRef } from "@/lib/jobs";
+import { executionLogsPath, type ExecutionView, type JobRef } from "@/lib/run-jobs";
 import { formatDuration } from "@/lib/schedules/targets";
 import { CancelExecutionButton } from "./cancel-execution-button";
 import { RunStateBadge } from "./schedule-parts";

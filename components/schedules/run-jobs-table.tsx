@@ -2,8 +2,8 @@
 import Link from "next/link";
 import { ago } from "@/components/ui/format";
 import { Table, Td, Th } from "@/components/ui/table";
-import { jobPath } from "@/lib/jobs/names";
-import type { JobView } from "@/lib/jobs";
+import { jobPath } from "@/lib/run-jobs/names";
+import type { JobView } from "@/lib/run-jobs";
 import { RunStateBadge } from "./schedule-parts";
 
 export function RunJobsTable({ jobs, caption }: { jobs: JobView[]; caption: string }) {

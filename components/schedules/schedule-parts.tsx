@@ -1,7 +1,7 @@
 // Small server-rendered pieces shared by the schedule and job pages.
 import { Badge, type Tone } from "@/components/ui/badge";
 import { formatDuration, type Breach, type HistorySummary } from "@/lib/schedules";
-import type { RunState } from "@/lib/jobs";
+import type { RunState } from "@/lib/run-jobs";
 
 const STATE_TONES: Record<string, Tone> = { ENABLED: "green", PAUSED: "amber", DISABLED: "neutral", UPDATE_FAILED: "red" };
 const RUN_TONES: Record<RunState, Tone> = { pending: "neutral", running: "amber", succeeded: "green", failed: "red", cancelled: "neutral" };

@@ -9,7 +9,7 @@ import { Conflict, NotFound } from "../errors";
 import { upstreamError } from "../gcp/errors";
 import { serviceName, ServiceRefInput } from "../services";
 import { portalReleaseDeps, type ReleaseActionDeps } from "./deps";
-import { decisionTraffic } from "./follower";
+import { decisionTraffic } from "./split";
 import { ENDED, getRelease, moveRelease, type ReleaseChange, type ReleaseRow } from "./store";
 
 export const ReleaseControlInput = ServiceRefInput.extend({ release: z.uuid("Unknown release; reload the page.") });

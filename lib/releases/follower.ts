@@ -7,14 +7,14 @@
 import type { protos } from "@google-cloud/run";
 import type { Db } from "../db";
 import type { AlertingClients, ObservabilityClients, RunClients } from "../gcp/clients";
-import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
+import { upstreamError } from "../gcp/errors";
 import { log } from "../log";
 import { advance, fail, finishOperation, updateOperation, type Followers, type Looked, type OperationView } from "../operations";
-import { parseServiceName, shortName } from "../services";
+import { parseServiceName, sendServiceWrite, ServiceChanged, shortName } from "../services";
 import { dataUpTo, decideStep, judgeCheck, retryDelayMs } from "./analysis";
 import { readWindow } from "./metrics";
 import { endReleaseSnooze, snoozeForRelease, wantsSnooze } from "./release-snooze";
-import { abortTraffic, describeTraffic, promoteTraffic, sameTraffic, stepTraffic, toTargets, type Target } from "./split";
+import { decisionTraffic, describeTraffic, sameTraffic, stableShares, stepTraffic, toTargets, type Target } from "./split";
 import { stepKey } from "./steps";
 import { ENDED, getRelease, moveRelease, type Pending, type ReleaseChange, type ReleaseRow } from "./store";
 
@@ -33,23 +33,6 @@ export type ReleaseDeps = {
   monitoringLagMs: number;
   now?: () => Date;
 };
-
-/** The stable revisions and their shares, from the traffic in effect (LATEST resolved). */
-export function stableShares(service: Service, canary: string) {
-  const latest = shortName(service.latestReadyRevision);
-  return (service.trafficStatuses ?? [])
-    .filter((t) => Number(t.percent ?? 0) > 0)
-    .map((t) => ({ revision: String(t.type) === "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST" ? t.revision || latest : (t.revision ?? ""), percent: Number(t.percent) }))
-    .filter((t) => t.revision !== canary)
-    .sort((a, b) => b.percent - a.percent);
-}
-
-/** The traffic a decision sends: the next step, the promotion or the abort. */
-export function decisionTraffic(r: Pick<ReleaseRow, "prior" | "stable" | "canary" | "canaryTag">, purpose: Pending["purpose"], service: Service, percent = 0): Target[] {
-  if (purpose === "abort") return abortTraffic(r.prior, r.canary, r.canaryTag);
-  if (purpose === "promote") return promoteTraffic(r.prior, r.canary, r.canaryTag, shortName(service.latestReadyRevision) === r.canary);
-  return stepTraffic(r.prior, r.stable, r.canary, r.canaryTag, percent);
-}
 
 async function end(db: Db, deps: ReleaseDeps, op: OperationView, ended: ReleaseRow): Promise<OperationView> {
   // The snooze first: a follower that dies here still finds the release ended and its snooze to end.
@@ -104,17 +87,21 @@ async function drivePending(db: Db, deps: ReleaseDeps, op: OperationView, r: Rel
     // Ours is in the service's spec; it counts once Cloud Run has routed it.
     return service.reconciling ? op : completePending(db, deps, op, r, service, now);
   }
+  // What the service was expected to route when someone else changed it.
+  const before = r.stepIndex > 0 && p.purpose === "step" ? decisionTraffic(r, "step", service, r.plan.steps[r.stepIndex - 1]) : r.prior;
+  const expected = p.sentAt ? p.traffic : before;
   if (service.etag !== r.etag) {
-    const before = r.stepIndex > 0 && p.purpose === "step" ? decisionTraffic(r, "step", service, r.plan.steps[r.stepIndex - 1]) : r.prior;
-    await pauseForOutsideChange(db, r, service, p.sentAt ? p.traffic : before);
+    await pauseForOutsideChange(db, r, service, expected);
     return op;
   }
   try {
-    const [lro] = await deps.run.services.updateService({ service: { name: r.service, traffic: p.traffic, etag: r.etag }, updateMask: { paths: ["traffic"] } }, { timeout: 30_000 });
-    await moveRelease(db, r, { pending: { ...p, lro: lro.name ?? undefined, sentAt: now.toISOString() } });
+    const sent = await sendServiceWrite(deps.run.services, { update: { name: r.service, traffic: p.traffic, etag: r.etag }, updateMask: ["traffic"] });
+    await moveRelease(db, r, { pending: { ...p, lro: sent.name || undefined, sentAt: now.toISOString() } });
   } catch (err) {
-    // A stale etag: the next look sees whose change it was.
-    if (grpcCode(err) !== GRPC.ABORTED) throw err;
+    // Changed between our read and our send: the same pause, from the service as it is now
+    // (unless it already routes our change, sent by a driver before us: the next look completes it).
+    if (!(err instanceof ServiceChanged)) throw err;
+    if (!sameTraffic(toTargets(err.current.traffic), p.traffic)) await pauseForOutsideChange(db, r, err.current, expected);
   }
   return op;
 }

@@ -2,37 +2,29 @@
 // abort (the exact traffic before the release, with the canary keeping its
 // tag). Targets are in Cloud Run's own shape, so the prior traffic goes back
 // to Google exactly as it was read.
-export const LATEST = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST";
-export const REVISION = "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION";
+import type { protos } from "@google-cloud/run";
+import { shortName } from "../services/names";
+import { LATEST, REVISION, servingShares, type Share, type Target } from "../services/write/targets";
+import type { Pending, ReleaseRow } from "./store";
 
-export type Target = { type: typeof LATEST | typeof REVISION; revision?: string; percent: number; tag?: string };
+// Cloud Run's traffic shape and its comparisons live with the write path; the release speaks them too.
+export { describeTraffic, LATEST, REVISION, sameTraffic, toTargets, type Target } from "../services/write/targets";
+
+type Service = protos.google.cloud.run.v2.IService;
+
 /** A revision's share of traffic before the release (LATEST resolved). */
-export type StableShare = { revision: string; percent: number };
+export type StableShare = Share;
 
-/** Targets as Cloud Run returns them (enums as names, empty strings for unset). */
-export function toTargets(traffic: { type?: unknown; revision?: string | null; percent?: number | null; tag?: string | null }[] | null | undefined): Target[] {
-  return (traffic ?? []).map((t) => {
-    const latest = String(t.type) === LATEST || t.type === 1;
-    return {
-      type: latest ? LATEST : REVISION,
-      ...(!latest && t.revision ? { revision: t.revision } : {}),
-      percent: Number(t.percent ?? 0),
-      ...(t.tag ? { tag: t.tag } : {}),
-    };
-  });
+/** The stable revisions and their shares, from the traffic in effect (LATEST resolved). */
+export function stableShares(service: Service, canary: string): StableShare[] {
+  return servingShares(service).filter((t) => t.revision !== canary);
 }
 
-const key = (t: Target) => `${t.type === LATEST ? "LATEST" : t.revision}|${t.percent}|${t.tag ?? ""}`;
-
-/** Same routing, whatever the order. */
-export function sameTraffic(a: Target[], b: Target[]): boolean {
-  return JSON.stringify(a.map(key).sort()) === JSON.stringify(b.map(key).sort());
-}
-
-/** "pyplots-api-00002-abc 95 %, pyplots-api-00003-xyz 5 % (canary)" */
-export function describeTraffic(targets: Target[]): string {
-  const parts = targets.map((t) => `${t.type === LATEST ? "latest" : t.revision} ${t.percent} %${t.tag ? ` (tag ${t.tag})` : ""}`);
-  return parts.join(", ") || "none";
+/** The traffic a decision sends: the next step, the promotion or the abort. */
+export function decisionTraffic(r: Pick<ReleaseRow, "prior" | "stable" | "canary" | "canaryTag">, purpose: Pending["purpose"], service: Service, percent = 0): Target[] {
+  if (purpose === "abort") return abortTraffic(r.prior, r.canary, r.canaryTag);
+  if (purpose === "promote") return promoteTraffic(r.prior, r.canary, r.canaryTag, shortName(service.latestReadyRevision) === r.canary);
+  return stepTraffic(r.prior, r.stable, r.canary, r.canaryTag, percent);
 }
 
 /** Tag-only routes of the prior traffic, minus the canary's own tag (its entry carries it). */

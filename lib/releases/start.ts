@@ -2,22 +2,22 @@
 // becomes a canary), or from the deploy form's "Canary release" (the revision is
 // deployed with no traffic under a tag, then released). One release per
 // service: the operation claim refuses a second one, and so does a unique index.
-// The first Google call is the one mutating call of the start: a refusal
-// (stale etag) leaves no rows (docs/decisions/0007).
+// The first Google call is the one mutating call of the start, sent through
+// the service write path: a refusal (stale etag: what changed, and by whom)
+// leaves no rows (docs/decisions/0007).
 import { z } from "zod";
 import type { protos } from "@google-cloud/run";
 import type { ActionContext, ActionDefinition } from "../actions";
 import { Conflict, NotFound } from "../errors";
-import { GRPC, grpcCode, upstreamError } from "../gcp/errors";
+import { upstreamError } from "../gcp/errors";
 import { startOperation, type Sent, type StartedOperation } from "../operations";
-import { DeployFields, deployChecks, deployTemplate, invalidateFleet, serviceName, ServiceRefInput, TagInput, toServiceView, type ServiceRef } from "../services";
+import { DeployFields, deployChecks, deployTemplate, invalidateFleet, readForWrite, revisionReadiness, sendServiceWrite, serviceName, ServiceRefInput, TagInput, toServiceView, underTagOnly, type ServiceRef } from "../services";
 import { portalReleaseDeps, type ReleaseActionDeps } from "./deps";
-import { stableShares } from "./follower";
 import type { ReleasePlan } from "./plan";
-import { readPlan } from "./plans";
-import { stepTraffic, toTargets, REVISION, type Target } from "./split";
+import { readPlan } from "./plan-store";
+import { stableShares, stepTraffic, toTargets, type Target } from "./split";
 import { releaseSteps } from "./steps";
-import { createRelease, type Pending } from "./store";
+import { createRelease, failInterruptedReleases, type Pending } from "./store";
 
 type Service = protos.google.cloud.run.v2.IService;
 const Guarded = { etag: z.string().min(1, "The page's copy of the service is missing; reload it."), idempotencyKey: z.uuid("Missing form key; reload the page.") };
@@ -30,19 +30,10 @@ export type DeployCanaryInput = z.infer<typeof DeployCanaryInput>;
 
 const EXCLUSIVE = "A release of this service";
 
-async function readForWrite(deps: ReleaseActionDeps, ref: ServiceRef & { etag: string }): Promise<Service> {
-  const name = serviceName(ref);
-  const [current] = await deps.run.services.getService({ name }, { timeout: 15_000 }).catch((err) => { throw upstreamError(err, "Cloud Run", `reading ${ref.service}`); });
-  if (current.etag !== ref.etag) throw new Conflict(`${ref.service} was changed after you opened it; nothing was started. Reload to see it as it is now, and try again.`);
-  return current;
-}
-
-async function send(deps: ReleaseActionDeps, service: Service, what: string): Promise<string> {
-  const [lro] = await deps.run.services.updateService({ service, ...(service.template ? {} : { updateMask: { paths: ["traffic"] } }) }, { timeout: 30_000 }).catch((err) => {
-    if (grpcCode(err) === GRPC.ABORTED) throw new Conflict(`${what}: someone changed the service a moment ago; nothing was started. Reload and try again.`);
-    throw upstreamError(err, "Cloud Run", what);
-  });
-  return lro.name ?? "";
+/** Sends the start's one change, carrying the etag the page had. */
+async function send(deps: ReleaseActionDeps, service: Service & { name: string; etag: string }, what: string): Promise<string> {
+  const sent = await sendServiceWrite(deps.run.services, { update: service, ...(service.template ? {} : { updateMask: ["traffic"] }) }).catch((err) => { throw upstreamError(err, "Cloud Run", what); });
+  return sent.name;
 }
 
 /** A tag for the canary: its own when it has one, else "canary" (or a free variant). */
@@ -62,9 +53,9 @@ async function started<I extends ServiceRef & { idempotencyKey: string; etag: st
   const { plan } = await readPlan(ctx.db, name);
   const result = await startOperation(ctx, { kind: "release", target: name, idempotencyKey: input.idempotencyKey, steps: releaseSteps(plan, deploys), system: "Cloud Run", exclusive: EXCLUSIVE, enqueueFollow: deps.enqueueFollow }, async (operationId) => {
     // The claim above is exclusive, so a release still marked active here lost its operation (interrupted before it was sent).
-    await ctx.db.$executeRaw`UPDATE releases r SET state = 'failed', note = 'Interrupted before the release reached Cloud Run.', version = version + 1, updated_at = now()
-      FROM operations o WHERE o.id = r.operation_id AND r.service = ${name} AND r.state NOT IN ('promoted', 'aborted', 'failed') AND o.status <> 'running'`;
-    return sendIt(operationId, await readForWrite(deps, input), plan);
+    await failInterruptedReleases(ctx.db, name);
+    const current = await readForWrite(deps.run.services, name, input.etag).catch((err) => { throw upstreamError(err, "Cloud Run", `reading ${input.service}`); });
+    return sendIt(operationId, current, plan);
   });
   if (!result.data.duplicate) invalidateFleet(input.project);
   return result;
@@ -82,8 +73,7 @@ export const startReleaseDefinition = (deps: () => ReleaseActionDeps = portalRel
     return started(ctx, d, input, false, async (operationId, current, plan) => {
       const view = toServiceView(current);
       const [revision] = await d.run.revisions.getRevision({ name: `${name}/revisions/${input.revision}` }, { timeout: 15_000 }).catch((err) => { throw upstreamError(err, "Cloud Run", `reading ${input.revision}`); });
-      const ready = String((revision.conditions ?? []).find((c) => c.type === "Ready")?.state) === "CONDITION_SUCCEEDED";
-      if (!ready) throw new Conflict(`${input.revision} is not ready; only a ready revision can be released.`);
+      if (revisionReadiness(revision).state !== "ready") throw new Conflict(`${input.revision} is not ready; only a ready revision can be released.`);
       if (view.traffic.some((t) => t.revision === input.revision && t.percent > 0)) throw new Conflict(`${input.revision} already serves traffic; a release starts from a revision with none.`);
       const prior = toTargets(current.traffic);
       const stable = stableShares(current, input.revision);
@@ -112,13 +102,9 @@ export const deployCanaryDefinition = (deps: () => ReleaseActionDeps = portalRel
       const view = toServiceView(current);
       const { revision, template } = deployTemplate(ctx.actor.email, input, current, view);
       // The revision arrives with no traffic, under its tag; what serves now is pinned, so nothing moves yet.
-      const traffic: Target[] = [
-        ...view.traffic.filter((t) => t.percent > 0).map((t) => ({ type: REVISION, revision: t.revision, percent: t.percent }) as Target),
-        ...view.traffic.filter((t) => t.tag && t.tag !== canaryTag).map((t) => ({ type: REVISION, revision: t.revision, percent: 0, tag: t.tag! }) as Target),
-        { type: REVISION, revision, percent: 0, tag: canaryTag },
-      ];
+      const traffic = underTagOnly(view, revision, canaryTag);
       await createRelease(ctx.db, { operationId, service: name, canary: revision, canaryTag, plan, prior: [], stable: [], state: "deploying", etag: input.etag });
-      const lro = await send(d, { ...current, template, traffic, etag: input.etag }, `deploying ${input.image} as a canary`);
+      const lro = await send(d, { ...current, name, template, traffic, etag: input.etag }, `deploying ${input.image} as a canary`);
       return { googleName: lro, revision, details: { image: input.image, canary: revision, canaryTag, plan, snoozeAlerts: plan.snoozeAlerts } };
     });
   },

@@ -102,6 +102,16 @@ export async function releaseEntries(db: Db, operationId: string, take = 200): P
   return rows.map((r) => ({ id: String(r.id), at: r.at, kind: r.kind as "check" | "decision", step: r.step, text: r.text, data: (r.data ?? null) as Record<string, unknown> | null }));
 }
 
+/**
+ * Marks failed the service's releases still open whose operation is no longer
+ * running (interrupted before they reached Cloud Run). Called under the
+ * start's exclusive operation claim, so a live release is never touched.
+ */
+export async function failInterruptedReleases(db: Db, service: string): Promise<void> {
+  await db.$executeRaw`UPDATE releases r SET state = 'failed', note = 'Interrupted before the release reached Cloud Run.', version = version + 1, updated_at = now()
+    FROM operations o WHERE o.id = r.operation_id AND r.service = ${service} AND r.state NOT IN ('promoted', 'aborted', 'failed') AND o.status <> 'running'`;
+}
+
 /** The service's release in progress (paused and holding included), if any. */
 export async function activeRelease(db: Db, service: string): Promise<ReleaseRow | null> {
   const row = await db.release.findFirst({ where: { service, state: { notIn: ENDED } }, orderBy: { createdAt: "desc" } });

@@ -1,55 +1,49 @@
-import { randomBytes } from "node:crypto";
 import type { protos } from "@google-cloud/run";
 import type { ActionDefinition } from "../actions";
 import { portalDeps, type ServiceDeps } from "./deps";
-import { ANNOTATIONS, type ServiceView } from "./model";
-import { keptTags, LATEST, REVISION, stampTraffic, writeService, type WriteResult } from "./mutate";
+import type { ServiceView } from "./model";
+import { writeService, type WriteResult } from "./mutate";
 import { serviceName } from "./names";
 import { DeployInput, type DeployFields } from "./schemas";
+import { deriveTemplate, keptTags, LATEST, nextRevisionName, stampTraffic, underTagOnly } from "./write";
 
 type Template = protos.google.cloud.run.v2.IRevisionTemplate;
 type Service = protos.google.cloud.run.v2.IService;
-
-/** `{service}-{NNNNN}-{abc}`, one past the newest revision's number. */
-export function nextRevisionName(service: string, latestCreated: string): string {
-  const n = Number(/-(\d{5})-[a-z0-9]{3}$/.exec(latestCreated)?.[1] ?? 0) + 1;
-  const suffix = Array.from(randomBytes(3), (b) => "abcdefghijklmnopqrstuvwxyz0123456789"[b % 36]).join("");
-  return `${service}-${String(n).padStart(5, "0")}-${suffix}`;
-}
 
 /** The new revision's template: the image and settings of the form, who deployed it and why as annotations. */
 export function deployTemplate(actorEmail: string, input: Omit<DeployFields, "traffic" | "tag">, current: Service, view: ServiceView): { revision: string; template: Template } {
   const revision = nextRevisionName(input.service, view.latestCreatedRevision);
   const old = current.template ?? {};
-  const [first, ...sidecars] = old.containers?.length ? old.containers : [{}];
-  const annotations = Object.fromEntries(Object.entries(old.annotations ?? {}).filter(([k]) => !k.startsWith("runway.dev/")));
-  annotations[ANNOTATIONS.deployedBy] = actorEmail;
-  if (input.changeRef) annotations[ANNOTATIONS.changeRef] = input.changeRef;
-  if (input.changeUrl) annotations[ANNOTATIONS.changeUrl] = input.changeUrl;
-  const template: Template = {
-    ...old,
+  const template = deriveTemplate(old, {
     revision,
-    annotations,
-    scaling: { ...old.scaling, minInstanceCount: input.minInstances, maxInstanceCount: input.maxInstances },
-    maxInstanceRequestConcurrency: input.concurrency,
-    timeout: { seconds: input.timeoutSeconds, nanos: 0 },
-    containers: [
-      {
-        ...first,
-        image: input.image,
-        env: [
-          ...input.env.map((e) => ({ name: e.name, value: e.value })),
-          ...input.secrets.map((s) => ({ name: s.name, valueSource: { secretKeyRef: { secret: s.secret, version: s.version } } })),
-        ],
-        resources: {
-          ...first.resources, limits: { ...first.resources?.limits, cpu: input.cpu, memory: input.memory },
-          // CPU only during requests (request-based billing) or always (instance-based); unsaid keeps what runs.
-          ...(input.billing ? { cpuIdle: input.billing === "request" } : {}),
+    actor: actorEmail,
+    changeRef: input.changeRef,
+    changeUrl: input.changeUrl,
+    settings: {
+      scaling: { ...old.scaling, minInstanceCount: input.minInstances, maxInstanceCount: input.maxInstances },
+      maxInstanceRequestConcurrency: input.concurrency,
+      timeout: { seconds: input.timeoutSeconds, nanos: 0 },
+    },
+    containers: (containers) => {
+      const [first, ...sidecars] = containers.length ? containers : [{}];
+      return [
+        {
+          ...first,
+          image: input.image,
+          env: [
+            ...input.env.map((e) => ({ name: e.name, value: e.value })),
+            ...input.secrets.map((s) => ({ name: s.name, valueSource: { secretKeyRef: { secret: s.secret, version: s.version } } })),
+          ],
+          resources: {
+            ...first.resources, limits: { ...first.resources?.limits, cpu: input.cpu, memory: input.memory },
+            // CPU only during requests (request-based billing) or always (instance-based); unsaid keeps what runs.
+            ...(input.billing ? { cpuIdle: input.billing === "request" } : {}),
+          },
         },
-      },
-      ...sidecars,
-    ],
-  };
+        ...sidecars,
+      ];
+    },
+  });
   return { revision, template };
 }
 
@@ -73,11 +67,7 @@ export const deployDefinition = (deps: () => ServiceDeps = portalDeps): ActionDe
         const traffic =
           input.traffic === "all"
             ? [{ type: LATEST, percent: 100 }, ...keptTags(view)]
-            : [
-                ...view.traffic.filter((t) => t.percent > 0).map((t) => ({ type: REVISION, revision: t.revision, percent: t.percent })),
-                ...keptTags(view, [input.tag]),
-                { type: REVISION, revision, percent: 0, tag: input.tag },
-              ];
+            : underTagOnly(view, revision, input.tag!); // deployChecks requires a tag without traffic
         return {
           service: { ...current, template, traffic, annotations: stampTraffic(current, traffic) },
           revision,

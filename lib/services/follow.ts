@@ -8,6 +8,7 @@ import { toServiceView } from "./model";
 import { parseServiceName } from "./names";
 import { invalidateFleet } from "./read";
 import type { ServiceOperationKind } from "./steps";
+import { revisionReadiness } from "./write";
 
 const POLL_MS = 500;
 const AREA = "services";
@@ -17,8 +18,8 @@ type LroError = { message?: string | null } | null | undefined;
 async function revisionState(clients: RunClients, service: string, revision: string) {
   try {
     const [r] = await clients.revisions.getRevision({ name: `${service}/revisions/${revision}` }, { timeout: 10_000 });
-    const ready = (r.conditions ?? []).find((c) => c.type === "Ready");
-    return { exists: true, ready: String(ready?.state) === "CONDITION_SUCCEEDED", failed: String(ready?.state) === "CONDITION_FAILED" };
+    const { state } = revisionReadiness(r);
+    return { exists: true, ready: state === "ready", failed: state === "failed" };
   } catch {
     return { exists: false, ready: false, failed: false };
   }

@@ -1,5 +1,5 @@
 export { listFleet, listFleetFirst, getService, invalidateFleet, type Fleet, type LocationFailure, type ServiceDetail } from "./read";
-export { deployDefinition, deployTemplate, nextRevisionName } from "./deploy";
+export { deployDefinition, deployTemplate } from "./deploy";
 export { shiftTrafficDefinition, sendAllToLatestDefinition, rollbackDefinition, previousServingRevision } from "./traffic";
 export { listLocations, ensureLocations, bootstrapLocations, type Location } from "./locations";
 export { parseServiceName, serviceName, servicePath, shortName, type ServiceRef } from "./names";
@@ -11,3 +11,8 @@ export { portalDeps, type ServiceDeps } from "./deps";
 export { updateLocationsDefinition, UpdateLocationsInput, locationCoverage } from "./update-locations";
 export { locationKey, locationLines, removedLocations, type LocationCoverage } from "./location-lines";
 export { serviceFollowers } from "./follow";
+export {
+  readForWrite, sendServiceWrite, ServiceChanged, snapshot, type SentWrite, type ServiceWrite,
+  describeTraffic, keptTags, LATEST, pinned, REVISION, sameTraffic, servingShares, stampTraffic, toTargets, underTagOnly, type Share, type Target,
+  deriveTemplate, nextRevisionName, templateOfRevision, type TemplateChange, revisionReadiness, type Readiness,
+} from "./write";

@@ -3,6 +3,7 @@
 // Timestamps as {seconds, nanos}).
 import type { protos } from "@google-cloud/run";
 import { parseServiceName, shortName } from "./names";
+import { readyCondition } from "./write/readiness";
 
 type Service = protos.google.cloud.run.v2.IService;
 type Revision = protos.google.cloud.run.v2.IRevision;
@@ -204,7 +205,7 @@ export function toServiceView(s: Service): ServiceView {
 
 export function toRevisionView(r: Revision, traffic: TrafficEntry[]): RevisionView {
   const name = shortName(r.name);
-  const { status, message } = statusOf((r.conditions ?? []).find((c) => c.type === "Ready"), r.reconciling);
+  const { status, message } = statusOf(readyCondition(r), r.reconciling);
   const annotations = r.annotations ?? {};
   const routes = traffic.filter((t) => t.revision === name);
   return {

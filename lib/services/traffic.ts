@@ -5,10 +5,11 @@ import type { ActionDefinition } from "../actions";
 import { Conflict } from "../errors";
 import { portalDeps, type ServiceDeps } from "./deps";
 import type { RevisionView, ServiceView } from "./model";
-import { keptTags, LATEST, REVISION, stampTraffic, writeService, type WriteResult, type WriteSpec } from "./mutate";
+import { writeService, type WriteResult, type WriteSpec } from "./mutate";
 import { serviceName } from "./names";
 import { getService } from "./read";
 import { RollbackInput, SendAllToLatestInput, ShiftTrafficInput } from "./schemas";
+import { keptTags, LATEST, REVISION, stampTraffic } from "./write";
 
 type Target = protos.google.cloud.run.v2.ITrafficTarget;
 

@@ -4,7 +4,7 @@ import { SchedulesTable } from "@/components/schedules/schedules-table";
 import { EmptyState, Notice, PageHeader, Panel } from "@/components/ui/panel";
 import { requireActor } from "@/lib/auth/session";
 import { db } from "@/lib/db";
-import { listRunJobs } from "@/lib/jobs";
+import { listRunJobs } from "@/lib/run-jobs";
 import { HISTORY_DAYS, schedulesOverview } from "@/lib/schedules";
 import { listLocations } from "@/lib/services";
 

@@ -3,23 +3,17 @@
 // through that route, and move the traffic; finally disable the previous
 // version. A failed check stops it and rolls back what was done. The plan in
 // the row says where it is, so any instance can resume it after a restart.
-import type { protos } from "@google-cloud/run";
 import type { Db } from "../../db";
 import { instanceName } from "../../databases/names";
 import { GRPC, grpcCode, markedClient, upstreamError } from "../../gcp/errors";
 import { log } from "../../log";
 import { advance, auditOperation, fail, finishOperation, operationPlan, updateOperation, type Followers, type OperationView, type Step } from "../../operations";
-import { nextRevisionName } from "../../services/deploy";
-import { invalidateFleet } from "../../services/read";
-import { LATEST, REVISION, stampTraffic } from "../../services/mutate";
-import { toServiceView, type TrafficEntry } from "../../services/model";
+import { invalidateFleet, LATEST, nextRevisionName, pinned, REVISION, revisionReadiness, sendServiceWrite, ServiceChanged, stampTraffic, toServiceView, type Target, type TrafficEntry } from "../../services";
 import type { RotationClients } from "./deps";
 import { versionName, withDetail, type ReaderPlan, type Replacement, type RotationPlan } from "./plan";
 import { probe } from "./probe";
 import { CHECK_PATH_ANNOTATION, secretEnvs } from "./readers";
 import { templateFromRevision } from "./template";
-
-type TrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
 
 const POLL_MS = 500;
 const AREA = "secrets";
@@ -28,8 +22,11 @@ export const CHECKS_NEEDED = 3;
 export const CHECKS_FAILING = 3;
 const DEPLOY_TIMEOUT_MS = 5 * 60_000;
 const CALL = { timeout: 30_000 };
-// Worth another look by the follower rather than a rollback.
+// Worth another look by the follower rather than a rollback. A service changed
+// between our read and our send (ServiceChanged) is too: the next look reads
+// the service again and sends with that read's etag.
 const TRANSIENT = new Set<number | undefined>([GRPC.UNAVAILABLE, GRPC.DEADLINE_EXCEEDED, GRPC.RESOURCE_EXHAUSTED, GRPC.ABORTED]);
+const lookAgain = (err: unknown) => err instanceof ServiceChanged || TRANSIENT.has(grpcCode(err));
 
 /** A reason to stop and roll back, in words for the person. */
 class StepFailed extends Error {}
@@ -59,7 +56,7 @@ export async function pollRotation(db: Db, deps: RotationClients, op: OperationV
   try {
     return await forwardStep(c);
   } catch (err) {
-    if (!(err instanceof StepFailed) && TRANSIENT.has(grpcCode(err))) throw err;
+    if (!(err instanceof StepFailed) && lookAgain(err)) throw err;
     if (!(err instanceof StepFailed) && grpcCode(err) === undefined) log.error("rotation step crashed", { operation: op.id, error: String(err), stack: (err as Error)?.stack });
     return startRollback(c, err instanceof StepFailed ? err.message : upstreamError(err, "Google Cloud", `rotating ${plan.secret}`).message);
   }
@@ -184,10 +181,6 @@ async function planReplacements(c: Ctx, reader: ReaderPlan): Promise<boolean> {
   return true;
 }
 
-/** Traffic as it runs now, every entry naming its revision (LATEST would follow a new revision). */
-const pinned = (traffic: TrafficEntry[]): TrafficTarget[] =>
-  traffic.map((t) => ({ type: REVISION, revision: t.revision, percent: t.percent, ...(t.tag ? { tag: t.tag } : {}) }));
-
 async function replacementStep(c: Ctx, reader: ReaderPlan, rep: Replacement) {
   const { run } = c.deps;
   if (rep.state === "pending") {
@@ -197,10 +190,8 @@ async function replacementStep(c: Ctx, reader: ReaderPlan, rep: Replacement) {
     const traffic = [...pinned(toServiceView(current).traffic), { type: REVISION, revision: rep.to, percent: 0, tag: rep.tag }];
     rep.state = "deploying";
     rep.sentAt = new Date().toISOString();
-    await run.services.updateService({ service: { ...current, template, traffic } }, CALL).catch((err) => {
-      // Sent before a restart: the revision exists already.
-      if (grpcCode(err) !== GRPC.ALREADY_EXISTS) throw err;
-    });
+    // Sent before a restart: the revision exists already, and counts as sent.
+    await sendServiceWrite(run.services, { update: { ...current, name: reader.service, etag: current.etag ?? "", template, traffic } }, { resend: true });
     return;
   }
   if (rep.state === "deploying") {
@@ -208,9 +199,9 @@ async function replacementStep(c: Ctx, reader: ReaderPlan, rep: Replacement) {
       if (grpcCode(err) === GRPC.NOT_FOUND) return null;
       throw err;
     });
-    const ready = (rev?.conditions ?? []).find((x) => x.type === "Ready");
-    if (String(ready?.state) === "CONDITION_FAILED") throw new StepFailed(`${reader.id}'s new revision ${rep.to} did not start: ${ready?.message || "failed"}.`);
-    if (String(ready?.state) === "CONDITION_SUCCEEDED") {
+    const ready = revisionReadiness(rev);
+    if (ready.state === "failed") throw new StepFailed(`${reader.id}'s new revision ${rep.to} did not start: ${ready.message}.`);
+    if (ready.state === "ready") {
       const [svc] = await run.services.getService({ name: reader.service }, CALL);
       const route = (svc.trafficStatuses ?? []).find((t) => t.tag === rep.tag);
       if (route?.uri) {
@@ -233,11 +224,11 @@ async function replacementStep(c: Ctx, reader: ReaderPlan, rep: Replacement) {
 }
 
 /** Each replaced revision's share (and tags) moves to its replacement; LATEST stays LATEST when it can. */
-async function routeToReplacements(c: Ctx, reader: ReaderPlan): Promise<TrafficTarget[]> {
+async function routeToReplacements(c: Ctx, reader: ReaderPlan): Promise<Target[]> {
   const reps = reader.replacements!;
   const to = new Map(reps.map((r) => [r.from, r.to]));
   const newest = reps.at(-1)!.to;
-  const traffic: TrafficTarget[] = reader.before!.map((t) => {
+  const traffic: Target[] = reader.before!.map((t) => {
     const revision = to.get(t.revision) ?? t.revision;
     const tag = t.tag ? { tag: t.tag } : {};
     return t.latest && revision === newest ? { type: LATEST, percent: t.percent, ...tag } : { type: REVISION, revision, percent: t.percent, ...tag };
@@ -246,11 +237,11 @@ async function routeToReplacements(c: Ctx, reader: ReaderPlan): Promise<TrafficT
   return traffic;
 }
 
-async function updateTraffic(c: Ctx, reader: ReaderPlan, traffic: TrafficTarget[], extra: Record<string, string> = {}) {
+async function updateTraffic(c: Ctx, reader: ReaderPlan, traffic: Target[], extra: Record<string, string> = {}) {
   const [current] = await c.deps.run.services.getService({ name: reader.service }, CALL);
   const annotations = { ...stampTraffic(current, traffic), ...extra };
-  const [lro] = await c.deps.run.services.updateService({ service: { ...current, traffic, annotations }, updateMask: { paths: ["traffic", "annotations"] } }, CALL);
-  await lro.promise().catch((err) => {
+  const sent = await sendServiceWrite(c.deps.run.services, { update: { ...current, name: reader.service, etag: current.etag ?? "", traffic, annotations }, updateMask: ["traffic", "annotations"] });
+  await sent.operation?.promise().catch((err) => {
     throw new StepFailed(`Changing the traffic of ${reader.id} failed: ${(err as Error).message}`);
   });
 }
@@ -275,7 +266,7 @@ async function rollbackStep(c: Ctx): Promise<OperationView> {
       rb.notes.push(note);
       await audit(c, `rollback.${what}`, target, "success", { note });
     } catch (err) {
-      if (TRANSIENT.has(grpcCode(err))) throw err;
+      if (lookAgain(err)) throw err;
       const error = err instanceof StepFailed ? err.message : upstreamError(err, "Google Cloud", `rolling back (${what})`).message;
       rb.notes.push(`COULD NOT ${what.replace(/-/g, " ")}: ${error}`);
       await audit(c, `rollback.${what}`, target, "failed", {}, error);

@@ -10,7 +10,7 @@ import { hasRole } from "@/lib/auth/roles";
 import { requireActor } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { AppError, NotFound } from "@/lib/errors";
-import { getRunJob, jobName, jobPath, listExecutions, type JobRef } from "@/lib/jobs";
+import { getRunJob, jobName, jobPath, listExecutions, type JobRef } from "@/lib/run-jobs";
 import { getOperation } from "@/lib/operations";
 import { listLocations } from "@/lib/services";
 

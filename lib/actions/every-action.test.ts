@@ -16,6 +16,7 @@ import { startTestEmulator } from "../../test/emulator";
 import { createPortalDatabaseUrl, makeUser } from "../../test/portal-db";
 import { ROLES, type Actor, type Role } from "../auth/roles";
 import { createDb, type Db } from "../db";
+import { scopeList } from "../scope";
 import { EMULATOR_DEFAULT_LOCATIONS, ensureLocations } from "../services/locations";
 import { ACTION_DEFINITIONS } from "../action-definitions";
 import { runGuarded } from "./guarded";
@@ -431,7 +432,8 @@ describe("every server action", () => {
         return;
       }
       const valid = CASES[name].valid();
-      const scope = await def.scope!(def.input.parse(valid) as never, { db });
+      // Every action so far declares one scope; the guard's own test covers lists (guarded.test.ts).
+      const [scope] = scopeList(await def.scope!(def.input.parse(valid) as never, { db }));
       if (scope === "portal") {
         expect(PORTAL_SCOPED, `${name} says it changes only the portal's own data`).toContain(name);
         return; // The portal's own data: always in scope.
@@ -444,7 +446,7 @@ describe("every server action", () => {
       const { result, audit } = await attempt(def, actor, outside);
       const where = scope.region ? `${scope.project}/asia-east1` : "not-covered-project";
       expect(result).toEqual({ ok: false, code: "forbidden", error: `${where} is not covered by this portal; an admin adds projects and regions in Settings.` });
-      expect(audit).toMatchObject({ action: name, outcome: "denied", actorEmail: actor.email });
+      expect(audit).toMatchObject({ action: name, outcome: "denied", actorEmail: actor.email, details: { refusedScope: expect.stringContaining(where) } });
     });
 
     it("audits input with NUL characters and lone surrogates in every field, escaped, changing nothing", async () => {

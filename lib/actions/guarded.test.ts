@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { freshPortalDb, makeUser } from "../../test/portal-db";
+import { coveredPortalDb, makeUser } from "../../test/portal-db";
 import type { Db } from "../db";
 import { Conflict } from "../errors";
 import { runGuarded, formDataToObject, type ActionDefinition } from "./guarded";
@@ -26,7 +26,7 @@ const rename: ActionDefinition<typeof Input, string> = {
 const lastAudit = () => db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } });
 
 beforeAll(async () => {
-  db = await freshPortalDb();
+  db = await coveredPortalDb();
 });
 
 describe("runGuarded", () => {
@@ -98,6 +98,37 @@ describe("runGuarded", () => {
     // Also when the input is invalid and stored raw.
     await runGuarded(rename, dev, { name: "", apiToken: "s3cr3t-value" }, { db });
     expect(JSON.stringify((await lastAudit()).input)).not.toContain("s3cr3t-value");
+  });
+});
+
+describe("scopes as a list", () => {
+  // A promotion reads one service and writes another: both are declared, each is checked.
+  const staging = { project: "pyplots-prod", region: "europe-west4", service: "pyplots-api" };
+  const promote = (target: { project: string; region: string; service: string }): ActionDefinition<typeof Input, string> => ({ ...rename, name: "test.promote", scope: () => [staging, target] });
+
+  it("runs when every declared scope is in Settings", async () => {
+    const dev = await makeUser(db, "developer");
+    const result = await runGuarded(promote({ ...staging, service: "pyplots-frontend" }), dev, { name: "epsilon" }, { db });
+    expect(result).toMatchObject({ ok: true });
+  });
+
+  it("refuses when any one is outside, names it, and audits which", async () => {
+    const dev = await makeUser(db, "developer");
+    const before = calls;
+    const result = await runGuarded(promote({ project: "pyplots-prod", region: "asia-east1", service: "pyplots-api" }), dev, { name: "zeta" }, { db });
+    expect(result).toEqual({ ok: false, code: "forbidden", error: "pyplots-prod/asia-east1 is not covered by this portal; an admin adds projects and regions in Settings." });
+    expect(calls).toBe(before);
+    expect(await lastAudit()).toMatchObject({
+      actorEmail: dev.email, outcome: "denied",
+      details: { refusedScope: "pyplots-prod/asia-east1 (service pyplots-api)", scopes: ["pyplots-prod/europe-west4 (service pyplots-api)", "pyplots-prod/asia-east1 (service pyplots-api)"] },
+    });
+  });
+
+  it("refuses an empty list: nothing could be checked", async () => {
+    const dev = await makeUser(db, "developer");
+    const result = await runGuarded({ ...rename, scope: () => [] }, dev, { name: "eta" }, { db });
+    expect(result).toMatchObject({ ok: false, code: "internal" });
+    expect(await lastAudit()).toMatchObject({ outcome: "failed", error: expect.stringContaining("empty scope list") });
   });
 });
 

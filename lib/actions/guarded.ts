@@ -14,7 +14,7 @@ import { hasRole, type Actor, type Role } from "../auth/roles";
 import { AppError, Invalid, toUserMessage, type ErrorCode } from "../errors";
 import { log } from "../log";
 import { redact } from "../redact";
-import { describeScope, isCovered, type Scope } from "../scope";
+import { describeScope, firstUncovered, notCoveredMessage, scopeList, type Scopes } from "../scope";
 
 export type ActionResult<T> =
   | { ok: true; data: T; message?: string }
@@ -46,12 +46,14 @@ export type ActionDefinition<S extends z.ZodType, T> = {
   sensitive?: string[];
   target: (input: z.infer<S>) => string;
   /**
-   * The project (and region, where the resource has one) the action changes,
-   * checked against Settings' list before it runs; "portal" for the portal's own
-   * data. Every action declares one (every-action.test.ts); without it the guard refuses.
+   * Every project (and region and service, where the resource has them) the
+   * action reads or changes, one scope or a list (a promotion reads one service
+   * and writes another): each is checked against Settings' list before it runs,
+   * and a refusal names the one outside it. "portal" for the portal's own data.
+   * Every action declares one (every-action.test.ts); without it the guard refuses.
    * An action on a stored row (an incident) reads the row's project with `db`.
    */
-  scope?: (input: z.infer<S>, ctx: { db: Db }) => Scope | Promise<Scope>;
+  scope?: (input: z.infer<S>, ctx: { db: Db }) => Scopes | Promise<Scopes>;
   run: (ctx: ActionContext, input: z.infer<S>) => Promise<ActionOutput<T>>;
 };
 
@@ -81,9 +83,9 @@ export async function runGuarded<S extends z.ZodType, T>(
     log.info(`action ${def.name}`, { outcome, actor: actor?.email ?? "anonymous", target, requestId, ...(deps.clientRequestId ? { clientRequestId: deps.clientRequestId } : {}), durationMs: Math.round(performance.now() - started) });
 
   /** A refusal: nothing was done, so its row is written once, now. */
-  const refuse = async (outcome: "denied" | "invalid" | "failed", result: ActionResult<T> & { ok: false }, error: string) => {
+  const refuse = async (outcome: "denied" | "invalid" | "failed", result: ActionResult<T> & { ok: false }, error: string, details?: unknown) => {
     try {
-      await recordAudit(deps.db, { ...entry, outcome, error, durationMs: performance.now() - started });
+      await recordAudit(deps.db, { ...entry, outcome, error, details, durationMs: performance.now() - started });
     } catch (err) {
       log.error("audit write failed", { action: def.name, requestId, error: String(err) });
     }
@@ -105,10 +107,17 @@ export async function runGuarded<S extends z.ZodType, T>(
     log.error("action without a scope refused", { action: def.name, requestId });
     return refuse("failed", { ok: false, code: "internal", error: `This action is not available (request ${requestId}).` }, error);
   }
-  const scope = await def.scope(parsed.data, { db: deps.db });
-  if (!(await isCovered(deps.db, scope))) {
-    const error = `${describeScope(scope as Exclude<Scope, "portal">)} is not covered by this portal; an admin adds projects and regions in Settings.`;
-    return refuse("denied", { ok: false, code: "forbidden", error }, error);
+  const scopes = scopeList(await def.scope(parsed.data, { db: deps.db }));
+  if (!scopes.length) {
+    const error = `${def.name} declares an empty scope list, so the portal cannot check it against Settings.`;
+    log.error("action with an empty scope refused", { action: def.name, requestId });
+    return refuse("failed", { ok: false, code: "internal", error: `This action is not available (request ${requestId}).` }, error);
+  }
+  const outside = await firstUncovered(deps.db, scopes);
+  if (outside) {
+    const error = notCoveredMessage(outside);
+    const declared = scopes.map((s) => (s === "portal" ? "portal" : describeScope(s)));
+    return refuse("denied", { ok: false, code: "forbidden", error }, error, { refusedScope: describeScope(outside), scopes: declared });
   }
 
   // The attempt is on record before anything is done, or nothing is done.

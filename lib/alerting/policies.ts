@@ -96,7 +96,7 @@ export function createPolicyDefinition(deps: () => AlertingDeps = alertingDeps):
     role: "developer",
     input: CreatePolicyInput,
     target: (i) => `projects/${i.project}/locations/${i.region}/services/${i.service}`,
-    scope: ({ project, region }) => ({ project, region }),
+    scope: ({ project, region, service }) => ({ project, region, service }),
     async run(_ctx, i) {
       const { clients } = deps();
       const policy = buildPolicy(i.kind, { ...i, notificationChannels: i.channels });

@@ -113,7 +113,7 @@ export function createSloDefinition(deps: () => AlertingDeps = alertingDeps): Ac
     role: "developer",
     input: CreateSloInput,
     target: (i) => `projects/${i.project}/locations/${i.region}/services/${i.service}`,
-    scope: ({ project, region }) => ({ project, region }),
+    scope: ({ project, region, service }) => ({ project, region, service }),
     async run(_ctx, i) {
       const { clients } = deps();
       const ref = { project: i.project, region: i.region, service: i.service };

@@ -115,7 +115,7 @@ export function createUptimeCheckDefinition(deps: () => AlertingDeps = alertingD
     role: "developer",
     input: CreateUptimeCheckInput,
     target: (i) => `projects/${i.project}/locations/${i.region}/services/${i.service}`,
-    scope: ({ project, region }) => ({ project, region }),
+    scope: ({ project, region, service }) => ({ project, region, service }),
     async run(_ctx, i) {
       const { clients } = deps();
       const [created] = await clients.uptime.createUptimeCheckConfig({

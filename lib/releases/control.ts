@@ -30,7 +30,7 @@ function controlDefinition(verb: Verb, deps: () => ReleaseActionDeps): Omit<Acti
     role: "developer",
     input: ReleaseControlInput,
     target: serviceName,
-    scope: ({ project, region }) => ({ project, region }),
+    scope: ({ project, region, service }) => ({ project, region, service }),
     async run(ctx, input) {
       const d = deps();
       const r = await currentRelease(ctx, input);

@@ -21,7 +21,7 @@ export const savePlanDefinition = (deps: () => Pick<ReleaseActionDeps, "onGoogle
   role: "developer",
   input: SavePlanInput,
   target: serviceName,
-  scope: ({ project, region }) => ({ project, region }),
+  scope: ({ project, region, service }) => ({ project, region, service }),
   async run(ctx, input) {
     const { project, region, service, ...plan } = input;
     const problems = planProblems(plan, deps().onGoogle);

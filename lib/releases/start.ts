@@ -66,7 +66,7 @@ export const startReleaseDefinition = (deps: () => ReleaseActionDeps = portalRel
   role: "developer",
   input: StartReleaseInput,
   target: serviceName,
-  scope: ({ project, region }) => ({ project, region }),
+  scope: ({ project, region, service }) => ({ project, region, service }),
   run(ctx, input) {
     const d = deps();
     const name = serviceName(input);
@@ -93,7 +93,7 @@ export const deployCanaryDefinition = (deps: () => ReleaseActionDeps = portalRel
   role: "developer",
   input: DeployCanaryInput,
   target: serviceName,
-  scope: ({ project, region }) => ({ project, region }),
+  scope: ({ project, region, service }) => ({ project, region, service }),
   run(ctx, input) {
     const d = deps();
     const name = serviceName(input);

@@ -7,12 +7,28 @@ import { Forbidden } from "../errors";
 /**
  * What an action or read is about. A region-less scope (Cloud SQL, Secret
  * Manager, Cloud Logging are per project) is covered when any pair names its
- * project. "portal" is the portal's own data (users, settings), covered always.
+ * project; `service` names the Cloud Run service within it, for checks finer
+ * than Settings' pairs (a team's grants). "portal" is the portal's own data
+ * (users, settings), covered always.
  */
-export type Scope = { project: string; region?: string | null } | "portal";
+export type Scope = { project: string; region?: string | null; service?: string } | "portal";
+
+/** What an action declares: every scope it reads or writes (a promotion: the source and the target). */
+export type Scopes = Scope | readonly Scope[];
+
+export const scopeList = (scopes: Scopes): readonly Scope[] => (Array.isArray(scopes) ? scopes : [scopes as Scope]);
 
 export function describeScope(scope: Exclude<Scope, "portal">): string {
-  return scope.region ? `${scope.project}/${scope.region}` : scope.project;
+  const where = scope.region ? `${scope.project}/${scope.region}` : scope.project;
+  return scope.service ? `${where} (service ${scope.service})` : where;
+}
+
+/** The first of `scopes` outside Settings, or null when all are covered. */
+export async function firstUncovered(db: Db, scopes: Scopes): Promise<Exclude<Scope, "portal"> | null> {
+  for (const scope of scopeList(scopes)) {
+    if (scope !== "portal" && !(await isCovered(db, scope))) return scope;
+  }
+  return null;
 }
 
 export async function isCovered(db: Db, scope: Scope): Promise<boolean> {
@@ -23,7 +39,12 @@ export async function isCovered(db: Db, scope: Scope): Promise<boolean> {
 
 /** The refusal a person sees for a project or region outside Settings. */
 export function notCovered(scope: Exclude<Scope, "portal">): Forbidden {
-  return new Forbidden(`${describeScope(scope)} is not covered by this portal; an admin adds projects and regions in Settings.`);
+  return new Forbidden(notCoveredMessage(scope));
+}
+
+export function notCoveredMessage(scope: Exclude<Scope, "portal">): string {
+  const where = scope.region ? `${scope.project}/${scope.region}` : scope.project;
+  return `${where} is not covered by this portal; an admin adds projects and regions in Settings.`;
 }
 
 /** Throws notCovered unless the scope is covered. */

@@ -57,7 +57,7 @@ export const deployDefinition = (deps: () => ServiceDeps = portalDeps): ActionDe
   role: "developer",
   input: DeployInput,
   target: serviceName,
-  scope: ({ project, region }) => ({ project, region }),
+  scope: ({ project, region, service }) => ({ project, region, service }),
   run: (ctx, input) =>
     writeService(ctx, deps(), input, {
       kind: "deploy",

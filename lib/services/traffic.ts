@@ -33,7 +33,7 @@ export const shiftTrafficDefinition = (deps: () => ServiceDeps = portalDeps): Ac
   role: "developer",
   input: ShiftTrafficInput,
   target: serviceName,
-  scope: ({ project, region }) => ({ project, region }),
+  scope: ({ project, region, service }) => ({ project, region, service }),
   run: (ctx, input) =>
     writeService(ctx, deps(), input, trafficSpec("shifting traffic of", () =>
       input.entries.map((e) =>
@@ -49,7 +49,7 @@ export const sendAllToLatestDefinition = (deps: () => ServiceDeps = portalDeps):
   role: "developer",
   input: SendAllToLatestInput,
   target: serviceName,
-  scope: ({ project, region }) => ({ project, region }),
+  scope: ({ project, region, service }) => ({ project, region, service }),
   run: (ctx, input) =>
     writeService(ctx, deps(), input, trafficSpec("sending all traffic to latest for", (view) => [{ type: LATEST, percent: 100 }, ...keptTags(view)])),
 });
@@ -72,7 +72,7 @@ export const rollbackDefinition = (deps: () => ServiceDeps = portalDeps): Action
   role: "developer",
   input: RollbackInput,
   target: serviceName,
-  scope: ({ project, region }) => ({ project, region }),
+  scope: ({ project, region, service }) => ({ project, region, service }),
   async run(ctx, input) {
     // The person confirmed a specific revision; refuse if that is no longer the one.
     const { service, revisions } = await getService(input, deps().clients);

@@ -79,7 +79,11 @@ export function channelHandlers(store: AlertingStore, outbox: (channel: string, 
     },
     CreateNotificationChannel: async (req: Json, call) => {
       const project = projectParent(req.name);
-      const input = pick((req.notificationChannel ?? {}) as Json);
+      const given = (req.notificationChannel ?? {}) as Json;
+      if (isSet(given.verificationStatus) && given.verificationStatus !== "VERIFICATION_STATUS_UNSPECIFIED") {
+        throw invalid("Field notification_channel.verification_status had an invalid value: it is illegal to specify it in CreateNotificationChannel; the service sets it (VerifyNotificationChannel changes it)");
+      }
+      const input = pick(given);
       checkChannel(input);
       const record = mutationRecord(actorOf(call));
       const channel = {
@@ -99,6 +103,11 @@ export function channelHandlers(store: AlertingStore, outbox: (channel: string, 
     },
     UpdateNotificationChannel: async (req: Json, call) => {
       const input = (req.notificationChannel ?? {}) as Json;
+      const paths = ((req.updateMask as { paths?: string[] } | undefined)?.paths ?? []).filter(Boolean);
+      const named = paths.some((p) => /^verification_?[sS]tatus$/.test(p));
+      if (named || (!paths.length && isSet(input.verificationStatus) && input.verificationStatus !== "VERIFICATION_STATUS_UNSPECIFIED")) {
+        throw invalid("Field notification_channel.verification_status had an invalid value: it is illegal to specify it in UpdateNotificationChannel; call VerifyNotificationChannel");
+      }
       const current = await find(input.name);
       const merged = applyMask(current, pick(input), req.updateMask, WRITABLE, "NotificationChannel");
       if (merged.type !== current.type) throw invalid("Field notification_channel.type had an invalid value: the type of a channel cannot change");

@@ -5,7 +5,7 @@
 // (prober.ts) runs them; ListUptimeCheckIps names the emulator's checkers.
 import { randomBytes } from "node:crypto";
 import { RE2JS } from "re2js";
-import { invalid, notFound } from "../../../grpc/errors";
+import { failedPrecondition, invalid, notFound } from "../../../grpc/errors";
 import type { Handler } from "../../../grpc/server";
 import { applyMask, checkUserLabels, childName, isSet, page, parseListFilter, projectParent, seconds, type Json } from "./common";
 import type { AlertingStore } from "./store";
@@ -111,6 +111,10 @@ export function uptimeHandlers(store: AlertingStore, onChange: (name: string) =>
     },
     DeleteUptimeCheckConfig: async (req: Json) => {
       await find(req.name);
+      // Google: the call fails while an alert policy refers to the check (by its check_id in a condition's filter).
+      const { id, parent } = childName(req.name, "uptimeCheckConfigs");
+      const users = (await store.list("alertPolicy", parent)).filter((p) => refersToCheck(p, id));
+      if (users.length) throw failedPrecondition(`Uptime check ${req.name} is referenced by alert policies (${users.map((p) => p.name).join(", ")}); delete them or remove the check from their conditions first`);
       await store.delete("uptimeCheck", String(req.name));
       onChange(String(req.name));
       return {};
@@ -121,6 +125,16 @@ export function uptimeHandlers(store: AlertingStore, onChange: (name: string) =>
       return { uptimeCheckIps: items, nextPageToken };
     },
   };
+}
+
+/** Does a policy's condition filter name this uptime check (`metric.labels.check_id = "id"`)? */
+function refersToCheck(policy: Json, id: string): boolean {
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const re = new RegExp(`check_id\\s*=\\s*"?${escaped}"?(?![\\w-])`);
+  return ((policy.conditions as Json[]) ?? []).some((c) => Object.values(c).some((v) => {
+    const spec = v as Json | undefined;
+    return !!spec && typeof spec === "object" && [spec.filter, spec.denominatorFilter].some((f) => typeof f === "string" && re.test(f));
+  }));
 }
 
 const pick = (c: Json): Json => Object.fromEntries(WRITABLE.filter((k) => c[k] !== undefined).map((k) => [k, c[k]]));

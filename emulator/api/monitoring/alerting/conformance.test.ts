@@ -180,3 +180,46 @@ describe("log-match (log-based) alerting policies", () => {
     expect((await incidents()).filter((i) => i.policy === p.name)).toHaveLength(0);
   });
 });
+
+describe("ServiceMonitoringService ids", () => {
+  it("takes Google's id patterns: services [a-z0-9-]+ (no capitals), SLOs ^[a-zA-Z0-9-_:.]+$", async () => {
+    const slos = new monitoring.ServiceMonitoringServiceClient(clientOptions(t.emulator.grpcPort));
+    try {
+      const P = "conf-slo-ids";
+      const service = { displayName: "Checkout", custom: {} };
+      expect(await code(slos.createService({ parent: `projects/${P}`, serviceId: "Checkout", service }, CALL))).toMatchObject({ code: 3, details: expect.stringContaining("service_id") });
+      const [s] = await slos.createService({ parent: `projects/${P}`, serviceId: "checkout", service }, CALL);
+      const goal = {
+        displayName: "99% good", goal: 0.99, rollingPeriod: { seconds: 86400 * 7 },
+        serviceLevelIndicator: { requestBased: { goodTotalRatio: { goodServiceFilter: 'metric.type="run.googleapis.com/request_count" metric.labels.response_code_class="2xx"', totalServiceFilter: 'metric.type="run.googleapis.com/request_count"' } } },
+      };
+      const [slo] = await slos.createServiceLevelObjective({ parent: s.name, serviceLevelObjectiveId: "avail_7d:v1.2", serviceLevelObjective: goal }, CALL);
+      expect(slo.name).toBe(`${s.name}/serviceLevelObjectives/avail_7d:v1.2`);
+      expect(await code(slos.createServiceLevelObjective({ parent: s.name, serviceLevelObjectiveId: "no/slash", serviceLevelObjective: goal }, CALL))).toMatchObject({ code: 3 });
+    } finally {
+      await slos.close();
+    }
+  });
+});
+
+describe("list paging and masks as the protos describe them", () => {
+  it("uptime checks and snoozes take a page size <= 0 as 'the server decides', not INVALID_ARGUMENT", async () => {
+    const P = "conf-paging";
+    const [checks] = await uptime.listUptimeCheckConfigs({ parent: `projects/${P}`, pageSize: -1 }, CALL);
+    expect(checks).toEqual([]);
+    const [ips] = await uptime.listUptimeCheckIps({ pageSize: -5 }, CALL);
+    expect(ips.length).toBeGreaterThan(0);
+    const [sn] = await snoozes.listSnoozes({ parent: `projects/${P}`, pageSize: -1 }, CALL);
+    expect(sn).toEqual([]);
+  });
+
+  it("UpdateAlertPolicy takes a user label by key in the mask, spelled user_label.KEY as Google's examples do", async () => {
+    const P = "conf-mask";
+    const [p] = await policies.createAlertPolicy({
+      name: `projects/${P}`,
+      alertPolicy: { displayName: "labelled", userLabels: { team: "a", tier: "1" }, conditions: [{ displayName: "absent", conditionAbsent: { filter: 'metric.type="run.googleapis.com/request_count"', duration: { seconds: 300 } } }] },
+    }, CALL);
+    const [u] = await policies.updateAlertPolicy({ alertPolicy: { name: p.name, userLabels: { team: "b", tier: "9" } }, updateMask: { paths: ["user_label.team"] } }, CALL);
+    expect(u.userLabels).toEqual({ team: "b", tier: "1" });
+  });
+});

@@ -286,6 +286,7 @@ describe("paging in every list", () => {
     expect(names(await twoPages((pageToken) => slos.listServiceLevelObjectives({ parent: `${parent}/services/one`, pageSize: 1, pageToken }, ONE)))).toEqual(["one", "two"]);
     expect(names(await twoPages((pageToken) => snoozes.listSnoozes({ parent, pageSize: 1, pageToken }, ONE)))).toEqual(["one", "two"]);
     expect((await twoPages((pageToken) => channels.listNotificationChannelDescriptors({ name: parent, pageSize: 1, pageToken }, ONE))).map((d) => d.type)).toEqual(["email", "webhook_tokenauth"]);
-    expect((await code(uptime.listUptimeCheckConfigs({ parent, pageSize: -1 }, ONE))).code).toBe(3);
+    // Google: "If the page_size is <=0, the server will decide the number of results" (conformance.test.ts).
+    expect((await uptime.listUptimeCheckConfigs({ parent, pageSize: -1 }, ONE))[0].length).toBeGreaterThan(0);
   });
 });

@@ -94,7 +94,7 @@ export function uptimeHandlers(store: AlertingStore, onChange: (name: string) =>
     ListUptimeCheckConfigs: async (req: Json) => {
       const project = projectParent(req.parent, "parent");
       const keep = parseListFilter(String(req.filter ?? ""));
-      const { items, nextPageToken, totalSize } = page((await store.list("uptimeCheck", `projects/${project}`)).filter(keep), req);
+      const { items, nextPageToken, totalSize } = page((await store.list("uptimeCheck", `projects/${project}`)).filter(keep), req, true);
       return { uptimeCheckConfigs: items, nextPageToken, totalSize };
     },
     UpdateUptimeCheckConfig: async (req: Json) => {
@@ -121,7 +121,7 @@ export function uptimeHandlers(store: AlertingStore, onChange: (name: string) =>
     },
     ListUptimeCheckIps: async (req: Json) => {
       const ips = Object.entries(REGION_LOCATIONS).filter(([r]) => ALL_REGIONS.includes(r)).flatMap(([region, locs]) => locs.map((location) => ({ region, location, ipAddress: "127.0.0.1" })));
-      const { items, nextPageToken } = page(ips, req);
+      const { items, nextPageToken } = page(ips, req, true);
       return { uptimeCheckIps: items, nextPageToken };
     },
   };

@@ -29,6 +29,7 @@ function checkChannel(c: Json): void {
   const spec = CHANNEL_TYPES[type];
   if (!spec) throw invalid(`Field notification_channel.type had an invalid value of "${type}": the emulator serves ${Object.keys(CHANNEL_TYPES).join(" and ")} channels`);
   if (String(c.displayName ?? "").length > 512) throw invalid("Field notification_channel.display_name had an invalid value: at most 512 characters");
+  if ([...String(c.description ?? "")].length > 1024) throw invalid("Field notification_channel.description had an invalid value: at most 1,024 characters");
   const labels = (c.labels ?? {}) as Record<string, string>;
   for (const k of Object.keys(labels)) if (!spec.labels.some((l) => l.key === k)) throw invalid(`Field notification_channel.labels had an invalid value: "${k}" is not a label of ${type} channels`);
   for (const l of spec.labels) if (!labels[l.key]) throw invalid(`Field notification_channel.labels had an invalid value: "${l.key}" is required for ${type} channels`);

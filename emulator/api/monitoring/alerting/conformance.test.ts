@@ -223,3 +223,27 @@ describe("list paging and masks as the protos describe them", () => {
     expect(u.userLabels).toEqual({ team: "b", tier: "1" });
   });
 });
+
+describe("field limits from the protos", () => {
+  it("refuses documentation beyond Google's limits (content 8,192 characters, text/markdown only, 3 links with names of at most 63) and channel descriptions beyond 1,024", async () => {
+    const P = "conf-limits";
+    const condition = { displayName: "absent", conditionAbsent: { filter: 'metric.type="run.googleapis.com/request_count"', duration: { seconds: 300 } } };
+    const link = (displayName: string) => ({ displayName, url: "https://runbooks.example/x" });
+    const bad = [
+      { content: "x".repeat(8193) },
+      { content: "runbook", mimeType: "text/html" },
+      { content: "runbook", links: [link("a"), link("b"), link("c"), link("d")] },
+      { content: "runbook", links: [link("")] },
+      { content: "runbook", links: [link("n".repeat(64))] },
+    ];
+    for (const documentation of bad) {
+      expect(await code(policies.createAlertPolicy({ name: `projects/${P}`, alertPolicy: { displayName: "doc", documentation, conditions: [condition] } }, CALL)), JSON.stringify(documentation).slice(0, 80)).toMatchObject({ code: 3, details: expect.stringContaining("documentation") });
+    }
+    const [ok] = await policies.createAlertPolicy({ name: `projects/${P}`, alertPolicy: { displayName: "doc", documentation: { content: "x".repeat(8192), mimeType: "text/markdown", links: [link("a"), link("b"), link("c")] }, conditions: [condition] } }, CALL);
+    expect(ok.documentation!.links).toHaveLength(3);
+
+    const email = { type: "email", displayName: "On call", labels: { email_address: "oncall@example.com" } };
+    expect(await code(channels.createNotificationChannel({ name: `projects/${P}`, notificationChannel: { ...email, description: "d".repeat(1025) } }, CALL))).toMatchObject({ code: 3, details: expect.stringContaining("description") });
+    await channels.createNotificationChannel({ name: `projects/${P}`, notificationChannel: { ...email, description: "d".repeat(1024) } }, CALL);
+  });
+});

@@ -88,6 +88,23 @@ function checkCondition(c: Json, i: number): void {
   }
 }
 
+/** Google's Documentation rules: content ≤ 8,192 characters and 10,240 bytes, mime type text/markdown, subject ≤ 10,240 bytes, ≤ 3 links with a name (≤ 63) and a URL (≤ 2,083). */
+function checkDocumentation(d: Json | undefined): void {
+  if (!d) return;
+  const f = "alert_policy.documentation";
+  const content = String(d.content ?? "");
+  if ([...content].length > 8192 || Buffer.byteLength(content) > 10240) throw invalid(`Field ${f}.content had an invalid value: at most 8,192 characters and 10,240 bytes`);
+  if (isSet(d.mimeType) && d.mimeType !== "text/markdown") throw invalid(`Field ${f}.mime_type had an invalid value of "${d.mimeType}": only "text/markdown" is supported`);
+  if (Buffer.byteLength(String(d.subject ?? "")) > 10240) throw invalid(`Field ${f}.subject had an invalid value: at most 10,240 bytes`);
+  const links = (d.links as Json[] | undefined) ?? [];
+  if (links.length > 3) throw invalid(`Field ${f}.links had an invalid value: at most 3 links, got ${links.length}`);
+  for (const [i, l] of links.entries()) {
+    const name = String(l.displayName ?? "");
+    if (!name || name.length > 63) throw invalid(`Field ${f}.links[${i}].display_name had an invalid value: must not be empty or exceed 63 characters`);
+    if (String(l.url ?? "").length > 2083) throw invalid(`Field ${f}.links[${i}].url had an invalid value: at most 2,083 characters`);
+  }
+}
+
 export function alertPolicyHandlers(store: AlertingStore): Record<string, Handler> {
   /** Validates the writable fields; names conditions (keeping the names of those already named under this policy). */
   async function normalize(p: Json, policyName: string, project: string): Promise<Json> {
@@ -105,6 +122,7 @@ export function alertPolicyHandlers(store: AlertingStore): Record<string, Handle
     } else if (!COMBINERS.includes(combiner)) throw invalid(`Field alert_policy.combiner had an invalid value of "${combiner}"`);
     if (isSet(p.severity) && !SEVERITIES.includes(String(p.severity))) throw invalid(`Field alert_policy.severity had an invalid value of "${p.severity}"`);
     checkUserLabels(p.userLabels, "alert_policy.user_labels");
+    checkDocumentation(p.documentation as Json | undefined);
     const channels = (p.notificationChannels as string[] | undefined) ?? [];
     for (const [i, ch] of channels.entries()) {
       const { project: chProject } = childName(ch, "notificationChannels", `alert_policy.notification_channels[${i}]`);

@@ -247,3 +247,21 @@ describe("field limits from the protos", () => {
     await channels.createNotificationChannel({ name: `projects/${P}`, notificationChannel: { ...email, description: "d".repeat(1024) } }, CALL);
   });
 });
+
+describe("channel verification codes", () => {
+  it("a code from GetNotificationChannelVerificationCode verifies another channel with the same identity, in another project, and no other", async () => {
+    const email = (address: string) => ({ type: "email", displayName: "On call", labels: { email_address: address } });
+    const [a] = await channels.createNotificationChannel({ name: "projects/conf-verify-a", notificationChannel: email("verify@example.com") }, CALL);
+    await channels.sendNotificationChannelVerificationCode({ name: a.name }, CALL);
+    const outbox = (await (await fetch(`http://127.0.0.1:${t.emulator.routerPort}/_emulator/outbox`)).json()) as { mails: { to: string; body: string }[] };
+    const sent = /G-\d{6}/.exec(outbox.mails.find((m) => m.to === "verify@example.com")!.body)![0];
+    await channels.verifyNotificationChannel({ name: a.name, code: sent }, CALL);
+    const [{ code: transfer }] = await channels.getNotificationChannelVerificationCode({ name: a.name }, CALL);
+
+    const [copy] = await channels.createNotificationChannel({ name: "projects/conf-verify-b", notificationChannel: email("verify@example.com") }, CALL);
+    const [other] = await channels.createNotificationChannel({ name: "projects/conf-verify-b", notificationChannel: email("someone-else@example.com") }, CALL);
+    expect(await code(channels.verifyNotificationChannel({ name: other.name, code: transfer }, CALL))).toMatchObject({ code: 3 });
+    const [verified] = await channels.verifyNotificationChannel({ name: copy.name, code: transfer! }, CALL);
+    expect(verified.verificationStatus).toBe("VERIFIED");
+  });
+});

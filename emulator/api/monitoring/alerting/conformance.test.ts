@@ -265,3 +265,23 @@ describe("channel verification codes", () => {
     expect(verified.verificationStatus).toBe("VERIFIED");
   });
 });
+
+describe("SLO names", () => {
+  it("CreateServiceLevelObjective without an id respects the name the SLO gives when no SLO has it, and makes an id when one has", async () => {
+    const slos = new monitoring.ServiceMonitoringServiceClient(clientOptions(t.emulator.grpcPort));
+    try {
+      const [s] = await slos.createService({ parent: "projects/conf-slo-name", serviceId: "checkout", service: { displayName: "Checkout", custom: {} } }, CALL);
+      const goal = {
+        name: `${s.name}/serviceLevelObjectives/named-by-name`, displayName: "99% good", goal: 0.99, rollingPeriod: { seconds: 86400 * 7 },
+        serviceLevelIndicator: { requestBased: { goodTotalRatio: { goodServiceFilter: 'metric.type="run.googleapis.com/request_count" metric.labels.response_code_class="2xx"', totalServiceFilter: 'metric.type="run.googleapis.com/request_count"' } } },
+      };
+      const [slo] = await slos.createServiceLevelObjective({ parent: s.name, serviceLevelObjective: goal }, CALL);
+      expect(slo.name).toBe(`${s.name}/serviceLevelObjectives/named-by-name`);
+      // Taken: the name is not respected, a new id is made.
+      const [second] = await slos.createServiceLevelObjective({ parent: s.name, serviceLevelObjective: goal }, CALL);
+      expect(second.name).toMatch(new RegExp(`^${s.name}/serviceLevelObjectives/(?!named-by-name$)[\\w-]+$`));
+    } finally {
+      await slos.close();
+    }
+  });
+});

@@ -138,7 +138,11 @@ export function serviceMonitoringHandlers(store: AlertingStore): Record<string, 
     },
     CreateServiceLevelObjective: async (req: Json) => {
       const service = await findService(req.parent);
-      const id = isSet(req.serviceLevelObjectiveId) ? String(req.serviceLevelObjectiveId) : randomId();
+      // Google: without an id, "the provided `name` will be respected if no ServiceLevelObjective exists with this name".
+      const given = String(((req.serviceLevelObjective ?? {}) as Json).name ?? "");
+      const named = given.startsWith(`${service.name}/serviceLevelObjectives/`) ? given.slice(`${service.name}/serviceLevelObjectives/`.length) : "";
+      const free = named && !(await store.get("slo", given));
+      const id = isSet(req.serviceLevelObjectiveId) ? String(req.serviceLevelObjectiveId) : free ? named : randomId();
       if (!SLO_ID.test(id)) throw invalid(`Field service_level_objective_id had an invalid value of "${id}": letters, digits, -, _, : and ., at most 63 (Google: ^[a-zA-Z0-9-_:.]+$)`);
       const input = pick((req.serviceLevelObjective ?? {}) as Json, SLO_WRITABLE);
       checkSlo(input, service);

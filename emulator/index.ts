@@ -76,8 +76,8 @@ export type Emulator = {
   faults: Faults;
   /** Cloud Scheduler's clock: `clock.set(date)` moves "now" for schedules (tests). */
   schedulerClock: SchedulerClock;
-  /** Evaluates every alert policy now and waits for the notifications it sends. */
-  evaluateAlerts(): Promise<void>;
+  /** Evaluates every alert policy now (or as at `at`, epoch ms) and waits for the notifications it sends. */
+  evaluateAlerts(at?: number): Promise<void>;
   /** Steady load (N requests per second) on service or tag hosts; `load.set({ host, rps })`. */
   load: SteadyLoad;
   /** Adds synthetic services until there are `n`; returns how many were added. */
@@ -195,8 +195,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       events: runtime.events,
       faults,
       schedulerClock: scheduler.clock,
-      evaluateAlerts: async () => {
-        await alerting!.evaluator.runOnce();
+      evaluateAlerts: async (at?: number) => {
+        await alerting!.evaluator.runOnce(at);
         await alerting!.evaluator.settled();
       },
       load,

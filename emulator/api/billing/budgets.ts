@@ -102,6 +102,27 @@ function byNumber(b: Budget): Budget {
   return b;
 }
 
+/** The members of the Budget model's oneofs: setting one clears the others. The loader's oneof markers (`budgetAmount`, `usagePeriod`) are skipped. */
+const ONEOFS = [["specifiedAmount", "lastPeriodAmount"], ["calendarPeriod", "customPeriod"]];
+const ONEOF_MARKERS = new Set(["budgetAmount", "usagePeriod"]);
+const MAPS = new Set(["labels"]);
+
+const isDefault = (k: string, v: unknown) =>
+  v === undefined || v === null || v === "" || v === 0 || v === "0" || v === false || (Array.isArray(v) && !v.length)
+  || (typeof v === "string" && /_UNSPECIFIED$/.test(v)) || (MAPS.has(k) && typeof v === "object" && !Object.keys(v as object).length);
+
+/** `current` with every non-default field of `patch` written in; messages merged field by field, lists and maps replaced. */
+export function mergeNonDefault(current: Budget, patch: Budget): Budget {
+  const out: Budget = structuredClone(current ?? {});
+  for (const [k, v] of Object.entries(patch ?? {})) {
+    if (ONEOF_MARKERS.has(k) || isDefault(k, v)) continue;
+    const isMessage = typeof v === "object" && !Array.isArray(v) && !MAPS.has(k) && !Buffer.isBuffer(v);
+    out[k] = isMessage ? mergeNonDefault(out[k] && typeof out[k] === "object" ? out[k] : {}, v as Budget) : structuredClone(v);
+    for (const group of ONEOFS) if (group.includes(k)) for (const other of group) if (other !== k) delete out[other];
+  }
+  return out;
+}
+
 const BUDGET_NAME = /^(billingAccounts\/[^/]+)\/budgets\/[^/]+$/;
 
 export class BudgetStore {
@@ -147,13 +168,19 @@ export class BudgetStore {
   async update(input: Budget, mask: string[] | undefined): Promise<Budget> {
     const current = await this.get(input?.name);
     if (input.etag && input.etag !== current.etag) throw aborted(`The budget ${current.name} was changed since it was read (etag "${input.etag}" is stale); read it again.`);
-    const paths = mask?.length ? mask.map(snake) : MUTABLE.filter((p) => input[camel(p)] !== undefined && input[camel(p)] !== null);
+    // Without a mask Google updates "only fields with non-default values from the request": field by field, into messages.
+    if (!mask?.length) return this.save(current, mergeNonDefault(current, Object.fromEntries(MUTABLE.map(camel).filter((k) => input[k] !== undefined).map((k) => [k, input[k]]))));
+    const paths = mask.map(snake);
     const merged: Budget = { ...current };
     for (const p of paths) {
       const top = p.split(".")[0] as (typeof MUTABLE)[number];
       if (!MUTABLE.includes(top)) throw invalid(`update_mask: "${p}" is not a field of Budget that can be updated (${MUTABLE.join(", ")}).`);
       merged[camel(top)] = input[camel(top)];
     }
+    return this.save(current, merged);
+  }
+
+  private async save(current: Budget, merged: Budget): Promise<Budget> {
     const account = BUDGET_NAME.exec(current.name)![1];
     const budget = byNumber(checkBudget(merged, await this.currencyOf(account)));
     budget.name = current.name;
@@ -164,8 +191,9 @@ export class BudgetStore {
     return budget;
   }
 
+  /** Google: "Returns successfully if already deleted" (a well-formed name that holds no budget is not NOT_FOUND). */
   async delete(name: string): Promise<void> {
-    await this.get(name);
+    if (!BUDGET_NAME.test(String(name ?? ""))) throw invalid(`name: expected billingAccounts/{billing_account}/budgets/{budget}, got "${name ?? ""}"`);
     await this.db.query("DELETE FROM billing_budgets WHERE name = $1", [name]);
   }
 }
@@ -175,7 +203,7 @@ export function budgetHandlers(store: BudgetStore): Record<string, Handler> {
     CreateBudget: (req: Json) => store.create(String(req.parent ?? ""), req.budget as Budget),
     GetBudget: (req: Json) => store.get(String(req.name ?? "")),
     async ListBudgets(req: Json) {
-      const page = readPage(req.pageSize as number, req.pageToken as string, 50, 100);
+      const page = readPage(req.pageSize as number, req.pageToken as string, 100, 100);
       const { items, nextPageToken } = pageOf(await store.list(String(req.parent ?? ""), String(req.scope ?? ""), page), page);
       return { budgets: items, nextPageToken };
     },

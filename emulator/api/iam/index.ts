@@ -9,7 +9,7 @@
 // other resource types do not; malformed or wildcard ones are INVALID_ARGUMENT.
 import { randomBytes } from "node:crypto";
 import { ensureSchema, inTransaction, type Db, type Queryable } from "../../db";
-import { aborted, invalid } from "../../grpc/errors";
+import { aborted, ApiError, Code, invalid } from "../../grpc/errors";
 import type { Handler } from "../../grpc/server";
 import { checkPermission, checkVersion, validBindings, type Binding, type PolicyInput } from "./policy";
 
@@ -104,9 +104,16 @@ export function iamHandlers(store: PolicyStore, resolve: ResolveResource): Recor
     },
 
     async TestIamPermissions(req: { resource?: string; permissions?: string[] }) {
-      const { permissions: applicable } = await resolve(req.resource ?? "");
       const asked = req.permissions ?? [];
       for (const p of asked) checkPermission(p);
+      // google.iam.v1: "If the resource does not exist, this will return an empty set of permissions, not a NOT_FOUND error."
+      let applicable: readonly string[];
+      try {
+        applicable = (await resolve(req.resource ?? "")).permissions;
+      } catch (err) {
+        if (err instanceof ApiError && err.code === Code.NOT_FOUND) return { permissions: [] };
+        throw err;
+      }
       return { permissions: [...new Set(asked.filter((p) => applicable.includes(p)))] };
     },
   };

@@ -82,8 +82,11 @@ export function tasksHandlers(d: JobsDeps): Record<string, Handler> {
 
     async ListTasks(req: { parent?: string; pageSize?: number; pageToken?: string }) {
       const n = parseExecutionName(await d.projects.canonical(req.parent ?? ""));
-      if (n.executionId === "-") throw invalid("Listing the tasks of every execution ('-') is not supported; name an execution.");
-      if (!(await d.store.getExecution(n.name))) throw notFound(`Resource '${n.executionId}' of kind 'EXECUTION' does not exist.`);
+      // Google: "-" as the execution lists the tasks of every execution of the job; "-" as the job too, across jobs.
+      if (n.executionId === "-") {
+        if (n.jobId !== "-" && !(await d.store.getJob(n.job))) throw notFound(`Resource '${n.jobId}' of kind 'JOB' does not exist.`);
+      } else if (n.jobId === "-") throw invalid("An execution id needs its job: use jobs/-/executions/- to list the tasks of every execution.");
+      else if (!(await d.store.getExecution(n.name))) throw notFound(`Resource '${n.executionId}' of kind 'EXECUTION' does not exist.`);
       const page = readPage(req.pageSize, req.pageToken);
       const { items, nextPageToken } = pageOf(await d.store.listTasks(n.name, page.offset, page.limit + 1), page);
       return { tasks: items, nextPageToken };

@@ -139,8 +139,18 @@ export class RunJobStore {
     return rows[0]?.task ?? null;
   }
 
+  /** The tasks of an execution by index; `executions/-` (and `jobs/-`) list them across a job's executions (across jobs), newest execution first. */
   async listTasks(execution: string, offset: number, limit: number): Promise<Task[]> {
-    const { rows } = await this.db.query<{ task: Task }>("SELECT task FROM run_tasks WHERE execution = $1 ORDER BY idx LIMIT $2 OFFSET $3", [execution, limit, offset]);
+    if (!execution.endsWith("/executions/-")) {
+      const { rows } = await this.db.query<{ task: Task }>("SELECT task FROM run_tasks WHERE execution = $1 ORDER BY idx LIMIT $2 OFFSET $3", [execution, limit, offset]);
+      return rows.map((r) => r.task);
+    }
+    const like = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const job = execution.slice(0, -"/executions/-".length);
+    const jobPattern = job.endsWith("/jobs/-") ? `${like(job.slice(0, -1))}%` : like(job);
+    const { rows } = await this.db.query<{ task: Task }>(
+      `SELECT t.task FROM run_tasks t JOIN run_executions e ON e.name = t.execution WHERE e.job LIKE $1
+       ORDER BY e.create_time DESC, e.name DESC, t.idx LIMIT $2 OFFSET $3`, [jobPattern, limit, offset]);
     return rows.map((r) => r.task);
   }
 

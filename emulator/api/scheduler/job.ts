@@ -161,7 +161,13 @@ export function applyJobMask(stored: JobSpec, patch: Record<string, unknown>, pa
   const next: Record<string, unknown> = JSON.parse(JSON.stringify({ ...stored, httpTarget: { ...stored.httpTarget } }));
   if (stored.httpTarget.body) (next.httpTarget as HttpTarget).body = Buffer.from(stored.httpTarget.body as string, "base64");
   const wanted = (paths ?? []).filter(Boolean).map((p) => p.split(".").map(camel));
-  const list = wanted.length ? wanted : Object.keys(patch).filter((k) => patch[k] !== undefined && patch[k] !== null).map((k) => [k]);
+  // Without a mask: every field the job sets (the mask is optional on Google).
+  // The other targets are copied so validation refuses them; other keys (the
+  // `target` oneof marker the gRPC loader adds, output-only fields) are ignored.
+  if (!wanted.length) {
+    for (const k of ["pubsubTarget", "appEngineHttpTarget"]) if (patch[k]) next[k] = patch[k];
+  }
+  const list = wanted.length ? wanted : Object.keys(patch).filter((k) => MASKABLE.has(k) && patch[k] !== undefined && patch[k] !== null).map((k) => [k]);
   for (const [top, sub, ...rest] of list) {
     if (OUTPUT_ONLY.has(top)) continue;
     if (!MASKABLE.has(top) || rest.length) throw invalid(`Invalid update_mask path "${[top, sub, ...rest].filter(Boolean).join(".")}".`);

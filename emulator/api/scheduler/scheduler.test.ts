@@ -126,9 +126,10 @@ describe("Cloud Scheduler jobs", () => {
     const name = `${parent()}/jobs/deletable`;
     await sched.createJob({ parent: parent(), job: { name, schedule: "0 6 * * *", httpTarget: target } }, CALL);
     await sched.deleteJob({ name }, CALL);
-    // Each call's rejection is taken as it is made: awaited one by one, a later one could reject unhandled.
-    const codes = await Promise.all([sched.getJob({ name }, CALL), sched.deleteJob({ name }, CALL), sched.pauseJob({ name }, CALL), sched.runJob({ name }, CALL)].map(code));
-    for (const c of codes) expect(c).toMatchObject({ code: 5 });
+    // One call at a time: a promise made before the previous one is awaited rejects unhandled.
+    for (const call of [() => sched.getJob({ name }, CALL), () => sched.deleteJob({ name }, CALL), () => sched.pauseJob({ name }, CALL), () => sched.runJob({ name }, CALL)]) {
+      expect(await code(call())).toMatchObject({ code: 5 });
+    }
     expect(await code(sched.getJob({ name: "projects/x/jobs/y" }, CALL))).toMatchObject({ code: 3 });
   });
 });

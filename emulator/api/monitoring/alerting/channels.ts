@@ -3,7 +3,7 @@
 // Google's validation, verification codes (sent to the e-mail outbox) and the
 // verification status, and deletion refused while a policy refers to a
 // channel unless forced.
-import { randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { failedPrecondition, invalid, notFound } from "../../../grpc/errors";
 import type { Handler } from "../../../grpc/server";
 import { ts, tsMs } from "../time";
@@ -29,6 +29,7 @@ function checkChannel(c: Json): void {
   const spec = CHANNEL_TYPES[type];
   if (!spec) throw invalid(`Field notification_channel.type had an invalid value of "${type}": the emulator serves ${Object.keys(CHANNEL_TYPES).join(" and ")} channels`);
   if (String(c.displayName ?? "").length > 512) throw invalid("Field notification_channel.display_name had an invalid value: at most 512 characters");
+  if ([...String(c.description ?? "")].length > 1024) throw invalid("Field notification_channel.description had an invalid value: at most 1,024 characters");
   const labels = (c.labels ?? {}) as Record<string, string>;
   for (const k of Object.keys(labels)) if (!spec.labels.some((l) => l.key === k)) throw invalid(`Field notification_channel.labels had an invalid value: "${k}" is not a label of ${type} channels`);
   for (const l of spec.labels) if (!labels[l.key]) throw invalid(`Field notification_channel.labels had an invalid value: "${l.key}" is required for ${type} channels`);
@@ -79,7 +80,11 @@ export function channelHandlers(store: AlertingStore, outbox: (channel: string, 
     },
     CreateNotificationChannel: async (req: Json, call) => {
       const project = projectParent(req.name);
-      const input = pick((req.notificationChannel ?? {}) as Json);
+      const given = (req.notificationChannel ?? {}) as Json;
+      if (isSet(given.verificationStatus) && given.verificationStatus !== "VERIFICATION_STATUS_UNSPECIFIED") {
+        throw invalid("Field notification_channel.verification_status had an invalid value: it is illegal to specify it in CreateNotificationChannel; the service sets it (VerifyNotificationChannel changes it)");
+      }
+      const input = pick(given);
       checkChannel(input);
       const record = mutationRecord(actorOf(call));
       const channel = {
@@ -99,6 +104,11 @@ export function channelHandlers(store: AlertingStore, outbox: (channel: string, 
     },
     UpdateNotificationChannel: async (req: Json, call) => {
       const input = (req.notificationChannel ?? {}) as Json;
+      const paths = ((req.updateMask as { paths?: string[] } | undefined)?.paths ?? []).filter(Boolean);
+      const named = paths.some((p) => /^verification_?[sS]tatus$/.test(p));
+      if (named || (!paths.length && isSet(input.verificationStatus) && input.verificationStatus !== "VERIFICATION_STATUS_UNSPECIFIED")) {
+        throw invalid("Field notification_channel.verification_status had an invalid value: it is illegal to specify it in UpdateNotificationChannel; call VerifyNotificationChannel");
+      }
       const current = await find(input.name);
       const merged = applyMask(current, pick(input), req.updateMask, WRITABLE, "NotificationChannel");
       if (merged.type !== current.type) throw invalid("Field notification_channel.type had an invalid value: the type of a channel cannot change");
@@ -132,7 +142,8 @@ export function channelHandlers(store: AlertingStore, outbox: (channel: string, 
       const c = await find(req.name);
       if (c.verificationStatus !== "VERIFIED") throw failedPrecondition(`Notification channel ${c.name} is not verified`);
       const expireMs = Math.min(tsMs(req.expireTime as Json) ?? Date.now() + 3600_000, Date.now() + CODE_TTL_MS);
-      const code = `G-${randomInt(100000, 1000000)}`;
+      // A long websafe code, as Google's, for verifying another channel with the same identity (type and labels), in any project.
+      const code = randomBytes(24).toString("base64url");
       await store.replace("channel", { ...c, verification: { code, expireMs } });
       return { code, expireTime: ts(expireMs) };
     },
@@ -140,7 +151,11 @@ export function channelHandlers(store: AlertingStore, outbox: (channel: string, 
       const c = await find(req.name);
       const v = c.verification as { code: string; expireMs: number } | undefined;
       if (!isSet(req.code)) throw invalid("Field code had an invalid value: a verification code is required");
-      if (!v || v.code !== req.code || v.expireMs < Date.now()) throw invalid("Field code had an invalid value: the verification code is wrong or has expired");
+      const valid = (x: { code: string; expireMs: number } | undefined) => !!x && x.code === req.code && x.expireMs >= Date.now();
+      // Google: a code from GetNotificationChannelVerificationCode on a verified channel with an equivalent identity also verifies this one.
+      const sameIdentity = async () => (await store.all("channel")).some((o) => o.name !== c.name && o.verificationStatus === "VERIFIED" && o.type === c.type
+        && sorted(o.labels) === sorted(c.labels) && valid(o.verification as { code: string; expireMs: number } | undefined));
+      if (!valid(v) && !(await sameIdentity())) throw invalid("Field code had an invalid value: the verification code is wrong or has expired");
       const channel = { ...strip(c), verificationStatus: "VERIFIED" };
       await store.replace("channel", channel);
       return channel;
@@ -148,4 +163,5 @@ export function channelHandlers(store: AlertingStore, outbox: (channel: string, 
   };
 }
 
+const sorted = (labels: unknown) => JSON.stringify(Object.entries((labels ?? {}) as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : 1)));
 const pick = (c: Json): Json => Object.fromEntries(WRITABLE.filter((k) => c[k] !== undefined).map((k) => [k, c[k]]));

@@ -69,7 +69,8 @@ export function applyMask(current: Json, patch: Json, mask: unknown, writable: s
   const next = structuredClone(current);
   for (const path of paths) {
     const parts = path.split(".");
-    const top = camel(parts[0]);
+    // Google's mask examples spell a user label `user_label.nameofkey`.
+    const top = parts[0] === "user_label" && parts.length > 1 ? "userLabels" : camel(parts[0]);
     if (!writable.includes(top)) throw invalid(`Field update_mask had an invalid value of "${path}": it does not name a writable field of ${field}`);
     const keys = [top, ...parts.slice(1).map((p, i) => (top.endsWith("Labels") && i === 0 ? p : camel(p)))];
     let src: unknown = patch;
@@ -158,8 +159,10 @@ export function sortBy<T extends Json>(items: T[], orderBy: unknown): T[] {
 }
 
 /** One page of already filtered and sorted items, with total_size. */
-export function page<T>(items: T[], req: Json): { items: T[]; nextPageToken: string; totalSize: number } {
-  const p = readPage(req.pageSize as number, req.pageToken as string, 100, 1000);
+export function page<T>(items: T[], req: Json, nonPositiveIsDefault = false): { items: T[]; nextPageToken: string; totalSize: number } {
+  // Uptime checks and snoozes: a page size <= 0 (or out of range) lets the server decide, as their protos say.
+  const size = nonPositiveIsDefault && Number(req.pageSize ?? 0) < 0 ? 0 : (req.pageSize as number);
+  const p = readPage(size, req.pageToken as string, 100, 1000);
   const { items: slice, nextPageToken } = pageOf(items.slice(p.offset, p.offset + p.limit + 1), p);
   return { items: slice, nextPageToken, totalSize: items.length };
 }

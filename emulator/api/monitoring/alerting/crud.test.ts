@@ -91,7 +91,8 @@ describe("AlertPolicyService", () => {
     const mql = await create({ displayName: "mql", conditions: [{ displayName: "q", conditionMonitoringQueryLanguage: { query: "fetch x", duration: { seconds: 60 } } }] });
     expect(mql).toMatchObject({ code: 3, details: expect.stringContaining("condition_monitoring_query_language is not supported") });
     const logs = await create({ displayName: "log", conditions: [{ displayName: "l", conditionMatchedLog: { filter: "severity>=ERROR" } }] });
-    expect(logs.details).toContain("condition_matched_log is not supported");
+    // Log-match conditions are served (conformance.test.ts); without the rate limit Google requires, refused.
+    expect(logs).toMatchObject({ code: 3, details: expect.stringContaining("notification_rate_limit") });
     const noCmp = threshold();
     delete (noCmp.conditionThreshold as Record<string, unknown>).comparison;
     expect((await create({ displayName: "cmp", conditions: [noCmp] })).details).toContain("comparison");
@@ -285,6 +286,7 @@ describe("paging in every list", () => {
     expect(names(await twoPages((pageToken) => slos.listServiceLevelObjectives({ parent: `${parent}/services/one`, pageSize: 1, pageToken }, ONE)))).toEqual(["one", "two"]);
     expect(names(await twoPages((pageToken) => snoozes.listSnoozes({ parent, pageSize: 1, pageToken }, ONE)))).toEqual(["one", "two"]);
     expect((await twoPages((pageToken) => channels.listNotificationChannelDescriptors({ name: parent, pageSize: 1, pageToken }, ONE))).map((d) => d.type)).toEqual(["email", "webhook_tokenauth"]);
-    expect((await code(uptime.listUptimeCheckConfigs({ parent, pageSize: -1 }, ONE))).code).toBe(3);
+    // Google: "If the page_size is <=0, the server will decide the number of results" (conformance.test.ts).
+    expect((await uptime.listUptimeCheckConfigs({ parent, pageSize: -1 }, ONE))[0].length).toBeGreaterThan(0);
   });
 });

@@ -11,10 +11,11 @@ import type { TelemetryStore } from "../../../telemetry/store";
 import { reduce, type Series } from "../aggregate";
 import { querySeries } from "../query";
 import { parseMetricFilter } from "../filter";
-import { durMs } from "../time";
+import { durMs, tsMs } from "../time";
 import type { Json } from "./common";
 import { absenceVerdicts, ratio, thresholdVerdicts, thresholdWindow, triggered, wantedIncidents, type ConditionResult, type Verdict } from "./conditions";
 import type { Outbox } from "./index";
+import { extractLabels, newMatches } from "./logmatch";
 import { notify, type IncidentRecord } from "./notify";
 import { activeSnooze } from "./snoozes";
 import type { AlertingStore } from "./store";
@@ -107,8 +108,63 @@ export class AlertEvaluator {
     return { condition: String(c.name), verdicts, met: triggered(verdicts, a.trigger as Json), metricType };
   }
 
+  /**
+   * A log-based policy (its one condition a LogMatch): each rule (a
+   * combination of extracted label values) with new matching entries opens
+   * an incident, or notifies again for its open one, unless the rule was
+   * notified less than `notification_rate_limit.period` ago (then no
+   * incident, as on Google). An open incident closes, silently (log-based
+   * policies notify on OPENED only), when its rule has had no match for
+   * `auto_close` (default 7 days), when a snooze covers it or the policy's
+   * condition goes.
+   */
+  private async evaluateLogPolicy(project: string, policy: Json, c: Json, now: number, clock: () => number): Promise<void> {
+    const l = c.conditionMatchedLog as Json;
+    const db = this.deps.db;
+    const strategy = (policy.alertStrategy ?? {}) as Json;
+    const periodMs = durMs((strategy.notificationRateLimit as Json | undefined)?.period as Json);
+    const autoCloseMs = durMs(strategy.autoClose as Json) || DEFAULT_AUTO_CLOSE_MS;
+    const { rows: cur } = await db.query<{ seq: string | null }>("SELECT seq::text AS seq FROM emu_alert_log_cursor WHERE policy = $1", [policy.name]);
+    const sinceMs = tsMs((policy.creationRecord as Json | undefined)?.mutateTime as Json) ?? now;
+    const { entries, seq } = await newMatches(db, project, String(l.filter), cur[0]?.seq ?? null, sinceMs);
+    if (seq !== null) {
+      await db.query("INSERT INTO emu_alert_log_cursor (policy, seq) VALUES ($1, $2) ON CONFLICT (policy) DO UPDATE SET seq = EXCLUDED.seq", [policy.name, seq]);
+    }
+    // The newest matching entry of each rule.
+    const rules = new Map<string, { labels: Record<string, string>; entry: Json }>();
+    for (const e of entries) {
+      const labels = extractLabels((l.labelExtractors ?? {}) as Record<string, string>, e);
+      rules.set(JSON.stringify(labels), { labels, entry: e });
+    }
+    const { rows: open } = await db.query<IncidentRow>(
+      "SELECT id, condition, series_key, started_at, data FROM emu_alert_incidents WHERE policy = $1 AND state = 'open'", [policy.name]);
+    for (const [key, { labels, entry }] of rules) {
+      const { rows: st } = await db.query<{ last_notified: Date | null }>(
+        `INSERT INTO emu_alert_log_rules (policy, series_key, last_match) VALUES ($1, $2, to_timestamp($3 / 1000.0))
+         ON CONFLICT (policy, series_key) DO UPDATE SET last_match = EXCLUDED.last_match RETURNING last_notified`, [policy.name, key, now]);
+      const limited = st[0]?.last_notified && now - st[0].last_notified.getTime() < periodMs;
+      const resource = (entry.resource ?? {}) as Json;
+      const verdict: Verdict = { key, resourceType: String(resource.type ?? "global"), resource: { ...((resource.labels ?? {}) as Record<string, string>) }, metric: labels, value: null, violating: true };
+      if (await activeSnooze(this.deps.store, String(policy.name), verdict.resource, clock())) continue;
+      if (limited) continue;
+      const o = open.find((x) => x.condition === c.name && x.series_key === key);
+      if (o) this.send({ ...this.record(project, policy, o), condition: c });
+      else await this.open(project, policy, c, verdict, "", now);
+      await db.query("UPDATE emu_alert_log_rules SET last_notified = to_timestamp($3 / 1000.0) WHERE policy = $1 AND series_key = $2", [policy.name, key, now]);
+    }
+    for (const o of open) {
+      const record = this.record(project, policy, o);
+      const snoozed = await activeSnooze(this.deps.store, String(policy.name), record.resource, clock());
+      const { rows: st } = await db.query<{ last_match: Date }>("SELECT last_match FROM emu_alert_log_rules WHERE policy = $1 AND series_key = $2", [policy.name, o.series_key]);
+      const lastMatch = st[0]?.last_match.getTime() ?? o.started_at.getTime();
+      if (snoozed || o.condition !== c.name || now - lastMatch >= autoCloseMs) await this.close(record, now, false);
+    }
+  }
+
   private async evaluatePolicy(policy: Json, now: number, clock: () => number): Promise<void> {
     const project = String(policy.name).split("/")[1];
+    const logMatch = ((policy.conditions as Json[]) ?? []).find((c) => c.conditionMatchedLog);
+    if (logMatch) return this.evaluateLogPolicy(project, policy, logMatch, now, clock);
     // Aligned periods end at the end of the current minute, so the partial minute counts.
     const endMs = Math.ceil(now / MINUTE) * MINUTE;
     const conditions = (policy.conditions as Json[]) ?? [];

@@ -38,6 +38,10 @@ function thresholdOf(condition: Json): number | undefined {
 export function summaryOf(i: IncidentRecord): string {
   const cond = String(i.condition.displayName ?? "");
   const subject = i.resource.service_name ?? i.resource.host ?? i.resource.revision_name ?? i.project;
+  if (i.condition.conditionMatchedLog) {
+    const labels = Object.entries(i.metric).map(([k, v]) => `${k}=${v}`).join(", ");
+    return `Log match condition fired for ${subject}${labels ? ` (${labels})` : ""}: ${cond}.`;
+  }
   if (i.condition.conditionAbsent) {
     return i.state === "open" ? `${cond} for ${subject}: no data for the condition's duration.` : `${cond} for ${subject}: data arrived again.`;
   }

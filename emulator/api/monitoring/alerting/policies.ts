@@ -1,18 +1,20 @@
 // google.monitoring.v3.AlertPolicyService: alert policies with Google's
-// validation. The emulator evaluates threshold and absence conditions
-// (evaluator.ts); every other condition kind is refused with INVALID_ARGUMENT
-// saying so, rather than stored and silently never firing.
+// validation. The emulator evaluates threshold, absence and log-match
+// conditions (evaluator.ts, logmatch.ts); every other condition kind is
+// refused with INVALID_ARGUMENT saying so, rather than stored and silently
+// never firing.
 import { invalid, notFound } from "../../../grpc/errors";
 import type { Handler } from "../../../grpc/server";
 import { parseMetricFilter } from "../filter";
 import { actorOf, applyMask, checkUserLabels, childName, isSet, mutationRecord, numericId, page, parseListFilter, projectParent, seconds, sortBy, type Json } from "./common";
+import { checkLogMatch, checkLogPolicy } from "./logmatch";
 import type { AlertingStore } from "./store";
 
 const COMPARISONS = ["COMPARISON_GT", "COMPARISON_GE", "COMPARISON_LT", "COMPARISON_LE", "COMPARISON_EQ", "COMPARISON_NE"];
 const ALIGNERS = /^ALIGN_(NONE|DELTA|RATE|SUM|MEAN|MIN|MAX|COUNT|NEXT_OLDER|FRACTION_TRUE|PERCENTILE_(99|95|50|05))$/;
 const REDUCERS = /^REDUCE_(NONE|SUM|MEAN|MIN|MAX|COUNT|COUNT_TRUE|COUNT_FALSE|FRACTION_TRUE|PERCENTILE_(99|95|50|05))$/;
 const UNSUPPORTED: Record<string, string> = {
-  conditionMatchedLog: "condition_matched_log", conditionMonitoringQueryLanguage: "condition_monitoring_query_language",
+  conditionMonitoringQueryLanguage: "condition_monitoring_query_language",
   conditionPrometheusQueryLanguage: "condition_prometheus_query_language", conditionSql: "condition_sql",
 };
 const WRITABLE = ["displayName", "documentation", "userLabels", "conditions", "combiner", "enabled", "notificationChannels", "alertStrategy", "severity"];
@@ -53,11 +55,13 @@ function checkCondition(c: Json, i: number): void {
   const f = `alert_policy.conditions[${i}]`;
   if (!isSet(c.displayName)) throw invalid(`Field ${f}.display_name had an invalid value: a condition needs a display name`);
   for (const [k, snake] of Object.entries(UNSUPPORTED)) {
-    if (c[k]) throw invalid(`Field ${f}.${snake} is not supported by the emulator: it evaluates only condition_threshold and condition_absent conditions`);
+    if (c[k]) throw invalid(`Field ${f}.${snake} is not supported by the emulator: it evaluates only condition_threshold, condition_absent and condition_matched_log conditions`);
   }
-  const kinds = ["conditionThreshold", "conditionAbsent"].filter((k) => c[k]);
-  if (kinds.length !== 1) throw invalid(`Field ${f} had an invalid value: exactly one of condition_threshold or condition_absent is required`);
-  if (c.conditionThreshold) {
+  const kinds = ["conditionThreshold", "conditionAbsent", "conditionMatchedLog"].filter((k) => c[k]);
+  if (kinds.length !== 1) throw invalid(`Field ${f} had an invalid value: exactly one of condition_threshold, condition_absent or condition_matched_log is required`);
+  if (c.conditionMatchedLog) {
+    checkLogMatch(c.conditionMatchedLog as Json, `${f}.condition_matched_log`);
+  } else if (c.conditionThreshold) {
     const t = c.conditionThreshold as Json;
     checkFilter(t.filter, `${f}.condition_threshold.filter`);
     checkAggregations(t.aggregations as Json[], `${f}.condition_threshold.aggregations`);
@@ -84,6 +88,23 @@ function checkCondition(c: Json, i: number): void {
   }
 }
 
+/** Google's Documentation rules: content ≤ 8,192 characters and 10,240 bytes, mime type text/markdown, subject ≤ 10,240 bytes, ≤ 3 links with a name (≤ 63) and a URL (≤ 2,083). */
+function checkDocumentation(d: Json | undefined): void {
+  if (!d) return;
+  const f = "alert_policy.documentation";
+  const content = String(d.content ?? "");
+  if ([...content].length > 8192 || Buffer.byteLength(content) > 10240) throw invalid(`Field ${f}.content had an invalid value: at most 8,192 characters and 10,240 bytes`);
+  if (isSet(d.mimeType) && d.mimeType !== "text/markdown") throw invalid(`Field ${f}.mime_type had an invalid value of "${d.mimeType}": only "text/markdown" is supported`);
+  if (Buffer.byteLength(String(d.subject ?? "")) > 10240) throw invalid(`Field ${f}.subject had an invalid value: at most 10,240 bytes`);
+  const links = (d.links as Json[] | undefined) ?? [];
+  if (links.length > 3) throw invalid(`Field ${f}.links had an invalid value: at most 3 links, got ${links.length}`);
+  for (const [i, l] of links.entries()) {
+    const name = String(l.displayName ?? "");
+    if (!name || name.length > 63) throw invalid(`Field ${f}.links[${i}].display_name had an invalid value: must not be empty or exceed 63 characters`);
+    if (String(l.url ?? "").length > 2083) throw invalid(`Field ${f}.links[${i}].url had an invalid value: at most 2,083 characters`);
+  }
+}
+
 export function alertPolicyHandlers(store: AlertingStore): Record<string, Handler> {
   /** Validates the writable fields; names conditions (keeping the names of those already named under this policy). */
   async function normalize(p: Json, policyName: string, project: string): Promise<Json> {
@@ -93,6 +114,7 @@ export function alertPolicyHandlers(store: AlertingStore): Record<string, Handle
     if (!conditions.length) throw invalid("Field alert_policy.conditions had an invalid value: a policy must have at least one condition");
     if (conditions.length > 6) throw invalid(`Field alert_policy.conditions had an invalid value: a policy can have at most 6 conditions, got ${conditions.length}`);
     conditions.forEach(checkCondition);
+    checkLogPolicy(p, conditions);
     let combiner = String(p.combiner ?? "COMBINE_UNSPECIFIED");
     if (combiner === "COMBINE_UNSPECIFIED") {
       if (conditions.length > 1) throw invalid('Field alert_policy.combiner had an invalid value of "COMBINE_UNSPECIFIED": a combiner is required when there is more than one condition');
@@ -100,6 +122,7 @@ export function alertPolicyHandlers(store: AlertingStore): Record<string, Handle
     } else if (!COMBINERS.includes(combiner)) throw invalid(`Field alert_policy.combiner had an invalid value of "${combiner}"`);
     if (isSet(p.severity) && !SEVERITIES.includes(String(p.severity))) throw invalid(`Field alert_policy.severity had an invalid value of "${p.severity}"`);
     checkUserLabels(p.userLabels, "alert_policy.user_labels");
+    checkDocumentation(p.documentation as Json | undefined);
     const channels = (p.notificationChannels as string[] | undefined) ?? [];
     for (const [i, ch] of channels.entries()) {
       const { project: chProject } = childName(ch, "notificationChannels", `alert_policy.notification_channels[${i}]`);
@@ -157,6 +180,8 @@ export function alertPolicyHandlers(store: AlertingStore): Record<string, Handle
     DeleteAlertPolicy: async (req: Json) => {
       await find(req.name);
       await store.delete("alertPolicy", String(req.name));
+      await store.db.query("DELETE FROM emu_alert_log_cursor WHERE policy = $1", [req.name]);
+      await store.db.query("DELETE FROM emu_alert_log_rules WHERE policy = $1", [req.name]);
       await store.db.query("UPDATE emu_alert_incidents SET state = 'closed', ended_at = now() WHERE policy = $1 AND state = 'open'", [req.name]);
       return {};
     },

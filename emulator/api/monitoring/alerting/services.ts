@@ -11,7 +11,9 @@ import type { AlertingStore } from "./store";
 
 const SERVICE_WRITABLE = ["displayName", "custom", "cloudRun", "basicService", "userLabels", "appEngine", "cloudEndpoints", "clusterIstio", "meshIstio", "istioCanonicalService", "gkeNamespace", "gkeWorkload", "gkeService"];
 const SLO_WRITABLE = ["displayName", "serviceLevelIndicator", "goal", "rollingPeriod", "calendarPeriod", "userLabels"];
-const ID = /^[a-z0-9-]{1,63}$/i;
+// Google: service ids match `[a-z0-9\-]+`, SLO ids `^[a-zA-Z0-9-_:.]+$`.
+const SERVICE_ID = /^[a-z0-9-]{1,63}$/;
+const SLO_ID = /^[a-zA-Z0-9\-_:.]{1,63}$/;
 
 function serviceName(v: unknown, field = "name") {
   const m = /^projects\/([^/]+)\/services\/([^/]+)$/.exec(String(v ?? ""));
@@ -108,7 +110,7 @@ export function serviceMonitoringHandlers(store: AlertingStore): Record<string, 
     CreateService: async (req: Json) => {
       const project = projectParent(req.parent, "parent");
       const id = isSet(req.serviceId) ? String(req.serviceId) : randomId();
-      if (!ID.test(id)) throw invalid(`Field service_id had an invalid value of "${id}": letters, digits and -, at most 63`);
+      if (!SERVICE_ID.test(id)) throw invalid(`Field service_id had an invalid value of "${id}": lowercase letters, digits and -, at most 63 (Google: [a-z0-9\\-]+)`);
       const service = { ...checkService(pick((req.service ?? {}) as Json, SERVICE_WRITABLE)), name: `projects/${project}/services/${id}` };
       if (!(await store.insert("service", `projects/${project}`, service))) throw alreadyExists(`Service ${service.name} already exists`);
       return service;
@@ -136,8 +138,12 @@ export function serviceMonitoringHandlers(store: AlertingStore): Record<string, 
     },
     CreateServiceLevelObjective: async (req: Json) => {
       const service = await findService(req.parent);
-      const id = isSet(req.serviceLevelObjectiveId) ? String(req.serviceLevelObjectiveId) : randomId();
-      if (!ID.test(id)) throw invalid(`Field service_level_objective_id had an invalid value of "${id}": letters, digits and -, at most 63`);
+      // Google: without an id, "the provided `name` will be respected if no ServiceLevelObjective exists with this name".
+      const given = String(((req.serviceLevelObjective ?? {}) as Json).name ?? "");
+      const named = given.startsWith(`${service.name}/serviceLevelObjectives/`) ? given.slice(`${service.name}/serviceLevelObjectives/`.length) : "";
+      const free = named && !(await store.get("slo", given));
+      const id = isSet(req.serviceLevelObjectiveId) ? String(req.serviceLevelObjectiveId) : free ? named : randomId();
+      if (!SLO_ID.test(id)) throw invalid(`Field service_level_objective_id had an invalid value of "${id}": letters, digits, -, _, : and ., at most 63 (Google: ^[a-zA-Z0-9-_:.]+$)`);
       const input = pick((req.serviceLevelObjective ?? {}) as Json, SLO_WRITABLE);
       checkSlo(input, service);
       const slo = { ...input, userLabels: input.userLabels ?? {}, name: `${service.name}/serviceLevelObjectives/${id}` };

@@ -76,7 +76,7 @@ export function snoozeHandlers(store: AlertingStore): Record<string, Handler> {
       const src = String(req.filter ?? "");
       if (src.trim() && !/^\s*interval\.(start|end)_time\s*[<>=]/.test(src)) throw invalid(`Invalid filter "${src}": only interval.start_time and interval.end_time can be filtered`);
       const keep = parseListFilter(src);
-      const { items, nextPageToken } = page((await store.list("snooze", `projects/${project}`)).filter((s) => keep(filterView(s))), req);
+      const { items, nextPageToken } = page((await store.list("snooze", `projects/${project}`)).filter((s) => keep(filterView(s))), req, true);
       return { snoozes: items, nextPageToken };
     },
     UpdateSnooze: async (req: Json) => {

@@ -16,6 +16,11 @@ const SCHEMA = [
      id text PRIMARY KEY, project text NOT NULL, policy text NOT NULL, condition text NOT NULL, series_key text NOT NULL,
      state text NOT NULL, started_at timestamptz NOT NULL, ended_at timestamptz, data jsonb NOT NULL)`,
   `CREATE UNIQUE INDEX IF NOT EXISTS emu_alert_incidents_open ON emu_alert_incidents (policy, condition, series_key) WHERE state = 'open'`,
+  // Log-based policies: where each policy has read the log entries up to, and per rule (extracted labels) the last match and notification.
+  `CREATE TABLE IF NOT EXISTS emu_alert_log_cursor (policy text PRIMARY KEY, seq bigint)`,
+  `CREATE TABLE IF NOT EXISTS emu_alert_log_rules (
+     policy text NOT NULL, series_key text NOT NULL, last_match timestamptz NOT NULL, last_notified timestamptz,
+     PRIMARY KEY (policy, series_key))`,
   `CREATE TABLE IF NOT EXISTS emu_alert_outbox (
      id bigserial PRIMARY KEY, sent_at timestamptz NOT NULL DEFAULT now(), channel text NOT NULL, recipient text NOT NULL,
      subject text NOT NULL, body text NOT NULL)`,

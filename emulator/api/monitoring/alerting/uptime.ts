@@ -5,7 +5,7 @@
 // (prober.ts) runs them; ListUptimeCheckIps names the emulator's checkers.
 import { randomBytes } from "node:crypto";
 import { RE2JS } from "re2js";
-import { invalid, notFound } from "../../../grpc/errors";
+import { failedPrecondition, invalid, notFound } from "../../../grpc/errors";
 import type { Handler } from "../../../grpc/server";
 import { applyMask, checkUserLabels, childName, isSet, page, parseListFilter, projectParent, seconds, type Json } from "./common";
 import type { AlertingStore } from "./store";
@@ -94,7 +94,7 @@ export function uptimeHandlers(store: AlertingStore, onChange: (name: string) =>
     ListUptimeCheckConfigs: async (req: Json) => {
       const project = projectParent(req.parent, "parent");
       const keep = parseListFilter(String(req.filter ?? ""));
-      const { items, nextPageToken, totalSize } = page((await store.list("uptimeCheck", `projects/${project}`)).filter(keep), req);
+      const { items, nextPageToken, totalSize } = page((await store.list("uptimeCheck", `projects/${project}`)).filter(keep), req, true);
       return { uptimeCheckConfigs: items, nextPageToken, totalSize };
     },
     UpdateUptimeCheckConfig: async (req: Json) => {
@@ -111,16 +111,30 @@ export function uptimeHandlers(store: AlertingStore, onChange: (name: string) =>
     },
     DeleteUptimeCheckConfig: async (req: Json) => {
       await find(req.name);
+      // Google: the call fails while an alert policy refers to the check (by its check_id in a condition's filter).
+      const { id, parent } = childName(req.name, "uptimeCheckConfigs");
+      const users = (await store.list("alertPolicy", parent)).filter((p) => refersToCheck(p, id));
+      if (users.length) throw failedPrecondition(`Uptime check ${req.name} is referenced by alert policies (${users.map((p) => p.name).join(", ")}); delete them or remove the check from their conditions first`);
       await store.delete("uptimeCheck", String(req.name));
       onChange(String(req.name));
       return {};
     },
     ListUptimeCheckIps: async (req: Json) => {
       const ips = Object.entries(REGION_LOCATIONS).filter(([r]) => ALL_REGIONS.includes(r)).flatMap(([region, locs]) => locs.map((location) => ({ region, location, ipAddress: "127.0.0.1" })));
-      const { items, nextPageToken } = page(ips, req);
+      const { items, nextPageToken } = page(ips, req, true);
       return { uptimeCheckIps: items, nextPageToken };
     },
   };
+}
+
+/** Does a policy's condition filter name this uptime check (`metric.labels.check_id = "id"`)? */
+function refersToCheck(policy: Json, id: string): boolean {
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const re = new RegExp(`check_id\\s*=\\s*"?${escaped}"?(?![\\w-])`);
+  return ((policy.conditions as Json[]) ?? []).some((c) => Object.values(c).some((v) => {
+    const spec = v as Json | undefined;
+    return !!spec && typeof spec === "object" && [spec.filter, spec.denominatorFilter].some((f) => typeof f === "string" && re.test(f));
+  }));
 }
 
 const pick = (c: Json): Json => Object.fromEntries(WRITABLE.filter((k) => c[k] !== undefined).map((k) => [k, c[k]]));

@@ -187,7 +187,7 @@ export class BudgetStore {
     budget.etag = randomBytes(8).toString("hex");
     // Written only over the copy read above: of two updates from one etag, the second finds it moved and is ABORTED, as on Google.
     const { rowCount } = await this.db.query("UPDATE billing_budgets SET budget = $2 WHERE name = $1 AND budget->>'etag' = $3", [budget.name, budget, current.etag]);
-    if (!rowCount) throw aborted(`The budget ${current.name} was changed since it was read (etag "${input.etag ?? current.etag}" is stale); read it again.`);
+    if (!rowCount) throw aborted(`The budget ${current.name} was changed since it was read (etag "${current.etag}" is stale); read it again.`);
     return budget;
   }
 

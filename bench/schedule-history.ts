@@ -84,7 +84,11 @@ export default async function main() {
       const times: number[] = [];
       let last = { logging: 0, rpcs: 0, attempts: 0, rate: 0 };
       for (let i = 0; i < RUNS; i++) {
-        if (cold) (invalidateHistory(), invalidateSchedules(), invalidateFleet());
+        if (cold) {
+          invalidateHistory();
+          invalidateSchedules();
+          invalidateFleet();
+        }
         const [l0, r0, start] = [logCalls.n, calls.n, performance.now()];
         const d = await scheduleDetail(db(), ref, locations);
         times.push(performance.now() - start);

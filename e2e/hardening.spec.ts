@@ -6,11 +6,11 @@
 // Its figures are printed at the end. SWEEP_SEED=<n> replays another seed.
 import { randomUUID } from "node:crypto";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { grpc } from "google-gax";
 import { E2E } from "../playwright.config";
 import { ROLES, withPortalDb, type Role } from "./support";
-import { auditRowsFor, callAction, figures, hostile, person, portalState, printFigures, SEED, seeded, serverActions, type Person, type ServerAction } from "./sweep";
+import { auditRowsFor, callAction, figures, hostile, person, portalState, printFigures, SEED, seeded, serverActions, type Person } from "./sweep";
 
 const INPUTS_PER_TARGET = 200;
 const actions = serverActions();

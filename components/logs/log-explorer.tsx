@@ -63,6 +63,8 @@ export function LogExplorer({ params, initial }: { params: string; initial: LogP
   }, [live, pages.data]);
 
   const scroller = useRef<HTMLDivElement>(null);
+  // TanStack Virtual hands back functions React's compiler cannot memoize: it leaves this component as written.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 28, overscan: 20 });
 
   return (

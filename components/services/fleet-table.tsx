@@ -60,7 +60,7 @@ function useFleetInBrowser(initialRows: FleetRow[], total: number, filter: Fleet
  */
 function useFleetOnServer(initialRows: FleetRow[], total: number | null, filter: FleetFilter, metrics: FleetMetrics | undefined, enabled: boolean): Shown {
   const params = fleetFilterParams(filter).toString();
-  const first: RowsPage = { rows: initialRows, matched: total ?? initialRows.length, total: total ?? initialRows.length, ...fleetFacets(initialRows) };
+  const first = useMemo<RowsPage>(() => ({ rows: initialRows, matched: total ?? initialRows.length, total: total ?? initialRows.length, ...fleetFacets(initialRows) }), [initialRows, total]);
   const pages = useInfiniteQuery({
     queryKey: ["fleet-page", params],
     queryFn: ({ pageParam }) => getJson<RowsPage>(`/api/fleet?${params}${params ? "&" : ""}offset=${pageParam}&limit=${PAGE_ROWS}`),

@@ -154,6 +154,8 @@ export class Router {
     const revision = target.revision ?? pickRevision(target.route.split);
     const pool = revision ? this.poolFor(target.route, revision) : undefined;
     let instance: Instance | undefined;
+    // Assigned once below, but read by the cleanup first (undefined until the request is made).
+    // eslint-disable-next-line prefer-const
     let upstream: http.ClientRequest | undefined;
     let responseBytes = 0;
     let requestBytes = 0;

@@ -65,7 +65,7 @@ export async function seedAlerting(deps: Deps): Promise<boolean> {
   const { rows } = await deps.db.query("SELECT 1 FROM emu_alerting_seed");
   if (rows.length) return false;
   await deps.db.query("INSERT INTO emu_alerting_seed DEFAULT VALUES");
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   const call = undefined as any;
   const policies = alertPolicyHandlers(deps.store);
   const channels = channelHandlers(deps.store, deps.outbox);

@@ -61,7 +61,7 @@ export async function backfill(db: Db, store: TelemetryStore, now = Date.now(), 
   const draw = (x: number) => Math.floor(x) + (rnd() < x - Math.floor(x) ? 1 : 0);
   let written = 0;
   for (const s of list) {
-    const { rows: revRows } = await db.query<{ name: string; create_time: Date; data: Record<string, any> }>( // eslint-disable-line @typescript-eslint/no-explicit-any
+    const { rows: revRows } = await db.query<{ name: string; create_time: Date; data: Record<string, any> }>(
       "SELECT name, create_time, data FROM run_revisions WHERE service = $1 AND NOT deleted ORDER BY create_time", [`projects/${s.project}/locations/${s.location}/services/${s.service_id}`]);
     const revs: Rev[] = revRows.map((r) => ({
       name: r.name.split("/").pop()!, created: r.create_time.getTime(), cpu: parseCpu(r.data.containers?.[0]?.resources?.limits?.cpu),

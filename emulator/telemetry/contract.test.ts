@@ -17,7 +17,6 @@ let rev1 = "";
 let rev2 = "";
 const NO_PAGING = { ...CALL, autoPaginate: false } as const;
 const RES = [`projects/${PROJECT}`];
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Entry = Record<string, any>;
 
 async function burst(n: number, path: string, want: number) {

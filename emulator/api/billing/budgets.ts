@@ -17,7 +17,6 @@ import { projectNumber } from "../projects";
 import { checkAccountName, type BillingAccounts } from "./accounts";
 
 type Json = Record<string, unknown>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Budget = Record<string, any>;
 
 const SCHEMA = [

@@ -31,7 +31,7 @@ export function sqlAlignmentFits(type: string, aligner: string | undefined, peri
 
 /** days: the UTC days read from the day rollups (each lies wholly inside one period); hours: [from, to) intervals read from the hour rollups. */
 type Window = { project: string; endMs: number; periodMs: number; hours: { from: string[]; to: string[] }; days: string[] };
-type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Row = Record<string, any>;  
 
 // The rows of `table` (request, instance or utilization): the chosen days' and the hours in the intervals
 // between them; len = what each row covers, k = the period (counted back from the end) holding it.
@@ -155,10 +155,16 @@ export async function loadAligned(db: Db, project: string, type: string, aligner
   for (let d = Math.ceil(lowMs / DAY_MS) * DAY_MS; d + DAY_MS <= endMs; d += DAY_MS) {
     if (Math.floor((endMs - d - HOUR_MS) / periodMs) !== Math.floor((endMs - d - DAY_MS) / periodMs)) continue;
     days.push(new Date(d).toISOString());
-    if (from < d) (hours.from.push(new Date(from).toISOString()), hours.to.push(new Date(d).toISOString()));
+    if (from < d) {
+      hours.from.push(new Date(from).toISOString());
+      hours.to.push(new Date(d).toISOString());
+    }
     from = d + DAY_MS;
   }
-  if (from < endMs) (hours.from.push(new Date(from).toISOString()), hours.to.push(new Date(endMs).toISOString()));
+  if (from < endMs) {
+    hours.from.push(new Date(from).toISOString());
+    hours.to.push(new Date(endMs).toISOString());
+  }
   const w: Window = { project, endMs, periodMs, hours, days };
   const out = new Collector(def, w);
   // A percentile reads buckets, count, min and max only: the pooled SSD is not worked out for it.

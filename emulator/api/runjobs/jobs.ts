@@ -35,7 +35,7 @@ export const canonicalJob = (codec: Codec, job: Job): Job => codec.decode(JOB, c
 export const canonicalExecution = (codec: Codec, e: Execution): Execution => codec.decode(EXECUTION, codec.encode(EXECUTION, e)) as unknown as Execution;
 
 export function jobsHandlers(d: JobsDeps): Record<string, Handler> {
-  const doneOp = (kind: OperationKind, job: Job, validateOnly: boolean): StoredOperation => {
+  const doneOp = (kind: OperationKind, job: Job, _validateOnly: boolean): StoredOperation => {
     const { project, location } = parseJobName(job.name);
     return { name: operationName(project, location), done: true, typeName: JOB, metadata: job, response: job, error: null, kind, target: job.name, generation: null, revision: null };
   };

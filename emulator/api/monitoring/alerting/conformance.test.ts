@@ -16,7 +16,6 @@ let uptime: InstanceType<typeof monitoring.UptimeCheckServiceClient>;
 let snoozes: InstanceType<typeof monitoring.SnoozeServiceClient>;
 let log: InstanceType<typeof logging.v2.LoggingServiceV2Client>;
 let hooks: http.Server;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const received: { url: string; body: any }[] = [];
 
 beforeAll(async () => {

@@ -16,7 +16,6 @@ let policies: InstanceType<typeof monitoring.AlertPolicyServiceClient>;
 let channels: InstanceType<typeof monitoring.NotificationChannelServiceClient>;
 let snoozes: InstanceType<typeof monitoring.SnoozeServiceClient>;
 let hooks: http.Server;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const received: { url: string; body: any }[] = [];
 
 beforeAll(async () => {

@@ -320,6 +320,14 @@ const TELEMETRY = [
   "emu_utilization_minutes", "emu_utilization_hours", "emu_utilization_days",
   "emu_custom_points",
 ];
+/**
+ * Columns the emulator writes by itself in a resource's row: a Cloud Scheduler job firing
+ * on its schedule records its attempt and next time. The rest of the row (its spec, state
+ * and the time a person last changed it) is fingerprinted.
+ */
+const RUNNING_COLUMNS: Record<string, string[]> = {
+  "public.sched_jobs": ["status", "schedule_time", "last_attempt_time"],
+};
 /** The portal's own record of each attempt, checked apart (exactly one row per attempt). */
 const AUDIT = ["public.audit_events"];
 
@@ -335,7 +343,9 @@ async function fingerprint(url: string, except: string[]): Promise<Record<string
     for (const { schema, name } of tables) {
       const key = `${schema}.${name}`;
       if (except.includes(key)) continue;
-      out[key] = (await client.query(`SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS f FROM "${schema}"."${name}" t`)).rows[0].f;
+      const skipped = RUNNING_COLUMNS[key] ?? [];
+      const row = skipped.length ? `(to_jsonb(t) - ARRAY[${skipped.map((c) => `'${c}'`).join(", ")}]::text[])::text` : "t::text";
+      out[key] = (await client.query(`SELECT count(*) || ':' || coalesce(md5(string_agg(${row}, '|' ORDER BY ${row})), '') AS f FROM "${schema}"."${name}" t`)).rows[0].f;
     }
     return out;
   } finally {

@@ -83,7 +83,7 @@ export const key = () => randomUUID();
 export type Testbed = { db: Db; run: RunClients; emulator: Emulator; jobs: Jobs; dev: Actor };
 
 /** An emulator, a portal database, the portal's queue on them and a developer, for one test file. */
-export function useReleaseTestbed(): Testbed {
+export function releaseTestbed(): Testbed {
   const bed = {} as Testbed;
   beforeAll(async () => {
     const t = await startTestEmulator({ idleTimeoutMs: 60_000 });

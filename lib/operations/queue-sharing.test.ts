@@ -6,7 +6,7 @@
 // and nothing else was ever followed.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { actionDeps, deployTagged, key, load, newService, releaseWhen, savePlan, started, useReleaseTestbed, type Ref } from "../../test/releases";
+import { actionDeps, deployTagged, key, load, newService, releaseWhen, savePlan, started, releaseTestbed, type Ref } from "../../test/releases";
 import { makeUser } from "../../test/portal-db";
 import { operationEnded } from "../../test/jobs";
 import { runGuarded } from "../actions";
@@ -16,7 +16,7 @@ import { rotateDefinition } from "../secrets/rotate";
 import { deployDefinition, getService } from "../services";
 import { getOperation } from ".";
 
-const bed = useReleaseTestbed();
+const bed = releaseTestbed();
 const deps = () => actionDeps(bed.run, (id) => bed.jobs.enqueueFollow(id));
 
 async function startRelease(ref: Ref, revision: string): Promise<string> {

@@ -9,7 +9,7 @@ import type { protos } from "@google-cloud/monitoring";
 import { waitFor } from "../../emulator/testing/harness";
 import { operationEnded } from "../../test/jobs";
 import { makeUser } from "../../test/portal-db";
-import { actionDeps, deployTagged, key, load, newService, releaseWhen, savePlan, started, useReleaseTestbed, type Ref } from "../../test/releases";
+import { actionDeps, deployTagged, key, load, newService, releaseWhen, savePlan, started, releaseTestbed, type Ref } from "../../test/releases";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
 import { createEmailChannelDefinition, createPolicyDefinition } from "../alerting";
@@ -21,7 +21,7 @@ import { endReleaseSnooze, snoozeDisplayName } from "./release-snooze";
 import { getRelease } from "./store";
 
 type Snooze = protos.google.monitoring.v3.ISnooze;
-const bed = useReleaseTestbed();
+const bed = releaseTestbed();
 let alerting: AlertingClients;
 let operator: Actor;
 beforeAll(async () => {

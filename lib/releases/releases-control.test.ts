@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createPortalDatabaseUrl, makeUser } from "../../test/portal-db";
-import { useReleaseTestbed, actionDeps, deployTagged, FAST_PLAN, key, load, newService, releaseWhen, savePlan, started, type Ref } from "../../test/releases";
+import { releaseTestbed, actionDeps, deployTagged, FAST_PLAN, key, load, newService, releaseWhen, savePlan, started, type Ref } from "../../test/releases";
 import type { Emulator } from "../../emulator";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
@@ -24,7 +24,7 @@ let emulator: Emulator;
 let jobs: Jobs;
 let dev: Actor;
 
-const bed = useReleaseTestbed();
+const bed = releaseTestbed();
 beforeAll(() => {
   ({ db, run, emulator, jobs, dev } = bed);
 });

@@ -3,7 +3,7 @@
 // one (5xx, latency) is aborted with the traffic put back exactly, and a
 // canary nobody calls holds as inconclusive.
 import { beforeAll, describe, expect, it } from "vitest";
-import { useReleaseTestbed, actionDeps, deployTagged, FAST_PLAN, key, load, newService, releaseWhen, savePlan, started } from "../../test/releases";
+import { releaseTestbed, actionDeps, deployTagged, FAST_PLAN, key, load, newService, releaseWhen, savePlan, started } from "../../test/releases";
 import type { Emulator } from "../../emulator";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
@@ -19,7 +19,7 @@ let emulator: Emulator;
 let jobs: Jobs;
 let dev: Actor;
 
-const bed = useReleaseTestbed();
+const bed = releaseTestbed();
 beforeAll(() => {
   ({ db, run, emulator, jobs, dev } = bed);
 });

@@ -22,7 +22,13 @@ import { LIMITS, takeAll, tooManyRequests } from "@/lib/security/limits";
 import { auditRefusal, type RefusedRequest } from "@/lib/security/refusals";
 import { clientIp, crossOrigin, isActionPost, undecodableAction } from "@/lib/security/requests";
 
-const PUBLIC = [/^\/signin(\/|$)/, /^\/api\/auth\//, /^\/api\/health$/, /^\/api\/alerting\/intake\//, /^\/favicon\.ico$/];
+const PUBLIC = [
+  /^\/signin(\/|$)/,
+  /^\/api\/auth\//,
+  /^\/api\/health$/,
+  /^\/api\/alerting\/intake\//,
+  /^\/favicon\.ico$/,
+];
 const SIGN_IN = /^\/api\/auth\/(callback|signin)\//;
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -32,16 +38,24 @@ export async function proxy(req: NextRequest) {
   const decision = trustedHost(cfg, req.headers);
   const proto = req.headers.get("x-forwarded-proto") ?? req.nextUrl.protocol.replace(":", "");
   const nonce = newNonce();
-  const security = securityHeaders({ nonce, dev: process.env.NODE_ENV === "development", https: proto === "https", google: !!cfg.auth.google });
+  const security = securityHeaders({
+    nonce,
+    dev: process.env.NODE_ENV === "development",
+    https: proto === "https",
+    google: !!cfg.auth.google,
+  });
   const secured = <T extends Response>(res: T): T => {
     for (const [k, v] of Object.entries(security)) res.headers.set(k, v);
     return res;
   };
   const plain = (status: number, message: string, extra: Record<string, string> = {}) =>
-    secured(new NextResponse(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", ...extra } }));
+    secured(
+      new NextResponse(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", ...extra } }),
+    );
 
   // Health probes may come by IP address; they get no redirect and no URL, so any host will do.
-  if (!decision.ok && pathname !== "/api/health") return plain(421, "Misdirected request: this portal does not answer to that host.");
+  if (!decision.ok && pathname !== "/api/health")
+    return plain(421, "Misdirected request: this portal does not answer to that host.");
   const headers = new Headers(req.headers);
   if (decision.ok) headers.set("x-forwarded-host", decision.host);
   else headers.delete("x-forwarded-host");
@@ -58,7 +72,15 @@ export async function proxy(req: NextRequest) {
 
   const ip = clientIp(req.headers, cfg.trustedProxyHops);
   const refused = async (r: Pick<RefusedRequest, "reason" | "actor" | "status" | "message">, response: Response) => {
-    await auditRefusal(db(), { ...r, ip, method: req.method, path: pathname, actionId: req.headers.get("next-action"), requestId, clientRequestId: fromClient });
+    await auditRefusal(db(), {
+      ...r,
+      ip,
+      method: req.method,
+      path: pathname,
+      actionId: req.headers.get("next-action"),
+      requestId,
+      clientRequestId: fromClient,
+    });
     return response;
   };
 
@@ -70,8 +92,15 @@ export async function proxy(req: NextRequest) {
   if (!READ_METHODS.has(req.method) && (isPublic || pathname.startsWith("/api/"))) {
     const other = crossOrigin(req.headers, decision.ok ? decision.host : null);
     if (other) {
-      log.warn("cross-origin request refused", { origin: req.headers.get("origin")?.slice(0, 100), path: pathname, requestId });
-      return refused({ reason: "cross-origin", actor: null, status: other.status, message: other.message }, plain(other.status, other.message));
+      log.warn("cross-origin request refused", {
+        origin: req.headers.get("origin")?.slice(0, 100),
+        path: pathname,
+        requestId,
+      });
+      return refused(
+        { reason: "cross-origin", actor: null, status: other.status, message: other.message },
+        plain(other.status, other.message),
+      );
     }
   }
 
@@ -79,39 +108,82 @@ export async function proxy(req: NextRequest) {
     if (req.method === "POST" && SIGN_IN.test(pathname)) {
       const email = pathname.endsWith("/local") ? await formField(req, "email") : null;
       // A local sign-in form is a few hundred bytes; a bigger one used to escape the per-account count.
-      if (email === TOO_LARGE) return refused({ reason: "malformed", actor: null, status: 413, message: "sign-in body too large" }, plain(413, `A sign-in form is at most ${SIGN_IN_BODY_LIMIT / 1024} kB.`));
-      const limited = await takeAll(db(), [[LIMITS.signInPerIp, ip], [LIMITS.signInPerPerson, email === null ? null : normalizeEmail(email)]]);
-      if (limited) return refused({ reason: "rate-limited", actor: null, status: 429, message: `sign-in rate limit (${limited.bucket})` }, secured(tooManyRequests(limited)));
+      if (email === TOO_LARGE)
+        return refused(
+          { reason: "malformed", actor: null, status: 413, message: "sign-in body too large" },
+          plain(413, `A sign-in form is at most ${SIGN_IN_BODY_LIMIT / 1024} kB.`),
+        );
+      const limited = await takeAll(db(), [
+        [LIMITS.signInPerIp, ip],
+        [LIMITS.signInPerPerson, email === null ? null : normalizeEmail(email)],
+      ]);
+      if (limited)
+        return refused(
+          { reason: "rate-limited", actor: null, status: 429, message: `sign-in rate limit (${limited.bucket})` },
+          secured(tooManyRequests(limited)),
+        );
     }
     return pass();
   }
   // Behind Identity-Aware Proxy its verified header is the session (lib/auth/iap.ts); otherwise next-auth's cookie.
   const iapEmail = cfg.auth.iap ? await verifyIapAssertion(req.headers.get(IAP_HEADER), cfg.auth.iap.audience) : null;
   const token = cfg.auth.iap
-    ? (iapEmail ? { email: iapEmail, uid: iapEmail } : null)
+    ? iapEmail
+      ? { email: iapEmail, uid: iapEmail }
+      : null
     : await getToken({ req, secret: cfg.authSecret, secureCookie: proto === "https" });
   const actor = token?.email ? { id: token.uid as string | undefined, email: token.email } : null;
 
   if (isActionPost(req.method, pathname)) {
     const other = crossOrigin(req.headers, decision.ok ? decision.host : null);
     if (other) {
-      log.warn("cross-origin server action refused", { origin: req.headers.get("origin")?.slice(0, 100), path: pathname, requestId });
-      return refused({ reason: "cross-origin", actor, status: other.status, message: other.message }, plain(other.status, other.message));
+      log.warn("cross-origin server action refused", {
+        origin: req.headers.get("origin")?.slice(0, 100),
+        path: pathname,
+        requestId,
+      });
+      return refused(
+        { reason: "cross-origin", actor, status: other.status, message: other.message },
+        plain(other.status, other.message),
+      );
     }
     const bad = await undecodableAction(req);
     if (bad) {
-      log.warn("undecodable server action refused", { status: bad.status, reason: bad.message, path: pathname, requestId });
-      return refused({ reason: "malformed", actor, status: bad.status, message: bad.message }, plain(bad.status, bad.message));
+      log.warn("undecodable server action refused", {
+        status: bad.status,
+        reason: bad.message,
+        path: pathname,
+        requestId,
+      });
+      return refused(
+        { reason: "malformed", actor, status: bad.status, message: bad.message },
+        plain(bad.status, bad.message),
+      );
     }
-    if (!token) return refused({ reason: "anonymous", actor: null, status: 401, message: "not signed in" }, plain(401, "Please sign in."));
-    const limited = await takeAll(db(), [[LIMITS.actionsPerPerson, (token.uid as string | undefined) ?? token.email], [LIMITS.actionsPerIp, ip]]);
-    if (limited) return refused({ reason: "rate-limited", actor, status: 429, message: `action rate limit (${limited.bucket})` }, secured(tooManyRequests(limited)));
+    if (!token)
+      return refused(
+        { reason: "anonymous", actor: null, status: 401, message: "not signed in" },
+        plain(401, "Please sign in."),
+      );
+    const limited = await takeAll(db(), [
+      [LIMITS.actionsPerPerson, (token.uid as string | undefined) ?? token.email],
+      [LIMITS.actionsPerIp, ip],
+    ]);
+    if (limited)
+      return refused(
+        { reason: "rate-limited", actor, status: 429, message: `action rate limit (${limited.bucket})` },
+        secured(tooManyRequests(limited)),
+      );
     return pass();
   }
   if (token) return pass();
-  if (cfg.auth.iap && READ_METHODS.has(req.method)) return plain(401, "This portal is behind Identity-Aware Proxy, and the request carried no valid IAP assertion.");
+  if (cfg.auth.iap && READ_METHODS.has(req.method))
+    return plain(401, "This portal is behind Identity-Aware Proxy, and the request carried no valid IAP assertion.");
   if (!READ_METHODS.has(req.method)) {
-    return refused({ reason: "anonymous", actor: null, status: 401, message: "not signed in" }, secured(NextResponse.json({ error: "unauthenticated" }, { status: 401 })));
+    return refused(
+      { reason: "anonymous", actor: null, status: 401, message: "not signed in" },
+      secured(NextResponse.json({ error: "unauthenticated" }, { status: 401 })),
+    );
   }
   if (pathname.startsWith("/api/")) return secured(NextResponse.json({ error: "unauthenticated" }, { status: 401 }));
   const url = req.nextUrl.clone();

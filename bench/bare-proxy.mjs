@@ -8,10 +8,13 @@ const upstream = Number(process.argv[2]);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
 http
   .createServer((req, res) => {
-    const up = http.request({ host: "127.0.0.1", port: upstream, method: req.method, path: req.url, headers: req.rawHeaders, agent }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.rawHeaders);
-      r.pipe(res);
-    });
+    const up = http.request(
+      { host: "127.0.0.1", port: upstream, method: req.method, path: req.url, headers: req.rawHeaders, agent },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.rawHeaders);
+        r.pipe(res);
+      },
+    );
     up.on("error", () => res.destroy());
     req.pipe(up);
   })

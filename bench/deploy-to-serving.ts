@@ -31,8 +31,17 @@ async function untilServing(port: number, host: string, tag: string, t0: number)
 async function directStart(image: string, tag: string): Promise<number> {
   const port = await freePort();
   const t0 = performance.now();
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", PORT: String(port), K_SERVICE: `direct-${image}`, K_REVISION: `direct-${image}-${tag}`, RUNWAY_IMAGE: `gcr.io/bench/${image}:${tag}` };
-  const child = spawn(process.execPath, [path.join(IMAGES_DIR, `${image}.mjs`)], { env: env as NodeJS.ProcessEnv, stdio: "ignore" });
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    PORT: String(port),
+    K_SERVICE: `direct-${image}`,
+    K_REVISION: `direct-${image}-${tag}`,
+    RUNWAY_IMAGE: `gcr.io/bench/${image}:${tag}`,
+  };
+  const child = spawn(process.execPath, [path.join(IMAGES_DIR, `${image}.mjs`)], {
+    env: env as NodeJS.ProcessEnv,
+    stdio: "ignore",
+  });
   const exited = new Promise((r) => child.once("exit", r));
   try {
     return await untilServing(port, `127.0.0.1:${port}`, tag, t0);
@@ -61,17 +70,33 @@ function tagServing(port: number, host: string): Promise<string | null> {
 
 export default async function main() {
   await withEmulator({}, async (emulator) => {
-    const services = new run.v2.ServicesClient({ apiEndpoint: "127.0.0.1", port: emulator.grpcPort, sslCreds: grpc.credentials.createInsecure(), projectId: "bench" });
+    const services = new run.v2.ServicesClient({
+      apiEndpoint: "127.0.0.1",
+      port: emulator.grpcPort,
+      sslCreds: grpc.credentials.createInsecure(),
+      projectId: "bench",
+    });
     const parent = "projects/bench/locations/us-central1";
     console.log(`deploy to serving — ${machine()}; emulator in its own process`);
-    console.log(`${REPETITIONS} deploys per image, each changing the image tag, against ${REPETITIONS} starts of the image's process by hand; polling every 5 ms\n`);
-    console.log("| image | UpdateService → new revision answering | UpdateService → operation done | baseline: process started by hand → answering | answering / baseline |");
+    console.log(
+      `${REPETITIONS} deploys per image, each changing the image tag, against ${REPETITIONS} starts of the image's process by hand; polling every 5 ms\n`,
+    );
+    console.log(
+      "| image | UpdateService → new revision answering | UpdateService → operation done | baseline: process started by hand → answering | answering / baseline |",
+    );
     console.log("|---|---|---|---|---|");
     for (const image of IMAGES) {
       // elevendops has an HTTP startup probe on /health, as in the seeded fleet.
-      const probe = image === "elevendops" ? { startupProbe: { httpGet: { path: "/health" }, periodSeconds: 5, failureThreshold: 6, timeoutSeconds: 2 } } : {};
+      const probe =
+        image === "elevendops"
+          ? { startupProbe: { httpGet: { path: "/health" }, periodSeconds: 5, failureThreshold: 6, timeoutSeconds: 2 } }
+          : {};
       const tpl = (tag: string) => ({ containers: [{ image: `gcr.io/bench/${image}:${tag}`, ...probe }] });
-      const [created] = await services.createService({ parent, serviceId: `deploy-${image}`, service: { template: tpl("v0") } });
+      const [created] = await services.createService({
+        parent,
+        serviceId: `deploy-${image}`,
+        service: { template: tpl("v0") },
+      });
       await created.promise();
       const host = `deploy-${image}.us-central1.localhost:${emulator.routerPort}`;
       const serving: number[] = [];
@@ -87,9 +112,12 @@ export default async function main() {
         serving.push(await untilServing(emulator.routerPort, host, `v${i}`, t0));
         done.push(await opDone);
       }
-      const f = (v: number[]) => `median ${median(v).toFixed(0)} ms (min ${Math.min(...v).toFixed(0)}, max ${Math.max(...v).toFixed(0)})`;
+      const f = (v: number[]) =>
+        `median ${median(v).toFixed(0)} ms (min ${Math.min(...v).toFixed(0)}, max ${Math.max(...v).toFixed(0)})`;
       const label = image === "elevendops" ? "elevendops (HTTP startup probe on /health)" : image;
-      console.log(`| ${label} | ${f(serving)} | ${f(done)} | ${f(direct)} | ${(median(serving) / median(direct)).toFixed(2)}× |`);
+      console.log(
+        `| ${label} | ${f(serving)} | ${f(done)} | ${f(direct)} | ${(median(serving) / median(direct)).toFixed(2)}× |`,
+      );
     }
     await services.close();
   });

@@ -25,16 +25,25 @@ const ROUNDS = 3;
 const LATENCY = 150;
 const VIEWPORT = { width: 1280, height: 800 };
 const LOCATIONS = [
-  ["intentvision-prod", "us-central1"], ["pyplots-prod", "europe-west4"], ["elevendops-prod", "us-central1"], ["shortfactory-prod", "us-central1"],
-  ["ai-usage-analytics-prod", "us-central1"], ["runway-synthetic", "us-central1"], ["runway-synthetic", "europe-west4"],
+  ["intentvision-prod", "us-central1"],
+  ["pyplots-prod", "europe-west4"],
+  ["elevendops-prod", "us-central1"],
+  ["shortfactory-prod", "us-central1"],
+  ["ai-usage-analytics-prod", "us-central1"],
+  ["runway-synthetic", "us-central1"],
+  ["runway-synthetic", "europe-west4"],
 ] as const;
 
 export async function signIn(base: string): Promise<{ name: string; value: string }[]> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const res = await fetch(`${base}/api/auth/callback/local`, {
-    method: "POST", redirect: "manual",
+    method: "POST",
+    redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie },
     body: new URLSearchParams({ csrfToken, email: "viewer@runway.local", json: "true" }),
   });
@@ -50,14 +59,20 @@ export async function signIn(base: string): Promise<{ name: string; value: strin
  */
 async function load(page: Page, base: string, total: number) {
   await page.goto(base, { waitUntil: "commit" });
-  await page.waitForFunction((count) => {
-    const rows = [...document.querySelectorAll('[data-testid^="fleet-row-"]')];
-    const inView = rows.filter((r) => r.getBoundingClientRect().top < innerHeight);
-    const last = inView[inView.length - 1];
-    return Boolean(last && (last.getBoundingClientRect().bottom >= innerHeight || rows.length >= count));
-  }, total, { polling: "raf", timeout: 60_000 });
+  await page.waitForFunction(
+    (count) => {
+      const rows = [...document.querySelectorAll('[data-testid^="fleet-row-"]')];
+      const inView = rows.filter((r) => r.getBoundingClientRect().top < innerHeight);
+      const last = inView[inView.length - 1];
+      return Boolean(last && (last.getBoundingClientRect().bottom >= innerHeight || rows.length >= count));
+    },
+    total,
+    { polling: "raf", timeout: 60_000 },
+  );
   const visibleAt = await page.evaluate(() => performance.now());
-  const domInteractive = await page.evaluate(() => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).domInteractive);
+  const domInteractive = await page.evaluate(
+    () => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).domInteractive,
+  );
   const domRows = await page.locator('[data-testid^="fleet-row-"]').count();
   return { visibleAt, domInteractive, domRows };
 }
@@ -78,10 +93,16 @@ async function search(browser: Browser, base: string, cookies: { name: string; v
   await load(page, base, total);
   const t0 = await page.evaluate(() => performance.now());
   await page.getByLabel("Search services").fill("synthetic-077");
-  await page.waitForFunction(() => {
-    const rows = [...document.querySelectorAll('[data-testid^="fleet-row-"]')];
-    return rows.length === 10 && rows.every((r) => r.getAttribute("data-testid")!.startsWith("fleet-row-synthetic-077"));
-  }, undefined, { polling: "raf", timeout: 30_000 });
+  await page.waitForFunction(
+    () => {
+      const rows = [...document.querySelectorAll('[data-testid^="fleet-row-"]')];
+      return (
+        rows.length === 10 && rows.every((r) => r.getAttribute("data-testid")!.startsWith("fleet-row-synthetic-077"))
+      );
+    },
+    undefined,
+    { polling: "raf", timeout: 30_000 },
+  );
   const shownAt = await page.evaluate(() => performance.now());
   await context.close();
   return shownAt - t0;
@@ -99,7 +120,10 @@ async function coldLoad(browser: Browser, base: string, cookies: { name: string;
  * arrived (the stream holds the last first-screen row) and until all of it has
  * (the whole response, with the streamed header of a large fleet).
  */
-async function html(base: string, cookies: { name: string; value: string }[]): Promise<{ bytes: number; headersMs: number; firstScreenMs: number; ms: number; t0: number }> {
+async function html(
+  base: string,
+  cookies: { name: string; value: string }[],
+): Promise<{ bytes: number; headersMs: number; firstScreenMs: number; ms: number; t0: number }> {
   const t0 = performance.now();
   const res = await fetch(`${base}/`, { headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; ") } });
   const headersMs = performance.now() - t0;
@@ -109,7 +133,8 @@ async function html(base: string, cookies: { name: string; value: string }[]): P
   const reader = res.body!.getReader();
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
     text += decoder.decode(chunk.value, { stream: true });
-    if (Number.isNaN(firstScreenMs) && text.split('data-testid="fleet-row-').length > FIRST_SCREEN_ROWS) firstScreenMs = performance.now() - t0;
+    if (Number.isNaN(firstScreenMs) && text.split('data-testid="fleet-row-').length > FIRST_SCREEN_ROWS)
+      firstScreenMs = performance.now() - t0;
   }
   return { bytes: Buffer.byteLength(text), headersMs, firstScreenMs, ms: performance.now() - t0, t0 };
 }
@@ -122,7 +147,12 @@ export default async function fleetBrowser(args: string[]) {
   await server.ensureDatabase(`bench_emulator_${suffix}`);
   await server.ensureDatabase(`bench_portal_${suffix}`);
   const t0 = performance.now();
-  const emulator = await startEmulator({ databaseUrl: server.url(`bench_emulator_${suffix}`), grpcPort: 0, routerPort: 0, extraServices: extra });
+  const emulator = await startEmulator({
+    databaseUrl: server.url(`bench_emulator_${suffix}`),
+    grpcPort: 0,
+    routerPort: 0,
+    extraServices: extra,
+  });
   const seededIn = performance.now() - t0;
   // Every Google call the emulator answers: when it arrived and when its injected latency ended.
   const calls: { at: number; waited: number }[] = [];
@@ -142,19 +172,35 @@ export default async function fleetBrowser(args: string[]) {
   try {
     for (const p of portals) {
       const port = await freePort();
-      const child = startChild(`portal-${p.label}`, path.join(p.dir, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: p.dir, env: { ...env, AUTH_URL: `http://127.0.0.1:${port}` }, stdio: ["ignore", "ignore", "inherit"] });
+      const child = startChild(
+        `portal-${p.label}`,
+        path.join(p.dir, "node_modules/.bin/next"),
+        ["start", "-p", String(port), "-H", "127.0.0.1"],
+        { cwd: p.dir, env: { ...env, AUTH_URL: `http://127.0.0.1:${port}` }, stdio: ["ignore", "ignore", "inherit"] },
+      );
       running.push({ label: p.label, base: `http://127.0.0.1:${port}`, child });
       await waitForPort("127.0.0.1", port, 60_000);
     }
     const total = extra + 8;
     const pause = () => new Promise((r) => setTimeout(r, CACHE_MS));
     // Each measurement alternates the portals round by round (the machine's load drifts), then takes medians.
-    const sides = await Promise.all(running.map(async (p) => ({ ...p, cookies: await signIn(p.base), loads: [] as Awaited<ReturnType<typeof coldLoad>>[], again: [] as number[], searches: [] as number[], slow: [] as Awaited<ReturnType<typeof html>>[], before: [] as { calls: number; firstCallAt: number; lastWaited: number }[] })));
+    const sides = await Promise.all(
+      running.map(async (p) => ({
+        ...p,
+        cookies: await signIn(p.base),
+        loads: [] as Awaited<ReturnType<typeof coldLoad>>[],
+        again: [] as number[],
+        searches: [] as number[],
+        slow: [] as Awaited<ReturnType<typeof html>>[],
+        before: [] as { calls: number; firstCallAt: number; lastWaited: number }[],
+      })),
+    );
     for (const p of sides) await coldLoad(browser, p.base, p.cookies, total); // warm-up: connection pools, JIT
-    for (let i = 0; i < ROUNDS; i++) for (const p of sides) {
-      await pause();
-      p.loads.push(await coldLoad(browser, p.base, p.cookies, total));
-    }
+    for (let i = 0; i < ROUNDS; i++)
+      for (const p of sides) {
+        await pause();
+        p.loads.push(await coldLoad(browser, p.base, p.cookies, total));
+      }
     // The same tab loading the page again (browser caches and renderer warm), server cache still cold.
     const tabs = [];
     for (const p of sides) {
@@ -162,12 +208,14 @@ export default async function fleetBrowser(args: string[]) {
       await load(tab.page, p.base, total);
       tabs.push(tab);
     }
-    for (let i = 0; i < ROUNDS; i++) for (const [j, p] of sides.entries()) {
-      await pause();
-      p.again.push((await load(tabs[j].page, p.base, total)).visibleAt);
-    }
+    for (let i = 0; i < ROUNDS; i++)
+      for (const [j, p] of sides.entries()) {
+        await pause();
+        p.again.push((await load(tabs[j].page, p.base, total)).visibleAt);
+      }
     for (const tab of tabs) await tab.context.close();
-    for (let i = 0; i < ROUNDS; i++) for (const p of sides) p.searches.push(await search(browser, p.base, p.cookies, total));
+    for (let i = 0; i < ROUNDS; i++)
+      for (const p of sides) p.searches.push(await search(browser, p.base, p.cookies, total));
     const bytes: number[] = [];
     for (const p of sides) {
       await pause();
@@ -176,14 +224,19 @@ export default async function fleetBrowser(args: string[]) {
     // The server response with LATENCY ms injected per Google call, cold, as a ratio to one call; and, of its
     // first screen, the Google calls made before it arrived, when the first started and when the last one's latency ended.
     emulator.faults.set({ latencyMs: LATENCY });
-    for (let i = 0; i < ROUNDS; i++) for (const p of sides) {
-      await pause();
-      calls.length = 0;
-      const h = await html(p.base, p.cookies);
-      p.slow.push(h);
-      const critical = calls.filter((c) => c.waited - h.t0 <= h.firstScreenMs);
-      p.before.push({ calls: critical.length, firstCallAt: Math.min(...critical.map((c) => c.at - h.t0)), lastWaited: Math.max(...critical.map((c) => c.waited - h.t0)) });
-    }
+    for (let i = 0; i < ROUNDS; i++)
+      for (const p of sides) {
+        await pause();
+        calls.length = 0;
+        const h = await html(p.base, p.cookies);
+        p.slow.push(h);
+        const critical = calls.filter((c) => c.waited - h.t0 <= h.firstScreenMs);
+        p.before.push({
+          calls: critical.length,
+          firstCallAt: Math.min(...critical.map((c) => c.at - h.t0)),
+          lastWaited: Math.max(...critical.map((c) => c.waited - h.t0)),
+        });
+      }
     // The same first screen set against one call measured the same way. On this machine a process
     // left idle for seconds answers its next request 30-50 ms late (any process: a bare node:http
     // server, python's http.server; not the portal's doing), so after the cache-expiring pause every
@@ -193,49 +246,93 @@ export default async function fleetBrowser(args: string[]) {
     const client = runClients({ emulatorHost: emulator.endpoint }).services;
     const oneCall = async () => {
       const t0 = performance.now();
-      await client.listServices({ parent: "projects/runway-synthetic/locations/us-central1", pageSize: FIRST_SCREEN_ROWS }, { autoPaginate: false });
+      await client.listServices(
+        { parent: "projects/runway-synthetic/locations/us-central1", pageSize: FIRST_SCREEN_ROWS },
+        { autoPaginate: false },
+      );
       return performance.now() - t0;
     };
     const warmPause = async (base: string) => {
       const until = performance.now() + CACHE_MS;
       while (performance.now() < until) {
-        await Promise.all([fetch(`${base}/api/health`).then((r) => r.text()), client.getService({ name: "projects/pyplots-prod/locations/europe-west4/services/pyplots-api" })]);
+        await Promise.all([
+          fetch(`${base}/api/health`).then((r) => r.text()),
+          client.getService({ name: "projects/pyplots-prod/locations/europe-west4/services/pyplots-api" }),
+        ]);
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    const fair = sides.map(() => ({ idleCall: [] as number[], idleFirst: [] as number[], warmCall: [] as number[], warmFirst: [] as number[] }));
-    for (let i = 0; i < ROUNDS; i++) for (const [j, p] of sides.entries()) {
-      await pause();
-      fair[j].idleCall.push(await oneCall());
-      await warmPause(p.base);
-      fair[j].warmCall.push(await oneCall());
-      await pause();
-      fair[j].idleFirst.push((await html(p.base, p.cookies)).firstScreenMs);
-      await warmPause(p.base);
-      fair[j].warmFirst.push((await html(p.base, p.cookies)).firstScreenMs);
-    }
+    const fair = sides.map(() => ({
+      idleCall: [] as number[],
+      idleFirst: [] as number[],
+      warmCall: [] as number[],
+      warmFirst: [] as number[],
+    }));
+    for (let i = 0; i < ROUNDS; i++)
+      for (const [j, p] of sides.entries()) {
+        await pause();
+        fair[j].idleCall.push(await oneCall());
+        await warmPause(p.base);
+        fair[j].warmCall.push(await oneCall());
+        await pause();
+        fair[j].idleFirst.push((await html(p.base, p.cookies)).firstScreenMs);
+        await warmPause(p.base);
+        fair[j].warmFirst.push((await html(p.base, p.cookies)).firstScreenMs);
+      }
     emulator.faults.set([]);
     const results = sides.map((p, j) => ({
-      label: p.label, html: bytes[j], domRows: p.loads[0].domRows,
-      visible: median(p.loads.map((l) => l.visibleAt)), interactive: median(p.loads.map((l) => l.domInteractive)), sameTab: median(p.again), search: median(p.searches),
-      slow: median(p.slow.map((h) => h.ms)), slowFirst: median(p.slow.map((h) => h.firstScreenMs)), slowHeaders: median(p.slow.map((h) => h.headersMs)),
-      callsBefore: median(p.before.map((b) => b.calls)), firstCallAt: median(p.before.map((b) => b.firstCallAt)), lastWaited: median(p.before.map((b) => b.lastWaited)),
+      label: p.label,
+      html: bytes[j],
+      domRows: p.loads[0].domRows,
+      visible: median(p.loads.map((l) => l.visibleAt)),
+      interactive: median(p.loads.map((l) => l.domInteractive)),
+      sameTab: median(p.again),
+      search: median(p.searches),
+      slow: median(p.slow.map((h) => h.ms)),
+      slowFirst: median(p.slow.map((h) => h.firstScreenMs)),
+      slowHeaders: median(p.slow.map((h) => h.headersMs)),
+      callsBefore: median(p.before.map((b) => b.calls)),
+      firstCallAt: median(p.before.map((b) => b.firstCallAt)),
+      lastWaited: median(p.before.map((b) => b.lastWaited)),
     }));
-    console.log(`fleet page in Chromium ${VIEWPORT.width}×${VIEWPORT.height}: ${total} services (${extra} synthetic) in 7 locations, cold (list cache expired), median of ${ROUNDS}; emulator seeded in ${ms(seededIn)}; ${machine()}`);
-    console.log(`| portal | last visible row visible (new context) | same, reloading in a used tab | domInteractive | HTML | fleet rows in the DOM | first screen's HTML, ${LATENCY} ms per Google call | = calls' latency | whole HTML, same | search to its 10 rows shown |\n|---|---|---|---|---|---|---|---|---|---|`);
-    for (const r of results) console.log(`| ${r.label} | ${ms(r.visible)} | ${ms(r.sameTab)} | ${ms(r.interactive)} | ${(r.html / 1024).toFixed(0)} kB | ${r.domRows} | ${ms(r.slowFirst)} | ${(r.slowFirst / LATENCY).toFixed(1)}× | ${ms(r.slow)} | ${ms(r.search)} |`);
+    console.log(
+      `fleet page in Chromium ${VIEWPORT.width}×${VIEWPORT.height}: ${total} services (${extra} synthetic) in 7 locations, cold (list cache expired), median of ${ROUNDS}; emulator seeded in ${ms(seededIn)}; ${machine()}`,
+    );
+    console.log(
+      `| portal | last visible row visible (new context) | same, reloading in a used tab | domInteractive | HTML | fleet rows in the DOM | first screen's HTML, ${LATENCY} ms per Google call | = calls' latency | whole HTML, same | search to its 10 rows shown |\n|---|---|---|---|---|---|---|---|---|---|`,
+    );
+    for (const r of results)
+      console.log(
+        `| ${r.label} | ${ms(r.visible)} | ${ms(r.sameTab)} | ${ms(r.interactive)} | ${(r.html / 1024).toFixed(0)} kB | ${r.domRows} | ${ms(r.slowFirst)} | ${(r.slowFirst / LATENCY).toFixed(1)}× | ${ms(r.slow)} | ${ms(r.search)} |`,
+      );
     if (results.length === 2) {
       const [b, n] = results;
-      console.log(`| ratio baseline / now | ${(b.visible / n.visible).toFixed(1)}× | ${(b.sameTab / n.sameTab).toFixed(1)}× | ${(b.interactive / n.interactive).toFixed(1)}× | ${(b.html / n.html).toFixed(1)}× | | ${(b.slowFirst / n.slowFirst).toFixed(1)}× | | ${(b.slow / n.slow).toFixed(1)}× | ${(b.search / n.search).toFixed(1)}× |`);
+      console.log(
+        `| ratio baseline / now | ${(b.visible / n.visible).toFixed(1)}× | ${(b.sameTab / n.sameTab).toFixed(1)}× | ${(b.interactive / n.interactive).toFixed(1)}× | ${(b.html / n.html).toFixed(1)}× | | ${(b.slowFirst / n.slowFirst).toFixed(1)}× | | ${(b.slow / n.slow).toFixed(1)}× | ${(b.search / n.search).toFixed(1)}× |`,
+      );
     }
-    console.log(`\nthe first screen with ${LATENCY} ms per Google call, where its time goes (medians)\n| portal | response headers | Google calls before it | first call started | last call's latency over | first screen's rows in | after the last call |\n|---|---|---|---|---|---|---|`);
-    for (const r of results) console.log(`| ${r.label} | ${ms(r.slowHeaders)} | ${r.callsBefore} | ${ms(r.firstCallAt)} | ${ms(r.lastWaited)} | ${ms(r.slowFirst)} | ${ms(r.slowFirst - r.lastWaited)} |`);
-    console.log(`\nthe first screen against one call measured the same way (one ListServices page from the bench's process, ${LATENCY} ms injected), medians\n| portal | after an idle pause: one call | first screen | ratio | processes kept warm: one call | first screen | ratio |\n|---|---|---|---|---|---|---|`);
+    console.log(
+      `\nthe first screen with ${LATENCY} ms per Google call, where its time goes (medians)\n| portal | response headers | Google calls before it | first call started | last call's latency over | first screen's rows in | after the last call |\n|---|---|---|---|---|---|---|`,
+    );
+    for (const r of results)
+      console.log(
+        `| ${r.label} | ${ms(r.slowHeaders)} | ${r.callsBefore} | ${ms(r.firstCallAt)} | ${ms(r.lastWaited)} | ${ms(r.slowFirst)} | ${ms(r.slowFirst - r.lastWaited)} |`,
+      );
+    console.log(
+      `\nthe first screen against one call measured the same way (one ListServices page from the bench's process, ${LATENCY} ms injected), medians\n| portal | after an idle pause: one call | first screen | ratio | processes kept warm: one call | first screen | ratio |\n|---|---|---|---|---|---|---|`,
+    );
     for (const [j, p] of sides.entries()) {
-      const f = Object.fromEntries(Object.entries(fair[j]).map(([k, v]) => [k, median(v)])) as Record<keyof (typeof fair)[0], number>;
-      console.log(`| ${p.label} | ${ms(f.idleCall)} | ${ms(f.idleFirst)} | ${(f.idleFirst / f.idleCall).toFixed(2)}× | ${ms(f.warmCall)} | ${ms(f.warmFirst)} | ${(f.warmFirst / f.warmCall).toFixed(2)}× |`);
+      const f = Object.fromEntries(Object.entries(fair[j]).map(([k, v]) => [k, median(v)])) as Record<
+        keyof (typeof fair)[0],
+        number
+      >;
+      console.log(
+        `| ${p.label} | ${ms(f.idleCall)} | ${ms(f.idleFirst)} | ${(f.idleFirst / f.idleCall).toFixed(2)}× | ${ms(f.warmCall)} | ${ms(f.warmFirst)} | ${(f.warmFirst / f.warmCall).toFixed(2)}× |`,
+      );
     }
-    console.log("goals: ≤ 1.0 s until the last visible row is visible at 1,000 services; ≤ 150 kB HTML for the first screen; first screen ≤ 1.3 × one call");
+    console.log(
+      "goals: ≤ 1.0 s until the last visible row is visible at 1,000 services; ≤ 150 kB HTML for the first screen; first screen ≤ 1.3 × one call",
+    );
   } finally {
     await browser.close();
     for (const r of running) await stopChild(r.child);

@@ -12,16 +12,32 @@ const PROJECTS = [...new Set(EMULATOR_DEFAULT_LOCATIONS.map((l) => l.project)), 
 export default async function fleetHealthBench() {
   await withCountingEmulator({ extraServices: 200 }, async ({ emulator, calls }) => {
     const clients = observabilityClients({ emulatorHost: emulator.endpoint });
-    const fleet = await listFleet([...EMULATOR_DEFAULT_LOCATIONS, { project: "runway-synthetic", region: "us-central1" }, { project: "runway-synthetic", region: "europe-west4" }], runClients({ emulatorHost: emulator.endpoint }));
+    const fleet = await listFleet(
+      [
+        ...EMULATOR_DEFAULT_LOCATIONS,
+        { project: "runway-synthetic", region: "us-central1" },
+        { project: "runway-synthetic", region: "europe-west4" },
+      ],
+      runClients({ emulatorHost: emulator.endpoint }),
+    );
     const services = fleet.services;
 
     // The baseline asks the same three questions once per service.
     const perService = () =>
-      Promise.all(services.map(async (s) => {
-        const q = healthQueries(s.project, new Date());
-        const only = <R extends { filter: string }>(r: R): R => ({ ...r, filter: `${r.filter} AND resource.labels.service_name="${s.id}"` });
-        await Promise.all([clients.metrics.listTimeSeries(only(q.requests)), clients.metrics.listTimeSeries(only(q.p95)), clients.metrics.listTimeSeries(only(q.p99))]);
-      }));
+      Promise.all(
+        services.map(async (s) => {
+          const q = healthQueries(s.project, new Date());
+          const only = <R extends { filter: string }>(r: R): R => ({
+            ...r,
+            filter: `${r.filter} AND resource.labels.service_name="${s.id}"`,
+          });
+          await Promise.all([
+            clients.metrics.listTimeSeries(only(q.requests)),
+            clients.metrics.listTimeSeries(only(q.p95)),
+            clients.metrics.listTimeSeries(only(q.p99)),
+          ]);
+        }),
+      );
 
     const measure = async (label: string, fn: () => Promise<unknown>, rounds: number) => {
       await fn(); // warm-up
@@ -44,7 +60,9 @@ export default async function fleetHealthBench() {
       const runway = await measure("Runway: 3 group-by calls per project", () => fleetHealth(PROJECTS, clients), 5);
       const loop = await measure("baseline: 3 calls per service", perService, 3);
       for (const r of [runway, loop]) console.log(`| ${latency} ms | ${r.label} | ${r.calls} | ${ms(r.time)} |`);
-      console.log(`| ${latency} ms | ratio baseline / Runway | ${(loop.calls / runway.calls).toFixed(1)}× | ${(loop.time / runway.time).toFixed(1)}× |`);
+      console.log(
+        `| ${latency} ms | ratio baseline / Runway | ${(loop.calls / runway.calls).toFixed(1)}× | ${(loop.time / runway.time).toFixed(1)}× |`,
+      );
     }
   });
 }

@@ -20,14 +20,22 @@ const LATENCY = 150;
 // (fleet health is cached 15 s and this month's cost 5 min, so those may not be re-read).
 const CACHE_MS = 5_100;
 const LOCATIONS = [
-  ["intentvision-prod", "us-central1"], ["pyplots-prod", "europe-west4"], ["elevendops-prod", "us-central1"], ["shortfactory-prod", "us-central1"],
-  ["ai-usage-analytics-prod", "us-central1"], ["runway-synthetic", "us-central1"], ["runway-synthetic", "europe-west4"],
+  ["intentvision-prod", "us-central1"],
+  ["pyplots-prod", "europe-west4"],
+  ["elevendops-prod", "us-central1"],
+  ["shortfactory-prod", "us-central1"],
+  ["ai-usage-analytics-prod", "us-central1"],
+  ["runway-synthetic", "us-central1"],
+  ["runway-synthetic", "europe-west4"],
 ] as const;
 
 async function signIn(base: string): Promise<string> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const res = await fetch(`${base}/api/auth/callback/local`, {
     method: "POST",
     redirect: "manual",
@@ -48,7 +56,8 @@ async function loadPage(base: string, cookie: string, calls: { n: number }) {
   const html = await res.text();
   const total = performance.now() - t0;
   // The table is virtualized (only the rows in view are in the DOM): check the page's count of services instead.
-  if (!html.includes(`${EXTRA + 8} services in ${LOCATIONS.length} project/region pairs`)) throw new Error("the page did not list the synthetic services");
+  if (!html.includes(`${EXTRA + 8} services in ${LOCATIONS.length} project/region pairs`))
+    throw new Error("the page did not list the synthetic services");
   return { ttfb, total, calls: calls.n - before };
 }
 
@@ -57,7 +66,12 @@ export default async function fleetPage() {
   const suffix = randomBytes(4).toString("hex");
   await server.ensureDatabase(`bench_emulator_${suffix}`);
   await server.ensureDatabase(`bench_portal_${suffix}`);
-  const emulator = await startEmulator({ databaseUrl: server.url(`bench_emulator_${suffix}`), grpcPort: 0, routerPort: 0, extraServices: EXTRA });
+  const emulator = await startEmulator({
+    databaseUrl: server.url(`bench_emulator_${suffix}`),
+    grpcPort: 0,
+    routerPort: 0,
+    extraServices: EXTRA,
+  });
   // Count every RPC the emulator answers (each passes through fault injection).
   const calls = { n: 0 };
   const apply = emulator.faults.apply.bind(emulator.faults);
@@ -69,7 +83,12 @@ export default async function fleetPage() {
   const port = await freePort();
   const env = { ...baseEnv, AUTH_URL: `http://127.0.0.1:${port}` };
   await buildIfNeeded(root, env);
-  const next = startChild("portal", path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: root, env, stdio: "ignore" });
+  const next = startChild(
+    "portal",
+    path.join(root, "node_modules/.bin/next"),
+    ["start", "-p", String(port), "-H", "127.0.0.1"],
+    { cwd: root, env, stdio: "ignore" },
+  );
   try {
     await waitForPort("127.0.0.1", port, 60_000);
     const base = `http://127.0.0.1:${port}`;
@@ -90,9 +109,17 @@ export default async function fleetPage() {
       return [row("cold (5 s list cache expired)", cold), row("warm (within 5 s)", warm)];
     };
 
-    const services = (await runClients({ emulatorHost: emulator.endpoint }).services.listServices({ parent: "projects/runway-synthetic/locations/us-central1" }))[0].length;
-    console.log(`fleet page: ${EXTRA} synthetic + 8 seeded services in 7 locations (${services} in runway-synthetic/us-central1); ${machine()}`);
-    console.log("| injected latency | load | time to first byte | whole page | Google API calls |\n|---|---|---|---|---|");
+    const services = (
+      await runClients({ emulatorHost: emulator.endpoint }).services.listServices({
+        parent: "projects/runway-synthetic/locations/us-central1",
+      })
+    )[0].length;
+    console.log(
+      `fleet page: ${EXTRA} synthetic + 8 seeded services in 7 locations (${services} in runway-synthetic/us-central1); ${machine()}`,
+    );
+    console.log(
+      "| injected latency | load | time to first byte | whole page | Google API calls |\n|---|---|---|---|---|",
+    );
     for (const line of await rounds("none", 5)) console.log(line);
 
     emulator.faults.set({ latencyMs: LATENCY });
@@ -110,11 +137,16 @@ export default async function fleetPage() {
     const sequential: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
-      for (const parent of LOCATIONS) await client.listServices({ parent: `projects/${parent[0]}/locations/${parent[1]}` });
+      for (const parent of LOCATIONS)
+        await client.listServices({ parent: `projects/${parent[0]}/locations/${parent[1]}` });
       sequential.push(performance.now() - t0);
     }
-    console.log(`one GetService with ${LATENCY} ms injected: ${ms(median(single))}; cold page / one call = ${(coldTotal / median(single)).toFixed(2)}`);
-    console.log(`baseline, the 7 ListServices one after another (no page): ${ms(median(sequential))} = ${(median(sequential) / median(single)).toFixed(2)} calls' latency`);
+    console.log(
+      `one GetService with ${LATENCY} ms injected: ${ms(median(single))}; cold page / one call = ${(coldTotal / median(single)).toFixed(2)}`,
+    );
+    console.log(
+      `baseline, the 7 ListServices one after another (no page): ${ms(median(sequential))} = ${(median(sequential) / median(single)).toFixed(2)} calls' latency`,
+    );
   } finally {
     await stopChild(next);
     await emulator.stop();

@@ -16,22 +16,31 @@ const TICK_MS = 2_000;
 
 /** This process's descendants except PostgreSQL (the throw-away server is one of them). */
 function descendants(): { pid: number; rss: number }[] {
-  const rows = execFileSync("ps", ["-e", "-o", "pid=,ppid=,rss=,comm="], { encoding: "utf8" }).trim().split("\n")
-    .map((l) => l.trim().split(/\s+/)).filter((f) => !f[3]?.startsWith("postgres")).map((f) => f.slice(0, 3).map(Number));
+  const rows = execFileSync("ps", ["-e", "-o", "pid=,ppid=,rss=,comm="], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => !f[3]?.startsWith("postgres"))
+    .map((f) => f.slice(0, 3).map(Number));
   const children = new Map<number, number[]>();
   for (const [pid, ppid] of rows) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   const rss = new Map(rows.map(([pid, , r]) => [pid, r]));
   const out: { pid: number; rss: number }[] = [];
-  const walk = (p: number) => (children.get(p) ?? []).forEach((c) => (out.push({ pid: c, rss: rss.get(c) ?? 0 }), walk(c)));
+  const walk = (p: number) =>
+    (children.get(p) ?? []).forEach((c) => (out.push({ pid: c, rss: rss.get(c) ?? 0 }), walk(c)));
   walk(process.pid);
   return out;
 }
 
-const hit = (port: number, host: string) => new Promise<void>((resolve) => {
-  const req = http.request({ host: "127.0.0.1", port, path: "/", headers: { host: `${host}:${port}` }, agent: false }, (res) => (res.resume(), res.on("end", () => resolve())));
-  req.on("error", () => resolve());
-  req.end();
-});
+const hit = (port: number, host: string) =>
+  new Promise<void>((resolve) => {
+    const req = http.request(
+      { host: "127.0.0.1", port, path: "/", headers: { host: `${host}:${port}` }, agent: false },
+      (res) => (res.resume(), res.on("end", () => resolve())),
+    );
+    req.on("error", () => resolve());
+    req.end();
+  });
 
 export default async function idleMemory() {
   const server = await throwawayPostgres("runway-bench-idle");
@@ -52,7 +61,9 @@ export default async function idleMemory() {
     stop();
     const now = snapshot();
     // Baseline: the old selection (first 50 seeded services by name), one request each, twice.
-    const { rows } = await db.query<{ host: string }>("SELECT host FROM run_services WHERE seeded AND NOT deleted ORDER BY name LIMIT 50");
+    const { rows } = await db.query<{ host: string }>(
+      "SELECT host FROM run_services WHERE seeded AND NOT deleted ORDER BY name LIMIT 50",
+    );
     for (let tick = 0; tick < 2; tick++) for (const { host } of rows) await hit(emulator.routerPort, host);
     await new Promise((r) => setTimeout(r, 5_000));
     const old = snapshot();
@@ -60,8 +71,12 @@ export default async function idleMemory() {
     console.log("| traffic reaches | processes started by the emulator | RSS |\n|---|---|---|");
     console.log(`| nothing yet | ${before.processes} | ${before.rssMb.toFixed(0)} MB |`);
     console.log(`| now: the seeded fleet only | ${now.processes} | ${now.rssMb.toFixed(0)} MB |`);
-    console.log(`| baseline: the first 50 seeded services by name (on top of the above) | ${old.processes} | ${old.rssMb.toFixed(0)} MB |`);
-    console.log(`| ratio baseline / now | ${(old.processes / Math.max(1, now.processes)).toFixed(1)}× | ${(old.rssMb / Math.max(1, now.rssMb)).toFixed(1)}× |`);
+    console.log(
+      `| baseline: the first 50 seeded services by name (on top of the above) | ${old.processes} | ${old.rssMb.toFixed(0)} MB |`,
+    );
+    console.log(
+      `| ratio baseline / now | ${(old.processes / Math.max(1, now.processes)).toFixed(1)}× | ${(old.rssMb / Math.max(1, now.rssMb)).toFixed(1)}× |`,
+    );
   } finally {
     await db.end();
     await emulator.stop();

@@ -4,9 +4,17 @@ import { randomBytes } from "node:crypto";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
 import { throwawayPostgres, type ThrowawayServer } from "../emulator/embedded-postgres";
 
-export type Counted = { emulator: Emulator; server: ThrowawayServer; calls: { n: number }; /** The emulator's own database (benchmarks that load data straight into it). */ databaseUrl: string };
+export type Counted = {
+  emulator: Emulator;
+  server: ThrowawayServer;
+  calls: { n: number };
+  /** The emulator's own database (benchmarks that load data straight into it). */ databaseUrl: string;
+};
 
-export async function withCountingEmulator<T>(opts: Partial<EmulatorOptions>, fn: (ctx: Counted) => Promise<T>): Promise<T> {
+export async function withCountingEmulator<T>(
+  opts: Partial<EmulatorOptions>,
+  fn: (ctx: Counted) => Promise<T>,
+): Promise<T> {
   const server = await throwawayPostgres("runway-bench");
   const database = `bench_${randomBytes(4).toString("hex")}`;
   await server.ensureDatabase(database);

@@ -41,7 +41,13 @@ export default async function incidentLatency(args: string[]) {
   await migrate(root, server.url(`bench_portal_${suffix}`));
   const db = createDb(server.url(`bench_portal_${suffix}`));
   const intake = await startIntakeServer(db);
-  const emulator = await startEmulator({ databaseUrl: server.url(`bench_emulator_${suffix}`), grpcPort: 0, routerPort: 0, seed: false, alerting: { evaluationPeriodMs: evaluationMs } });
+  const emulator = await startEmulator({
+    databaseUrl: server.url(`bench_emulator_${suffix}`),
+    grpcPort: 0,
+    routerPort: 0,
+    seed: false,
+    alerting: { evaluationPeriodMs: evaluationMs },
+  });
   try {
     const target = { emulatorHost: emulator.endpoint };
     const run = runClients(target);
@@ -52,7 +58,9 @@ export default async function incidentLatency(args: string[]) {
     await ensureLocations(db, [{ project: PROJECT, region: REGION }]);
     const parent = `projects/${PROJECT}/locations/${REGION}`;
     const deploy = async (service: string, errorRate: string, create = false) => {
-      const template = { containers: [{ image: "gcr.io/bench/hello:v1", env: [{ name: "ERROR_RATE", value: errorRate }] }] };
+      const template = {
+        containers: [{ image: "gcr.io/bench/hello:v1", env: [{ name: "ERROR_RATE", value: errorRate }] }],
+      };
       const [op] = create
         ? await run.services.createService({ parent, serviceId: service, service: { template } })
         : await run.services.updateService({ service: { name: `${parent}/services/${service}`, template } });
@@ -60,11 +68,20 @@ export default async function incidentLatency(args: string[]) {
     };
     const channel = await runGuarded(createWebhookChannelDefinition(deps), actor, { project: PROJECT }, { db });
     if (!channel.ok) throw new Error(channel.error);
-    const status = (service: string) => new Promise<number>((resolve) => {
-      const req = http.request({ host: "127.0.0.1", port: emulator.routerPort, path: "/", headers: { host: `${service}.${REGION}.localhost` } }, (res) => (res.resume(), res.on("end", () => resolve(res.statusCode ?? 0))));
-      req.on("error", () => resolve(0));
-      req.end();
-    });
+    const status = (service: string) =>
+      new Promise<number>((resolve) => {
+        const req = http.request(
+          {
+            host: "127.0.0.1",
+            port: emulator.routerPort,
+            path: "/",
+            headers: { host: `${service}.${REGION}.localhost` },
+          },
+          (res) => (res.resume(), res.on("end", () => resolve(res.statusCode ?? 0))),
+        );
+        req.on("error", () => resolve(0));
+        req.end();
+      });
     const durationMs = DURATION_S * 1000;
     // At the latest: the first failure's minute ends, the duration passes, the next evaluation runs.
     const ceilingMs = durationMs + 60_000 + evaluationMs;
@@ -73,7 +90,20 @@ export default async function incidentLatency(args: string[]) {
       // A service of its own per run: an earlier run's failures in the window would count for this one.
       const service = `${SERVICE}-${rep + 1}`;
       await deploy(service, "0", true);
-      const policy = await runGuarded(createPolicyDefinition(deps), actor, { project: PROJECT, region: REGION, service, kind: "error-share", threshold: "10", durationSeconds: String(DURATION_S), channels: [channel.data.name] }, { db });
+      const policy = await runGuarded(
+        createPolicyDefinition(deps),
+        actor,
+        {
+          project: PROJECT,
+          region: REGION,
+          service,
+          kind: "error-share",
+          threshold: "10",
+          durationSeconds: String(DURATION_S),
+          channels: [channel.data.name],
+        },
+        { db },
+      );
       if (!policy.ok) throw new Error(policy.error);
       for (let i = 0; i < 5; i++) await status(service);
       await deploy(service, "1");
@@ -86,7 +116,8 @@ export default async function incidentLatency(args: string[]) {
         const open = (await listIncidents(db, { project: PROJECT, service, state: "open" }))[0];
         if (open && firstFailure !== null) seenAt = performance.now();
         else await new Promise((r) => setTimeout(r, 200));
-        if (firstFailure !== null && performance.now() - firstFailure > ceilingMs + 300_000) throw new Error("no incident after 5 minutes past the ceiling");
+        if (firstFailure !== null && performance.now() - firstFailure > ceilingMs + 300_000)
+          throw new Error("no incident after 5 minutes past the ceiling");
       }
       latencies.push(seenAt - firstFailure!);
       console.log(`  run ${rep + 1}: ${((seenAt - firstFailure!) / 1000).toFixed(1)} s`);
@@ -95,10 +126,16 @@ export default async function incidentLatency(args: string[]) {
 
     const med = median(latencies);
     console.log(`\nincident-latency on ${machine()}`);
-    console.log(`policy: 5xx share > 10 % for ${DURATION_S} s; evaluation every ${evaluationMs / 1000} s; ${REPETITIONS} runs, a new service each`);
-    console.log("| first failing request → incident in the portal | must not be under (the duration) | ratio to the duration | ceiling (duration + the first failure's minute + one evaluation period) |");
+    console.log(
+      `policy: 5xx share > 10 % for ${DURATION_S} s; evaluation every ${evaluationMs / 1000} s; ${REPETITIONS} runs, a new service each`,
+    );
+    console.log(
+      "| first failing request → incident in the portal | must not be under (the duration) | ratio to the duration | ceiling (duration + the first failure's minute + one evaluation period) |",
+    );
     console.log("|---|---|---|---|");
-    console.log(`| median ${(med / 1000).toFixed(1)} s (${latencies.map((l) => (l / 1000).toFixed(1)).join(", ")}) | ${DURATION_S} s | ${(med / durationMs).toFixed(2)} (min ${(Math.min(...latencies) / durationMs).toFixed(2)}) | ${ceilingMs / 1000} s |`);
+    console.log(
+      `| median ${(med / 1000).toFixed(1)} s (${latencies.map((l) => (l / 1000).toFixed(1)).join(", ")}) | ${DURATION_S} s | ${(med / durationMs).toFixed(2)} (min ${(Math.min(...latencies) / durationMs).toFixed(2)}) | ${ceilingMs / 1000} s |`,
+    );
   } finally {
     await emulator.stop();
     intake.close();

@@ -21,7 +21,10 @@ export type RunningEmulator = { grpcPort: number; routerPort: number; databasePo
  * as the launcher does, so that the load generator, the router and the
  * instances do not share an event loop.
  */
-export async function withEmulator<T>(env: Record<string, string>, fn: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
+export async function withEmulator<T>(
+  env: Record<string, string>,
+  fn: (emulator: RunningEmulator) => Promise<T>,
+): Promise<T> {
   const server = await throwawayPostgres("runway-bench-pg");
   const adminUrl = server.url("postgres");
   const cleanup = () => server.stop();
@@ -34,8 +37,12 @@ export async function withEmulator<T>(env: Record<string, string>, fn: (emulator
   const ports = { grpcPort: await freePort(), routerPort: await freePort() };
   const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "emulator/main.ts")], {
     env: {
-      ...process.env, EMULATOR_DATABASE_URL: url.toString(), EMULATOR_GRPC_PORT: String(ports.grpcPort),
-      EMULATOR_ROUTER_PORT: String(ports.routerPort), EMULATOR_SEED: "false", ...env,
+      ...process.env,
+      EMULATOR_DATABASE_URL: url.toString(),
+      EMULATOR_GRPC_PORT: String(ports.grpcPort),
+      EMULATOR_ROUTER_PORT: String(ports.routerPort),
+      EMULATOR_SEED: "false",
+      ...env,
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -65,7 +72,11 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[rank];
 }
 
-export const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+export const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 export const ms = (v: number) => `${v.toFixed(2)} ms`;
 
@@ -76,7 +87,10 @@ export function machine(): string {
 /** One GET through the emulator's router to `host` (a service or tag host), body discarded. */
 export function routerGet(routerPort: number, host: string, urlPath: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: routerPort, path: urlPath, headers: { host } }, (res) => (res.resume(), res.on("end", () => resolve())));
+    const req = http.request(
+      { host: "127.0.0.1", port: routerPort, path: urlPath, headers: { host } },
+      (res) => (res.resume(), res.on("end", () => resolve())),
+    );
     req.on("error", reject);
     req.end();
   });
@@ -86,14 +100,32 @@ export function routerGet(routerPort: number, host: string, urlPath: string): Pr
  * A migrated portal database covering `locations`, and the environment of a
  * portal built from this checkout that uses it and `emulatorEndpoint`.
  */
-export async function benchPortal(root: string, portalUrl: string, locations: readonly (readonly [string, string])[], emulatorEndpoint: string) {
+export async function benchPortal(
+  root: string,
+  portalUrl: string,
+  locations: readonly (readonly [string, string])[],
+  emulatorEndpoint: string,
+) {
   await migrate(root, portalUrl);
   const db = new pg.Client({ connectionString: portalUrl });
   await db.connect();
   try {
-    for (const [project, region] of locations) await db.query("INSERT INTO fleet_locations (project, region, added_by) VALUES ($1, $2, 'bench')", [project, region]);
+    for (const [project, region] of locations)
+      await db.query("INSERT INTO fleet_locations (project, region, added_by) VALUES ($1, $2, 'bench')", [
+        project,
+        region,
+      ]);
   } finally {
     await db.end();
   }
-  return { ...process.env, DATABASE_URL: portalUrl, AUTH_SECRET: randomBytes(32).toString("hex"), GCP_EMULATOR_HOST: emulatorEndpoint, LOG_LEVEL: "warning", NEXT_TELEMETRY_DISABLED: "1", METADATA_SERVER_DETECTION: "none", AUTH_LOCAL_ENABLED: "true" };
+  return {
+    ...process.env,
+    DATABASE_URL: portalUrl,
+    AUTH_SECRET: randomBytes(32).toString("hex"),
+    GCP_EMULATOR_HOST: emulatorEndpoint,
+    LOG_LEVEL: "warning",
+    NEXT_TELEMETRY_DISABLED: "1",
+    METADATA_SERVER_DETECTION: "none",
+    AUTH_LOCAL_ENABLED: "true",
+  };
 }

@@ -49,7 +49,12 @@ export default async function main(args: string[]) {
   const emulator = await startEmulator({ databaseUrl: url, grpcPort: 0, routerPort: 0, seed: false });
   const db = new pg.Client({ connectionString: url });
   await db.connect();
-  const client = new logging.v2.LoggingServiceV2Client({ apiEndpoint: "127.0.0.1", port: emulator.grpcPort, sslCreds: grpc.credentials.createInsecure(), projectId: PROJECT });
+  const client = new logging.v2.LoggingServiceV2Client({
+    apiEndpoint: "127.0.0.1",
+    port: emulator.grpcPort,
+    sslCreds: grpc.credentials.createInsecure(),
+    projectId: PROJECT,
+  });
   try {
     let t0 = Date.now();
     // Bulk load without the trigram index, then build it: how a restore would do it.
@@ -58,9 +63,13 @@ export default async function main(args: string[]) {
     const loadMs = Date.now() - t0;
     t0 = Date.now();
     let trigram = true;
-    await db.query("CREATE INDEX emu_log_entries_search ON emu_log_entries USING gin (search gin_trgm_ops)").catch(() => (trigram = false));
+    await db
+      .query("CREATE INDEX emu_log_entries_search ON emu_log_entries USING gin (search gin_trgm_ops)")
+      .catch(() => (trigram = false));
     await db.query("ANALYZE emu_log_entries");
-    console.log(`inserted ${rows} entries in ${(loadMs / 1000).toFixed(1)} s; trigram index ${trigram ? `built in ${((Date.now() - t0) / 1000).toFixed(1)} s` : "unavailable"}`);
+    console.log(
+      `inserted ${rows} entries in ${(loadMs / 1000).toFixed(1)} s; trigram index ${trigram ? `built in ${((Date.now() - t0) / 1000).toFixed(1)} s` : "unavailable"}`,
+    );
 
     // The Logs page's form for each search, as a custom range (over all the rows, or the last hour).
     const dataFrom = new Date(Date.now() - (rows * 200 + 60_000));
@@ -73,12 +82,25 @@ export default async function main(args: string[]) {
     ];
     const portal = observabilityClients({ emulatorHost: emulator.endpoint });
     console.log(`log search: ${rows} entries; ${machine()}; emulator in this process`);
-    console.log("| search | filter sent | entries | portal (listLogs) median | min | max | baseline: same filter straight to the emulator, median | min | max | portal / baseline |");
+    console.log(
+      "| search | filter sent | entries | portal (listLogs) median | min | max | baseline: same filter straight to the emulator, median | min | max | portal / baseline |",
+    );
     console.log("|---|---|---|---|---|---|---|---|---|---|");
     for (const [name, form, since] of searches) {
       // The portal caches a page for 5 s by its filter: each run moves the range start by 1 ms so none is a cache hit.
-      const query = (run: number) => LogQuery.parse({ project: PROJECT, range: "custom", from: new Date(since.getTime() - run).toISOString(), ...form });
-      const direct = (run: number) => ({ resourceNames: [`projects/${PROJECT}`], filter: buildLogFilter(query(run)), orderBy: "timestamp desc", pageSize: PAGE });
+      const query = (run: number) =>
+        LogQuery.parse({
+          project: PROJECT,
+          range: "custom",
+          from: new Date(since.getTime() - run).toISOString(),
+          ...form,
+        });
+      const direct = (run: number) => ({
+        resourceNames: [`projects/${PROJECT}`],
+        filter: buildLogFilter(query(run)),
+        orderBy: "timestamp desc",
+        pageSize: PAGE,
+      });
       await listLogs(query(-1), null, portal);
       await client.listLogEntries(direct(-2), { autoPaginate: false, timeout: 120_000 });
       const viaPortal: number[] = [];
@@ -91,15 +113,27 @@ export default async function main(args: string[]) {
         t = performance.now();
         const [entries] = await client.listLogEntries(direct(2 * r + 1), { autoPaginate: false, timeout: 120_000 });
         straight.push(performance.now() - t);
-        if (page.lines.length !== entries.length) throw new Error(`${name}: the portal returned ${page.lines.length} lines, the emulator ${entries.length}`);
+        if (page.lines.length !== entries.length)
+          throw new Error(`${name}: the portal returned ${page.lines.length} lines, the emulator ${entries.length}`);
         n = entries.length;
       }
-      const filter = buildLogFilter(query(0)).split("\n").filter((l) => !l.startsWith("resource.type")).join(" ").replace(/timestamp>="[^"]+"/, "timestamp>=…");
-      console.log(`| ${name} | \`${filter}\` | ${n} | ${ms(median(viaPortal))} | ${ms(Math.min(...viaPortal))} | ${ms(Math.max(...viaPortal))} | ${ms(median(straight))} | ${ms(Math.min(...straight))} | ${ms(Math.max(...straight))} | ${(median(viaPortal) / median(straight)).toFixed(2)}× |`);
+      const filter = buildLogFilter(query(0))
+        .split("\n")
+        .filter((l) => !l.startsWith("resource.type"))
+        .join(" ")
+        .replace(/timestamp>="[^"]+"/, "timestamp>=…");
+      console.log(
+        `| ${name} | \`${filter}\` | ${n} | ${ms(median(viaPortal))} | ${ms(Math.min(...viaPortal))} | ${ms(Math.max(...viaPortal))} | ${ms(median(straight))} | ${ms(Math.min(...straight))} | ${ms(Math.max(...straight))} | ${(median(viaPortal) / median(straight)).toFixed(2)}× |`,
+      );
     }
 
     // The worst case, which the Logs page cannot ask for: a field the emulator checks in JS, matching nothing.
-    const worst = { resourceNames: [`projects/${PROJECT}`], filter: 'jsonPayload.user="nobody"', orderBy: "timestamp desc", pageSize: PAGE };
+    const worst = {
+      resourceNames: [`projects/${PROJECT}`],
+      filter: 'jsonPayload.user="nobody"',
+      orderBy: "timestamp desc",
+      pageSize: PAGE,
+    };
     await client.listLogEntries(worst, { autoPaginate: false, timeout: 120_000 });
     const times: number[] = [];
     for (let r = 0; r < RUNS; r++) {
@@ -107,7 +141,9 @@ export default async function main(args: string[]) {
       await client.listLogEntries(worst, { autoPaginate: false, timeout: 120_000 });
       times.push(performance.now() - t);
     }
-    console.log(`straight to the emulator only, JS-evaluated field, no match (scan cap 50 000 rows): \`jsonPayload.user="nobody"\` median ${ms(median(times))} (min ${ms(Math.min(...times))}, max ${ms(Math.max(...times))})`);
+    console.log(
+      `straight to the emulator only, JS-evaluated field, no match (scan cap 50 000 rows): \`jsonPayload.user="nobody"\` median ${ms(median(times))} (min ${ms(Math.min(...times))}, max ${ms(Math.max(...times))})`,
+    );
   } finally {
     await client.close();
     await db.end();

@@ -45,7 +45,8 @@ export function routeChunks(dir: string): Map<string, Set<string>> {
       const route = page.replace(/\/page$/, "").replace(/\/\([^)]+\)/g, "") || "/";
       if (route.startsWith("/_")) continue;
       const chunks = new Set(build.rootMainFiles);
-      for (const files of Object.values(m.entryJSFiles ?? {})) for (const f of files) if (f.endsWith(".js")) chunks.add(f);
+      for (const files of Object.values(m.entryJSFiles ?? {}))
+        for (const f of files) if (f.endsWith(".js")) chunks.add(f);
       routes.set(route, chunks);
     }
   }
@@ -60,7 +61,9 @@ function gz(dir: string, chunk: string): number {
 }
 
 export function routeSizes(dir: string): Map<string, number> {
-  return new Map([...routeChunks(dir)].map(([route, chunks]) => [route, [...chunks].reduce((s, c) => s + gz(dir, c), 0)]));
+  return new Map(
+    [...routeChunks(dir)].map(([route, chunks]) => [route, [...chunks].reduce((s, c) => s + gz(dir, c), 0)]),
+  );
 }
 
 const kb = (b: number | undefined) => (b === undefined ? "—" : `${(b / 1024).toFixed(1)} kB`);
@@ -68,11 +71,18 @@ const kb = (b: number | undefined) => (b === undefined ? "—" : `${(b / 1024).t
 export default async function routeJs(args: string[]) {
   const check = args.includes("--check");
   const [dir = ".next", baselineDir] = args.filter((a) => a !== "--check");
-  if (!existsSync(path.join(dir, "build-manifest.json"))) throw new Error(`${dir}: no build-manifest.json; run \`next build\` first`);
+  if (!existsSync(path.join(dir, "build-manifest.json")))
+    throw new Error(`${dir}: no build-manifest.json; run \`next build\` first`);
   const now = routeSizes(dir);
   const before = baselineDir ? routeSizes(baselineDir) : undefined;
-  console.log(`first-load JS per route, gzip (budget ${BUDGET_KB} kB)${baselineDir ? `; baseline ${baselineDir}` : ""}`);
-  console.log(before ? "| route | baseline | now | ratio | budget |\n|---|---|---|---|---|" : "| route | first-load JS | budget |\n|---|---|---|");
+  console.log(
+    `first-load JS per route, gzip (budget ${BUDGET_KB} kB)${baselineDir ? `; baseline ${baselineDir}` : ""}`,
+  );
+  console.log(
+    before
+      ? "| route | baseline | now | ratio | budget |\n|---|---|---|---|---|"
+      : "| route | first-load JS | budget |\n|---|---|---|",
+  );
   const over: string[] = [];
   for (const [route, size] of [...now].sort((a, b) => a[0].localeCompare(b[0]))) {
     const ok = size <= BUDGET_KB * 1024;

@@ -19,7 +19,11 @@ import { machine, median, ms, percentile, type RunningEmulator, withEmulator } f
 
 const ROUNDS = 5;
 /** Concurrency → requests per round and path. */
-const LEVELS: [number, number][] = [[1, 1000], [16, 3000], [32, 3000]];
+const LEVELS: [number, number][] = [
+  [1, 1000],
+  [16, 3000],
+  [32, 3000],
+];
 const PHASE_CAP_MS = 30_000;
 const GOAL_RATIO = 0.5;
 const GOAL_P99_ADDED_MS = 2;
@@ -29,10 +33,13 @@ type Path = "routed" | "direct" | "bare";
 
 function get(agent: http.Agent, t: Target): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: t.port, path: "/", headers: { host: t.host }, agent }, (res) => {
-      res.resume();
-      res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port: t.port, path: "/", headers: { host: t.host }, agent },
+      (res) => {
+        res.resume();
+        res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -71,7 +78,8 @@ function pidListeningOn(port: number): number | undefined {
     }
     for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
       try {
-        for (const fd of readdirSync(`/proc/${pid}/fd`)) if (inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return Number(pid);
+        for (const fd of readdirSync(`/proc/${pid}/fd`))
+          if (inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return Number(pid);
       } catch {
         // gone, or not ours to read
       }
@@ -126,23 +134,41 @@ export default async function main() {
 
 async function measure(emulator: RunningEmulator) {
   {
-    const services = new run.v2.ServicesClient({ apiEndpoint: "127.0.0.1", port: emulator.grpcPort, sslCreds: grpc.credentials.createInsecure(), projectId: "bench" });
+    const services = new run.v2.ServicesClient({
+      apiEndpoint: "127.0.0.1",
+      port: emulator.grpcPort,
+      sslCreds: grpc.credentials.createInsecure(),
+      projectId: "bench",
+    });
     const [op] = await services.createService({
-      parent: "projects/bench/locations/us-central1", serviceId: `overhead-${Date.now().toString(36)}`,
+      parent: "projects/bench/locations/us-central1",
+      serviceId: `overhead-${Date.now().toString(36)}`,
       // One warm instance with room for the whole load, so both paths hit the same process.
-      service: { template: { containers: [{ image: "gcr.io/bench/hello:v1" }], maxInstanceRequestConcurrency: 100, scaling: { minInstanceCount: 1, maxInstanceCount: 1 } } },
+      service: {
+        template: {
+          containers: [{ image: "gcr.io/bench/hello:v1" }],
+          maxInstanceRequestConcurrency: 100,
+          scaling: { minInstanceCount: 1, maxInstanceCount: 1 },
+        },
+      },
     });
     const [service] = await op.promise();
     await services.close();
     const serviceId = service.name!.split("/").at(-1)!;
-    const status = await new Promise<{ revisions: { key: string; instances: { port: number }[] }[] }>((resolve, reject) => {
-      http.get({ host: "127.0.0.1", port: emulator.routerPort, path: "/_emulator/instances" }, (res) => {
-        let body = "";
-        res.on("data", (c) => (body += c));
-        res.on("end", () => resolve(JSON.parse(body)));
-      }).on("error", reject);
-    });
-    const revision = status.revisions.find((r) => r.key.startsWith(`bench/us-central1/${serviceId}-`) && r.instances.length)!;
+    const status = await new Promise<{ revisions: { key: string; instances: { port: number }[] }[] }>(
+      (resolve, reject) => {
+        http
+          .get({ host: "127.0.0.1", port: emulator.routerPort, path: "/_emulator/instances" }, (res) => {
+            let body = "";
+            res.on("data", (c) => (body += c));
+            res.on("end", () => resolve(JSON.parse(body)));
+          })
+          .on("error", reject);
+      },
+    );
+    const revision = status.revisions.find(
+      (r) => r.key.startsWith(`bench/us-central1/${serviceId}-`) && r.instances.length,
+    )!;
     const instancePort = revision.instances[0].port;
     const bare = await bareProxy(instancePort);
     const targets: Record<Path, Target> = {
@@ -183,32 +209,59 @@ async function measure(emulator: RunningEmulator) {
     const row = (tot: Totals) => {
       const s = [...tot.latencies].sort((a, b) => a - b);
       return {
-        requests: s.length, median: percentile(s, 50), p99: percentile(s, 99), rps: median(tot.rps),
-        routerUs: (tot.routerCpuMs * 1000) / s.length, instanceUs: (tot.instanceCpuMs * 1000) / s.length, databaseUs: (tot.databaseCpuMs * 1000) / s.length,
+        requests: s.length,
+        median: percentile(s, 50),
+        p99: percentile(s, 99),
+        rps: median(tot.rps),
+        routerUs: (tot.routerCpuMs * 1000) / s.length,
+        instanceUs: (tot.instanceCpuMs * 1000) / s.length,
+        databaseUs: (tot.databaseCpuMs * 1000) / s.length,
       };
     };
     const mark = (ok: boolean) => (ok ? "met" : "NOT met");
     console.log(`router overhead — ${machine()}`);
-    console.log(`${ROUNDS} rounds alternating the paths, GET / on the hello image (one warm instance), keep-alive, loopback`);
-    console.log(`latency percentiles pooled over the rounds; req/s = median of the rounds; goals: ratio ≥ ${GOAL_RATIO}, p99 added ≤ ${GOAL_P99_ADDED_MS} ms`);
-    console.log(`CPU µs/request = CPU time of the router's process (emulator), the bare proxy's, the instance's and (routed) the emulator's PostgreSQL over the phases ÷ requests\n`);
+    console.log(
+      `${ROUNDS} rounds alternating the paths, GET / on the hello image (one warm instance), keep-alive, loopback`,
+    );
+    console.log(
+      `latency percentiles pooled over the rounds; req/s = median of the rounds; goals: ratio ≥ ${GOAL_RATIO}, p99 added ≤ ${GOAL_P99_ADDED_MS} ms`,
+    );
+    console.log(
+      `CPU µs/request = CPU time of the router's process (emulator), the bare proxy's, the instance's and (routed) the emulator's PostgreSQL over the phases ÷ requests\n`,
+    );
     for (const [concurrency] of LEVELS) {
       const set = results.get(concurrency)!;
       const d = row(set.direct);
       const rt = row(set.routed);
       const b = row(set.bare);
       console.log(`concurrency ${concurrency}`);
-      for (const [label, path, x] of [["direct to instance", "direct", d], ["through router", "routed", rt], ["bare node:http proxy", "bare", b]] as const) {
+      for (const [label, path, x] of [
+        ["direct to instance", "direct", d],
+        ["through router", "routed", rt],
+        ["bare node:http proxy", "bare", b],
+      ] as const) {
         const perRound = set[path].rps.map((v) => v.toFixed(0)).join(" ");
-        const proxy = path === "direct" ? "" : `${path === "bare" ? "proxy" : "router"} process ${x.routerUs.toFixed(0).padStart(4)}, `;
-        const database = databasePid && path === "routed" ? `, emulator's PostgreSQL ${x.databaseUs.toFixed(0).padStart(4)}` : "";
-        console.log(`  ${label.padEnd(20)} n=${String(x.requests).padEnd(6)} median ${ms(x.median).padStart(9)}  p99 ${ms(x.p99).padStart(9)}  ${x.rps.toFixed(0).padStart(6)} req/s  (rounds: ${perRound})`);
-        console.log(`  ${"".padEnd(20)} CPU µs/request: ${proxy}instance ${x.instanceUs.toFixed(0).padStart(4)}${database}`);
+        const proxy =
+          path === "direct"
+            ? ""
+            : `${path === "bare" ? "proxy" : "router"} process ${x.routerUs.toFixed(0).padStart(4)}, `;
+        const database =
+          databasePid && path === "routed" ? `, emulator's PostgreSQL ${x.databaseUs.toFixed(0).padStart(4)}` : "";
+        console.log(
+          `  ${label.padEnd(20)} n=${String(x.requests).padEnd(6)} median ${ms(x.median).padStart(9)}  p99 ${ms(x.p99).padStart(9)}  ${x.rps.toFixed(0).padStart(6)} req/s  (rounds: ${perRound})`,
+        );
+        console.log(
+          `  ${"".padEnd(20)} CPU µs/request: ${proxy}instance ${x.instanceUs.toFixed(0).padStart(4)}${database}`,
+        );
       }
       const ratio = rt.rps / d.rps;
       const p99Added = rt.p99 - d.p99;
-      console.log(`  added by the router: median +${ms(rt.median - d.median)}, p99 +${ms(p99Added)} (${mark(p99Added <= GOAL_P99_ADDED_MS)}); throughput ratio router/direct ${ratio.toFixed(2)} (${mark(ratio >= GOAL_RATIO)})`);
-      console.log(`  the floor, a bare proxy: median +${ms(b.median - d.median)}, p99 +${ms(b.p99 - d.p99)}; throughput ratio bare/direct ${(b.rps / d.rps).toFixed(2)}; router/bare ${(rt.rps / b.rps).toFixed(2)}\n`);
+      console.log(
+        `  added by the router: median +${ms(rt.median - d.median)}, p99 +${ms(p99Added)} (${mark(p99Added <= GOAL_P99_ADDED_MS)}); throughput ratio router/direct ${ratio.toFixed(2)} (${mark(ratio >= GOAL_RATIO)})`,
+      );
+      console.log(
+        `  the floor, a bare proxy: median +${ms(b.median - d.median)}, p99 +${ms(b.p99 - d.p99)}; throughput ratio bare/direct ${(b.rps / d.rps).toFixed(2)}; router/bare ${(rt.rps / b.rps).toFixed(2)}\n`,
+      );
     }
   }
 }

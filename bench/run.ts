@@ -17,5 +17,7 @@ if (!name || !/^[a-z0-9-]+$/.test(name) || !existsSync(path.join(here, `${name}.
   process.exit(2);
 }
 
-const mod = (await import(pathToFileURL(path.join(here, `${name}.ts`)).href)) as { default: (args: string[]) => Promise<void> };
+const mod = (await import(pathToFileURL(path.join(here, `${name}.ts`)).href)) as {
+  default: (args: string[]) => Promise<void>;
+};
 await mod.default(process.argv.slice(3));

@@ -50,19 +50,39 @@ export default async function main() {
     await migrate(ROOT, server.url(portalDb));
     const sql = new pg.Client({ connectionString: server.url(portalDb) });
     await sql.connect();
-    await sql.query("INSERT INTO fleet_locations (project, region, added_by) VALUES ($1, $2, 'bench')", [PROJECT, LOCATION]);
+    await sql.query("INSERT INTO fleet_locations (project, region, added_by) VALUES ($1, $2, 'bench')", [
+      PROJECT,
+      LOCATION,
+    ]);
     await sql.end();
-    Object.assign(process.env, { DATABASE_URL: server.url(portalDb), AUTH_SECRET: randomBytes(32).toString("hex"), GCP_EMULATOR_HOST: emulator.endpoint, LOG_LEVEL: "warning" });
+    Object.assign(process.env, {
+      DATABASE_URL: server.url(portalDb),
+      AUTH_SECRET: randomBytes(32).toString("hex"),
+      GCP_EMULATOR_HOST: emulator.endpoint,
+      LOG_LEVEL: "warning",
+    });
     // Imported after the environment is set: the portal reads its config once.
     const { db } = await import("../lib/db");
     const { observabilityClients, schedulerClient } = await import("../lib/gcp/clients");
     const { listLocations } = await import("../lib/services/locations");
     const { invalidateFleet } = await import("../lib/services/read");
-    const { executionLogFilter, invalidateHistory, invalidateSchedules, scheduleDetail, scheduleName } = await import("../lib/schedules");
+    const { executionLogFilter, invalidateHistory, invalidateSchedules, scheduleDetail, scheduleName } =
+      await import("../lib/schedules");
 
     const ref = { project: PROJECT, location: LOCATION, job: JOB };
     const scheduler = schedulerClient();
-    await scheduler.createJob({ parent: `projects/${PROJECT}/locations/${LOCATION}`, job: { name: scheduleName(ref), schedule: "*/5 * * * *", timeZone: "UTC", httpTarget: { uri: "http://ai-usage-analytics-pipeline.us-central1.localhost/run-daily-job", httpMethod: "POST" } } });
+    await scheduler.createJob({
+      parent: `projects/${PROJECT}/locations/${LOCATION}`,
+      job: {
+        name: scheduleName(ref),
+        schedule: "*/5 * * * *",
+        timeZone: "UTC",
+        httpTarget: {
+          uri: "http://ai-usage-analytics-pipeline.us-central1.localhost/run-daily-job",
+          httpMethod: "POST",
+        },
+      },
+    });
     // Paused: the history stays exactly the inserted one while the bench reads it.
     await scheduler.pauseJob({ name: scheduleName(ref) });
     const attempts = Math.floor((30 * 86_400_000) / EVERY_MS) - 1;
@@ -72,12 +92,17 @@ export default async function main() {
     await pgEmu.query(INSERT, [attempts]);
     await pgEmu.query("ANALYZE emu_log_entries");
     await pgEmu.end();
-    console.log(`inserted ${attempts} attempts (${attempts * 2} entries) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `inserted ${attempts} attempts (${attempts * 2} entries) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     const logging = observabilityClients().logging;
     const list = logging.listLogEntries.bind(logging);
     const logCalls = { n: 0 };
-    logging.listLogEntries = ((...a: Parameters<typeof list>) => (logCalls.n++, list(...a))) as typeof logging.listLogEntries;
+    logging.listLogEntries = ((...a: Parameters<typeof list>) => (
+      logCalls.n++,
+      list(...a)
+    )) as typeof logging.listLogEntries;
     const locations = await listLocations(db());
 
     async function measure(cold: boolean) {
@@ -92,7 +117,12 @@ export default async function main() {
         const [l0, r0, start] = [logCalls.n, calls.n, performance.now()];
         const d = await scheduleDetail(db(), ref, locations);
         times.push(performance.now() - start);
-        last = { logging: logCalls.n - l0, rpcs: calls.n - r0, attempts: d.schedule.history?.attempts.length ?? 0, rate: d.schedule.history?.successRate ?? 0 };
+        last = {
+          logging: logCalls.n - l0,
+          rpcs: calls.n - r0,
+          attempts: d.schedule.history?.attempts.length ?? 0,
+          rate: d.schedule.history?.successRate ?? 0,
+        };
       }
       return { time: median(times), min: Math.min(...times), max: Math.max(...times), ...last };
     }
@@ -109,7 +139,10 @@ export default async function main() {
       const start = performance.now();
       let pageToken = "";
       do {
-        const [, , response] = await logging.listLogEntries({ resourceNames: [`projects/${PROJECT}`], filter, orderBy: "timestamp asc", pageToken }, { autoPaginate: false });
+        const [, , response] = await logging.listLogEntries(
+          { resourceNames: [`projects/${PROJECT}`], filter, orderBy: "timestamp asc", pageToken },
+          { autoPaginate: false },
+        );
         pageToken = response?.nextPageToken ?? "";
       } while (pageToken);
       baseTimes.push(performance.now() - start);
@@ -117,13 +150,25 @@ export default async function main() {
     }
     const base = median(baseTimes);
 
-    console.log(`schedule history: ${attempts} attempts every 5 min over 30 days; ${machine()}; emulator in this process; median of ${RUNS} (baseline: 3)`);
-    console.log("| read | ListLogEntries calls | all Google RPCs | attempts shown in the summary | success rate | time median | min | max |");
+    console.log(
+      `schedule history: ${attempts} attempts every 5 min over 30 days; ${machine()}; emulator in this process; median of ${RUNS} (baseline: 3)`,
+    );
+    console.log(
+      "| read | ListLogEntries calls | all Google RPCs | attempts shown in the summary | success rate | time median | min | max |",
+    );
     console.log("|---|---|---|---|---|---|---|---|");
-    console.log(`| history page data, cold | ${cold.logging} | ${cold.rpcs} | ${cold.attempts} | ${(cold.rate * 100).toFixed(1)} % | ${ms(cold.time)} | ${ms(cold.min)} | ${ms(cold.max)} |`);
-    console.log(`| history page data, warm (within 30 s) | ${warm.logging} | ${warm.rpcs} | ${warm.attempts} | ${(warm.rate * 100).toFixed(1)} % | ${ms(warm.time)} | ${ms(warm.min)} | ${ms(warm.max)} |`);
-    console.log(`| baseline: same query at the default page size (50), reading only | ${baseCalls} | ${baseCalls} | — | — | ${ms(base)} | ${ms(Math.min(...baseTimes))} | ${ms(Math.max(...baseTimes))} |`);
-    console.log(`| ratio baseline / cold | ${(baseCalls / cold.logging).toFixed(1)}× | | | | ${(base / cold.time).toFixed(1)}× | | |`);
+    console.log(
+      `| history page data, cold | ${cold.logging} | ${cold.rpcs} | ${cold.attempts} | ${(cold.rate * 100).toFixed(1)} % | ${ms(cold.time)} | ${ms(cold.min)} | ${ms(cold.max)} |`,
+    );
+    console.log(
+      `| history page data, warm (within 30 s) | ${warm.logging} | ${warm.rpcs} | ${warm.attempts} | ${(warm.rate * 100).toFixed(1)} % | ${ms(warm.time)} | ${ms(warm.min)} | ${ms(warm.max)} |`,
+    );
+    console.log(
+      `| baseline: same query at the default page size (50), reading only | ${baseCalls} | ${baseCalls} | — | — | ${ms(base)} | ${ms(Math.min(...baseTimes))} | ${ms(Math.max(...baseTimes))} |`,
+    );
+    console.log(
+      `| ratio baseline / cold | ${(baseCalls / cold.logging).toFixed(1)}× | | | | ${(base / cold.time).toFixed(1)}× | | |`,
+    );
     await db().$disconnect();
   });
 }

@@ -15,12 +15,21 @@ const ROUNDS = 5;
 
 export default async function secretsPage() {
   await withCountingEmulator({ extraServices: 200 }, async ({ emulator }) => {
-    const locations = [...EMULATOR_DEFAULT_LOCATIONS, { project: "runway-synthetic", region: "us-central1" }, { project: "runway-synthetic", region: "europe-west4" }];
+    const locations = [
+      ...EMULATOR_DEFAULT_LOCATIONS,
+      { project: "runway-synthetic", region: "us-central1" },
+      { project: "runway-synthetic", region: "europe-west4" },
+    ];
     const projects = [...new Set(locations.map((l) => l.project))];
     const run = runClients({ emulatorHost: emulator.endpoint });
     const secrets = secretsClient({ emulatorHost: emulator.endpoint });
     const chained = async () => listSecrets(projects, (await listFleet(locations, run)).services, secrets);
-    const parallel = () => listSecrets(projects, listFleet(locations, run).then((f) => f.services), secrets);
+    const parallel = () =>
+      listSecrets(
+        projects,
+        listFleet(locations, run).then((f) => f.services),
+        secrets,
+      );
     const time = async (fn: () => Promise<unknown>) => {
       const xs: number[] = [];
       for (let i = 0; i < ROUNDS; i++) {
@@ -33,10 +42,14 @@ export default async function secretsPage() {
     };
     await chained(); // warm-up
     emulator.faults.set({ latencyMs: LATENCY });
-    const one = await time(() => run.services.getService({ name: "projects/pyplots-prod/locations/europe-west4/services/pyplots-api" }));
+    const one = await time(() =>
+      run.services.getService({ name: "projects/pyplots-prod/locations/europe-west4/services/pyplots-api" }),
+    );
     const before = await time(chained);
     const after = await time(parallel);
-    console.log(`secrets page data: ${projects.length} projects, 208 services, ${LATENCY} ms injected per Google call, median of ${ROUNDS}; ${machine()}`);
+    console.log(
+      `secrets page data: ${projects.length} projects, 208 services, ${LATENCY} ms injected per Google call, median of ${ROUNDS}; ${machine()}`,
+    );
     console.log("| reads | time | = one call's latency |\n|---|---|---|");
     console.log(`| one GetService | ${ms(one)} | 1.0× |`);
     console.log(`| baseline: fleet, then secrets | ${ms(before)} | ${(before / one).toFixed(1)}× |`);

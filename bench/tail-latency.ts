@@ -14,7 +14,6 @@ import { machine, median, ms, percentile, routerGet } from "./lib";
 const SAMPLES = 40;
 const GIVE_UP_MS = 15_000;
 
-
 async function within<T>(p: Promise<T>, timeoutMs: number, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -26,7 +25,11 @@ async function within<T>(p: Promise<T>, timeoutMs: number, fallback: T): Promise
 
 const row = (label: string, values: number[], samples: number) => {
   const got = values.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  return { label, got, line: `| ${label} | ${got.length}/${samples} | ${ms(median(got))} | ${ms(percentile(got, 95))} | ${ms(got[got.length - 1])} |` };
+  return {
+    label,
+    got,
+    line: `| ${label} | ${got.length}/${samples} | ${ms(median(got))} | ${ms(percentile(got, 95))} | ${ms(got[got.length - 1])} |`,
+  };
 };
 
 export default async function tailLatency() {
@@ -41,10 +44,17 @@ export default async function tailLatency() {
     const abort = new AbortController();
     let opened: () => void = () => {};
     const open = new Promise<boolean>((resolve) => (opened = () => resolve(true)));
-    tailLogs(query, (lines) => {
-      const now = performance.now();
-      for (const l of lines) for (const [marker, done] of waiting) if (l.request?.url.includes(marker)) done(now);
-    }, (err) => console.error(err.message), abort.signal, clients, () => opened());
+    tailLogs(
+      query,
+      (lines) => {
+        const now = performance.now();
+        for (const l of lines) for (const [marker, done] of waiting) if (l.request?.url.includes(marker)) done(now);
+      },
+      (err) => console.error(err.message),
+      abort.signal,
+      clients,
+      () => opened(),
+    );
     // Measure only once the tail session is open (its first response), instead of sleeping.
     if (!(await within(open, 10_000, false))) throw new Error("the tail session did not open within 10 s");
 
@@ -65,7 +75,10 @@ export default async function tailLatency() {
       await routerGet(emulator.routerPort, host, `/health?${marker}`);
       while (performance.now() - t0 < GIVE_UP_MS) {
         const s = performance.now();
-        const [entries] = await clients.logging.listLogEntries({ resourceNames: [`projects/${ref.project}`], filter, orderBy: "timestamp desc", pageSize: 5 }, { autoPaginate: false, timeout: 20_000 });
+        const [entries] = await clients.logging.listLogEntries(
+          { resourceNames: [`projects/${ref.project}`], filter, orderBy: "timestamp desc", pageSize: 5 },
+          { autoPaginate: false, timeout: 20_000 },
+        );
         pollRoundTrips.push(performance.now() - s);
         if (entries.length) return performance.now() - t0;
       }
@@ -82,11 +95,17 @@ export default async function tailLatency() {
     const t = row("portal's tail reader (TailLogEntries)", tail, SAMPLES);
     const p = row("baseline: ListLogEntries polled back to back", poll, SAMPLES);
     const trip = [...pollRoundTrips].sort((a, b) => a - b);
-    console.log(`live tail: ${SAMPLES} requests each way, alternating, one at a time; ${machine()}; emulator in this process`);
+    console.log(
+      `live tail: ${SAMPLES} requests each way, alternating, one at a time; ${machine()}; emulator in this process`,
+    );
     console.log("| request → line seen | received | p50 | p95 | max |\n|---|---|---|---|---|");
     console.log(t.line);
     console.log(p.line);
-    console.log(`| one ListLogEntries round trip (${trip.length} polls) | — | ${ms(median(trip))} | ${ms(percentile(trip, 95))} | ${ms(trip[trip.length - 1])} |`);
-    console.log(`tail p50 / polling p50: ${(median(t.got) / median(p.got)).toFixed(2)}×; tail p50 − polling p50: ${ms(median(t.got) - median(p.got))} (the tail's buffer window)`);
+    console.log(
+      `| one ListLogEntries round trip (${trip.length} polls) | — | ${ms(median(trip))} | ${ms(percentile(trip, 95))} | ${ms(trip[trip.length - 1])} |`,
+    );
+    console.log(
+      `tail p50 / polling p50: ${(median(t.got) / median(p.got)).toFixed(2)}×; tail p50 − polling p50: ${ms(median(t.got) - median(p.got))} (the tail's buffer window)`,
+    );
   });
 }

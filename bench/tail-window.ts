@@ -13,7 +13,6 @@ import { machine, median, ms, percentile, routerGet } from "./lib";
 
 const SAMPLES = 40;
 
-
 export default async function tailWindow() {
   await withCountingEmulator({}, async ({ emulator }) => {
     const ref = { project: "pyplots-prod", region: "europe-west4", service: "pyplots-frontend" };
@@ -33,15 +32,31 @@ export default async function tailWindow() {
     let opened = 0;
     await new Promise<void>((resolve) => {
       const open = () => ++opened === 2 && resolve();
-      tailLogs(LogQuery.parse({ project: ref.project, service: ref.service, kind: "requests" }), (lines) => note(arrivals.short, lines.map((l) => l.request?.url ?? "")),
-        (err) => console.error(err.message), abort.signal, clients, open);
+      tailLogs(
+        LogQuery.parse({ project: ref.project, service: ref.service, kind: "requests" }),
+        (lines) =>
+          note(
+            arrivals.short,
+            lines.map((l) => l.request?.url ?? ""),
+          ),
+        (err) => console.error(err.message),
+        abort.signal,
+        clients,
+        open,
+      );
       const stream = clients.logging.tailLogEntries();
       stream.on("data", (m: { entries?: { httpRequest?: { requestUrl?: string | null } | null }[] }) => {
         open();
-        note(arrivals.default, (m.entries ?? []).map((e) => e.httpRequest?.requestUrl ?? ""));
+        note(
+          arrivals.default,
+          (m.entries ?? []).map((e) => e.httpRequest?.requestUrl ?? ""),
+        );
       });
       stream.on("error", () => {});
-      stream.write({ resourceNames: [`projects/${ref.project}`], filter: `resource.labels.service_name="${ref.service}"` });
+      stream.write({
+        resourceNames: [`projects/${ref.project}`],
+        filter: `resource.labels.service_name="${ref.service}"`,
+      });
       abort.signal.addEventListener("abort", () => stream.cancel());
     });
     const sent = new Map<string, number>();
@@ -50,18 +65,31 @@ export default async function tailWindow() {
       sent.set(marker, performance.now());
       await routerGet(emulator.routerPort, host, `/health?${marker}`);
       const deadline = performance.now() + 15_000;
-      while (!(arrivals.short.has(marker) && arrivals.default.has(marker)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      while (!(arrivals.short.has(marker) && arrivals.default.has(marker)) && performance.now() < deadline)
+        await new Promise((r) => setTimeout(r, 5));
       await new Promise((r) => setTimeout(r, 50 + ((i * 37) % 200))); // spread the requests over the buffer phases
     }
     abort.abort();
-    const latencies = (m: Map<string, number>) => [...sent].filter(([k]) => m.has(k)).map(([k, t0]) => m.get(k)! - t0).sort((a, b) => a - b);
+    const latencies = (m: Map<string, number>) =>
+      [...sent]
+        .filter(([k]) => m.has(k))
+        .map(([k, t0]) => m.get(k)! - t0)
+        .sort((a, b) => a - b);
     const short = latencies(arrivals.short);
     const dflt = latencies(arrivals.default);
     const w = TAIL_BUFFER_WINDOW.seconds * 1000 + TAIL_BUFFER_WINDOW.nanos / 1e6;
-    console.log(`live tail, request → line in the tail reader: ${SAMPLES} requests one at a time, both tails open at once; ${machine()}`);
+    console.log(
+      `live tail, request → line in the tail reader: ${SAMPLES} requests one at a time, both tails open at once; ${machine()}`,
+    );
     console.log("| tail | received | p50 | p95 | max |\n|---|---|---|---|---|");
-    console.log(`| baseline: buffer_window unset (Google's 2 s default) | ${dflt.length}/${SAMPLES} | ${ms(median(dflt))} | ${ms(percentile(dflt, 95))} | ${ms(dflt[dflt.length - 1])} |`);
-    console.log(`| portal: buffer_window ${w} ms | ${short.length}/${SAMPLES} | ${ms(median(short))} | ${ms(percentile(short, 95))} | ${ms(short[short.length - 1])} |`);
-    console.log(`| ratio baseline / portal | | ${(median(dflt) / median(short)).toFixed(1)}× | ${(percentile(dflt, 95) / percentile(short, 95)).toFixed(1)}× | |`);
+    console.log(
+      `| baseline: buffer_window unset (Google's 2 s default) | ${dflt.length}/${SAMPLES} | ${ms(median(dflt))} | ${ms(percentile(dflt, 95))} | ${ms(dflt[dflt.length - 1])} |`,
+    );
+    console.log(
+      `| portal: buffer_window ${w} ms | ${short.length}/${SAMPLES} | ${ms(median(short))} | ${ms(percentile(short, 95))} | ${ms(short[short.length - 1])} |`,
+    );
+    console.log(
+      `| ratio baseline / portal | | ${(median(dflt) / median(short)).toFixed(1)}× | ${(percentile(dflt, 95) / percentile(short, 95)).toFixed(1)}× | |`,
+    );
   });
 }

@@ -51,7 +51,11 @@ async function settle(page: Page) {
 
 /** Pages whose content arrives later than the page: the logs list and the charts (once a minute is complete). */
 async function waitForContent(page: Page, url: string) {
-  const content = url.startsWith("/logs") ? page.getByTestId("log-line").first() : url === EXAMPLES["/services/[project]/[region]/[service]"] ? page.getByRole("region", { name: "Request rate" }).getByRole("img", { name: /^Request rate chart/ }) : null;
+  const content = url.startsWith("/logs")
+    ? page.getByTestId("log-line").first()
+    : url === EXAMPLES["/services/[project]/[region]/[service]"]
+      ? page.getByRole("region", { name: "Request rate" }).getByRole("img", { name: /^Request rate chart/ })
+      : null;
   if (!content) return;
   test.setTimeout(150_000);
   await expect(async () => {
@@ -64,13 +68,17 @@ async function waitForContent(page: Page, url: string) {
 async function violations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   return violations.flatMap((v) =>
-    v.nodes.map((n) => `${v.id} (${v.impact}) ${n.target.join(" ")}: ${n.failureSummary?.split("\n").slice(1, 2).join("").trim() ?? v.help}`),
+    v.nodes.map(
+      (n) =>
+        `${v.id} (${v.impact}) ${n.target.join(" ")}: ${n.failureSummary?.split("\n").slice(1, 2).join("").trim() ?? v.help}`,
+    ),
   );
 }
 
 // Requests (and a 404) to one service, so its logs and charts have something to show.
 test.beforeAll(async () => {
-  for (const p of ["/health", "/", "/health", "/a11y-missing-page"]) await request(E2E.emulatorRouterPort, SERVICE_HOST, p);
+  for (const p of ["/health", "/", "/health", "/a11y-missing-page"])
+    await request(E2E.emulatorRouterPort, SERVICE_HOST, p);
 });
 
 test("every page route has an example to visit", () => {
@@ -113,7 +121,10 @@ for (const theme of ["light", "dark"] as const) {
 /** The focused control shows a focus ring: a solid outline at least 2 px wide. */
 async function expectFocusRing(control: Locator) {
   await expect(control).toBeFocused();
-  const ring = await control.evaluate((el) => ({ style: getComputedStyle(el).outlineStyle, width: parseFloat(getComputedStyle(el).outlineWidth) }));
+  const ring = await control.evaluate((el) => ({
+    style: getComputedStyle(el).outlineStyle,
+    width: parseFloat(getComputedStyle(el).outlineWidth),
+  }));
   expect(ring.style).not.toBe("none");
   expect(ring.width).toBeGreaterThanOrEqual(2);
 }
@@ -121,7 +132,9 @@ async function expectFocusRing(control: Locator) {
 test.describe("keyboard only", () => {
   test.use({ storageState: storageState("operator") });
 
-  test("skip to content, then the restore dialog: focus moves in, stays in, Escape and Cancel return it to Restore…", async ({ page }) => {
+  test("skip to content, then the restore dialog: focus moves in, stays in, Escape and Cancel return it to Restore…", async ({
+    page,
+  }) => {
     await page.goto("/databases");
     await settle(page);
     const keys = page.keyboard;
@@ -134,7 +147,8 @@ test.describe("keyboard only", () => {
     await expect(page.locator("main")).toBeFocused();
 
     const restore = page.getByTestId("backups-pyplots-db").getByRole("button", { name: "Restore…" });
-    for (let presses = 0; presses < 40 && !(await restore.evaluate((el) => el === document.activeElement)); presses++) await keys.press("Tab");
+    for (let presses = 0; presses < 40 && !(await restore.evaluate((el) => el === document.activeElement)); presses++)
+      await keys.press("Tab");
     await expectFocusRing(restore);
 
     await keys.press("Enter");
@@ -196,7 +210,10 @@ test.describe("shell", () => {
   });
 
   test("with prefers-reduced-motion, transitions are off", async ({ page }) => {
-    const transition = async () => parseFloat(await page.getByRole("button", { name: "Sign out" }).evaluate((el) => getComputedStyle(el).transitionDuration));
+    const transition = async () =>
+      parseFloat(
+        await page.getByRole("button", { name: "Sign out" }).evaluate((el) => getComputedStyle(el).transitionDuration),
+      );
     await page.goto("/");
     expect(await transition()).toBeGreaterThanOrEqual(0.1);
     await page.emulateMedia({ reducedMotion: "reduce" });

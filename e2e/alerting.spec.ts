@@ -24,7 +24,9 @@ function keepRequesting(): () => void {
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
-  return () => { on = false; };
+  return () => {
+    on = false;
+  };
 }
 
 /** Reloads until `check` passes: the panels are server-rendered. */
@@ -35,7 +37,9 @@ async function untilShown(page: Page, url: string, check: () => Promise<void>, t
   }).toPass({ timeout, intervals: [2_000] });
 }
 
-test("an operator creates Runway's webhook for the project: its token is shown once, never again", async ({ browser }) => {
+test("an operator creates Runway's webhook for the project: its token is shown once, never again", async ({
+  browser,
+}) => {
   const page = await (await browser.newContext({ storageState: storageState("operator") })).newPage();
   await page.goto("/channels");
   const panel = page.locator("section").filter({ has: page.getByRole("heading", { name: PROJECT, exact: true }) });
@@ -77,7 +81,9 @@ test.describe("as a developer", () => {
     await shot(page, "alerting-policy-created");
   });
 
-  test("breaks the service, sees the incident on the service page, the fleet and the incidents page, rolls back and sees it close", async ({ page }) => {
+  test("breaks the service, sees the incident on the service page, the fleet and the incidents page, rolls back and sees it close", async ({
+    page,
+  }) => {
     test.setTimeout(420_000);
     await page.goto(`${SERVICE}/deploy`);
     await page.getByRole("button", { name: "Add variable" }).click();
@@ -90,9 +96,14 @@ test.describe("as a developer", () => {
     const stop = keepRequesting();
     try {
       const policy = page.getByRole("listitem", { name: `Policy ${POLICY}` });
-      await untilShown(page, SERVICE, async () => expect(policy.getByText("1 open incident")).toBeVisible({ timeout: 1_000 }));
+      await untilShown(page, SERVICE, async () =>
+        expect(policy.getByText("1 open incident")).toBeVisible({ timeout: 1_000 }),
+      );
       await expect(page.getByRole("heading", { name: "Alerts · 1 open incident" })).toBeVisible();
-      await page.locator("section").filter({ has: page.getByRole("heading", { name: /^Alerts/ }) }).scrollIntoViewIfNeeded();
+      await page
+        .locator("section")
+        .filter({ has: page.getByRole("heading", { name: /^Alerts/ }) })
+        .scrollIntoViewIfNeeded();
       await shot(page, "alerting-service-incident");
 
       await page.goto("/");
@@ -100,7 +111,11 @@ test.describe("as a developer", () => {
       const row = page.getByTestId("fleet-row-shortfactory-frontend");
       await expect(row.getByText("1 open incident")).toBeVisible();
       await expect(page.locator('[data-testid^="fleet-row-"]')).toHaveCount(1);
-      await expect(page.getByText("the fixed thresholds (5xx share > 1 % over 5 min, p99 > 5 s) flag only services that have none")).toBeVisible();
+      await expect(
+        page.getByText(
+          "the fixed thresholds (5xx share > 1 % over 5 min, p99 > 5 s) flag only services that have none",
+        ),
+      ).toBeVisible();
 
       await row.getByRole("link", { name: "1 open incident" }).click();
       await expect(page).toHaveURL(/\/incidents\?project=shortfactory-prod&service=shortfactory-frontend&state=open/);
@@ -115,17 +130,28 @@ test.describe("as a developer", () => {
       await incident.getByRole("button", { name: `Acknowledge ${POLICY}` }).click();
       await expect(incident).toContainText("developer@runway.local");
       await shot(page, "alerting-incidents-open");
-      await expect(incident.getByRole("link", { name: "Dashboard at this time →" })).toHaveAttribute("href", /^\/services\/shortfactory-prod\/us-central1\/shortfactory-frontend\?from=.*&to=.*#metrics$/);
+      await expect(incident.getByRole("link", { name: "Dashboard at this time →" })).toHaveAttribute(
+        "href",
+        /^\/services\/shortfactory-prod\/us-central1\/shortfactory-frontend\?from=.*&to=.*#metrics$/,
+      );
 
       await page.goto(SERVICE);
       await page.getByRole("button", { name: "Roll back" }).click();
-      await page.getByRole("dialog", { name: "Confirm rollback" }).getByRole("button", { name: /^Send all traffic to / }).click();
+      await page
+        .getByRole("dialog", { name: "Confirm rollback" })
+        .getByRole("button", { name: /^Send all traffic to / })
+        .click();
       await waitForOperation(page, "succeeded");
 
-      await untilShown(page, "/incidents?project=shortfactory-prod&service=shortfactory-frontend", async () => {
-        await expect(page.getByRole("heading", { name: "Open (0)" })).toBeVisible({ timeout: 1_000 });
-        await expect(page.getByRole("heading", { name: "Closed (1)" })).toBeVisible({ timeout: 1_000 });
-      }, 240_000);
+      await untilShown(
+        page,
+        "/incidents?project=shortfactory-prod&service=shortfactory-frontend",
+        async () => {
+          await expect(page.getByRole("heading", { name: "Open (0)" })).toBeVisible({ timeout: 1_000 });
+          await expect(page.getByRole("heading", { name: "Closed (1)" })).toBeVisible({ timeout: 1_000 });
+        },
+        240_000,
+      );
       await expect(page.locator('[data-testid^="incident-"]').first()).toContainText("closed");
       await shot(page, "alerting-incidents-closed");
       await page.goto(SERVICE);

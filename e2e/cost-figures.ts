@@ -33,8 +33,19 @@ export async function costRows(page: Page): Promise<CostRow[]> {
         where: r.querySelector("td div")?.textContent ?? "",
         billing: r.getAttribute("data-billing") === "request" ? "request-based" : "instance-based",
         usage: { vcpuSeconds: n("data-vcpu-seconds"), gibSeconds: n("data-gib-seconds"), requests: n("data-requests") },
-        shown: { cpu: n("data-cost-cpu"), memory: n("data-cost-memory"), requests: n("data-cost-requests"), idle: n("data-cost-idle"), monthToDate: n("data-cost-total") },
-        text: { cpu: cell("cpu"), memory: cell("memory"), requests: cell("requests"), monthToDate: cell("total") ?? "" },
+        shown: {
+          cpu: n("data-cost-cpu"),
+          memory: n("data-cost-memory"),
+          requests: n("data-cost-requests"),
+          idle: n("data-cost-idle"),
+          monthToDate: n("data-cost-total"),
+        },
+        text: {
+          cpu: cell("cpu"),
+          memory: cell("memory"),
+          requests: cell("requests"),
+          monthToDate: cell("total") ?? "",
+        },
       };
     }),
   );
@@ -48,14 +59,26 @@ export async function costRows(page: Page): Promise<CostRow[]> {
 export async function cloudRunPrices(): Promise<Map<string, number>> {
   // Insecure credentials need no auth: keep the client from probing the GCE metadata server.
   process.env.METADATA_SERVER_DETECTION ??= "none";
-  const catalog = new CloudCatalogClient({ apiEndpoint: "127.0.0.1", port: E2E.emulatorGrpcPort, sslCreds: grpc.credentials.createInsecure(), projectId: "runway-e2e" });
+  const catalog = new CloudCatalogClient({
+    apiEndpoint: "127.0.0.1",
+    port: E2E.emulatorGrpcPort,
+    sslCreds: grpc.credentials.createInsecure(),
+    projectId: "runway-e2e",
+  });
   try {
-    const [skus] = await catalog.listSkus({ parent: "services/152E-C115-5142", currencyCode: "USD" }, { timeout: 20_000 });
+    const [skus] = await catalog.listSkus(
+      { parent: "services/152E-C115-5142", currencyCode: "USD" },
+      { timeout: 20_000 },
+    );
     const prices = new Map<string, number>();
     for (const sku of skus) {
       const rates = sku.pricingInfo?.[0]?.pricingExpression?.tieredRates ?? [];
       const paid = rates.find((r) => Number(r.unitPrice?.units ?? 0) > 0 || (r.unitPrice?.nanos ?? 0) > 0);
-      if (paid) prices.set((sku.description ?? "").replace(/\s+/g, " ").trim(), Number(paid.unitPrice?.units ?? 0) + (paid.unitPrice?.nanos ?? 0) / 1e9);
+      if (paid)
+        prices.set(
+          (sku.description ?? "").replace(/\s+/g, " ").trim(),
+          Number(paid.unitPrice?.units ?? 0) + (paid.unitPrice?.nanos ?? 0) / 1e9,
+        );
     }
     return prices;
   } finally {
@@ -77,22 +100,47 @@ type Parts = { cpu: number; memory: number; requests: number };
  * us-central1 (Tier-1) prices and shared in proportion to each service's cost.
  */
 export function expectedCosts(rows: CostRow[], prices: Map<string, number>): Map<string, Parts> {
-  const unit = (r: { billing: CostRow["billing"]; region: string }) => r.billing === "request-based"
-    ? { cpu: prices.get("Services CPU (Request-based billing)")!, memory: prices.get("Services Memory (Request-based billing)")!, requests: prices.get("Requests")! }
-    : { cpu: prices.get(`Services CPU (Instance-based billing) in ${r.region}`)!, memory: prices.get(`Services Memory (Instance-based billing) in ${r.region}`)!, requests: 0 };
+  const unit = (r: { billing: CostRow["billing"]; region: string }) =>
+    r.billing === "request-based"
+      ? {
+          cpu: prices.get("Services CPU (Request-based billing)")!,
+          memory: prices.get("Services Memory (Request-based billing)")!,
+          requests: prices.get("Requests")!,
+        }
+      : {
+          cpu: prices.get(`Services CPU (Instance-based billing) in ${r.region}`)!,
+          memory: prices.get(`Services Memory (Instance-based billing) in ${r.region}`)!,
+          requests: 0,
+        };
   const out = new Map<string, Parts>();
   for (const mode of ["request-based", "instance-based"] as const) {
     const mine = rows.filter((r) => r.billing === mode);
     const gross = mine.map((r) => {
       const p = unit(r);
-      return { r, cost: { cpu: r.usage.vcpuSeconds * p.cpu, memory: r.usage.gibSeconds * p.memory, requests: r.usage.requests * p.requests } };
+      return {
+        r,
+        cost: {
+          cpu: r.usage.vcpuSeconds * p.cpu,
+          memory: r.usage.gibSeconds * p.memory,
+          requests: r.usage.requests * p.requests,
+        },
+      };
     });
     const tier1 = unit({ billing: mode, region: "us-central1" });
     const free = FREE_TIER[mode];
-    const credit = { cpu: free.vcpuSeconds * tier1.cpu, memory: free.gibSeconds * tier1.memory, requests: free.requests * tier1.requests };
+    const credit = {
+      cpu: free.vcpuSeconds * tier1.cpu,
+      memory: free.gibSeconds * tier1.memory,
+      requests: free.requests * tier1.requests,
+    };
     const total = (k: keyof Parts) => gross.reduce((s, g) => s + g.cost[k], 0);
     const left = (k: keyof Parts) => (total(k) === 0 ? 0 : Math.max(0, 1 - credit[k] / total(k)));
-    for (const g of gross) out.set(g.r.service, { cpu: g.cost.cpu * left("cpu"), memory: g.cost.memory * left("memory"), requests: g.cost.requests * left("requests") });
+    for (const g of gross)
+      out.set(g.r.service, {
+        cpu: g.cost.cpu * left("cpu"),
+        memory: g.cost.memory * left("memory"),
+        requests: g.cost.requests * left("requests"),
+      });
   }
   return out;
 }

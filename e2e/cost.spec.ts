@@ -12,7 +12,12 @@ const ACCOUNT = "billingAccounts/01A2B3-C4D5E6-F7A8B9";
 
 async function budgetNames(): Promise<string[]> {
   process.env.METADATA_SERVER_DETECTION ??= "none";
-  const client = new BudgetServiceClient({ apiEndpoint: "127.0.0.1", port: E2E.emulatorGrpcPort, sslCreds: grpc.credentials.createInsecure(), projectId: "runway-e2e" });
+  const client = new BudgetServiceClient({
+    apiEndpoint: "127.0.0.1",
+    port: E2E.emulatorGrpcPort,
+    sslCreds: grpc.credentials.createInsecure(),
+    projectId: "runway-e2e",
+  });
   try {
     const [list] = await client.listBudgets({ parent: ACCOUNT }, { timeout: 20_000 });
     return list.map((b) => b.displayName ?? "");
@@ -72,7 +77,9 @@ test.describe("as a developer", () => {
     await expect(suggestion).toContainText(/Set min instances to 0 — saves about \$[\d.,]+ a month/);
     await shot(page, "costs");
     await suggestion.getByRole("link", { name: "Deploy with this setting" }).click();
-    await expect(page).toHaveURL(/\/services\/shortfactory-prod\/us-central1\/shortfactory-frontend\/deploy\?minInstances=0/);
+    await expect(page).toHaveURL(
+      /\/services\/shortfactory-prod\/us-central1\/shortfactory-frontend\/deploy\?minInstances=0/,
+    );
     await expect(page.getByTestId("deploy-prefilled")).toContainText("min instances 1 → 0");
     await expect(page.getByLabel("Min instances")).toHaveValue("0");
     // Everything else as it runs now.
@@ -86,7 +93,9 @@ test.describe("as a developer", () => {
     // Its cost panel prices the idling warm instance apart (read every 5 minutes, like the suggestion).
     await expect(async () => {
       await page.goto(servicePage);
-      await expect(page.getByTestId("min-instance-idle-cost")).toContainText(/Min-instance idle: \$[\d.,]+ a day/, { timeout: 2_000 });
+      await expect(page.getByTestId("min-instance-idle-cost")).toContainText(/Min-instance idle: \$[\d.,]+ a day/, {
+        timeout: 2_000,
+      });
     }).toPass({ timeout: 420_000, intervals: [10_000] });
   });
 
@@ -99,12 +108,18 @@ test.describe("as a developer", () => {
       expect(response.status()).toBe(200);
       expect(response.headers()["content-type"]).toContain("text/csv");
       lines = (await response.text()).trim().split("\r\n");
-      const frontend = lines.find((l) => l.startsWith("shortfactory-prod,us-central1,shortfactory-frontend,request,"))!.split(",");
+      const frontend = lines
+        .find((l) => l.startsWith("shortfactory-prod,us-central1,shortfactory-frontend,request,"))!
+        .split(",");
       expect(Number(frontend[10])).toBeGreaterThan(0);
     }).toPass({ timeout: 420_000, intervals: [10_000] });
-    expect(lines[0]).toBe("project,region,service,billing,vcpu_seconds,gib_seconds,requests,cpu_cost,memory_cost,request_cost,min_instance_idle_cost,month_to_date,forecast,currency,week_over_week,month_over_month,flag");
+    expect(lines[0]).toBe(
+      "project,region,service,billing,vcpu_seconds,gib_seconds,requests,cpu_cost,memory_cost,request_cost,min_instance_idle_cost,month_to_date,forecast,currency,week_over_week,month_over_month,flag",
+    );
     // The idle line is part of the month to date.
-    const frontend = lines.find((l) => l.startsWith("shortfactory-prod,us-central1,shortfactory-frontend,request,"))!.split(",");
+    const frontend = lines
+      .find((l) => l.startsWith("shortfactory-prod,us-central1,shortfactory-frontend,request,"))!
+      .split(",");
     expect(Number(frontend[11])).toBeGreaterThanOrEqual(Number(frontend[10]));
     expect(lines.every((l, i) => i === 0 || l.split(",")[13] === "USD")).toBe(true);
   });

@@ -3,7 +3,9 @@ import { pyplots, shot, storageState, waitForOperation } from "./support";
 
 /** The backup run ids listed in a backups section, newest first. */
 const backupIds = async (section: Locator) =>
-  (await section.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-testid") ?? ""))).map((t) => t.replace("backup-row-", ""));
+  (await section.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-testid") ?? ""))).map(
+    (t) => t.replace("backup-row-", ""),
+  );
 const plotIds = async () => (JSON.parse((await pyplots("/plots")).body).plots as { id: string }[]).map((p) => p.id);
 
 test.describe("databases", () => {
@@ -68,7 +70,9 @@ test.describe("databases as a developer", () => {
 
   test("are not listed, and the page says Not allowed", async ({ page }) => {
     await page.goto("/");
-    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Databases" })).toHaveCount(0);
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Databases" })).toHaveCount(
+      0,
+    );
     await page.goto("/databases");
     await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
   });

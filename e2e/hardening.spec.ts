@@ -10,7 +10,19 @@ import { expect, test } from "@playwright/test";
 import { grpc } from "google-gax";
 import { E2E } from "../playwright.config";
 import { ROLES, withPortalDb, type Role } from "./support";
-import { auditRowsFor, callAction, figures, hostile, person, portalState, printFigures, SEED, seeded, serverActions, type Person } from "./sweep";
+import {
+  auditRowsFor,
+  callAction,
+  figures,
+  hostile,
+  person,
+  portalState,
+  printFigures,
+  SEED,
+  seeded,
+  serverActions,
+  type Person,
+} from "./sweep";
 
 const INPUTS_PER_TARGET = 200;
 const actions = serverActions();
@@ -18,17 +30,52 @@ const ref = { project: "pyplots-prod", region: "europe-west4", service: "pyplots
 const guard = () => ({ etag: "etag", idempotencyKey: randomUUID() });
 /** The shape of each known action's input; actions added later are fuzzed with whole-input garbage. */
 const BASES: Record<string, () => Record<string, unknown>> = {
-  deploy: () => ({ ...ref, ...guard(), image: "europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api:v8", cpu: "1", memory: "512Mi", minInstances: 0, maxInstances: 3, concurrency: 80, timeoutSeconds: 300, traffic: "all" }),
+  deploy: () => ({
+    ...ref,
+    ...guard(),
+    image: "europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api:v8",
+    cpu: "1",
+    memory: "512Mi",
+    minInstances: 0,
+    maxInstances: 3,
+    concurrency: 80,
+    timeoutSeconds: 300,
+    traffic: "all",
+  }),
   shiftTraffic: () => ({ ...ref, ...guard(), entries: [{ revision: "LATEST", percent: 100 }] }),
   rollback: () => ({ ...ref, ...guard(), toRevision: "pyplots-api-00001-abc" }),
   sendAllToLatest: () => ({ ...ref, ...guard() }),
   backupNow: () => ({ project: "pyplots-prod", instance: "pyplots-db", idempotencyKey: randomUUID() }),
-  restoreBackup: () => ({ project: "pyplots-prod", instance: "pyplots-db", sourceInstance: "pyplots-db", backupRunId: "1", confirmName: "pyplots-db", idempotencyKey: randomUUID() }),
-  rotateSecret: () => ({ project: "pyplots-prod", secret: "db-password", idempotencyKey: randomUUID(), mode: "enter", newValue: "sweep-value-1", confirmValue: "sweep-value-1" }),
+  restoreBackup: () => ({
+    project: "pyplots-prod",
+    instance: "pyplots-db",
+    sourceInstance: "pyplots-db",
+    backupRunId: "1",
+    confirmName: "pyplots-db",
+    idempotencyKey: randomUUID(),
+  }),
+  rotateSecret: () => ({
+    project: "pyplots-prod",
+    secret: "db-password",
+    idempotencyKey: randomUUID(),
+    mode: "enter",
+    newValue: "sweep-value-1",
+    confirmValue: "sweep-value-1",
+  }),
   updateLocations: () => ({ locations: "pyplots-prod/europe-west4" }),
   changeRole: () => ({ userId: randomUUID(), role: "admin" }),
 };
-const REQUIRED_ROLE: Record<string, Role> = { deploy: "developer", shiftTraffic: "developer", rollback: "developer", sendAllToLatest: "developer", backupNow: "operator", restoreBackup: "operator", rotateSecret: "operator", updateLocations: "admin", changeRole: "admin" };
+const REQUIRED_ROLE: Record<string, Role> = {
+  deploy: "developer",
+  shiftTraffic: "developer",
+  rollback: "developer",
+  sendAllToLatest: "developer",
+  backupNow: "operator",
+  restoreBackup: "operator",
+  rotateSecret: "operator",
+  updateLocations: "admin",
+  changeRole: "admin",
+};
 
 let ipSeq = 0;
 const nextIp = () => `203.0.113.${(ipSeq++ % 250) + 1}`;
@@ -42,23 +89,35 @@ test.describe("server actions", () => {
     for (const a of actions) expect(a.id, a.name).toMatch(/^[0-9a-f]{40,42}$/);
   });
 
-  test("enumerated by role: anonymous is refused by the proxy, roles below the action's are denied, from it up the input is checked; each attempt audited", async ({ request }) => {
+  test("enumerated by role: anonymous is refused by the proxy, roles below the action's are denied, from it up the input is checked; each attempt audited", async ({
+    request,
+  }) => {
     test.setTimeout(180_000);
-    const people = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await person(r, "enum")] as const))) as Record<Role, Person>;
+    const people = Object.fromEntries(
+      await Promise.all(ROLES.map(async (r) => [r, await person(r, "enum")] as const)),
+    ) as Record<Role, Person>;
     const r = seeded(SEED);
     for (const action of actions) {
       const base = BASES[action.name]?.() ?? null;
       const anon = randomUUID();
       const a = await callAction(request, action, hostile(r, base), { ip: nextIp(), requestId: anon });
-      figures.calls++; figures.refusals++;
+      figures.calls++;
+      figures.refusals++;
       expect(a.status, `${action.name} anonymous`).toBe(401);
-      expect((await auditRowsFor([anon])).get(anon), `${action.name} anonymous audit`).toMatchObject({ action: "request.anonymous", outcome: "denied" });
+      expect((await auditRowsFor([anon])).get(anon), `${action.name} anonymous audit`).toMatchObject({
+        action: "request.anonymous",
+        outcome: "denied",
+      });
       const outcomes: string[] = [];
       for (const role of ROLES) {
         const rid = randomUUID();
         // One field of the wrong kind (or no object at all): the guard's refusals, not the proxy's.
         const input = base ? { ...base, [Object.keys(base)[0]]: { $ne: null } } : null;
-        const call = await callAction(request, action, input, { cookie: people[role].cookie, ip: nextIp(), requestId: rid });
+        const call = await callAction(request, action, input, {
+          cookie: people[role].cookie,
+          ip: nextIp(),
+          requestId: rid,
+        });
         figures.calls++;
         if (call.result?.ok === false) figures.refusals++;
         expect(call.status, `${action.name} as ${role}`).toBe(200);
@@ -73,19 +132,28 @@ test.describe("server actions", () => {
     }
   });
 
-  test(`fuzzed with ${INPUTS_PER_TARGET} hostile inputs each: no 5xx, nothing changed, an audit row for every attempt`, async ({ request }) => {
+  test(`fuzzed with ${INPUTS_PER_TARGET} hostile inputs each: no 5xx, nothing changed, an audit row for every attempt`, async ({
+    request,
+  }) => {
     test.setTimeout(900_000);
     const r = seeded(SEED + 1);
     for (const action of actions) {
       // A fresh person and address every 96 calls: the rate limits are tested on their own below.
-      const callers = await Promise.all(Array.from({ length: Math.ceil(INPUTS_PER_TARGET / 96) }, () => person("admin", "fuzz")));
+      const callers = await Promise.all(
+        Array.from({ length: Math.ceil(INPUTS_PER_TARGET / 96) }, () => person("admin", "fuzz")),
+      );
       const before = await portalState();
       const sent: { rid: string; status: number }[] = [];
       let [caller, ip] = [callers[0], nextIp()];
       for (let i = 0; i < INPUTS_PER_TARGET; i += 8) {
         if (i % 96 === 0 && i > 0) [caller, ip] = [callers[i / 96], nextIp()];
-        const batch = Array.from({ length: Math.min(8, INPUTS_PER_TARGET - i) }, () => ({ rid: randomUUID(), input: hostile(r, BASES[action.name]?.() ?? null) }));
-        const results = await Promise.all(batch.map((b) => callAction(request, action, b.input, { cookie: caller.cookie, ip, requestId: b.rid })));
+        const batch = Array.from({ length: Math.min(8, INPUTS_PER_TARGET - i) }, () => ({
+          rid: randomUUID(),
+          input: hostile(r, BASES[action.name]?.() ?? null),
+        }));
+        const results = await Promise.all(
+          batch.map((b) => callAction(request, action, b.input, { cookie: caller.cookie, ip, requestId: b.rid })),
+        );
         results.forEach((res, k) => {
           sent.push({ rid: batch[k].rid, status: res.status });
           figures.calls++;
@@ -98,17 +166,26 @@ test.describe("server actions", () => {
       figures.missingAuditRows += missing.length;
       const changed = (await portalState()) !== before;
       if (changed) figures.stateChanges++;
-      expect(sent.filter((s) => isServerError(s.status)), `${action.name}: 5xx`).toEqual([]);
+      expect(
+        sent.filter((s) => isServerError(s.status)),
+        `${action.name}: 5xx`,
+      ).toEqual([]);
       expect(missing, `${action.name}: attempts without an audit row`).toEqual([]);
       expect(changed, `${action.name} changed the portal's state`).toBe(false);
-      expect([...rows.values()].every((row) => row.outcome === "invalid" || row.outcome === "denied"), `${action.name}: only refusals`).toBe(true);
+      expect(
+        [...rows.values()].every((row) => row.outcome === "invalid" || row.outcome === "denied"),
+        `${action.name}: only refusals`,
+      ).toBe(true);
     }
   });
 });
 
 /** Read routes with hostile query strings: a project is never a covered one, so no live tail stays open. */
 const ROUTES: { path: (r: ReturnType<typeof seeded>) => string }[] = [
-  { path: (r) => `/api/logs?${params(r, ["project", "service", "severity", "text", "revision", "from", "to", "kind", "pageToken"])}` },
+  {
+    path: (r) =>
+      `/api/logs?${params(r, ["project", "service", "severity", "text", "revision", "from", "to", "kind", "pageToken"])}`,
+  },
   { path: (r) => `/api/logs/tail?${params(r, ["project", "service", "severity", "text"])}` },
   { path: (r) => `/api/metrics?${params(r, ["project", "service", "chart", "range", "from", "to"])}` },
   { path: (r) => `/api/operations/${encodeURIComponent(String(hostile(r, { id: "x" }) ?? "x").slice(0, 80)) || "x"}` },
@@ -116,7 +193,8 @@ const ROUTES: { path: (r: ReturnType<typeof seeded>) => string }[] = [
 function params(r: ReturnType<typeof seeded>, keys: string[]): string {
   const q = new URLSearchParams();
   for (const k of keys) if (r.next() < 0.7) q.set(k, String(JSON.stringify(hostile(r, { v: 1 }))).slice(0, 300));
-  if (r.next() < 0.5) q.set("project", r.pick(["other-project", "someone-elses", "pyplots-prod\u0000", "PYPLOTS-PROD", ""]));
+  if (r.next() < 0.5)
+    q.set("project", r.pick(["other-project", "someone-elses", "pyplots-prod\u0000", "PYPLOTS-PROD", ""]));
   return q.toString();
 }
 
@@ -128,16 +206,25 @@ test.describe("read routes", () => {
     const before = await portalState();
     for (const route of ROUTES) {
       for (let i = 0; i < INPUTS_PER_TARGET; i += 10) {
-        const results = await Promise.all(Array.from({ length: 10 }, () => route.path(r)).map(async (p) => {
-          const res = await request.get(p, { headers: { cookie: viewer.cookie }, failOnStatusCode: false, timeout: 15_000 });
-          return { p, status: res.status() };
-        }));
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => route.path(r)).map(async (p) => {
+            const res = await request.get(p, {
+              headers: { cookie: viewer.cookie },
+              failOnStatusCode: false,
+              timeout: 15_000,
+            });
+            return { p, status: res.status() };
+          }),
+        );
         for (const res of results) {
           figures.calls++;
           if (res.status >= 400) figures.refusals++;
           if (isServerError(res.status)) figures.serverErrors++;
         }
-        expect(results.filter((x) => isServerError(x.status)), "5xx").toEqual([]);
+        expect(
+          results.filter((x) => isServerError(x.status)),
+          "5xx",
+        ).toEqual([]);
       }
     }
     expect(await portalState()).toBe(before);
@@ -149,35 +236,79 @@ test.describe("posts the proxy refuses", () => {
     const dev = await person("developer", "origin");
     const action = actions.find((a) => a.name === "deploy")!;
     const ids = [randomUUID(), randomUUID(), randomUUID()];
-    const cross = await callAction(request, action, BASES.deploy(), { cookie: dev.cookie, ip: nextIp(), requestId: ids[0], origin: "https://evil.example" });
-    const big = await callAction(request, action, null, { cookie: dev.cookie, ip: nextIp(), requestId: ids[1], raw: JSON.stringify([null, { image: "x".repeat(1_100_000) }]) });
-    const broken = await callAction(request, action, null, { cookie: dev.cookie, ip: nextIp(), requestId: ids[2], raw: "[null, {\"image\": " });
-    figures.calls += 3; figures.refusals += 3;
+    const cross = await callAction(request, action, BASES.deploy(), {
+      cookie: dev.cookie,
+      ip: nextIp(),
+      requestId: ids[0],
+      origin: "https://evil.example",
+    });
+    const big = await callAction(request, action, null, {
+      cookie: dev.cookie,
+      ip: nextIp(),
+      requestId: ids[1],
+      raw: JSON.stringify([null, { image: "x".repeat(1_100_000) }]),
+    });
+    const broken = await callAction(request, action, null, {
+      cookie: dev.cookie,
+      ip: nextIp(),
+      requestId: ids[2],
+      raw: '[null, {"image": ',
+    });
+    figures.calls += 3;
+    figures.refusals += 3;
     expect([cross.status, big.status, broken.status]).toEqual([403, 413, 400]);
     expect(cross.text).toBe("Cross-origin request refused: https://evil.example is not this portal.\n");
     const rows = await auditRowsFor(ids);
-    expect(ids.map((id) => rows.get(id)?.action)).toEqual(["request.cross-origin", "request.malformed", "request.malformed"]);
+    expect(ids.map((id) => rows.get(id)?.action)).toEqual([
+      "request.cross-origin",
+      "request.malformed",
+      "request.malformed",
+    ]);
   });
 });
 
 test.describe("security headers and the CSP", () => {
   test.use({ storageState: "e2e/.auth/admin.json" });
 
-  test("every page answers with them, and runs under the CSP without a violation: charts, the live tail, the forms", async ({ page, request }) => {
+  test("every page answers with them, and runs under the CSP without a violation: charts, the live tail, the forms", async ({
+    page,
+    request,
+  }) => {
     test.setTimeout(180_000);
     const res = await request.get("/signin");
     const csp = res.headers()["content-security-policy"];
     expect(csp).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
     expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(res.headers()).toMatchObject({ "x-content-type-options": "nosniff", "referrer-policy": "strict-origin-when-cross-origin", "x-frame-options": "DENY" });
+    expect(res.headers()).toMatchObject({
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "strict-origin-when-cross-origin",
+      "x-frame-options": "DENY",
+    });
     expect(res.headers()["permissions-policy"]).toContain("camera=()");
     expect(res.headers()["strict-transport-security"]).toBeUndefined(); // Plain HTTP here; HTTPS gets it (test/security/proxy-refusals.test.ts).
 
     const violations: string[] = [];
-    page.on("console", (m) => { if (/Content Security Policy|Refused to (execute|load|apply)/i.test(m.text())) violations.push(m.text()); });
-    await page.addInitScript(() => document.addEventListener("securitypolicyviolation", (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`)));
-    for (const path of ["/", "/services/pyplots-prod/europe-west4/pyplots-api", "/services/pyplots-prod/europe-west4/pyplots-api/deploy", "/costs", "/secrets", "/secrets/pyplots-prod/db-password", "/databases", "/audit", "/users", "/settings"]) {
+    page.on("console", (m) => {
+      if (/Content Security Policy|Refused to (execute|load|apply)/i.test(m.text())) violations.push(m.text());
+    });
+    await page.addInitScript(() =>
+      document.addEventListener("securitypolicyviolation", (e) =>
+        console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`),
+      ),
+    );
+    for (const path of [
+      "/",
+      "/services/pyplots-prod/europe-west4/pyplots-api",
+      "/services/pyplots-prod/europe-west4/pyplots-api/deploy",
+      "/costs",
+      "/secrets",
+      "/secrets/pyplots-prod/db-password",
+      "/databases",
+      "/audit",
+      "/users",
+      "/settings",
+    ]) {
       await page.goto(path);
       await expect(page.getByRole("main")).toBeVisible();
       await page.waitForLoadState("networkidle");
@@ -201,14 +332,21 @@ test.describe("security headers and the CSP", () => {
 });
 
 test.describe("sessions", () => {
-  test("a copied session cookie stops working at sign-out; a role change applies on the next request", async ({ request }) => {
+  test("a copied session cookie stops working at sign-out; a role change applies on the next request", async ({
+    request,
+  }) => {
     const ann = await person("developer", "revoke");
     const api = (cookie: string) => request.get("/api/fleet/metrics", { headers: { cookie }, failOnStatusCode: false });
     expect((await api(ann.cookie)).status()).toBe(200);
     // Sign out the way the user menu does: next-auth's CSRF token, then POST /api/auth/signout.
     const csrf = await request.get("/api/auth/csrf", { headers: { cookie: ann.cookie } });
     const csrfCookie = (csrf.headers()["set-cookie"] ?? "").split(";")[0];
-    const out = await request.post("/api/auth/signout", { headers: { cookie: `${ann.cookie}; ${csrfCookie}`, "content-type": "application/x-www-form-urlencoded" }, data: `csrfToken=${(await csrf.json()).csrfToken}`, maxRedirects: 0, failOnStatusCode: false });
+    const out = await request.post("/api/auth/signout", {
+      headers: { cookie: `${ann.cookie}; ${csrfCookie}`, "content-type": "application/x-www-form-urlencoded" },
+      data: `csrfToken=${(await csrf.json()).csrfToken}`,
+      maxRedirects: 0,
+      failOnStatusCode: false,
+    });
     expect(out.status()).toBeLessThan(400);
     expect((await api(ann.cookie)).status()).toBe(401);
 
@@ -232,14 +370,18 @@ async function awayFromWindowEdge() {
 }
 
 test.describe("rate limits", () => {
-  test("a person's server actions past 120 a minute get 429; sign-in for one account past 10 a minute gets 429", async ({ request }) => {
+  test("a person's server actions past 120 a minute get 429; sign-in for one account past 10 a minute gets 429", async ({
+    request,
+  }) => {
     test.setTimeout(120_000);
     await awayFromWindowEdge();
     const dev = await person("developer", "limit");
     const action = actions.find((a) => a.name === "deploy")!;
     const statuses: number[] = [];
     for (let i = 0; i < 121; i += 11) {
-      const calls = Array.from({ length: Math.min(11, 121 - i) }, () => callAction(request, action, { image: 5 }, { cookie: dev.cookie, ip: nextIp(), requestId: randomUUID() }));
+      const calls = Array.from({ length: Math.min(11, 121 - i) }, () =>
+        callAction(request, action, { image: 5 }, { cookie: dev.cookie, ip: nextIp(), requestId: randomUUID() }),
+      );
       statuses.push(...(await Promise.all(calls)).map((c) => c.status));
     }
     figures.calls += statuses.length;
@@ -250,7 +392,12 @@ test.describe("rate limits", () => {
     const email = `limit-${randomUUID()}@runway.local`;
     const signIns: number[] = [];
     for (let i = 0; i < 11; i++) {
-      const res = await request.post("/api/auth/callback/local", { form: { email, csrfToken: "x" }, headers: { "x-forwarded-for": nextIp() }, maxRedirects: 0, failOnStatusCode: false });
+      const res = await request.post("/api/auth/callback/local", {
+        form: { email, csrfToken: "x" },
+        headers: { "x-forwarded-for": nextIp() },
+        maxRedirects: 0,
+        failOnStatusCode: false,
+      });
       signIns.push(res.status());
     }
     figures.calls += signIns.length;
@@ -262,12 +409,26 @@ test.describe("rate limits", () => {
 test.describe("secret values", () => {
   test.use({ storageState: "e2e/.auth/operator.json" });
 
-  test("appear nowhere but Secret Manager: not in pages, API answers, the audit trail or operation rows", async ({ page, request }) => {
+  test("appear nowhere but Secret Manager: not in pages, API answers, the audit trail or operation rows", async ({
+    page,
+    request,
+  }) => {
     test.setTimeout(120_000);
-    const sm = new SecretManagerServiceClient({ apiEndpoint: "127.0.0.1", port: E2E.emulatorGrpcPort, sslCreds: grpc.credentials.createInsecure(), projectId: "runway-e2e" });
+    const sm = new SecretManagerServiceClient({
+      apiEndpoint: "127.0.0.1",
+      port: E2E.emulatorGrpcPort,
+      sslCreds: grpc.credentials.createInsecure(),
+      projectId: "runway-e2e",
+    });
     const values = new Set<string>(["sweep-value-1"]);
     const secretPages: string[] = [];
-    for (const project of ["pyplots-prod", "intentvision-prod", "elevendops-prod", "shortfactory-prod", "ai-usage-analytics-prod"]) {
+    for (const project of [
+      "pyplots-prod",
+      "intentvision-prod",
+      "elevendops-prod",
+      "shortfactory-prod",
+      "ai-usage-analytics-prod",
+    ]) {
       const [secrets] = await sm.listSecrets({ parent: `projects/${project}` });
       for (const s of secrets) {
         secretPages.push(`/secrets/${project}/${s.name!.split("/").pop()}`);
@@ -281,8 +442,17 @@ test.describe("secret values", () => {
     }
     expect(values.size).toBeGreaterThan(3);
     const found: string[] = [];
-    const search = (where: string, text: string) => { for (const v of values) if (text.includes(v)) found.push(`${where}: ${v.slice(0, 4)}…`); };
-    for (const path of ["/", "/secrets", ...secretPages, "/services/pyplots-prod/europe-west4/pyplots-api", "/audit", "/databases"]) {
+    const search = (where: string, text: string) => {
+      for (const v of values) if (text.includes(v)) found.push(`${where}: ${v.slice(0, 4)}…`);
+    };
+    for (const path of [
+      "/",
+      "/secrets",
+      ...secretPages,
+      "/services/pyplots-prod/europe-west4/pyplots-api",
+      "/audit",
+      "/databases",
+    ]) {
       await page.goto(path);
       search(path, await page.content());
     }
@@ -290,7 +460,8 @@ test.describe("secret values", () => {
       search("audit_events", JSON.stringify((await c.query("SELECT * FROM audit_events")).rows));
       const ops = (await c.query("SELECT * FROM operations")).rows;
       search("operations", JSON.stringify(ops));
-      for (const op of ops.slice(-20)) search(`/api/operations/${op.id}`, await (await request.get(`/api/operations/${op.id}`)).text());
+      for (const op of ops.slice(-20))
+        search(`/api/operations/${op.id}`, await (await request.get(`/api/operations/${op.id}`)).text());
     });
     expect(found).toEqual([]);
   });

@@ -66,13 +66,17 @@ test("the service dashboard charts requests by revision, and the fleet shows req
   }).toPass({ timeout: 100_000, intervals: [5_000] });
   // A line, or a lone point's marker (each series has its own shape) where the minutes around it have no data.
   await expect(chart.locator(".recharts-line-dots .recharts-symbols, .recharts-line-curve").first()).toBeVisible();
-  await expect(page.getByRole("region", { name: "Latency p50 / p95 / p99" }).locator(".recharts-legend-item").first()).toContainText(/p(50|95|99)/);
+  await expect(
+    page.getByRole("region", { name: "Latency p50 / p95 / p99" }).locator(".recharts-legend-item").first(),
+  ).toContainText(/p(50|95|99)/);
   await shot(page, "service-metrics");
   await page.goto("/");
   await expect(page.getByTestId("fleet-row-intentvision-api").locator("td").nth(3)).not.toHaveText("—");
 });
 
-test("costs are the usage shown times the catalog's list prices, net of the free tier, and add up", async ({ page }) => {
+test("costs are the usage shown times the catalog's list prices, net of the free tier, and add up", async ({
+  page,
+}) => {
   // Usage is read per closed minute and cached 5 minutes by the portal: this may wait for the next read.
   test.setTimeout(480_000);
   const prices = await cloudRunPrices();
@@ -86,7 +90,9 @@ test("costs are the usage shown times the catalog's list prices, net of the free
   }).toPass({ timeout: 420_000, intervals: [10_000] });
   await expect(page.getByTestId("cost-method")).toContainText("Cloud Monitoring");
   await expect(page.getByTestId("cost-method")).toContainText("Cloud Billing Catalog");
-  expect(rows.map((r) => r.service)).toEqual(expect.arrayContaining(["intentvision-api", "intentvision-worker", "pyplots-api"]));
+  expect(rows.map((r) => r.service)).toEqual(
+    expect.arrayContaining(["intentvision-api", "intentvision-worker", "pyplots-api"]),
+  );
   // Rows carry usage rounded to whole units: a figure may differ by half a unit's price.
   const cent4 = 0.00005;
 
@@ -103,12 +109,17 @@ test("costs are the usage shown times the catalog's list prices, net of the free
   const expected = expectedCosts(rows, prices);
   for (const r of rows) {
     const e = expected.get(r.service)!;
-    for (const k of ["cpu", "memory", "requests"] as const) expect(Math.abs(r.shown[k] - e[k]), `${r.service} ${k}`).toBeLessThanOrEqual(cent4 + 0.5 * 0.000025);
+    for (const k of ["cpu", "memory", "requests"] as const)
+      expect(Math.abs(r.shown[k] - e[k]), `${r.service} ${k}`).toBeLessThanOrEqual(cent4 + 0.5 * 0.000025);
     if (r.billing === "instance-based") expect(r.shown.requests, r.service).toBe(0);
     // Nothing under a cent reads as $0.00, and every amount shown is the figure rounded to the cent.
     for (const k of ["cpu", "memory", "requests"] as const) {
       const text = r.text[k];
-      if (text === null) expect(rows.every((x) => x.shown[k] === 0), `${k} column left out only when zero everywhere`).toBe(true);
+      if (text === null)
+        expect(
+          rows.every((x) => x.shown[k] === 0),
+          `${k} column left out only when zero everywhere`,
+        ).toBe(true);
       else if (r.shown[k] > 0 && r.shown[k] < 0.01) expect(text).toBe("< $0.01");
       else expect(text).toBe(`$${r.shown[k].toFixed(2)}`);
     }
@@ -116,7 +127,10 @@ test("costs are the usage shown times the catalog's list prices, net of the free
 
   // Each service's month to date is its parts (idle min instances only for request-based services); each project's and the total are sums of services.
   for (const r of rows) {
-    expect(Math.abs(r.shown.monthToDate - (r.shown.cpu + r.shown.memory + r.shown.requests + r.shown.idle)), r.service).toBeLessThanOrEqual(3 * cent4);
+    expect(
+      Math.abs(r.shown.monthToDate - (r.shown.cpu + r.shown.memory + r.shown.requests + r.shown.idle)),
+      r.service,
+    ).toBeLessThanOrEqual(3 * cent4);
     if (r.billing === "instance-based") expect(r.shown.idle, r.service).toBe(0);
   }
   const perProject = await page.getByText("Per project (month to date)").locator("..").locator("li").allInnerTexts();
@@ -124,11 +138,16 @@ test("costs are the usage shown times the catalog's list prices, net of the free
   for (const line of perProject) {
     const [, project, amount] = /^(\S+)\s+(\$[\d.,]+)$/.exec(line.trim())!;
     const services = rows.filter((r) => r.project === project);
-    expect(Math.abs(dollars(amount) - services.reduce((sum, r) => sum + r.shown.monthToDate, 0)), project).toBeLessThanOrEqual(0.005 + services.length * cent4);
+    expect(
+      Math.abs(dollars(amount) - services.reduce((sum, r) => sum + r.shown.monthToDate, 0)),
+      project,
+    ).toBeLessThanOrEqual(0.005 + services.length * cent4);
   }
   const total = rows.reduce((sum, r) => sum + r.shown.monthToDate, 0);
   // Shown to the cent.
-  expect(Math.abs(dollars(await page.getByTestId("cost-mtd").innerText()) - total)).toBeLessThanOrEqual(0.005 + rows.length * cent4);
+  expect(Math.abs(dollars(await page.getByTestId("cost-mtd").innerText()) - total)).toBeLessThanOrEqual(
+    0.005 + rows.length * cent4,
+  );
   await shot(page, "costs");
 
   // The fleet's cost column shows the same month to date, as the cost page writes it.

@@ -12,17 +12,29 @@ import { shot, storageState } from "./support";
 // load from the emulator's admin API (emulator/README.md).
 const PROJECT = "pyplots-prod";
 const REGION = "europe-west4";
-const run = new ServicesClient({ apiEndpoint: "127.0.0.1", port: E2E.emulatorGrpcPort, sslCreds: grpc.credentials.createInsecure(), projectId: PROJECT });
+const run = new ServicesClient({
+  apiEndpoint: "127.0.0.1",
+  port: E2E.emulatorGrpcPort,
+  sslCreds: grpc.credentials.createInsecure(),
+  projectId: PROJECT,
+});
 
 async function newService(): Promise<{ id: string; name: string; host: string; path: string }> {
   const id = `e2e-rel-${randomBytes(3).toString("hex")}`;
-  const [op] = await run.createService({ parent: `projects/${PROJECT}/locations/${REGION}`, serviceId: id, service: { template: { scaling: { maxInstanceCount: 4 }, containers: [{ image: "gcr.io/e2e/hello:v1" }] } } });
+  const [op] = await run.createService({
+    parent: `projects/${PROJECT}/locations/${REGION}`,
+    serviceId: id,
+    service: { template: { scaling: { maxInstanceCount: 4 }, containers: [{ image: "gcr.io/e2e/hello:v1" }] } },
+  });
   const [svc] = await op.promise();
   return { id, name: svc.name!, host: new URL(svc.uri!).hostname, path: `/services/${PROJECT}/${REGION}/${id}` };
 }
 
 async function steadyLoad(host: string, rps: number) {
-  const res = await fetch(`http://127.0.0.1:${E2E.emulatorRouterPort}/_emulator/load`, { method: "PUT", body: JSON.stringify({ host, rps }) });
+  const res = await fetch(`http://127.0.0.1:${E2E.emulatorRouterPort}/_emulator/load`, {
+    method: "PUT",
+    body: JSON.stringify({ host, rps }),
+  });
   expect(res.status).toBe(200);
   return () => fetch(`http://127.0.0.1:${E2E.emulatorRouterPort}/_emulator/load?host=${host}`, { method: "DELETE" });
 }
@@ -35,7 +47,12 @@ async function savePlan(page: Page, fields: Record<string, string>) {
   await expect(form.getByText("Release plan saved.")).toBeVisible();
 }
 
-const SHORT = { "Seconds per step": "3", "Seconds between checks": "1", "Canary requests a step needs": "3", "…and above (ms)": "5000" };
+const SHORT = {
+  "Seconds per step": "3",
+  "Seconds between checks": "1",
+  "Canary requests a step needs": "3",
+  "…and above (ms)": "5000",
+};
 
 test.describe.configure({ mode: "serial" });
 
@@ -58,7 +75,9 @@ test.describe("as a developer", () => {
       await expect(panel.getByText(/^Passed: /).first()).toBeVisible({ timeout: 60_000 });
       await shot(page, "release-in-progress");
       await expect(page.getByText(/^Promoted: .* takes all traffic/).first()).toBeVisible({ timeout: 90_000 });
-      await expect(page.getByRole("table", { name: `Releases of ${svc.id}, newest first` }).getByText("promoted", { exact: true })).toBeVisible();
+      await expect(
+        page.getByRole("table", { name: `Releases of ${svc.id}, newest first` }).getByText("promoted", { exact: true }),
+      ).toBeVisible();
     } finally {
       await stop();
     }
@@ -81,11 +100,16 @@ test.describe("as a developer", () => {
       const panel = page.getByRole("region", { name: "Canary release" });
       await expect(panel).toBeVisible({ timeout: 30_000 });
       // The ended release stays in view: its reason, and the failed checks that led to it.
-      await expect(panel.getByRole("alert")).toHaveText(/^Aborted: 5xx \d+\.\d % > 1\.0 % and > stable 0\.0 % \+ 1 pt; 2 failed checks in a row/, { timeout: 60_000 });
+      await expect(panel.getByRole("alert")).toHaveText(
+        /^Aborted: 5xx \d+\.\d % > 1\.0 % and > stable 0\.0 % \+ 1 pt; 2 failed checks in a row/,
+        { timeout: 60_000 },
+      );
       await expect(panel.getByText(/^Failed: 5xx/).first()).toBeVisible();
       await shot(page, "release-aborted");
       const history = page.getByRole("table", { name: `Releases of ${svc.id}, newest first` });
-      await expect(history.getByText(/^Aborted: 5xx \d+\.\d % > 1\.0 % and > stable 0\.0 % \+ 1 pt/)).toBeVisible({ timeout: 60_000 });
+      await expect(history.getByText(/^Aborted: 5xx \d+\.\d % > 1\.0 % and > stable 0\.0 % \+ 1 pt/)).toBeVisible({
+        timeout: 60_000,
+      });
       await expect(history.getByText("aborted", { exact: true })).toBeVisible();
     } finally {
       await stop();
@@ -99,7 +123,9 @@ test("a viewer sees a release but no controls", async ({ browser }) => {
   const dev = await (await browser.newContext({ storageState: storageState("developer") })).newPage();
   await dev.goto(svc.path);
   // The plan's snooze choice, saved and shown again; the service has no alert policy to snooze.
-  const snooze = dev.getByRole("form", { name: "Release plan" }).getByLabel(/^Snooze this service's alerts during a release/);
+  const snooze = dev
+    .getByRole("form", { name: "Release plan" })
+    .getByLabel(/^Snooze this service's alerts during a release/);
   await expect(snooze).not.toBeChecked();
   await snooze.check();
   await savePlan(dev, { "Seconds per step": "600" });
@@ -109,20 +135,29 @@ test("a viewer sees a release but no controls", async ({ browser }) => {
   await dev.getByLabel("Image (with tag or digest)").fill("gcr.io/e2e/hello:v2");
   await dev.getByLabel(/Canary release/).check();
   await dev.getByRole("button", { name: "Deploy and start the release" }).click();
-  await expect(dev.getByRole("region", { name: "Canary release" }).getByText("at 5 %", { exact: true })).toBeVisible({ timeout: 60_000 });
-  await expect(dev.getByRole("region", { name: "Canary release" }).getByLabel("Alert snooze")).toHaveText("No alert policy watches this service: nothing was snoozed.");
+  await expect(dev.getByRole("region", { name: "Canary release" }).getByText("at 5 %", { exact: true })).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(dev.getByRole("region", { name: "Canary release" }).getByLabel("Alert snooze")).toHaveText(
+    "No alert policy watches this service: nothing was snoozed.",
+  );
 
   const viewer = await (await browser.newContext({ storageState: storageState("viewer") })).newPage();
   await viewer.goto(svc.path);
   const panel = viewer.getByRole("region", { name: "Canary release" });
   await expect(panel.getByText("at 5 %", { exact: true })).toBeVisible();
   await expect(panel.getByRole("list", { name: "Steps" })).toContainText("25 %");
-  for (const name of ["Pause", "Resume", "Promote now", "Abort now", "Save plan"]) await expect(viewer.getByRole("button", { name })).toHaveCount(0);
+  for (const name of ["Pause", "Resume", "Promote now", "Abort now", "Save plan"])
+    await expect(viewer.getByRole("button", { name })).toHaveCount(0);
   await viewer.goto("/");
   await viewer.getByLabel("Search services").fill(svc.id);
   await expect(viewer.getByText("releasing 5 %").first()).toBeVisible();
 
   // Tidy up: the developer aborts it, and the traffic goes back.
   await dev.getByRole("button", { name: "Abort now" }).click();
-  await expect(dev.getByRole("table", { name: `Releases of ${svc.id}, newest first` }).getByText(/^Aborted: aborted now by developer@/)).toBeVisible({ timeout: 30_000 });
+  await expect(
+    dev
+      .getByRole("table", { name: `Releases of ${svc.id}, newest first` })
+      .getByText(/^Aborted: aborted now by developer@/),
+  ).toBeVisible({ timeout: 30_000 });
 });

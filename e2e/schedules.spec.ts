@@ -13,12 +13,19 @@ async function openSchedules(page: Page) {
 }
 
 /** The row of the schedule that calls the analytics pipeline. */
-const analyticsRow = (page: Page) => page.locator('tr[data-testid^="schedule-row-"]').filter({ hasText: "ai-usage-analytics-pipeline" }).filter({ hasText: "/run-daily-job" }).first();
+const analyticsRow = (page: Page) =>
+  page
+    .locator('tr[data-testid^="schedule-row-"]')
+    .filter({ hasText: "ai-usage-analytics-pipeline" })
+    .filter({ hasText: "/run-daily-job" })
+    .first();
 
 test.describe("schedules and jobs, as a developer", () => {
   test.use({ storageState: storageState("developer") });
 
-  test("runs the analytics pipeline now and sees the attempt succeed with its duration; pauses and resumes it", async ({ page }) => {
+  test("runs the analytics pipeline now and sees the attempt succeed with its duration; pauses and resumes it", async ({
+    page,
+  }) => {
     test.setTimeout(180_000);
     await openSchedules(page);
     const row = analyticsRow(page);
@@ -37,7 +44,8 @@ test.describe("schedules and jobs, as a developer", () => {
     await page.getByRole("button", { name: "Run now" }).click();
     // The page watches until the attempt is in the execution log and finished.
     const newest = page.getByTestId("attempt-row").first();
-    const startedAt = async () => Date.parse((await newest.locator("td").first().innerText()).replace(" UTC", ":00Z").replace(" ", "T"));
+    const startedAt = async () =>
+      Date.parse((await newest.locator("td").first().innerText()).replace(" UTC", ":00Z").replace(" ", "T"));
     await expect.poll(startedAt, { timeout: 90_000 }).toBeGreaterThanOrEqual(Math.floor(clicked / 60_000) * 60_000);
     await expect(newest).toContainText("succeeded", { timeout: 90_000 });
     await expect(newest.getByTestId("attempt-duration")).toHaveText(/^\d+(\.\d)? s$|^\d+ min/);
@@ -72,7 +80,10 @@ test.describe("schedules and jobs, as a developer", () => {
     const newest = page.locator('tr[data-testid^="execution-row-"]').first();
     await expect(newest).toContainText("succeeded");
     await expect(newest.getByTestId("execution-duration")).toHaveText(/^\d+(\.\d)? s$|^\d+ min/);
-    await expect(newest.getByRole("link", { name: "Logs" })).toHaveAttribute("href", /\/logs\?project=pyplots-prod&job=pyplots-migrate&execution=pyplots-migrate-/);
+    await expect(newest.getByRole("link", { name: "Logs" })).toHaveAttribute(
+      "href",
+      /\/logs\?project=pyplots-prod&job=pyplots-migrate&execution=pyplots-migrate-/,
+    );
     await shot(page, "job-pyplots-migrate");
     // Its logs: the Logs page filtered to this execution shows what its tasks printed.
     await newest.getByRole("link", { name: "Logs" }).click();
@@ -91,7 +102,8 @@ test.describe("schedules and jobs, as a viewer", () => {
     await analyticsRow(page).getByRole("link").first().click();
     await expect(page.getByRole("list", { name: "Next runs", exact: true })).toBeVisible();
     await expect(page.getByTestId("attempt-row").first()).toBeVisible();
-    for (const name of ["Run now", "Pause", "Resume", "Save schedule", "Save targets"]) await expect(page.getByRole("button", { name })).toHaveCount(0);
+    for (const name of ["Run now", "Pause", "Resume", "Save schedule", "Save targets"])
+      await expect(page.getByRole("button", { name })).toHaveCount(0);
     await shot(page, "schedule-viewer");
     await page.goto("/schedules");
     await page.getByTestId("run-job-row-pyplots-migrate").getByRole("link", { name: "pyplots-migrate" }).click();
@@ -99,7 +111,9 @@ test.describe("schedules and jobs, as a viewer", () => {
     for (const name of ["Run job", "Cancel"]) await expect(page.getByRole("button", { name })).toHaveCount(0);
     // The service page lists the schedules that call it.
     await page.goto("/services/ai-usage-analytics-prod/us-central1/ai-usage-analytics-pipeline");
-    const calling = page.locator("section").filter({ has: page.getByRole("heading", { name: "Schedules that call ai-usage-analytics-pipeline" }) });
+    const calling = page
+      .locator("section")
+      .filter({ has: page.getByRole("heading", { name: "Schedules that call ai-usage-analytics-pipeline" }) });
     await expect(calling.getByRole("link", { name: "ai-usage-daily-pipeline" })).toBeVisible();
   });
 });

@@ -4,7 +4,9 @@ import { pyplots, shot, storageState, waitForOperation } from "./support";
 test.describe("secrets", () => {
   test.use({ storageState: storageState("developer") });
 
-  test("a developer sees each project's secrets, their versions and who reads them, never a value", async ({ page }) => {
+  test("a developer sees each project's secrets, their versions and who reads them, never a value", async ({
+    page,
+  }) => {
     await page.goto("/secrets");
     const row = page.getByTestId("secret-row-db-connection-string");
     await expect(row).toContainText("enabled");
@@ -24,14 +26,18 @@ test.describe("secrets", () => {
 
 /** The version rows of the secret page, newest first, as "v2 enabled". */
 async function versionStates(page: Page) {
-  return (await page.locator('[data-testid^="version-"]').allInnerTexts()).map((t) => `${/v\d+/.exec(t)?.[0]} ${/enabled|disabled|destroyed/.exec(t)?.[0]}`);
+  return (await page.locator('[data-testid^="version-"]').allInnerTexts()).map(
+    (t) => `${/v\d+/.exec(t)?.[0]} ${/enabled|disabled|destroyed/.exec(t)?.[0]}`,
+  );
 }
 
 test.describe("rotating db-password", () => {
   test.use({ storageState: storageState("operator") });
   test.describe.configure({ mode: "serial" });
 
-  test("generates a value, sets the Cloud SQL user, redeploys pyplots-api, checks it and disables the old version", async ({ page }) => {
+  test("generates a value, sets the Cloud SQL user, redeploys pyplots-api, checks it and disables the old version", async ({
+    page,
+  }) => {
     test.setTimeout(120_000);
     const before = await pyplots("/plots");
     expect(before.status).toBe(200);
@@ -53,7 +59,9 @@ test.describe("rotating db-password", () => {
     await expect(progress.getByText("Set password of pyplots on pyplots-db")).toBeVisible();
     await expect(progress.getByText(/3 of 3 checks passed \(last: 200 on \/plots\)/)).toBeVisible();
     const added = `v${Number(previous.slice(1)) + 1}`;
-    await expect.poll(async () => (await versionStates(page)).slice(0, 2)).toEqual([`${added} enabled`, `${previous} disabled`]);
+    await expect
+      .poll(async () => (await versionStates(page)).slice(0, 2))
+      .toEqual([`${added} enabled`, `${previous} disabled`]);
 
     // A new revision of pyplots-api serves, with data from the database, under the new password.
     const after = await pyplots("/plots");
@@ -67,7 +75,9 @@ test.describe("rotating db-password", () => {
     await expect(page.getByText(`rotate db-password to ${added}`).first()).toBeVisible();
   });
 
-  test("a wrong value fails pyplots-api's checks and is rolled back while pyplots-api keeps serving", async ({ page }) => {
+  test("a wrong value fails pyplots-api's checks and is rolled back while pyplots-api keeps serving", async ({
+    page,
+  }) => {
     test.setTimeout(120_000);
     const before = await pyplots("/plots");
     expect(before.status).toBe(200);
@@ -87,9 +97,15 @@ test.describe("rotating db-password", () => {
 
     const progress = await waitForOperation(page, "failed");
     await expect(progress.getByRole("alert")).toContainText("failed its checks: 500 on /plots");
-    await expect(progress.getByRole("alert")).toContainText(`Rolled back: traffic of pyplots-api back to 100% ${before.revision}`);
-    await expect(progress.getByRole("alert")).toContainText(`${previous}'s value is the latest again as v${n + 2}; v${n + 1} disabled`);
-    await expect.poll(async () => (await versionStates(page)).slice(0, 3)).toEqual([`v${n + 2} enabled`, `v${n + 1} disabled`, `${previous} enabled`]);
+    await expect(progress.getByRole("alert")).toContainText(
+      `Rolled back: traffic of pyplots-api back to 100% ${before.revision}`,
+    );
+    await expect(progress.getByRole("alert")).toContainText(
+      `${previous}'s value is the latest again as v${n + 2}; v${n + 1} disabled`,
+    );
+    await expect
+      .poll(async () => (await versionStates(page)).slice(0, 3))
+      .toEqual([`v${n + 2} enabled`, `v${n + 1} disabled`, `${previous} enabled`]);
     const after = await pyplots("/plots");
     expect(after.status).toBe(200);
     expect(after.revision).toBe(before.revision);

@@ -25,7 +25,9 @@ test.describe("a NUL in a log search", () => {
   test("is a plain 400 from the logs API and a message on the page, not a 502", async ({ request, page }) => {
     const res = await request.get("/api/logs?project=pyplots-prod&text=abc%00def");
     expect(res.status()).toBe(400);
-    expect((await res.json()).error).toMatch(/^Cloud Logging cannot run this search \(Invalid filter: a NUL character at position \d+\)\. Change the search text or filters and try again\.$/);
+    expect((await res.json()).error).toMatch(
+      /^Cloud Logging cannot run this search \(Invalid filter: a NUL character at position \d+\)\. Change the search text or filters and try again\.$/,
+    );
     await page.goto("/logs?project=pyplots-prod&text=abc%00def");
     await expect(page.getByText(/Cloud Logging cannot run this search/)).toBeVisible();
   });
@@ -39,7 +41,9 @@ test.describe("host trust: X-Forwarded-Host: evil.example", () => {
     expect(providers.status()).toBe(200);
     const body = await providers.text();
     expect(body).not.toContain("evil.example");
-    expect((await providers.json()).local.callbackUrl).toMatch(new RegExp(`^https?://${new URL(baseURL!).host}/api/auth/callback/local$`));
+    expect((await providers.json()).local.callbackUrl).toMatch(
+      new RegExp(`^https?://${new URL(baseURL!).host}/api/auth/callback/local$`),
+    );
 
     const page = await request.get("/audit", { headers: evil, maxRedirects: 0 });
     expect(page.status()).toBe(307);
@@ -59,13 +63,18 @@ test.describe("host trust: X-Forwarded-Host: evil.example", () => {
 });
 
 test.describe("request ids", () => {
-  test("a client's x-request-id never becomes the audit row's request_id; a well-formed one is kept apart", async ({ browser }) => {
+  test("a client's x-request-id never becomes the audit row's request_id; a well-formed one is kept apart", async ({
+    browser,
+  }) => {
     const forged = `forged-${Date.now()}`;
     const audited: { request_id: string; client_request_id: string | null }[] = [];
     for (const sent of [forged, "x".repeat(200)]) {
       const email = `e2e-reqid-${Date.now()}@example.com`;
       const id = await createUser(email, "viewer");
-      const context = await browser.newContext({ storageState: storageState("admin"), extraHTTPHeaders: { "x-request-id": sent } });
+      const context = await browser.newContext({
+        storageState: storageState("admin"),
+        extraHTTPHeaders: { "x-request-id": sent },
+      });
       const page = await context.newPage();
       await page.goto("/users");
       const row = page.getByTestId(`user-row-${email}`);
@@ -73,7 +82,13 @@ test.describe("request ids", () => {
       await row.getByRole("button", { name: "Save" }).click();
       await expect(row.getByRole("status")).toHaveText(`${email} is now developer.`);
       await context.close();
-      audited.push(await withPortalDb(async (c) => (await c.query("SELECT request_id, client_request_id FROM audit_events WHERE target = $1", [`users/${id}`])).rows[0]));
+      audited.push(
+        await withPortalDb(
+          async (c) =>
+            (await c.query("SELECT request_id, client_request_id FROM audit_events WHERE target = $1", [`users/${id}`]))
+              .rows[0],
+        ),
+      );
     }
     expect(audited[0].request_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(audited[0].client_request_id).toBe(forged);
@@ -86,7 +101,12 @@ test.describe("settings: the project/region list", () => {
   test.use({ storageState: storageState("admin") });
 
   test("says what a save removes before saving, and refuses an empty list", async ({ page }) => {
-    const pairs = async () => withPortalDb(async (c) => (await c.query("SELECT project || '/' || region AS pair FROM fleet_locations ORDER BY 1")).rows.map((r) => r.pair as string));
+    const pairs = async () =>
+      withPortalDb(async (c) =>
+        (await c.query("SELECT project || '/' || region AS pair FROM fleet_locations ORDER BY 1")).rows.map(
+          (r) => r.pair as string,
+        ),
+      );
     const before = await pairs();
     expect(before).toContain("pyplots-prod/europe-west4");
     await page.goto("/settings");
@@ -97,9 +117,13 @@ test.describe("settings: the project/region list", () => {
     await expect(preview).toContainText(/pyplots-prod\/europe-west4: \d+ \(.*pyplots-api.*\)/);
 
     await box.fill("  \n");
-    await expect(page.getByText("Keep at least one project/region pair: an empty list would empty the fleet.")).toBeVisible();
+    await expect(
+      page.getByText("Keep at least one project/region pair: an empty list would empty the fleet."),
+    ).toBeVisible();
     await page.getByRole("button", { name: "Save locations" }).click();
-    await expect(page.getByRole("alert").filter({ hasText: "Some fields need attention." })).toContainText("Keep at least one project/region pair");
+    await expect(page.getByRole("alert").filter({ hasText: "Some fields need attention." })).toContainText(
+      "Keep at least one project/region pair",
+    );
     expect(await pairs()).toEqual(before);
   });
 });
@@ -108,16 +132,29 @@ test.describe("the secret page when Secret Manager fails", () => {
   test.use({ storageState: storageState("operator") });
   const faults = `http://127.0.0.1:${E2E.emulatorRouterPort}/_emulator/faults`;
 
-  test("shows a notice in the failed panel, not the error page, and offers no rotation without the versions", async ({ page, request }) => {
+  test("shows a notice in the failed panel, not the error page, and offers no rotation without the versions", async ({
+    page,
+    request,
+  }) => {
     try {
-      expect((await request.put(faults, { data: [{ method: "ListSecretVersions", code: "INTERNAL", message: "backend fell over" }] })).ok()).toBe(true);
+      expect(
+        (
+          await request.put(faults, {
+            data: [{ method: "ListSecretVersions", code: "INTERNAL", message: "backend fell over" }],
+          })
+        ).ok(),
+      ).toBe(true);
       await page.goto("/secrets/pyplots-prod/db-password");
       await expect(page.getByRole("heading", { name: "db-password" })).toBeVisible();
-      await expect(page.getByText("Secret Manager failed while listing the versions of db-password: backend fell over")).toBeVisible();
+      await expect(
+        page.getByText("Secret Manager failed while listing the versions of db-password: backend fell over"),
+      ).toBeVisible();
       await expect(page.getByText(/Rotation needs the secret's labels and versions/)).toBeVisible();
       await expect(page.getByRole("heading", { name: "Read by" })).toBeVisible();
 
-      expect((await request.put(faults, { data: [{ method: "GetSecret", code: "UNAVAILABLE", times: 1 }] })).ok()).toBe(true);
+      expect((await request.put(faults, { data: [{ method: "GetSecret", code: "UNAVAILABLE", times: 1 }] })).ok()).toBe(
+        true,
+      );
       await page.reload();
       await expect(page.getByTestId(/^version-\d+$/).first()).toBeVisible();
       await expect(page.getByRole("form", { name: "Rotate db-password" })).toBeVisible();

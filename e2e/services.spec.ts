@@ -52,14 +52,18 @@ test.describe("as a developer", () => {
   test("deploys a new tag and sees the new revision serve the service URL", async ({ page }) => {
     await page.goto(SERVICE);
     await page.getByRole("link", { name: "Deploy" }).click();
-    await page.getByLabel("Image (with tag or digest)").fill("europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-frontend:v8");
+    await page
+      .getByLabel("Image (with tag or digest)")
+      .fill("europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-frontend:v8");
     await page.getByLabel("Change reference (optional: commit or ticket)").fill("PR-808");
     await page.getByRole("button", { name: "Deploy" }).click();
     await expect(page).toHaveURL(/\?op=/);
     const progress = await waitForOperation(page, "succeeded");
     await expect(progress.locator('li[data-state="done"]')).toHaveCount(4);
     await page.reload(); // progress survives a reload
-    await expect(page.getByRole("region", { name: "Operation progress" }).getByText("succeeded", { exact: true })).toBeVisible();
+    await expect(
+      page.getByRole("region", { name: "Operation progress" }).getByText("succeeded", { exact: true }),
+    ).toBeVisible();
     const revision = await progress.locator("code").innerText();
     const row = page.getByTestId(`revision-row-${revision}`);
     await expect(row).toContainText("v8");
@@ -74,7 +78,9 @@ test.describe("as a developer", () => {
     await page.goto(SERVICE);
     const before = await servedRevision(page, (await serviceUrl(page))!);
     await page.getByRole("link", { name: "Deploy" }).click();
-    await page.getByLabel("Image (with tag or digest)").fill("europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-frontend:v9");
+    await page
+      .getByLabel("Image (with tag or digest)")
+      .fill("europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-frontend:v9");
     await page.getByLabel("No traffic yet: reach it at a tagged URL (blue/green)").check();
     await page.getByLabel("Tag", { exact: true }).fill("green");
     await page.getByRole("button", { name: "Deploy" }).click();
@@ -110,7 +116,10 @@ test.describe("as a developer", () => {
     await page.getByRole("button", { name: "Roll back" }).click();
     const dialog = page.getByRole("dialog", { name: "Confirm rollback" });
     await expect(dialog).toContainText("Now:");
-    const target = (await dialog.getByRole("button", { name: /^Send all traffic to / }).innerText()).replace("Send all traffic to ", "");
+    const target = (await dialog.getByRole("button", { name: /^Send all traffic to / }).innerText()).replace(
+      "Send all traffic to ",
+      "",
+    );
     await dialog.getByRole("button", { name: /^Send all traffic to / }).click();
     await waitForOperation(page, "succeeded");
     await expect(dialog).toHaveCount(0);
@@ -122,7 +131,9 @@ test.describe("as a developer", () => {
     await page.goto(SERVICE);
     const before = await servedRevision(page, (await serviceUrl(page))!);
     await page.getByRole("link", { name: "Deploy" }).click();
-    await page.getByLabel("Image (with tag or digest)").fill("europe-west4-docker.pkg.dev/pyplots-prod/app/does-not-exist:v1");
+    await page
+      .getByLabel("Image (with tag or digest)")
+      .fill("europe-west4-docker.pkg.dev/pyplots-prod/app/does-not-exist:v1");
     await page.getByRole("button", { name: "Deploy" }).click();
     const progress = await waitForOperation(page, "failed");
     await expect(progress.getByRole("alert")).toContainText(/image/i);
@@ -132,7 +143,9 @@ test.describe("as a developer", () => {
   });
 
   test("of two people editing traffic at once, the second is told of the conflict", async ({ browser }) => {
-    const [a, b] = await Promise.all([0, 1].map(async () => (await browser.newContext({ storageState: storageState("developer") })).newPage()));
+    const [a, b] = await Promise.all(
+      [0, 1].map(async () => (await browser.newContext({ storageState: storageState("developer") })).newPage()),
+    );
     for (const p of [a, b]) {
       await p.goto(SERVICE);
       await openTrafficEditor(p);
@@ -180,7 +193,11 @@ test("a viewer's direct call to a service action is refused and audited", async 
 
   const viewer = await browser.newContext({ storageState: storageState("viewer") });
   const res = await viewer.request.post(SERVICE, {
-    headers: { "next-action": request.headers()["next-action"], "content-type": request.headers()["content-type"], accept: "text/x-component" },
+    headers: {
+      "next-action": request.headers()["next-action"],
+      "content-type": request.headers()["content-type"],
+      accept: "text/x-component",
+    },
     data: request.postDataBuffer()!,
   });
   expect(await res.text()).toContain("This needs the developer role; you are viewer.");

@@ -13,7 +13,13 @@ export const storageState = (role: Role) => `e2e/.auth/${role}.json`;
 /** The e2e portal's own database (embedded, started by `npm start`), for specs that mint their data. */
 export async function withPortalDb<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const creds = JSON.parse(readFileSync(path.join(E2E.dataDir, "postgres", "credentials.json"), "utf8"));
-  const client = new pg.Client({ host: "127.0.0.1", port: E2E.pgPort, user: creds.user, password: creds.password, database: "runway" });
+  const client = new pg.Client({
+    host: "127.0.0.1",
+    port: E2E.pgPort,
+    user: creds.user,
+    password: creds.password,
+    database: "runway",
+  });
   await client.connect();
   try {
     return await fn(client);
@@ -41,7 +47,10 @@ export async function shot(page: Page, name: string) {
 }
 
 /** pyplots-api through the emulator's router; `revision` says which revision answered. */
-export async function pyplots(path: string, method = "GET"): Promise<{ status: number; body: string; revision: string | undefined }> {
+export async function pyplots(
+  path: string,
+  method = "GET",
+): Promise<{ status: number; body: string; revision: string | undefined }> {
   const res = await request(E2E.emulatorRouterPort, "pyplots-api.europe-west4.localhost", path, { method });
   return { status: res.status, body: res.body, revision: res.headers["x-runway-revision"] as string | undefined };
 }

@@ -22,7 +22,11 @@ export function seeded(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)], int: (n: number) => Math.floor(next() * n) };
+  return {
+    next,
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
+    int: (n: number) => Math.floor(next() * n),
+  };
 }
 export type Rand = ReturnType<typeof seeded>;
 
@@ -47,16 +51,28 @@ export async function person(role: Role, label = "sweep"): Promise<Person> {
 
 export type ServerAction = { name: string; id: string; page: string };
 
-const PARAMS: Record<string, string> = { project: "pyplots-prod", region: "europe-west4", service: "pyplots-api", secret: "db-password" };
+const PARAMS: Record<string, string> = {
+  project: "pyplots-prod",
+  region: "europe-west4",
+  service: "pyplots-api",
+  secret: "db-password",
+};
 
 /** Every server action of components/<feature>/actions.ts in the build, with a page that serves it. */
 export function serverActions(): ServerAction[] {
-  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, { exportedName?: string; filename?: string; workers: Record<string, unknown> }> };
+  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+    node: Record<string, { exportedName?: string; filename?: string; workers: Record<string, unknown> }>;
+  };
   return Object.entries(manifest.node)
     .filter(([, v]) => /^components\/[^/]+\/actions\.ts$/.test(v.filename ?? ""))
     .map(([id, v]) => {
       const worker = Object.keys(v.workers)[0];
-      const page = worker.replace(/^app/, "").replace(/\/\([^)]+\)/g, "").replace(/\/page$/, "").replace(/\[(\w+)\]/g, (_, p: string) => PARAMS[p] ?? p) || "/";
+      const page =
+        worker
+          .replace(/^app/, "")
+          .replace(/\/\([^)]+\)/g, "")
+          .replace(/\/page$/, "")
+          .replace(/\[(\w+)\]/g, (_, p: string) => PARAMS[p] ?? p) || "/";
       return { name: v.exportedName!, id, page };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -65,7 +81,12 @@ export function serverActions(): ServerAction[] {
 export type Call = { status: number; result: { ok: boolean; code?: string; error?: string } | null; text: string };
 
 /** Calls a server action the way Next's client does: `(previousState, input)` as a JSON array. */
-export async function callAction(request: APIRequestContext, action: ServerAction, input: unknown, o: { cookie?: string; ip: string; requestId: string; origin?: string; raw?: string }): Promise<Call> {
+export async function callAction(
+  request: APIRequestContext,
+  action: ServerAction,
+  input: unknown,
+  o: { cookie?: string; ip: string; requestId: string; origin?: string; raw?: string },
+): Promise<Call> {
   const res = await request.post(action.page, {
     headers: {
       "next-action": action.id,
@@ -100,23 +121,63 @@ function flightResult(text: string): Call["result"] {
 // ── hostile inputs ──
 
 const STRINGS = [
-  "", " ", "\u0000", "a\u0000b", "\ud800", "\udc00x", "😀", "\u202e", "x".repeat(5000), "$", "$$", "$K1", "$@0", "$Q", "'; DROP TABLE users; --",
-  "../../etc/passwd", "<script>alert(1)</script>", "projects/other-project/locations/us-east1/services/x", "%00", "\r\n\r\nX: y", "null", "true", "-1", "1e309",
-  "NaN", "0x10", "ＡＢＣ", "admin", "LATEST", "other-project", "asia-east1", "00000000-0000-0000-0000-000000000000",
+  "",
+  " ",
+  "\u0000",
+  "a\u0000b",
+  "\ud800",
+  "\udc00x",
+  "😀",
+  "\u202e",
+  "x".repeat(5000),
+  "$",
+  "$$",
+  "$K1",
+  "$@0",
+  "$Q",
+  "'; DROP TABLE users; --",
+  "../../etc/passwd",
+  "<script>alert(1)</script>",
+  "projects/other-project/locations/us-east1/services/x",
+  "%00",
+  "\r\n\r\nX: y",
+  "null",
+  "true",
+  "-1",
+  "1e309",
+  "NaN",
+  "0x10",
+  "ＡＢＣ",
+  "admin",
+  "LATEST",
+  "other-project",
+  "asia-east1",
+  "00000000-0000-0000-0000-000000000000",
 ];
-const POISON: unknown[] = [{ $ne: null }, [1, [2]], JSON.parse("{\"__proto__\": {\"admin\": true}}"), { toString: "x" }];
+const POISON: unknown[] = [{ $ne: null }, [1, [2]], JSON.parse('{"__proto__": {"admin": true}}'), { toString: "x" }];
 
 export function garbage(r: Rand, depth = 0): unknown {
   switch (r.int(depth > 1 ? 6 : 9)) {
-    case 0: return r.pick(STRINGS);
-    case 1: return r.pick([0, -1, 1.5, 1e308, -0, 2 ** 53 + 1, 100, 101]);
-    case 2: return r.pick([true, false, null]);
-    case 3: return r.pick(STRINGS) + r.pick(STRINGS);
-    case 4: return String.fromCharCode(...Array.from({ length: 1 + r.int(12) }, () => r.int(0xffff)));
-    case 5: return r.pick(POISON);
-    case 6: return Array.from({ length: r.int(4) }, () => garbage(r, depth + 1));
-    case 7: return Object.fromEntries(Array.from({ length: r.int(4) }, () => [r.pick(STRINGS).slice(0, 20), garbage(r, depth + 1)]));
-    default: return r.pick(POISON);
+    case 0:
+      return r.pick(STRINGS);
+    case 1:
+      return r.pick([0, -1, 1.5, 1e308, -0, 2 ** 53 + 1, 100, 101]);
+    case 2:
+      return r.pick([true, false, null]);
+    case 3:
+      return r.pick(STRINGS) + r.pick(STRINGS);
+    case 4:
+      return String.fromCharCode(...Array.from({ length: 1 + r.int(12) }, () => r.int(0xffff)));
+    case 5:
+      return r.pick(POISON);
+    case 6:
+      return Array.from({ length: r.int(4) }, () => garbage(r, depth + 1));
+    case 7:
+      return Object.fromEntries(
+        Array.from({ length: r.int(4) }, () => [r.pick(STRINGS).slice(0, 20), garbage(r, depth + 1)]),
+      );
+    default:
+      return r.pick(POISON);
   }
 }
 
@@ -146,10 +207,20 @@ export async function portalState(): Promise<string> {
   });
 }
 
-export async function auditRowsFor(clientRequestIds: string[]): Promise<Map<string, { action: string; outcome: string; error: string | null; input: unknown }>> {
+export async function auditRowsFor(
+  clientRequestIds: string[],
+): Promise<Map<string, { action: string; outcome: string; error: string | null; input: unknown }>> {
   return withPortalDb(async (c) => {
-    const { rows } = await c.query("SELECT client_request_id, action, outcome, error, input FROM audit_events WHERE client_request_id = ANY($1)", [clientRequestIds]);
-    return new Map(rows.map((r) => [r.client_request_id as string, { action: r.action, outcome: r.outcome, error: r.error, input: r.input }]));
+    const { rows } = await c.query(
+      "SELECT client_request_id, action, outcome, error, input FROM audit_events WHERE client_request_id = ANY($1)",
+      [clientRequestIds],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.client_request_id as string,
+        { action: r.action, outcome: r.outcome, error: r.error, input: r.input },
+      ]),
+    );
   });
 }
 
@@ -158,5 +229,7 @@ export async function auditRowsFor(clientRequestIds: string[]): Promise<Map<stri
 export const figures = { calls: 0, refusals: 0, serverErrors: 0, missingAuditRows: 0, stateChanges: 0 };
 
 export function printFigures() {
-  console.log(`\nsecurity sweep (seed ${SEED}): ${figures.calls} calls, ${figures.refusals} refusals, ${figures.serverErrors} 5xx, ${figures.missingAuditRows} missing audit rows, ${figures.stateChanges} state changes on invalid input`);
+  console.log(
+    `\nsecurity sweep (seed ${SEED}): ${figures.calls} calls, ${figures.refusals} refusals, ${figures.serverErrors} 5xx, ${figures.missingAuditRows} missing audit rows, ${figures.stateChanges} state changes on invalid input`,
+  );
 }

@@ -54,7 +54,11 @@ test.describe("roles and the audit trail", () => {
     // …and replay it with a viewer's session, asking for admin this time.
     const viewer = await browser.newContext({ storageState: storageState("viewer") });
     const res = await viewer.request.post("/users", {
-      headers: { "next-action": headers["next-action"], "content-type": headers["content-type"], accept: "text/x-component" },
+      headers: {
+        "next-action": headers["next-action"],
+        "content-type": headers["content-type"],
+        accept: "text/x-component",
+      },
       data: Buffer.from(replayBody, "latin1"),
     });
     expect(res.status()).toBe(200);

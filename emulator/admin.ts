@@ -51,7 +51,14 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 const clockState = (clock: SchedulerClock) => ({ now: clock.now().toISOString(), offsetMs: clock.offset });
 
-export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; load: SteadyLoad; log: Logger; clock: SchedulerClock; alerting?: () => Alerting | undefined }): FallbackHandler {
+export function adminHandler(deps: {
+  faults: Faults;
+  runtime: () => Runtime;
+  load: SteadyLoad;
+  log: Logger;
+  clock: SchedulerClock;
+  alerting?: () => Alerting | undefined;
+}): FallbackHandler {
   return (req, res) => {
     const [path, query = ""] = (req.url ?? "").split("?");
     if (!path.startsWith(PREFIX)) return false;
@@ -113,8 +120,11 @@ export function adminHandler(deps: { faults: Faults; runtime: () => Runtime; loa
           return json(res, 200, { revisions: deps.runtime().status() });
         case "GET routes":
           const { router } = deps.runtime();
-          const localUrls = (hosts: string[]) => Object.fromEntries(hosts.flatMap((h) => (router.local.urlOf(h) ? [[h, router.local.urlOf(h)]] : [])));
-          const routes = router.listRoutes().map((r) => ({ ...r, localUrls: localUrls([...r.hosts, ...r.tags.flatMap((t) => t.hosts)]) }));
+          const localUrls = (hosts: string[]) =>
+            Object.fromEntries(hosts.flatMap((h) => (router.local.urlOf(h) ? [[h, router.local.urlOf(h)]] : [])));
+          const routes = router
+            .listRoutes()
+            .map((r) => ({ ...r, localUrls: localUrls([...r.hosts, ...r.tags.flatMap((t) => t.hosts)]) }));
           return json(res, 200, { routes });
         case "GET outbox":
           return json(res, 200, { mails: (await deps.alerting?.()?.outbox.list()) ?? [] });

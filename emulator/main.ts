@@ -60,8 +60,11 @@ async function main() {
       extraServices: intEnv("EMULATOR_EXTRA_SERVICES", 0),
       sqlOperationMs: intEnv("EMULATOR_SQL_OPERATION_MS", 1000),
       traffic: ["1", "on", "true", "yes"].includes((process.env.EMULATOR_TRAFFIC ?? "").toLowerCase()),
-      telemetry: { logRetentionHours: intEnv("EMULATOR_LOG_RETENTION_HOURS", 72), metricRetentionDays: intEnv("EMULATOR_METRIC_RETENTION_DAYS", 70),
-        utilizationSampleMs: intEnv("EMULATOR_UTILIZATION_SAMPLE_SECONDS", 10) * 1000 },
+      telemetry: {
+        logRetentionHours: intEnv("EMULATOR_LOG_RETENTION_HOURS", 72),
+        metricRetentionDays: intEnv("EMULATOR_METRIC_RETENTION_DAYS", 70),
+        utilizationSampleMs: intEnv("EMULATOR_UTILIZATION_SAMPLE_SECONDS", 10) * 1000,
+      },
       faults: process.env.EMULATOR_FAULTS || undefined,
       alerting: { evaluationPeriodMs: intEnv("EMULATOR_ALERT_EVALUATION_MS", 30_000) },
       logLevel: parseSeverity(process.env.EMULATOR_LOG_LEVEL, "WARNING"),

@@ -13,7 +13,10 @@ const parent = "projects/durable/locations/us-central1";
 /** Instance processes (our sample images) that are children of this test process. */
 function instanceProcesses(): string[] {
   try {
-    return execFileSync("pgrep", ["-P", String(process.pid), "-f", "emulator/images/"], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+    return execFileSync("pgrep", ["-P", String(process.pid), "-f", "emulator/images/"], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .filter(Boolean);
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
@@ -25,7 +28,10 @@ it("survives a restart", async () => {
   const lifecycle: LifecycleEvent[] = [];
   first.emulator.events.on("lifecycle", (e) => lifecycle.push(e));
 
-  const [c] = await first.services.createService({ parent, serviceId: "kept", service: { template: template("gcr.io/durable/hello:v1") } }, CALL);
+  const [c] = await first.services.createService(
+    { parent, serviceId: "kept", service: { template: template("gcr.io/durable/hello:v1") } },
+    CALL,
+  );
   await c.promise();
   const [v1] = await first.services.getService({ name: `${parent}/services/kept` }, CALL);
   const rev1 = v1.latestReadyRevision!.split("/").pop()!;
@@ -48,10 +54,17 @@ it("survives a restart", async () => {
 
   // A deploy still in its startup probe when the emulator stops.
   const [slow] = await first.services.createService(
-    { parent, serviceId: "interrupted", service: { template: template("gcr.io/durable/hello:v1", { STARTUP_DELAY_MS: "2500" }) } },
+    {
+      parent,
+      serviceId: "interrupted",
+      service: { template: template("gcr.io/durable/hello:v1", { STARTUP_DELAY_MS: "2500" }) },
+    },
     CALL,
   );
-  await waitFor(() => lifecycle.some((e) => e.service === "interrupted" && e.kind === "starting"), "the slow deploy to start");
+  await waitFor(
+    () => lifecycle.some((e) => e.service === "interrupted" && e.kind === "starting"),
+    "the slow deploy to start",
+  );
   expect(instanceProcesses().length).toBeGreaterThan(0);
   await first.close();
 

@@ -6,17 +6,47 @@
 // It sits above the capabilities, like lib/followers.ts, so that lib/actions
 // stays generic and imports none of them.
 import {
-  acknowledgeIncidentDefinition, createEmailChannelDefinition, createPolicyDefinition, createSloDefinition, createUptimeCheckDefinition, createWebhookChannelDefinition,
-  deleteChannelDefinition, deletePolicyDefinition, deleteSloDefinition, deleteUptimeCheckDefinition, setPolicyEnabledDefinition, updatePolicyDefinition,
+  acknowledgeIncidentDefinition,
+  createEmailChannelDefinition,
+  createPolicyDefinition,
+  createSloDefinition,
+  createUptimeCheckDefinition,
+  createWebhookChannelDefinition,
+  deleteChannelDefinition,
+  deletePolicyDefinition,
+  deleteSloDefinition,
+  deleteUptimeCheckDefinition,
+  setPolicyEnabledDefinition,
+  updatePolicyDefinition,
 } from "./alerting";
 import { saveBudgetDefinition } from "./cost/budget-actions";
 import { setVarianceThresholdDefinition } from "./cost/thresholds";
 import { backupDefinition, restoreDefinition } from "./databases";
 import { cancelExecutionDefinition, runJobDefinition } from "./run-jobs";
-import { pauseDefinition, resumeDefinition, runNowDefinition, updateScheduleDefinition, updateTargetsDefinition } from "./schedules";
-import { abortReleaseDefinition, deployCanaryDefinition, pauseReleaseDefinition, promoteReleaseDefinition, resumeReleaseDefinition, savePlanDefinition, startReleaseDefinition } from "./releases";
+import {
+  pauseDefinition,
+  resumeDefinition,
+  runNowDefinition,
+  updateScheduleDefinition,
+  updateTargetsDefinition,
+} from "./schedules";
+import {
+  abortReleaseDefinition,
+  deployCanaryDefinition,
+  pauseReleaseDefinition,
+  promoteReleaseDefinition,
+  resumeReleaseDefinition,
+  savePlanDefinition,
+  startReleaseDefinition,
+} from "./releases";
 import { rotateDefinition } from "./secrets/rotate";
-import { deployDefinition, rollbackDefinition, sendAllToLatestDefinition, shiftTrafficDefinition, updateLocationsDefinition } from "./services";
+import {
+  deployDefinition,
+  rollbackDefinition,
+  sendAllToLatestDefinition,
+  shiftTrafficDefinition,
+  updateLocationsDefinition,
+} from "./services";
 import { changeRole } from "./users";
 
 export const ACTION_DEFINITIONS = {

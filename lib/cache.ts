@@ -5,7 +5,10 @@ type Entry<T> = { value: Promise<T>; expires: number };
 
 export class TtlCache<T> {
   private entries = new Map<string, Entry<T>>();
-  constructor(private readonly ttlMs: number, private readonly maxEntries = 500) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 500,
+  ) {}
 
   get(key: string, load: () => Promise<T>): Promise<T> {
     const now = Date.now();

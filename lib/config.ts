@@ -9,7 +9,10 @@ const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
 
 const list = z.string().transform((s) =>
-  s.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean),
+  s
+    .split(",")
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean),
 );
 
 const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => ["true", "1", "yes"].includes(v));
@@ -26,22 +29,49 @@ export const serverEnvSchema = z.object({
   ADMIN_EMAILS: optional(list),
   AUTH_LOCAL_ENABLED: optional(bool),
   // Identity-Aware Proxy in front: the audience of its signed header (deploy/README.md).
-  IAP_AUDIENCE: optional(z.string().regex(/^\/projects\/\d+\/(global\/backendServices\/\d+|apps\/[a-z0-9-]+|locations\/[a-z0-9-]+\/services\/[a-z0-9-]+)$/, "expected IAP's audience, e.g. /projects/123456789/global/backendServices/987654321")),
+  IAP_AUDIENCE: optional(
+    z
+      .string()
+      .regex(
+        /^\/projects\/\d+\/(global\/backendServices\/\d+|apps\/[a-z0-9-]+|locations\/[a-z0-9-]+\/services\/[a-z0-9-]+)$/,
+        "expected IAP's audience, e.g. /projects/123456789/global/backendServices/987654321",
+      ),
+  ),
   GCP_EMULATOR_HOST: optional(hostPort),
   GCP_PROJECTS: optional(list),
   GCP_REGIONS: optional(list),
-  RUNWAY_SPLIT_STALE_HOURS: optional(z.string().regex(/^\d+(\.\d+)?$/, "must be a positive number of hours").transform(Number).refine((h) => h > 0, "must be a positive number of hours")),
-  PORT: optional(z.string().regex(/^\d{1,5}$/, "expected a port number").transform(Number)),
+  RUNWAY_SPLIT_STALE_HOURS: optional(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, "must be a positive number of hours")
+      .transform(Number)
+      .refine((h) => h > 0, "must be a positive number of hours"),
+  ),
+  PORT: optional(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, "expected a port number")
+      .transform(Number),
+  ),
   LOG_LEVEL: optional(z.enum(["debug", "info", "warning", "error"])),
   NODE_ENV: optional(z.enum(["development", "production", "test"])),
   RUNWAY_MODE: optional(z.enum(["local", "production"], "expected local or production")),
   // How many proxies in front append to X-Forwarded-For (Cloud Run's front end: 1); 0 ignores the header.
-  RUNWAY_TRUSTED_PROXY_HOPS: optional(z.string().regex(/^\d$/, "expected a whole number of proxies from 0 to 9 (on Cloud Run: 1)").transform(Number)),
-  AUTH_TRUSTED_HOSTS: optional(z.string().transform((s, ctx) => {
-    const hosts = s.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean);
-    for (const h of hosts) if (!/^[a-z0-9.-]+(:\d{1,5})?$/.test(h)) ctx.addIssue({ code: "custom", message: `"${h}" is not a host name (with an optional :port)` });
-    return hosts;
-  })),
+  RUNWAY_TRUSTED_PROXY_HOPS: optional(
+    z.string().regex(/^\d$/, "expected a whole number of proxies from 0 to 9 (on Cloud Run: 1)").transform(Number),
+  ),
+  AUTH_TRUSTED_HOSTS: optional(
+    z.string().transform((s, ctx) => {
+      const hosts = s
+        .split(",")
+        .map((x) => x.trim().toLowerCase())
+        .filter(Boolean);
+      for (const h of hosts)
+        if (!/^[a-z0-9.-]+(:\d{1,5})?$/.test(h))
+          ctx.addIssue({ code: "custom", message: `"${h}" is not a host name (with an optional :port)` });
+      return hosts;
+    }),
+  ),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
@@ -109,7 +139,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (Boolean(e.AUTH_GOOGLE_ID) !== Boolean(e.AUTH_GOOGLE_SECRET)) {
     problems.push("AUTH_GOOGLE_ID and AUTH_GOOGLE_SECRET: set both or neither");
   }
-  const google = e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET ? { clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET } : null;
+  const google =
+    e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET
+      ? { clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET }
+      : null;
   if (google && !e.AUTH_ALLOWED_DOMAINS?.length) {
     problems.push("AUTH_ALLOWED_DOMAINS: required with Google sign-in (comma-separated, e.g. example.com)");
   }
@@ -121,7 +154,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (mode === "production" && !iap) {
     // One POST would sign anyone in as admin: a production server offers that only when told to.
     if (!google && e.AUTH_LOCAL_ENABLED === undefined) {
-      problems.push("AUTH_LOCAL_ENABLED: a production server (NODE_ENV=production) without Google sign-in would offer passwordless local accounts; set AUTH_GOOGLE_ID and AUTH_GOOGLE_SECRET, or AUTH_LOCAL_ENABLED=true to offer them anyway");
+      problems.push(
+        "AUTH_LOCAL_ENABLED: a production server (NODE_ENV=production) without Google sign-in would offer passwordless local accounts; set AUTH_GOOGLE_ID and AUTH_GOOGLE_SECRET, or AUTH_LOCAL_ENABLED=true to offer them anyway",
+      );
     } else if (!google && !localSignIn) {
       problems.push("AUTH_GOOGLE_ID: no way to sign in (Google sign-in unset and AUTH_LOCAL_ENABLED=false)");
     }
@@ -129,7 +164,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (mode === "production") {
     // Redirects and callback URLs are built from the request's host: name the hosts to believe.
     if (!e.AUTH_URL && !e.AUTH_TRUSTED_HOSTS?.length) {
-      problems.push("AUTH_URL: required on a production server (the portal's public URL), or list the hosts it answers to in AUTH_TRUSTED_HOSTS");
+      problems.push(
+        "AUTH_URL: required on a production server (the portal's public URL), or list the hosts it answers to in AUTH_TRUSTED_HOSTS",
+      );
     }
   }
   if (problems.length) throw new ConfigError(problems);

@@ -2,7 +2,8 @@
 // place (toUserMessage). Anything else is an internal error: the person gets a
 // generic message with a request id, the log gets the details.
 
-export type ErrorCode = "unauthenticated" | "forbidden" | "invalid" | "not_found" | "conflict" | "upstream" | "internal";
+export type ErrorCode =
+  "unauthenticated" | "forbidden" | "invalid" | "not_found" | "conflict" | "upstream" | "internal";
 
 export class AppError extends Error {
   constructor(
@@ -16,22 +17,37 @@ export class AppError extends Error {
 }
 
 export class Unauthenticated extends AppError {
-  constructor(message = "Please sign in.") { super("unauthenticated", message); }
+  constructor(message = "Please sign in.") {
+    super("unauthenticated", message);
+  }
 }
 export class Forbidden extends AppError {
-  constructor(message = "Your role does not allow this.") { super("forbidden", message); }
+  constructor(message = "Your role does not allow this.") {
+    super("forbidden", message);
+  }
 }
 export class Invalid extends AppError {
-  constructor(message: string, public readonly fieldErrors: Record<string, string[]> = {}) { super("invalid", message); }
+  constructor(
+    message: string,
+    public readonly fieldErrors: Record<string, string[]> = {},
+  ) {
+    super("invalid", message);
+  }
 }
 export class NotFound extends AppError {
-  constructor(message: string) { super("not_found", message); }
+  constructor(message: string) {
+    super("not_found", message);
+  }
 }
 export class Conflict extends AppError {
-  constructor(message: string, details?: Record<string, unknown>) { super("conflict", message, details); }
+  constructor(message: string, details?: Record<string, unknown>) {
+    super("conflict", message, details);
+  }
 }
 export class Upstream extends AppError {
-  constructor(message: string, details?: Record<string, unknown>) { super("upstream", message, details); }
+  constructor(message: string, details?: Record<string, unknown>) {
+    super("upstream", message, details);
+  }
 }
 
 export function toUserMessage(err: unknown, requestId: string): { code: ErrorCode; message: string } {

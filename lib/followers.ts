@@ -3,7 +3,15 @@
 // operation kind at start-up"). A new kind adds one line here.
 import { databaseFollowers } from "./databases";
 import { config } from "./config";
-import { alertingClients, observabilityClients, runClients, runJobsClients, secretsClient, sqlClients, type GcpTarget } from "./gcp/clients";
+import {
+  alertingClients,
+  observabilityClients,
+  runClients,
+  runJobsClients,
+  secretsClient,
+  sqlClients,
+  type GcpTarget,
+} from "./gcp/clients";
 import { jobFollowers } from "./run-jobs";
 import { combineFollowers, type Followers } from "./operations";
 import { releaseFollowers } from "./releases";
@@ -17,7 +25,12 @@ export function portalFollowers(target?: GcpTarget): Followers {
     databaseFollowers(() => sqlClients(target)),
     rotationFollowers(() => ({ run: runClients(target), secrets: secretsClient(target), sql: sqlClients(target) })),
     jobFollowers(() => runJobsClients(target)),
-    releaseFollowers(() => ({ run: runClients(target), observability: observabilityClients(target), alerting: alertingClients(target), monitoringLagMs: monitoringLagMs(target ?? config().gcp) })),
+    releaseFollowers(() => ({
+      run: runClients(target),
+      observability: observabilityClients(target),
+      alerting: alertingClients(target),
+      monitoringLagMs: monitoringLagMs(target ?? config().gcp),
+    })),
   );
 }
 

@@ -21,12 +21,21 @@ export async function startPortal(): Promise<void> {
     process.exit(1);
   }
   if (cfg.auth.localSignIn) await ensureLocalAccounts(db());
-  await ensureLocations(db(), bootstrapLocations({ projects: cfg.gcp.projects, regions: cfg.gcp.regions, emulator: Boolean(cfg.gcp.emulatorHost) }));
+  await ensureLocations(
+    db(),
+    bootstrapLocations({
+      projects: cfg.gcp.projects,
+      regions: cfg.gcp.regions,
+      emulator: Boolean(cfg.gcp.emulatorHost),
+    }),
+  );
   if (cfg.gcp.emulatorHost) {
     // The emulator's seeded policies also notify Runway's webhook, so incidents show from the first start (not awaited: start-up does not wait on Monitoring).
     void listLocations(db())
       .then((locations) => connectSeededPolicies(db(), alertingDeps(), [...new Set(locations.map((l) => l.project))]))
-      .catch((err) => log.warn("alerting: could not connect the seeded policies to Runway's webhook", { error: String(err) }));
+      .catch((err) =>
+        log.warn("alerting: could not connect the seeded policies to Runway's webhook", { error: String(err) }),
+      );
   }
   const jobs = await startJobs({ databaseUrl: cfg.databaseUrl, db: db(), followers: portalFollowers() });
   setJobs(jobs);

@@ -4,7 +4,13 @@
 // whole number, both within range; anything else is a field error saying so.
 import { z } from "zod";
 
-type Options = { min: number; max: number; /** e.g. "a whole number of instances" */ what?: string; tooSmall?: string; tooBig?: string };
+type Options = {
+  min: number;
+  max: number;
+  /** e.g. "a whole number of instances" */ what?: string;
+  tooSmall?: string;
+  tooBig?: string;
+};
 
 function kindOf(v: unknown): string {
   if (v === null) return "null";
@@ -20,7 +26,12 @@ export function wholeNumber({ min, max, what = "a whole number", tooSmall, tooBi
     if (typeof v === "number") n = v;
     else if (typeof v === "string" && /^\s*\d{1,15}\s*$/.test(v)) n = Number(v.trim());
     else {
-      const message = typeof v === "string" ? (v.trim() === "" ? `Enter ${what}.` : `Digits only: ${range[0].toLowerCase()}${range.slice(1)}`) : `Expected ${what}, not ${kindOf(v)}.`;
+      const message =
+        typeof v === "string"
+          ? v.trim() === ""
+            ? `Enter ${what}.`
+            : `Digits only: ${range[0].toLowerCase()}${range.slice(1)}`
+          : `Expected ${what}, not ${kindOf(v)}.`;
       ctx.addIssue({ code: "custom", message });
       return z.NEVER;
     }

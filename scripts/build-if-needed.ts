@@ -7,7 +7,19 @@ import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { run } from "./processes";
 
-const INPUTS = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
+const INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+  "prisma/schema.prisma",
+];
 const STAMP = ".next/runway-build-stamp";
 
 async function walk(file: string, out: string[]): Promise<void> {
@@ -33,9 +45,15 @@ export async function sourceFingerprint(root: string): Promise<string> {
 export async function buildIfNeeded(root: string, env: NodeJS.ProcessEnv): Promise<boolean> {
   const fingerprint = await sourceFingerprint(root);
   const stampFile = path.join(root, STAMP);
-  const built = existsSync(path.join(root, ".next/BUILD_ID")) && existsSync(stampFile) && (await readFile(stampFile, "utf8")) === fingerprint;
+  const built =
+    existsSync(path.join(root, ".next/BUILD_ID")) &&
+    existsSync(stampFile) &&
+    (await readFile(stampFile, "utf8")) === fingerprint;
   if (built) return false;
-  await run(path.join(root, "node_modules/.bin/next"), ["build"], { cwd: root, env: { ...env, NEXT_TELEMETRY_DISABLED: "1" } });
+  await run(path.join(root, "node_modules/.bin/next"), ["build"], {
+    cwd: root,
+    env: { ...env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   await writeFile(stampFile, fingerprint);
   return true;
 }

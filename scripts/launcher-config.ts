@@ -7,7 +7,12 @@ import { describeIssues } from "../lib/config";
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
 // Digits only: z.coerce.number read "1e3" as 1000 and "0x50" as 80.
-const port = z.string().trim().regex(/^\d{1,5}$/, "expected a port number (digits only)").transform(Number).pipe(z.number().int().min(1).max(65535));
+const port = z
+  .string()
+  .trim()
+  .regex(/^\d{1,5}$/, "expected a port number (digits only)")
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(65535));
 
 const LauncherEnv = z.object({
   PORT: optional(port),
@@ -30,12 +35,18 @@ export type LauncherConfig = {
   databaseUrl: string | null;
   authSecret: string | null;
   /** "bundled": start our emulator; "external": use GCP_EMULATOR_HOST; "google": ADC. */
-  google: { mode: "bundled"; grpcPort: number; routerPort: number } | { mode: "external"; host: string } | { mode: "google" };
+  google:
+    { mode: "bundled"; grpcPort: number; routerPort: number } | { mode: "external"; host: string } | { mode: "google" };
 };
 
 export function parseLauncherConfig(env: Record<string, string | undefined>, cwd = process.cwd()): LauncherConfig {
   const parsed = LauncherEnv.safeParse(env);
-  if (!parsed.success) throw new Error(`Invalid configuration:\n${describeIssues(parsed.error).map((l) => `  - ${l}`).join("\n")}`);
+  if (!parsed.success)
+    throw new Error(
+      `Invalid configuration:\n${describeIssues(parsed.error)
+        .map((l) => `  - ${l}`)
+        .join("\n")}`,
+    );
   const e = parsed.data;
   return {
     port: e.PORT ?? 3000,

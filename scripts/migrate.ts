@@ -27,6 +27,9 @@ async function pendingMigrations(root: string, databaseUrl: string): Promise<str
 export async function migrate(root: string, databaseUrl: string): Promise<string[]> {
   const pending = await pendingMigrations(root, databaseUrl);
   if (pending.length === 0) return [];
-  await run(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl } });
+  await run(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+  });
   return pending;
 }

@@ -7,7 +7,9 @@ export type Child = { name: string; proc: ChildProcess; exited: Promise<number |
 
 export function startChild(name: string, command: string, args: string[], options: SpawnOptions = {}): Child {
   const proc = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"], ...options });
-  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code, signal) => resolve(signal ? null : code)));
+  const exited = new Promise<number | null>((resolve) =>
+    proc.on("exit", (code, signal) => resolve(signal ? null : code)),
+  );
   return { name, proc, exited };
 }
 
@@ -27,11 +29,20 @@ export function run(command: string, args: string[], options: SpawnOptions = {})
     proc.stdout?.on("data", (d) => (output += d));
     proc.stderr?.on("data", (d) => (output += d));
     proc.on("error", reject);
-    proc.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} failed (exit ${code}):\n${output.slice(-4000)}`))));
+    proc.on("exit", (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${command} ${args.join(" ")} failed (exit ${code}):\n${output.slice(-4000)}`)),
+    );
   });
 }
 
-export async function waitForPort(host: string, port: number, timeoutMs: number, alive: () => boolean = () => true): Promise<void> {
+export async function waitForPort(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  alive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!alive()) throw new Error(`process died before listening on ${host}:${port}`);

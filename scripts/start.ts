@@ -10,7 +10,12 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { parseConfig } from "../lib/config";
 import { buildIfNeeded } from "./build-if-needed";
-import { assertEmbeddedPostgresUsable, ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from "../emulator/embedded-postgres";
+import {
+  assertEmbeddedPostgresUsable,
+  ensureDatabase,
+  startEmbeddedPostgres,
+  type EmbeddedServer,
+} from "../emulator/embedded-postgres";
 import { parseLauncherConfig } from "./launcher-config";
 import { migrate } from "./migrate";
 import { isPortFree, startChild, stopChild, waitForPort, type Child } from "./processes";
@@ -91,16 +96,32 @@ async function main() {
   } else if (cfg.google.mode === "bundled") {
     const { grpcPort, routerPort } = cfg.google;
     for (const p of [grpcPort, routerPort]) {
-      if (!(await isPortFree(p))) throw new Error(`port ${p} for the emulator is in use; set EMULATOR_GRPC_PORT / EMULATOR_ROUTER_PORT`);
+      if (!(await isPortFree(p)))
+        throw new Error(`port ${p} for the emulator is in use; set EMULATOR_GRPC_PORT / EMULATOR_ROUTER_PORT`);
     }
     const emulatorDb = withDatabase(databaseUrl, `${new URL(databaseUrl).pathname.slice(1)}_emulator`);
-    const firstStart = await ensureDatabase(withDatabase(databaseUrl, "postgres"), new URL(emulatorDb).pathname.slice(1));
-    if (firstStart) say("first start: the emulator seeds the demo fleet and writes its two months of metric history (about 15-30 s)");
-    const emulator = startChild("emulator", path.join(root, "node_modules/.bin/tsx"), [path.join(root, "emulator/main.ts")], {
-      cwd: root,
-      // The local demo keeps the seeded fleet's charts alive with gentle synthetic traffic.
-      env: { ...env, EMULATOR_DATABASE_URL: emulatorDb, EMULATOR_GRPC_PORT: String(grpcPort), EMULATOR_ROUTER_PORT: String(routerPort), EMULATOR_TRAFFIC: env.EMULATOR_TRAFFIC ?? "on" },
-    });
+    const firstStart = await ensureDatabase(
+      withDatabase(databaseUrl, "postgres"),
+      new URL(emulatorDb).pathname.slice(1),
+    );
+    if (firstStart)
+      say("first start: the emulator seeds the demo fleet and writes its two months of metric history (about 15-30 s)");
+    const emulator = startChild(
+      "emulator",
+      path.join(root, "node_modules/.bin/tsx"),
+      [path.join(root, "emulator/main.ts")],
+      {
+        cwd: root,
+        // The local demo keeps the seeded fleet's charts alive with gentle synthetic traffic.
+        env: {
+          ...env,
+          EMULATOR_DATABASE_URL: emulatorDb,
+          EMULATOR_GRPC_PORT: String(grpcPort),
+          EMULATOR_ROUTER_PORT: String(routerPort),
+          EMULATOR_TRAFFIC: env.EMULATOR_TRAFFIC ?? "on",
+        },
+      },
+    );
     watch(emulator);
     // The first start writes the demo's metric history before the port opens: allow for a slow machine.
     await waitForPort("127.0.0.1", grpcPort, 600_000, () => emulator.proc.exitCode === null);
@@ -111,11 +132,19 @@ async function main() {
   // Validate the portal's own configuration before spending time on a build.
   const portal = parseConfig(env);
   if (await buildIfNeeded(root, env)) say("built the portal");
-  const next = startChild("portal", path.join(root, "node_modules/.bin/next"), ["start", "-p", String(cfg.port), "-H", cfg.hostname], { cwd: root, env });
+  const next = startChild(
+    "portal",
+    path.join(root, "node_modules/.bin/next"),
+    ["start", "-p", String(cfg.port), "-H", cfg.hostname],
+    { cwd: root, env },
+  );
   watch(next);
   await waitForHealth(cfg.port, () => next.proc.exitCode === null);
 
-  const signIn = [portal.auth.google && "Google", portal.auth.localSignIn && "local accounts (viewer|developer|operator|admin@runway.local)"]
+  const signIn = [
+    portal.auth.google && "Google",
+    portal.auth.localSignIn && "local accounts (viewer|developer|operator|admin@runway.local)",
+  ]
     .filter(Boolean)
     .join(" + ");
   say(`up in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -11,7 +11,15 @@ export async function startIntakeServer(db: Db): Promise<{ url: string; close: (
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const channel = /\/api\/alerting\/intake\/([^/?]+)/.exec(req.url ?? "")?.[1] ?? "";
-    const result = await receiveIncident(db, channel, new Request(`http://127.0.0.1${req.url}`, { method: "POST", headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) }));
+    const result = await receiveIncident(
+      db,
+      channel,
+      new Request(`http://127.0.0.1${req.url}`, {
+        method: "POST",
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(chunks),
+      }),
+    );
     res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -15,7 +15,8 @@ describe("the repository", () => {
 
   it("is read whole", () => {
     // The walk saw the code it is meant to judge.
-    for (const f of ["lib/db.ts", "components/services/fleet-table.tsx", "app/(portal)/page.tsx", "emulator/main.ts"]) expect(files.has(f)).toBe(true);
+    for (const f of ["lib/db.ts", "components/services/fleet-table.tsx", "app/(portal)/page.tsx", "emulator/main.ts"])
+      expect(files.has(f)).toBe(true);
   });
 
   it.each(RULES)("keeps the rule %s", (rule) => {
@@ -81,7 +82,10 @@ describe("checkArchitecture on fixtures", () => {
         "app/layout.tsx": `export default 1;`,
         "lib/fleet/view.ts": `import type { FleetRow } from "@/components/services/fleet-table";\nimport "../../app/layout";`,
       }),
-    ).toEqual(["lib → app/components: lib/fleet/view.ts → components/services/fleet-table.tsx", "lib → app/components: lib/fleet/view.ts → app/layout.tsx"]);
+    ).toEqual([
+      "lib → app/components: lib/fleet/view.ts → components/services/fleet-table.tsx",
+      "lib → app/components: lib/fleet/view.ts → app/layout.tsx",
+    ]);
   });
 
   it("catches the emulator importing scripts or lib, and lets it import test helpers", () => {
@@ -94,7 +98,10 @@ describe("checkArchitecture on fixtures", () => {
         "emulator/main.ts": `import { log } from "@/lib/log";`,
         "emulator/api/run/run.test.ts": `import { db } from "../../../test/databases";`,
       }),
-    ).toEqual(["emulator → portal: emulator/runtime/ports.ts → scripts/embedded-postgres.ts", "emulator → portal: emulator/main.ts → lib/log.ts"]);
+    ).toEqual([
+      "emulator → portal: emulator/runtime/ports.ts → scripts/embedded-postgres.ts",
+      "emulator → portal: emulator/main.ts → lib/log.ts",
+    ]);
   });
 
   it("catches lib/operations importing a capability, and allows the foundation", () => {

@@ -10,12 +10,30 @@ import ts from "typescript";
 export type Import = { specifier: string; typeOnly: boolean };
 /** A call of a Cloud Run service mutation (`….services.updateService(…)`), with what it was called on. */
 export type ServiceWriteCall = { method: string; receiver: string; line: number };
-export type ParsedFile = { imports: Import[]; directives: string[]; serverOnly: boolean; serviceWrites: ServiceWriteCall[] };
-export type Violation = { rule: string; file: string; specifier: string; target: string; chain: string[]; message: string };
+export type ParsedFile = {
+  imports: Import[];
+  directives: string[];
+  serverOnly: boolean;
+  serviceWrites: ServiceWriteCall[];
+};
+export type Violation = {
+  rule: string;
+  file: string;
+  specifier: string;
+  target: string;
+  chain: string[];
+  message: string;
+};
 
 /** Every module a file depends on, and its leading directives ("use client", "use server"). */
 export function parseFile(file: string, text: string): ParsedFile {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    false,
+    file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const imports: Import[] = [];
   const directives: string[] = [];
   const serviceWrites: ServiceWriteCall[] = [];
@@ -28,12 +46,17 @@ export function parseFile(file: string, text: string): ParsedFile {
     if (ts.isImportDeclaration(node)) {
       const clause = node.importClause;
       const named = clause?.namedBindings;
-      const allNamedAreTypes = !!named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+      const allNamedAreTypes =
+        !!named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
       const typeOnly = !!clause && (clause.isTypeOnly || (!clause.name && allNamedAreTypes));
       imports.push({ specifier: literal(node.moduleSpecifier)!, typeOnly });
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
       const clause = node.exportClause;
-      const allTypes = !!clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((e) => e.isTypeOnly);
+      const allTypes =
+        !!clause &&
+        ts.isNamedExports(clause) &&
+        clause.elements.length > 0 &&
+        clause.elements.every((e) => e.isTypeOnly);
       imports.push({ specifier: literal(node.moduleSpecifier)!, typeOnly: node.isTypeOnly || allTypes });
     } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
       const specifier = literal(node.moduleReference.expression);
@@ -44,17 +67,39 @@ export function parseFile(file: string, text: string): ParsedFile {
       const specifier = literal(node.arguments[0]);
       if ((isImport || isRequire) && specifier) imports.push({ specifier, typeOnly: false });
       const callee = node.expression;
-      const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isElementAccessExpression(callee) ? literal(callee.argumentExpression) : null;
-      if (method && SERVICE_MUTATIONS.has(method) && (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) {
+      const method = ts.isPropertyAccessExpression(callee)
+        ? callee.name.text
+        : ts.isElementAccessExpression(callee)
+          ? literal(callee.argumentExpression)
+          : null;
+      if (
+        method &&
+        SERVICE_MUTATIONS.has(method) &&
+        (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))
+      ) {
         const on = callee.expression;
-        const receiver = ts.isPropertyAccessExpression(on) ? on.name.text : ts.isIdentifier(on) ? on.text : on.getText(source);
-        if (!OTHER_APIS_SERVICES.has(receiver)) serviceWrites.push({ method, receiver: on.getText(source), line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1 });
+        const receiver = ts.isPropertyAccessExpression(on)
+          ? on.name.text
+          : ts.isIdentifier(on)
+            ? on.text
+            : on.getText(source);
+        if (!OTHER_APIS_SERVICES.has(receiver))
+          serviceWrites.push({
+            method,
+            receiver: on.getText(source),
+            line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1,
+          });
       }
     }
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return { imports, directives, serverOnly: imports.some((i) => i.specifier === "server-only" && !i.typeOnly), serviceWrites };
+  return {
+    imports,
+    directives,
+    serverOnly: imports.some((i) => i.specifier === "server-only" && !i.typeOnly),
+    serviceWrites,
+  };
 }
 
 const SERVICE_MUTATIONS = new Set(["createService", "updateService", "deleteService"]);
@@ -67,7 +112,8 @@ const EXTENSIONS = ["", ".ts", ".tsx", "/index.ts", "/index.tsx"];
 export function resolveImport(from: string, specifier: string, files: ReadonlySet<string>): string | null {
   let base: string;
   if (specifier.startsWith("@/")) base = specifier.slice(2);
-  else if (specifier.startsWith("./") || specifier.startsWith("../")) base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
+  else if (specifier.startsWith("./") || specifier.startsWith("../"))
+    base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
   else return null;
   base = base.replace(/\.js$/, "");
   for (const ext of EXTENSIONS) if (files.has(base + ext)) return base + ext;
@@ -82,10 +128,29 @@ const isTest = (file: string) => /\.test\.tsx?$/.test(file);
  * every capability stands on. Capabilities (services, databases, secrets, …)
  * plug into them, never the other way round.
  */
-export const OPERATIONS_MAY_IMPORT = ["lib/operations", "lib/db.ts", "lib/generated", "lib/log.ts", "lib/errors.ts", "lib/redact.ts", "lib/cache.ts", "lib/config.ts", "lib/gcp", "lib/audit", "lib/actions", "lib/auth/roles.ts", "lib/scope"];
+export const OPERATIONS_MAY_IMPORT = [
+  "lib/operations",
+  "lib/db.ts",
+  "lib/generated",
+  "lib/log.ts",
+  "lib/errors.ts",
+  "lib/redact.ts",
+  "lib/cache.ts",
+  "lib/config.ts",
+  "lib/gcp",
+  "lib/audit",
+  "lib/actions",
+  "lib/auth/roles.ts",
+  "lib/scope",
+];
 const ACTIONS_MAY_IMPORT = [...OPERATIONS_MAY_IMPORT, "lib/auth/session.ts", "lib/scope", "lib/rate-limit"];
 
-type LayerRule = { rule: string; applies: (file: string) => boolean; forbidden: (target: string) => boolean; fix: string };
+type LayerRule = {
+  rule: string;
+  applies: (file: string) => boolean;
+  forbidden: (target: string) => boolean;
+  fix: string;
+};
 
 const LAYER_RULES: LayerRule[] = [
   {
@@ -143,7 +208,14 @@ export function checkArchitecture(files: ReadonlyMap<string, string>): Violation
       if (!target) continue;
       for (const r of LAYER_RULES) {
         if (r.applies(file) && r.forbidden(target)) {
-          violations.push({ rule: r.rule, file, specifier, target, chain: [file, target], message: `${file} imports "${specifier}" (${target}): ${r.fix}` });
+          violations.push({
+            rule: r.rule,
+            file,
+            specifier,
+            target,
+            chain: [file, target],
+            message: `${file} imports "${specifier}" (${target}): ${r.fix}`,
+          });
         }
       }
     }
@@ -153,7 +225,14 @@ export function checkArchitecture(files: ReadonlyMap<string, string>): Violation
     if (!under(file, "lib") || isTest(file) || file === CLOUD_RUN_WRITER) continue;
     for (const call of serviceWrites) {
       const specifier = `${call.receiver}.${call.method}`;
-      violations.push({ rule: WRITE_RULE, file, specifier, target: CLOUD_RUN_WRITER, chain: [file, CLOUD_RUN_WRITER], message: `${file}:${call.line} calls ${specifier} on the Cloud Run client: ${WRITE_FIX}` });
+      violations.push({
+        rule: WRITE_RULE,
+        file,
+        specifier,
+        target: CLOUD_RUN_WRITER,
+        chain: [file, CLOUD_RUN_WRITER],
+        message: `${file}:${call.line} calls ${specifier} on the Cloud Run client: ${WRITE_FIX}`,
+      });
     }
   }
 
@@ -162,7 +241,14 @@ export function checkArchitecture(files: ReadonlyMap<string, string>): Violation
   for (const [file, info] of parsed) {
     if (!info.directives.includes("use client")) continue;
     const report = (chain: string[]) =>
-      violations.push({ rule: CLIENT_RULE, file, specifier: "server-only", target: chain.at(-1)!, chain, message: `${file} is a client component and reaches a server-only module: ${chain.join(" → ")}. Fix: ${CLIENT_FIX}` });
+      violations.push({
+        rule: CLIENT_RULE,
+        file,
+        specifier: "server-only",
+        target: chain.at(-1)!,
+        chain,
+        message: `${file} is a client component and reaches a server-only module: ${chain.join(" → ")}. Fix: ${CLIENT_FIX}`,
+      });
     const seen = new Set<string>([file]);
     const walk = (current: string, chain: string[]): void => {
       for (const { specifier, typeOnly } of parsed.get(current)!.imports) {
@@ -185,7 +271,16 @@ export function checkArchitecture(files: ReadonlyMap<string, string>): Violation
   return violations;
 }
 
-const SKIP = new Set(["node_modules", ".next", ".data", ".data-e2e", "generated", "images", "test-results", "playwright-report"]);
+const SKIP = new Set([
+  "node_modules",
+  ".next",
+  ".data",
+  ".data-e2e",
+  "generated",
+  "images",
+  "test-results",
+  "playwright-report",
+]);
 
 /** Every .ts/.tsx file of the repository at `root`, by repository-relative path. */
 export function loadRepository(root: string): Map<string, string> {
@@ -195,7 +290,8 @@ export function loadRepository(root: string): Map<string, string> {
       if (entry.name.startsWith(".") || SKIP.has(entry.name)) continue;
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(rel);
-      else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith(".d.ts")) files.set(rel, readFileSync(path.join(root, rel), "utf8"));
+      else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith(".d.ts"))
+        files.set(rel, readFileSync(path.join(root, rel), "utf8"));
     }
   };
   walk("");

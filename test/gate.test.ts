@@ -13,7 +13,16 @@ const root = path.resolve(import.meta.dirname, "..");
 const copy = mkdtempSync(path.join(os.tmpdir(), "runway-gate-"));
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
-for (const entry of ["node_modules", "package.json", "tsconfig.json", "emulator", "lib", "prisma", "prisma.config.ts", "scripts"]) {
+for (const entry of [
+  "node_modules",
+  "package.json",
+  "tsconfig.json",
+  "emulator",
+  "lib",
+  "prisma",
+  "prisma.config.ts",
+  "scripts",
+]) {
   symlinkSync(path.join(root, entry), path.join(copy, entry));
 }
 cpSync(path.join(root, "vitest.config.ts"), path.join(copy, "vitest.config.ts"));
@@ -21,7 +30,10 @@ cpSync(path.join(root, "test"), path.join(copy, "test"), { recursive: true });
 mkdirSync(path.join(copy, "test/planted"));
 
 function plant(name: string, body: string) {
-  writeFileSync(path.join(copy, "test/planted", `${name}.test.ts`), `import { expect, it } from "vitest";\nit("${name}", () => { ${body} });\n`);
+  writeFileSync(
+    path.join(copy, "test/planted", `${name}.test.ts`),
+    `import { expect, it } from "vitest";\nit("${name}", () => { ${body} });\n`,
+  );
 }
 
 describe("vitest run, with the embedded PostgreSQL of the global setup", () => {
@@ -34,7 +46,12 @@ describe("vitest run, with the embedded PostgreSQL of the global setup", () => {
     delete env.VITEST;
     delete env.VITEST_WORKER_ID;
     delete env.VITEST_POOL_ID;
-    const run = spawnSync(path.join(copy, "node_modules/.bin/vitest"), ["run", "test/planted"], { cwd: copy, env, encoding: "utf8", timeout: 240_000 });
+    const run = spawnSync(path.join(copy, "node_modules/.bin/vitest"), ["run", "test/planted"], {
+      cwd: copy,
+      env,
+      encoding: "utf8",
+      timeout: 240_000,
+    });
     const output = `${run.stdout}${run.stderr}`;
     expect(output).toMatch(/Tests\s+.*1 failed.*\|.*1 passed/);
     expect(run.status, output).not.toBe(0);

@@ -6,7 +6,11 @@ import { portalFollowers } from "../lib/followers";
 import { getOperation, startJobs, type Jobs } from "../lib/operations";
 
 export function startTestJobs(opts: { databaseUrl: string; db: Db; emulatorHost: string }): Promise<Jobs> {
-  return startJobs({ databaseUrl: opts.databaseUrl, db: opts.db, followers: portalFollowers({ emulatorHost: opts.emulatorHost }) });
+  return startJobs({
+    databaseUrl: opts.databaseUrl,
+    db: opts.db,
+    followers: portalFollowers({ emulatorHost: opts.emulatorHost }),
+  });
 }
 
 /** Waits until the queue's follower has ended operation `id`; returns the ended row. */

@@ -34,13 +34,34 @@ function bundler(): string[] {
 export async function startNext(env: Record<string, string>): Promise<NextServer> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "dev", ...bundler(), "--port", String(port), "--hostname", "127.0.0.1"], {
-      cwd: ROOT,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      // Only what the portal reads: not Vitest's NODE_ENV=test, nor the test process's own DATABASE_URL.
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "development", NEXT_TELEMETRY_DISABLED: "1", METADATA_SERVER_DETECTION: "none", RUNWAY_MODE: "local", LOG_LEVEL: "warning", ...env },
-    });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, "node_modules/next/dist/bin/next"),
+        "dev",
+        ...bundler(),
+        "--port",
+        String(port),
+        "--hostname",
+        "127.0.0.1",
+      ],
+      {
+        cwd: ROOT,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+        // Only what the portal reads: not Vitest's NODE_ENV=test, nor the test process's own DATABASE_URL.
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: process.env.HOME ?? "",
+          NODE_ENV: "development",
+          NEXT_TELEMETRY_DISABLED: "1",
+          METADATA_SERVER_DETECTION: "none",
+          RUNWAY_MODE: "local",
+          LOG_LEVEL: "warning",
+          ...env,
+        },
+      },
+    );
     let out = "";
     child.stdout!.on("data", (d) => (out += d));
     child.stderr!.on("data", (d) => (out += d));
@@ -58,7 +79,10 @@ export async function startNext(env: Record<string, string>): Promise<NextServer
         if (attempt < 3 && out.includes("EADDRINUSE")) break;
         throw new Error(`next dev stopped (${child.exitCode ?? child.signalCode}) before it served:\n${out}`);
       }
-      const status = await fetch(`${url}/api/health`).then((r) => r.status, () => 0);
+      const status = await fetch(`${url}/api/health`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status === 200) return { url, stop, output: () => out };
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -17,7 +17,11 @@ export async function coveredPortalDb(): Promise<Db> {
 
 export const createPortalDatabaseUrl = () => createPortalDatabase(inject("pgAdminUrl"));
 
-export async function makeUser(db: Db, role: "viewer" | "developer" | "operator" | "admin", email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`) {
+export async function makeUser(
+  db: Db,
+  role: "viewer" | "developer" | "operator" | "admin",
+  email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`,
+) {
   const u = await db.user.create({ data: { email, role } });
   return { id: u.id, email: u.email, name: u.name, role: u.role };
 }

@@ -8,7 +8,11 @@ import { runningOperations, startJobs } from "../lib/operations";
 
 const databaseUrl = process.env.PORTAL_DATABASE_URL!;
 const db = createDb(databaseUrl);
-const jobs = await startJobs({ databaseUrl, db, followers: portalFollowers({ emulatorHost: process.env.EMULATOR_HOST! }) });
+const jobs = await startJobs({
+  databaseUrl,
+  db,
+  followers: portalFollowers({ emulatorHost: process.env.EMULATOR_HOST! }),
+});
 for (const op of await runningOperations(db)) await jobs.enqueueFollow(op.id);
 process.stdout.write("follower ready\n");
 setInterval(async () => {

@@ -28,40 +28,101 @@ const env = (vars: Record<string, string>) => Object.entries(vars).map(([name, v
 export async function newService(run: RunClients, vars: Record<string, string> = {}): Promise<Ref> {
   const service = `rel-${randomBytes(3).toString("hex")}`;
   const parent = `projects/${PROJECT}/locations/${REGION}`;
-  const [op] = await run.services.createService({ parent, serviceId: service, service: { template: { scaling: { maxInstanceCount: 4 }, containers: [{ image: `${IMAGE}:v1`, env: env(vars) }] } } }, CALL);
+  const [op] = await run.services.createService(
+    {
+      parent,
+      serviceId: service,
+      service: {
+        template: { scaling: { maxInstanceCount: 4 }, containers: [{ image: `${IMAGE}:v1`, env: env(vars) }] },
+      },
+    },
+    CALL,
+  );
   const [created] = await op.promise();
   return { project: PROJECT, region: REGION, service, name: created.name!, host: new URL(created.uri!).hostname };
 }
 
 /** Deploys `vars` as a revision with no traffic under `tag` (blue/green), as gcloud would; returns its name. */
-export async function deployTagged(run: RunClients, ref: Ref, vars: Record<string, string>, tag = "canary"): Promise<string> {
+export async function deployTagged(
+  run: RunClients,
+  ref: Ref,
+  vars: Record<string, string>,
+  tag = "canary",
+): Promise<string> {
   const [current] = await run.services.getService({ name: ref.name });
-  const serving = (current.trafficStatuses ?? []).filter((t) => Number(t.percent) > 0).map((t) => ({ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION" as const, revision: t.revision || current.latestReadyRevision!.split("/").pop()!, percent: Number(t.percent) }));
-  const [op] = await run.services.updateService({ service: { name: ref.name, template: { scaling: { maxInstanceCount: 4 }, containers: [{ image: `${IMAGE}:v2`, env: env(vars) }] }, traffic: serving } }, CALL);
+  const serving = (current.trafficStatuses ?? [])
+    .filter((t) => Number(t.percent) > 0)
+    .map((t) => ({
+      type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION" as const,
+      revision: t.revision || current.latestReadyRevision!.split("/").pop()!,
+      percent: Number(t.percent),
+    }));
+  const [op] = await run.services.updateService(
+    {
+      service: {
+        name: ref.name,
+        template: { scaling: { maxInstanceCount: 4 }, containers: [{ image: `${IMAGE}:v2`, env: env(vars) }] },
+        traffic: serving,
+      },
+    },
+    CALL,
+  );
   const [done] = await op.promise();
   const revision = done.latestReadyRevision!.split("/").pop()!;
   // Then reachable under its tag, with no traffic.
   const traffic = [...serving, { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION" as const, revision, percent: 0, tag }];
-  const [route] = await run.services.updateService({ service: { name: ref.name, traffic }, updateMask: { paths: ["traffic"] } }, CALL);
+  const [route] = await run.services.updateService(
+    { service: { name: ref.name, traffic }, updateMask: { paths: ["traffic"] } },
+    CALL,
+  );
   await route.promise();
   return revision;
 }
 
 /** Steps of a few seconds, checked every second or two; what a test changes on top. */
-export const FAST_PLAN = { steps: "5, 25, 50, 100", stepSeconds: 4, checkSeconds: 1, maxErrorPercent: 1, errorMarginPoints: 1, latencyFactor: 1.25, latencyFloorMs: 500, failuresToAbort: 2, minRequests: 5 };
+export const FAST_PLAN = {
+  steps: "5, 25, 50, 100",
+  stepSeconds: 4,
+  checkSeconds: 1,
+  maxErrorPercent: 1,
+  errorMarginPoints: 1,
+  latencyFactor: 1.25,
+  latencyFloorMs: 500,
+  failuresToAbort: 2,
+  minRequests: 5,
+};
 
-export async function savePlan(db: Db, dev: Actor, ref: Ref, plan: Partial<typeof FAST_PLAN> & { promoteOnLowTraffic?: boolean; snoozeAlerts?: boolean } = {}) {
-  const result = await runGuarded(savePlanDefinition(() => ({ onGoogle: false })), dev, { project: ref.project, region: ref.region, service: ref.service, ...FAST_PLAN, ...plan }, { db });
+export async function savePlan(
+  db: Db,
+  dev: Actor,
+  ref: Ref,
+  plan: Partial<typeof FAST_PLAN> & { promoteOnLowTraffic?: boolean; snoozeAlerts?: boolean } = {},
+) {
+  const result = await runGuarded(
+    savePlanDefinition(() => ({ onGoogle: false })),
+    dev,
+    { project: ref.project, region: ref.region, service: ref.service, ...FAST_PLAN, ...plan },
+    { db },
+  );
   if (!result.ok) throw new Error(JSON.stringify(result));
 }
 
 /** Waits until the release row satisfies `done`; returns it. */
-export async function releaseWhen(db: Db, id: string, done: (r: ReleaseRow) => boolean, what: string, timeoutMs = 90_000): Promise<ReleaseRow> {
+export async function releaseWhen(
+  db: Db,
+  id: string,
+  done: (r: ReleaseRow) => boolean,
+  what: string,
+  timeoutMs = 90_000,
+): Promise<ReleaseRow> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await getRelease(db, id);
     if (r && done(r)) return r;
-    if (Date.now() > deadline) throw new Error(`release ${id}: still not ${what}; now ${JSON.stringify({ state: r?.state, step: r?.stepIndex, note: r?.note })}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `release ${id}: still not ${what}; now ${JSON.stringify({ state: r?.state, step: r?.stepIndex, note: r?.note })}`,
+      );
     await new Promise((res) => setTimeout(res, 200));
   }
 }
@@ -71,7 +132,9 @@ export function load(emulator: Emulator, ref: Ref, rps: number): () => void {
   return () => emulator.load.clear(ref.host);
 }
 
-export const actionDeps = (run: RunClients, enqueueFollow: (id: string) => Promise<void>): (() => ReleaseActionDeps) => () => ({ run, enqueueFollow, onGoogle: false });
+export const actionDeps =
+  (run: RunClients, enqueueFollow: (id: string) => Promise<void>): (() => ReleaseActionDeps) =>
+  () => ({ run, enqueueFollow, onGoogle: false });
 
 export function started(result: { ok: boolean }): string {
   if (!result.ok) throw new Error(JSON.stringify(result));

@@ -7,9 +7,12 @@ export default function PortalError({ error, reset }: { error: Error & { digest?
   return (
     <div className="space-y-3">
       <Notice tone="error">
-        This page could not be loaded{error.digest ? ` (reference ${error.digest})` : ""}. The details are in the server log.
+        This page could not be loaded{error.digest ? ` (reference ${error.digest})` : ""}. The details are in the server
+        log.
       </Notice>
-      <Button variant="secondary" onClick={reset}>Try again</Button>
+      <Button variant="secondary" onClick={reset}>
+        Try again
+      </Button>
     </div>
   );
 }

@@ -23,20 +23,41 @@ export default async function FleetPage() {
       {first.complete ? (
         <FleetSummary fleet={first} />
       ) : (
-        <Suspense fallback={<PageHeader title="Fleet" description={`Listing the services of ${first.locations} project/region pairs…`} />}>
+        <Suspense
+          fallback={
+            <PageHeader
+              title="Fleet"
+              description={`Listing the services of ${first.locations} project/region pairs…`}
+            />
+          }
+        >
           <StreamedFleetSummary />
         </Suspense>
       )}
       <p className="mb-3 text-xs text-zinc-500 dark:text-zinc-400">
-        Services with alert policies of their own show their open <Link href="/incidents" className="underline underline-offset-2">incidents</Link>; the fixed thresholds (5xx share &gt; 1 % over 5 min, p99 &gt; 5 s) flag only services that have none.
+        Services with alert policies of their own show their open{" "}
+        <Link href="/incidents" className="underline underline-offset-2">
+          incidents
+        </Link>
+        ; the fixed thresholds (5xx share &gt; 1 % over 5 min, p99 &gt; 5 s) flag only services that have none.
       </p>
       <Panel>
         {first.locations === 0 ? (
           <EmptyState title="No projects are configured yet.">
-            {hasRole(actor.role, "admin") ? <Link href="/settings" className="text-indigo-600 hover:underline dark:text-indigo-400">Add projects and regions in Settings.</Link> : "Ask an admin to add projects and regions in Settings."}
+            {hasRole(actor.role, "admin") ? (
+              <Link href="/settings" className="text-indigo-600 hover:underline dark:text-indigo-400">
+                Add projects and regions in Settings.
+              </Link>
+            ) : (
+              "Ask an admin to add projects and regions in Settings."
+            )}
           </EmptyState>
         ) : (
-          <FleetTable initialRows={firstRows} total={first.complete ? firstRows.length : null} canAct={hasRole(actor.role, "developer")} />
+          <FleetTable
+            initialRows={firstRows}
+            total={first.complete ? firstRows.length : null}
+            canAct={hasRole(actor.role, "developer")}
+          />
         )}
       </Panel>
     </>

@@ -8,7 +8,12 @@ import { Notice } from "@/components/ui/panel";
 
 type LocalAccount = { email: string; role: string; description: string };
 
-export function SignInOptions(props: { google: boolean; localAccounts: LocalAccount[]; callbackUrl: string; error?: string }) {
+export function SignInOptions(props: {
+  google: boolean;
+  localAccounts: LocalAccount[];
+  callbackUrl: string;
+  error?: string;
+}) {
   const [pending, setPending] = useState<string | null>(null);
   const go = (provider: string, email?: string) => {
     setPending(email ?? provider);
@@ -48,7 +53,9 @@ export function SignInOptions(props: { google: boolean; localAccounts: LocalAcco
         </div>
       )}
       {!props.google && props.localAccounts.length === 0 && (
-        <Notice tone="error">No sign-in method is configured. Set AUTH_GOOGLE_ID and AUTH_GOOGLE_SECRET, or AUTH_LOCAL_ENABLED=true.</Notice>
+        <Notice tone="error">
+          No sign-in method is configured. Set AUTH_GOOGLE_ID and AUTH_GOOGLE_SECRET, or AUTH_LOCAL_ENABLED=true.
+        </Notice>
       )}
     </div>
   );

@@ -16,7 +16,11 @@ const ERRORS: Record<string, string> = {
   OAuthCallback: "Google sign-in did not complete. Please try again.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const { error, callbackUrl } = await searchParams;
   if (await getActor()) redirect("/");
   const cfg = config();

@@ -8,8 +8,14 @@ export function AcknowledgeButton({ id, label }: { id: string; label: string }) 
   const { submit, pending, result } = useAction(acknowledgeIncident);
   return (
     <span className="inline-flex items-center gap-2">
-      <Button variant="secondary" disabled={pending} onClick={() => submit({ id })} aria-label={`Acknowledge ${label}`}>{pending ? "…" : "Acknowledge"}</Button>
-      {result && !result.ok && <span role="alert" className="text-xs text-red-600 dark:text-red-400">{result.error}</span>}
+      <Button variant="secondary" disabled={pending} onClick={() => submit({ id })} aria-label={`Acknowledge ${label}`}>
+        {pending ? "…" : "Acknowledge"}
+      </Button>
+      {result && !result.ok && (
+        <span role="alert" className="text-xs text-red-600 dark:text-red-400">
+          {result.error}
+        </span>
+      )}
     </span>
   );
 }

@@ -13,12 +13,33 @@ export function AddEmailChannel({ project }: { project: string }) {
   const { submit, pending, result, fieldErrors: errors } = useAction(createEmailChannel);
   const [email, setEmail] = useState("");
   return (
-    <form aria-label={`Add an e-mail channel to ${project}`} className="flex flex-wrap items-end gap-3" onSubmit={(e) => { e.preventDefault(); submit({ project, email }, (r) => r.ok && setEmail("")); }}>
+    <form
+      aria-label={`Add an e-mail channel to ${project}`}
+      className="flex flex-wrap items-end gap-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit({ project, email }, (r) => r.ok && setEmail(""));
+      }}
+    >
       <Field label="E-mail address" htmlFor={`email-${project}`} error={errors.email}>
-        <Input id={`email-${project}`} type="email" value={email} onChange={(e) => setEmail(e.target.value)} className="w-64" placeholder="oncall@example.com" />
+        <Input
+          id={`email-${project}`}
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          className="w-64"
+          placeholder="oncall@example.com"
+        />
       </Field>
-      <Button type="submit" variant="secondary" disabled={pending}>{pending ? "Adding…" : "Add e-mail"}</Button>
-      {result && (result.ok ? <Notice tone="success">{result.message}</Notice> : !errors.email && <Notice tone="error">{result.error}</Notice>)}
+      <Button type="submit" variant="secondary" disabled={pending}>
+        {pending ? "Adding…" : "Add e-mail"}
+      </Button>
+      {result &&
+        (result.ok ? (
+          <Notice tone="success">{result.message}</Notice>
+        ) : (
+          !errors.email && <Notice tone="error">{result.error}</Notice>
+        ))}
     </form>
   );
 }
@@ -30,12 +51,24 @@ export function CreateRunwayWebhook({ project, exists }: { project: string; exis
   const [token, setToken] = useState<string | null>(null);
   return (
     <div className="space-y-2">
-      {!token && !exists && <Button disabled={pending} onClick={() => submit({ project }, (r) => r.ok && setToken(r.data.token))}>{pending ? "Creating…" : "Create Runway's webhook"}</Button>}
+      {!token && !exists && (
+        <Button disabled={pending} onClick={() => submit({ project }, (r) => r.ok && setToken(r.data.token))}>
+          {pending ? "Creating…" : "Create Runway's webhook"}
+        </Button>
+      )}
       {token && (
-        <div role="status" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200">
+        <div
+          role="status"
+          className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200"
+        >
           <p className="font-medium">Runway&apos;s webhook is ready. Its token, shown this once and never again:</p>
-          <code className="mt-1 block break-all font-mono text-xs" aria-label="Webhook token">{token}</code>
-          <p className="mt-1 text-xs">Cloud Monitoring already has it; keep it only if you will point another sender at the intake. Runway stores just its hash.</p>
+          <code className="mt-1 block break-all font-mono text-xs" aria-label="Webhook token">
+            {token}
+          </code>
+          <p className="mt-1 text-xs">
+            Cloud Monitoring already has it; keep it only if you will point another sender at the intake. Runway stores
+            just its hash.
+          </p>
         </div>
       )}
       {result && !result.ok && <Notice tone="error">{result.error}</Notice>}

@@ -18,11 +18,26 @@ export function ThresholdForm({ project, service, percent }: { project: string; 
         submit({ project, service, percent: value });
       }}
     >
-      <label htmlFor={`threshold-${project}-${service}`} className="text-xs text-zinc-600 dark:text-zinc-400">Flag above +</label>
-      <Input id={`threshold-${project}-${service}`} name="percent" value={value} onChange={(e) => setValue(e.target.value)} className="h-7 w-16 text-right" inputMode="numeric" />
+      <label htmlFor={`threshold-${project}-${service}`} className="text-xs text-zinc-600 dark:text-zinc-400">
+        Flag above +
+      </label>
+      <Input
+        id={`threshold-${project}-${service}`}
+        name="percent"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        className="h-7 w-16 text-right"
+        inputMode="numeric"
+      />
       <span className="text-xs">%</span>
-      <Button type="submit" variant="secondary" disabled={pending} className="h-7 px-2 text-xs">Set</Button>
-      {error && <span role="alert" className="text-xs text-red-600 dark:text-red-400">{error}</span>}
+      <Button type="submit" variant="secondary" disabled={pending} className="h-7 px-2 text-xs">
+        Set
+      </Button>
+      {error && (
+        <span role="alert" className="text-xs text-red-600 dark:text-red-400">
+          {error}
+        </span>
+      )}
     </form>
   );
 }

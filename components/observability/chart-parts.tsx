@@ -20,7 +20,17 @@ export function markerDot(points: Row[], series: string, seriesIndex: number, st
     const isolated = value != null && points[index - 1]?.[series] == null && points[index + 1]?.[series] == null;
     const onBeat = (index + seriesIndex) % every === 0;
     if (value == null || cx == null || cy == null || !(isolated || onBeat)) return <g key={`${series}-${index}`} />;
-    return <Symbols key={`${series}-${index}`} type={style.marker} cx={cx} cy={cy} size={36} fill={style.color} stroke={style.color} />;
+    return (
+      <Symbols
+        key={`${series}-${index}`}
+        type={style.marker}
+        cx={cx}
+        cy={cy}
+        size={36}
+        fill={style.color}
+        stroke={style.color}
+      />
+    );
   };
   return Marker;
 }
@@ -32,7 +42,15 @@ export function ChartLegend({ series, styles }: { series: string[]; styles: Seri
       {series.map((name, i) => (
         <li key={name} className="recharts-legend-item flex items-center gap-1">
           <svg width="28" height="10" viewBox="0 0 28 10" aria-hidden>
-            <line x1="0" y1="5" x2="28" y2="5" stroke={styles[i].color} strokeWidth="1.5" strokeDasharray={styles[i].dash || undefined} />
+            <line
+              x1="0"
+              y1="5"
+              x2="28"
+              y2="5"
+              stroke={styles[i].color}
+              strokeWidth="1.5"
+              strokeDasharray={styles[i].dash || undefined}
+            />
             <Symbols type={styles[i].marker} cx={14} cy={5} size={36} fill={styles[i].color} stroke={styles[i].color} />
           </svg>
           <span className="font-mono">{name}</span>
@@ -48,9 +66,17 @@ const format = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2))
 export function ChartSummary({ title, rangeLabel, data }: { title: string; rangeLabel: string; data: ChartData }) {
   return (
     <table className="sr-only">
-      <caption>{title}, {rangeLabel}{data.unit ? ` (${data.unit})` : ""}: latest and highest value of each series</caption>
+      <caption>
+        {title}, {rangeLabel}
+        {data.unit ? ` (${data.unit})` : ""}: latest and highest value of each series
+      </caption>
       <thead>
-        <tr><th scope="col">Series</th><th scope="col">Latest</th><th scope="col">At</th><th scope="col">Highest in range</th></tr>
+        <tr>
+          <th scope="col">Series</th>
+          <th scope="col">Latest</th>
+          <th scope="col">At</th>
+          <th scope="col">Highest in range</th>
+        </tr>
       </thead>
       <tbody>
         {data.series.map((name) => {

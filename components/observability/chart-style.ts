@@ -17,19 +17,28 @@ const DASHES = ["", "6 3", "2 2", "10 3 2 3", "1 4", "12 5", "6 2 2 2 2 2"];
 const MARKERS: SymbolType[] = ["circle", "square", "triangle", "diamond", "cross", "star", "wye"];
 
 /** Axis text and grid lines: zinc-600 / zinc-400, at least 4.5:1 on their panel. */
-export const AXIS = { light: { text: "#52525c", grid: "#a1a1aa" }, dark: { text: "#9f9fa9", grid: "#52525c" } } as const;
+export const AXIS = {
+  light: { text: "#52525c", grid: "#a1a1aa" },
+  dark: { text: "#9f9fa9", grid: "#52525c" },
+} as const;
 
 export type SeriesStyle = { color: string; dash: string; marker: SymbolType };
 
 export function seriesStyle(index: number, theme: "light" | "dark"): SeriesStyle {
   const palette = PALETTES[theme];
-  return { color: palette[index % palette.length], dash: DASHES[index % DASHES.length], marker: MARKERS[index % MARKERS.length] };
+  return {
+    color: palette[index % palette.length],
+    dash: DASHES[index % DASHES.length],
+    marker: MARKERS[index % MARKERS.length],
+  };
 }
 
 /** WCAG contrast ratio of two #rrggbb colours. */
 export function contrastRatio(a: string, b: string): number {
   const luminance = (hex: string) => {
-    const [r, g, bl] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    const [r, g, bl] = [1, 3, 5]
+      .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+      .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
     return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
   };
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);

@@ -12,7 +12,15 @@ import { abortRelease, pauseRelease, promoteRelease, resumeRelease } from "./act
 type Ref = { project: string; region: string; service: string };
 type Control = typeof pauseRelease;
 
-export function ReleaseControls({ service, release, onChanged }: { service: Ref; release: ReleaseJson; onChanged: () => void }) {
+export function ReleaseControls({
+  service,
+  release,
+  onChanged,
+}: {
+  service: Ref;
+  release: ReleaseJson;
+  onChanged: () => void;
+}) {
   const { run: call, pending, result } = useAction<{ release: string; state: string }>(null);
   const [confirming, setConfirming] = useState(false);
   const run = (action: Control) =>
@@ -25,19 +33,36 @@ export function ReleaseControls({ service, release, onChanged }: { service: Ref;
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2">
-        {paused
-          ? <Button variant="secondary" disabled={busy} onClick={() => run(resumeRelease)}>Resume</Button>
-          : <Button variant="secondary" disabled={busy} onClick={() => run(pauseRelease)}>Pause</Button>}
-        <Button variant="secondary" disabled={busy} onClick={() => setConfirming(true)}>Promote now</Button>
-        <Button variant="danger" disabled={busy} onClick={() => run(abortRelease)}>Abort now</Button>
+        {paused ? (
+          <Button variant="secondary" disabled={busy} onClick={() => run(resumeRelease)}>
+            Resume
+          </Button>
+        ) : (
+          <Button variant="secondary" disabled={busy} onClick={() => run(pauseRelease)}>
+            Pause
+          </Button>
+        )}
+        <Button variant="secondary" disabled={busy} onClick={() => setConfirming(true)}>
+          Promote now
+        </Button>
+        <Button variant="danger" disabled={busy} onClick={() => run(abortRelease)}>
+          Abort now
+        </Button>
       </div>
       {result && !result.ok && <Notice tone="error">{result.error}</Notice>}
       <Dialog open={confirming} onClose={() => setConfirming(false)} label="Confirm promotion" className="w-96">
         <h2 className="font-medium">Promote {release.canary} now?</h2>
-        <p className="text-sm">All traffic goes to the canary without waiting for the remaining steps and their checks. Its tag <code>{release.canaryTag}</code> stays.</p>
+        <p className="text-sm">
+          All traffic goes to the canary without waiting for the remaining steps and their checks. Its tag{" "}
+          <code>{release.canaryTag}</code> stays.
+        </p>
         <div className="flex justify-end gap-2">
-          <Button variant="ghost" onClick={() => setConfirming(false)}>Cancel</Button>
-          <Button disabled={pending} onClick={() => run(promoteRelease)}>{pending ? "Promoting…" : "Send all traffic to the canary"}</Button>
+          <Button variant="ghost" onClick={() => setConfirming(false)}>
+            Cancel
+          </Button>
+          <Button disabled={pending} onClick={() => run(promoteRelease)}>
+            {pending ? "Promoting…" : "Send all traffic to the canary"}
+          </Button>
         </div>
       </Dialog>
     </div>

@@ -12,7 +12,16 @@ import type { CheckJson, ReleaseJson } from "@/lib/releases";
 import { ReleaseControls } from "./release-controls";
 
 const ENDED = ["promoted", "aborted", "failed"];
-const TONES: Record<string, Tone> = { deploying: "sky", shifting: "sky", observing: "indigo", paused: "amber", holding: "amber", promoted: "green", aborted: "red", failed: "red" };
+const TONES: Record<string, Tone> = {
+  deploying: "sky",
+  shifting: "sky",
+  observing: "indigo",
+  paused: "amber",
+  holding: "amber",
+  promoted: "green",
+  aborted: "red",
+  failed: "red",
+};
 
 async function fetchRelease(id: string): Promise<ReleaseJson> {
   const res = await fetch(`/api/releases/${id}`, { cache: "no-store" });
@@ -45,11 +54,16 @@ function snoozeWords(r: ReleaseJson, ended: boolean): string | null {
   const s = r.snooze;
   if (!s) return r.plan.snoozeAlerts && !ended ? "Snoozing this service's alerts…" : null;
   if (s.state === "none") return "No alert policy watches this service: nothing was snoozed.";
-  if (s.state === "failed") return `Snoozing this service's alerts failed; they notify as usual. ${s.error ?? ""}`.trim();
+  if (s.state === "failed")
+    return `Snoozing this service's alerts failed; they notify as usual. ${s.error ?? ""}`.trim();
   if (s.state === "creating") return "Snoozing this service's alerts…";
-  const left = s.left ? ` ${s.left} more ${s.left === 1 ? "policy is" : "policies are"} not snoozed (Google allows 16 per snooze).` : "";
-  if (s.state === "ended") return `Alerts of this service were snoozed during the release, until ${clock(s.endedAt)}.${left}`;
-  if (s.error) return `Alerts of this service are snoozed until ${clock(s.until)}: ending the snooze with the release failed. ${s.error}`;
+  const left = s.left
+    ? ` ${s.left} more ${s.left === 1 ? "policy is" : "policies are"} not snoozed (Google allows 16 per snooze).`
+    : "";
+  if (s.state === "ended")
+    return `Alerts of this service were snoozed during the release, until ${clock(s.endedAt)}.${left}`;
+  if (s.error)
+    return `Alerts of this service are snoozed until ${clock(s.until)}: ending the snooze with the release failed. ${s.error}`;
   return `Alerts of this service are snoozed until ${clock(s.until)} (ends with the release).${left}`;
 }
 
@@ -67,10 +81,24 @@ function TimeLeft({ release }: { release: ReleaseJson }) {
   }, []);
   if (!release.stepEndsAt || release.state !== "observing" || now === null) return null;
   const left = Math.max(0, Math.round((new Date(release.stepEndsAt).getTime() - now) / 1000));
-  return <span>{left > 0 ? `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} left in this step` : "step window over: waiting for its data"}</span>;
+  return (
+    <span>
+      {left > 0
+        ? `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} left in this step`
+        : "step window over: waiting for its data"}
+    </span>
+  );
 }
 
-export function ReleasePanel({ initial, service, canAct }: { initial: ReleaseJson; service: { project: string; region: string; service: string }; canAct: boolean }) {
+export function ReleasePanel({
+  initial,
+  service,
+  canAct,
+}: {
+  initial: ReleaseJson;
+  service: { project: string; region: string; service: string };
+  canAct: boolean;
+}) {
   const router = useRouter();
   const { data: r = initial, refetch } = useQuery({
     queryKey: ["release", initial.id],
@@ -87,34 +115,90 @@ export function ReleasePanel({ initial, service, canAct }: { initial: ReleaseJso
   return (
     <section aria-label="Canary release" className="space-y-3 px-4 py-3">
       <div className="flex flex-wrap items-center gap-2 text-sm">
-        <span className="font-semibold">Canary <code className="text-xs">{r.canary}</code></span>
+        <span className="font-semibold">
+          Canary <code className="text-xs">{r.canary}</code>
+        </span>
         <span className="text-xs text-zinc-500 dark:text-zinc-400">tag {r.canaryTag}</span>
         <Badge tone={TONES[r.state] ?? "neutral"}>{stateWords(r)}</Badge>
-        <span className="text-xs text-zinc-500 dark:text-zinc-400"><TimeLeft release={r} /></span>
+        <span className="text-xs text-zinc-500 dark:text-zinc-400">
+          <TimeLeft release={r} />
+        </span>
         <span className="ml-auto text-xs text-zinc-500 dark:text-zinc-400">data up to {clock(r.dataUpTo)}</span>
       </div>
       <ol aria-label="Steps" className="flex flex-wrap gap-2 text-sm">
         {plan.steps.map((p, i) => {
-          const state = r.state === "promoted" || i < r.stepIndex ? "done" : i === r.stepIndex ? (ended ? "stopped" : "current") : "pending";
+          const state =
+            r.state === "promoted" || i < r.stepIndex
+              ? "done"
+              : i === r.stepIndex
+                ? ended
+                  ? "stopped"
+                  : "current"
+                : "pending";
           return (
-            <li key={p} aria-current={state === "current" ? "step" : undefined} className={`rounded border px-2 py-0.5 ${STEP_STYLE[state]}`}>
-              {state === "done" ? "✓ " : state === "stopped" ? "✕ " : ""}{p} %
+            <li
+              key={p}
+              aria-current={state === "current" ? "step" : undefined}
+              className={`rounded border px-2 py-0.5 ${STEP_STYLE[state]}`}
+            >
+              {state === "done" ? "✓ " : state === "stopped" ? "✕ " : ""}
+              {p} %
             </li>
           );
         })}
       </ol>
-      {r.note && <p role={r.state === "aborted" || r.state === "failed" || r.state === "paused" || r.state === "holding" ? "alert" : undefined} className={r.state === "promoted" ? "text-sm text-emerald-700 dark:text-emerald-400" : r.state === "aborted" || r.state === "failed" ? "text-sm text-red-600 dark:text-red-400" : "text-sm text-amber-800 dark:text-amber-400"}>{r.note}</p>}
-      {snoozeWords(r, ended) && <p aria-label="Alert snooze" className="text-sm text-zinc-600 dark:text-zinc-300">{snoozeWords(r, ended)}</p>}
+      {r.note && (
+        <p
+          role={
+            r.state === "aborted" || r.state === "failed" || r.state === "paused" || r.state === "holding"
+              ? "alert"
+              : undefined
+          }
+          className={
+            r.state === "promoted"
+              ? "text-sm text-emerald-700 dark:text-emerald-400"
+              : r.state === "aborted" || r.state === "failed"
+                ? "text-sm text-red-600 dark:text-red-400"
+                : "text-sm text-amber-800 dark:text-amber-400"
+          }
+        >
+          {r.note}
+        </p>
+      )}
+      {snoozeWords(r, ended) && (
+        <p aria-label="Alert snooze" className="text-sm text-zinc-600 dark:text-zinc-300">
+          {snoozeWords(r, ended)}
+        </p>
+      )}
       {canAct && !ended && <ReleaseControls service={service} release={r} onChanged={() => void refetch()} />}
       <p className="text-xs text-zinc-500 dark:text-zinc-400">
-        {plan.stepSeconds} s per step, checked every {plan.checkSeconds} s. A check fails when the canary&apos;s 5xx share is above {plan.maxErrorPercent} % and above the stable share + {plan.errorMarginPoints} pt, or its p99 is above {plan.latencyFactor} × the stable p99 and above {plan.latencyFloorMs} ms; {plan.failuresToAbort} in a row abort. A step needs {plan.minRequests} canary requests.
+        {plan.stepSeconds} s per step, checked every {plan.checkSeconds} s. A check fails when the canary&apos;s 5xx
+        share is above {plan.maxErrorPercent} % and above the stable share + {plan.errorMarginPoints} pt, or its p99 is
+        above {plan.latencyFactor} × the stable p99 and above {plan.latencyFloorMs} ms; {plan.failuresToAbort} in a row
+        abort. A step needs {plan.minRequests} canary requests.
       </p>
       <Table caption="Checks, newest first">
         <thead>
-          <tr><Th>Time</Th><Th>Step</Th><Th className="text-right">Canary req</Th><Th className="text-right">5xx</Th><Th className="text-right">p99</Th><Th className="text-right">Stable req</Th><Th className="text-right">5xx</Th><Th className="text-right">p99</Th><Th>Verdict</Th></tr>
+          <tr>
+            <Th>Time</Th>
+            <Th>Step</Th>
+            <Th className="text-right">Canary req</Th>
+            <Th className="text-right">5xx</Th>
+            <Th className="text-right">p99</Th>
+            <Th className="text-right">Stable req</Th>
+            <Th className="text-right">5xx</Th>
+            <Th className="text-right">p99</Th>
+            <Th>Verdict</Th>
+          </tr>
         </thead>
         <tbody>
-          {r.checks.length === 0 && <tr><Td colSpan={9} className="text-zinc-500 dark:text-zinc-400">No checks yet.</Td></tr>}
+          {r.checks.length === 0 && (
+            <tr>
+              <Td colSpan={9} className="text-zinc-500 dark:text-zinc-400">
+                No checks yet.
+              </Td>
+            </tr>
+          )}
           {r.checks.map((c) => (
             <tr key={c.at + c.text}>
               <Td className="whitespace-nowrap font-mono text-xs">{clock(c.at)}</Td>
@@ -125,7 +209,17 @@ export function ReleasePanel({ initial, service, canAct }: { initial: ReleaseJso
               <Td className={NUM}>{c.stable?.requests ?? 0}</Td>
               <Td className={NUM}>{pct(c.stable)}</Td>
               <Td className={NUM}>{p99(c.stable)}</Td>
-              <Td className={c.verdict === "fail" ? "text-red-600 dark:text-red-400" : c.verdict === "pass" ? "text-emerald-700 dark:text-emerald-400" : "text-zinc-500 dark:text-zinc-400"}>{c.text}</Td>
+              <Td
+                className={
+                  c.verdict === "fail"
+                    ? "text-red-600 dark:text-red-400"
+                    : c.verdict === "pass"
+                      ? "text-emerald-700 dark:text-emerald-400"
+                      : "text-zinc-500 dark:text-zinc-400"
+                }
+              >
+                {c.text}
+              </Td>
             </tr>
           ))}
         </tbody>
@@ -133,7 +227,11 @@ export function ReleasePanel({ initial, service, canAct }: { initial: ReleaseJso
       <div>
         <h3 className="text-sm font-semibold">Decisions</h3>
         <ol aria-label="Decision log" className="mt-1 space-y-0.5 text-sm">
-          {r.decisions.map((d) => <li key={d.at + d.text}><span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{clock(d.at)}</span> {d.text}</li>)}
+          {r.decisions.map((d) => (
+            <li key={d.at + d.text}>
+              <span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{clock(d.at)}</span> {d.text}
+            </li>
+          ))}
         </ol>
       </div>
     </section>

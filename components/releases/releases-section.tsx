@@ -29,16 +29,40 @@ export function ReleasesSection({ service, etag, active, history, plan, planSave
       {(active || canAct) && (
         <Panel title="Canary release">
           {active && <ReleasePanel key={active.id} initial={active} service={service} canAct={canAct} />}
-          {canAct && (!active || ENDED.includes(active.state)) && <StartReleaseForm key={etag} service={service} etag={etag} candidates={candidates} steps={steps} path={path} />}
+          {canAct && (!active || ENDED.includes(active.state)) && (
+            <StartReleaseForm
+              key={etag}
+              service={service}
+              etag={etag}
+              candidates={candidates}
+              steps={steps}
+              path={path}
+            />
+          )}
         </Panel>
       )}
       <div className="grid gap-5 lg:grid-cols-2">
-        <Panel title="Release plan" actions={<span className="text-xs text-zinc-500 dark:text-zinc-400">{planSaved ? `saved by ${planSaved.by}` : "defaults"}</span>}>
-          {canAct
-            ? <PlanForm service={service} plan={plan} />
-            : <p className="px-4 py-3 text-sm">{steps}, {plan.stepSeconds} s per step; abort after {plan.failuresToAbort} failed checks in a row (5xx above {plan.maxErrorPercent} % and stable + {plan.errorMarginPoints} pt, or p99 above {plan.latencyFactor} × stable and {plan.latencyFloorMs} ms); {plan.minRequests} canary requests per step.</p>}
+        <Panel
+          title="Release plan"
+          actions={
+            <span className="text-xs text-zinc-500 dark:text-zinc-400">
+              {planSaved ? `saved by ${planSaved.by}` : "defaults"}
+            </span>
+          }
+        >
+          {canAct ? (
+            <PlanForm service={service} plan={plan} />
+          ) : (
+            <p className="px-4 py-3 text-sm">
+              {steps}, {plan.stepSeconds} s per step; abort after {plan.failuresToAbort} failed checks in a row (5xx
+              above {plan.maxErrorPercent} % and stable + {plan.errorMarginPoints} pt, or p99 above {plan.latencyFactor}{" "}
+              × stable and {plan.latencyFloorMs} ms); {plan.minRequests} canary requests per step.
+            </p>
+          )}
         </Panel>
-        <Panel title="Releases"><ReleaseHistory releases={history} serviceId={service.service} /></Panel>
+        <Panel title="Releases">
+          <ReleaseHistory releases={history} serviceId={service.service} />
+        </Panel>
       </div>
     </>
   );

@@ -24,23 +24,58 @@ export function AttemptsTable({ attempts, target }: { attempts: Attempt[]; targe
   return (
     <>
       <Table caption="Attempts, newest first">
-        <thead><tr><Th>Started</Th><Th>Scheduled for</Th><Th>Outcome</Th><Th>Duration</Th><Th>Logs</Th></tr></thead>
+        <thead>
+          <tr>
+            <Th>Started</Th>
+            <Th>Scheduled for</Th>
+            <Th>Outcome</Th>
+            <Th>Duration</Th>
+            <Th>Logs</Th>
+          </tr>
+        </thead>
         <tbody>
           {shown.map((a) => {
             const href = logsHref(a, target);
             return (
               <tr key={a.id} data-testid="attempt-row">
-                <Td><span className="text-xs">{utc(a.startedAt)}</span></Td>
-                <Td><span className="text-xs text-zinc-500 dark:text-zinc-400">{a.scheduledTime ? utc(new Date(a.scheduledTime)) : "—"}</span></Td>
-                <Td><AttemptBadge ok={a.ok} /> {a.ok === false && <span className="text-xs text-red-700 dark:text-red-400">{[a.httpStatus ? `HTTP ${a.httpStatus}` : null, a.status].filter(Boolean).join(" · ")}</span>}</Td>
-                <Td><span className="text-xs" data-testid="attempt-duration">{a.durationMs === null ? "—" : formatDuration(a.durationMs)}</span></Td>
-                <Td>{href ? <Link href={href} className="text-xs text-indigo-700 hover:underline dark:text-indigo-300">Logs</Link> : null}</Td>
+                <Td>
+                  <span className="text-xs">{utc(a.startedAt)}</span>
+                </Td>
+                <Td>
+                  <span className="text-xs text-zinc-500 dark:text-zinc-400">
+                    {a.scheduledTime ? utc(new Date(a.scheduledTime)) : "—"}
+                  </span>
+                </Td>
+                <Td>
+                  <AttemptBadge ok={a.ok} />{" "}
+                  {a.ok === false && (
+                    <span className="text-xs text-red-700 dark:text-red-400">
+                      {[a.httpStatus ? `HTTP ${a.httpStatus}` : null, a.status].filter(Boolean).join(" · ")}
+                    </span>
+                  )}
+                </Td>
+                <Td>
+                  <span className="text-xs" data-testid="attempt-duration">
+                    {a.durationMs === null ? "—" : formatDuration(a.durationMs)}
+                  </span>
+                </Td>
+                <Td>
+                  {href ? (
+                    <Link href={href} className="text-xs text-indigo-700 hover:underline dark:text-indigo-300">
+                      Logs
+                    </Link>
+                  ) : null}
+                </Td>
               </tr>
             );
           })}
         </tbody>
       </Table>
-      {attempts.length > shown.length && <p className="px-4 py-2 text-xs text-zinc-500 dark:text-zinc-400">The newest {shown.length} of {attempts.length} attempts.</p>}
+      {attempts.length > shown.length && (
+        <p className="px-4 py-2 text-xs text-zinc-500 dark:text-zinc-400">
+          The newest {shown.length} of {attempts.length} attempts.
+        </p>
+      )}
     </>
   );
 }

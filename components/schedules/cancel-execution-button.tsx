@@ -11,10 +11,25 @@ export function CancelExecutionButton({ execution }: Props) {
   const { submit, pending, result } = useAction(cancelExecution);
   return (
     <span className="inline-flex flex-col items-start gap-1">
-      <Button variant="danger" className="h-7 px-2 text-xs" disabled={pending} onClick={() => submit(execution)} aria-label={`Cancel ${execution.execution}`}>
+      <Button
+        variant="danger"
+        className="h-7 px-2 text-xs"
+        disabled={pending}
+        onClick={() => submit(execution)}
+        aria-label={`Cancel ${execution.execution}`}
+      >
         {pending ? "Cancelling…" : "Cancel"}
       </Button>
-      {result && <span role={result.ok ? "status" : "alert"} className={result.ok ? "text-xs text-emerald-700 dark:text-emerald-400" : "text-xs text-red-600 dark:text-red-400"}>{result.ok ? result.message : result.error}</span>}
+      {result && (
+        <span
+          role={result.ok ? "status" : "alert"}
+          className={
+            result.ok ? "text-xs text-emerald-700 dark:text-emerald-400" : "text-xs text-red-600 dark:text-red-400"
+          }
+        >
+          {result.ok ? result.message : result.error}
+        </span>
+      )}
     </span>
   );
 }

@@ -20,17 +20,31 @@ export function RunJobForm({ job, taskCount, path }: Props) {
     <form onSubmit={onSubmit} aria-label={`Run ${job.job}`} className="space-y-3 px-4 py-3">
       <div className="grid gap-3 sm:grid-cols-[1fr_1fr_8rem]">
         <Field label="Arguments (one per line; blank keeps the job's)" htmlFor={id("args")} error={fieldErrors.args}>
-          <textarea id={id("args")} name="args" rows={3} className="rounded-md border border-zinc-500 bg-white px-2 py-1 font-mono text-xs dark:bg-zinc-900" />
+          <textarea
+            id={id("args")}
+            name="args"
+            rows={3}
+            className="rounded-md border border-zinc-500 bg-white px-2 py-1 font-mono text-xs dark:bg-zinc-900"
+          />
         </Field>
         <Field label="Environment (NAME=value per line)" htmlFor={id("env")} error={fieldErrors.env}>
-          <textarea id={id("env")} name="env" rows={3} className="rounded-md border border-zinc-500 bg-white px-2 py-1 font-mono text-xs dark:bg-zinc-900" />
+          <textarea
+            id={id("env")}
+            name="env"
+            rows={3}
+            className="rounded-md border border-zinc-500 bg-white px-2 py-1 font-mono text-xs dark:bg-zinc-900"
+          />
         </Field>
         <Field label="Tasks" htmlFor={id("tasks")} error={fieldErrors.taskCount}>
           <Input id={id("tasks")} name="taskCount" type="number" min={1} placeholder={String(taskCount)} />
         </Field>
       </div>
       {result && !result.ok && <Notice tone="error">{result.error}</Notice>}
-      <div className="flex justify-end"><Button type="submit" disabled={pending}>{pending ? "Starting…" : "Run job"}</Button></div>
+      <div className="flex justify-end">
+        <Button type="submit" disabled={pending}>
+          {pending ? "Starting…" : "Run job"}
+        </Button>
+      </div>
     </form>
   );
 }

@@ -8,7 +8,12 @@ import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/panel";
 
 type Ref = { project: string; location: string; job: string };
-type Props = { schedule: Ref; state: string; /** ISO time of the newest attempt in the history. */ newestAttempt: string | null; running: boolean };
+type Props = {
+  schedule: Ref;
+  state: string;
+  /** ISO time of the newest attempt in the history. */ newestAttempt: string | null;
+  running: boolean;
+};
 
 const WATCH_MS = 120_000;
 
@@ -42,15 +47,33 @@ export function ScheduleControls({ schedule, state, newestAttempt, running }: Pr
   return (
     <div className="flex flex-col items-end gap-2">
       <div className="flex gap-2">
-        <Button disabled={pending} onClick={runNow}>{inFlight === runScheduleNow ? "Starting…" : "Run now"}</Button>
+        <Button disabled={pending} onClick={runNow}>
+          {inFlight === runScheduleNow ? "Starting…" : "Run now"}
+        </Button>
         {state === "PAUSED" ? (
-          <Button variant="secondary" disabled={pending} onClick={() => (setLast("resume"), run(resumeSchedule, schedule))}>{inFlight === resumeSchedule ? "Resuming…" : "Resume"}</Button>
+          <Button
+            variant="secondary"
+            disabled={pending}
+            onClick={() => (setLast("resume"), run(resumeSchedule, schedule))}
+          >
+            {inFlight === resumeSchedule ? "Resuming…" : "Resume"}
+          </Button>
         ) : (
-          <Button variant="secondary" disabled={pending} onClick={() => (setLast("pause"), run(pauseSchedule, schedule))}>{inFlight === pauseSchedule ? "Pausing…" : "Pause"}</Button>
+          <Button
+            variant="secondary"
+            disabled={pending}
+            onClick={() => (setLast("pause"), run(pauseSchedule, schedule))}
+          >
+            {inFlight === pauseSchedule ? "Pausing…" : "Pause"}
+          </Button>
         )}
       </div>
       {/* A run's notice goes once its attempt is in the history below. */}
-      {result && !(result.ok && last === "run" && !waiting) && <Notice tone={result.ok ? "success" : "error"}>{result.ok ? (last === "run" ? `${result.message} Watching for it…` : result.message) : result.error}</Notice>}
+      {result && !(result.ok && last === "run" && !waiting) && (
+        <Notice tone={result.ok ? "success" : "error"}>
+          {result.ok ? (last === "run" ? `${result.message} Watching for it…` : result.message) : result.error}
+        </Notice>
+      )}
     </div>
   );
 }

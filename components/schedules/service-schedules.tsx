@@ -23,11 +23,24 @@ export async function ServiceSchedules({ service }: { service: ServiceRef }) {
       <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
         {calling.map((s) => (
           <li key={s.name} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 text-sm">
-            <Link href={schedulePath({ project: s.project, location: s.location, job: s.id })} className="font-mono text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300">{s.id}</Link>
+            <Link
+              href={schedulePath({ project: s.project, location: s.location, job: s.id })}
+              className="font-mono text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+            >
+              {s.id}
+            </Link>
             <ScheduleStateBadge state={s.state} />
-            <span className="text-xs">{s.words} ({s.timeZone})</span>
-            <span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{s.httpMethod} {s.uri}</span>
-            {s.nextRuns[0] && <span className="text-xs text-zinc-500 dark:text-zinc-400">next {s.nextRuns[0].local} ({s.nextRuns[0].utc})</span>}
+            <span className="text-xs">
+              {s.words} ({s.timeZone})
+            </span>
+            <span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">
+              {s.httpMethod} {s.uri}
+            </span>
+            {s.nextRuns[0] && (
+              <span className="text-xs text-zinc-500 dark:text-zinc-400">
+                next {s.nextRuns[0].local} ({s.nextRuns[0].utc})
+              </span>
+            )}
           </li>
         ))}
       </ul>

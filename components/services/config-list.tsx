@@ -1,6 +1,19 @@
 import type { EnvVar, RevisionView, ServiceView } from "@/lib/services";
 
-type Config = Pick<RevisionView, "image" | "cpu" | "memory" | "env" | "probes" | "port" | "minInstances" | "maxInstances" | "concurrency" | "timeoutSeconds" | "serviceAccount">;
+type Config = Pick<
+  RevisionView,
+  | "image"
+  | "cpu"
+  | "memory"
+  | "env"
+  | "probes"
+  | "port"
+  | "minInstances"
+  | "maxInstances"
+  | "concurrency"
+  | "timeoutSeconds"
+  | "serviceAccount"
+>;
 
 export function configFromService(s: ServiceView): Config {
   return { ...s.template, image: s.image };
@@ -8,7 +21,8 @@ export function configFromService(s: ServiceView): Config {
 
 /** Flat, comparable lines of a configuration; secret references show name and version, never a value. */
 export function configLines(c: Config): [string, string][] {
-  const env = (e: EnvVar): [string, string] => ("secret" in e ? [`secret ${e.name}`, `${e.secret}:${e.version}`] : [`env ${e.name}`, e.value]);
+  const env = (e: EnvVar): [string, string] =>
+    "secret" in e ? [`secret ${e.name}`, `${e.secret}:${e.version}`] : [`env ${e.name}`, e.value];
   return [
     ["image", c.image],
     ["cpu", `${c.cpu}`],
@@ -19,7 +33,10 @@ export function configLines(c: Config): [string, string][] {
     ["service account", c.serviceAccount || "(default)"],
     ["port", String(c.port ?? 8080)],
     ...c.env.map(env).sort((a, b) => a[0].localeCompare(b[0])),
-    ...c.probes.map((p): [string, string] => [`${p.kind} probe`, `${p.type}${p.path ? ` ${p.path}` : ""}${p.port ? ` :${p.port}` : ""} every ${p.periodSeconds}s, ${p.failureThreshold}× / ${p.timeoutSeconds}s`]),
+    ...c.probes.map((p): [string, string] => [
+      `${p.kind} probe`,
+      `${p.type}${p.path ? ` ${p.path}` : ""}${p.port ? ` :${p.port}` : ""} every ${p.periodSeconds}s, ${p.failureThreshold}× / ${p.timeoutSeconds}s`,
+    ]),
   ];
 }
 

@@ -17,7 +17,9 @@ export function FleetSummary({ fleet }: { fleet: FleetList }) {
       {failures.locations.length > 0 && (
         <div className="mb-4 space-y-1">
           {failures.locations.map((f) => (
-            <Notice key={`${f.project}/${f.region}`} tone="error">{f.project} / {f.region}: {f.error}</Notice>
+            <Notice key={`${f.project}/${f.region}`} tone="error">
+              {f.project} / {f.region}: {f.error}
+            </Notice>
           ))}
         </div>
       )}

@@ -7,9 +7,17 @@ export function TrafficBar({ traffic, compact = false }: { traffic: TrafficEntry
   const serving = traffic.filter((t) => t.percent > 0);
   return (
     <div className="flex flex-col gap-1.5" role="group" aria-label="Traffic split">
-      <div aria-hidden className={`flex w-full overflow-hidden rounded ${compact ? "h-1.5" : "h-3"} bg-zinc-200 dark:bg-zinc-800`}>
+      <div
+        aria-hidden
+        className={`flex w-full overflow-hidden rounded ${compact ? "h-1.5" : "h-3"} bg-zinc-200 dark:bg-zinc-800`}
+      >
         {serving.map((t, i) => (
-          <div key={t.revision + (t.tag ?? "")} className={COLORS[i % COLORS.length]} style={{ width: `${t.percent}%` }} title={`${t.revision}: ${t.percent}%`} />
+          <div
+            key={t.revision + (t.tag ?? "")}
+            className={COLORS[i % COLORS.length]}
+            style={{ width: `${t.percent}%` }}
+            title={`${t.revision}: ${t.percent}%`}
+          />
         ))}
       </div>
       <ul className="flex flex-wrap gap-x-3 gap-y-0.5 text-xs">

@@ -20,7 +20,12 @@ export function AppShell({ actor, children }: { actor: Actor; children: ReactNod
       <aside className="hidden w-52 shrink-0 border-r border-zinc-200 bg-zinc-100/60 md:block dark:border-zinc-800 dark:bg-zinc-900/40">
         <div className="sticky top-0 flex h-screen flex-col px-3 py-4">
           <Link href="/" className="mb-6 flex items-center gap-2 px-2.5">
-            <span aria-hidden className="grid size-6 place-items-center rounded bg-indigo-600 text-xs font-bold text-white">R</span>
+            <span
+              aria-hidden
+              className="grid size-6 place-items-center rounded bg-indigo-600 text-xs font-bold text-white"
+            >
+              R
+            </span>
             <span className="text-sm font-semibold tracking-tight">Runway</span>
           </Link>
           <Sidebar items={items} />
@@ -31,7 +36,9 @@ export function AppShell({ actor, children }: { actor: Actor; children: ReactNod
           <ThemeToggle />
           <UserMenu email={actor.email} role={actor.role} />
         </header>
-        <main id="content" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-5 py-6 focus:outline-none">{children}</main>
+        <main id="content" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-5 py-6 focus:outline-none">
+          {children}
+        </main>
       </div>
     </div>
   );

@@ -64,7 +64,9 @@ export function Sidebar({ items }: { items: NavItem[] }) {
             )}
           >
             {item.label}
-            <kbd className="hidden font-mono text-[10px] text-zinc-500 group-hover:inline dark:text-zinc-400">g {item.key}</kbd>
+            <kbd className="hidden font-mono text-[10px] text-zinc-500 group-hover:inline dark:text-zinc-400">
+              g {item.key}
+            </kbd>
           </Link>
         ),
       )}

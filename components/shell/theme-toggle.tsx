@@ -11,7 +11,14 @@ export function ThemeToggle() {
     localStorage.setItem("runway-theme", dark ? "dark" : "light");
   };
   return (
-    <Button variant="ghost" onClick={toggle} aria-label="Dark mode" aria-pressed={theme === "dark"} title="Toggle dark mode" className="w-8 px-0">
+    <Button
+      variant="ghost"
+      onClick={toggle}
+      aria-label="Dark mode"
+      aria-pressed={theme === "dark"}
+      title="Toggle dark mode"
+      className="w-8 px-0"
+    >
       <svg viewBox="0 0 20 20" fill="currentColor" className="size-4" aria-hidden>
         <path d="M10 2a8 8 0 1 0 8 8 6 6 0 0 1-8-8Z" />
       </svg>

@@ -12,13 +12,27 @@ export function Select({ className, ...props }: SelectHTMLAttributes<HTMLSelectE
   return <select {...props} className={cn(control, "pr-7", className)} />;
 }
 
-export function Field({ label, error, children, htmlFor }: { label: string; error?: string[]; children: ReactNode; htmlFor?: string }) {
+export function Field({
+  label,
+  error,
+  children,
+  htmlFor,
+}: {
+  label: string;
+  error?: string[];
+  children: ReactNode;
+  htmlFor?: string;
+}) {
   return (
     <div className="flex flex-col gap-1">
-      <label htmlFor={htmlFor} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">{label}</label>
+      <label htmlFor={htmlFor} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
+        {label}
+      </label>
       {children}
       {error?.map((e) => (
-        <p key={e} className="text-xs text-red-600 dark:text-red-400">{e}</p>
+        <p key={e} className="text-xs text-red-600 dark:text-red-400">
+          {e}
+        </p>
       ))}
     </div>
   );

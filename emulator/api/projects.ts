@@ -36,7 +36,10 @@ export class Projects {
   /** Records that a project holds resources (idempotent; inside the caller's transaction when given). */
   async register(project: string, q: Queryable = this.db): Promise<void> {
     if (NUMBER.test(project) || this.known.get(projectNumber(project)) === project) return;
-    await q.query("INSERT INTO emu_projects (id, number) VALUES ($1, $2) ON CONFLICT DO NOTHING", [project, projectNumber(project)]);
+    await q.query("INSERT INTO emu_projects (id, number) VALUES ($1, $2) ON CONFLICT DO NOTHING", [
+      project,
+      projectNumber(project),
+    ]);
     this.known.set(projectNumber(project), project);
   }
 
@@ -61,13 +64,17 @@ export class Projects {
 
   /** A recorded project by id or number; null for one that holds nothing. */
   async find(project: string): Promise<{ id: string; number: string } | null> {
-    const { rows } = await this.db.query<{ id: string; number: string }>("SELECT id, number FROM emu_projects WHERE id = $1 OR number = $1", [project]);
+    const { rows } = await this.db.query<{ id: string; number: string }>(
+      "SELECT id, number FROM emu_projects WHERE id = $1 OR number = $1",
+      [project],
+    );
     return rows[0] ?? null;
   }
 
   /** Every recorded project, by id. */
   async all(): Promise<{ id: string; number: string }[]> {
-    return (await this.db.query<{ id: string; number: string }>("SELECT id, number FROM emu_projects ORDER BY id")).rows;
+    return (await this.db.query<{ id: string; number: string }>("SELECT id, number FROM emu_projects ORDER BY id"))
+      .rows;
   }
 
   /** `projects/{id or number}/…` → the same name with the project id. */

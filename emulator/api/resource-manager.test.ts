@@ -26,7 +26,12 @@ describe("Resource Manager v3 Projects", () => {
     const number = projectNumber("pyplots-prod");
     expect(number).toMatch(/^\d{12}$/);
     const [byNumber] = await projects.getProject({ name: `projects/${number}` }, CALL);
-    expect(byNumber).toMatchObject({ name: `projects/${number}`, projectId: "pyplots-prod", displayName: "pyplots-prod", state: "ACTIVE" });
+    expect(byNumber).toMatchObject({
+      name: `projects/${number}`,
+      projectId: "pyplots-prod",
+      displayName: "pyplots-prod",
+      state: "ACTIVE",
+    });
     const [byId] = await projects.getProject({ name: "projects/pyplots-prod" }, CALL);
     expect(byId).toEqual(byNumber);
   });
@@ -35,13 +40,16 @@ describe("Resource Manager v3 Projects", () => {
     for (const name of ["projects/no-such-project", `projects/${projectNumber("no-such-project")}`]) {
       const err = await code(projects.getProject({ name }, CALL));
       expect(err.code, name).toBe(7);
-      expect(err.details).toBe(`Permission 'resourcemanager.projects.get' denied on resource '//cloudresourcemanager.googleapis.com/${name}' (or it may not exist).`);
+      expect(err.details).toBe(
+        `Permission 'resourcemanager.projects.get' denied on resource '//cloudresourcemanager.googleapis.com/${name}' (or it may not exist).`,
+      );
     }
     expect((await code(projects.getProject({ name: "folders/123" }, CALL))).code).toBe(3);
   });
 
   it("searches with Google's query syntax: any term may match, case-insensitive, prefix with *", async () => {
-    const ids = async (query: string) => (await projects.searchProjects({ query }, CALL))[0].map((p) => p.projectId).sort();
+    const ids = async (query: string) =>
+      (await projects.searchProjects({ query }, CALL))[0].map((p) => p.projectId).sort();
     expect(await ids("id:pyplots-prod")).toEqual(["pyplots-prod"]);
     expect(await ids("projectId:PYPLOTS-PROD")).toEqual(["pyplots-prod"]);
     expect(await ids("name:shortfactory*")).toEqual(["shortfactory-prod"]);
@@ -59,7 +67,10 @@ describe("Resource Manager v3 Projects", () => {
     const [page, , raw] = await projects.searchProjects({ pageSize: 2 }, { ...CALL, autoPaginate: false });
     expect(page).toHaveLength(2);
     expect(raw!.nextPageToken).not.toBe("");
-    const [rest, , last] = await projects.searchProjects({ pageSize: 100, pageToken: raw!.nextPageToken! }, { ...CALL, autoPaginate: false });
+    const [rest, , last] = await projects.searchProjects(
+      { pageSize: 100, pageToken: raw!.nextPageToken! },
+      { ...CALL, autoPaginate: false },
+    );
     expect(rest.length).toBeGreaterThan(0);
     expect(last!.nextPageToken).toBe("");
   });

@@ -14,11 +14,22 @@ type Json = Record<string, unknown>;
 const NAME = /^projects\/([^/]+)$/;
 
 function toProject(p: Row): Json {
-  return { name: `projects/${p.number}`, projectId: p.id, displayName: p.id, state: "ACTIVE", parent: "", labels: {}, etag: `W/"${p.number}"` };
+  return {
+    name: `projects/${p.number}`,
+    projectId: p.id,
+    displayName: p.id,
+    state: "ACTIVE",
+    parent: "",
+    labels: {},
+    etag: `W/"${p.number}"`,
+  };
 }
 
 const denied = (name: string) =>
-  new ApiError(Code.PERMISSION_DENIED, `Permission 'resourcemanager.projects.get' denied on resource '//cloudresourcemanager.googleapis.com/${name}' (or it may not exist).`);
+  new ApiError(
+    Code.PERMISSION_DENIED,
+    `Permission 'resourcemanager.projects.get' denied on resource '//cloudresourcemanager.googleapis.com/${name}' (or it may not exist).`,
+  );
 
 type Term = { field: "id" | "name" | "state" | "none"; test: (value: string) => boolean };
 
@@ -35,17 +46,32 @@ export function parseQuery(query: string): Term[] {
     if (!m) throw invalid(`Invalid query: "${t}" is not of the form field:value.`);
     const field = m[1].toLowerCase();
     const value = m[2].toLowerCase();
-    const test = (v: string) => (value === "*" ? true : value.endsWith("*") ? v.toLowerCase().startsWith(value.slice(0, -1)) : v.toLowerCase() === value);
+    const test = (v: string) =>
+      value === "*"
+        ? true
+        : value.endsWith("*")
+          ? v.toLowerCase().startsWith(value.slice(0, -1))
+          : v.toLowerCase() === value;
     if (field === "id" || field === "projectid") return { field: "id", test };
     if (field === "name" || field === "displayname") return { field: "name", test };
     if (field === "state" || field === "lifecyclestate") return { field: "state", test };
-    if (field === "parent" || field.startsWith("parent.") || field === "labels" || field.startsWith("labels.")) return { field: "none", test: () => false };
+    if (field === "parent" || field.startsWith("parent.") || field === "labels" || field.startsWith("labels."))
+      return { field: "none", test: () => false };
     throw invalid(`Invalid query: unknown field "${m[1]}".`);
   });
 }
 
 const matches = (p: Row, terms: Term[]) =>
-  !terms.length || terms.some((t) => (t.field === "id" ? t.test(p.id) : t.field === "name" ? t.test(p.id) : t.field === "state" ? t.test("ACTIVE") : false));
+  !terms.length ||
+  terms.some((t) =>
+    t.field === "id"
+      ? t.test(p.id)
+      : t.field === "name"
+        ? t.test(p.id)
+        : t.field === "state"
+          ? t.test("ACTIVE")
+          : false,
+  );
 
 export function resourceManagerHandlers(projects: Projects): Record<string, Handler> {
   return {

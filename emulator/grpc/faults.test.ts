@@ -28,11 +28,14 @@ const parent = "projects/faulty/locations/us-central1";
 
 function admin(method: string, body?: unknown): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: t.emulator.routerPort, method, path: "/_emulator/faults" }, (res) => {
-      let text = "";
-      res.on("data", (c) => (text += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port: t.emulator.routerPort, method, path: "/_emulator/faults" },
+      (res) => {
+        let text = "";
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on("error", reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
@@ -49,7 +52,9 @@ async function codeOf(p: Promise<unknown>): Promise<number | null> {
 
 describe("injected faults", () => {
   beforeAll(async () => {
-    t = await startTestEmulator(await createEmptyDatabase(inject("pgAdminUrl"), "emu"), { faults: [{ method: "ListServices", latencyMs: 150 }] });
+    t = await startTestEmulator(await createEmptyDatabase(inject("pgAdminUrl"), "emu"), {
+      faults: [{ method: "ListServices", latencyMs: 150 }],
+    });
   });
   afterAll(async () => t?.close());
 
@@ -63,14 +68,23 @@ describe("injected faults", () => {
   });
 
   it("fails calls with a code at a rate, changed through the admin endpoint", async () => {
-    expect((await admin("PUT", { method: "google.cloud.run.v2.Services/ListServices", code: "UNAVAILABLE", message: "maintenance" })).status).toBe(200);
+    expect(
+      (
+        await admin("PUT", {
+          method: "google.cloud.run.v2.Services/ListServices",
+          code: "UNAVAILABLE",
+          message: "maintenance",
+        })
+      ).status,
+    ).toBe(200);
     const err = await t.services.listServices({ parent }, CALL).catch((e: { code: number; details: string }) => e);
     expect(err).toMatchObject({ code: 14, details: "maintenance" });
 
     // rate 0.5 over 100 calls: failures ~ Binomial(100, 0.5), sd 5; ±25 is 5 sd.
     await admin("PUT", [{ method: "GetService", code: "INTERNAL", rate: 0.5 }]);
     let internal = 0;
-    for (let i = 0; i < 100; i++) if ((await codeOf(t.services.getService({ name: `${parent}/services/none` }, CALL))) === 13) internal++;
+    for (let i = 0; i < 100; i++)
+      if ((await codeOf(t.services.getService({ name: `${parent}/services/none` }, CALL))) === 13) internal++;
     expect(internal).toBeGreaterThan(25);
     expect(internal).toBeLessThan(75);
 

@@ -26,9 +26,12 @@ function normalise(raw: unknown): FaultRule {
   if (r.latencyMs !== undefined && !(typeof r.latencyMs === "number" && r.latencyMs >= 0 && r.latencyMs <= 600_000)) {
     throw new Error("latencyMs must be a number from 0 to 600000");
   }
-  if (r.rate !== undefined && !(typeof r.rate === "number" && r.rate >= 0 && r.rate <= 1)) throw new Error("rate must be between 0 and 1");
-  if (r.code !== undefined && (parseCode(r.code) === undefined || parseCode(r.code) === 0)) throw new Error(`code ${String(r.code)} is not a gRPC error code`);
-  if (r.times !== undefined && !(Number.isInteger(r.times) && (r.times as number) >= 1)) throw new Error("times must be a whole number from 1");
+  if (r.rate !== undefined && !(typeof r.rate === "number" && r.rate >= 0 && r.rate <= 1))
+    throw new Error("rate must be between 0 and 1");
+  if (r.code !== undefined && (parseCode(r.code) === undefined || parseCode(r.code) === 0))
+    throw new Error(`code ${String(r.code)} is not a gRPC error code`);
+  if (r.times !== undefined && !(Number.isInteger(r.times) && (r.times as number) >= 1))
+    throw new Error("times must be a whole number from 1");
   if (r.message !== undefined && typeof r.message !== "string") throw new Error("message must be a string");
   return r as FaultRule;
 }
@@ -37,7 +40,11 @@ function normalise(raw: unknown): FaultRule {
 export function parseFaultRules(raw: unknown): FaultRule[] {
   if (raw === null || raw === undefined || raw === "") return [];
   const value = typeof raw === "string" ? JSON.parse(raw) : raw;
-  const list = Array.isArray(value) ? value : value && typeof value === "object" && "rules" in value ? (value as { rules: unknown }).rules : [value];
+  const list = Array.isArray(value)
+    ? value
+    : value && typeof value === "object" && "rules" in value
+      ? (value as { rules: unknown }).rules
+      : [value];
   if (!Array.isArray(list)) throw new Error("rules must be an array");
   return list.map(normalise);
 }

@@ -5,7 +5,12 @@ import { invalid } from "./errors";
 
 export type Page = { offset: number; limit: number };
 
-export function readPage(pageSize: number | undefined, pageToken: string | undefined, defaultSize = 100, maxSize = 1000): Page {
+export function readPage(
+  pageSize: number | undefined,
+  pageToken: string | undefined,
+  defaultSize = 100,
+  maxSize = 1000,
+): Page {
   const size = Number(pageSize ?? 0);
   if (!Number.isInteger(size) || size < 0) throw invalid(`page_size must be a non-negative integer, got ${pageSize}`);
   const limit = Math.min(size === 0 ? defaultSize : size, maxSize);

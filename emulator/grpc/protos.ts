@@ -13,19 +13,43 @@ function protosDir(pkg: string): string {
   return path.join(path.dirname(require.resolve(pkg)), "..", "protos");
 }
 
-export const INCLUDE_DIRS = [protosDir("@google-cloud/run"), protosDir("@google-cloud/secret-manager"), protosDir("@google-cloud/billing"), protosDir("@google-cloud/billing-budgets"), protosDir("@google-cloud/sql"), protosDir("@google-cloud/resource-manager"), protosDir("google-gax")];
+export const INCLUDE_DIRS = [
+  protosDir("@google-cloud/run"),
+  protosDir("@google-cloud/secret-manager"),
+  protosDir("@google-cloud/billing"),
+  protosDir("@google-cloud/billing-budgets"),
+  protosDir("@google-cloud/sql"),
+  protosDir("@google-cloud/resource-manager"),
+  protosDir("google-gax"),
+];
 
 // How requests reach our handlers: camelCase, int64 as strings, enum names,
 // no defaults (so "unset" is visible), empty arrays/maps present.
 export const LOADER_OPTIONS: protoLoader.Options = {
-  keepCase: false, longs: String, enums: String, defaults: false, arrays: true, objects: true, oneofs: true, includeDirs: INCLUDE_DIRS,
+  keepCase: false,
+  longs: String,
+  enums: String,
+  defaults: false,
+  arrays: true,
+  objects: true,
+  oneofs: true,
+  includeDirs: INCLUDE_DIRS,
 };
 
-const FILES = ["google/cloud/run/v2/service.proto", "google/cloud/run/v2/revision.proto", "google/longrunning/operations.proto",
-  "google/cloud/run/v2/job.proto", "google/cloud/run/v2/execution.proto", "google/cloud/run/v2/task.proto",
-  "google/cloud/secretmanager/v1/service.proto", "google/cloud/billing/v1/cloud_catalog.proto", "google/cloud/billing/v1/cloud_billing.proto",
-  "google/cloud/billing/budgets/v1/budget_service.proto", "google/cloud/resourcemanager/v3/projects.proto",
-  ...["instances", "backup_runs", "users", "operations"].map((f) => `google/cloud/sql/v1/cloud_sql_${f}.proto`)];
+const FILES = [
+  "google/cloud/run/v2/service.proto",
+  "google/cloud/run/v2/revision.proto",
+  "google/longrunning/operations.proto",
+  "google/cloud/run/v2/job.proto",
+  "google/cloud/run/v2/execution.proto",
+  "google/cloud/run/v2/task.proto",
+  "google/cloud/secretmanager/v1/service.proto",
+  "google/cloud/billing/v1/cloud_catalog.proto",
+  "google/cloud/billing/v1/cloud_billing.proto",
+  "google/cloud/billing/budgets/v1/budget_service.proto",
+  "google/cloud/resourcemanager/v3/projects.proto",
+  ...["instances", "backup_runs", "users", "operations"].map((f) => `google/cloud/sql/v1/cloud_sql_${f}.proto`),
+];
 
 export type Protos = {
   definition: protoLoader.PackageDefinition;
@@ -47,7 +71,11 @@ export type Protos = {
 };
 
 /** The messages packed into google.protobuf.Any (operation metadata and responses). */
-export type PackedType = "google.cloud.run.v2.Service" | "google.cloud.run.v2.Revision" | "google.cloud.run.v2.Job" | "google.cloud.run.v2.Execution";
+export type PackedType =
+  | "google.cloud.run.v2.Service"
+  | "google.cloud.run.v2.Revision"
+  | "google.cloud.run.v2.Job"
+  | "google.cloud.run.v2.Execution";
 
 /** Binary codecs for the messages packed into google.protobuf.Any. */
 export type Codec = {
@@ -55,7 +83,11 @@ export type Codec = {
   decode(typeName: PackedType, bytes: Buffer): Record<string, unknown>;
 };
 
-function method(def: protoLoader.PackageDefinition, service: string, name: string): protoLoader.MethodDefinition<object, object> {
+function method(
+  def: protoLoader.PackageDefinition,
+  service: string,
+  name: string,
+): protoLoader.MethodDefinition<object, object> {
   return (def[service] as protoLoader.ServiceDefinition)[name] as protoLoader.MethodDefinition<object, object>;
 }
 

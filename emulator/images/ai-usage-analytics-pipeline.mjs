@@ -21,14 +21,14 @@ let lastSuccess = null;
 /** Deterministic per day: the same day yields the same records. */
 function random(seed) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 async function aggregate(day, records) {
   const rand = random([...day].reduce((h, c) => h * 31 + c.charCodeAt(0), 7));
   const perTool = Object.fromEntries(TOOLS.map((t) => [t, { requests: 0, tokens: 0, users: new Set() }]));
   const digest = createHash("sha256");
-  for (let done = 0; done < records; ) {
+  for (let done = 0; done < records;) {
     const batch = Math.min(2000, records - done);
     for (let i = 0; i < batch; i++) {
       const tool = TOOLS[Math.floor(rand() * TOOLS.length)];
@@ -46,14 +46,19 @@ async function aggregate(day, records) {
   }
   return {
     checksum: digest.digest("hex").slice(0, 16),
-    tools: Object.fromEntries(Object.entries(perTool).map(([t, v]) => [t, { requests: v.requests, tokens: v.tokens, users: v.users.size }])),
+    tools: Object.fromEntries(
+      Object.entries(perTool).map(([t, v]) => [t, { requests: v.requests, tokens: v.tokens, users: v.users.size }]),
+    ),
   };
 }
 
 function shouldFail(query, body) {
-  if (["1", "true", "yes"].includes((query.get("fail") ?? "").toLowerCase()) || body?.fail === true) return "requested by the caller";
-  if (runs <= num(process.env.DAILY_JOB_FAIL_FIRST, 0)) return `DAILY_JOB_FAIL_FIRST=${process.env.DAILY_JOB_FAIL_FIRST}`;
-  if (Math.random() < num(process.env.DAILY_JOB_FAIL_RATE, 0)) return `DAILY_JOB_FAIL_RATE=${process.env.DAILY_JOB_FAIL_RATE}`;
+  if (["1", "true", "yes"].includes((query.get("fail") ?? "").toLowerCase()) || body?.fail === true)
+    return "requested by the caller";
+  if (runs <= num(process.env.DAILY_JOB_FAIL_FIRST, 0))
+    return `DAILY_JOB_FAIL_FIRST=${process.env.DAILY_JOB_FAIL_FIRST}`;
+  if (Math.random() < num(process.env.DAILY_JOB_FAIL_RATE, 0))
+    return `DAILY_JOB_FAIL_RATE=${process.env.DAILY_JOB_FAIL_RATE}`;
   return null;
 }
 
@@ -62,7 +67,10 @@ async function runDailyJob({ query, body, req }) {
   const run = runs;
   const started = Date.now();
   const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  const records = Math.max(1, Math.min(2_000_000, num(query.get("records"), num(process.env.DAILY_JOB_RECORDS, 300_000))));
+  const records = Math.max(
+    1,
+    Math.min(2_000_000, num(query.get("records"), num(process.env.DAILY_JOB_RECORDS, 300_000))),
+  );
   const scheduledFor = req.headers["x-cloudscheduler-scheduletime"] ?? null;
   log("INFO", "daily job started", { run, day, records, dataset, scheduledFor });
   const result = await aggregate(day, records);

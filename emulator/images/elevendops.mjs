@@ -10,7 +10,9 @@ const VOICES = [
 runContainer({
   routes: {
     "GET /": ({ req }) =>
-      wantsHtml(req) ? page("ElevenDops", "<p>Voice operations console.</p>") : { name: "elevendops", ui: true, api: "/api" },
+      wantsHtml(req)
+        ? page("ElevenDops", "<p>Voice operations console.</p>")
+        : { name: "elevendops", ui: true, api: "/api" },
     "GET /api/voices": () => ({ voices: VOICES }),
     "POST /api/synthesize": ({ body }) => {
       const text = typeof body === "object" && body ? String(body.text ?? "") : String(body ?? "");

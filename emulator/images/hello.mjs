@@ -5,6 +5,8 @@ import { page, runContainer, servedBy, wantsHtml } from "./lib/container.mjs";
 runContainer({
   routes: {
     "GET /": ({ req }) =>
-      wantsHtml(req) ? page("It's running!", `<p>Congratulations, ${servedBy.service} is running.</p>`) : { message: "Hello World!" },
+      wantsHtml(req)
+        ? page("It's running!", `<p>Congratulations, ${servedBy.service} is running.</p>`)
+        : { message: "Hello World!" },
   },
 });

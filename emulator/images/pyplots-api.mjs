@@ -42,7 +42,9 @@ async function query(sql, params = []) {
 
 function dbFailure(err) {
   const rejected = err.code === "28P01" || err.code === "28000";
-  const error = rejected ? "database rejected the credentials (password authentication failed)" : `database unavailable: ${err.message}`;
+  const error = rejected
+    ? "database rejected the credentials (password authentication failed)"
+    : `database unavailable: ${err.message}`;
   log("ERROR", error, { code: err.code });
   return { status: 500, body: { error } };
 }
@@ -55,7 +57,10 @@ async function listPlots(lib) {
     return { plots, count: plots.length };
   }
   try {
-    const { rows } = await query("SELECT slug, library, title, created_at FROM plots WHERE $1::text IS NULL OR library = $1 ORDER BY id", [lib]);
+    const { rows } = await query(
+      "SELECT slug, library, title, created_at FROM plots WHERE $1::text IS NULL OR library = $1 ORDER BY id",
+      [lib],
+    );
     return { plots: rows.map(toPlot), count: rows.length };
   } catch (err) {
     return dbFailure(err);

@@ -10,6 +10,8 @@ runContainer({
         ? page("pyplots.ai", `<p>Plot examples for every Python library.</p><p>API: ${api}</p>`)
         : { name: "pyplots-frontend", api },
     "GET /plots/:id": ({ req, params }) =>
-      wantsHtml(req) ? page(`pyplots: ${params.id}`, `<img alt="${params.id}" src="${api}/plots/${params.id}">`) : { plot: params.id, api },
+      wantsHtml(req)
+        ? page(`pyplots: ${params.id}`, `<img alt="${params.id}" src="${api}/plots/${params.id}">`)
+        : { plot: params.id, api },
   },
 });

@@ -11,7 +11,15 @@
 import { createHash } from "node:crypto";
 
 const env = process.env;
-const fromArgs = Object.fromEntries(process.argv.slice(2).flatMap((a) => (/^--([^=]+)=(.*)$/.exec(a) ? [[/^--([^=]+)=/.exec(a)[1].toUpperCase().replace(/-/g, "_"), a.slice(a.indexOf("=") + 1)]] : [])));
+const fromArgs = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .flatMap((a) =>
+      /^--([^=]+)=(.*)$/.exec(a)
+        ? [[/^--([^=]+)=/.exec(a)[1].toUpperCase().replace(/-/g, "_"), a.slice(a.indexOf("=") + 1)]]
+        : [],
+    ),
+);
 const setting = (k, d) => fromArgs[k] ?? env[k] ?? d;
 const num = (v, d) => (v === undefined || v === "" || Number.isNaN(Number(v)) ? d : Number(v));
 
@@ -26,9 +34,18 @@ const rows = num(setting("ROWS", 20000), 20000);
 const target = setting("TARGET", "");
 
 const MIGRATIONS = [
-  "0001_create_plots", "0002_add_library_column", "0003_backfill_library", "0004_create_specs", "0005_index_specs_by_tag",
-  "0006_add_quality_scores", "0007_create_votes", "0008_backfill_thumbnails", "0009_drop_legacy_images", "0010_add_spec_versions",
-  "0011_partition_votes", "0012_add_search_vectors",
+  "0001_create_plots",
+  "0002_add_library_column",
+  "0003_backfill_library",
+  "0004_create_specs",
+  "0005_index_specs_by_tag",
+  "0006_add_quality_scores",
+  "0007_create_votes",
+  "0008_backfill_thumbnails",
+  "0009_drop_legacy_images",
+  "0010_add_spec_versions",
+  "0011_partition_votes",
+  "0012_add_search_vectors",
 ].filter((m) => !target || m.slice(0, 4) <= target);
 
 const log = (severity, message, fields = {}) => {
@@ -49,7 +66,8 @@ async function apply(name) {
   const started = Date.now();
   const digest = createHash("sha256");
   for (let done = 0; done < rows; done += 5000) {
-    for (let i = done; i < Math.min(rows, done + 5000); i++) digest.update(`${name}:${i}:${(i * 2654435761) % 4294967296}`);
+    for (let i = done; i < Math.min(rows, done + 5000); i++)
+      digest.update(`${name}:${i}:${(i * 2654435761) % 4294967296}`);
     await new Promise((r) => setImmediate(r));
   }
   const left = stepMs - (Date.now() - started);
@@ -62,7 +80,10 @@ log("INFO", `task ${index}/${count} applying ${mine.length} migration(s)`, { mig
 const shouldFail = failIndex !== "" && Number(failIndex) === index && attempt < failTimes;
 for (const [i, name] of mine.entries()) {
   if (shouldFail && i === Math.floor(mine.length / 2)) {
-    log("ERROR", `migration ${name} failed: deadlock detected while rewriting rows (FAIL_TASK_INDEX=${failIndex}, attempt ${attempt})`);
+    log(
+      "ERROR",
+      `migration ${name} failed: deadlock detected while rewriting rows (FAIL_TASK_INDEX=${failIndex}, attempt ${attempt})`,
+    );
     process.exit(1);
   }
   const r = await apply(name);

@@ -6,10 +6,19 @@ const jobs = new Map();
 
 runContainer({
   routes: {
-    "GET /": () => ({ name: "shortfactory-backend", jobs: jobs.size, gemini: process.env.GEMINI_API_KEY ? "configured" : "missing" }),
+    "GET /": () => ({
+      name: "shortfactory-backend",
+      jobs: jobs.size,
+      gemini: process.env.GEMINI_API_KEY ? "configured" : "missing",
+    }),
     "POST /render": ({ body }) => {
       const id = randomUUID();
-      const job = { id, state: "RUNNING", script: typeof body === "object" && body ? body.script ?? "" : "", createdAt: new Date().toISOString() };
+      const job = {
+        id,
+        state: "RUNNING",
+        script: typeof body === "object" && body ? (body.script ?? "") : "",
+        createdAt: new Date().toISOString(),
+      };
       jobs.set(id, job);
       log("INFO", "render job accepted", { job: id });
       setTimeout(() => {

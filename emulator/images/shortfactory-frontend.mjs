@@ -5,6 +5,7 @@ runContainer({
   routes: {
     "GET /": ({ req }) =>
       wantsHtml(req) ? page("ShortFactory", "<p>Write a script, get a short.</p>") : { name: "shortfactory-frontend" },
-    "GET /studio": ({ req }) => (wantsHtml(req) ? page("ShortFactory studio", "<textarea></textarea>") : { page: "studio" }),
+    "GET /studio": ({ req }) =>
+      wantsHtml(req) ? page("ShortFactory studio", "<textarea></textarea>") : { page: "studio" },
   },
 });

@@ -30,7 +30,11 @@ export class Runtime {
 
   constructor(private readonly opts: RuntimeOptions) {
     this.images = opts.images ?? new ImageRegistry();
-    this.router = new Router(this.events, (route, revision) => this.pools.get(poolKey(route.project, route.region, revision)), opts.fallback);
+    this.router = new Router(
+      this.events,
+      (route, revision) => this.pools.get(poolKey(route.project, route.region, revision)),
+      opts.fallback,
+    );
   }
 
   async listen(host: string, port: number): Promise<number> {
@@ -48,7 +52,14 @@ export class Runtime {
     const image = this.images.resolve(spec.image);
     if (!image) return null;
     const { log, resolveSecret, shutdownGraceMs, queueTimeoutMs, idleTimeoutMs } = this.opts;
-    return new RevisionPool(spec, image, { events: this.events, log, resolveSecret, shutdownGraceMs, queueTimeoutMs, idleTimeoutMs });
+    return new RevisionPool(spec, image, {
+      events: this.events,
+      log,
+      resolveSecret,
+      shutdownGraceMs,
+      queueTimeoutMs,
+      idleTimeoutMs,
+    });
   }
 
   /**
@@ -116,7 +127,8 @@ export class Runtime {
   liveInstances(): { spec: RevisionSpec; id: string; pid: number }[] {
     const out: { spec: RevisionSpec; id: string; pid: number }[] = [];
     for (const pool of this.pools.values()) {
-      for (const i of pool.instances) if (i.state === "ready" && i.pid) out.push({ spec: pool.spec, id: i.id, pid: i.pid });
+      for (const i of pool.instances)
+        if (i.state === "ready" && i.pid) out.push({ spec: pool.spec, id: i.id, pid: i.pid });
     }
     return out;
   }

@@ -29,7 +29,13 @@ export class StartupError extends Error {
 
 /** Cloud Run's default: one TCP attempt of up to 240 s. */
 export const DEFAULT_STARTUP_PROBE: ProbeSpec = {
-  kind: "tcp", path: "", headers: {}, initialDelayMs: 0, timeoutMs: 240_000, periodMs: 240_000, failureThreshold: 1,
+  kind: "tcp",
+  path: "",
+  headers: {},
+  initialDelayMs: 0,
+  timeoutMs: 240_000,
+  periodMs: 240_000,
+  failureThreshold: 1,
 };
 
 // Last line of defence: if the emulator process exits without stopping its
@@ -78,7 +84,17 @@ export class Instance {
 
   private emit(kind: LifecycleKind, message: string) {
     const { project, region, service, revision } = this.spec;
-    this.deps.events.publish({ type: "lifecycle", time: new Date(), project, region, service, revision, instanceId: this.id, kind, message });
+    this.deps.events.publish({
+      type: "lifecycle",
+      time: new Date(),
+      project,
+      region,
+      service,
+      revision,
+      instanceId: this.id,
+      kind,
+      message,
+    });
     this.deps.log.debug(`instance ${kind}`, { revision, instanceId: this.id, detail: message });
   }
 
@@ -97,7 +113,11 @@ export class Instance {
     }
     // The contract's variables win over anything user-provided.
     Object.assign(env, {
-      PORT: String(this.port), K_SERVICE: spec.service, K_REVISION: spec.revision, K_CONFIGURATION: spec.service, RUNWAY_IMAGE: spec.image,
+      PORT: String(this.port),
+      K_SERVICE: spec.service,
+      K_REVISION: spec.revision,
+      K_CONFIGURATION: spec.service,
+      RUNWAY_IMAGE: spec.image,
     });
     return env;
   }
@@ -115,7 +135,9 @@ export class Instance {
       throw err;
     }
     const child = spawn(process.execPath, [this.image.entrypoint, ...this.spec.args], {
-      env: env as NodeJS.ProcessEnv, cwd: this.spec.workingDir || undefined, stdio: ["ignore", "pipe", "pipe"],
+      env: env as NodeJS.ProcessEnv,
+      cwd: this.spec.workingDir || undefined,
+      stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
     liveChildren.add(child);
@@ -142,11 +164,19 @@ export class Instance {
 
     const probe = this.spec.startupProbe ?? DEFAULT_STARTUP_PROBE;
     const outcome = await runStartupProbe(this.port, probe, exitController.signal);
-    if (this.exitedHow) throw new StartupError("HEALTH_CHECK_CONTAINER_ERROR", `the container exited (${this.exitedHow}) before it became ready`);
-    if (this.state !== "starting") throw new StartupError("HEALTH_CHECK_CONTAINER_ERROR", "the instance was stopped while starting");
+    if (this.exitedHow)
+      throw new StartupError(
+        "HEALTH_CHECK_CONTAINER_ERROR",
+        `the container exited (${this.exitedHow}) before it became ready`,
+      );
+    if (this.state !== "starting")
+      throw new StartupError("HEALTH_CHECK_CONTAINER_ERROR", "the instance was stopped while starting");
     const what = `${probe === DEFAULT_STARTUP_PROBE ? "Default " : ""}STARTUP ${probe.kind.toUpperCase()} probe`;
     if (!outcome.ok) {
-      this.emit("probe-failed", `${what} failed for container on port ${this.port}: ${outcome.message}. The instance was not started.`);
+      this.emit(
+        "probe-failed",
+        `${what} failed for container on port ${this.port}: ${outcome.message}. The instance was not started.`,
+      );
       await this.stop("startup probe failed");
       throw new StartupError("HEALTH_CHECK_CONTAINER_ERROR", outcome.message);
     }
@@ -162,7 +192,17 @@ export class Instance {
       const source = child[stream];
       if (!source) continue;
       readline.createInterface({ input: source, crlfDelay: Infinity }).on("line", (line) => {
-        this.deps.events.publish({ type: "log", time: new Date(), project, region, service, revision, instanceId: this.id, stream, line });
+        this.deps.events.publish({
+          type: "log",
+          time: new Date(),
+          project,
+          region,
+          service,
+          revision,
+          instanceId: this.id,
+          stream,
+          line,
+        });
       });
     }
   }
@@ -197,7 +237,10 @@ export class Instance {
       if (failures >= probe.failureThreshold) {
         clearInterval(this.livenessTimer);
         const why = outcome.ok ? "" : outcome.message;
-        this.emit("probe-failed", `LIVENESS ${probe.kind.toUpperCase()} probe failed ${failures} times consecutively: ${why}. The instance will be restarted.`);
+        this.emit(
+          "probe-failed",
+          `LIVENESS ${probe.kind.toUpperCase()} probe failed ${failures} times consecutively: ${why}. The instance will be restarted.`,
+        );
         this.onFailure?.(this);
         void this.stop("liveness probe failed");
       }

@@ -19,11 +19,20 @@ function hit(port: number, rule: Running): void {
     rule.inFlight--;
     rule.answered[status] = (rule.answered[status] ?? 0) + 1;
   };
-  const req = http.request({ host: "127.0.0.1", port, path: rule.path, headers: { host: `${rule.host}:${port}`, "user-agent": "runway-steady-load/1" }, agent: false }, (res) => {
-    res.resume();
-    res.on("end", () => done(`${Math.floor((res.statusCode ?? 0) / 100)}xx`));
-    res.on("error", () => done("error"));
-  });
+  const req = http.request(
+    {
+      host: "127.0.0.1",
+      port,
+      path: rule.path,
+      headers: { host: `${rule.host}:${port}`, "user-agent": "runway-steady-load/1" },
+      agent: false,
+    },
+    (res) => {
+      res.resume();
+      res.on("end", () => done(`${Math.floor((res.statusCode ?? 0) / 100)}xx`));
+      res.on("error", () => done("error"));
+    },
+  );
   req.setTimeout(30_000, () => req.destroy());
   req.on("error", () => done("error"));
   req.end();
@@ -32,9 +41,11 @@ function hit(port: number, rule: Running): void {
 /** Parses `{ host, rps, path? }`; throws a message naming the bad field. */
 export function parseLoadRule(value: unknown): LoadRule {
   const v = (value ?? {}) as Record<string, unknown>;
-  if (typeof v.host !== "string" || !/^[a-z0-9.-]+$/.test(v.host)) throw new Error("host: give a service or tag host, e.g. pyplots-api.europe-west4.localhost");
+  if (typeof v.host !== "string" || !/^[a-z0-9.-]+$/.test(v.host))
+    throw new Error("host: give a service or tag host, e.g. pyplots-api.europe-west4.localhost");
   const rps = Number(v.rps);
-  if (!Number.isFinite(rps) || rps <= 0 || rps > MAX_RPS) throw new Error(`rps: give a number of requests per second above 0 and at most ${MAX_RPS}`);
+  if (!Number.isFinite(rps) || rps <= 0 || rps > MAX_RPS)
+    throw new Error(`rps: give a number of requests per second above 0 and at most ${MAX_RPS}`);
   const path = v.path === undefined ? "/" : String(v.path);
   if (!path.startsWith("/")) throw new Error("path: must start with /");
   return { host: v.host, rps, path };
@@ -50,7 +61,13 @@ export class SteadyLoad {
   set(rule: LoadRule): void {
     const r = parseLoadRule(rule);
     const old = this.rules.get(r.host);
-    this.rules.set(r.host, { ...r, owed: 0, inFlight: old?.inFlight ?? 0, sent: old?.sent ?? 0, answered: old?.answered ?? {} });
+    this.rules.set(r.host, {
+      ...r,
+      owed: 0,
+      inFlight: old?.inFlight ?? 0,
+      sent: old?.sent ?? 0,
+      answered: old?.answered ?? {},
+    });
     this.timer ??= setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
   }
@@ -67,7 +84,14 @@ export class SteadyLoad {
 
   /** Each rule with how many requests it sent and how they were answered (by status class). */
   list(): (LoadRule & { sent: number; inFlight: number; answered: Record<string, number> })[] {
-    return [...this.rules.values()].map(({ host, rps, path, sent, inFlight, answered }) => ({ host, rps, path, sent, inFlight, answered: { ...answered } }));
+    return [...this.rules.values()].map(({ host, rps, path, sent, inFlight, answered }) => ({
+      host,
+      rps,
+      path,
+      sent,
+      inFlight,
+      answered: { ...answered },
+    }));
   }
 
   private tick(): void {

@@ -17,7 +17,12 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-type Route = { key: string; hosts: string[]; tags: { tag: string; hosts: string[]; revision: string }[]; localUrls: Record<string, string> };
+type Route = {
+  key: string;
+  hosts: string[];
+  tags: { tag: string; hosts: string[]; revision: string }[];
+  localUrls: Record<string, string>;
+};
 
 async function routeOf(key: string): Promise<Route> {
   const r = await request(t.emulator.routerPort, "127.0.0.1", "/_emulator/routes");
@@ -42,7 +47,9 @@ describe("own-port service URLs", () => {
     expect(res.headers.get("x-runway-revision")).toBe(serving);
     const headers = await fetch(`${svc.urls![1]}/debug/headers?x=1`);
     expect(headers.status).toBe(200);
-    expect(((await headers.json()) as { headers: Record<string, string> }).headers.host).toBe(new URL(svc.urls![1]).host);
+    expect(((await headers.json()) as { headers: Record<string, string> }).headers.host).toBe(
+      new URL(svc.urls![1]).host,
+    );
     expect((await fetch(`${svc.urls![1]}/no-such-page`)).status).toBe(404);
   });
 

@@ -32,7 +32,11 @@ export class LocalPorts {
   urlOf(host: string): string | undefined {
     const port = this.ports.get(host);
     if (port === undefined) return undefined;
-    const a = ["0.0.0.0", "::", ""].includes(this.address) ? "127.0.0.1" : this.address.includes(":") ? `[${this.address}]` : this.address;
+    const a = ["0.0.0.0", "::", ""].includes(this.address)
+      ? "127.0.0.1"
+      : this.address.includes(":")
+        ? `[${this.address}]`
+        : this.address;
     return `http://${a}:${port}`;
   }
 
@@ -41,7 +45,11 @@ export class LocalPorts {
    * closes the ports of hosts the route no longer has (a removed tag).
    * Returns host → port.
    */
-  async expose(routeKey: string, hosts: string[], preferred: Record<string, number> = {}): Promise<Record<string, number>> {
+  async expose(
+    routeKey: string,
+    hosts: string[],
+    preferred: Record<string, number> = {},
+  ): Promise<Record<string, number>> {
     if (this.closed) return {};
     const before = this.owners.get(routeKey) ?? new Set<string>();
     this.owners.set(routeKey, new Set(hosts));

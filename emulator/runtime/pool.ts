@@ -98,7 +98,11 @@ export class RevisionPool {
         waiter.timer = setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
           // Nothing running at all means crash backoff, not a busy revision.
-          reject(this.live().length === 0 ? new StartFailedError("instances keep failing; retrying with backoff") : new NoCapacityError("no instance available"));
+          reject(
+            this.live().length === 0
+              ? new StartFailedError("instances keep failing; retrying with backoff")
+              : new NoCapacityError("no instance available"),
+          );
         }, this.deps.queueTimeoutMs);
       }
     });

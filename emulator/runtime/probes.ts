@@ -59,11 +59,21 @@ export async function waitForPort(port: number, timeoutMs: number, signal?: Abor
 export function httpCheck(port: number, probe: ProbeSpec): Promise<ProbeOutcome> {
   return new Promise((resolve) => {
     const req = http.get(
-      { host: "127.0.0.1", port, path: probe.path || "/", headers: { "user-agent": "GoogleHC/1.0", ...probe.headers }, agent: false },
+      {
+        host: "127.0.0.1",
+        port,
+        path: probe.path || "/",
+        headers: { "user-agent": "GoogleHC/1.0", ...probe.headers },
+        agent: false,
+      },
       (res) => {
         res.resume();
         const status = res.statusCode ?? 0;
-        resolve(status >= 200 && status < 400 ? { ok: true } : { ok: false, message: `HTTP probe on ${probe.path} returned ${status}` });
+        resolve(
+          status >= 200 && status < 400
+            ? { ok: true }
+            : { ok: false, message: `HTTP probe on ${probe.path} returned ${status}` },
+        );
       },
     );
     req.setTimeout(probe.timeoutMs, () => {
@@ -111,5 +121,7 @@ export async function runStartupProbe(port: number, probe: ProbeSpec, signal?: A
 /** One liveness check (a single attempt, no waiting for the port). */
 export async function livenessCheck(port: number, probe: ProbeSpec): Promise<ProbeOutcome> {
   if (probe.kind === "http") return httpCheck(port, probe);
-  return (await tcpConnect(port, probe.timeoutMs)) ? { ok: true } : { ok: false, message: `TCP liveness probe on port ${port} failed` };
+  return (await tcpConnect(port, probe.timeoutMs))
+    ? { ok: true }
+    : { ok: false, message: `TCP liveness probe on port ${port} failed` };
 }

@@ -20,8 +20,12 @@ const requests: RequestEvent[] = [];
 
 beforeAll(async () => {
   runtime = new Runtime({
-    log: createLogger(), resolveSecret: async () => Promise.reject(new Error("no secrets here")),
-    idleTimeoutMs: 600_000, queueTimeoutMs: 5_000, shutdownGraceMs: 2_000, images: new ImageRegistry(IMAGES),
+    log: createLogger(),
+    resolveSecret: async () => Promise.reject(new Error("no secrets here")),
+    idleTimeoutMs: 600_000,
+    queueTimeoutMs: 5_000,
+    shutdownGraceMs: 2_000,
+    images: new ImageRegistry(IMAGES),
   });
   runtime.events.on("request", (e) => requests.push(e));
   port = await runtime.listen("127.0.0.1", 0);
@@ -32,30 +36,66 @@ afterAll(async () => runtime?.stop());
 async function relay(service: string): Promise<{ host: string; revision: string }> {
   const revision = `${service}-00001-abc`;
   const spec: RevisionSpec = {
-    project: "router", region: "test", service, revision, image: "relay", command: [], args: [], workingDir: "", env: [],
-    startupProbe: null, livenessProbe: null, concurrency: 80, timeoutMs: 60_000, minInstances: 0, maxInstances: 1,
+    project: "router",
+    region: "test",
+    service,
+    revision,
+    image: "relay",
+    command: [],
+    args: [],
+    workingDir: "",
+    env: [],
+    startupProbe: null,
+    livenessProbe: null,
+    concurrency: 80,
+    timeoutMs: 60_000,
+    minInstances: 0,
+    maxInstances: 1,
   };
   const deployed = await runtime.deploy(spec);
   expect(deployed).toEqual({ ok: true });
   const host = `${service}.test.localhost`;
-  runtime.setRoute({ key: `router/${service}`, project: "router", region: "test", service, hosts: [host], split: [{ revision, percent: 100 }], tags: [] });
+  runtime.setRoute({
+    key: `router/${service}`,
+    project: "router",
+    region: "test",
+    service,
+    hosts: [host],
+    split: [{ revision, percent: 100 }],
+    tags: [],
+  });
   return { host, revision };
 }
 
-const inflight = (revision: string) => runtime.status().find((p) => p.key.endsWith(`/${revision}`))!.instances.reduce((n, i) => n + i.inflight, 0);
-const eventFor = (revision: string, url: string) => waitFor(() => requests.find((e) => e.revision === revision && e.url === url), `the request event for ${url}`);
+const inflight = (revision: string) =>
+  runtime
+    .status()
+    .find((p) => p.key.endsWith(`/${revision}`))!
+    .instances.reduce((n, i) => n + i.inflight, 0);
+const eventFor = (revision: string, url: string) =>
+  waitFor(() => requests.find((e) => e.revision === revision && e.url === url), `the request event for ${url}`);
 
 type Sent = { status: number; headers: http.IncomingHttpHeaders; rawHeaders: string[]; body: Buffer };
 
 /** A request through the router; `body` chunks are written one by one. */
 function send(host: string, urlPath: string, opts: { method?: string; body?: Buffer[] } = {}): Promise<Sent> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, path: urlPath, method: opts.method ?? "GET", headers: { host }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port, path: urlPath, method: opts.method ?? "GET", headers: { host }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode!,
+            headers: res.headers,
+            rawHeaders: res.rawHeaders,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     for (const c of opts.body ?? []) req.write(c);
     req.end();
@@ -86,8 +126,18 @@ describe("router", () => {
     expect(seen.headers.host).toBe(host);
     // Each header once; the client's `Connection: close` is not forwarded (the router keeps its connection to the instance).
     const names = seen.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
-    for (const name of ["host", "connection", "traceparent", "x-cloud-trace-context", "x-forwarded-for", "x-forwarded-proto"]) {
-      expect(names.filter((n) => n === name), name).toHaveLength(1);
+    for (const name of [
+      "host",
+      "connection",
+      "traceparent",
+      "x-cloud-trace-context",
+      "x-forwarded-for",
+      "x-forwarded-proto",
+    ]) {
+      expect(
+        names.filter((n) => n === name),
+        name,
+      ).toHaveLength(1);
     }
     expect(seen.headers.connection).toBe("keep-alive");
     expect(r.headers["x-runway-revision"]).toBe(revision);
@@ -102,22 +152,25 @@ describe("router", () => {
     const { host, revision } = await relay("echo");
     const answer = await new Promise<string[]>((resolve, reject) => {
       const got: string[] = [];
-      const req = http.request({ host: "127.0.0.1", port, path: "/echo", method: "POST", headers: { host }, agent: false }, (res) => {
-        res.setEncoding("utf8");
-        // Only after a piece came back is the next one sent: a router that
-        // buffered either body would never answer.
-        let pieces = 0;
-        res.on("data", (c: string) => {
-          got.push(c);
-          if (got.join("").length === (pieces + 1) * 6) {
-            pieces++;
-            if (pieces < 5) req.write(`part ${pieces}`);
-            else req.end();
-          }
-        });
-        res.on("end", () => resolve(got));
-        res.on("error", reject);
-      });
+      const req = http.request(
+        { host: "127.0.0.1", port, path: "/echo", method: "POST", headers: { host }, agent: false },
+        (res) => {
+          res.setEncoding("utf8");
+          // Only after a piece came back is the next one sent: a router that
+          // buffered either body would never answer.
+          let pieces = 0;
+          res.on("data", (c: string) => {
+            got.push(c);
+            if (got.join("").length === (pieces + 1) * 6) {
+              pieces++;
+              if (pieces < 5) req.write(`part ${pieces}`);
+              else req.end();
+            }
+          });
+          res.on("end", () => resolve(got));
+          res.on("error", reject);
+        },
+      );
       req.on("error", reject);
       req.write("part 0");
     });
@@ -181,13 +234,23 @@ describe("router", () => {
       return req;
     });
     // An upload abandoned half-way, too.
-    const upload = http.request({ host: "127.0.0.1", port, path: "/digest", method: "POST", headers: { host }, agent: false });
+    const upload = http.request({
+      host: "127.0.0.1",
+      port,
+      path: "/digest",
+      method: "POST",
+      headers: { host },
+      agent: false,
+    });
     upload.on("error", () => {});
     upload.write(randomBytes(64 * 1024));
     await waitFor(() => inflight(revision) === 6 || undefined, "six requests in flight");
     for (const c of [...clients, upload]) c.destroy();
     await waitFor(() => inflight(revision) === 0 || undefined, "the count to return to 0");
-    await waitFor(() => requests.filter((e) => e.revision === revision).length === 6 || undefined, "six request events");
+    await waitFor(
+      () => requests.filter((e) => e.revision === revision).length === 6 || undefined,
+      "six request events",
+    );
     // The instance still serves.
     expect((await send(host, "/socket")).status).toBe(200);
   });

@@ -100,7 +100,8 @@ export class Router {
     this.removeRoute(route.key);
     this.routes.set(route.key, route);
     for (const host of route.hosts) this.hosts.set(host, { route, tag: null, revision: null });
-    for (const t of route.tags) for (const host of t.hosts) this.hosts.set(host, { route, tag: t.tag, revision: t.revision });
+    for (const t of route.tags)
+      for (const host of t.hosts) this.hosts.set(host, { route, tag: t.tag, revision: t.revision });
   }
 
   removeRoute(key: string): void {
@@ -170,11 +171,25 @@ export class Router {
       if (instance && pool) pool.release(instance);
       const { project, region, service } = target.route;
       this.events.publishSoon({
-        type: "request", time: new Date(), project, region, service, revision: revision ?? "", instanceId: instance?.id ?? null,
-        method: req.method ?? "GET", url: req.url ?? "/", host, tag: target.tag, status: res.statusCode,
-        latencyMs: Math.round((performance.now() - started) * 1000) / 1000, requestBytes, responseBytes,
-        userAgent: String(req.headers["user-agent"] ?? ""), remoteIp: req.socket.remoteAddress ?? "",
-        trace: `projects/${project}/traces/${trace.traceId}`, spanId: trace.spanId,
+        type: "request",
+        time: new Date(),
+        project,
+        region,
+        service,
+        revision: revision ?? "",
+        instanceId: instance?.id ?? null,
+        method: req.method ?? "GET",
+        url: req.url ?? "/",
+        host,
+        tag: target.tag,
+        status: res.statusCode,
+        latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+        requestBytes,
+        responseBytes,
+        userAgent: String(req.headers["user-agent"] ?? ""),
+        remoteIp: req.socket.remoteAddress ?? "",
+        trace: `projects/${project}/traces/${trace.traceId}`,
+        spanId: trace.spanId,
       });
     });
     const respond = (status: number, body: string) => {
@@ -208,17 +223,37 @@ export class Router {
     const remote = req.socket.remoteAddress ?? "";
     const forwardedFor = req.headers["x-forwarded-for"];
     headers.push(
-      "x-forwarded-for", forwardedFor ? `${forwardedFor}, ${remote}` : remote,
-      "x-forwarded-proto", "http",
-      "x-cloud-trace-context", cloudTrace,
-      "traceparent", traceparentHeader(trace),
+      "x-forwarded-for",
+      forwardedFor ? `${forwardedFor}, ${remote}` : remote,
+      "x-forwarded-proto",
+      "http",
+      "x-cloud-trace-context",
+      cloudTrace,
+      "traceparent",
+      traceparentHeader(trace),
     );
     const served = instance;
-    upstream = http.request({ host: "127.0.0.1", port: served.port, method: req.method, path: req.url, headers, agent: served.agent });
+    upstream = http.request({
+      host: "127.0.0.1",
+      port: served.port,
+      method: req.method,
+      path: req.url,
+      headers,
+      agent: served.agent,
+    });
     upstream.on("response", (up) => {
       if (timedOut) return void up.resume();
       const out = forwardable(up.rawHeaders, dropOutbound);
-      out.push("x-runway-revision", revision!, "x-runway-image", pool.spec.image, "x-runway-instance", served.id, "x-cloud-trace-context", cloudTrace);
+      out.push(
+        "x-runway-revision",
+        revision!,
+        "x-runway-image",
+        pool.spec.image,
+        "x-runway-instance",
+        served.id,
+        "x-cloud-trace-context",
+        cloudTrace,
+      );
       res.writeHead(up.statusCode ?? 502, out);
       up.on("data", (c: Buffer) => (responseBytes += c.length));
       up.on("error", () => res.destroy());
@@ -227,7 +262,8 @@ export class Router {
     upstream.on("error", (err) => {
       if (timedOut) return;
       // The container went away mid-request (crash, scale-in race).
-      if (!res.headersSent) respond(503, `Service Unavailable: the instance failed to handle the request (${err.message}).\n`);
+      if (!res.headersSent)
+        respond(503, `Service Unavailable: the instance failed to handle the request (${err.message}).\n`);
       else res.destroy();
     });
     if (hasBody(req)) {
@@ -241,6 +277,10 @@ export class Router {
 
 function plain(res: http.ServerResponse, status: number, body: string, headers: http.OutgoingHttpHeaders = {}) {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body), ...headers });
+  res.writeHead(status, {
+    "content-type": "text/plain; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
 }

@@ -11,7 +11,10 @@ const parent = "projects/scaling/locations/us-central1";
 const IDLE_MS = 800;
 
 beforeAll(async () => {
-  t = await startTestEmulator(await createEmptyDatabase(inject("pgAdminUrl"), "emu"), { idleTimeoutMs: IDLE_MS, queueTimeoutMs: 1500 });
+  t = await startTestEmulator(await createEmptyDatabase(inject("pgAdminUrl"), "emu"), {
+    idleTimeoutMs: IDLE_MS,
+    queueTimeoutMs: 1500,
+  });
   t.emulator.events.subscribe((e) => events.push(e));
 });
 afterAll(async () => t?.close());
@@ -24,41 +27,66 @@ async function deploy(id: string, tpl: Record<string, unknown>) {
 }
 
 const lifecycle = (revision: string, kind?: LifecycleEvent["kind"]) =>
-  events.filter((e): e is LifecycleEvent => e.type === "lifecycle" && e.revision === revision && (!kind || e.kind === kind));
+  events.filter(
+    (e): e is LifecycleEvent => e.type === "lifecycle" && e.revision === revision && (!kind || e.kind === kind),
+  );
 
 async function instances(revision: string): Promise<{ id: string; state: string; inflight: number }[]> {
   const r = await request(t.emulator.routerPort, "127.0.0.1", "/_emulator/instances");
-  const pools = (r.json().revisions ?? []) as { key: string; instances: { id: string; state: string; inflight: number }[] }[];
+  const pools = (r.json().revisions ?? []) as {
+    key: string;
+    instances: { id: string; state: string; inflight: number }[];
+  }[];
   return pools.find((p) => p.key.endsWith(`/${revision}`))?.instances ?? [];
 }
 
 describe("scaling", () => {
   it("scales an idle revision to zero and cold-starts it on the next request; min instances stay warm", async () => {
     const cold = await deploy("to-zero", template("gcr.io/scaling/hello:v1"));
-    const warm = await deploy("kept-warm", { ...template("gcr.io/scaling/hello:v1"), scaling: { minInstanceCount: 1 } });
+    const warm = await deploy("kept-warm", {
+      ...template("gcr.io/scaling/hello:v1"),
+      scaling: { minInstanceCount: 1 },
+    });
     const first = lifecycle(cold.revision, "ready")[0].instanceId;
 
-    await waitFor(() => lifecycle(cold.revision, "stopped").some((e) => e.instanceId === first), "the idle instance to stop");
+    await waitFor(
+      () => lifecycle(cold.revision, "stopped").some((e) => e.instanceId === first),
+      "the idle instance to stop",
+    );
     expect(await instances(cold.revision)).toEqual([]);
 
     const r = await request(t.emulator.routerPort, cold.host);
     expect(r.status).toBe(200);
     const second = String(r.headers["x-runway-instance"]);
     expect(second).not.toBe(first);
-    expect(lifecycle(cold.revision).filter((e) => e.instanceId === second).map((e) => e.kind)).toEqual(["starting", "ready"]);
+    expect(
+      lifecycle(cold.revision)
+        .filter((e) => e.instanceId === second)
+        .map((e) => e.kind),
+    ).toEqual(["starting", "ready"]);
 
     // By the time the cold-started instance has idled out too, the
     // min-instance service has been idle for two idle periods: still warm.
-    await waitFor(() => lifecycle(cold.revision, "stopped").some((e) => e.instanceId === second), "the second idle instance to stop");
+    await waitFor(
+      () => lifecycle(cold.revision, "stopped").some((e) => e.instanceId === second),
+      "the second idle instance to stop",
+    );
     expect((await instances(warm.revision)).filter((i) => i.state === "ready")).toHaveLength(1);
     expect(lifecycle(warm.revision, "stopping")).toEqual([]);
   });
 
   it("adds instances up to max, then answers 429 after a short wait", async () => {
-    const { host, revision } = await deploy("capped", { ...template("gcr.io/scaling/hello:v1"), maxInstanceRequestConcurrency: 1, scaling: { maxInstanceCount: 2 } });
+    const { host, revision } = await deploy("capped", {
+      ...template("gcr.io/scaling/hello:v1"),
+      maxInstanceRequestConcurrency: 1,
+      scaling: { maxInstanceCount: 2 },
+    });
     const port = t.emulator.routerPort;
     const busy = [request(port, host, "/debug/sleep?ms=4000"), request(port, host, "/debug/sleep?ms=4000")];
-    await waitFor(async () => (await instances(revision)).filter((i) => i.inflight === 1).length === 2, "two busy instances");
+    await waitFor(
+      async () => (await instances(revision)).filter((i) => i.inflight === 1).length === 2,
+      "two busy instances",
+    );
     const started = Date.now();
     const rejected = await request(port, host, "/");
     expect(rejected.status).toBe(429);
@@ -87,16 +115,34 @@ describe("scaling", () => {
     const first = lifecycle(crashy.revision, "ready")[0].instanceId;
     await request(t.emulator.routerPort, crashy.host, "/debug/crash").catch(() => undefined);
     await waitFor(() => lifecycle(crashy.revision, "crashed").some((e) => e.instanceId === first), "the crash");
-    await waitFor(() => lifecycle(crashy.revision, "ready").some((e) => e.instanceId !== first), "a replacement instance");
+    await waitFor(
+      () => lifecycle(crashy.revision, "ready").some((e) => e.instanceId !== first),
+      "a replacement instance",
+    );
     expect((await request(t.emulator.routerPort, crashy.host)).status).toBe(200);
 
     const sick = await deploy("sick", {
-      containers: [{ image: "gcr.io/scaling/hello:v1", env: [{ name: "FAIL_HEALTH", value: "1" }], livenessProbe: { httpGet: { path: "/health" }, periodSeconds: 1, failureThreshold: 2, timeoutSeconds: 1 } }],
+      containers: [
+        {
+          image: "gcr.io/scaling/hello:v1",
+          env: [{ name: "FAIL_HEALTH", value: "1" }],
+          livenessProbe: { httpGet: { path: "/health" }, periodSeconds: 1, failureThreshold: 2, timeoutSeconds: 1 },
+        },
+      ],
       scaling: { minInstanceCount: 1 },
     });
     const firstSick = lifecycle(sick.revision, "ready")[0].instanceId;
-    await waitFor(() => lifecycle(sick.revision, "probe-failed").some((e) => e.instanceId === firstSick && e.message.startsWith("LIVENESS")), "the liveness failure");
-    await waitFor(() => lifecycle(sick.revision, "ready").some((e) => e.instanceId !== firstSick), "a restarted instance");
+    await waitFor(
+      () =>
+        lifecycle(sick.revision, "probe-failed").some(
+          (e) => e.instanceId === firstSick && e.message.startsWith("LIVENESS"),
+        ),
+      "the liveness failure",
+    );
+    await waitFor(
+      () => lifecycle(sick.revision, "ready").some((e) => e.instanceId !== firstSick),
+      "a restarted instance",
+    );
   });
 
   it("streams container logs as events", async () => {
@@ -104,10 +150,16 @@ describe("scaling", () => {
     await request(t.emulator.routerPort, host, "/v1/classify", { method: "POST" });
     const lines = () => events.flatMap((e) => (e.type === "log" && e.revision === revision ? [e] : []));
     await waitFor(() => lines().some((e) => e.line.includes("classified query")), "the request's log line");
-    expect(lines().some((e) => e.stream === "stdout" && e.line.startsWith("intentvision-api:v3 starting as"))).toBe(true);
-    const json = lines().filter((e) => e.line.startsWith("{")).map((e) => JSON.parse(e.line) as { severity: string; message: string });
+    expect(lines().some((e) => e.stream === "stdout" && e.line.startsWith("intentvision-api:v3 starting as"))).toBe(
+      true,
+    );
+    const json = lines()
+      .filter((e) => e.line.startsWith("{"))
+      .map((e) => JSON.parse(e.line) as { severity: string; message: string });
     expect(json).toContainEqual(expect.objectContaining({ severity: "INFO", message: "classified query" }));
     // The missing secret is reported by name; no value is ever printed.
-    expect(json).toContainEqual(expect.objectContaining({ severity: "WARNING", message: "TURSO_TOKEN is not set; database calls will fail" }));
+    expect(json).toContainEqual(
+      expect.objectContaining({ severity: "WARNING", message: "TURSO_TOKEN is not set; database calls will fail" }),
+    );
   });
 });

@@ -34,7 +34,11 @@ export class TaskAttempt {
 
   constructor(
     private readonly spec: TaskAttemptSpec,
-    private readonly deps: { resolveSecret: SecretResolver; shutdownGraceMs: number; onLine: (stream: "stdout" | "stderr", line: string) => void },
+    private readonly deps: {
+      resolveSecret: SecretResolver;
+      shutdownGraceMs: number;
+      onLine: (stream: "stdout" | "stderr", line: string) => void;
+    },
   ) {}
 
   async run(): Promise<TaskAttemptResult> {
@@ -52,12 +56,16 @@ export class TaskAttempt {
     Object.assign(env, this.spec.contract, { RUNWAY_IMAGE: this.spec.imageRef });
     if (this.cancelled) return { kind: "cancelled" };
     const child = spawn(process.execPath, [this.spec.image.entrypoint, ...this.spec.args], {
-      env: env as NodeJS.ProcessEnv, cwd: this.spec.workingDir || undefined, stdio: ["ignore", "pipe", "pipe"],
+      env: env as NodeJS.ProcessEnv,
+      cwd: this.spec.workingDir || undefined,
+      stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
     killOnExit(child);
     for (const stream of ["stdout", "stderr"] as const) {
-      readline.createInterface({ input: child[stream]!, crlfDelay: Infinity }).on("line", (line) => this.deps.onLine(stream, line));
+      readline
+        .createInterface({ input: child[stream]!, crlfDelay: Infinity })
+        .on("line", (line) => this.deps.onLine(stream, line));
     }
     const timer = setTimeout(() => {
       this.timedOut = true;

@@ -6,10 +6,16 @@ import { cloudTraceHeader, traceFrom } from "./trace";
 
 describe("image references", () => {
   it("take the app name from the last path segment, whatever the host, tag or digest", () => {
-    expect(parseImageRef("europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api:v7")).toMatchObject({ name: "pyplots-api", tag: "v7" });
+    expect(parseImageRef("europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api:v7")).toMatchObject({
+      name: "pyplots-api",
+      tag: "v7",
+    });
     expect(parseImageRef("gcr.io/p/hello")).toMatchObject({ name: "hello", tag: "latest" });
     expect(parseImageRef("localhost:5000/team/hello:1.2.3")).toMatchObject({ name: "hello", tag: "1.2.3" });
-    expect(parseImageRef(`gcr.io/p/hello@sha256:${"ab".repeat(32)}`)).toMatchObject({ name: "hello", tag: `sha256:${"ab".repeat(32)}` });
+    expect(parseImageRef(`gcr.io/p/hello@sha256:${"ab".repeat(32)}`)).toMatchObject({
+      name: "hello",
+      tag: `sha256:${"ab".repeat(32)}`,
+    });
     expect(parseImageRef("")).toBeNull();
     expect(parseImageRef("has space:1")).toBeNull();
     expect(parseImageRef("gcr.io/p/UPPER:1")).toBeNull();
@@ -17,15 +23,23 @@ describe("image references", () => {
 
   it("resolve to the sample apps on disk, and unknown names to nothing", () => {
     const registry = new ImageRegistry();
-    expect(registry.list()).toEqual(expect.arrayContaining(["pyplots-api", "elevendops", "ai-usage-analytics-pipeline", "hello"]));
-    expect(registry.resolve("us-central1-docker.pkg.dev/x/y/elevendops:0.9.1")?.entrypoint).toMatch(/emulator\/images\/elevendops\.mjs$/);
+    expect(registry.list()).toEqual(
+      expect.arrayContaining(["pyplots-api", "elevendops", "ai-usage-analytics-pipeline", "hello"]),
+    );
+    expect(registry.resolve("us-central1-docker.pkg.dev/x/y/elevendops:0.9.1")?.entrypoint).toMatch(
+      /emulator\/images\/elevendops\.mjs$/,
+    );
     expect(registry.resolve("gcr.io/x/not-an-app:v1")).toBeNull();
   });
 });
 
 describe("pickRevision", () => {
   it("follows the percents", () => {
-    const split = [{ revision: "a", percent: 70 }, { revision: "b", percent: 30 }, { revision: "c", percent: 0 }];
+    const split = [
+      { revision: "a", percent: 70 },
+      { revision: "b", percent: 30 },
+      { revision: "c", percent: 0 },
+    ];
     expect(pickRevision(split, () => 0)).toBe("a");
     expect(pickRevision(split, () => 0.6999)).toBe("a");
     expect(pickRevision(split, () => 0.7)).toBe("b");

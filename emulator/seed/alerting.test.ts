@@ -26,25 +26,43 @@ afterAll(async () => {
   await t?.close();
 });
 
-const names = async (project: string) => (await policies.listAlertPolicies({ name: `projects/${project}`, orderBy: "display_name" }, ONE))[0];
+const names = async (project: string) =>
+  (await policies.listAlertPolicies({ name: `projects/${project}`, orderBy: "display_name" }, ONE))[0];
 
 describe("seeded alerting", () => {
   it("carries the plans' policies, channels, uptime checks and SLO", async () => {
     const iv = await names("intentvision-prod");
-    expect(iv.map((p) => p.displayName)).toEqual(["IntentVision API error rate", "IntentVision API health check", "IntentVision API memory", "IntentVision API p99 latency"]);
+    expect(iv.map((p) => p.displayName)).toEqual([
+      "IntentVision API error rate",
+      "IntentVision API health check",
+      "IntentVision API memory",
+      "IntentVision API p99 latency",
+    ]);
     const [ivChannel] = (await channels.listNotificationChannels({ name: "projects/intentvision-prod" }, ONE))[0];
     expect(ivChannel).toMatchObject({ type: "email", displayName: "IntentVision alerts" });
     expect(iv.every((p) => p.notificationChannels![0] === ivChannel.name)).toBe(true);
-    expect(iv[0].conditions![0].conditionThreshold).toMatchObject({ thresholdValue: 0.01, duration: { seconds: "300" }, comparison: "COMPARISON_GT" });
+    expect(iv[0].conditions![0].conditionThreshold).toMatchObject({
+      thresholdValue: 0.01,
+      duration: { seconds: "300" },
+      comparison: "COMPARISON_GT",
+    });
     expect(iv[3].conditions![0].conditionThreshold).toMatchObject({ thresholdValue: 5000 });
-    expect(iv[2].conditions![0].conditionThreshold!.filter).toContain("run.googleapis.com/container/memory/utilizations");
+    expect(iv[2].conditions![0].conditionThreshold!.filter).toContain(
+      "run.googleapis.com/container/memory/utilizations",
+    );
 
     const [pp] = await names("pyplots-prod");
-    expect(pp).toMatchObject({ displayName: "High Error Rate", conditions: [{ conditionThreshold: { thresholdValue: 0.05, duration: { seconds: "300" } } }] });
+    expect(pp).toMatchObject({
+      displayName: "High Error Rate",
+      conditions: [{ conditionThreshold: { thresholdValue: 0.05, duration: { seconds: "300" } } }],
+    });
     expect(pp.notificationChannels).toHaveLength(1);
 
     const [[ivCheck]] = await uptime.listUptimeCheckConfigs({ parent: "projects/intentvision-prod" }, ONE);
-    expect(ivCheck).toMatchObject({ httpCheck: { path: "/health" }, monitoredResource: { type: "cloud_run_revision", labels: { service_name: "intentvision-api" } } });
+    expect(ivCheck).toMatchObject({
+      httpCheck: { path: "/health" },
+      monitoredResource: { type: "cloud_run_revision", labels: { service_name: "intentvision-api" } },
+    });
     const [[aiCheck]] = await uptime.listUptimeCheckConfigs({ parent: "projects/ai-usage-analytics-prod" }, ONE);
     expect(aiCheck).toMatchObject({ period: { seconds: "60" }, timeout: { seconds: "10" } });
     const ai = await names("ai-usage-analytics-prod");
@@ -52,13 +70,18 @@ describe("seeded alerting", () => {
     expect(health.conditions![0].conditionThreshold).toMatchObject({ duration: { seconds: "180" } });
     expect(health.conditions![0].conditionThreshold!.filter).toContain(aiCheck.name!.split("/").pop());
 
-    const [slo] = await slos.getServiceLevelObjective({ name: "projects/shortfactory-prod/services/shortfactory-backend/serviceLevelObjectives/availability" }, CALL);
+    const [slo] = await slos.getServiceLevelObjective(
+      { name: "projects/shortfactory-prod/services/shortfactory-backend/serviceLevelObjectives/availability" },
+      CALL,
+    );
     expect(slo).toMatchObject({ goal: 0.999, rollingPeriod: { seconds: String(30 * 86400) } });
   });
 
   it("evaluates the seeded policies without data, opening nothing", async () => {
     await t.emulator.evaluateAlerts();
-    const r = (await (await fetch(`http://127.0.0.1:${t.emulator.routerPort}/_emulator/incidents`)).json()) as { incidents: unknown[] };
+    const r = (await (await fetch(`http://127.0.0.1:${t.emulator.routerPort}/_emulator/incidents`)).json()) as {
+      incidents: unknown[];
+    };
     expect(r.incidents).toEqual([]);
   });
 });

@@ -8,15 +8,27 @@ const rules = (...pcts: number[]) => pcts.map((p) => ({ thresholdPercent: p, spe
 
 export const SEED_BUDGETS = [
   { displayName: "pyplots monthly", project: "pyplots-prod", usd: 25, thresholdRules: rules(0.5, 0.9, 1) },
-  { displayName: "ShortFactory monthly", project: "shortfactory-prod", usd: 200, thresholdRules: [...rules(0.5, 0.9, 1), { thresholdPercent: 1, spendBasis: "FORECASTED_SPEND" }] },
-  { displayName: "IntentVision MVP", project: "intentvision-prod", usd: 100, thresholdRules: [...rules(0.5, 0.9, 1), { thresholdPercent: 1, spendBasis: "FORECASTED_SPEND" }] },
+  {
+    displayName: "ShortFactory monthly",
+    project: "shortfactory-prod",
+    usd: 200,
+    thresholdRules: [...rules(0.5, 0.9, 1), { thresholdPercent: 1, spendBasis: "FORECASTED_SPEND" }],
+  },
+  {
+    displayName: "IntentVision MVP",
+    project: "intentvision-prod",
+    usd: 100,
+    thresholdRules: [...rules(0.5, 0.9, 1), { thresholdPercent: 1, spendBasis: "FORECASTED_SPEND" }],
+  },
 ];
 
 export async function seedBudgets(store: BudgetStore): Promise<void> {
   for (const b of SEED_BUDGETS) {
     await store.create(DEFAULT_ACCOUNT, {
-      displayName: b.displayName, budgetFilter: { projects: [`projects/${b.project}`], calendarPeriod: "MONTH" },
-      amount: { specifiedAmount: { currencyCode: "USD", units: String(b.usd), nanos: 0 } }, thresholdRules: b.thresholdRules,
+      displayName: b.displayName,
+      budgetFilter: { projects: [`projects/${b.project}`], calendarPeriod: "MONTH" },
+      amount: { specifiedAmount: { currencyCode: "USD", units: String(b.usd), nanos: 0 } },
+      thresholdRules: b.thresholdRules,
     });
   }
 }

@@ -46,14 +46,27 @@ async function insertHistory(deps: SeedDeps, q: Queryable, h: History): Promise<
   let service: Service = { name, uid: newUid(), createTime: toTimestamp(first.at), creator: first.by };
   for (const d of h.deploys) {
     generation++;
-    const input: Service = { name, description: h.description, labels: h.labels, annotations: h.annotations, template: d.template };
+    const input: Service = {
+      name,
+      description: h.description,
+      labels: h.labels,
+      annotations: h.annotations,
+      template: d.template,
+    };
     validateService(input, h.serviceId);
     service = canonicalService(deps.codec, { ...service, ...serviceDefaults(input, h.project) });
     const revisionId = newRevisionId(h.serviceId, generation);
     revisionIds.push(revisionId);
     const revision = buildRevision(service, revisionId, d.at, d.by);
     const readyAt = new Date(d.at.getTime() + 18_000);
-    revisions.push(canonicalRevision(deps.codec, { ...revision, reconciling: false, conditions: revisionReady(readyAt), updateTime: toTimestamp(readyAt) }));
+    revisions.push(
+      canonicalRevision(deps.codec, {
+        ...revision,
+        reconciling: false,
+        conditions: revisionReady(readyAt),
+        updateTime: toTimestamp(readyAt),
+      }),
+    );
   }
   let traffic: TrafficTarget[] = [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 }];
   let changedAt = last.at;
@@ -63,7 +76,9 @@ async function insertHistory(deps: SeedDeps, q: Queryable, h: History): Promise<
     generation++;
     changedAt = h.trafficAt ?? new Date(last.at.getTime() + DAY);
   }
-  const host = (await deps.store.hostTaken(shortHost(h.serviceId, h.region), q)) ? longHost(h.serviceId, h.project, h.region) : shortHost(h.serviceId, h.region);
+  const host = (await deps.store.hostTaken(shortHost(h.serviceId, h.region), q))
+    ? longHost(h.serviceId, h.project, h.region)
+    : shortHost(h.serviceId, h.region);
   const latest = `${name}/revisions/${revisionIds.at(-1)}`;
   service = canonicalService(deps.codec, {
     ...service,
@@ -87,7 +102,12 @@ async function insertHistory(deps: SeedDeps, q: Queryable, h: History): Promise<
 
 function probe(p: SeedProbe | undefined): Probe | undefined {
   if (!p) return undefined;
-  return { httpGet: { path: p.path }, periodSeconds: p.periodSeconds, failureThreshold: p.failureThreshold, timeoutSeconds: p.timeoutSeconds };
+  return {
+    httpGet: { path: p.path },
+    periodSeconds: p.periodSeconds,
+    failureThreshold: p.failureThreshold,
+    timeoutSeconds: p.timeoutSeconds,
+  };
 }
 
 function fleetTemplate(s: SeedService, deployIndex: number, by: string): RevisionTemplate {
@@ -97,9 +117,19 @@ function fleetTemplate(s: SeedService, deployIndex: number, by: string): Revisio
     image: `${s.image}:${s.tags[deployIndex]}`,
     env: [
       ...Object.entries(env).map(([name, value]) => ({ name, value })),
-      ...Object.entries(s.secrets).map(([name, secret]) => ({ name, valueSource: { secretKeyRef: { secret, version: "latest" } } })),
+      ...Object.entries(s.secrets).map(([name, secret]) => ({
+        name,
+        valueSource: { secretKeyRef: { secret, version: "latest" } },
+      })),
     ],
-    resources: { limits: { cpu: isLast ? s.cpu : s.earlierCpu ?? s.cpu, memory: isLast ? s.memory : s.earlierMemory ?? s.memory }, cpuIdle: s.cpuIdle ?? true, startupCpuBoost: true },
+    resources: {
+      limits: {
+        cpu: isLast ? s.cpu : (s.earlierCpu ?? s.cpu),
+        memory: isLast ? s.memory : (s.earlierMemory ?? s.memory),
+      },
+      cpuIdle: s.cpuIdle ?? true,
+      startupCpuBoost: true,
+    },
     ports: [{ name: "http1", containerPort: 8080 }],
     startupProbe: probe(s.startupProbe),
     livenessProbe: probe(s.livenessProbe),
@@ -122,7 +152,10 @@ function fleetTraffic(t: SeedTraffic): History["traffic"] {
   if (t.kind === "latest") return null;
   const rev = "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION" as const;
   if (t.kind === "rollback") {
-    return (ids) => [{ type: rev, revision: ids[t.to - 1], percent: 100 }, { type: rev, revision: ids.at(-1), tag: t.tagNewest }];
+    return (ids) => [
+      { type: rev, revision: ids[t.to - 1], percent: 100 },
+      { type: rev, revision: ids.at(-1), tag: t.tagNewest },
+    ];
   }
   return (ids) => [
     { type: rev, revision: ids.at(-2), percent: 100 - t.percent },
@@ -142,10 +175,18 @@ async function seedSecrets(secrets: SecretStore, now: Date): Promise<void> {
   for (const [project, list] of Object.entries(FLEET_SECRETS)) {
     for (const s of list) {
       const created = new Date(now.getTime() - 60 * DAY);
-      await secrets.createSecret(project, s.id, { createTime: created, labels: { managed_by: "runway-seed", ...s.labels } });
+      await secrets.createSecret(project, s.id, {
+        createTime: created,
+        labels: { managed_by: "runway-seed", ...s.labels },
+      });
       const versions = s.versions ?? 1;
       for (let v = 1; v <= versions; v++) {
-        await secrets.addVersion(project, s.id, s.value ?? fakeSecret(s.id), new Date(created.getTime() + (v - 1) * 20 * DAY));
+        await secrets.addVersion(
+          project,
+          s.id,
+          s.value ?? fakeSecret(s.id),
+          new Date(created.getTime() + (v - 1) * 20 * DAY),
+        );
       }
       for (let v = 1; v < versions; v++) await secrets.setVersionState(project, s.id, v, "DISABLED");
     }
@@ -162,11 +203,20 @@ export async function seedFleet(deps: SeedDeps, now = new Date()): Promise<void>
       const spacing = (5 + (i % 4) * 2) * DAY;
       const deploys = s.tags.map((_, k) => {
         const by = s.deployers[k % s.deployers.length];
-        const at = k === s.tags.length - 1 && s.lastDeployDaysAgo ? now.getTime() - s.lastDeployDaysAgo * DAY : start + k * spacing + (i * 37 + k * 113) * 60_000;
+        const at =
+          k === s.tags.length - 1 && s.lastDeployDaysAgo
+            ? now.getTime() - s.lastDeployDaysAgo * DAY
+            : start + k * spacing + (i * 37 + k * 113) * 60_000;
         return { template: fleetTemplate(s, k, by), at: new Date(at), by };
       });
       await insertHistory(deps, q, {
-        project: s.project, region: s.region, serviceId: s.service, description: s.description, labels: s.labels, annotations: s.annotations, deploys,
+        project: s.project,
+        region: s.region,
+        serviceId: s.service,
+        description: s.description,
+        labels: s.labels,
+        annotations: s.annotations,
+        deploys,
         traffic: fleetTraffic(s.traffic),
       });
     }
@@ -181,7 +231,10 @@ export const SYNTHETIC_PROJECT = "runway-synthetic";
  */
 export async function markSeededServices(db: Queryable): Promise<void> {
   const fleet = FLEET.map((s) => serviceName(s.project, s.region, s.service));
-  await db.query("UPDATE run_services SET seeded = (project = $1 OR name = ANY($2)) WHERE seeded IS NULL", [SYNTHETIC_PROJECT, fleet]);
+  await db.query("UPDATE run_services SET seeded = (project = $1 OR name = ANY($2)) WHERE seeded IS NULL", [
+    SYNTHETIC_PROJECT,
+    fleet,
+  ]);
 }
 const SYNTHETIC_IMAGES = ["hello", "pyplots-api", "intentvision-api", "shortfactory-frontend"];
 
@@ -190,7 +243,10 @@ const SYNTHETIC_IMAGES = ["hello", "pyplots-api", "intentvision-api", "shortfact
  * project `runway-synthetic` has `n`, alternating us-central1/europe-west4.
  */
 export async function seedSyntheticServices(deps: SeedDeps, n: number, now = new Date()): Promise<number> {
-  const { rows } = await deps.store.db.query<{ c: string }>("SELECT count(*) AS c FROM run_services WHERE project = $1 AND NOT deleted", [SYNTHETIC_PROJECT]);
+  const { rows } = await deps.store.db.query<{ c: string }>(
+    "SELECT count(*) AS c FROM run_services WHERE project = $1 AND NOT deleted",
+    [SYNTHETIC_PROJECT],
+  );
   const have = Number(rows[0].c);
   if (have >= n) return 0;
   await inTransaction(deps.store.db, async (q) => {
@@ -198,19 +254,29 @@ export async function seedSyntheticServices(deps: SeedDeps, n: number, now = new
       const id = `synthetic-${String(i).padStart(4, "0")}`;
       const image = SYNTHETIC_IMAGES[i % SYNTHETIC_IMAGES.length];
       const template = (tag: string): RevisionTemplate => ({
-        containers: [{ image: `us-docker.pkg.dev/${SYNTHETIC_PROJECT}/synthetic/${image}:${tag}`, env: [{ name: "SYNTHETIC_INDEX", value: String(i) }] }],
+        containers: [
+          {
+            image: `us-docker.pkg.dev/${SYNTHETIC_PROJECT}/synthetic/${image}:${tag}`,
+            env: [{ name: "SYNTHETIC_INDEX", value: String(i) }],
+          },
+        ],
         scaling: { minInstanceCount: 0, maxInstanceCount: 5 },
         annotations: { "runway.dev/deployed-by": "loadgen@runway.localhost" },
       });
       const at = new Date(now.getTime() - ((i % 20) + 2) * DAY);
       const deploys = [{ template: template("v1"), at, by: "loadgen@runway.localhost" }];
-      if (i % 3 === 0) deploys.push({ template: template("v2"), at: new Date(at.getTime() + DAY), by: "loadgen@runway.localhost" });
+      if (i % 3 === 0)
+        deploys.push({ template: template("v2"), at: new Date(at.getTime() + DAY), by: "loadgen@runway.localhost" });
       await insertHistory(deps, q, {
-        project: SYNTHETIC_PROJECT, region: i % 2 ? "us-central1" : "europe-west4", serviceId: id,
-        description: "synthetic service for load tests", labels: { synthetic: "true" }, deploys, traffic: null,
+        project: SYNTHETIC_PROJECT,
+        region: i % 2 ? "us-central1" : "europe-west4",
+        serviceId: id,
+        description: "synthetic service for load tests",
+        labels: { synthetic: "true" },
+        deploys,
+        traffic: null,
       });
     }
   });
   return n - have;
 }
-

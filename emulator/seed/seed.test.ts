@@ -4,7 +4,15 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../test/databases";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
-import { CALL, clientOptions, hostOf, request, startTestEmulator, waitFor, type TestEmulator } from "../testing/harness";
+import {
+  CALL,
+  clientOptions,
+  hostOf,
+  request,
+  startTestEmulator,
+  waitFor,
+  type TestEmulator,
+} from "../testing/harness";
 import { FLEET, FLEET_SECRETS } from "./fleet";
 
 let t: TestEmulator;
@@ -13,7 +21,8 @@ let url: string;
 let instancesAtStart: number;
 const short = (name: string) => name.split("/").pop()!;
 /** Telemetry tables: instances write logs, minutes and their hourly and daily rollups as they run and stop. */
-const TELEMETRY_TABLE = /^emu_(log_entries|request_minutes|instance_minutes|request_hours|instance_hours|utilization_minutes|utilization_hours|request_days|instance_days|utilization_days)$/;
+const TELEMETRY_TABLE =
+  /^emu_(log_entries|request_minutes|instance_minutes|request_hours|instance_hours|utilization_minutes|utilization_hours|request_days|instance_days|utilization_days)$/;
 
 beforeAll(async () => {
   url = await createEmptyDatabase(inject("pgAdminUrl"), "emu");
@@ -26,7 +35,9 @@ afterAll(async () => t?.close());
 async function runningInstances(warm = false): Promise<number> {
   const r = await request(t.emulator.routerPort, "127.0.0.1", "/_emulator/instances");
   const kept = (key: string) => WARM.some((s) => key.includes(`/${s}-`));
-  return ((r.json().revisions ?? []) as { key: string; instances: unknown[] }[]).filter((p) => kept(p.key) === warm).reduce((n, p) => n + p.instances.length, 0);
+  return ((r.json().revisions ?? []) as { key: string; instances: unknown[] }[])
+    .filter((p) => kept(p.key) === warm)
+    .reduce((n, p) => n + p.instances.length, 0);
 }
 const WARM = FLEET.filter((f) => f.minInstances > 0).map((f) => f.service);
 
@@ -38,7 +49,10 @@ describe("seeded fleet", () => {
     await waitFor(async () => (await runningInstances(true)) === 1, "the warm min instance", 60_000, 200);
     const running = await runningInstances();
     for (const f of FLEET) {
-      const [svc] = await t.services.getService({ name: `projects/${f.project}/locations/${f.region}/services/${f.service}` }, CALL);
+      const [svc] = await t.services.getService(
+        { name: `projects/${f.project}/locations/${f.region}/services/${f.service}` },
+        CALL,
+      );
       expect(svc.terminalCondition?.state, f.service).toBe("CONDITION_SUCCEEDED");
       expect(svc.uri).toBe(`http://${f.service}.${f.region}.localhost:${t.emulator.routerPort}`);
       const [revs] = await t.revisions.listRevisions({ parent: svc.name }, CALL);
@@ -52,7 +66,10 @@ describe("seeded fleet", () => {
       expect(c.resources?.limits).toEqual({ cpu: f.cpu, memory: f.memory });
       expect(svc.template!.scaling).toMatchObject({ maxInstanceCount: f.maxInstances });
       for (const [name, secret] of Object.entries(f.secrets)) {
-        expect(c.env?.find((e) => e.name === name)?.valueSource?.secretKeyRef).toMatchObject({ secret, version: "latest" });
+        expect(c.env?.find((e) => e.name === name)?.valueSource?.secretKeyRef).toMatchObject({
+          secret,
+          version: "latest",
+        });
       }
     }
     // Reading the fleet starts nothing either.
@@ -60,16 +77,35 @@ describe("seeded fleet", () => {
   }, 90_000);
 
   it("carries the settings and the rollback and canary from the plans", async () => {
-    const [api] = await t.services.getService({ name: "projects/intentvision-prod/locations/us-central1/services/intentvision-api" }, CALL);
-    expect(api.template).toMatchObject({ maxInstanceRequestConcurrency: 80, serviceAccount: "intentvision-sa@intentvision-prod.iam.gserviceaccount.com", timeout: { seconds: "300" } });
+    const [api] = await t.services.getService(
+      { name: "projects/intentvision-prod/locations/us-central1/services/intentvision-api" },
+      CALL,
+    );
+    expect(api.template).toMatchObject({
+      maxInstanceRequestConcurrency: 80,
+      serviceAccount: "intentvision-sa@intentvision-prod.iam.gserviceaccount.com",
+      timeout: { seconds: "300" },
+    });
     expect(api.template!.containers![0].startupProbe?.httpGet?.path).toBe("/health");
-    const [pipeline] = await t.services.getService({ name: "projects/ai-usage-analytics-prod/locations/us-central1/services/ai-usage-analytics-pipeline" }, CALL);
+    const [pipeline] = await t.services.getService(
+      { name: "projects/ai-usage-analytics-prod/locations/us-central1/services/ai-usage-analytics-pipeline" },
+      CALL,
+    );
     expect(pipeline.template).toMatchObject({ maxInstanceRequestConcurrency: 10, timeout: { seconds: "3600" } });
-    const [backend] = await t.services.getService({ name: "projects/shortfactory-prod/locations/us-central1/services/shortfactory-backend" }, CALL);
+    const [backend] = await t.services.getService(
+      { name: "projects/shortfactory-prod/locations/us-central1/services/shortfactory-backend" },
+      CALL,
+    );
     expect(backend.template?.executionEnvironment).toBe("EXECUTION_ENVIRONMENT_GEN2");
-    expect(backend.trafficStatuses?.map((s) => [s.percent, s.tag])).toEqual([[90, ""], [10, "canary"]]);
+    expect(backend.trafficStatuses?.map((s) => [s.percent, s.tag])).toEqual([
+      [90, ""],
+      [10, "canary"],
+    ]);
 
-    const [pyplots] = await t.services.getService({ name: "projects/pyplots-prod/locations/europe-west4/services/pyplots-api" }, CALL);
+    const [pyplots] = await t.services.getService(
+      { name: "projects/pyplots-prod/locations/europe-west4/services/pyplots-api" },
+      CALL,
+    );
     const [revs] = await t.revisions.listRevisions({ parent: pyplots.name }, CALL);
     // Rolled back: v6 takes all traffic, v7 (the latest) is reachable by its tag only.
     expect(pyplots.trafficStatuses).toEqual([
@@ -89,7 +125,10 @@ describe("seeded fleet", () => {
     const fingerprints = env.json().env as Record<string, string>;
     // db-connection-string is a real URL to the seeded pyplots-db database (emulator/api/sql/seed.ts).
     const sm = new SecretManagerServiceClient(clientOptions(t.emulator.grpcPort));
-    const [url] = await sm.accessSecretVersion({ name: "projects/pyplots-prod/secrets/db-connection-string/versions/latest" }, CALL);
+    const [url] = await sm.accessSecretVersion(
+      { name: "projects/pyplots-prod/secrets/db-connection-string/versions/latest" },
+      CALL,
+    );
     await sm.close();
     const value = Buffer.from(url.payload!.data as Uint8Array).toString();
     expect(value).toMatch(/^postgresql:\/\/csql_[a-z0-9_]+:[^@]+@127\.0\.0\.1:\d+\/csql_\w+$/);
@@ -103,13 +142,31 @@ describe("seeded fleet", () => {
 
   it("fails a revision whose secret version is not enabled", async () => {
     const secretEnv = (version: string) => ({
-      containers: [{ image: "gcr.io/x/hello:v1", env: [{ name: "TURSO_TOKEN", valueSource: { secretKeyRef: { secret: "intentvision-turso-token", version } } }] }],
+      containers: [
+        {
+          image: "gcr.io/x/hello:v1",
+          env: [
+            { name: "TURSO_TOKEN", valueSource: { secretKeyRef: { secret: "intentvision-turso-token", version } } },
+          ],
+        },
+      ],
     });
     const parent = "projects/intentvision-prod/locations/us-central1";
-    const [bad] = await t.services.createService({ parent, serviceId: "old-token", service: { template: secretEnv("1") } }, CALL);
-    const err = await bad.promise().then(() => null, (e: Error) => e);
-    expect(err?.message).toContain("Secret Version [projects/intentvision-prod/secrets/intentvision-turso-token/versions/1] is in DISABLED state");
-    const [good] = await t.services.createService({ parent, serviceId: "new-token", service: { template: secretEnv("latest") } }, CALL);
+    const [bad] = await t.services.createService(
+      { parent, serviceId: "old-token", service: { template: secretEnv("1") } },
+      CALL,
+    );
+    const err = await bad.promise().then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(err?.message).toContain(
+      "Secret Version [projects/intentvision-prod/secrets/intentvision-turso-token/versions/1] is in DISABLED state",
+    );
+    const [good] = await t.services.createService(
+      { parent, serviceId: "new-token", service: { template: secretEnv("latest") } },
+      CALL,
+    );
     await good.promise();
   });
 
@@ -150,7 +207,10 @@ describe("seeded fleet", () => {
 async function seededState() {
   const revisions: Record<string, string[]> = {};
   for (const f of FLEET) {
-    const [revs] = await t.revisions.listRevisions({ parent: `projects/${f.project}/locations/${f.region}/services/${f.service}` }, CALL);
+    const [revs] = await t.revisions.listRevisions(
+      { parent: `projects/${f.project}/locations/${f.region}/services/${f.service}` },
+      CALL,
+    );
     revisions[f.service] = revs.map((r) => short(r.name!));
   }
   const sm = new SecretManagerServiceClient(clientOptions(t.emulator.grpcPort));
@@ -174,7 +234,9 @@ async function seededState() {
     );
     const rows: Record<string, number> = {};
     for (const { schema, name } of tables.filter((x) => !TELEMETRY_TABLE.test(x.name))) {
-      rows[`${schema}.${name}`] = Number((await client.query(`SELECT count(*) AS n FROM "${schema}"."${name}"`)).rows[0].n);
+      rows[`${schema}.${name}`] = Number(
+        (await client.query(`SELECT count(*) AS n FROM "${schema}"."${name}"`)).rows[0].n,
+      );
     }
     return { revisions, secretVersions, rows };
   } finally {

@@ -32,7 +32,12 @@ export function profileOf(service: string): Profile {
   if (known) return known;
   let h = 0;
   for (const c of service) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return { perHour: 20 + (h % 300), latencyMs: 30 + (h % 120), memory: 0.15 + ((h >> 8) % 40) / 100, cpu: 0.2 + ((h >> 16) % 40) / 100 };
+  return {
+    perHour: 20 + (h % 300),
+    latencyMs: 30 + (h % 120),
+    memory: 0.15 + ((h >> 8) % 40) / 100,
+    cpu: 0.2 + ((h >> 16) % 40) / 100,
+  };
 }
 
 /** The daily cycle: quiet at night (UTC), busiest mid-afternoon; mean 1. */

@@ -21,7 +21,13 @@ export function bucketBounds(i: number): [number, number] {
 }
 
 /** Percentile (0–100) of a bucketed distribution, linear within the bucket holding rank p·count. */
-export function percentile(buckets: number[], p: number, min?: number, max?: number, bounds: (i: number) => [number, number] = bucketBounds): number {
+export function percentile(
+  buckets: number[],
+  p: number,
+  min?: number,
+  max?: number,
+  bounds: (i: number) => [number, number] = bucketBounds,
+): number {
   const count = buckets.reduce((a, b) => a + b, 0);
   if (!count) return 0;
   const rank = (p / 100) * count;

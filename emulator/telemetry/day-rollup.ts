@@ -15,17 +15,25 @@ import { UTIL_BUCKETS } from "./utilization";
 
 export const DAY_MS = 24 * HOUR_MS;
 
-export const DAY_ROLLUP_SCHEMA = ["request", "instance", "utilization"].map((t) =>
-  `CREATE TABLE IF NOT EXISTS emu_${t}_days (LIKE emu_${t}_hours INCLUDING ALL)`);
+export const DAY_ROLLUP_SCHEMA = ["request", "instance", "utilization"].map(
+  (t) => `CREATE TABLE IF NOT EXISTS emu_${t}_days (LIKE emu_${t}_hours INCLUDING ALL)`,
+);
 
 const DAY_OF = `to_timestamp(floor(extract(epoch FROM hour) / 86400) * 86400)`;
 const KEY = ["project", "service", "revision", "hour"];
-const sums = (col: string, size: number) => `ARRAY[${Array.from({ length: size }, (_, i) => `sum(${col}[${i + 1}])`).join(", ")}]::bigint[]`;
+const sums = (col: string, size: number) =>
+  `ARRAY[${Array.from({ length: size }, (_, i) => `sum(${col}[${i + 1}])`).join(", ")}]::bigint[]`;
 const excludedAll = (cols: string[]) => cols.map((c) => `${c} = excluded.${c}`).join(", ");
 
 type DistTable = { name: string; key: string; carried: string[]; p: string; size: number };
 const REQUESTS: DistTable = { name: "request", key: "response_code", carried: ["region"], p: "lat_", size: BUCKETS };
-const UTILIZATION: DistTable = { name: "utilization", key: "metric", carried: ["region", "container"], p: "val_", size: UTIL_BUCKETS };
+const UTILIZATION: DistTable = {
+  name: "utilization",
+  key: "metric",
+  carried: ["region", "container"],
+  p: "val_",
+  size: UTIL_BUCKETS,
+};
 
 function distDays(t: DistTable, where: string): string {
   const keys = [...KEY, t.key];
@@ -45,7 +53,15 @@ function distDays(t: DistTable, where: string): string {
 }
 
 function instanceDays(where: string): string {
-  const values = ["alive_s", "busy_billable_s", "startup_count", "startup_sum", "startup_ssd", "startup_buckets", ...GAUGE_COLUMNS];
+  const values = [
+    "alive_s",
+    "busy_billable_s",
+    "startup_count",
+    "startup_sum",
+    "startup_ssd",
+    "startup_buckets",
+    ...GAUGE_COLUMNS,
+  ];
   return `WITH m AS (SELECT * FROM emu_instance_hours WHERE ${where}),
     g AS (SELECT project, service, revision, ${DAY_OF} AS hour, min(region) AS region, sum(alive_s) AS alive_s, sum(busy_billable_s) AS busy_billable_s,
             sum(startup_count)::bigint AS sc, sum(startup_sum) AS ss, ${sums("startup_buckets", BUCKETS)} AS sb,
@@ -63,13 +79,21 @@ function instanceDays(where: string): string {
 }
 
 const refresh = (table: "requests" | "instances" | "utilization", where: string) =>
-  table === "requests" ? distDays(REQUESTS, where) : table === "utilization" ? distDays(UTILIZATION, where) : instanceDays(where);
+  table === "requests"
+    ? distDays(REQUESTS, where)
+    : table === "utilization"
+      ? distDays(UTILIZATION, where)
+      : instanceDays(where);
 
 const ONE_DAY = `project = $1 AND service = $2 AND revision = $3
   AND hour >= to_timestamp($4 / 1000.0) AND hour < to_timestamp($4 / 1000.0) + interval '1 day'`;
 
 /** Recomputes the days holding these minutes from their (already refreshed) hours. */
-export async function refreshDays(db: Db, table: "requests" | "instances" | "utilization", minutes: { project: string; service: string; revision: string; minute: number }[]): Promise<void> {
+export async function refreshDays(
+  db: Db,
+  table: "requests" | "instances" | "utilization",
+  minutes: { project: string; service: string; revision: string; minute: number }[],
+): Promise<void> {
   const days = new Map<string, unknown[]>();
   for (const m of minutes) {
     const day = Math.floor(m.minute / DAY_MS) * DAY_MS;
@@ -80,13 +104,20 @@ export async function refreshDays(db: Db, table: "requests" | "instances" | "uti
 
 /** Recomputes every day of one service (the backfill, once it has written the service's hours). */
 export async function refreshServiceDays(db: Db, project: string, service: string): Promise<void> {
-  for (const table of ["requests", "instances", "utilization"] as const) await db.query(refresh(table, "project = $1 AND service = $2"), [project, service]);
+  for (const table of ["requests", "instances", "utilization"] as const)
+    await db.query(refresh(table, "project = $1 AND service = $2"), [project, service]);
 }
 
 /** Fills the days from all hours when they are empty but hours exist (a database from before them). */
 export async function fillMissingDays(db: Db): Promise<void> {
-  for (const [name, table] of [["request", "requests"], ["instance", "instances"], ["utilization", "utilization"]] as const) {
-    const { rows } = await db.query(`SELECT (SELECT 1 FROM emu_${name}_hours LIMIT 1) AS has_hours, (SELECT 1 FROM emu_${name}_days LIMIT 1) AS has_days`);
+  for (const [name, table] of [
+    ["request", "requests"],
+    ["instance", "instances"],
+    ["utilization", "utilization"],
+  ] as const) {
+    const { rows } = await db.query(
+      `SELECT (SELECT 1 FROM emu_${name}_hours LIMIT 1) AS has_hours, (SELECT 1 FROM emu_${name}_days LIMIT 1) AS has_days`,
+    );
     if (rows[0].has_hours && !rows[0].has_days) await db.query(refresh(table, "true"));
   }
 }
@@ -94,5 +125,6 @@ export async function fillMissingDays(db: Db): Promise<void> {
 /** Drops the days that began before the hour cutoff (they no longer have all their hours). */
 export async function pruneDays(db: Db, metricRetentionDays: number): Promise<void> {
   const cutoff = "to_timestamp(floor(extract(epoch FROM now() - make_interval(days => $1)) / 3600) * 3600)";
-  for (const name of ["request", "instance", "utilization"]) await db.query(`DELETE FROM emu_${name}_days WHERE hour < ${cutoff}`, [metricRetentionDays]);
+  for (const name of ["request", "instance", "utilization"])
+    await db.query(`DELETE FROM emu_${name}_days WHERE hour < ${cutoff}`, [metricRetentionDays]);
 }

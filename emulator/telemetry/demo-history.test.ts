@@ -25,11 +25,20 @@ afterAll(async () => {
 it("has the seeded fleet's month of usage when it first answers, as the cost page reads it", async () => {
   // The cost page's read, daily sums per service, over the 30 whole days before today (today is partial).
   const end = Math.floor(Date.now() / 1000 / DAY) * DAY;
-  const [series] = await mon.listTimeSeries({
-    name: "projects/intentvision-prod", filter: 'metric.type = "run.googleapis.com/container/cpu/allocation_time"',
-    interval: { startTime: { seconds: end - 30 * DAY }, endTime: { seconds: end } },
-    aggregation: { alignmentPeriod: { seconds: DAY }, perSeriesAligner: "ALIGN_SUM", crossSeriesReducer: "REDUCE_SUM", groupByFields: ["resource.labels.service_name"] },
-  }, CALL);
+  const [series] = await mon.listTimeSeries(
+    {
+      name: "projects/intentvision-prod",
+      filter: 'metric.type = "run.googleapis.com/container/cpu/allocation_time"',
+      interval: { startTime: { seconds: end - 30 * DAY }, endTime: { seconds: end } },
+      aggregation: {
+        alignmentPeriod: { seconds: DAY },
+        perSeriesAligner: "ALIGN_SUM",
+        crossSeriesReducer: "REDUCE_SUM",
+        groupByFields: ["resource.labels.service_name"],
+      },
+    },
+    CALL,
+  );
   const api = series.find((s) => s.resource?.labels?.service_name === "intentvision-api");
   const days = (api?.points ?? []).filter((p) => (p.value?.doubleValue ?? 0) > 0);
   // 3,000 requests an hour at 150 ms on 1 vCPU: about 10,000 vCPU-seconds a day, every day of the window.

@@ -42,22 +42,39 @@ export type Telemetry = {
 
 const PRUNE_EVERY_MS = 10 * 60_000;
 
-export async function startTelemetry(deps: {
-  db: Db; server: grpc.Server; events: RuntimeEvents; faults: Faults; log: Logger; routerPort: () => number; traffic?: boolean;
-  /** The runtime's ready instances (utilization sampling). */
-  instances: () => SampledInstance[];
-} & TelemetryOptions): Promise<Telemetry> {
+export async function startTelemetry(
+  deps: {
+    db: Db;
+    server: grpc.Server;
+    events: RuntimeEvents;
+    faults: Faults;
+    log: Logger;
+    routerPort: () => number;
+    traffic?: boolean;
+    /** The runtime's ready instances (utilization sampling). */
+    instances: () => SampledInstance[];
+  } & TelemetryOptions,
+): Promise<Telemetry> {
   const store = new TelemetryStore(deps.db, (err) => deps.log.error("telemetry flush failed", { error: String(err) }));
   await store.ensureSchema();
   await ensureDescriptorSchema(deps.db);
   const protos = loadTelemetryProtos();
   addLoggingService(deps.server, protos.logging, { db: deps.db, store, faults: deps.faults, log: deps.log });
-  addUnaryService(deps.server, protos.metrics, createMonitoringApi(deps.db, store), { faults: deps.faults, log: deps.log });
+  addUnaryService(deps.server, protos.metrics, createMonitoringApi(deps.db, store), {
+    faults: deps.faults,
+    log: deps.log,
+  });
   const unsubscribe = ingest(deps.events, store);
   store.start();
-  const stopSampling = startUtilizationSampler(deps.instances, (s) => store.addUtilization(s), deps.utilizationSampleMs ?? 10_000);
+  const stopSampling = startUtilizationSampler(
+    deps.instances,
+    (s) => store.addUtilization(s),
+    deps.utilizationSampleMs ?? 10_000,
+  );
   const prune = () =>
-    store.prune(deps.logRetentionHours ?? 72, deps.metricRetentionDays ?? 70).catch((err) => deps.log.warn("telemetry pruning failed", { error: String(err) }));
+    store
+      .prune(deps.logRetentionHours ?? 72, deps.metricRetentionDays ?? 70)
+      .catch((err) => deps.log.warn("telemetry pruning failed", { error: String(err) }));
   void prune();
   const timer = setInterval(prune, PRUNE_EVERY_MS);
   timer.unref();

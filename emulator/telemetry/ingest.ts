@@ -10,46 +10,82 @@ export type Entry = Record<string, unknown>;
 
 let counter = 0;
 /** Unique and sortable within one timestamp, like Google's insert ids. */
-export const newInsertId = () => `${Date.now().toString(36)}${(counter++ % 1e6).toString(36).padStart(4, "0")}${randomBytes(3).toString("hex")}`;
+export const newInsertId = () =>
+  `${Date.now().toString(36)}${(counter++ % 1e6).toString(36).padStart(4, "0")}${randomBytes(3).toString("hex")}`;
 
 export const logName = (project: string, id: string) => `projects/${project}/logs/${encodeURIComponent(id)}`;
 
 function resource(e: EventSource) {
   return {
     type: "cloud_run_revision",
-    labels: { project_id: e.project, service_name: e.service, revision_name: e.revision, location: e.region, configuration_name: e.service },
+    labels: {
+      project_id: e.project,
+      service_name: e.service,
+      revision_name: e.revision,
+      location: e.region,
+      configuration_name: e.service,
+    },
   };
 }
 
 /** Lowercased text of every value, what bare-word search and ILIKE run over. */
 export function searchText(v: unknown): string {
   if (v === null || v === undefined) return "";
-  if (typeof v === "object") return Object.values(v as object).map(searchText).filter(Boolean).join(" ");
+  if (typeof v === "object")
+    return Object.values(v as object)
+      .map(searchText)
+      .filter(Boolean)
+      .join(" ");
   return String(v).toLowerCase();
 }
 
 export function toRow(entry: Entry, service: string, revision: string): LogRow {
   const name = String(entry.logName);
   return {
-    project: name.split("/")[1], service, revision, logName: name, severity: Math.max(0, severityRank(String(entry.severity ?? "DEFAULT"))),
-    ts: new Date(String(entry.timestamp)), insertId: String(entry.insertId), text: searchText(entry), entry,
+    project: name.split("/")[1],
+    service,
+    revision,
+    logName: name,
+    severity: Math.max(0, severityRank(String(entry.severity ?? "DEFAULT"))),
+    ts: new Date(String(entry.timestamp)),
+    insertId: String(entry.insertId),
+    text: searchText(entry),
+    entry,
   };
 }
 
 export function requestEntry(e: RequestEvent): Entry {
   const scheme = "http";
   return {
-    logName: logName(e.project, "run.googleapis.com/requests"), resource: resource(e), timestamp: e.time.toISOString(),
-    receiveTimestamp: new Date().toISOString(), severity: e.status >= 500 ? "ERROR" : e.status >= 400 ? "WARNING" : "INFO",
+    logName: logName(e.project, "run.googleapis.com/requests"),
+    resource: resource(e),
+    timestamp: e.time.toISOString(),
+    receiveTimestamp: new Date().toISOString(),
+    severity: e.status >= 500 ? "ERROR" : e.status >= 400 ? "WARNING" : "INFO",
     insertId: newInsertId(),
     httpRequest: {
-      requestMethod: e.method, requestUrl: `${scheme}://${e.host}${e.url}`, requestSize: String(e.requestBytes), status: e.status,
-      responseSize: String(e.responseBytes), userAgent: e.userAgent, remoteIp: e.remoteIp, latency: `${(e.latencyMs / 1000).toFixed(9).replace(/\.?0+$/, "")}s`,
+      requestMethod: e.method,
+      requestUrl: `${scheme}://${e.host}${e.url}`,
+      requestSize: String(e.requestBytes),
+      status: e.status,
+      responseSize: String(e.responseBytes),
+      userAgent: e.userAgent,
+      remoteIp: e.remoteIp,
+      latency: `${(e.latencyMs / 1000).toFixed(9).replace(/\.?0+$/, "")}s`,
       protocol: "HTTP/1.1",
     },
     ...(e.instanceId ? { labels: { instanceId: e.instanceId } } : {}),
-    trace: e.trace, spanId: e.spanId, traceSampled: true,
-    ...(e.instanceId ? {} : { textPayload: e.status === 429 ? "The request was aborted because there was no available instance." : "The request failed because no instance could serve it." }),
+    trace: e.trace,
+    spanId: e.spanId,
+    traceSampled: true,
+    ...(e.instanceId
+      ? {}
+      : {
+          textPayload:
+            e.status === 429
+              ? "The request was aborted because there was no available instance."
+              : "The request failed because no instance could serve it.",
+        }),
   };
 }
 
@@ -58,8 +94,13 @@ const LIFTED = "logging.googleapis.com/";
 /** A container line: one JSON object → jsonPayload with the special keys lifted; else textPayload. */
 export function containerEntry(e: LogEvent): Entry {
   const entry: Entry = {
-    logName: logName(e.project, `run.googleapis.com/${e.stream}`), resource: resource(e), timestamp: e.time.toISOString(),
-    receiveTimestamp: new Date().toISOString(), severity: "DEFAULT", insertId: newInsertId(), labels: { instanceId: e.instanceId },
+    logName: logName(e.project, `run.googleapis.com/${e.stream}`),
+    resource: resource(e),
+    timestamp: e.time.toISOString(),
+    receiveTimestamp: new Date().toISOString(),
+    severity: "DEFAULT",
+    insertId: newInsertId(),
+    labels: { instanceId: e.instanceId },
   };
   let obj: unknown;
   try {
@@ -98,14 +139,24 @@ export function containerEntry(e: LogEvent): Entry {
 }
 
 const SYSTEM: Record<LifecycleEvent["kind"], string> = {
-  starting: "INFO", ready: "INFO", "probe-failed": "ERROR", stopping: "INFO", stopped: "INFO", crashed: "ERROR",
+  starting: "INFO",
+  ready: "INFO",
+  "probe-failed": "ERROR",
+  stopping: "INFO",
+  stopped: "INFO",
+  crashed: "ERROR",
 };
 
 export function systemEntry(e: LifecycleEvent): Entry {
   return {
-    logName: logName(e.project, "run.googleapis.com/varlog/system"), resource: resource(e), timestamp: e.time.toISOString(),
-    receiveTimestamp: new Date().toISOString(), severity: SYSTEM[e.kind], insertId: newInsertId(),
-    labels: { instanceId: e.instanceId }, textPayload: e.message || `Instance ${e.kind}`,
+    logName: logName(e.project, "run.googleapis.com/varlog/system"),
+    resource: resource(e),
+    timestamp: e.time.toISOString(),
+    receiveTimestamp: new Date().toISOString(),
+    severity: SYSTEM[e.kind],
+    insertId: newInsertId(),
+    labels: { instanceId: e.instanceId },
+    textPayload: e.message || `Instance ${e.kind}`,
   };
 }
 
@@ -114,7 +165,11 @@ export function ingest(events: RuntimeEvents, store: TelemetryStore): () => void
   const onRequest = (e: RequestEvent) => {
     store.addLog(toRow(requestEntry(e), e.service, e.revision));
     store.instances.onRequest(e);
-    store.addRequest({ project: e.project, region: e.region, service: e.service, revision: e.revision, code: e.status }, e.time, e.latencyMs);
+    store.addRequest(
+      { project: e.project, region: e.region, service: e.service, revision: e.revision, code: e.status },
+      e.time,
+      e.latencyMs,
+    );
   };
   const onLog = (e: LogEvent) => store.addLog(toRow(containerEntry(e), e.service, e.revision));
   const onLifecycle = (e: LifecycleEvent) => {

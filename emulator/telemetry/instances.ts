@@ -7,9 +7,18 @@ import type { LifecycleEvent, RequestEvent } from "../runtime/events";
 import { BUCKETS, bucketIndex } from "./buckets";
 
 export type InstanceMinute = {
-  project: string; region: string; service: string; revision: string; minute: number;
-  seen: Set<string>; active: Set<string>; aliveS: number; busyS: number;
-  startupCount: number; startupSum: number; startupBuckets: number[];
+  project: string;
+  region: string;
+  service: string;
+  revision: string;
+  minute: number;
+  seen: Set<string>;
+  active: Set<string>;
+  aliveS: number;
+  busyS: number;
+  startupCount: number;
+  startupSum: number;
+  startupBuckets: number[];
 };
 
 type Alive = { project: string; region: string; service: string; revision: string; since: number; startingAt: number };
@@ -25,8 +34,20 @@ export class InstanceTracker {
     const key = `${src.project}|${src.service}|${src.revision}|${minute}`;
     let m = this.minutes.get(key);
     if (!m) {
-      m = { project: src.project, region: src.region, service: src.service, revision: src.revision, minute, seen: new Set(), active: new Set(),
-        aliveS: 0, busyS: 0, startupCount: 0, startupSum: 0, startupBuckets: new Array(BUCKETS).fill(0) };
+      m = {
+        project: src.project,
+        region: src.region,
+        service: src.service,
+        revision: src.revision,
+        minute,
+        seen: new Set(),
+        active: new Set(),
+        aliveS: 0,
+        busyS: 0,
+        startupCount: 0,
+        startupSum: 0,
+        startupBuckets: new Array(BUCKETS).fill(0),
+      };
       this.minutes.set(key, m);
     }
     return m;
@@ -49,7 +70,14 @@ export class InstanceTracker {
   onLifecycle(e: LifecycleEvent): void {
     const at = e.time.getTime();
     if (e.kind === "starting") {
-      this.alive.set(e.instanceId, { project: e.project, region: e.region, service: e.service, revision: e.revision, since: at, startingAt: at });
+      this.alive.set(e.instanceId, {
+        project: e.project,
+        region: e.region,
+        service: e.service,
+        revision: e.revision,
+        since: at,
+        startingAt: at,
+      });
       this.minute(e, at).seen.add(e.instanceId);
     } else if (e.kind === "ready") {
       const a = this.alive.get(e.instanceId);

@@ -16,7 +16,10 @@ export type TelemetryProtos = { logging: grpc.ServiceDefinition; metrics: grpc.S
 
 export function loadTelemetryProtos(): TelemetryProtos {
   const includeDirs = [protosDir("@google-cloud/logging-api"), protosDir("@google-cloud/monitoring"), ...INCLUDE_DIRS];
-  const def = protoLoader.loadSync(["google/logging/v2/logging.proto", "google/monitoring/v3/metric_service.proto"], { ...LOADER_OPTIONS, includeDirs });
+  const def = protoLoader.loadSync(["google/logging/v2/logging.proto", "google/monitoring/v3/metric_service.proto"], {
+    ...LOADER_OPTIONS,
+    includeDirs,
+  });
   return {
     logging: def["google.logging.v2.LoggingServiceV2"] as grpc.ServiceDefinition,
     metrics: def["google.monitoring.v3.MetricService"] as grpc.ServiceDefinition,

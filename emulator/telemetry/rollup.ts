@@ -35,8 +35,9 @@ export const ROLLUP_SCHEMA = [
      startup_buckets bigint[] NOT NULL,
      PRIMARY KEY (project, service, revision, hour))`,
   // The instance-count gauge's rollup (null in rows from before it: fillMissingRollups recomputes them).
-  ...GAUGE_COLUMNS.map((c) =>
-    `ALTER TABLE emu_instance_hours ADD COLUMN IF NOT EXISTS ${c} ${c.endsWith("sum") ? "bigint" : "int"}`),
+  ...GAUGE_COLUMNS.map(
+    (c) => `ALTER TABLE emu_instance_hours ADD COLUMN IF NOT EXISTS ${c} ${c.endsWith("sum") ? "bigint" : "int"}`,
+  ),
   `CREATE INDEX IF NOT EXISTS emu_instance_hours_project_hour ON emu_instance_hours (project, hour)`,
   `CREATE TABLE IF NOT EXISTS emu_utilization_hours (
      project text NOT NULL, region text NOT NULL, service text NOT NULL, revision text NOT NULL, container text NOT NULL,
@@ -57,12 +58,27 @@ const bucketSums = (col: string, keys: string) =>
 
 /** A table of per-minute distributions and its hour rollup: one key column besides the revision's, columns carried along, value columns `${p}sum` etc. */
 type DistTable = { minutes: string; hours: string; key: string; carried: string[]; p: string };
-const REQUESTS: DistTable = { minutes: "emu_request_minutes", hours: "emu_request_hours", key: "response_code", carried: ["region"], p: "lat_" };
-const UTILIZATION: DistTable = { minutes: "emu_utilization_minutes", hours: "emu_utilization_hours", key: "metric", carried: ["region", "container"], p: "val_" };
+const REQUESTS: DistTable = {
+  minutes: "emu_request_minutes",
+  hours: "emu_request_hours",
+  key: "response_code",
+  carried: ["region"],
+  p: "lat_",
+};
+const UTILIZATION: DistTable = {
+  minutes: "emu_utilization_minutes",
+  hours: "emu_utilization_hours",
+  key: "metric",
+  carried: ["region", "container"],
+  p: "val_",
+};
 
 function distRefresh(t: DistTable, where: string): string {
   const keys = `${KEY}, ${t.key}`;
-  const qualified = keys.split(", ").map((k) => `m.${k}`).join(", ");
+  const qualified = keys
+    .split(", ")
+    .map((k) => `m.${k}`)
+    .join(", ");
   const { p } = t;
   return `WITH m AS (SELECT *, ${HOUR_OF} AS hour FROM ${t.minutes} WHERE ${where}),
     g AS (SELECT ${keys}, ${t.carried.map((c) => `min(${c}) AS ${c}`).join(", ")}, sum(count)::bigint AS n, sum(${p}sum) AS su, min(${p}min) AS mi, max(${p}max) AS ma FROM m GROUP BY ${keys}),
@@ -70,7 +86,10 @@ function distRefresh(t: DistTable, where: string): string {
           FROM m JOIN g USING (${keys}) GROUP BY ${qualified}),
     b AS (${bucketSums("buckets", keys)})
   INSERT INTO ${t.hours} AS t (${keys}, ${t.carried.join(", ")}, count, ${p}sum, ${p}ssd, ${p}min, ${p}max, buckets)
-  SELECT ${keys.split(", ").map((k) => `g.${k}`).join(", ")}, ${t.carried.map((c) => `g.${c}`).join(", ")}, g.n, g.su, s.ssd, g.mi, g.ma, b.buckets
+  SELECT ${keys
+    .split(", ")
+    .map((k) => `g.${k}`)
+    .join(", ")}, ${t.carried.map((c) => `g.${c}`).join(", ")}, g.n, g.su, s.ssd, g.mi, g.ma, b.buckets
   FROM g JOIN s USING (${keys}) JOIN b USING (${keys})
   ON CONFLICT (${keys}) DO UPDATE SET count = excluded.count, ${p}sum = excluded.${p}sum, ${p}ssd = excluded.${p}ssd,
     ${p}min = excluded.${p}min, ${p}max = excluded.${p}max, buckets = excluded.buckets`;
@@ -78,7 +97,9 @@ function distRefresh(t: DistTable, where: string): string {
 const requestRefresh = (where: string) => distRefresh(REQUESTS, where);
 
 function instanceRefresh(where: string): string {
-  const qualified = KEY.split(", ").map((k) => `m.${k}`).join(", ");
+  const qualified = KEY.split(", ")
+    .map((k) => `m.${k}`)
+    .join(", ");
   return `WITH m AS (SELECT *, ${HOUR_OF} AS hour,
            least(busy_s, CASE WHEN alive_s <> 0 THEN alive_s ELSE busy_s END) AS busy_billable FROM emu_instance_minutes WHERE ${where}),
     g AS (SELECT ${KEY}, min(region) AS region, sum(alive_s) AS alive, sum(busy_billable) AS busy,
@@ -104,13 +125,22 @@ const ONE_HOUR = `project = $1 AND service = $2 AND revision = $3
   AND minute >= to_timestamp($4 / 1000.0) AND minute < to_timestamp($4 / 1000.0) + interval '1 hour'`;
 
 /** Recomputes the hours holding these minutes (one statement per distinct hour and table). */
-export async function refreshHours(db: Db, table: "requests" | "instances" | "utilization", minutes: HourKey[]): Promise<void> {
+export async function refreshHours(
+  db: Db,
+  table: "requests" | "instances" | "utilization",
+  minutes: HourKey[],
+): Promise<void> {
   const hours = new Map<string, unknown[]>();
   for (const m of minutes) {
     const hour = Math.floor(m.minute / HOUR_MS) * HOUR_MS;
     hours.set(`${m.project}|${m.service}|${m.revision}|${hour}`, [m.project, m.service, m.revision, hour]);
   }
-  const sql = table === "requests" ? requestRefresh(ONE_HOUR) : table === "utilization" ? distRefresh(UTILIZATION, ONE_HOUR) : instanceRefresh(ONE_HOUR);
+  const sql =
+    table === "requests"
+      ? requestRefresh(ONE_HOUR)
+      : table === "utilization"
+        ? distRefresh(UTILIZATION, ONE_HOUR)
+        : instanceRefresh(ONE_HOUR);
   for (const params of hours.values()) await db.query(sql, params);
 }
 
@@ -121,7 +151,9 @@ export async function fillMissingRollups(db: Db): Promise<void> {
     ["emu_instance_minutes", "emu_instance_hours", instanceRefresh("true")],
     ["emu_utilization_minutes", "emu_utilization_hours", distRefresh(UTILIZATION, "true")],
   ] as const) {
-    const { rows } = await db.query(`SELECT (SELECT 1 FROM ${minutes} LIMIT 1) AS has_minutes, (SELECT 1 FROM ${hours} LIMIT 1) AS has_hours`);
+    const { rows } = await db.query(
+      `SELECT (SELECT 1 FROM ${minutes} LIMIT 1) AS has_minutes, (SELECT 1 FROM ${hours} LIMIT 1) AS has_hours`,
+    );
     if (rows[0].has_minutes && !rows[0].has_hours) await db.query(sql);
   }
   // Instance hours written before the gauge's columns existed.

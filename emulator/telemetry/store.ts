@@ -12,12 +12,33 @@ import { fillMissingRollups, pruneHours, refreshHours, ROLLUP_SCHEMA } from "./r
 import { utilBucketIndex, UTIL_BUCKETS, type UtilizationSample } from "./utilization";
 
 export type LogRow = {
-  project: string; service: string; revision: string; logName: string; severity: number;
-  ts: Date; insertId: string; text: string; entry: Record<string, unknown>;
+  project: string;
+  service: string;
+  revision: string;
+  logName: string;
+  severity: number;
+  ts: Date;
+  insertId: string;
+  text: string;
+  entry: Record<string, unknown>;
 };
 
-export type MinuteKey = { project: string; region: string; service: string; revision: string; minute: number; code: number };
-export type MinuteAgg = MinuteKey & { count: number; sum: number; ssd: number; min: number; max: number; buckets: number[] };
+export type MinuteKey = {
+  project: string;
+  region: string;
+  service: string;
+  revision: string;
+  minute: number;
+  code: number;
+};
+export type MinuteAgg = MinuteKey & {
+  count: number;
+  sum: number;
+  ssd: number;
+  min: number;
+  max: number;
+  buckets: number[];
+};
 /** A revision's utilization distribution (cpu or memory) over one minute. */
 export type UtilMinute = Omit<MinuteAgg, "code"> & { container: string; metric: "cpu" | "memory" };
 
@@ -82,7 +103,9 @@ export class TelemetryStore {
     // extension the search falls back to a scan of the candidate rows.
     try {
       await this.db.query("CREATE EXTENSION IF NOT EXISTS pg_trgm");
-      await this.db.query("CREATE INDEX IF NOT EXISTS emu_log_entries_search ON emu_log_entries USING gin (search gin_trgm_ops)");
+      await this.db.query(
+        "CREATE INDEX IF NOT EXISTS emu_log_entries_search ON emu_log_entries USING gin (search gin_trgm_ops)",
+      );
     } catch {
       // not available: fine
     }
@@ -115,7 +138,20 @@ export class TelemetryStore {
     const minute = Math.floor(time.getTime() / 60_000) * 60_000;
     const id = `${key.project}|${key.service}|${key.revision}|${minute}|${key.code}`;
     let agg = this.minutes.get(id);
-    if (!agg) this.minutes.set(id, (agg = { ...key, minute, count: 0, sum: 0, ssd: 0, min: latencyMs, max: latencyMs, buckets: new Array(BUCKETS).fill(0) }));
+    if (!agg)
+      this.minutes.set(
+        id,
+        (agg = {
+          ...key,
+          minute,
+          count: 0,
+          sum: 0,
+          ssd: 0,
+          min: latencyMs,
+          max: latencyMs,
+          buckets: new Array(BUCKETS).fill(0),
+        }),
+      );
     // Welford update, so the merged distribution's sum of squared deviation is exact.
     const mean = agg.count ? agg.sum / agg.count : 0;
     agg.count++;
@@ -131,8 +167,24 @@ export class TelemetryStore {
     const id = `${s.project}|${s.service}|${s.revision}|${minute}|${s.metric}`;
     let agg = this.utilization.get(id);
     if (!agg) {
-      this.utilization.set(id, (agg = { project: s.project, region: s.region, service: s.service, revision: s.revision, container: s.container, metric: s.metric,
-        minute, count: 0, sum: 0, ssd: 0, min: s.value, max: s.value, buckets: new Array(UTIL_BUCKETS).fill(0) }));
+      this.utilization.set(
+        id,
+        (agg = {
+          project: s.project,
+          region: s.region,
+          service: s.service,
+          revision: s.revision,
+          container: s.container,
+          metric: s.metric,
+          minute,
+          count: 0,
+          sum: 0,
+          ssd: 0,
+          min: s.value,
+          max: s.value,
+          buckets: new Array(UTIL_BUCKETS).fill(0),
+        }),
+      );
     }
     const mean = agg.count ? agg.sum / agg.count : 0;
     agg.count++;
@@ -165,9 +217,17 @@ export class TelemetryStore {
       await this.db.query(
         `INSERT INTO emu_log_entries (project, service, revision, log_name, severity, ts, insert_id, search, entry)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[], $9::jsonb[])`,
-        [logs.map((l) => l.project), logs.map((l) => l.service), logs.map((l) => l.revision), logs.map((l) => l.logName),
-          logs.map((l) => l.severity), logs.map((l) => l.ts.toISOString()), logs.map((l) => l.insertId), logs.map((l) => l.text),
-          logs.map((l) => JSON.stringify(l.entry))],
+        [
+          logs.map((l) => l.project),
+          logs.map((l) => l.service),
+          logs.map((l) => l.revision),
+          logs.map((l) => l.logName),
+          logs.map((l) => l.severity),
+          logs.map((l) => l.ts.toISOString()),
+          logs.map((l) => l.insertId),
+          logs.map((l) => l.text),
+          logs.map((l) => JSON.stringify(l.entry)),
+        ],
       );
       for (const l of this.listeners) {
         try {
@@ -180,7 +240,11 @@ export class TelemetryStore {
   }
 
   /** Upserts minutes, then recomputes the hour rollups they belong to, then those hours' days. */
-  async writeMinutes(requestMinutes: MinuteAgg[], instanceMinutes: InstanceMinute[], utilization: UtilMinute[] = []): Promise<void> {
+  async writeMinutes(
+    requestMinutes: MinuteAgg[],
+    instanceMinutes: InstanceMinute[],
+    utilization: UtilMinute[] = [],
+  ): Promise<void> {
     for (const m of requestMinutes) await this.upsertMinute(m);
     for (const m of instanceMinutes) await this.upsertInstanceMinute(m);
     for (const m of utilization) await this.upsertUtilizationMinute(m);
@@ -200,7 +264,21 @@ export class TelemetryStore {
          val_ssd = t.val_ssd + excluded.val_ssd + power(t.val_sum / t.count - excluded.val_sum / excluded.count, 2) * t.count * excluded.count / (t.count + excluded.count),
          val_min = least(t.val_min, excluded.val_min), val_max = greatest(t.val_max, excluded.val_max),
          buckets = (SELECT array_agg(a + b ORDER BY i) FROM unnest(t.buckets, excluded.buckets) WITH ORDINALITY AS x(a, b, i))`,
-      [m.project, m.region, m.service, m.revision, m.container, m.minute, m.metric, m.count, m.sum, m.ssd, m.min, m.max, m.buckets],
+      [
+        m.project,
+        m.region,
+        m.service,
+        m.revision,
+        m.container,
+        m.minute,
+        m.metric,
+        m.count,
+        m.sum,
+        m.ssd,
+        m.min,
+        m.max,
+        m.buckets,
+      ],
     );
   }
 
@@ -215,8 +293,20 @@ export class TelemetryStore {
          alive_s = t.alive_s + excluded.alive_s, busy_s = t.busy_s + excluded.busy_s,
          startup_count = t.startup_count + excluded.startup_count, startup_sum = t.startup_sum + excluded.startup_sum,
          startup_buckets = (SELECT array_agg(a + b ORDER BY i) FROM unnest(t.startup_buckets, excluded.startup_buckets) WITH ORDINALITY AS x(a, b, i))`,
-      [m.project, m.region, m.service, m.revision, m.minute, active, Math.max(0, m.seen.size - active), m.aliveS, m.busyS,
-        m.startupCount, m.startupSum, m.startupBuckets],
+      [
+        m.project,
+        m.region,
+        m.service,
+        m.revision,
+        m.minute,
+        active,
+        Math.max(0, m.seen.size - active),
+        m.aliveS,
+        m.busyS,
+        m.startupCount,
+        m.startupSum,
+        m.startupBuckets,
+      ],
     );
   }
 

@@ -13,7 +13,14 @@ let t: TestEmulator;
 let pool: Db;
 
 async function create(project: string, id: string) {
-  const [op] = await t.services.createService({ parent: `projects/${project}/locations/us-central1`, serviceId: id, service: { template: template("gcr.io/x/hello:v1") } }, CALL);
+  const [op] = await t.services.createService(
+    {
+      parent: `projects/${project}/locations/us-central1`,
+      serviceId: id,
+      service: { template: template("gcr.io/x/hello:v1") },
+    },
+    CALL,
+  );
   await op.promise();
 }
 
@@ -42,7 +49,11 @@ describe("synthetic traffic", () => {
     try {
       // Ticks do not overlap and visit services by name, so a third request to
       // fleet-one means two whole ticks went by, which would have reached the others.
-      await waitFor(() => seen.filter((e) => e.service === "fleet-one").length >= 3, "three synthetic requests", 15_000);
+      await waitFor(
+        () => seen.filter((e) => e.service === "fleet-one").length >= 3,
+        "three synthetic requests",
+        15_000,
+      );
     } finally {
       stop();
       off();
@@ -53,12 +64,17 @@ describe("synthetic traffic", () => {
 
   it("decides once, for services written before it was recorded, by the fleet's names and the synthetic project", async () => {
     // Puts back what it changes, so the traffic test finds user-made a user's service in any order.
-    const { rows: before } = await pool.query<{ name: string; seeded: boolean | null }>("SELECT name, seeded FROM run_services");
+    const { rows: before } = await pool.query<{ name: string; seeded: boolean | null }>(
+      "SELECT name, seeded FROM run_services",
+    );
     try {
       await decideOnce();
     } finally {
-      await pool.query("DELETE FROM run_services WHERE name = $1", ["projects/pyplots-prod/locations/europe-west4/services/pyplots-api"]);
-      for (const r of before) await pool.query("UPDATE run_services SET seeded = $2 WHERE name = $1", [r.name, r.seeded]);
+      await pool.query("DELETE FROM run_services WHERE name = $1", [
+        "projects/pyplots-prod/locations/europe-west4/services/pyplots-api",
+      ]);
+      for (const r of before)
+        await pool.query("UPDATE run_services SET seeded = $2 WHERE name = $1", [r.name, r.seeded]);
     }
   });
 });
@@ -71,7 +87,9 @@ async function decideOnce() {
     ["projects/pyplots-prod/locations/europe-west4/services/pyplots-api"],
   );
   await markSeededServices(pool);
-  const { rows } = await pool.query<{ service_id: string; seeded: boolean }>("SELECT service_id, seeded FROM run_services ORDER BY service_id");
+  const { rows } = await pool.query<{ service_id: string; seeded: boolean }>(
+    "SELECT service_id, seeded FROM run_services ORDER BY service_id",
+  );
   expect(rows).toEqual([
     { service_id: "fleet-one", seeded: false },
     { service_id: "mine", seeded: false },

@@ -18,11 +18,20 @@ const ERROR_SHARE = 0.05;
 
 function hit(port: number, host: string, path: string): Promise<void> {
   return new Promise((resolve) => {
-    const req = http.request({ host: "127.0.0.1", port, path, headers: { host: `${host}:${port}`, "user-agent": "runway-synthetic-traffic/1" }, agent: false }, (res) => {
-      res.resume();
-      res.on("end", () => resolve());
-      res.on("error", () => resolve());
-    });
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        headers: { host: `${host}:${port}`, "user-agent": "runway-synthetic-traffic/1" },
+        agent: false,
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve());
+        res.on("error", () => resolve());
+      },
+    );
     req.setTimeout(30_000, () => req.destroy());
     req.on("error", () => resolve());
     req.end();
@@ -36,7 +45,10 @@ export function startTraffic(db: Db, routerPort: () => number, everyMs = EVERY_M
     if (running || stopped) return;
     running = true;
     try {
-      const { rows } = await db.query<{ host: string }>("SELECT host FROM run_services WHERE seeded AND project <> $2 AND NOT deleted ORDER BY name LIMIT $1", [MAX_SERVICES, SYNTHETIC_PROJECT]);
+      const { rows } = await db.query<{ host: string }>(
+        "SELECT host FROM run_services WHERE seeded AND project <> $2 AND NOT deleted ORDER BY name LIMIT $1",
+        [MAX_SERVICES, SYNTHETIC_PROJECT],
+      );
       for (const { host } of rows) {
         if (stopped) break;
         const path = Math.random() < ERROR_SHARE ? "/synthetic-traffic/missing" : "/";

@@ -5,7 +5,15 @@
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import monitoring from "@google-cloud/monitoring";
 import { createEmptyDatabase } from "../../test/databases";
-import { CALL, clientOptions, hostOf, request, startTestEmulator, waitFor, type TestEmulator } from "../testing/harness";
+import {
+  CALL,
+  clientOptions,
+  hostOf,
+  request,
+  startTestEmulator,
+  waitFor,
+  type TestEmulator,
+} from "../testing/harness";
 import { parsePsTime, readProcessStats } from "./utilization";
 
 const PROJECT = "utilization";
@@ -17,13 +25,23 @@ let mon: InstanceType<typeof monitoring.MetricServiceClient>;
 let revision = "";
 
 beforeAll(async () => {
-  t = await startTestEmulator(await createEmptyDatabase(inject("pgAdminUrl"), "emu"), { telemetry: { utilizationSampleMs: 100 } });
+  t = await startTestEmulator(await createEmptyDatabase(inject("pgAdminUrl"), "emu"), {
+    telemetry: { utilizationSampleMs: 100 },
+  });
   mon = new monitoring.MetricServiceClient(clientOptions(t.emulator.grpcPort));
   const container = {
-    name: "app", image: "gcr.io/u/hello:v1", resources: { limits: { cpu: "1", memory: "256Mi" } },
-    env: [{ name: "HOLD_MIB", value: "96" }, { name: "CPU_MS", value: "40" }],
+    name: "app",
+    image: "gcr.io/u/hello:v1",
+    resources: { limits: { cpu: "1", memory: "256Mi" } },
+    env: [
+      { name: "HOLD_MIB", value: "96" },
+      { name: "CPU_MS", value: "40" },
+    ],
   };
-  const [op] = await t.services.createService({ parent, serviceId: "busy", service: { template: { containers: [container] } } }, CALL);
+  const [op] = await t.services.createService(
+    { parent, serviceId: "busy", service: { template: { containers: [container] } } },
+    CALL,
+  );
   await op.promise();
   const [svc] = await t.services.getService({ name: `${parent}/services/busy` }, CALL);
   revision = svc.latestReadyRevision!.split("/").pop()!;
@@ -43,23 +61,51 @@ const lastMinutes = (n: number) => {
 };
 
 it("describes both metrics as Google does: DELTA DISTRIBUTION of a fraction, label container_name, on cloud_run_revision", async () => {
-  for (const type of ["run.googleapis.com/container/memory/utilizations", "run.googleapis.com/container/cpu/utilizations"]) {
+  for (const type of [
+    "run.googleapis.com/container/memory/utilizations",
+    "run.googleapis.com/container/cpu/utilizations",
+  ]) {
     const [d] = await mon.getMetricDescriptor({ name: `projects/${PROJECT}/metricDescriptors/${type}` }, CALL);
-    expect(d).toMatchObject({ type, metricKind: "DELTA", valueType: "DISTRIBUTION", unit: "10^2.%", monitoredResourceTypes: ["cloud_run_revision"] });
+    expect(d).toMatchObject({
+      type,
+      metricKind: "DELTA",
+      valueType: "DISTRIBUTION",
+      unit: "10^2.%",
+      monitoredResourceTypes: ["cloud_run_revision"],
+    });
     expect(d.labels!.map((l) => l.key)).toEqual(["container_name"]);
   }
 });
 
 it("measures memory as the process's resident set over the revision's memory limit", async () => {
-  const series = await waitFor(async () => {
-    const [s] = await mon.listTimeSeries({ name: `projects/${PROJECT}`, filter: MEMORY, interval: lastMinutes(5) }, CALL);
-    return s.length === 1 && s[0].points!.some((p) => Number(p.value!.distributionValue!.count) >= 3) ? s[0] : undefined;
-  }, "memory samples", 20_000, 200);
+  const series = await waitFor(
+    async () => {
+      const [s] = await mon.listTimeSeries(
+        { name: `projects/${PROJECT}`, filter: MEMORY, interval: lastMinutes(5) },
+        CALL,
+      );
+      return s.length === 1 && s[0].points!.some((p) => Number(p.value!.distributionValue!.count) >= 3)
+        ? s[0]
+        : undefined;
+    },
+    "memory samples",
+    20_000,
+    200,
+  );
   const s = series;
   expect(s.metricKind).toBe("DELTA");
   expect(s.valueType).toBe("DISTRIBUTION");
   expect(s.unit).toBe("10^2.%");
-  expect(s.resource).toEqual({ type: "cloud_run_revision", labels: { project_id: PROJECT, service_name: "busy", revision_name: revision, location: "us-central1", configuration_name: "busy" } });
+  expect(s.resource).toEqual({
+    type: "cloud_run_revision",
+    labels: {
+      project_id: PROJECT,
+      service_name: "busy",
+      revision_name: revision,
+      location: "us-central1",
+      configuration_name: "busy",
+    },
+  });
   expect(s.metric!.labels).toEqual({ container_name: "app" });
   const d = s.points![0].value!.distributionValue!;
   expect(d.bucketOptions!.linearBuckets).toEqual({ numFiniteBuckets: 100, width: 0.01, offset: 0 });
@@ -75,10 +121,20 @@ it("measures memory as the process's resident set over the revision's memory lim
 });
 
 it("measures CPU as CPU seconds over wall seconds × the vCPU limit, readable as a percentile", async () => {
-  const [series] = await mon.listTimeSeries({
-    name: `projects/${PROJECT}`, filter: `${CPU} AND resource.labels.service_name = "busy"`, interval: lastMinutes(5),
-    aggregation: { alignmentPeriod: { seconds: 300 }, perSeriesAligner: "ALIGN_PERCENTILE_99", crossSeriesReducer: "REDUCE_MAX", groupByFields: ["resource.labels.revision_name"] },
-  }, CALL);
+  const [series] = await mon.listTimeSeries(
+    {
+      name: `projects/${PROJECT}`,
+      filter: `${CPU} AND resource.labels.service_name = "busy"`,
+      interval: lastMinutes(5),
+      aggregation: {
+        alignmentPeriod: { seconds: 300 },
+        perSeriesAligner: "ALIGN_PERCENTILE_99",
+        crossSeriesReducer: "REDUCE_MAX",
+        groupByFields: ["resource.labels.revision_name"],
+      },
+    },
+    CALL,
+  );
   expect(series).toHaveLength(1);
   expect(series[0].resource!.labels!.revision_name).toBe(revision);
   const p99 = series[0].points![0].value!.doubleValue!;

@@ -29,7 +29,10 @@ export type ProcessStats = { rssBytes: number; cpuSeconds: number };
 
 async function readProc(pid: number): Promise<ProcessStats | undefined> {
   try {
-    const [status, schedstat] = await Promise.all([readFile(`/proc/${pid}/status`, "utf8"), readFile(`/proc/${pid}/schedstat`, "utf8")]);
+    const [status, schedstat] = await Promise.all([
+      readFile(`/proc/${pid}/status`, "utf8"),
+      readFile(`/proc/${pid}/schedstat`, "utf8"),
+    ]);
     const rssKb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
     // schedstat's first field: nanoseconds on the CPU.
     const cpuNs = Number(schedstat.split(" ")[0]);
@@ -70,12 +73,25 @@ export async function readProcessStats(pids: number[]): Promise<Map<number, Proc
 }
 
 export type SampledInstance = {
-  id: string; pid: number;
-  spec: { project: string; region: string; service: string; revision: string; limits?: { container: string; cpu: number; memoryBytes: number } };
+  id: string;
+  pid: number;
+  spec: {
+    project: string;
+    region: string;
+    service: string;
+    revision: string;
+    limits?: { container: string; cpu: number; memoryBytes: number };
+  };
 };
 export type UtilizationSample = {
-  project: string; region: string; service: string; revision: string; container: string;
-  metric: "cpu" | "memory"; value: number; time: number;
+  project: string;
+  region: string;
+  service: string;
+  revision: string;
+  container: string;
+  metric: "cpu" | "memory";
+  value: number;
+  time: number;
 };
 
 /**
@@ -103,10 +119,22 @@ export function startUtilizationSampler(
         if (!s) continue;
         seen.add(i.id);
         const limits = i.spec.limits ?? { container: "", cpu: 1, memoryBytes: 512 * 2 ** 20 };
-        const base = { project: i.spec.project, region: i.spec.region, service: i.spec.service, revision: i.spec.revision, container: limits.container, time: now };
+        const base = {
+          project: i.spec.project,
+          region: i.spec.region,
+          service: i.spec.service,
+          revision: i.spec.revision,
+          container: limits.container,
+          time: now,
+        };
         add({ ...base, metric: "memory", value: s.rssBytes / limits.memoryBytes });
         const prev = previous.get(i.id);
-        if (prev && now > prev.at) add({ ...base, metric: "cpu", value: Math.max(0, s.cpuSeconds - prev.cpuSeconds) / (((now - prev.at) / 1000) * limits.cpu) });
+        if (prev && now > prev.at)
+          add({
+            ...base,
+            metric: "cpu",
+            value: Math.max(0, s.cpuSeconds - prev.cpuSeconds) / (((now - prev.at) / 1000) * limits.cpu),
+          });
         previous.set(i.id, { cpuSeconds: s.cpuSeconds, at: now });
       }
       for (const id of previous.keys()) if (!seen.has(id)) previous.delete(id);

@@ -11,7 +11,8 @@ export type RevisionsClientT = InstanceType<typeof run.v2.RevisionsClient>;
 
 /** google.longrunning request messages, typed as the Operations client wants them. */
 export const opRequest = (name: string) => operationsProtos.google.longrunning.GetOperationRequest.fromObject({ name });
-export const listOpsRequest = (name: string) => operationsProtos.google.longrunning.ListOperationsRequest.fromObject({ name, filter: "" });
+export const listOpsRequest = (name: string) =>
+  operationsProtos.google.longrunning.ListOperationsRequest.fromObject({ name, filter: "" });
 
 /** Per-call options: fail fast instead of retrying against a broken emulator. */
 export const CALL = { timeout: 20_000, retry: null } as const;
@@ -40,11 +41,21 @@ export function clientOptions(port: number) {
   return { apiEndpoint: "127.0.0.1", port, sslCreds: grpc.credentials.createInsecure(), projectId: "runway-test" };
 }
 
-export async function startTestEmulator(databaseUrl: string, opts: Partial<EmulatorOptions> = {}): Promise<TestEmulator> {
+export async function startTestEmulator(
+  databaseUrl: string,
+  opts: Partial<EmulatorOptions> = {},
+): Promise<TestEmulator> {
   const lines: string[] = [];
   const emulator = await startEmulator({
-    databaseUrl, grpcPort: 0, routerPort: 0, seed: false, idleTimeoutMs: 60_000, shutdownGraceMs: 3000,
-    log: (l) => void lines.push(l), logLevel: "WARNING", ...opts,
+    databaseUrl,
+    grpcPort: 0,
+    routerPort: 0,
+    seed: false,
+    idleTimeoutMs: 60_000,
+    shutdownGraceMs: 3000,
+    log: (l) => void lines.push(l),
+    logLevel: "WARNING",
+    ...opts,
   });
   const services = new ServicesClient(clientOptions(emulator.grpcPort));
   const revisions = new RevisionsClient(clientOptions(emulator.grpcPort));
@@ -68,7 +79,12 @@ export { request, type HttpResult } from "./http";
 export const hostOf = (uri: string) => new URL(uri).hostname;
 
 /** Polls until `fn` returns a truthy value; throws with the last value after `timeoutMs`. */
-export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 20_000, everyMs = 100): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  fn: () => Promise<T> | T,
+  what: string,
+  timeoutMs = 20_000,
+  everyMs = 100,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastError: unknown;
@@ -79,7 +95,10 @@ export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeout
     } catch (err) {
       lastError = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)} ${lastError ? String(lastError) : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}; last value ${JSON.stringify(last)} ${lastError ? String(lastError) : ""}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -93,10 +112,22 @@ export function template(image: string, env: Record<string, string> = {}, extra:
 }
 
 /** Creates (`create`) or updates a service running the hello image with `env`, waits for the deploy, and returns its Host. */
-export async function deployHello(t: TestEmulator, parent: string, service: string, env: Record<string, string>, create = false): Promise<string> {
+export async function deployHello(
+  t: TestEmulator,
+  parent: string,
+  service: string,
+  env: Record<string, string>,
+  create = false,
+): Promise<string> {
   const [op] = create
-    ? await t.services.createService({ parent, serviceId: service, service: { template: template("gcr.io/t/hello:v1", env) } }, CALL)
-    : await t.services.updateService({ service: { name: `${parent}/services/${service}`, template: template("gcr.io/t/hello:v1", env) } }, CALL);
+    ? await t.services.createService(
+        { parent, serviceId: service, service: { template: template("gcr.io/t/hello:v1", env) } },
+        CALL,
+      )
+    : await t.services.updateService(
+        { service: { name: `${parent}/services/${service}`, template: template("gcr.io/t/hello:v1", env) } },
+        CALL,
+      );
   await op.promise();
   const [svc] = await t.services.getService({ name: `${parent}/services/${service}` }, CALL);
   return hostOf(svc.uri!);

@@ -3,13 +3,30 @@
 // imports, so Playwright specs can use it too.
 import http from "node:http";
 
-export type HttpResult = { status: number; headers: http.IncomingHttpHeaders; body: string; json: () => Record<string, unknown> };
+export type HttpResult = {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  json: () => Record<string, unknown>;
+};
 
 /** A request through the router with an explicit Host header. */
-export function request(port: number, host: string, path = "/", opts: { method?: string; headers?: Record<string, string>; agent?: http.Agent; timeoutMs?: number } = {}): Promise<HttpResult> {
+export function request(
+  port: number,
+  host: string,
+  path = "/",
+  opts: { method?: string; headers?: Record<string, string>; agent?: http.Agent; timeoutMs?: number } = {},
+): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port, path, method: opts.method ?? "GET", headers: { host: `${host}:${port}`, ...opts.headers }, agent: opts.agent ?? false },
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: opts.method ?? "GET",
+        headers: { host: `${host}:${port}`, ...opts.headers },
+        agent: opts.agent ?? false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

@@ -34,7 +34,11 @@ beforeAll(async () => {
   stop = () => t.emulator.stop();
   portalUrl = await createPortalDatabaseUrl();
   // Should a definition get past its guard, the portal's clients and queue would act here, and show it.
-  Object.assign(process.env, { DATABASE_URL: portalUrl, AUTH_SECRET: randomUUID() + randomUUID(), GCP_EMULATOR_HOST: t.emulator.endpoint });
+  Object.assign(process.env, {
+    DATABASE_URL: portalUrl,
+    AUTH_SECRET: randomUUID() + randomUUID(),
+    GCP_EMULATOR_HOST: t.emulator.endpoint,
+  });
   db = createDb(portalUrl);
   await ensureLocations(db, EMULATOR_DEFAULT_LOCATIONS);
   target = await makeUser(db, "viewer");
@@ -47,17 +51,60 @@ afterAll(async () => {
 
 const ref = { project: "pyplots-prod", region: "europe-west4", service: "pyplots-api" };
 const schedule = { project: "ai-usage-analytics-prod", location: "us-central1", job: "ai-usage-daily-pipeline" };
-const scheduleEdit = { schedule: "0 6 * * *", timeZone: "America/Los_Angeles", targetUri: "http://ai-usage-analytics-pipeline.us-central1.localhost:8087/run-daily-job", retryCount: "3", minBackoffSeconds: "5", maxBackoffSeconds: "3600", maxDoublings: "5", attemptDeadlineSeconds: "600",
+const scheduleEdit = {
+  schedule: "0 6 * * *",
+  timeZone: "America/Los_Angeles",
+  targetUri: "http://ai-usage-analytics-pipeline.us-central1.localhost:8087/run-daily-job",
+  retryCount: "3",
+  minBackoffSeconds: "5",
+  maxBackoffSeconds: "3600",
+  maxDoublings: "5",
+  attemptDeadlineSeconds: "600",
   // The job as the form read it (issue 27, item 7).
-  read: JSON.stringify({ schedule: "0 6 * * *", timeZone: "America/Los_Angeles", targetUri: "http://ai-usage-analytics-pipeline.us-central1.localhost:8087/run-daily-job", retryCount: 3, minBackoffSeconds: 5, maxBackoffSeconds: 3600, maxDoublings: 5, attemptDeadlineSeconds: 600 }) };
+  read: JSON.stringify({
+    schedule: "0 6 * * *",
+    timeZone: "America/Los_Angeles",
+    targetUri: "http://ai-usage-analytics-pipeline.us-central1.localhost:8087/run-daily-job",
+    retryCount: 3,
+    minBackoffSeconds: 5,
+    maxBackoffSeconds: 3600,
+    maxDoublings: 5,
+    attemptDeadlineSeconds: 600,
+  }),
+};
 const runJob = { project: "pyplots-prod", location: "europe-west4", job: "pyplots-migrate" };
 const guard = () => ({ etag: "etag-the-page-read", idempotencyKey: randomUUID() });
 
 /** Per action: an input that passes validation, and one that fails on `field`. */
-const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () => Record<string, unknown>; field: string }> = {
+const CASES: Record<
+  string,
+  { valid: () => Record<string, unknown>; invalid: () => Record<string, unknown>; field: string }
+> = {
   "services.deploy": {
-    valid: () => ({ ...ref, ...guard(), image: "europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api:v8", cpu: "1", memory: "512Mi", minInstances: 0, maxInstances: 3, concurrency: 80, timeoutSeconds: 300, traffic: "all" }),
-    invalid: () => ({ ...ref, ...guard(), image: "not an image", cpu: "1", memory: "512Mi", minInstances: 0, maxInstances: 3, concurrency: 80, timeoutSeconds: 300, traffic: "all" }),
+    valid: () => ({
+      ...ref,
+      ...guard(),
+      image: "europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api:v8",
+      cpu: "1",
+      memory: "512Mi",
+      minInstances: 0,
+      maxInstances: 3,
+      concurrency: 80,
+      timeoutSeconds: 300,
+      traffic: "all",
+    }),
+    invalid: () => ({
+      ...ref,
+      ...guard(),
+      image: "not an image",
+      cpu: "1",
+      memory: "512Mi",
+      minInstances: 0,
+      maxInstances: 3,
+      concurrency: 80,
+      timeoutSeconds: 300,
+      traffic: "all",
+    }),
     field: "image",
   },
   "services.shift-traffic": {
@@ -81,13 +128,34 @@ const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () 
     field: "idempotencyKey",
   },
   "databases.restore": {
-    valid: () => ({ project: "pyplots-prod", instance: "pyplots-db", sourceInstance: "pyplots-db", backupRunId: "1", confirmName: "pyplots-db", idempotencyKey: randomUUID() }),
-    invalid: () => ({ project: "pyplots-prod", instance: "pyplots-db", sourceInstance: "pyplots-db", backupRunId: "1", confirmName: "pyplots", idempotencyKey: randomUUID() }),
+    valid: () => ({
+      project: "pyplots-prod",
+      instance: "pyplots-db",
+      sourceInstance: "pyplots-db",
+      backupRunId: "1",
+      confirmName: "pyplots-db",
+      idempotencyKey: randomUUID(),
+    }),
+    invalid: () => ({
+      project: "pyplots-prod",
+      instance: "pyplots-db",
+      sourceInstance: "pyplots-db",
+      backupRunId: "1",
+      confirmName: "pyplots",
+      idempotencyKey: randomUUID(),
+    }),
     field: "confirmName",
   },
   "secrets.rotate": {
     valid: () => ({ project: "pyplots-prod", secret: "db-password", idempotencyKey: randomUUID(), mode: "generate" }),
-    invalid: () => ({ project: "pyplots-prod", secret: "db-password", idempotencyKey: randomUUID(), mode: "enter", newValue: "a-new-value-1", confirmValue: "a-new-value-2" }),
+    invalid: () => ({
+      project: "pyplots-prod",
+      secret: "db-password",
+      idempotencyKey: randomUUID(),
+      mode: "enter",
+      newValue: "a-new-value-1",
+      confirmValue: "a-new-value-2",
+    }),
     field: "confirmValue",
   },
   "settings.update-locations": {
@@ -121,8 +189,20 @@ const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () 
     field: "maxDurationMinutes",
   },
   "jobs.run": {
-    valid: () => ({ ...runJob, args: "--dry-run", env: "LOG_LEVEL=debug", taskCount: "2", idempotencyKey: randomUUID() }),
-    invalid: () => ({ ...runJob, args: "", env: "CLOUD_RUN_TASK_INDEX=3", taskCount: "", idempotencyKey: randomUUID() }),
+    valid: () => ({
+      ...runJob,
+      args: "--dry-run",
+      env: "LOG_LEVEL=debug",
+      taskCount: "2",
+      idempotencyKey: randomUUID(),
+    }),
+    invalid: () => ({
+      ...runJob,
+      args: "",
+      env: "CLOUD_RUN_TASK_INDEX=3",
+      taskCount: "",
+      idempotencyKey: randomUUID(),
+    }),
     field: "env",
   },
   "jobs.cancel-execution": {
@@ -136,13 +216,27 @@ const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () 
     field: "threshold",
   },
   "alerting.update-policy": {
-    valid: () => ({ project: "pyplots-prod", policyName: "projects/pyplots-prod/alertPolicies/123", threshold: "2", durationSeconds: "600" }),
-    invalid: () => ({ project: "pyplots-prod", policyName: "projects/pyplots-prod/alertPolicies/123", threshold: "2", durationSeconds: "90" }),
+    valid: () => ({
+      project: "pyplots-prod",
+      policyName: "projects/pyplots-prod/alertPolicies/123",
+      threshold: "2",
+      durationSeconds: "600",
+    }),
+    invalid: () => ({
+      project: "pyplots-prod",
+      policyName: "projects/pyplots-prod/alertPolicies/123",
+      threshold: "2",
+      durationSeconds: "90",
+    }),
     field: "durationSeconds",
   },
   "alerting.set-policy-enabled": {
     valid: () => ({ project: "pyplots-prod", policyName: "projects/pyplots-prod/alertPolicies/123", enabled: "false" }),
-    invalid: () => ({ project: "pyplots-prod", policyName: "projects/intentvision-prod/alertPolicies/123", enabled: "false" }),
+    invalid: () => ({
+      project: "pyplots-prod",
+      policyName: "projects/intentvision-prod/alertPolicies/123",
+      enabled: "false",
+    }),
     field: "policyName",
   },
   "alerting.delete-policy": {
@@ -186,7 +280,10 @@ const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () 
     field: "latencyMs",
   },
   "alerting.delete-slo": {
-    valid: () => ({ project: "pyplots-prod", sloName: "projects/pyplots-prod/services/pyplots-api-europe-west4/serviceLevelObjectives/availability-30d" }),
+    valid: () => ({
+      project: "pyplots-prod",
+      sloName: "projects/pyplots-prod/services/pyplots-api-europe-west4/serviceLevelObjectives/availability-30d",
+    }),
     invalid: () => ({ project: "pyplots-prod", sloName: "projects/pyplots-prod/services/x" }),
     field: "sloName",
   },
@@ -196,23 +293,84 @@ const CASES: Record<string, { valid: () => Record<string, unknown>; invalid: () 
     field: "revision",
   },
   "releases.deploy-canary": {
-    valid: () => ({ ...ref, ...guard(), image: "europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api:v8", cpu: "1", memory: "512Mi", minInstances: 0, maxInstances: 3, concurrency: 80, timeoutSeconds: 300, traffic: "canary" }),
-    invalid: () => ({ ...ref, ...guard(), image: "europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api:v8", cpu: "1", memory: "512Mi", minInstances: 5, maxInstances: 3, concurrency: 80, timeoutSeconds: 300, traffic: "canary" }),
+    valid: () => ({
+      ...ref,
+      ...guard(),
+      image: "europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api:v8",
+      cpu: "1",
+      memory: "512Mi",
+      minInstances: 0,
+      maxInstances: 3,
+      concurrency: 80,
+      timeoutSeconds: 300,
+      traffic: "canary",
+    }),
+    invalid: () => ({
+      ...ref,
+      ...guard(),
+      image: "europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api:v8",
+      cpu: "1",
+      memory: "512Mi",
+      minInstances: 5,
+      maxInstances: 3,
+      concurrency: 80,
+      timeoutSeconds: 300,
+      traffic: "canary",
+    }),
     field: "minInstances",
   },
-  ...Object.fromEntries(["pause", "resume", "promote", "abort"].map((verb) => [`releases.${verb}`, {
-    valid: () => ({ ...ref, release: randomUUID() }),
-    invalid: () => ({ ...ref, release: "not-a-release" }),
-    field: "release",
-  }])),
+  ...Object.fromEntries(
+    ["pause", "resume", "promote", "abort"].map((verb) => [
+      `releases.${verb}`,
+      {
+        valid: () => ({ ...ref, release: randomUUID() }),
+        invalid: () => ({ ...ref, release: "not-a-release" }),
+        field: "release",
+      },
+    ]),
+  ),
   "releases.save-plan": {
-    valid: () => ({ ...ref, steps: "5, 25, 50, 100", stepSeconds: 300, checkSeconds: 60, maxErrorPercent: 1, errorMarginPoints: 1, latencyFactor: 1.25, latencyFloorMs: 500, failuresToAbort: 2, minRequests: 100 }),
-    invalid: () => ({ ...ref, steps: "5, 25, 50", stepSeconds: 300, checkSeconds: 60, maxErrorPercent: 1, errorMarginPoints: 1, latencyFactor: 1.25, latencyFloorMs: 500, failuresToAbort: 2, minRequests: 100 }),
+    valid: () => ({
+      ...ref,
+      steps: "5, 25, 50, 100",
+      stepSeconds: 300,
+      checkSeconds: 60,
+      maxErrorPercent: 1,
+      errorMarginPoints: 1,
+      latencyFactor: 1.25,
+      latencyFloorMs: 500,
+      failuresToAbort: 2,
+      minRequests: 100,
+    }),
+    invalid: () => ({
+      ...ref,
+      steps: "5, 25, 50",
+      stepSeconds: 300,
+      checkSeconds: 60,
+      maxErrorPercent: 1,
+      errorMarginPoints: 1,
+      latencyFactor: 1.25,
+      latencyFloorMs: 500,
+      failuresToAbort: 2,
+      minRequests: 100,
+    }),
     field: "steps",
   },
   "cost.save-budget": {
-    valid: () => ({ account: "billingAccounts/01A2B3-C4D5E6-F7A8B9", displayName: "api", project: "pyplots-prod", amount: "25", thresholds: "50, 90, 100" }),
-    invalid: () => ({ account: "billingAccounts/01A2B3-C4D5E6-F7A8B9", displayName: "api", project: "pyplots-prod", amount: "-3", thresholds: "50" }),
+    valid: () => ({
+      account: "billingAccounts/01A2B3-C4D5E6-F7A8B9",
+      displayName: "api",
+      project: "pyplots-prod",
+      amount: "25",
+      thresholds: "50, 90, 100",
+    }),
+    invalid: () => ({
+      account: "billingAccounts/01A2B3-C4D5E6-F7A8B9",
+      displayName: "api",
+      project: "pyplots-prod",
+      amount: "-3",
+      thresholds: "50",
+    }),
     field: "amount",
   },
   "cost.set-variance-threshold": {
@@ -282,10 +440,18 @@ const PORTAL_SCOPED = ["settings.update-locations", "users.change-role"];
 const STORED_OUTSIDE: Record<string, () => Promise<{ input: Record<string, unknown>; where: string }>> = {
   "alerting.acknowledge-incident": async () => {
     // Delivered while its project was covered; an admin has since taken it out of Settings.
-    const incident = await db.alertIncident.create({ data: {
-      incidentId: `0.${randomUUID()}`, state: "open", project: "not-covered-project", service: "api", policyDisplayName: "5xx share above 1%",
-      conditionName: "projects/not-covered-project/alertPolicies/1/conditions/1", summary: "5xx share above 1% on api", startedAt: new Date(),
-    } });
+    const incident = await db.alertIncident.create({
+      data: {
+        incidentId: `0.${randomUUID()}`,
+        state: "open",
+        project: "not-covered-project",
+        service: "api",
+        policyDisplayName: "5xx share above 1%",
+        conditionName: "projects/not-covered-project/alertPolicies/1/conditions/1",
+        summary: "5xx share above 1% on api",
+        startedAt: new Date(),
+      },
+    });
     return { input: { id: incident.id }, where: "not-covered-project" };
   },
 };
@@ -296,13 +462,16 @@ const below = (role: Role): Role | null => ROLES[ROLES.indexOf(role) - 1] ?? nul
 /** Action names declared by definitions anywhere in lib (`name: "x.y"` in a file that builds an ActionDefinition). */
 function declaredActionNames(): string[] {
   const lib = path.resolve(import.meta.dirname, "..");
-  const files = readdirSync(lib, { recursive: true, encoding: "utf8" })
-    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.startsWith("generated"));
-  return files.flatMap((f) => {
-    const text = readFileSync(path.join(lib, f), "utf8");
-    if (!text.includes("ActionDefinition<")) return [];
-    return [...text.matchAll(/\bname: "([a-z-]+(?:\.[a-z-]+)+)"/g)].map((m) => m[1]);
-  }).sort();
+  const files = readdirSync(lib, { recursive: true, encoding: "utf8" }).filter(
+    (f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.startsWith("generated"),
+  );
+  return files
+    .flatMap((f) => {
+      const text = readFileSync(path.join(lib, f), "utf8");
+      if (!text.includes("ActionDefinition<")) return [];
+      return [...text.matchAll(/\bname: "([a-z-]+(?:\.[a-z-]+)+)"/g)].map((m) => m[1]);
+    })
+    .sort();
 }
 
 /**
@@ -315,9 +484,15 @@ function declaredActionNames(): string[] {
  */
 const TELEMETRY = [
   "emu_log_entries",
-  "emu_request_minutes", "emu_request_hours", "emu_request_days",
-  "emu_instance_minutes", "emu_instance_hours", "emu_instance_days",
-  "emu_utilization_minutes", "emu_utilization_hours", "emu_utilization_days",
+  "emu_request_minutes",
+  "emu_request_hours",
+  "emu_request_days",
+  "emu_instance_minutes",
+  "emu_instance_hours",
+  "emu_instance_days",
+  "emu_utilization_minutes",
+  "emu_utilization_hours",
+  "emu_utilization_days",
   "emu_custom_points",
 ];
 /**
@@ -344,8 +519,14 @@ async function fingerprint(url: string, except: string[]): Promise<Record<string
       const key = `${schema}.${name}`;
       if (except.includes(key)) continue;
       const skipped = RUNNING_COLUMNS[key] ?? [];
-      const row = skipped.length ? `(to_jsonb(t) - ARRAY[${skipped.map((c) => `'${c}'`).join(", ")}]::text[])::text` : "t::text";
-      out[key] = (await client.query(`SELECT count(*) || ':' || coalesce(md5(string_agg(${row}, '|' ORDER BY ${row})), '') AS f FROM "${schema}"."${name}" t`)).rows[0].f;
+      const row = skipped.length
+        ? `(to_jsonb(t) - ARRAY[${skipped.map((c) => `'${c}'`).join(", ")}]::text[])::text`
+        : "t::text";
+      out[key] = (
+        await client.query(
+          `SELECT count(*) || ':' || coalesce(md5(string_agg(${row}, '|' ORDER BY ${row})), '') AS f FROM "${schema}"."${name}" t`,
+        )
+      ).rows[0].f;
     }
     return out;
   } finally {
@@ -360,7 +541,10 @@ async function fingerprint(url: string, except: string[]): Promise<Record<string
  */
 async function state() {
   return {
-    emulator: await fingerprint(emulatorUrl, TELEMETRY.map((t) => `public.${t}`)),
+    emulator: await fingerprint(
+      emulatorUrl,
+      TELEMETRY.map((t) => `public.${t}`),
+    ),
     portal: await fingerprint(portalUrl, AUDIT),
   };
 }
@@ -369,7 +553,14 @@ async function state() {
 async function attempt(def: (typeof DEFINITIONS)[number], actor: Actor | null, input: Record<string, unknown>) {
   const requestId = randomUUID();
   const before = await state();
-  const result = await (runGuarded as (d: unknown, a: Actor | null, i: unknown, deps: { db: Db; requestId: string }) => ReturnType<typeof runGuarded>)(def, actor, input, { db, requestId });
+  const result = await (
+    runGuarded as (
+      d: unknown,
+      a: Actor | null,
+      i: unknown,
+      deps: { db: Db; requestId: string },
+    ) => ReturnType<typeof runGuarded>
+  )(def, actor, input, { db, requestId });
   expect(await state(), `${def.name} changed something`).toEqual(before);
   const audits = await db.auditEvent.findMany({ where: { requestId } });
   expect(audits, `${def.name}: one audit row`).toHaveLength(1);
@@ -392,12 +583,31 @@ describe("every server action", () => {
 
   it("fingerprints every table but the telemetry named here, the alerting and release tables included", async () => {
     const { emulator, portal } = await state();
-    const emulatorTables = (await fingerprint(emulatorUrl, [])); // with telemetry, to check the names
-    for (const t of TELEMETRY) expect(Object.keys(emulatorTables), `telemetry table ${t} exists`).toContain(`public.${t}`);
-    for (const t of ["emu_alerting_resources", "emu_alert_incidents", "emu_alert_outbox", "emu_metric_descriptors", "run_services", "sched_jobs", "billing_budgets"]) {
+    const emulatorTables = await fingerprint(emulatorUrl, []); // with telemetry, to check the names
+    for (const t of TELEMETRY)
+      expect(Object.keys(emulatorTables), `telemetry table ${t} exists`).toContain(`public.${t}`);
+    for (const t of [
+      "emu_alerting_resources",
+      "emu_alert_incidents",
+      "emu_alert_outbox",
+      "emu_metric_descriptors",
+      "run_services",
+      "sched_jobs",
+      "billing_budgets",
+    ]) {
       expect(Object.keys(emulator), `the fingerprint covers ${t}`).toContain(`public.${t}`);
     }
-    for (const t of ["operations", "releases", "release_entries", "release_plans", "alert_webhook_channels", "alert_incidents", "alert_incident_events", "users", "fleet_locations"]) {
+    for (const t of [
+      "operations",
+      "releases",
+      "release_entries",
+      "release_plans",
+      "alert_webhook_channels",
+      "alert_incidents",
+      "alert_incident_events",
+      "users",
+      "fleet_locations",
+    ]) {
       expect(Object.keys(portal), `the fingerprint covers ${t}`).toContain(`public.${t}`);
     }
   });
@@ -420,7 +630,11 @@ describe("every server action", () => {
       for (let role = below(required); role; role = below(role)) {
         const actor = await makeUser(db, role);
         const { result, audit } = await attempt(def, actor, CASES[name].valid());
-        expect(result, `${name} as ${role}`).toMatchObject({ ok: false, code: "forbidden", error: `This needs the ${required} role; you are ${role}.` });
+        expect(result, `${name} as ${role}`).toMatchObject({
+          ok: false,
+          code: "forbidden",
+          error: `This needs the ${required} role; you are ${role}.`,
+        });
         expect(audit).toMatchObject({ action: name, outcome: "denied", actorEmail: actor.email, actorRole: role });
       }
     });
@@ -437,8 +651,17 @@ describe("every server action", () => {
         // Its scope is a stored row's: a row of a project outside Settings.
         const { input, where } = await STORED_OUTSIDE[name]();
         const { result, audit } = await attempt(def, actor, input);
-        expect(result).toEqual({ ok: false, code: "forbidden", error: `${where} is not covered by this portal; an admin adds projects and regions in Settings.` });
-        expect(audit).toMatchObject({ action: name, outcome: "denied", actorEmail: actor.email, error: expect.stringContaining(where) });
+        expect(result).toEqual({
+          ok: false,
+          code: "forbidden",
+          error: `${where} is not covered by this portal; an admin adds projects and regions in Settings.`,
+        });
+        expect(audit).toMatchObject({
+          action: name,
+          outcome: "denied",
+          actorEmail: actor.email,
+          error: expect.stringContaining(where),
+        });
         return;
       }
       const valid = CASES[name].valid();
@@ -451,12 +674,25 @@ describe("every server action", () => {
       // A region the project is not covered in, or, for per-project resources, a project not covered at all
       // (resource names in the input move with it, so the input stays valid).
       const regionKey = "region" in valid ? "region" : "location";
-      const elsewhere = JSON.parse(JSON.stringify(valid).replaceAll(`projects/${scope.project}/`, "projects/not-covered-project/"));
-      const outside = scope.region ? { ...valid, [regionKey]: "asia-east1" } : { ...elsewhere, project: "not-covered-project" };
+      const elsewhere = JSON.parse(
+        JSON.stringify(valid).replaceAll(`projects/${scope.project}/`, "projects/not-covered-project/"),
+      );
+      const outside = scope.region
+        ? { ...valid, [regionKey]: "asia-east1" }
+        : { ...elsewhere, project: "not-covered-project" };
       const { result, audit } = await attempt(def, actor, outside);
       const where = scope.region ? `${scope.project}/asia-east1` : "not-covered-project";
-      expect(result).toEqual({ ok: false, code: "forbidden", error: `${where} is not covered by this portal; an admin adds projects and regions in Settings.` });
-      expect(audit).toMatchObject({ action: name, outcome: "denied", actorEmail: actor.email, details: { refusedScope: expect.stringContaining(where) } });
+      expect(result).toEqual({
+        ok: false,
+        code: "forbidden",
+        error: `${where} is not covered by this portal; an admin adds projects and regions in Settings.`,
+      });
+      expect(audit).toMatchObject({
+        action: name,
+        outcome: "denied",
+        actorEmail: actor.email,
+        details: { refusedScope: expect.stringContaining(where) },
+      });
     });
 
     it("audits input with NUL characters and lone surrogates in every field, escaped, changing nothing", async () => {

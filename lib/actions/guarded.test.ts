@@ -36,8 +36,14 @@ describe("runGuarded", () => {
     expect(result).toEqual({ ok: true, data: "ALPHA", message: "Renamed." });
     const row = await lastAudit();
     expect(row).toMatchObject({
-      actorEmail: dev.email, actorRole: "developer", action: "test.rename", target: "things/alpha",
-      outcome: "success", error: null, requestId: "req-1", details: { before: "old", after: "alpha" },
+      actorEmail: dev.email,
+      actorRole: "developer",
+      action: "test.rename",
+      target: "things/alpha",
+      outcome: "success",
+      error: null,
+      requestId: "req-1",
+      details: { before: "old", after: "alpha" },
     });
     expect(row.durationMs).toBeGreaterThanOrEqual(0);
   });
@@ -67,14 +73,22 @@ describe("runGuarded", () => {
     const result = await runGuarded(rename, admin, { name: "x" }, { db });
     expect(result).toMatchObject({ ok: false, code: "invalid", fieldErrors: { name: ["At least 3 characters."] } });
     expect(calls).toBe(before);
-    expect(await lastAudit()).toMatchObject({ outcome: "invalid", target: null, error: "name: At least 3 characters." });
+    expect(await lastAudit()).toMatchObject({
+      outcome: "invalid",
+      target: null,
+      error: "name: At least 3 characters.",
+    });
   });
 
   it("maps typed errors to their message and audits the failure", async () => {
     const dev = await makeUser(db, "developer");
     const result = await runGuarded(rename, dev, { name: "taken" }, { db });
     expect(result).toEqual({ ok: false, code: "conflict", error: "That name is taken.", fieldErrors: undefined });
-    expect(await lastAudit()).toMatchObject({ outcome: "failed", error: "That name is taken.", details: { existing: "taken" } });
+    expect(await lastAudit()).toMatchObject({
+      outcome: "failed",
+      error: "That name is taken.",
+      details: { existing: "taken" },
+    });
   });
 
   it("hides unknown errors behind a generic message with the request id", async () => {
@@ -104,23 +118,45 @@ describe("runGuarded", () => {
 describe("scopes as a list", () => {
   // A promotion reads one service and writes another: both are declared, each is checked.
   const staging = { project: "pyplots-prod", region: "europe-west4", service: "pyplots-api" };
-  const promote = (target: { project: string; region: string; service: string }): ActionDefinition<typeof Input, string> => ({ ...rename, name: "test.promote", scope: () => [staging, target] });
+  const promote = (target: {
+    project: string;
+    region: string;
+    service: string;
+  }): ActionDefinition<typeof Input, string> => ({ ...rename, name: "test.promote", scope: () => [staging, target] });
 
   it("runs when every declared scope is in Settings", async () => {
     const dev = await makeUser(db, "developer");
-    const result = await runGuarded(promote({ ...staging, service: "pyplots-frontend" }), dev, { name: "epsilon" }, { db });
+    const result = await runGuarded(
+      promote({ ...staging, service: "pyplots-frontend" }),
+      dev,
+      { name: "epsilon" },
+      { db },
+    );
     expect(result).toMatchObject({ ok: true });
   });
 
   it("refuses when any one is outside, names it, and audits which", async () => {
     const dev = await makeUser(db, "developer");
     const before = calls;
-    const result = await runGuarded(promote({ project: "pyplots-prod", region: "asia-east1", service: "pyplots-api" }), dev, { name: "zeta" }, { db });
-    expect(result).toEqual({ ok: false, code: "forbidden", error: "pyplots-prod/asia-east1 is not covered by this portal; an admin adds projects and regions in Settings." });
+    const result = await runGuarded(
+      promote({ project: "pyplots-prod", region: "asia-east1", service: "pyplots-api" }),
+      dev,
+      { name: "zeta" },
+      { db },
+    );
+    expect(result).toEqual({
+      ok: false,
+      code: "forbidden",
+      error: "pyplots-prod/asia-east1 is not covered by this portal; an admin adds projects and regions in Settings.",
+    });
     expect(calls).toBe(before);
     expect(await lastAudit()).toMatchObject({
-      actorEmail: dev.email, outcome: "denied",
-      details: { refusedScope: "pyplots-prod/asia-east1 (service pyplots-api)", scopes: ["pyplots-prod/europe-west4 (service pyplots-api)", "pyplots-prod/asia-east1 (service pyplots-api)"] },
+      actorEmail: dev.email,
+      outcome: "denied",
+      details: {
+        refusedScope: "pyplots-prod/asia-east1 (service pyplots-api)",
+        scopes: ["pyplots-prod/europe-west4 (service pyplots-api)", "pyplots-prod/asia-east1 (service pyplots-api)"],
+      },
     });
   });
 

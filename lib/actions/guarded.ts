@@ -80,10 +80,22 @@ export async function runGuarded<S extends z.ZodType, T>(
   const input = redact(parsed.success ? parsed.data : rawInput, def.sensitive);
   const entry = { actor, action: def.name, target, input, requestId, clientRequestId: deps.clientRequestId ?? null };
   const logLine = (outcome: Outcome | "unaudited") =>
-    log.info(`action ${def.name}`, { outcome, actor: actor?.email ?? "anonymous", target, requestId, ...(deps.clientRequestId ? { clientRequestId: deps.clientRequestId } : {}), durationMs: Math.round(performance.now() - started) });
+    log.info(`action ${def.name}`, {
+      outcome,
+      actor: actor?.email ?? "anonymous",
+      target,
+      requestId,
+      ...(deps.clientRequestId ? { clientRequestId: deps.clientRequestId } : {}),
+      durationMs: Math.round(performance.now() - started),
+    });
 
   /** A refusal: nothing was done, so its row is written once, now. */
-  const refuse = async (outcome: "denied" | "invalid" | "failed", result: ActionResult<T> & { ok: false }, error: string, details?: unknown) => {
+  const refuse = async (
+    outcome: "denied" | "invalid" | "failed",
+    result: ActionResult<T> & { ok: false },
+    error: string,
+    details?: unknown,
+  ) => {
     try {
       await recordAudit(deps.db, { ...entry, outcome, error, details, durationMs: performance.now() - started });
     } catch (err) {
@@ -93,31 +105,47 @@ export async function runGuarded<S extends z.ZodType, T>(
     return result;
   };
 
-  if (!actor) return refuse("denied", { ok: false, code: "unauthenticated", error: "Please sign in." }, "not signed in");
+  if (!actor)
+    return refuse("denied", { ok: false, code: "unauthenticated", error: "Please sign in." }, "not signed in");
   if (!hasRole(actor.role, def.role)) {
     const error = `This needs the ${def.role} role; you are ${actor.role}.`;
     return refuse("denied", { ok: false, code: "forbidden", error }, error);
   }
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf(parsed.error);
-    return refuse("invalid", { ok: false, code: "invalid", error: "Some fields need attention.", fieldErrors }, summarize(fieldErrors));
+    return refuse(
+      "invalid",
+      { ok: false, code: "invalid", error: "Some fields need attention.", fieldErrors },
+      summarize(fieldErrors),
+    );
   }
   if (!def.scope) {
     const error = `${def.name} declares no scope, so the portal cannot check it against Settings.`;
     log.error("action without a scope refused", { action: def.name, requestId });
-    return refuse("failed", { ok: false, code: "internal", error: `This action is not available (request ${requestId}).` }, error);
+    return refuse(
+      "failed",
+      { ok: false, code: "internal", error: `This action is not available (request ${requestId}).` },
+      error,
+    );
   }
   const scopes = scopeList(await def.scope(parsed.data, { db: deps.db }));
   if (!scopes.length) {
     const error = `${def.name} declares an empty scope list, so the portal cannot check it against Settings.`;
     log.error("action with an empty scope refused", { action: def.name, requestId });
-    return refuse("failed", { ok: false, code: "internal", error: `This action is not available (request ${requestId}).` }, error);
+    return refuse(
+      "failed",
+      { ok: false, code: "internal", error: `This action is not available (request ${requestId}).` },
+      error,
+    );
   }
   const outside = await firstUncovered(deps.db, scopes);
   if (outside) {
     const error = notCoveredMessage(outside);
     const declared = scopes.map((s) => (s === "portal" ? "portal" : describeScope(s)));
-    return refuse("denied", { ok: false, code: "forbidden", error }, error, { refusedScope: describeScope(outside), scopes: declared });
+    return refuse("denied", { ok: false, code: "forbidden", error }, error, {
+      refusedScope: describeScope(outside),
+      scopes: declared,
+    });
   }
 
   // The attempt is on record before anything is done, or nothing is done.
@@ -127,28 +155,50 @@ export async function runGuarded<S extends z.ZodType, T>(
   } catch (err) {
     log.error("audit write failed; the action was not run", { action: def.name, requestId, error: String(err) });
     logLine("unaudited");
-    return { ok: false, code: "internal", error: `Nothing was changed: the audit trail could not record this attempt (request ${requestId}).` };
+    return {
+      ok: false,
+      code: "internal",
+      error: `Nothing was changed: the audit trail could not record this attempt (request ${requestId}).`,
+    };
   }
-  const finish = async (outcome: Outcome, result: ActionResult<T>, extra: { error?: string; details?: unknown } = {}) => {
+  const finish = async (
+    outcome: Outcome,
+    result: ActionResult<T>,
+    extra: { error?: string; details?: unknown } = {},
+  ) => {
     try {
       await finishAudit(deps.db, auditId, { outcome, durationMs: performance.now() - started, ...extra });
     } catch (err) {
       // The row stays "started"; the person still gets the truth about their action.
-      log.error("audit outcome write failed", { action: def.name, requestId, auditId: String(auditId), error: String(err) });
+      log.error("audit outcome write failed", {
+        action: def.name,
+        requestId,
+        auditId: String(auditId),
+        error: String(err),
+      });
     }
     logLine(outcome);
     return result;
   };
   try {
     const out = await def.run({ actor, db: deps.db, requestId, auditId }, parsed.data);
-    return finish("success", { ok: true, data: out.data, message: out.message }, { details: redact(out.details, def.sensitive) });
+    return finish(
+      "success",
+      { ok: true, data: out.data, message: out.message },
+      { details: redact(out.details, def.sensitive) },
+    );
   } catch (err) {
     const { code, message } = toUserMessage(err, requestId);
-    if (!(err instanceof AppError)) log.error(`action ${def.name} crashed`, { requestId, error: String(err), stack: (err as Error)?.stack });
+    if (!(err instanceof AppError))
+      log.error(`action ${def.name} crashed`, { requestId, error: String(err), stack: (err as Error)?.stack });
     const fieldErrors = err instanceof Invalid ? err.fieldErrors : undefined;
     const outcome = err instanceof Invalid ? "invalid" : "failed";
     const details = err instanceof AppError ? redact(err.details, def.sensitive) : undefined;
-    return finish(outcome, { ok: false, code, error: message, fieldErrors }, { error: err instanceof AppError ? message : String(err), details });
+    return finish(
+      outcome,
+      { ok: false, code, error: message, fieldErrors },
+      { error: err instanceof AppError ? message : String(err), details },
+    );
   }
 }
 
@@ -162,7 +212,9 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
 }
 
 function summarize(fieldErrors: Record<string, string[]>): string {
-  return Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v.join("; ")}`).join(" | ");
+  return Object.entries(fieldErrors)
+    .map(([k, v]) => `${k}: ${v.join("; ")}`)
+    .join(" | ");
 }
 
 /** FormData → plain object (repeated keys become arrays; Next's own fields dropped). */

@@ -1,1 +1,8 @@
-export { runGuarded, formDataToObject, type ActionContext, type ActionDefinition, type ActionOutput, type ActionResult } from "./guarded";
+export {
+  runGuarded,
+  formDataToObject,
+  type ActionContext,
+  type ActionDefinition,
+  type ActionOutput,
+  type ActionResult,
+} from "./guarded";

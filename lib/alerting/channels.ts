@@ -32,7 +32,10 @@ export type ChannelView = {
 };
 
 export type AlertingDeps = { clients: AlertingClients; intakeBaseUrl: string };
-export const alertingDeps = (): AlertingDeps => ({ clients: alertingClients(), intakeBaseUrl: config().alertIntakeBaseUrl });
+export const alertingDeps = (): AlertingDeps => ({
+  clients: alertingClients(),
+  intakeBaseUrl: config().alertIntakeBaseUrl,
+});
 
 function view(c: Channel, runwayNames: Set<string>): ChannelView {
   const runway = runwayNames.has(c.name ?? "");
@@ -41,9 +44,21 @@ function view(c: Channel, runwayNames: Set<string>): ChannelView {
     name: c.name ?? "",
     type: c.type ?? "",
     displayName: c.displayName ?? "",
-    address: c.type === "email" ? (c.labels?.email_address ?? "") : runway ? "Runway's incident intake" : c.type?.startsWith("webhook") ? "a webhook outside Runway" : (c.type ?? ""),
+    address:
+      c.type === "email"
+        ? (c.labels?.email_address ?? "")
+        : runway
+          ? "Runway's incident intake"
+          : c.type?.startsWith("webhook")
+            ? "a webhook outside Runway"
+            : (c.type ?? ""),
     // Only e-mail needs verifying here; Monitoring leaves a new one UNSPECIFIED or UNVERIFIED until it is.
-    verification: status === "VERIFIED" ? "verified" : c.type === "email" || status === "UNVERIFIED" ? "unverified" : "not applicable",
+    verification:
+      status === "VERIFIED"
+        ? "verified"
+        : c.type === "email" || status === "UNVERIFIED"
+          ? "unverified"
+          : "not applicable",
     enabled: c.enabled?.value ?? true,
     runway,
   };
@@ -52,14 +67,20 @@ function view(c: Channel, runwayNames: Set<string>): ChannelView {
 /** The project's channels as Runway shows them (never a webhook's URL). */
 export async function listChannels(db: Db, project: string, clients = alertingClients()): Promise<ChannelView[]> {
   const [[channels], rows] = await Promise.all([
-    clients.channels.listNotificationChannels({ name: `projects/${project}` }, { timeout: 15_000 }).catch((err) => { throw upstreamError(err, "Cloud Monitoring", `listing the channels of ${project}`); }),
+    clients.channels.listNotificationChannels({ name: `projects/${project}` }, { timeout: 15_000 }).catch((err) => {
+      throw upstreamError(err, "Cloud Monitoring", `listing the channels of ${project}`);
+    }),
     db.alertWebhookChannel.findMany({ where: { project }, select: { channelName: true } }),
   ]);
   const runwayNames = new Set(rows.map((r) => r.channelName));
-  return channels.map((c) => view(c, runwayNames)).sort((a, b) => Number(b.runway) - Number(a.runway) || a.displayName.localeCompare(b.displayName));
+  return channels
+    .map((c) => view(c, runwayNames))
+    .sort((a, b) => Number(b.runway) - Number(a.runway) || a.displayName.localeCompare(b.displayName));
 }
 
-export function createEmailChannelDefinition(deps: () => AlertingDeps = alertingDeps): ActionDefinition<typeof CreateEmailChannelInput, { name: string }> {
+export function createEmailChannelDefinition(
+  deps: () => AlertingDeps = alertingDeps,
+): ActionDefinition<typeof CreateEmailChannelInput, { name: string }> {
   return {
     name: "alerting.create-email-channel",
     role: "operator",
@@ -68,29 +89,61 @@ export function createEmailChannelDefinition(deps: () => AlertingDeps = alerting
     scope: ({ project }) => ({ project }),
     async run(_ctx, i) {
       const { clients } = deps();
-      const [created] = await clients.channels.createNotificationChannel({
-        name: `projects/${i.project}`,
-        notificationChannel: { type: "email", displayName: i.displayName ?? i.email, labels: { email_address: i.email }, enabled: { value: true } },
-      }).catch((err) => { throw upstreamError(err, "Cloud Monitoring", `adding ${i.email}`); });
-      return { data: { name: created.name ?? "" }, message: `${i.email} will be notified once it is added to a policy.`, details: { channel: created.name } };
+      const [created] = await clients.channels
+        .createNotificationChannel({
+          name: `projects/${i.project}`,
+          notificationChannel: {
+            type: "email",
+            displayName: i.displayName ?? i.email,
+            labels: { email_address: i.email },
+            enabled: { value: true },
+          },
+        })
+        .catch((err) => {
+          throw upstreamError(err, "Cloud Monitoring", `adding ${i.email}`);
+        });
+      return {
+        data: { name: created.name ?? "" },
+        message: `${i.email} will be notified once it is added to a policy.`,
+        details: { channel: created.name },
+      };
     },
   };
 }
 
 /** Makes Runway's webhook in `project`: the channel in Monitoring, its token's hash in Postgres. */
-export async function createRunwayWebhook(db: Db, deps: AlertingDeps, project: string, createdBy: string): Promise<{ name: string; token: string }> {
+export async function createRunwayWebhook(
+  db: Db,
+  deps: AlertingDeps,
+  project: string,
+  createdBy: string,
+): Promise<{ name: string; token: string }> {
   const existing = await db.alertWebhookChannel.findFirst({ where: { project } });
-  if (existing) throw new Conflict(`${project} already has Runway's webhook (${existing.channelName}); delete it first to make a new token.`);
+  if (existing)
+    throw new Conflict(
+      `${project} already has Runway's webhook (${existing.channelName}); delete it first to make a new token.`,
+    );
   const { clients, intakeBaseUrl } = deps;
   const id = randomUUID();
   const token = randomBytes(32).toString("base64url");
   const url = `${intakeBaseUrl}/api/alerting/intake/${id}?${TOKEN_PARAM}=${token}`;
-  const [created] = await clients.channels.createNotificationChannel({
-    name: `projects/${project}`,
-    notificationChannel: { type: "webhook_tokenauth", displayName: RUNWAY_WEBHOOK_NAME, labels: { url }, enabled: { value: true } },
-  }).catch((err) => { throw upstreamError(err, "Cloud Monitoring", `creating Runway's webhook in ${project}`); });
+  const [created] = await clients.channels
+    .createNotificationChannel({
+      name: `projects/${project}`,
+      notificationChannel: {
+        type: "webhook_tokenauth",
+        displayName: RUNWAY_WEBHOOK_NAME,
+        labels: { url },
+        enabled: { value: true },
+      },
+    })
+    .catch((err) => {
+      throw upstreamError(err, "Cloud Monitoring", `creating Runway's webhook in ${project}`);
+    });
   try {
-    await db.alertWebhookChannel.create({ data: { id, project, channelName: created.name!, tokenHash: hashToken(token), createdBy } });
+    await db.alertWebhookChannel.create({
+      data: { id, project, channelName: created.name!, tokenHash: hashToken(token), createdBy },
+    });
   } catch (err) {
     // No row, no channel: Google would deliver to an intake that refuses it.
     await clients.channels.deleteNotificationChannel({ name: created.name!, force: true }).catch(() => undefined);
@@ -100,7 +153,9 @@ export async function createRunwayWebhook(db: Db, deps: AlertingDeps, project: s
 }
 
 /** The token is in `data` for the one response that shows it; the audit row gets only the channel's name. */
-export function createWebhookChannelDefinition(deps: () => AlertingDeps = alertingDeps): ActionDefinition<typeof CreateWebhookChannelInput, { name: string; token: string }> {
+export function createWebhookChannelDefinition(
+  deps: () => AlertingDeps = alertingDeps,
+): ActionDefinition<typeof CreateWebhookChannelInput, { name: string; token: string }> {
   return {
     name: "alerting.create-webhook-channel",
     role: "operator",
@@ -109,12 +164,18 @@ export function createWebhookChannelDefinition(deps: () => AlertingDeps = alerti
     scope: ({ project }) => ({ project }),
     async run({ db, actor }, { project }) {
       const created = await createRunwayWebhook(db, deps(), project, actor.email);
-      return { data: created, message: "Runway's webhook is ready. Its token is shown this once.", details: { channel: created.name } };
+      return {
+        data: created,
+        message: "Runway's webhook is ready. Its token is shown this once.",
+        details: { channel: created.name },
+      };
     },
   };
 }
 
-export function deleteChannelDefinition(deps: () => AlertingDeps = alertingDeps): ActionDefinition<typeof DeleteChannelInput, null> {
+export function deleteChannelDefinition(
+  deps: () => AlertingDeps = alertingDeps,
+): ActionDefinition<typeof DeleteChannelInput, null> {
   return {
     name: "alerting.delete-channel",
     role: "operator",
@@ -124,8 +185,9 @@ export function deleteChannelDefinition(deps: () => AlertingDeps = alertingDeps)
     async run({ db }, { channelName }) {
       const { clients } = deps();
       // force: policies that name it drop it, as the Cloud console does.
-      await clients.channels.deleteNotificationChannel({ name: channelName, force: true })
-        .catch((err) => { throw upstreamError(err, "Cloud Monitoring", `deleting ${channelName}`); });
+      await clients.channels.deleteNotificationChannel({ name: channelName, force: true }).catch((err) => {
+        throw upstreamError(err, "Cloud Monitoring", `deleting ${channelName}`);
+      });
       await db.alertWebhookChannel.deleteMany({ where: { channelName } });
       return { data: null, message: "Channel deleted." };
     },

@@ -8,7 +8,12 @@ type Policy = protos.google.monitoring.v3.IAlertPolicy;
 type Condition = protos.google.monitoring.v3.AlertPolicy.ICondition;
 
 const COMPARISON: Record<string, string> = {
-  COMPARISON_GT: ">", COMPARISON_GE: "≥", COMPARISON_LT: "<", COMPARISON_LE: "≤", COMPARISON_EQ: "=", COMPARISON_NE: "≠",
+  COMPARISON_GT: ">",
+  COMPARISON_GE: "≥",
+  COMPARISON_LT: "<",
+  COMPARISON_LE: "≤",
+  COMPARISON_EQ: "=",
+  COMPARISON_NE: "≠",
 };
 
 const METRIC_WORDS: Record<string, string> = {
@@ -54,7 +59,8 @@ export function describeCondition(c: Condition): string {
     const value = Number(t.thresholdValue ?? 0);
     const when = durationWords(seconds(t.duration));
     const burn = /select_slo_burn_rate\(\s*"([^"]+)"\s*,\s*"(\d+)s"\s*\)/.exec(filter);
-    if (burn) return `SLO ${burn[1].split("/").pop()} burning ${cmp} ${fmt(value)}× its budget over ${durationWords(Number(burn[2])).replace("for ", "")}, ${when}`;
+    if (burn)
+      return `SLO ${burn[1].split("/").pop()} burning ${cmp} ${fmt(value)}× its budget over ${durationWords(Number(burn[2])).replace("for ", "")}, ${when}`;
     const metric = metricOf(filter);
     const words = metric ? (METRIC_WORDS[metric] ?? metric) : filter;
     if (t.denominatorFilter) {
@@ -63,15 +69,18 @@ export function describeCondition(c: Condition): string {
     }
     if (metric === "monitoring.googleapis.com/uptime_check/check_passed") {
       const reducer = t.aggregations?.[0]?.crossSeriesReducer;
-      if (reducer === "REDUCE_COUNT_FALSE" && cmp === ">") return `uptime check failing in at least ${fmt(value + 1)} region${value + 1 === 1 ? "" : "s"} ${when}`;
+      if (reducer === "REDUCE_COUNT_FALSE" && cmp === ">")
+        return `uptime check failing in at least ${fmt(value + 1)} region${value + 1 === 1 ? "" : "s"} ${when}`;
       return `uptime check passed ${cmp} ${fmt(value)} ${when}`;
     }
     const p = percentile(t.aggregations);
     if (metric?.endsWith("/utilizations")) return `${p ? `${p} ` : ""}${words} ${cmp} ${fmt(value * 100)} % ${when}`;
-    if (metric === "run.googleapis.com/request_latencies") return `${p ?? "mean"} ${words} ${cmp} ${fmt(value)} ms ${when}`;
+    if (metric === "run.googleapis.com/request_latencies")
+      return `${p ?? "mean"} ${words} ${cmp} ${fmt(value)} ms ${when}`;
     return `${p ? `${p} ` : ""}${words} ${cmp} ${fmt(value)} ${when}`;
   }
-  if (c.conditionAbsent) return `no ${METRIC_WORDS[metricOf(c.conditionAbsent.filter ?? "") ?? ""] ?? "data"} ${durationWords(seconds(c.conditionAbsent.duration))}`;
+  if (c.conditionAbsent)
+    return `no ${METRIC_WORDS[metricOf(c.conditionAbsent.filter ?? "") ?? ""] ?? "data"} ${durationWords(seconds(c.conditionAbsent.duration))}`;
   if (c.conditionMonitoringQueryLanguage) return `MQL: ${c.conditionMonitoringQueryLanguage.query}`;
   if (c.conditionPrometheusQueryLanguage) return `PromQL: ${c.conditionPrometheusQueryLanguage.query}`;
   if (c.conditionMatchedLog) return `log entries matching ${c.conditionMatchedLog.filter}`;
@@ -96,9 +105,16 @@ function serviceInFilter(filter: string): { service: string; region: string | nu
  * conditions filters on the service's name (and region, when it names one).
  * Uptime and SLO policies without labels are matched through their check or SLO.
  */
-export function policyWatches(p: Policy, ref: { region: string; service: string }, related: { uptimeCheckIds: string[]; sloNames: string[] } = { uptimeCheckIds: [], sloNames: [] }): boolean {
+export function policyWatches(
+  p: Policy,
+  ref: { region: string; service: string },
+  related: { uptimeCheckIds: string[]; sloNames: string[] } = { uptimeCheckIds: [], sloNames: [] },
+): boolean {
   const labels = p.userLabels ?? {};
-  if (labels["runway-service"]) return labels["runway-service"] === ref.service && (!labels["runway-region"] || labels["runway-region"] === ref.region);
+  if (labels["runway-service"])
+    return (
+      labels["runway-service"] === ref.service && (!labels["runway-region"] || labels["runway-region"] === ref.region)
+    );
   return (p.conditions ?? []).some((c) => {
     const filter = c.conditionThreshold?.filter ?? c.conditionAbsent?.filter ?? "";
     const found = serviceInFilter(filter);
@@ -114,6 +130,8 @@ export function policyWatches(p: Policy, ref: { region: string; service: string 
 export function watchedServices(p: Policy): string[] {
   const labelled = p.userLabels?.["runway-service"];
   if (labelled) return [labelled];
-  const names = (p.conditions ?? []).map((c) => serviceInFilter(c.conditionThreshold?.filter ?? c.conditionAbsent?.filter ?? "")?.service);
+  const names = (p.conditions ?? []).map(
+    (c) => serviceInFilter(c.conditionThreshold?.filter ?? c.conditionAbsent?.filter ?? "")?.service,
+  );
   return [...new Set(names.filter((n): n is string => Boolean(n)))];
 }

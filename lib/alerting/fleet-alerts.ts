@@ -25,8 +25,15 @@ export async function fleetAlerts(db: Db, projects: string[], clients = alerting
   const withPolicies = new Set<string>();
   const failures: FleetAlerts["failures"] = [];
   results.forEach((r, i) => {
-    if (r.status === "rejected") failures.push({ project: projects[i], error: upstreamError(r.reason, "Cloud Monitoring", `reading the alert policies of ${projects[i]}`).message });
-    else for (const p of r.value) if (p.enabled?.value !== false) for (const s of watchedServices(p)) withPolicies.add(incidentKey(projects[i], s));
+    if (r.status === "rejected")
+      failures.push({
+        project: projects[i],
+        error: upstreamError(r.reason, "Cloud Monitoring", `reading the alert policies of ${projects[i]}`).message,
+      });
+    else
+      for (const p of r.value)
+        if (p.enabled?.value !== false)
+          for (const s of watchedServices(p)) withPolicies.add(incidentKey(projects[i], s));
   });
   return { open, withPolicies: [...withPolicies].sort(), failures };
 }

@@ -67,19 +67,42 @@ describe("a 5xx-share policy, end to end through the portal", () => {
     const deps = () => ({ clients, intakeBaseUrl: intakeUrl });
     const channel = await runGuarded(createWebhookChannelDefinition(deps), operator, { project }, { db });
     expect(channel.ok).toBe(true);
-    const policy = await runGuarded(createPolicyDefinition(deps), developer, { ...ref, kind: "error-share", threshold: "50", durationSeconds: "0", channels: [(channel as { data: { name: string } }).data.name] }, { db });
+    const policy = await runGuarded(
+      createPolicyDefinition(deps),
+      developer,
+      {
+        ...ref,
+        kind: "error-share",
+        threshold: "50",
+        durationSeconds: "0",
+        channels: [(channel as { data: { name: string } }).data.name],
+      },
+      { db },
+    );
     expect(policy.ok).toBe(true);
     for (let i = 0; i < 3; i++) expect((await fetchViaRouter(uri, routerPort)).status).toBe(200);
 
     await deploy("1");
-    const open = await waitFor(async () => {
-      await fetchViaRouter(uri, routerPort);
-      const view = await serviceAlerting(db, ref, deps());
-      return view.incidents.find((i) => i.state === "open");
-    }, "an open incident in the portal", 60_000, 300);
+    const open = await waitFor(
+      async () => {
+        await fetchViaRouter(uri, routerPort);
+        const view = await serviceAlerting(db, ref, deps());
+        return view.incidents.find((i) => i.state === "open");
+      },
+      "an open incident in the portal",
+      60_000,
+      300,
+    );
     expect(open).toMatchObject({
-      project, region, service: "checkout", policy: "checkout: 5xx share of requests > 50 %", condition: "5xx share of requests",
-      thresholdValue: "0.5", threshold: "50 %", policyName: (policy as { data: { name: string } }).data.name, endedAt: null,
+      project,
+      region,
+      service: "checkout",
+      policy: "checkout: 5xx share of requests > 50 %",
+      condition: "5xx share of requests",
+      thresholdValue: "0.5",
+      threshold: "50 %",
+      policyName: (policy as { data: { name: string } }).data.name,
+      endedAt: null,
     });
     expect(Number(open.observedValue)).toBeGreaterThan(0.5);
     expect((await openIncidentCounts(db))[`${project}/checkout`]).toBe(1);
@@ -87,13 +110,26 @@ describe("a 5xx-share policy, end to end through the portal", () => {
     expect(view.openByPolicy).toEqual({ [(policy as { data: { name: string } }).data.name]: 1 });
 
     await deploy("0");
-    const closed = await waitFor(async () => {
-      await fetchViaRouter(uri, routerPort);
-      return (await serviceAlerting(db, ref, deps())).incidents.find((i) => i.incidentId === open.incidentId && i.state === "closed");
-    }, "the incident closed in the portal", 120_000, 300);
+    const closed = await waitFor(
+      async () => {
+        await fetchViaRouter(uri, routerPort);
+        return (await serviceAlerting(db, ref, deps())).incidents.find(
+          (i) => i.incidentId === open.incidentId && i.state === "closed",
+        );
+      },
+      "the incident closed in the portal",
+      120_000,
+      300,
+    );
     expect(new Date(closed.endedAt!).getTime()).toBeGreaterThanOrEqual(new Date(closed.startedAt).getTime());
     expect((await openIncidentCounts(db))[`${project}/checkout`]).toBeUndefined();
     // Each state was delivered and stored once.
-    expect(await db.alertIncidentEvent.findMany({ where: { incidentId: open.incidentId }, select: { state: true }, orderBy: { id: "asc" } })).toEqual([{ state: "open" }, { state: "closed" }]);
+    expect(
+      await db.alertIncidentEvent.findMany({
+        where: { incidentId: open.incidentId },
+        select: { state: true },
+        orderBy: { id: "asc" },
+      }),
+    ).toEqual([{ state: "open" }, { state: "closed" }]);
   }, 240_000);
 });

@@ -37,7 +37,10 @@ export type IncidentView = {
 type Row = Awaited<ReturnType<Db["alertIncident"]["findFirstOrThrow"]>>;
 
 /** The dashboard's window: from 15 min before the start to 15 min after the end (or now). */
-export function dashboardHref(i: Pick<Row, "project" | "region" | "service" | "startedAt" | "endedAt">, now = new Date()): string | null {
+export function dashboardHref(
+  i: Pick<Row, "project" | "region" | "service" | "startedAt" | "endedAt">,
+  now = new Date(),
+): string | null {
   if (!i.service || !i.region) return null;
   const pad = 15 * 60_000;
   const from = new Date(i.startedAt.getTime() - pad);
@@ -53,21 +56,40 @@ export function valueWords(v: string | null, template: string | null): string {
   if (!Number.isFinite(n)) return v;
   const short = (x: number) => String(Number(x.toPrecision(3)));
   switch (template) {
-    case "error-share": case "memory": return `${short(n * 100)} %`;
-    case "latency-p99": return `${short(n)} ms`;
-    case "slo-fast-burn": case "slo-slow-burn": return `${short(n)}×`;
-    default: return short(n);
+    case "error-share":
+    case "memory":
+      return `${short(n * 100)} %`;
+    case "latency-p99":
+      return `${short(n)} ms`;
+    case "slo-fast-burn":
+    case "slo-slow-burn":
+      return `${short(n)}×`;
+    default:
+      return short(n);
   }
 }
 
 function view(r: Row): IncidentView {
   return {
-    id: r.id, incidentId: r.incidentId, state: r.state === "closed" ? "closed" : "open", project: r.project, region: r.region, service: r.service,
-    policy: r.policyDisplayName, policyName: r.policyName, condition: r.conditionName, summary: r.summary,
-    observedValue: r.observedValue, thresholdValue: r.thresholdValue, url: r.url,
-    observed: valueWords(r.observedValue, r.template), threshold: valueWords(r.thresholdValue, r.template),
-    startedAt: r.startedAt.toISOString(), endedAt: r.endedAt?.toISOString() ?? null,
-    acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null, acknowledgedBy: r.acknowledgedBy,
+    id: r.id,
+    incidentId: r.incidentId,
+    state: r.state === "closed" ? "closed" : "open",
+    project: r.project,
+    region: r.region,
+    service: r.service,
+    policy: r.policyDisplayName,
+    policyName: r.policyName,
+    condition: r.conditionName,
+    summary: r.summary,
+    observedValue: r.observedValue,
+    thresholdValue: r.thresholdValue,
+    url: r.url,
+    observed: valueWords(r.observedValue, r.template),
+    threshold: valueWords(r.thresholdValue, r.template),
+    startedAt: r.startedAt.toISOString(),
+    endedAt: r.endedAt?.toISOString() ?? null,
+    acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
+    acknowledgedBy: r.acknowledgedBy,
     dashboardHref: dashboardHref(r),
   };
 }
@@ -75,11 +97,25 @@ function view(r: Row): IncidentView {
 /** The incidents page's filters, from its query string; anything not understood is dropped. */
 export const IncidentQuery = z.object({
   state: z.enum(["open", "closed"]).optional().catch(undefined),
-  project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/).optional().catch(undefined),
-  service: z.string().regex(/^[a-z][a-z0-9-]{0,48}$/).optional().catch(undefined),
+  project: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/)
+    .optional()
+    .catch(undefined),
+  service: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,48}$/)
+    .optional()
+    .catch(undefined),
 });
 
-export type IncidentFilter = { state?: "open" | "closed"; project?: string; region?: string; service?: string; limit?: number };
+export type IncidentFilter = {
+  state?: "open" | "closed";
+  project?: string;
+  region?: string;
+  service?: string;
+  limit?: number;
+};
 
 /** Newest first. */
 export async function listIncidents(db: Db, f: IncidentFilter = {}): Promise<IncidentView[]> {
@@ -95,7 +131,11 @@ export const incidentKey = (project: string, service: string) => `${project}/${s
 
 /** Open incidents per `project/service`, for the fleet. */
 export async function openIncidentCounts(db: Db): Promise<Record<string, number>> {
-  const groups = await db.alertIncident.groupBy({ by: ["project", "service"], where: { state: "open", service: { not: null } }, _count: { _all: true } });
+  const groups = await db.alertIncident.groupBy({
+    by: ["project", "service"],
+    where: { state: "open", service: { not: null } },
+    _count: { _all: true },
+  });
   return Object.fromEntries(groups.map((g) => [incidentKey(g.project, g.service!), g._count._all]));
 }
 
@@ -115,7 +155,14 @@ export const acknowledgeIncidentDefinition: ActionDefinition<typeof AcknowledgeI
     if (!incident) throw new NotFound("No such incident.");
     if (incident.acknowledgedAt) return { data: null, message: `Already acknowledged by ${incident.acknowledgedBy}.` };
     // Only the first acknowledgement counts, even when two people click at once.
-    const done = await db.alertIncident.updateMany({ where: { id, acknowledgedAt: null }, data: { acknowledgedAt: new Date(), acknowledgedBy: actor.email } });
-    return { data: null, message: done.count ? `Acknowledged "${incident.policyDisplayName}".` : "Someone acknowledged it a moment ago.", details: { incident: incident.incidentId, policy: incident.policyDisplayName } };
+    const done = await db.alertIncident.updateMany({
+      where: { id, acknowledgedAt: null },
+      data: { acknowledgedAt: new Date(), acknowledgedBy: actor.email },
+    });
+    return {
+      data: null,
+      message: done.count ? `Acknowledged "${incident.policyDisplayName}".` : "Someone acknowledged it a moment ago.",
+      details: { incident: incident.incidentId, policy: incident.policyDisplayName },
+    };
   },
 };

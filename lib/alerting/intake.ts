@@ -48,28 +48,41 @@ const labels = z.record(z.string().max(200), z.string().max(1000));
 /** Cloud Monitoring's incident notification, schema version 1.2 (the fields Runway keeps; others pass). */
 export const IncidentNotification = z.object({
   version: z.literal("1.2", "Only incident schema version 1.2 is understood."),
-  incident: z.object({
-    incident_id: z.string().min(1).max(256),
-    scoping_project_id: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/),
-    url: text(2000).optional(),
-    started_at: epochSeconds,
-    ended_at: epochSeconds.nullable().optional(),
-    state: z.enum(["open", "closed"]),
-    summary: text(4000).default(""),
-    observed_value: scalar.nullable().optional(),
-    threshold_value: scalar.nullable().optional(),
-    resource: z.object({ type: text(200).optional(), labels: labels.optional() }).nullable().optional(),
-    policy_name: text(512),
-    policy_user_labels: labels.nullable().optional(),
-    condition_name: text(512).default(""),
-    condition: z.object({ name: text(1024).optional(), displayName: text(512).optional() }).passthrough().nullable().optional(),
-  }).passthrough(),
+  incident: z
+    .object({
+      incident_id: z.string().min(1).max(256),
+      scoping_project_id: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/),
+      url: text(2000).optional(),
+      started_at: epochSeconds,
+      ended_at: epochSeconds.nullable().optional(),
+      state: z.enum(["open", "closed"]),
+      summary: text(4000).default(""),
+      observed_value: scalar.nullable().optional(),
+      threshold_value: scalar.nullable().optional(),
+      resource: z
+        .object({ type: text(200).optional(), labels: labels.optional() })
+        .nullable()
+        .optional(),
+      policy_name: text(512),
+      policy_user_labels: labels.nullable().optional(),
+      condition_name: text(512).default(""),
+      condition: z
+        .object({ name: text(1024).optional(), displayName: text(512).optional() })
+        .passthrough()
+        .nullable()
+        .optional(),
+    })
+    .passthrough(),
 });
 export type IncidentNotification = z.infer<typeof IncidentNotification>;
 
 export type IntakeResult = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
 
-const refuse = (status: number, error: string, headers?: Record<string, string>): IntakeResult => ({ status, body: { error }, headers });
+const refuse = (status: number, error: string, headers?: Record<string, string>): IntakeResult => ({
+  status,
+  body: { error },
+  headers,
+});
 
 /** Reads at most `limit` bytes; null when the body is longer. */
 async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<string | null> {
@@ -93,7 +106,12 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, limit: numbe
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One delivery to channel `channelId` (from the URL path); the token is in the URL's query. */
-export async function receiveIncident(db: Db, channelId: string, request: Request, now = new Date()): Promise<IntakeResult> {
+export async function receiveIncident(
+  db: Db,
+  channelId: string,
+  request: Request,
+  now = new Date(),
+): Promise<IntakeResult> {
   const token = new URL(request.url).searchParams.get(TOKEN_PARAM) ?? "";
   const channel = UUID.test(channelId) ? await db.alertWebhookChannel.findUnique({ where: { id: channelId } }) : null;
   const matches = sameHash(hashToken(token), channel?.tokenHash ?? NO_CHANNEL_HASH);
@@ -103,7 +121,10 @@ export async function receiveIncident(db: Db, channelId: string, request: Reques
   }
 
   const limit = await takeRateLimit(db, INTAKE_RATE_LIMIT, channel.id, now);
-  if (!limit.allowed) return refuse(429, "Too many deliveries to this channel; slow down.", { "retry-after": String(limit.retryAfterSeconds) });
+  if (!limit.allowed)
+    return refuse(429, "Too many deliveries to this channel; slow down.", {
+      "retry-after": String(limit.retryAfterSeconds),
+    });
 
   const declared = Number(request.headers.get("content-length") ?? 0);
   const raw = declared > MAX_BODY_BYTES ? null : await readLimited(request.body, MAX_BODY_BYTES);
@@ -117,25 +138,53 @@ export async function receiveIncident(db: Db, channelId: string, request: Reques
   }
   // NUL and lone surrogates have no place in PostgreSQL's text or jsonb: refused, not a 500 (item 5).
   const unstorable = firstUnstorable(json);
-  if (unstorable) return refuse(400, `Not a Cloud Monitoring incident: ${unstorable.slice(0, 200)} holds a NUL or an unpaired surrogate.`);
+  if (unstorable)
+    return refuse(
+      400,
+      `Not a Cloud Monitoring incident: ${unstorable.slice(0, 200)} holds a NUL or an unpaired surrogate.`,
+    );
   const parsed = IncidentNotification.safeParse(json);
-  if (!parsed.success) return refuse(400, `Not a Cloud Monitoring incident (1.2): ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    return refuse(
+      400,
+      `Not a Cloud Monitoring incident (1.2): ${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join(".")}: ${i.message}`)
+        .join("; ")}`,
+    );
   const { incident } = parsed.data;
   const foreign = async (error: string) => {
     await auditForeign(db, channel, incident, error);
     return refuse(403, error);
   };
-  if (incident.scoping_project_id !== channel.project) return foreign(`This channel belongs to ${channel.project}, not ${incident.scoping_project_id}.`);
+  if (incident.scoping_project_id !== channel.project)
+    return foreign(`This channel belongs to ${channel.project}, not ${incident.scoping_project_id}.`);
 
   const stored = await storeIncident(db, channel.id, parsed.data, json);
-  if (stored === "foreign") return foreign(`Incident ${incident.incident_id.slice(0, 256)} was delivered by another channel; this channel may not change it.`);
-  log.info("alert intake: delivery", { channelId: channel.id, incidentId: incident.incident_id, state: incident.state, stored });
+  if (stored === "foreign")
+    return foreign(
+      `Incident ${incident.incident_id.slice(0, 256)} was delivered by another channel; this channel may not change it.`,
+    );
+  log.info("alert intake: delivery", {
+    channelId: channel.id,
+    incidentId: incident.incident_id,
+    state: incident.state,
+    stored,
+  });
   return { status: 200, body: { stored } };
 }
 
 /** A refused delivery by a channel whose token was right: someone holds that token, so it is on record. */
-async function auditForeign(db: Db, channel: { id: string; project: string }, incident: IncidentNotification["incident"], error: string) {
-  log.warn("alert intake: refused a delivery for another channel's incident", { channelId: channel.id, incidentId: incident.incident_id.slice(0, 256) });
+async function auditForeign(
+  db: Db,
+  channel: { id: string; project: string },
+  incident: IncidentNotification["incident"],
+  error: string,
+) {
+  log.warn("alert intake: refused a delivery for another channel's incident", {
+    channelId: channel.id,
+    incidentId: incident.incident_id.slice(0, 256),
+  });
   try {
     await recordAudit(db, {
       actor: { email: `webhook-channel:${channel.id}` },
@@ -143,7 +192,12 @@ async function auditForeign(db: Db, channel: { id: string; project: string }, in
       target: `incidents/${incident.incident_id.slice(0, 256)}`,
       outcome: "denied",
       error,
-      details: { channel: channel.id, channelProject: channel.project, project: incident.scoping_project_id, state: incident.state },
+      details: {
+        channel: channel.id,
+        channelProject: channel.project,
+        project: incident.scoping_project_id,
+        state: incident.state,
+      },
       durationMs: 0,
       requestId: randomUUID(),
     });
@@ -158,7 +212,8 @@ function incidentFields(n: IncidentNotification) {
   const resourceLabels = i.resource?.labels ?? {};
   const userLabels = i.policy_user_labels ?? {};
   // The condition's full name is projects/<p>/alertPolicies/<id>/conditions/<id>.
-  const policyName = /^(projects\/[^/]+\/alertPolicies\/[^/]+)\/conditions\//.exec(i.condition?.name ?? "")?.[1] ?? null;
+  const policyName =
+    /^(projects\/[^/]+\/alertPolicies\/[^/]+)\/conditions\//.exec(i.condition?.name ?? "")?.[1] ?? null;
   return {
     project: i.scoping_project_id,
     region: resourceLabels.location ?? userLabels[LABEL.region] ?? null,
@@ -181,19 +236,36 @@ function incidentFields(n: IncidentNotification) {
  * row's unique (incident_id, state) is the idempotency key, so two concurrent
  * copies of one delivery store it once.
  */
-export async function storeIncident(db: Db, channelId: string, n: IncidentNotification, payload: unknown): Promise<boolean | "foreign"> {
+export async function storeIncident(
+  db: Db,
+  channelId: string,
+  n: IncidentNotification,
+  payload: unknown,
+): Promise<boolean | "foreign"> {
   const i = n.incident;
   const fields = incidentFields(n);
   return db.$transaction(async (tx) => {
-    await tx.alertIncident.createMany({ data: [{ incidentId: i.incident_id, state: i.state, channelId, ...fields }], skipDuplicates: true });
+    await tx.alertIncident.createMany({
+      data: [{ incidentId: i.incident_id, state: i.state, channelId, ...fields }],
+      skipDuplicates: true,
+    });
     // The owner never changes once the row exists, so reading it here is enough (a deleted channel's incidents, null, stay as they are).
-    const owner = await tx.alertIncident.findUniqueOrThrow({ where: { incidentId: i.incident_id }, select: { channelId: true, project: true } });
+    const owner = await tx.alertIncident.findUniqueOrThrow({
+      where: { incidentId: i.incident_id },
+      select: { channelId: true, project: true },
+    });
     if (owner.channelId !== channelId || owner.project !== fields.project) return "foreign";
-    const event = await tx.alertIncidentEvent.createMany({ data: [{ incidentId: i.incident_id, state: i.state, payload: payload as object }], skipDuplicates: true });
+    const event = await tx.alertIncidentEvent.createMany({
+      data: [{ incidentId: i.incident_id, state: i.state, payload: payload as object }],
+      skipDuplicates: true,
+    });
     if (event.count === 0) return false;
     if (i.state === "closed") {
       const endedAt = new Date((i.ended_at ?? Math.floor(Date.now() / 1000)) * 1000);
-      await tx.alertIncident.update({ where: { incidentId: i.incident_id }, data: { ...fields, state: "closed", endedAt } });
+      await tx.alertIncident.update({
+        where: { incidentId: i.incident_id },
+        data: { ...fields, state: "closed", endedAt },
+      });
     } else {
       // An "open" that arrives after its "closed" (deliveries can cross) does not reopen it.
       await tx.alertIncident.updateMany({ where: { incidentId: i.incident_id, state: "open" }, data: fields });

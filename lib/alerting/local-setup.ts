@@ -18,16 +18,35 @@ export async function connectSeededPolicies(db: Db, deps: AlertingDeps, projects
   for (const project of projects) {
     // Once per project: a channel made here (or by a person) means it is set up, even if deleted later.
     if (await db.alertWebhookChannel.count({ where: { project } })) continue;
-    if (await db.auditEvent.count({ where: { action: "alerting.local-setup", target: `projects/${project}` } })) continue;
+    if (await db.auditEvent.count({ where: { action: "alerting.local-setup", target: `projects/${project}` } }))
+      continue;
     const policies = (await projectPolicies(project, deps.clients)).filter((p) => p.enabled?.value !== false);
     if (!policies.length) continue;
     const { name } = await createRunwayWebhook(db, deps, project, LOCAL_SETUP_ACTOR);
     for (const p of policies) {
-      await deps.clients.policies.updateAlertPolicy({ alertPolicy: { name: p.name, notificationChannels: [...(p.notificationChannels ?? []), name] }, updateMask: { paths: ["notification_channels"] } });
+      await deps.clients.policies.updateAlertPolicy({
+        alertPolicy: { name: p.name, notificationChannels: [...(p.notificationChannels ?? []), name] },
+        updateMask: { paths: ["notification_channels"] },
+      });
     }
     forget(deps.clients, project);
-    await db.auditEvent.create({ data: { actorEmail: LOCAL_SETUP_ACTOR, action: "alerting.local-setup", target: `projects/${project}`, outcome: "success", input: {}, details: { channel: name, policies: policies.map((p) => p.displayName ?? p.name ?? "") }, durationMs: 0, requestId: "startup" } });
-    log.info("alerting: Runway's webhook added to the seeded policies", { project, channel: name, policies: policies.length });
+    await db.auditEvent.create({
+      data: {
+        actorEmail: LOCAL_SETUP_ACTOR,
+        action: "alerting.local-setup",
+        target: `projects/${project}`,
+        outcome: "success",
+        input: {},
+        details: { channel: name, policies: policies.map((p) => p.displayName ?? p.name ?? "") },
+        durationMs: 0,
+        requestId: "startup",
+      },
+    });
+    log.info("alerting: Runway's webhook added to the seeded policies", {
+      project,
+      channel: name,
+      policies: policies.length,
+    });
     connected.push(project);
   }
   return connected;

@@ -15,7 +15,15 @@ import { describePolicy, policyWatches } from "./describe";
 import { serviceSloNames } from "./slo";
 import { serviceUptimeCheckIds } from "./uptime";
 import { CreatePolicyInput, DeletePolicyInput, SetPolicyEnabledInput, UpdatePolicyInput } from "./schemas";
-import { buildPolicy, displayName, templateOf, thresholdIssue, typedThreshold, storedThreshold, type TemplateKind } from "./templates";
+import {
+  buildPolicy,
+  displayName,
+  templateOf,
+  thresholdIssue,
+  typedThreshold,
+  storedThreshold,
+  type TemplateKind,
+} from "./templates";
 
 type Policy = protos.google.monitoring.v3.IAlertPolicy;
 
@@ -42,8 +50,11 @@ const cacheOf = (clients: AlertingClients) => {
 /** Every alert policy of a project (cached 10 s). */
 export function projectPolicies(project: string, clients = alertingClients()): Promise<Policy[]> {
   return cacheOf(clients).get(project, async () => {
-    const [policies] = await clients.policies.listAlertPolicies({ name: `projects/${project}` }, { timeout: 15_000 })
-      .catch((err) => { throw upstreamError(err, "Cloud Monitoring", `listing the alert policies of ${project}`); });
+    const [policies] = await clients.policies
+      .listAlertPolicies({ name: `projects/${project}` }, { timeout: 15_000 })
+      .catch((err) => {
+        throw upstreamError(err, "Cloud Monitoring", `listing the alert policies of ${project}`);
+      });
     return policies;
   });
 }
@@ -70,9 +81,16 @@ export function policyView(p: Policy): PolicyView {
 export type Related = { uptimeCheckIds: string[]; sloNames: string[] };
 
 /** The policies that watch one service, by name. */
-export async function servicePolicies(ref: ServiceRef, related?: Related, clients = alertingClients()): Promise<PolicyView[]> {
+export async function servicePolicies(
+  ref: ServiceRef,
+  related?: Related,
+  clients = alertingClients(),
+): Promise<PolicyView[]> {
   const all = await projectPolicies(ref.project, clients);
-  return all.filter((p) => policyWatches(p, ref, related)).map(policyView).sort((a, b) => a.displayName.localeCompare(b.displayName));
+  return all
+    .filter((p) => policyWatches(p, ref, related))
+    .map(policyView)
+    .sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
 /**
@@ -80,17 +98,24 @@ export async function servicePolicies(ref: ServiceRef, related?: Related, client
  * as Monitoring holds them (ids only: no results or SLO values are read).
  */
 export async function watchingPolicies(ref: ServiceRef, clients = alertingClients()): Promise<Policy[]> {
-  const [uptimeCheckIds, sloNames] = await Promise.all([serviceUptimeCheckIds(ref, clients), serviceSloNames(ref, clients)]);
+  const [uptimeCheckIds, sloNames] = await Promise.all([
+    serviceUptimeCheckIds(ref, clients),
+    serviceSloNames(ref, clients),
+  ]);
   const all = await projectPolicies(ref.project, clients);
   return all.filter((p) => policyWatches(p, ref, { uptimeCheckIds, sloNames }));
 }
 
 async function getPolicy(clients: AlertingClients, name: string): Promise<Policy> {
-  const [policy] = await clients.policies.getAlertPolicy({ name }).catch((err) => { throw upstreamError(err, "Cloud Monitoring", `reading ${name}`); });
+  const [policy] = await clients.policies.getAlertPolicy({ name }).catch((err) => {
+    throw upstreamError(err, "Cloud Monitoring", `reading ${name}`);
+  });
   return policy;
 }
 
-export function createPolicyDefinition(deps: () => AlertingDeps = alertingDeps): ActionDefinition<typeof CreatePolicyInput, { name: string }> {
+export function createPolicyDefinition(
+  deps: () => AlertingDeps = alertingDeps,
+): ActionDefinition<typeof CreatePolicyInput, { name: string }> {
   return {
     name: "alerting.create-policy",
     role: "developer",
@@ -103,15 +128,24 @@ export function createPolicyDefinition(deps: () => AlertingDeps = alertingDeps):
       // A second click of the same form would make a twin; Cloud Monitoring has no request id for this.
       const twin = (await projectPolicies(i.project, clients)).find((p) => p.displayName === policy.displayName);
       if (twin) throw new Conflict(`"${policy.displayName}" already exists (${twin.name}); edit it instead.`);
-      const [created] = await clients.policies.createAlertPolicy({ name: `projects/${i.project}`, alertPolicy: policy })
-        .catch((err) => { throw upstreamError(err, "Cloud Monitoring", `creating "${policy.displayName}"`); });
+      const [created] = await clients.policies
+        .createAlertPolicy({ name: `projects/${i.project}`, alertPolicy: policy })
+        .catch((err) => {
+          throw upstreamError(err, "Cloud Monitoring", `creating "${policy.displayName}"`);
+        });
       forget(clients, i.project);
-      return { data: { name: created.name ?? "" }, message: `Created "${created.displayName}".`, details: { policy: created.name, conditions: describePolicy(created) } };
+      return {
+        data: { name: created.name ?? "" },
+        message: `Created "${created.displayName}".`,
+        details: { policy: created.name, conditions: describePolicy(created) },
+      };
     },
   };
 }
 
-export function updatePolicyDefinition(deps: () => AlertingDeps = alertingDeps): ActionDefinition<typeof UpdatePolicyInput, null> {
+export function updatePolicyDefinition(
+  deps: () => AlertingDeps = alertingDeps,
+): ActionDefinition<typeof UpdatePolicyInput, null> {
   return {
     name: "alerting.update-policy",
     role: "developer",
@@ -123,27 +157,49 @@ export function updatePolicyDefinition(deps: () => AlertingDeps = alertingDeps):
       const policy = await getPolicy(clients, i.policyName);
       const kind = templateOf(policy);
       const index = policy.conditions?.findIndex((c) => c.conditionThreshold) ?? -1;
-      if (index < 0) throw new Invalid("This policy has no threshold condition to edit here; edit it in the Cloud console.");
+      if (index < 0)
+        throw new Invalid("This policy has no threshold condition to edit here; edit it in the Cloud console.");
       const issue = kind ? thresholdIssue(kind, i.threshold) : null;
       if (issue) throw new Invalid("Some fields need attention.", { threshold: [issue] });
       const before = describePolicy(policy);
-      const conditions = policy.conditions!.map((c, n) => n !== index ? c : {
-        ...c,
-        conditionThreshold: { ...c.conditionThreshold, thresholdValue: kind ? storedThreshold(kind, i.threshold) : i.threshold, duration: { seconds: i.durationSeconds } },
-      });
+      const conditions = policy.conditions!.map((c, n) =>
+        n !== index
+          ? c
+          : {
+              ...c,
+              conditionThreshold: {
+                ...c.conditionThreshold,
+                thresholdValue: kind ? storedThreshold(kind, i.threshold) : i.threshold,
+                duration: { seconds: i.durationSeconds },
+              },
+            },
+      );
       const service = policy.userLabels?.["runway-service"];
-      const renamed = kind && service ? displayName(kind, { service, threshold: i.threshold, durationSeconds: i.durationSeconds }) : policy.displayName;
-      const [updated] = await clients.policies.updateAlertPolicy({
-        alertPolicy: { name: policy.name, conditions, displayName: renamed },
-        updateMask: { paths: ["conditions", "display_name"] },
-      }).catch((err) => { throw upstreamError(err, "Cloud Monitoring", `updating ${i.policyName}`); });
+      const renamed =
+        kind && service
+          ? displayName(kind, { service, threshold: i.threshold, durationSeconds: i.durationSeconds })
+          : policy.displayName;
+      const [updated] = await clients.policies
+        .updateAlertPolicy({
+          alertPolicy: { name: policy.name, conditions, displayName: renamed },
+          updateMask: { paths: ["conditions", "display_name"] },
+        })
+        .catch((err) => {
+          throw upstreamError(err, "Cloud Monitoring", `updating ${i.policyName}`);
+        });
       forget(clients, i.project);
-      return { data: null, message: `Updated "${updated.displayName}".`, details: { before, after: describePolicy(updated) } };
+      return {
+        data: null,
+        message: `Updated "${updated.displayName}".`,
+        details: { before, after: describePolicy(updated) },
+      };
     },
   };
 }
 
-export function setPolicyEnabledDefinition(deps: () => AlertingDeps = alertingDeps): ActionDefinition<typeof SetPolicyEnabledInput, null> {
+export function setPolicyEnabledDefinition(
+  deps: () => AlertingDeps = alertingDeps,
+): ActionDefinition<typeof SetPolicyEnabledInput, null> {
   return {
     name: "alerting.set-policy-enabled",
     role: "developer",
@@ -152,15 +208,27 @@ export function setPolicyEnabledDefinition(deps: () => AlertingDeps = alertingDe
     scope: ({ project }) => ({ project }),
     async run(_ctx, i) {
       const { clients } = deps();
-      const [updated] = await clients.policies.updateAlertPolicy({ alertPolicy: { name: i.policyName, enabled: { value: i.enabled } }, updateMask: { paths: ["enabled"] } })
-        .catch((err) => { throw upstreamError(err, "Cloud Monitoring", `${i.enabled ? "enabling" : "disabling"} ${i.policyName}`); });
+      const [updated] = await clients.policies
+        .updateAlertPolicy({
+          alertPolicy: { name: i.policyName, enabled: { value: i.enabled } },
+          updateMask: { paths: ["enabled"] },
+        })
+        .catch((err) => {
+          throw upstreamError(err, "Cloud Monitoring", `${i.enabled ? "enabling" : "disabling"} ${i.policyName}`);
+        });
       forget(clients, i.project);
-      return { data: null, message: `${i.enabled ? "Enabled" : "Disabled"} "${updated.displayName}".`, details: { enabled: i.enabled } };
+      return {
+        data: null,
+        message: `${i.enabled ? "Enabled" : "Disabled"} "${updated.displayName}".`,
+        details: { enabled: i.enabled },
+      };
     },
   };
 }
 
-export function deletePolicyDefinition(deps: () => AlertingDeps = alertingDeps): ActionDefinition<typeof DeletePolicyInput, null> {
+export function deletePolicyDefinition(
+  deps: () => AlertingDeps = alertingDeps,
+): ActionDefinition<typeof DeletePolicyInput, null> {
   return {
     name: "alerting.delete-policy",
     role: "developer",
@@ -170,9 +238,15 @@ export function deletePolicyDefinition(deps: () => AlertingDeps = alertingDeps):
     async run(_ctx, i) {
       const { clients } = deps();
       const policy = await getPolicy(clients, i.policyName);
-      await clients.policies.deleteAlertPolicy({ name: i.policyName }).catch((err) => { throw upstreamError(err, "Cloud Monitoring", `deleting ${i.policyName}`); });
+      await clients.policies.deleteAlertPolicy({ name: i.policyName }).catch((err) => {
+        throw upstreamError(err, "Cloud Monitoring", `deleting ${i.policyName}`);
+      });
       forget(clients, i.project);
-      return { data: null, message: `Deleted "${policy.displayName}".`, details: { deleted: policy.displayName, conditions: describePolicy(policy) } };
+      return {
+        data: null,
+        message: `Deleted "${policy.displayName}".`,
+        details: { deleted: policy.displayName, conditions: describePolicy(policy) },
+      };
     },
   };
 }

@@ -27,7 +27,11 @@ afterAll(async () => stop?.());
 
 describe("the seeded fleet's alerting in the portal", () => {
   it("shows IntentVision's policies in words, its /health check, and ShortFactory's SLO", async () => {
-    const iv = await serviceAlerting(db, { project: "intentvision-prod", region: "us-central1", service: "intentvision-api" }, deps());
+    const iv = await serviceAlerting(
+      db,
+      { project: "intentvision-prod", region: "us-central1", service: "intentvision-api" },
+      deps(),
+    );
     expect(iv.errors).toEqual([]);
     expect(iv.policies!.map((p) => [p.displayName, p.conditions])).toEqual([
       ["IntentVision API error rate", "5xx share of requests > 1 % for 5 min"],
@@ -36,7 +40,11 @@ describe("the seeded fleet's alerting in the portal", () => {
       ["IntentVision API p99 latency", "p99 request latency > 5000 ms for 5 min"],
     ]);
     expect(iv.uptimeChecks!.map((c) => [c.path, c.periodSeconds, c.timeoutSeconds])).toEqual([["/health", 60, 10]]);
-    const sf = await serviceAlerting(db, { project: "shortfactory-prod", region: "us-central1", service: "shortfactory-backend" }, deps());
+    const sf = await serviceAlerting(
+      db,
+      { project: "shortfactory-prod", region: "us-central1", service: "shortfactory-backend" },
+      deps(),
+    );
     expect(sf.slos!.map((s) => [s.displayName, s.goal])).toEqual([["99.9% of requests succeed (30 days)", 0.999]]);
   });
 
@@ -44,10 +52,14 @@ describe("the seeded fleet's alerting in the portal", () => {
     const projects = ["intentvision-prod", "pyplots-prod", "shortfactory-prod", "elevendops-prod"];
     expect(await connectSeededPolicies(db, deps(), projects)).toEqual(["intentvision-prod", "pyplots-prod"]);
     const [channel] = (await listChannels(db, "pyplots-prod", clients)).filter((c) => c.runway);
-    const [highErrorRate] = (await projectPolicies("pyplots-prod", clients)).filter((p) => p.displayName === "High Error Rate");
+    const [highErrorRate] = (await projectPolicies("pyplots-prod", clients)).filter(
+      (p) => p.displayName === "High Error Rate",
+    );
     expect(highErrorRate.notificationChannels).toHaveLength(2);
     expect(highErrorRate.notificationChannels).toContain(channel.name);
-    expect(await db.auditEvent.count({ where: { action: "alerting.local-setup", target: "projects/pyplots-prod" } })).toBe(1);
+    expect(
+      await db.auditEvent.count({ where: { action: "alerting.local-setup", target: "projects/pyplots-prod" } }),
+    ).toBe(1);
     // A second start changes nothing, even after the channel was deleted on purpose.
     await db.alertWebhookChannel.deleteMany({ where: { project: "pyplots-prod" } });
     expect(await connectSeededPolicies(db, deps(), projects)).toEqual([]);

@@ -31,13 +31,25 @@ export async function serviceAlerting(db: Db, ref: ServiceRef, deps = alertingDe
   let sloError: string | null = null;
   // Checks and SLOs first: policies that watch them (without naming the service) belong here too.
   const [uptimeChecks, slos, incidents, channels] = await Promise.all([
-    serviceUptimeChecks(ref, deps.clients).catch((err) => { uptimeError = message(err, "reading uptime checks"); return null; }),
-    serviceSlos(ref, deps.clients).catch((err) => { sloError = message(err, "reading SLOs"); return null; }),
+    serviceUptimeChecks(ref, deps.clients).catch((err) => {
+      uptimeError = message(err, "reading uptime checks");
+      return null;
+    }),
+    serviceSlos(ref, deps.clients).catch((err) => {
+      sloError = message(err, "reading SLOs");
+      return null;
+    }),
     listIncidents(db, { project: ref.project, region: ref.region, service: ref.service, limit: 20 }),
-    listChannels(db, ref.project, deps.clients).catch((err) => { errors.push(message(err, "reading notification channels")); return null; }),
+    listChannels(db, ref.project, deps.clients).catch((err) => {
+      errors.push(message(err, "reading notification channels"));
+      return null;
+    }),
   ]);
   const related = { uptimeCheckIds: (uptimeChecks ?? []).map((c) => c.id), sloNames: (slos ?? []).map((s) => s.name) };
-  const policies = await servicePolicies(ref, related, deps.clients).catch((err) => { errors.push(message(err, "reading alert policies")); return null; });
+  const policies = await servicePolicies(ref, related, deps.clients).catch((err) => {
+    errors.push(message(err, "reading alert policies"));
+    return null;
+  });
   const openByPolicy: Record<string, number> = {};
   for (const i of incidents.filter((x) => x.state === "open")) {
     const policy = policies?.find((p) => p.name === i.policyName || p.displayName === i.policy);

@@ -23,7 +23,13 @@ beforeAll(async () => {
       requestId: `r${i}`,
     });
   }
-  await recordAudit(db, { actor: null, action: "users.change-role", outcome: "denied", durationMs: 0, requestId: "anon" });
+  await recordAudit(db, {
+    actor: null,
+    action: "users.change-role",
+    outcome: "denied",
+    durationMs: 0,
+    requestId: "anon",
+  });
 });
 
 describe("listAuditEvents", () => {
@@ -45,12 +51,28 @@ describe("listAuditEvents", () => {
   });
 
   it("filters by actor, action, outcome and target (exact or prefix)", async () => {
-    expect((await listAuditEvents(db, q({ actor: "BOB@example.com" }))).events.map((e) => e.requestId)).toEqual(["r5", "r3", "r1"]);
+    expect((await listAuditEvents(db, q({ actor: "BOB@example.com" }))).events.map((e) => e.requestId)).toEqual([
+      "r5",
+      "r3",
+      "r1",
+    ]);
     expect((await listAuditEvents(db, q({ action: "users.change-role" }))).events).toHaveLength(3);
-    expect((await listAuditEvents(db, q({ outcome: "denied" }))).events.map((e) => e.requestId)).toEqual(["anon", "r3"]);
-    expect((await listAuditEvents(db, q({ target: "projects/p1/*" }))).events.map((e) => e.requestId)).toEqual(["r3", "r1"]);
-    expect((await listAuditEvents(db, q({ target: "projects/p0/locations/us-central1/services/s2" }))).events.map((e) => e.requestId)).toEqual(["r2"]);
-    expect((await listAuditEvents(db, q({ actor: "anonymous", outcome: "denied" }))).events.map((e) => e.requestId)).toEqual(["anon"]);
+    expect((await listAuditEvents(db, q({ outcome: "denied" }))).events.map((e) => e.requestId)).toEqual([
+      "anon",
+      "r3",
+    ]);
+    expect((await listAuditEvents(db, q({ target: "projects/p1/*" }))).events.map((e) => e.requestId)).toEqual([
+      "r3",
+      "r1",
+    ]);
+    expect(
+      (await listAuditEvents(db, q({ target: "projects/p0/locations/us-central1/services/s2" }))).events.map(
+        (e) => e.requestId,
+      ),
+    ).toEqual(["r2"]);
+    expect(
+      (await listAuditEvents(db, q({ actor: "anonymous", outcome: "denied" }))).events.map((e) => e.requestId),
+    ).toEqual(["anon"]);
   });
 
   it("offers the distinct action names for the filter", async () => {

@@ -47,9 +47,18 @@ export async function recordAudit(db: Db, e: AuditEntry): Promise<bigint> {
 }
 
 /** Gives a "started" row its outcome once the action is done. */
-export async function finishAudit(db: Db, id: bigint, e: { outcome: Exclude<AuditOutcome, "started">; error?: string | null; details?: unknown; durationMs: number }): Promise<void> {
+export async function finishAudit(
+  db: Db,
+  id: bigint,
+  e: { outcome: Exclude<AuditOutcome, "started">; error?: string | null; details?: unknown; durationMs: number },
+): Promise<void> {
   await db.auditEvent.update({
     where: { id },
-    data: { outcome: e.outcome, error: text(e.error), details: json(e.details), durationMs: Math.max(0, Math.round(e.durationMs)) },
+    data: {
+      outcome: e.outcome,
+      error: text(e.error),
+      details: json(e.details),
+      durationMs: Math.max(0, Math.round(e.durationMs)),
+    },
   });
 }

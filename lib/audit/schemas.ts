@@ -4,7 +4,10 @@ import { wholeNumberOr } from "../whole-number";
 export const AUDIT_OUTCOMES = ["success", "denied", "invalid", "failed", "started"] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
-const text = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(300).optional());
+const text = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+  z.string().trim().max(300).optional(),
+);
 
 /** Audit filters as they arrive in a URL's search params. */
 export const AuditQuery = z.object({

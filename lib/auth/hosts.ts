@@ -19,7 +19,9 @@ export function trustedHost(trust: HostTrust, headers: Headers): HostDecision {
   const host = first(headers.get("host"));
   if (trust.trustedHosts.length) {
     const listed = [forwarded, host].find((h) => h && trust.trustedHosts.includes(h));
-    return listed ? { ok: true, host: listed } : { ok: false, reason: `host ${host ?? "(none)"} is not in AUTH_TRUSTED_HOSTS` };
+    return listed
+      ? { ok: true, host: listed }
+      : { ok: false, reason: `host ${host ?? "(none)"} is not in AUTH_TRUSTED_HOSTS` };
   }
   return host ? { ok: true, host } : { ok: false, reason: "no Host header" };
 }

@@ -18,15 +18,22 @@ let keys: { pubkeys: Record<string, string>; at: number } | null = null;
 
 /** IAP's public keys (https://www.gstatic.com/iap/verify/public_key), fetched at most hourly. */
 async function iapKeys(): Promise<Record<string, string>> {
-  if (!keys || Date.now() - keys.at > KEYS_TTL_MS) keys = { pubkeys: (await client.getIapPublicKeys()).pubkeys, at: Date.now() };
+  if (!keys || Date.now() - keys.at > KEYS_TTL_MS)
+    keys = { pubkeys: (await client.getIapPublicKeys()).pubkeys, at: Date.now() };
   return keys.pubkeys;
 }
 
 /** The e-mail a valid assertion names, lower-cased; null for a missing, forged, expired or foreign one. */
-export async function verifyIapAssertion(assertion: string | null, audience: string, certs?: Record<string, string>): Promise<string | null> {
+export async function verifyIapAssertion(
+  assertion: string | null,
+  audience: string,
+  certs?: Record<string, string>,
+): Promise<string | null> {
   if (!assertion) return null;
   try {
-    const ticket = await client.verifySignedJwtWithCertsAsync(assertion, certs ?? (await iapKeys()), audience, [IAP_ISSUER]);
+    const ticket = await client.verifySignedJwtWithCertsAsync(assertion, certs ?? (await iapKeys()), audience, [
+      IAP_ISSUER,
+    ]);
     const email = ticket.getPayload()?.email;
     return email ? email.toLowerCase() : null;
   } catch (err) {

@@ -23,5 +23,9 @@ export async function ensureLocalAccounts(db: Db): Promise<void> {
 
 /** The local accounts as they stand now (an admin may have changed their roles), for the sign-in page. */
 export async function listLocalAccounts(db: Db): Promise<{ email: string; role: Role }[]> {
-  return db.user.findMany({ where: { email: { in: LOCAL_ACCOUNTS.map((a) => a.email) } }, orderBy: { email: "asc" }, select: { email: true, role: true } });
+  return db.user.findMany({
+    where: { email: { in: LOCAL_ACCOUNTS.map((a) => a.email) } },
+    orderBy: { email: "asc" },
+    select: { email: true, role: true },
+  });
 }

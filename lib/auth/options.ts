@@ -52,7 +52,10 @@ export function authOptions(): AuthOptions {
         credentials: { email: { label: "Account", type: "text" } },
         async authorize(credentials) {
           try {
-            const actor = await signInUser(db(), cfg.auth, { provider: "local", email: String(credentials?.email ?? "") });
+            const actor = await signInUser(db(), cfg.auth, {
+              provider: "local",
+              email: String(credentials?.email ?? ""),
+            });
             log.info("signed in", { provider: "local", actor: actor.email });
             return { id: actor.id, email: actor.email, name: actor.name };
           } catch (err) {
@@ -97,25 +100,34 @@ export function authOptions(): AuthOptions {
           return token;
         }
         // Every later read (/api/auth/session, getServerSession) answers only for a live session.
-        if (!(await actorFromClaims(db(), cfg.auth, { uid: token.uid as string | undefined, sid: token.sid as string | undefined }))) throw new SessionEnded("the session was signed out or no longer applies");
+        if (
+          !(await actorFromClaims(db(), cfg.auth, {
+            uid: token.uid as string | undefined,
+            sid: token.sid as string | undefined,
+          }))
+        )
+          throw new SessionEnded("the session was signed out or no longer applies");
         return token;
       },
       async session({ session, token }) {
-        if (session.user) Object.assign(session.user, { id: token.uid as string | undefined, sid: token.sid as string | undefined });
+        if (session.user)
+          Object.assign(session.user, { id: token.uid as string | undefined, sid: token.sid as string | undefined });
         return session;
       },
     },
     events: {
       async signOut({ token }) {
         const sid = token?.sid;
-        const exp = typeof token?.exp === "number" ? new Date(token.exp * 1000) : new Date(Date.now() + SESSION_MAX_AGE_S * 1000);
+        const exp =
+          typeof token?.exp === "number" ? new Date(token.exp * 1000) : new Date(Date.now() + SESSION_MAX_AGE_S * 1000);
         if (typeof sid === "string") await revokeSession(db(), sid, exp);
       },
     },
     logger: {
       error: (code, metadata) => {
         const m = metadata as { name?: string; message?: string } | undefined;
-        if (code === "JWT_SESSION_ERROR" && m?.name === "SessionEnded") return log.info("session cookie refused", { reason: m.message });
+        if (code === "JWT_SESSION_ERROR" && m?.name === "SessionEnded")
+          return log.info("session cookie refused", { reason: m.message });
         log.error(`next-auth: ${code}`, { metadata: String(m?.message ?? "") });
       },
       warn: (code) => log.warn(`next-auth: ${code}`),

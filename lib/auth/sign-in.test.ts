@@ -35,22 +35,32 @@ describe("signInUser", () => {
   });
 
   it("refuses other domains and unverified addresses, creating nobody", async () => {
-    await expect(signInUser(db, google, { provider: "google", email: "eve@evil.example" })).rejects.toBeInstanceOf(Forbidden);
-    await expect(signInUser(db, google, { provider: "google", email: "unverified@example.com", emailVerified: false })).rejects.toBeInstanceOf(Forbidden);
+    await expect(signInUser(db, google, { provider: "google", email: "eve@evil.example" })).rejects.toBeInstanceOf(
+      Forbidden,
+    );
+    await expect(
+      signInUser(db, google, { provider: "google", email: "unverified@example.com", emailVerified: false }),
+    ).rejects.toBeInstanceOf(Forbidden);
     expect(await db.user.count({ where: { email: { in: ["eve@evil.example", "unverified@example.com"] } } })).toBe(0);
   });
 
   it("signs in local accounts only while local sign-in is on", async () => {
     expect((await signInUser(db, local, { provider: "local", email: "operator@runway.local" })).role).toBe("operator");
-    await expect(signInUser(db, google, { provider: "local", email: "operator@runway.local" })).rejects.toBeInstanceOf(Forbidden);
+    await expect(signInUser(db, google, { provider: "local", email: "operator@runway.local" })).rejects.toBeInstanceOf(
+      Forbidden,
+    );
   });
 
   it("never signs in an arbitrary address through local sign-in", async () => {
-    await expect(signInUser(db, local, { provider: "local", email: "ann@example.com" })).rejects.toBeInstanceOf(Forbidden);
+    await expect(signInUser(db, local, { provider: "local", email: "ann@example.com" })).rejects.toBeInstanceOf(
+      Forbidden,
+    );
   });
 
   it("refuses Google sign-in when it is not configured", async () => {
-    await expect(signInUser(db, local, { provider: "google", email: "ann@example.com" })).rejects.toBeInstanceOf(Forbidden);
+    await expect(signInUser(db, local, { provider: "google", email: "ann@example.com" })).rejects.toBeInstanceOf(
+      Forbidden,
+    );
   });
 
   it("seeds the local accounts once, without resetting changed roles", async () => {

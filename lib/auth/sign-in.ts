@@ -7,7 +7,12 @@ import { Forbidden } from "../errors";
 import { isLocalAccount } from "./local-accounts";
 import type { Actor } from "./roles";
 
-export type SignInAttempt = { provider: "google" | "local"; email: string; name?: string | null; emailVerified?: boolean };
+export type SignInAttempt = {
+  provider: "google" | "local";
+  email: string;
+  name?: string | null;
+  emailVerified?: boolean;
+};
 
 /** One account, one spelling: what sign-in and its rate limit both key on. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
@@ -15,7 +20,8 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 export async function signInUser(db: Db, auth: Config["auth"], attempt: SignInAttempt): Promise<Actor> {
   const email = normalizeEmail(attempt.email);
   if (attempt.provider === "local") {
-    if (!auth.localSignIn || !isLocalAccount(email)) throw new Forbidden("Local sign-in is not enabled for this account.");
+    if (!auth.localSignIn || !isLocalAccount(email))
+      throw new Forbidden("Local sign-in is not enabled for this account.");
     const user = await db.user.findUnique({ where: { email } });
     if (!user) throw new Forbidden("Unknown local account.");
     return touch(db, user.id);
@@ -23,7 +29,8 @@ export async function signInUser(db: Db, auth: Config["auth"], attempt: SignInAt
   if (!auth.google) throw new Forbidden("Google sign-in is not configured.");
   if (attempt.emailVerified === false) throw new Forbidden("Your Google e-mail address is not verified.");
   const domain = email.split("@")[1] ?? "";
-  if (!auth.allowedDomains.includes(domain)) throw new Forbidden(`Accounts from ${domain || "this domain"} may not sign in.`);
+  if (!auth.allowedDomains.includes(domain))
+    throw new Forbidden(`Accounts from ${domain || "this domain"} may not sign in.`);
   const user = await db.user.upsert({
     where: { email },
     update: { name: attempt.name ?? undefined },

@@ -33,16 +33,25 @@ const budgetsCache = new TtlCache<BudgetView[]>(60_000);
 export function billingAccountsOf(clients: BillingClients, projects: string[]): Promise<BillingAccountView[]> {
   return accountsCache.get([...projects].sort().join(","), async () => {
     try {
-      const infos = await Promise.all(projects.map((p) => clients.accounts.getProjectBillingInfo({ name: `projects/${p}` }, { timeout: 20_000 }).then(([i]) => i)));
+      const infos = await Promise.all(
+        projects.map((p) =>
+          clients.accounts.getProjectBillingInfo({ name: `projects/${p}` }, { timeout: 20_000 }).then(([i]) => i),
+        ),
+      );
       const byAccount = new Map<string, string[]>();
       infos.forEach((info, i) => {
         if (!info.billingAccountName) return;
-        (byAccount.get(info.billingAccountName) ?? byAccount.set(info.billingAccountName, []).get(info.billingAccountName)!).push(projects[i]);
+        (
+          byAccount.get(info.billingAccountName) ??
+          byAccount.set(info.billingAccountName, []).get(info.billingAccountName)!
+        ).push(projects[i]);
       });
-      return await Promise.all([...byAccount.entries()].map(async ([name, ps]) => {
-        const [a] = await clients.accounts.getBillingAccount({ name }, { timeout: 20_000 });
-        return { name, displayName: a.displayName ?? name, currency: a.currencyCode || "USD", projects: ps };
-      }));
+      return await Promise.all(
+        [...byAccount.entries()].map(async ([name, ps]) => {
+          const [a] = await clients.accounts.getBillingAccount({ name }, { timeout: 20_000 });
+          return { name, displayName: a.displayName ?? name, currency: a.currencyCode || "USD", projects: ps };
+        }),
+      );
     } catch (err) {
       throw upstreamError(err, "Cloud Billing", "reading the billing accounts of the covered projects");
     }
@@ -61,11 +70,16 @@ export async function budgetViewOf(clients: BillingClients, b: Budget, account: 
 export function toBudgetView(b: Budget, account: string): BudgetView {
   const money = b.amount?.specifiedAmount;
   return {
-    name: b.name ?? "", account, displayName: b.displayName ?? "",
+    name: b.name ?? "",
+    account,
+    displayName: b.displayName ?? "",
     amount: money ? Number(money.units ?? 0) + Number(money.nanos ?? 0) / 1e9 : null,
     currency: money?.currencyCode || "USD",
     projects: (b.budgetFilter?.projects ?? []).map((p) => p.replace(/^projects\//, "")),
-    thresholds: (b.thresholdRules ?? []).map((r) => ({ percent: Number(r.thresholdPercent ?? 0), basis: r.spendBasis === "FORECASTED_SPEND" ? "FORECASTED_SPEND" : "CURRENT_SPEND" })),
+    thresholds: (b.thresholdRules ?? []).map((r) => ({
+      percent: Number(r.thresholdPercent ?? 0),
+      basis: r.spendBasis === "FORECASTED_SPEND" ? "FORECASTED_SPEND" : "CURRENT_SPEND",
+    })),
     etag: b.etag ?? "",
   };
 }

@@ -18,13 +18,20 @@ import { BudgetInput } from "./schemas";
 const ABORTED = 10;
 const CALL = { timeout: 20_000 };
 
-const FIELDS: [RegExp, string][] = [[/amount/, "amount"], [/threshold/, "thresholds"], [/display_name/, "displayName"], [/projects/, "project"]];
+const FIELDS: [RegExp, string][] = [
+  [/amount/, "amount"],
+  [/threshold/, "thresholds"],
+  [/display_name/, "displayName"],
+  [/projects/, "project"],
+];
 
 function asFieldError(err: unknown): unknown {
   const mapped = upstreamError(err, "Cloud Billing", "saving the budget");
   if (!(mapped instanceof Invalid)) return mapped;
   const field = FIELDS.find(([re]) => re.test(mapped.message))?.[1] ?? "_form";
-  return new Invalid("Cloud Billing refused the budget.", { [field]: [mapped.message.replace(/^Cloud Billing rejected this while saving the budget: /, "")] });
+  return new Invalid("Cloud Billing refused the budget.", {
+    [field]: [mapped.message.replace(/^Cloud Billing rejected this while saving the budget: /, "")],
+  });
 }
 
 /** The budget as Google holds it now, its projects as ids. */
@@ -40,11 +47,18 @@ async function heldBudget(clients: BillingClients, name: string, account: string
 /** The one covered project an existing budget covers; anything else is refused before Google is asked to change it. */
 async function heldScope(db: Db, held: BudgetView, input: BudgetInput): Promise<string> {
   if (held.projects.length !== 1) {
-    throw new Forbidden(`“${held.displayName}” covers ${held.projects.length ? "several projects" : "the whole billing account"}; the portal edits only budgets of one project. Change it in the Cloud console.`);
+    throw new Forbidden(
+      `“${held.displayName}” covers ${held.projects.length ? "several projects" : "the whole billing account"}; the portal edits only budgets of one project. Change it in the Cloud console.`,
+    );
   }
   const [project] = held.projects;
   await requireCovered(db, { project });
-  if (input.project !== project) throw new Invalid("This budget's project cannot change.", { project: [`This budget covers ${project}; its project cannot be changed here. Create a new budget for ${input.project}.`] });
+  if (input.project !== project)
+    throw new Invalid("This budget's project cannot change.", {
+      project: [
+        `This budget covers ${project}; its project cannot be changed here. Create a new budget for ${input.project}.`,
+      ],
+    });
   return project;
 }
 
@@ -57,8 +71,10 @@ function staleEdit(now: BudgetView, input: BudgetInput): Conflict {
   const forecast = now.thresholds.some((t) => t.basis === "FORECASTED_SPEND");
   const changed = [
     now.displayName !== input.displayName && `name “${now.displayName}”`,
-    (now.amount === null || Math.abs(now.amount - Number(input.amount)) > 0.001) && `amount ${money(now)} (yours: ${input.amount})`,
-    percents(current) !== percents(input.thresholds) && `alerts at ${percents(current)} (yours: ${percents(input.thresholds)})`,
+    (now.amount === null || Math.abs(now.amount - Number(input.amount)) > 0.001) &&
+      `amount ${money(now)} (yours: ${input.amount})`,
+    percents(current) !== percents(input.thresholds) &&
+      `alerts at ${percents(current)} (yours: ${percents(input.thresholds)})`,
     forecast !== input.forecastAlert && `forecast alert ${forecast ? "on" : "off"}`,
   ].filter(Boolean);
   return new Conflict(
@@ -91,17 +107,32 @@ export const saveBudgetDefinition: ActionDefinition<typeof BudgetInput, BudgetVi
     const clients = billingClients();
     const body = budgetBody(input);
     // Without the etag read with the form, Google would apply the edit over whatever changed since.
-    if (input.budget && !input.etag) throw new Invalid("The form did not say which version of the budget it edits.", { _form: ["Reload the page and edit again."] });
-    if (input.budget && !input.budget.startsWith(`${input.account}/`)) throw new Invalid("The budget is not in this billing account.", { _form: [`${input.budget} is not a budget of ${input.account}.`] });
-    const project = input.budget ? await heldScope(db, await heldBudget(clients, input.budget, input.account), input) : input.project;
+    if (input.budget && !input.etag)
+      throw new Invalid("The form did not say which version of the budget it edits.", {
+        _form: ["Reload the page and edit again."],
+      });
+    if (input.budget && !input.budget.startsWith(`${input.account}/`))
+      throw new Invalid("The budget is not in this billing account.", {
+        _form: [`${input.budget} is not a budget of ${input.account}.`],
+      });
+    const project = input.budget
+      ? await heldScope(db, await heldBudget(clients, input.budget, input.account), input)
+      : input.project;
     let saved;
     try {
       // An edit never sends a filter: the budget keeps the scope Google holds.
       [saved] = input.budget
-        ? await clients.budgets.updateBudget({ budget: { ...body, budgetFilter: undefined, name: input.budget, etag: input.etag }, updateMask: { paths: ["display_name", "amount", "threshold_rules"] } }, CALL)
+        ? await clients.budgets.updateBudget(
+            {
+              budget: { ...body, budgetFilter: undefined, name: input.budget, etag: input.etag },
+              updateMask: { paths: ["display_name", "amount", "threshold_rules"] },
+            },
+            CALL,
+          )
         : await clients.budgets.createBudget({ parent: input.account, budget: body }, CALL);
     } catch (err) {
-      if (input.budget && grpcCode(err) === ABORTED) throw staleEdit(await heldBudget(clients, input.budget, input.account), input);
+      if (input.budget && grpcCode(err) === ABORTED)
+        throw staleEdit(await heldBudget(clients, input.budget, input.account), input);
       throw asFieldError(err);
     }
     forgetBudgets(input.account);
@@ -110,7 +141,13 @@ export const saveBudgetDefinition: ActionDefinition<typeof BudgetInput, BudgetVi
     return {
       data: view,
       message: `${input.budget ? "Saved" : "Created"} budget “${view.displayName}”.`,
-      details: { budget: view.name, amount: input.amount, project, thresholds: input.thresholds, forecastAlert: input.forecastAlert },
+      details: {
+        budget: view.name,
+        amount: input.amount,
+        project,
+        thresholds: input.thresholds,
+        forecastAlert: input.forecastAlert,
+      },
     };
   },
 };

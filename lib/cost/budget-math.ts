@@ -23,12 +23,18 @@ export type BudgetMonth = {
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export function budgetMonth(amount: number, daily: { day: string; total: number }[], thresholds: Threshold[], now: Date): BudgetMonth {
+export function budgetMonth(
+  amount: number,
+  daily: { day: string; total: number }[],
+  thresholds: Threshold[],
+  now: Date,
+): BudgetMonth {
   const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
   const elapsedDays = Math.max(1 / 24, (now.getTime() - start) / DAY);
   const byDay = new Map<string, number>();
-  for (const d of daily) if (d.day >= iso(start) && d.day < iso(end)) byDay.set(d.day, (byDay.get(d.day) ?? 0) + d.total);
+  for (const d of daily)
+    if (d.day >= iso(start) && d.day < iso(end)) byDay.set(d.day, (byDay.get(d.day) ?? 0) + d.total);
   const actual: { day: string; total: number }[] = [];
   let running = 0;
   for (let t = start; t <= now.getTime() && t < end; t += DAY) {
@@ -39,7 +45,8 @@ export function budgetMonth(amount: number, daily: { day: string; total: number 
   const rate = spent / elapsedDays;
   const forecast = spent + rate * Math.max(0, (end - now.getTime()) / DAY);
   const projected: { day: string; total: number }[] = [];
-  for (let t = Math.floor(now.getTime() / DAY) * DAY + DAY; t < end; t += DAY) projected.push({ day: iso(t), total: spent + rate * ((t + DAY - now.getTime()) / DAY) });
+  for (let t = Math.floor(now.getTime() / DAY) * DAY + DAY; t < end; t += DAY)
+    projected.push({ day: iso(t), total: spent + rate * ((t + DAY - now.getTime()) / DAY) });
   const states = thresholds.map((th): ThresholdState => {
     const at = amount * th.percent;
     const crossedOn = actual.find((a) => a.total >= at)?.day ?? null;

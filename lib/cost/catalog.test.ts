@@ -25,7 +25,13 @@ afterAll(async () => {
 });
 
 const service = (project: string, id: string, region: string) =>
-  ({ name: `projects/${project}/locations/${region}/services/${id}`, id, project, region, template: { billing: "request" } }) as unknown as ServiceView;
+  ({
+    name: `projects/${project}/locations/${region}/services/${id}`,
+    id,
+    project,
+    region,
+    template: { billing: "request" },
+  }) as unknown as ServiceView;
 
 // Published list prices, request-based billing (USD).
 const TIER1 = { cpu: 0.000024, memory: 0.0000025 };
@@ -53,12 +59,24 @@ describe("costReport with the emulator's catalog", () => {
     );
 
     const gross = {
-      api: { cpu: usage.api.vcpuSeconds * TIER1.cpu, memory: usage.api.gibSeconds * TIER1.memory, requests: usage.api.requests * PER_REQUEST },
-      eu: { cpu: usage.eu.vcpuSeconds * TIER2.cpu, memory: usage.eu.gibSeconds * TIER2.memory, requests: usage.eu.requests * PER_REQUEST },
+      api: {
+        cpu: usage.api.vcpuSeconds * TIER1.cpu,
+        memory: usage.api.gibSeconds * TIER1.memory,
+        requests: usage.api.requests * PER_REQUEST,
+      },
+      eu: {
+        cpu: usage.eu.vcpuSeconds * TIER2.cpu,
+        memory: usage.eu.gibSeconds * TIER2.memory,
+        requests: usage.eu.requests * PER_REQUEST,
+      },
     };
     // Each service keeps the share of its gross cost that the credit does not cover.
     const left = (k: "cpu" | "memory" | "requests") => 1 - FREE[k] / (gross.api[k] + gross.eu[k]);
-    const net = (g: typeof gross.api) => ({ cpu: g.cpu * left("cpu"), memory: g.memory * left("memory"), requests: g.requests * left("requests") });
+    const net = (g: typeof gross.api) => ({
+      cpu: g.cpu * left("cpu"),
+      memory: g.memory * left("memory"),
+      requests: g.requests * left("requests"),
+    });
     const expected = { api: net(gross.api), eu: net(gross.eu) };
 
     // The same figures worked out on paper: CPU 9.60 + 3.36 = 12.96 gross, 4.32 credit, 2/3 left.
@@ -87,10 +105,22 @@ describe("costReport with the emulator's catalog", () => {
   it("leaves usage inside the free tier at zero", () => {
     const report = costReport(
       [service("cost-proj", "small", "europe-west4")],
-      [{ project: "cost-proj", service: "small", day: "2026-11-02", vcpuSeconds: 179_999, gibSeconds: 359_999, requests: 1_999_999 }],
+      [
+        {
+          project: "cost-proj",
+          service: "small",
+          day: "2026-11-02",
+          vcpuSeconds: 179_999,
+          gibSeconds: 359_999,
+          requests: 1_999_999,
+        },
+      ],
       skus,
       new Date("2026-11-03T00:00:00Z"),
     );
-    expect(report.services[0]).toMatchObject({ error: null, monthToDate: { cpu: 0, memory: 0, requests: 0, total: 0 } });
+    expect(report.services[0]).toMatchObject({
+      error: null,
+      monthToDate: { cpu: 0, memory: 0, requests: 0, total: 0 },
+    });
   });
 });

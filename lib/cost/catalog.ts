@@ -8,7 +8,10 @@ import { CLOUD_RUN_SERVICE } from "./pricing";
 const cache = new TtlCache<protos.google.cloud.billing.v1.ISku[]>(3_600_000, 4);
 
 /** In the billing account's currency (the Catalog converts; USD when unsaid). */
-export async function cloudRunSkus(client: CloudCatalogClient, currency = "USD"): Promise<protos.google.cloud.billing.v1.ISku[]> {
+export async function cloudRunSkus(
+  client: CloudCatalogClient,
+  currency = "USD",
+): Promise<protos.google.cloud.billing.v1.ISku[]> {
   return cache.get(`cloud-run/${currency}`, async () => {
     try {
       const [skus] = await client.listSkus({ parent: CLOUD_RUN_SERVICE, currencyCode: currency }, { timeout: 30_000 });

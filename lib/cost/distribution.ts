@@ -6,7 +6,11 @@ export type WireDistribution = {
   mean?: number | null;
   range?: { min?: number | null; max?: number | null } | null;
   bucketOptions?: {
-    exponentialBuckets?: { numFiniteBuckets?: number | null; growthFactor?: number | null; scale?: number | null } | null;
+    exponentialBuckets?: {
+      numFiniteBuckets?: number | null;
+      growthFactor?: number | null;
+      scale?: number | null;
+    } | null;
     linearBuckets?: { numFiniteBuckets?: number | null; width?: number | null; offset?: number | null } | null;
   } | null;
   bucketCounts?: (string | number | null)[] | null;
@@ -16,13 +20,17 @@ export type WireDistribution = {
 function bounds(d: WireDistribution, i: number): [number, number] {
   const exp = d.bucketOptions?.exponentialBuckets;
   if (exp) {
-    const n = Number(exp.numFiniteBuckets ?? 0), g = Number(exp.growthFactor ?? 2), s = Number(exp.scale ?? 1);
+    const n = Number(exp.numFiniteBuckets ?? 0),
+      g = Number(exp.growthFactor ?? 2),
+      s = Number(exp.scale ?? 1);
     if (i === 0) return [0, s];
     const lower = s * g ** (i - 1);
     return [lower, i > n ? lower : s * g ** i];
   }
   const lin = d.bucketOptions?.linearBuckets;
-  const n = Number(lin?.numFiniteBuckets ?? 0), w = Number(lin?.width ?? 1), o = Number(lin?.offset ?? 0);
+  const n = Number(lin?.numFiniteBuckets ?? 0),
+    w = Number(lin?.width ?? 1),
+    o = Number(lin?.offset ?? 0);
   if (i === 0) return [o, o];
   if (i > n) return [o + n * w, o + n * w];
   return [o + (i - 1) * w, o + i * w];

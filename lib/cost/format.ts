@@ -6,7 +6,8 @@
 export const SMALLEST = 0.01;
 
 export function formatMoney(amount: number, currency = "USD", locale = "en-US"): string {
-  const fmt = (v: number) => v.toLocaleString(locale, { style: "currency", currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const fmt = (v: number) =>
+    v.toLocaleString(locale, { style: "currency", currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
   if (amount > 0 && amount < SMALLEST) return `< ${fmt(SMALLEST)}`;
   if (amount < 0 && amount > -SMALLEST) return `> ${fmt(-SMALLEST)}`;
   return fmt(amount);
@@ -28,5 +29,10 @@ export function formatPercent(fraction: number): string {
 export function formatUnitCost(amount: number, currency = "USD", locale = "en-US"): string {
   if (amount <= 0 || amount >= SMALLEST) return formatMoney(amount, currency, locale);
   const digits = Math.min(8, Math.max(2, 1 - Math.floor(Math.log10(amount))));
-  return amount.toLocaleString(locale, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return amount.toLocaleString(locale, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
 }

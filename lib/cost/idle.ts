@@ -21,19 +21,26 @@ export function parseGiB(v: string): number {
 }
 
 const squash = (s: string) => s.replace(/\s+/g, " ").trim();
-const paid = (sku: Sku | undefined) => (sku ? rateOf(sku).tiers.find((t) => t.price > 0)?.price ?? 0 : 0);
+const paid = (sku: Sku | undefined) => (sku ? (rateOf(sku).tiers.find((t) => t.price > 0)?.price ?? 0) : 0);
 
 /** Request-based, instance-based and idle min-instance unit prices for a region (instance-based 0 where the catalog has none). */
 export function unitPrices(skus: Sku[], region: string, mode: "request" | "instance"): UnitPrices {
   const request = priceSheet(skus, region, "request");
   let instance: PriceSheet | null = null;
-  try { instance = priceSheet(skus, region, "instance"); } catch { instance = null; }
-  const find = (d: string) => skus.find((s) => squash(s.description ?? "") === d && (s.serviceRegions?.includes(region) ?? false));
+  try {
+    instance = priceSheet(skus, region, "instance");
+  } catch {
+    instance = null;
+  }
+  const find = (d: string) =>
+    skus.find((s) => squash(s.description ?? "") === d && (s.serviceRegions?.includes(region) ?? false));
   const tier2 = request.tier === 2 ? " Tier 2" : "";
   const firstPaid = (r: PriceSheet["cpu"] | null | undefined) => r?.tiers.find((t) => t.price > 0)?.price ?? 0;
   const inst = { cpu: firstPaid(instance?.cpu), memory: firstPaid(instance?.memory) };
   const minCpu = paid(find(`Services Min Instance CPU${tier2} (Request-based billing)`));
-  const minMemory = paid(find(`Services Min Instance Memory${tier2} (Request-based billing)`)) || paid(find("Services Min Instance Memory (Request-based billing)"));
+  const minMemory =
+    paid(find(`Services Min Instance Memory${tier2} (Request-based billing)`)) ||
+    paid(find("Services Min Instance Memory (Request-based billing)"));
   return {
     request: { cpu: firstPaid(request.cpu), memory: firstPaid(request.memory), request: firstPaid(request.requests) },
     instance: inst,
@@ -52,6 +59,15 @@ export type IdleInstances = Map<string, number>;
 export function idleCostPerDay(s: ServiceView, idleInstances: number | null | undefined, skus: Sku[]): number {
   if (s.template.billing !== "request" || s.template.minInstances < 1 || idleInstances == null) return 0;
   let prices: UnitPrices;
-  try { prices = unitPrices(skus, s.region, "request"); } catch { return 0; }
-  return minInstanceIdleCost({ minInstances: s.template.minInstances, cpu: parseCpu(s.template.cpu), memoryGiB: parseGiB(s.template.memory) }, idleInstances, 86_400, prices.idle);
+  try {
+    prices = unitPrices(skus, s.region, "request");
+  } catch {
+    return 0;
+  }
+  return minInstanceIdleCost(
+    { minInstances: s.template.minInstances, cpu: parseCpu(s.template.cpu), memoryGiB: parseGiB(s.template.memory) },
+    idleInstances,
+    86_400,
+    prices.idle,
+  );
 }

@@ -1,5 +1,14 @@
 export { costReport, monthToDateCosts, METHOD, type CostReport, type ServiceCost } from "./report";
-export { loadUsageAndPrices, reportFor, monthToDateFor, idlePerDayFor, varianceFlagsFor, loadCostInsight, type CostInputs, type CostPageData } from "./load";
+export {
+  loadUsageAndPrices,
+  reportFor,
+  monthToDateFor,
+  idlePerDayFor,
+  varianceFlagsFor,
+  loadCostInsight,
+  type CostInputs,
+  type CostPageData,
+} from "./load";
 export { applyFreeTier, grossCost, priceSheet, tieredCost, forecastMonth, FREE_TIER } from "./pricing";
 export { costInsight, type CostInsight, type ServiceInsight, type BudgetInsight } from "./insight";
 export { saveBudgetDefinition } from "./budget-actions";

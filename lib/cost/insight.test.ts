@@ -6,11 +6,25 @@ import { budgetMonth } from "./budget-math";
 import { formatChange, formatMoney, formatUnitCost } from "./format";
 import { deployImpact, revisionCosts } from "./per-revision";
 import type { PriceSheet } from "./pricing";
-import { concurrencyRecommendation, cpuAllocationRecommendation, memoryRecommendation, minInstancesRecommendation, recommendations, type Measured, type ServiceShape, type UnitPrices } from "./recommendations";
+import {
+  concurrencyRecommendation,
+  cpuAllocationRecommendation,
+  memoryRecommendation,
+  minInstancesRecommendation,
+  recommendations,
+  type Measured,
+  type ServiceShape,
+  type UnitPrices,
+} from "./recommendations";
 import { explain, variance, windows, type WindowUsage } from "./variance";
 
 const cost = (cpu: number, memory: number, requests = 0) => ({ cpu, memory, requests, total: cpu + memory + requests });
-const win = (c: ReturnType<typeof cost>, requests: number, instanceSeconds: number, limits: WindowUsage["limits"] = { revision: "api-00001-aaa", cpu: 1, memoryGiB: 0.5 }): WindowUsage => ({ cost: c, requests, instanceSeconds, limits });
+const win = (
+  c: ReturnType<typeof cost>,
+  requests: number,
+  instanceSeconds: number,
+  limits: WindowUsage["limits"] = { revision: "api-00001-aaa", cpu: 1, memoryGiB: 0.5 },
+): WindowUsage => ({ cost: c, requests, instanceSeconds, limits });
 
 describe("variance", () => {
   it("puts growth in requests on requests: +30 % requests at the same cost per request", () => {
@@ -27,9 +41,14 @@ describe("variance", () => {
 
   it("names a new revision's larger limits when memory doubled at the same traffic", () => {
     // Memory $1 → $2 with 512 MiB → 1 GiB; CPU unchanged: +$1.00 (+33 %), all of it the limits.
-    const v = variance(win(cost(2, 1), 1000, 500), win(cost(2, 2), 1000, 500, { revision: "api-00002-bbb", cpu: 1, memoryGiB: 1 }));
+    const v = variance(
+      win(cost(2, 1), 1000, 500),
+      win(cost(2, 2), 1000, 500, { revision: "api-00002-bbb", cpu: 1, memoryGiB: 1 }),
+    );
     expect(v.fraction).toBeCloseTo(1 / 3, 9);
-    expect(v.drivers).toEqual([{ driver: "limits", amount: 1, detail: "api-00002-bbb has larger limits (1 vCPU, 512 MiB → 1 vCPU, 1 GiB)" }]);
+    expect(v.drivers).toEqual([
+      { driver: "limits", amount: 1, detail: "api-00002-bbb has larger limits (1 vCPU, 512 MiB → 1 vCPU, 1 GiB)" },
+    ]);
   });
 
   it("calls instance time what grew faster than requests (instances kept warm)", () => {
@@ -43,10 +62,16 @@ describe("variance", () => {
 
   it("calls more idle min instances instance time, and leaves them out of the requests share", () => {
     // $3.00 + $2.00 idle → $3.90 + $4.00 idle, requests +30 %: requests 0.3 × $3.00 = $0.90 (idle does not grow with requests); idle +$2.00.
-    const v = variance({ ...win(cost(2, 1), 1000, 500), cost: { ...cost(2, 1), total: 5 }, idle: 2 }, { ...win(cost(2.6, 1.3), 1300, 650), cost: { ...cost(2.6, 1.3), total: 7.9 }, idle: 4 });
+    const v = variance(
+      { ...win(cost(2, 1), 1000, 500), cost: { ...cost(2, 1), total: 5 }, idle: 2 },
+      { ...win(cost(2.6, 1.3), 1300, 650), cost: { ...cost(2.6, 1.3), total: 7.9 }, idle: 4 },
+    );
     expect(v.change).toBeCloseTo(2.9, 9);
     expect(v.drivers.map((d) => d.driver)).toEqual(["instance-time", "requests"]);
-    expect(v.drivers[0]).toMatchObject({ amount: expect.closeTo(2, 9), detail: "idle min instances (instances kept warm)" });
+    expect(v.drivers[0]).toMatchObject({
+      amount: expect.closeTo(2, 9),
+      detail: "idle min instances (instances kept warm)",
+    });
     expect(v.drivers[1].amount).toBeCloseTo(0.9, 9);
   });
 
@@ -65,11 +90,30 @@ describe("variance", () => {
 });
 
 const rate = (price: number) => ({ sku: "", description: "", unit: "", tiers: [{ start: 0, price }] });
-const sheet: PriceSheet = { cpu: rate(0.000024), memory: rate(0.0000025), requests: { ...rate(0), tiers: [{ start: 0, price: 0 }, { start: 2_000_000, price: 0.0000004 }] }, region: "us-central1", mode: "request", tier: 1 };
+const sheet: PriceSheet = {
+  cpu: rate(0.000024),
+  memory: rate(0.0000025),
+  requests: {
+    ...rate(0),
+    tiers: [
+      { start: 0, price: 0 },
+      { start: 2_000_000, price: 0.0000004 },
+    ],
+  },
+  region: "us-central1",
+  mode: "request",
+  tier: 1,
+};
 
 describe("cost per revision and per deploy", () => {
   // Revision a, two days of 1 000 vCPU-s, 500 GiB-s, 10 000 requests: $0.024 + $0.00125 + $0.004 = $0.02925 a day.
-  const a = [1, 2].map((d) => ({ revision: "api-00001-aaa", day: `2026-11-0${d}`, vcpuSeconds: 1000, gibSeconds: 500, requests: 10_000 }));
+  const a = [1, 2].map((d) => ({
+    revision: "api-00001-aaa",
+    day: `2026-11-0${d}`,
+    vcpuSeconds: 1000,
+    gibSeconds: 500,
+    requests: 10_000,
+  }));
   // Revision b (memory doubled), one day: $0.024 + $0.0025 + $0.004 = $0.0305.
   const b = [{ revision: "api-00002-bbb", day: "2026-11-03", vcpuSeconds: 1000, gibSeconds: 1000, requests: 10_000 }];
 
@@ -84,7 +128,14 @@ describe("cost per revision and per deploy", () => {
   it("projects a deploy that doubles memory from allocation: the memory cost again, per month", () => {
     const [ra] = revisionCosts(a, sheet);
     // Memory $0.00125 a day × 30 = $0.0375 a month; doubled → +$0.0375. 300 000 requests a month → +$0.000125 per 1,000.
-    const impact = deployImpact(ra, { cpu: 1, memoryGiB: 0.5 }, undefined, "api-00002-bbb", { cpu: 1, memoryGiB: 1 }, false);
+    const impact = deployImpact(
+      ra,
+      { cpu: 1, memoryGiB: 0.5 },
+      undefined,
+      "api-00002-bbb",
+      { cpu: 1, memoryGiB: 1 },
+      false,
+    );
     expect(impact.basis).toBe("allocation");
     expect(impact.monthlyChange).toBeCloseTo(0.0375, 12);
     expect(impact.per1000After!).toBeCloseTo(0.00305, 12);
@@ -99,9 +150,31 @@ describe("cost per revision and per deploy", () => {
   });
 });
 
-const shape = (over: Partial<ServiceShape> = {}): ServiceShape => ({ billing: "request", cpu: 1, memoryGiB: 1, minInstances: 0, concurrency: 80, gen2: false, ...over });
-const measured = (over: Partial<Measured> = {}): Measured => ({ memoryP99: null, cpuP99: null, latencyP95Ms: null, activeInstances: null, idleInstances: null, requests: 0, instanceSeconds: 0, meanLatencyS: null, ...over });
-const prices: UnitPrices = { request: { cpu: 0.000024, memory: 0.0000025, request: 0.0000004 }, instance: { cpu: 0.000018, memory: 0.000002 }, idle: { cpu: 0.0000025, memory: 0.0000025 } };
+const shape = (over: Partial<ServiceShape> = {}): ServiceShape => ({
+  billing: "request",
+  cpu: 1,
+  memoryGiB: 1,
+  minInstances: 0,
+  concurrency: 80,
+  gen2: false,
+  ...over,
+});
+const measured = (over: Partial<Measured> = {}): Measured => ({
+  memoryP99: null,
+  cpuP99: null,
+  latencyP95Ms: null,
+  activeInstances: null,
+  idleInstances: null,
+  requests: 0,
+  instanceSeconds: 0,
+  meanLatencyS: null,
+  ...over,
+});
+const prices: UnitPrices = {
+  request: { cpu: 0.000024, memory: 0.0000025, request: 0.0000004 },
+  instance: { cpu: 0.000018, memory: 0.000002 },
+  idle: { cpu: 0.0000025, memory: 0.0000025 },
+};
 
 describe("right-sizing savings", () => {
   it("memory: the smallest size 25 % above p99, saving that share of the memory cost", () => {
@@ -110,22 +183,41 @@ describe("right-sizing savings", () => {
     expect(r.settings).toEqual({ memory: "256Mi" });
     expect(r.monthlySaving).toBeCloseTo(3, 9);
     // Second generation needs 512 MiB: $4 × 0.5 = $2.
-    expect(memoryRecommendation(shape({ gen2: true }), measured({ memoryP99: 0.2 }), { cpu: 10, memory: 4, requests: 0 })!.monthlySaving).toBeCloseTo(2, 9);
+    expect(
+      memoryRecommendation(shape({ gen2: true }), measured({ memoryP99: 0.2 }), { cpu: 10, memory: 4, requests: 0 })!
+        .monthlySaving,
+    ).toBeCloseTo(2, 9);
     expect(memoryRecommendation(shape(), measured({ memoryP99: 0.6 }), { cpu: 10, memory: 4, requests: 0 })).toBeNull();
   });
 
   it("CPU allocation: request-based billing for a request-driven service that pays for idle CPU", () => {
     // Always on for 30 days, 1 vCPU / 512 MiB: $46.656 + $2.592. 100 000 requests × 0.2 s = 20 000 busy s:
     // 20 000 × ($0.000024 + 0.5 × $0.0000025) + 100 000 × $0.0000004 = $0.505 + $0.04 = $0.545. Saving $48.703.
-    const r = cpuAllocationRecommendation(shape({ billing: "instance", memoryGiB: 0.5 }), measured({ requests: 100_000, meanLatencyS: 0.2, instanceSeconds: 2_592_000 }), { cpu: 46.656, memory: 2.592, requests: 0 }, prices)!;
+    const r = cpuAllocationRecommendation(
+      shape({ billing: "instance", memoryGiB: 0.5 }),
+      measured({ requests: 100_000, meanLatencyS: 0.2, instanceSeconds: 2_592_000 }),
+      { cpu: 46.656, memory: 2.592, requests: 0 },
+      prices,
+    )!;
     expect(r.settings).toEqual({ billing: "request" });
     expect(r.monthlySaving).toBeCloseTo(48.703, 9);
-    expect(cpuAllocationRecommendation(shape(), measured({ requests: 1, meanLatencyS: 1, instanceSeconds: 1 }), { cpu: 1, memory: 1, requests: 0 }, prices)).toBeNull();
+    expect(
+      cpuAllocationRecommendation(
+        shape(),
+        measured({ requests: 1, meanLatencyS: 1, instanceSeconds: 1 }),
+        { cpu: 1, memory: 1, requests: 0 },
+        prices,
+      ),
+    ).toBeNull();
   });
 
   it("min instances: the idle warm instance's month at the idle price", () => {
     // 0.95 idle × 2 592 000 s × (1 × $0.0000025 + 0.5 × $0.0000025) = 0.95 × $9.72 = $9.234.
-    const r = minInstancesRecommendation(shape({ minInstances: 1, memoryGiB: 0.5 }), measured({ idleInstances: 0.95 }), prices)!;
+    const r = minInstancesRecommendation(
+      shape({ minInstances: 1, memoryGiB: 0.5 }),
+      measured({ idleInstances: 0.95 }),
+      prices,
+    )!;
     expect(r.settings).toEqual({ minInstances: 0 });
     expect(r.monthlySaving).toBeCloseTo(9.234, 9);
     expect(minInstancesRecommendation(shape({ minInstances: 1 }), measured({ idleInstances: 0.5 }), prices)).toBeNull();
@@ -133,14 +225,29 @@ describe("right-sizing savings", () => {
 
   it("concurrency: more requests per instance when CPU and latency leave room", () => {
     // 10 × 0.6 / 0.1 = 60. Instances beyond the first: 1 − 1/4 = 0.75. ($12 + $2) × (1 − 10/60) × 0.75 = $8.75.
-    const r = concurrencyRecommendation(shape({ concurrency: 10 }), measured({ cpuP99: 0.1, latencyP95Ms: 200, activeInstances: 4 }), { cpu: 12, memory: 2, requests: 0 })!;
+    const r = concurrencyRecommendation(
+      shape({ concurrency: 10 }),
+      measured({ cpuP99: 0.1, latencyP95Ms: 200, activeInstances: 4 }),
+      { cpu: 12, memory: 2, requests: 0 },
+    )!;
     expect(r.settings).toEqual({ concurrency: 60 });
     expect(r.monthlySaving).toBeCloseTo(8.75, 9);
-    expect(concurrencyRecommendation(shape({ concurrency: 10 }), measured({ cpuP99: 0.7, latencyP95Ms: 200, activeInstances: 4 }), { cpu: 12, memory: 2, requests: 0 })).toBeNull();
+    expect(
+      concurrencyRecommendation(
+        shape({ concurrency: 10 }),
+        measured({ cpuP99: 0.7, latencyP95Ms: 200, activeInstances: 4 }),
+        { cpu: 12, memory: 2, requests: 0 },
+      ),
+    ).toBeNull();
   });
 
   it("lists every applicable suggestion, largest saving first", () => {
-    const all = recommendations(shape({ concurrency: 10, minInstances: 1, memoryGiB: 1 }), measured({ memoryP99: 0.2, cpuP99: 0.1, latencyP95Ms: 200, activeInstances: 4, idleInstances: 1 }), { cpu: 12, memory: 2, requests: 0 }, prices);
+    const all = recommendations(
+      shape({ concurrency: 10, minInstances: 1, memoryGiB: 1 }),
+      measured({ memoryP99: 0.2, cpuP99: 0.1, latencyP95Ms: 200, activeInstances: 4, idleInstances: 1 }),
+      { cpu: 12, memory: 2, requests: 0 },
+      prices,
+    );
     expect(all.map((r) => r.kind)).toEqual(["min-instances", "concurrency", "memory"]);
   });
 });
@@ -149,15 +256,30 @@ describe("a budget's month", () => {
   it("forecasts month end from the daily rate and dates each threshold", () => {
     // $1 a day for 10 days of November: $10 spent, $30 forecast. $25 budget:
     // 50 % ($12.50) on day 12.5 → Nov 13; 90 % ($22.50) → Nov 23; 100 % → Nov 26; the forecast rule is already over.
-    const daily = Array.from({ length: 10 }, (_, i) => ({ day: `2026-11-${String(i + 1).padStart(2, "0")}`, total: 1 }));
-    const m = budgetMonth(25, daily, [
-      { percent: 0.2, basis: "CURRENT_SPEND" }, { percent: 0.5, basis: "CURRENT_SPEND" }, { percent: 0.9, basis: "CURRENT_SPEND" },
-      { percent: 1, basis: "CURRENT_SPEND" }, { percent: 1, basis: "FORECASTED_SPEND" },
-    ], new Date("2026-11-11T00:00:00Z"));
+    const daily = Array.from({ length: 10 }, (_, i) => ({
+      day: `2026-11-${String(i + 1).padStart(2, "0")}`,
+      total: 1,
+    }));
+    const m = budgetMonth(
+      25,
+      daily,
+      [
+        { percent: 0.2, basis: "CURRENT_SPEND" },
+        { percent: 0.5, basis: "CURRENT_SPEND" },
+        { percent: 0.9, basis: "CURRENT_SPEND" },
+        { percent: 1, basis: "CURRENT_SPEND" },
+        { percent: 1, basis: "FORECASTED_SPEND" },
+      ],
+      new Date("2026-11-11T00:00:00Z"),
+    );
     expect(m.spent).toBe(10);
     expect(m.forecast).toBeCloseTo(30, 9);
     expect(m.thresholds.map((t) => [t.state, t.date])).toEqual([
-      ["crossed", "2026-11-05"], ["forecast", "2026-11-13"], ["forecast", "2026-11-23"], ["forecast", "2026-11-26"], ["crossed", "2026-11-26"],
+      ["crossed", "2026-11-05"],
+      ["forecast", "2026-11-13"],
+      ["forecast", "2026-11-23"],
+      ["forecast", "2026-11-26"],
+      ["crossed", "2026-11-26"],
     ]);
     expect(m.projected.at(-1)).toEqual({ day: "2026-11-30", total: 30 });
   });

@@ -32,14 +32,20 @@ export type CostInputs = {
   unreadProjects: string[];
 };
 
-const value = <T,>(r: PromiseSettledResult<T>, failures: string[]): T | null => (r.status === "fulfilled" ? r.value : (failures.push((r.reason as Error).message), null));
+const value = <T>(r: PromiseSettledResult<T>, failures: string[]): T | null =>
+  r.status === "fulfilled" ? r.value : (failures.push((r.reason as Error).message), null);
 
 /** `target` defaults to the configured Google side (benchmarks pass their own). */
-export async function loadUsageAndPrices(projects: string[], opts: { now?: Date; target?: GcpTarget } = {}): Promise<CostInputs> {
+export async function loadUsageAndPrices(
+  projects: string[],
+  opts: { now?: Date; target?: GcpTarget } = {},
+): Promise<CostInputs> {
   const now = opts.now ?? new Date();
   const failures: string[] = [];
   const accountsRead = billingAccountsOf(billingClients(opts.target), projects);
-  const historyRead = Promise.allSettled(projects.map((p) => projectHistory(observabilityClients(opts.target), p, now)));
+  const historyRead = Promise.allSettled(
+    projects.map((p) => projectHistory(observabilityClients(opts.target), p, now)),
+  );
   const accounts = value((await Promise.allSettled([accountsRead]))[0], failures) ?? [];
   const currency = accounts[0]?.currency ?? "USD";
   const [skus] = await Promise.allSettled([cloudRunSkus(catalogClient(opts.target), currency)]);
@@ -47,7 +53,12 @@ export async function loadUsageAndPrices(projects: string[], opts: { now?: Date;
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString().slice(0, 10);
   const rows = history.flatMap((h) => value(h, failures) ?? []);
   return {
-    skus: value(skus, failures), history: rows, usage: dailyUsage(rows, monthStart, "9999"), accounts, currency, failures,
+    skus: value(skus, failures),
+    history: rows,
+    usage: dailyUsage(rows, monthStart, "9999"),
+    accounts,
+    currency,
+    failures,
     unreadProjects: projects.filter((_, i) => history[i].status === "rejected"),
   };
 }
@@ -61,7 +72,12 @@ export function reportFor(services: ServiceView[], inputs: CostInputs, now = new
  * Month-to-date cost by service name, or null when there are no prices. The
  * services of a project whose usage could not be read are left out.
  */
-export function monthToDateFor(services: ServiceView[], inputs: CostInputs, idlePerDay?: Map<string, number>, now = new Date()): Map<string, number> | null {
+export function monthToDateFor(
+  services: ServiceView[],
+  inputs: CostInputs,
+  idlePerDay?: Map<string, number>,
+  now = new Date(),
+): Map<string, number> | null {
   if (!inputs.skus) return null;
   const costs = monthToDateCosts(services, inputs.usage, inputs.skus, idlePerDay, now);
   for (const s of services) if (inputs.unreadProjects.includes(s.project)) costs.delete(s.name);
@@ -73,20 +89,48 @@ export function monthToDateFor(services: ServiceView[], inputs: CostInputs, idle
  * column: one cached instance-count read per project that has a request-based
  * service with min instances (none for the rest). A failed read is reported.
  */
-export async function idlePerDayFor(services: ServiceView[], inputs: CostInputs, opts: { now?: Date; target?: GcpTarget } = {}): Promise<{ idlePerDay: Map<string, number>; failures: string[] }> {
+export async function idlePerDayFor(
+  services: ServiceView[],
+  inputs: CostInputs,
+  opts: { now?: Date; target?: GcpTarget } = {},
+): Promise<{ idlePerDay: Map<string, number>; failures: string[] }> {
   const failures: string[] = [];
   const skus = inputs.skus;
   const warm = skus ? services.filter((s) => s.template.billing === "request" && s.template.minInstances >= 1) : [];
   const projects = [...new Set(warm.map((s) => s.project))];
-  const reads = await Promise.allSettled(projects.map((p) => projectInstances(observabilityClients(opts.target), p, opts.now)));
-  const idle = new Map(reads.flatMap((r) => value(r, failures) ?? []).map((i) => [`${i.project}/${i.service}`, i.idleInstances]));
-  return { idlePerDay: new Map(warm.map((s) => [`${s.project}/${s.id}`, idleCostPerDay(s, idle.get(`${s.project}/${s.id}`), skus!)])), failures };
+  const reads = await Promise.allSettled(
+    projects.map((p) => projectInstances(observabilityClients(opts.target), p, opts.now)),
+  );
+  const idle = new Map(
+    reads.flatMap((r) => value(r, failures) ?? []).map((i) => [`${i.project}/${i.service}`, i.idleInstances]),
+  );
+  return {
+    idlePerDay: new Map(
+      warm.map((s) => [`${s.project}/${s.id}`, idleCostPerDay(s, idle.get(`${s.project}/${s.id}`), skus!)]),
+    ),
+    failures,
+  };
 }
 
 /** The fleet's variance flags: by service name, what a flagged service's increase is and where it came from. */
-export function varianceFlagsFor(services: ServiceView[], inputs: CostInputs, thresholds: Map<string, number>, now = new Date()): Map<string, string> {
+export function varianceFlagsFor(
+  services: ServiceView[],
+  inputs: CostInputs,
+  thresholds: Map<string, number>,
+  now = new Date(),
+): Map<string, string> {
   if (!inputs.skus) return new Map();
-  const insight = costInsight({ services, history: inputs.history, signals: [], skus: inputs.skus, thresholds, budgets: [], accountProjects: new Map(), currency: inputs.currency, now });
+  const insight = costInsight({
+    services,
+    history: inputs.history,
+    signals: [],
+    skus: inputs.skus,
+    thresholds,
+    budgets: [],
+    accountProjects: new Map(),
+    currency: inputs.currency,
+    now,
+  });
   const flags = new Map<string, string>();
   for (const s of insight.services) {
     const name = services.find((x) => x.project === s.project && x.id === s.service)!.name;
@@ -98,7 +142,12 @@ export function varianceFlagsFor(services: ServiceView[], inputs: CostInputs, th
 export type CostPageData = { insight: CostInsight | null; inputs: CostInputs; signalsFailures: string[] };
 
 /** Everything the cost page shows; `db` gives the variance thresholds (a Map: benchmarks, which have no portal database). */
-export async function loadCostInsight(services: ServiceView[], projects: string[], db: Db | Map<string, number>, opts: { now?: Date; target?: GcpTarget } = {}): Promise<CostPageData> {
+export async function loadCostInsight(
+  services: ServiceView[],
+  projects: string[],
+  db: Db | Map<string, number>,
+  opts: { now?: Date; target?: GcpTarget } = {},
+): Promise<CostPageData> {
   const now = opts.now ?? new Date();
   const [inputs, signalsRead, thresholds] = await Promise.all([
     loadUsageAndPrices(projects, opts),
@@ -106,12 +155,31 @@ export async function loadCostInsight(services: ServiceView[], projects: string[
     db instanceof Map ? db : varianceThresholds(db),
   ]);
   const failures: string[] = [];
-  const signals = signalsRead.flatMap((s) => { const v = value(s, failures); return v ? [v] : []; }) as Signals[];
-  const budgetsRead = await Promise.allSettled(inputs.accounts.map((a) => budgetsOf(billingClients(opts.target), a.name)));
+  const signals = signalsRead.flatMap((s) => {
+    const v = value(s, failures);
+    return v ? [v] : [];
+  }) as Signals[];
+  const budgetsRead = await Promise.allSettled(
+    inputs.accounts.map((a) => budgetsOf(billingClients(opts.target), a.name)),
+  );
   const budgets = budgetsRead.flatMap((b) => value(b, failures) ?? []) as BudgetView[];
   if (!inputs.skus) return { insight: null, inputs, signalsFailures: failures };
   const accountProjects = new Map(inputs.accounts.map((a) => [a.name, a.projects]));
   // A project whose usage could not be read has an unknown cost, not zero: its services are left out (the failure is shown).
   const known = services.filter((s) => !inputs.unreadProjects.includes(s.project));
-  return { insight: costInsight({ services: known, history: inputs.history, signals, skus: inputs.skus, thresholds, budgets, accountProjects, currency: inputs.currency, now }), inputs, signalsFailures: failures };
+  return {
+    insight: costInsight({
+      services: known,
+      history: inputs.history,
+      signals,
+      skus: inputs.skus,
+      thresholds,
+      budgets,
+      accountProjects,
+      currency: inputs.currency,
+      now,
+    }),
+    inputs,
+    signalsFailures: failures,
+  };
 }

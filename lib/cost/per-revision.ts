@@ -6,7 +6,13 @@
 // requests instead.
 import { grossCost, type Cost, type PriceSheet } from "./pricing";
 
-export type RevisionUsage = { revision: string; day: string; vcpuSeconds: number; gibSeconds: number; requests: number };
+export type RevisionUsage = {
+  revision: string;
+  day: string;
+  vcpuSeconds: number;
+  gibSeconds: number;
+  requests: number;
+};
 export type RevisionCost = {
   revision: string;
   days: number;
@@ -23,10 +29,24 @@ export function revisionCosts(rows: RevisionUsage[], sheet: PriceSheet): Revisio
   const by = new Map<string, RevisionUsage[]>();
   for (const r of rows) (by.get(r.revision) ?? by.set(r.revision, []).get(r.revision)!).push(r);
   return [...by.entries()].map(([revision, days]) => {
-    const usage = days.reduce((a, u) => ({ vcpuSeconds: a.vcpuSeconds + u.vcpuSeconds, gibSeconds: a.gibSeconds + u.gibSeconds, requests: a.requests + u.requests }), { vcpuSeconds: 0, gibSeconds: 0, requests: 0 });
+    const usage = days.reduce(
+      (a, u) => ({
+        vcpuSeconds: a.vcpuSeconds + u.vcpuSeconds,
+        gibSeconds: a.gibSeconds + u.gibSeconds,
+        requests: a.requests + u.requests,
+      }),
+      { vcpuSeconds: 0, gibSeconds: 0, requests: 0 },
+    );
     const cost = grossCost(sheet, usage);
     const n = new Set(days.map((d) => d.day)).size;
-    return { revision, days: n, cost, requests: usage.requests, perDay: n ? cost.total / n : 0, per1000Requests: usage.requests ? (cost.total * 1000) / usage.requests : null };
+    return {
+      revision,
+      days: n,
+      cost,
+      requests: usage.requests,
+      perDay: n ? cost.total / n : 0,
+      per1000Requests: usage.requests ? (cost.total * 1000) / usage.requests : null,
+    };
   });
 }
 
@@ -47,12 +67,23 @@ export type DeployImpact = {
  * (its cost over the days it served), `cur` the new one; `curHasFullDay` says
  * whether the new revision has served for at least a day.
  */
-export function deployImpact(prev: RevisionCost, prevLimits: Limits, cur: RevisionCost | undefined, curName: string, curLimits: Limits, curHasFullDay: boolean): DeployImpact {
+export function deployImpact(
+  prev: RevisionCost,
+  prevLimits: Limits,
+  cur: RevisionCost | undefined,
+  curName: string,
+  curLimits: Limits,
+  curHasFullDay: boolean,
+): DeployImpact {
   const monthlyRequests = (prev.requests / Math.max(1, prev.days)) * DAYS_PER_MONTH;
   const perDayPrev = prev.cost;
   if (curHasFullDay && cur && cur.per1000Requests !== null && prev.per1000Requests !== null) {
     return {
-      previous: prev.revision, current: curName, basis: "measured", per1000Before: prev.per1000Requests, per1000After: cur.per1000Requests,
+      previous: prev.revision,
+      current: curName,
+      basis: "measured",
+      per1000Before: prev.per1000Requests,
+      per1000After: cur.per1000Requests,
       monthlyChange: ((cur.per1000Requests - prev.per1000Requests) * monthlyRequests) / 1000,
     };
   }
@@ -60,7 +91,19 @@ export function deployImpact(prev: RevisionCost, prevLimits: Limits, cur: Revisi
   const days = Math.max(1, prev.days);
   const cpuMonthly = (perDayPrev.cpu / days) * DAYS_PER_MONTH;
   const memoryMonthly = (perDayPrev.memory / days) * DAYS_PER_MONTH;
-  const monthlyChange = cpuMonthly * (curLimits.cpu / prevLimits.cpu - 1) + memoryMonthly * (curLimits.memoryGiB / prevLimits.memoryGiB - 1);
-  const per1000After = prev.per1000Requests === null || !prev.requests ? null : prev.per1000Requests + (monthlyChange * 1000) / monthlyRequests;
-  return { previous: prev.revision, current: curName, basis: "allocation", per1000Before: prev.per1000Requests, per1000After, monthlyChange };
+  const monthlyChange =
+    cpuMonthly * (curLimits.cpu / prevLimits.cpu - 1) +
+    memoryMonthly * (curLimits.memoryGiB / prevLimits.memoryGiB - 1);
+  const per1000After =
+    prev.per1000Requests === null || !prev.requests
+      ? null
+      : prev.per1000Requests + (monthlyChange * 1000) / monthlyRequests;
+  return {
+    previous: prev.revision,
+    current: curName,
+    basis: "allocation",
+    per1000Before: prev.per1000Requests,
+    per1000After,
+    monthlyChange,
+  };
 }

@@ -27,7 +27,9 @@ export function rateOf(sku: Sku): Rate {
     sku: sku.skuId ?? "",
     description: sku.description ?? "",
     unit: expression?.usageUnit ?? "",
-    tiers: (expression?.tieredRates ?? []).map((t) => ({ start: Number(t.startUsageAmount ?? 0), price: money(t.unitPrice) })).sort((a, b) => a.start - b.start),
+    tiers: (expression?.tieredRates ?? [])
+      .map((t) => ({ start: Number(t.startUsageAmount ?? 0), price: money(t.unitPrice) }))
+      .sort((a, b) => a.start - b.start),
   };
 }
 
@@ -41,7 +43,14 @@ export function tieredCost(usage: number, tiers: Tier[]): number {
   return cost;
 }
 
-export type PriceSheet = { cpu: Rate; memory: Rate; requests: Rate | null; region: string; mode: BillingMode; tier: 1 | 2 };
+export type PriceSheet = {
+  cpu: Rate;
+  memory: Rate;
+  requests: Rate | null;
+  region: string;
+  mode: BillingMode;
+  tier: 1 | 2;
+};
 
 const squash = (s: string) => s.replace(/\s+/g, " ").trim();
 
@@ -49,7 +58,9 @@ const squash = (s: string) => s.replace(/\s+/g, " ").trim();
 export function priceSheet(skus: Sku[], region: string, mode: BillingMode): PriceSheet {
   const inRegion = skus.filter((s) => s.serviceRegions?.includes(region) || s.serviceRegions?.includes("global"));
   const find = (test: (d: string) => boolean) => inRegion.find((s) => test(squash(s.description ?? "")));
-  let cpu: Sku | undefined, memory: Sku | undefined, tier: 1 | 2 = 1;
+  let cpu: Sku | undefined,
+    memory: Sku | undefined,
+    tier: 1 | 2 = 1;
   if (mode === "instance") {
     cpu = find((d) => d === `Services CPU (Instance-based billing) in ${region}`);
     memory = find((d) => d === `Services Memory (Instance-based billing) in ${region}`);
@@ -62,7 +73,8 @@ export function priceSheet(skus: Sku[], region: string, mode: BillingMode): Pric
       memory = find((d) => d === "Services Memory Tier 2 (Request-based billing)");
     }
   }
-  if (!cpu || !memory) throw new Error(`the catalog has no Cloud Run ${mode}-based CPU and memory prices for ${region}`);
+  if (!cpu || !memory)
+    throw new Error(`the catalog has no Cloud Run ${mode}-based CPU and memory prices for ${region}`);
   const requests = mode === "request" ? find((d) => d === "Requests") : undefined;
   return { cpu: rateOf(cpu), memory: rateOf(memory), requests: requests ? rateOf(requests) : null, region, mode, tier };
 }
@@ -87,16 +99,24 @@ export type Tier1Prices = Record<BillingMode, { cpu: number; memory: number; req
  * allowance for request-based services and one for instance-based services,
  * each shared by the services of that mode in proportion to their gross cost.
  */
-export function applyFreeTier(items: { id: string; gross: Cost; mode: BillingMode }[], tier1: Tier1Prices): Map<string, Cost> {
+export function applyFreeTier(
+  items: { id: string; gross: Cost; mode: BillingMode }[],
+  tier1: Tier1Prices,
+): Map<string, Cost> {
   const out = new Map<string, Cost>();
   for (const mode of ["request", "instance"] as const) {
     const free = FREE_TIER[mode];
-    const credit = { cpu: free.vcpuSeconds * tier1[mode].cpu, memory: free.gibSeconds * tier1[mode].memory, requests: free.requests * tier1[mode].request };
+    const credit = {
+      cpu: free.vcpuSeconds * tier1[mode].cpu,
+      memory: free.gibSeconds * tier1[mode].memory,
+      requests: free.requests * tier1[mode].request,
+    };
     const eligible = items.filter((i) => i.mode === mode);
     const sum = (k: keyof typeof credit) => eligible.reduce((s, i) => s + i.gross[k], 0);
     const totals = { cpu: sum("cpu"), memory: sum("memory"), requests: sum("requests") };
     for (const item of eligible) {
-      const net = (k: keyof typeof credit) => (totals[k] === 0 ? 0 : item.gross[k] * Math.max(0, 1 - credit[k] / totals[k]));
+      const net = (k: keyof typeof credit) =>
+        totals[k] === 0 ? 0 : item.gross[k] * Math.max(0, 1 - credit[k] / totals[k]);
       const cost = { cpu: net("cpu"), memory: net("memory"), requests: net("requests") };
       out.set(item.id, { ...cost, total: cost.cpu + cost.memory + cost.requests });
     }

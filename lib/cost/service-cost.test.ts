@@ -19,16 +19,38 @@ const savedEnv = { ...process.env };
 beforeAll(async () => {
   const t = await startTestEmulator({ seed: false });
   stop = () => t.emulator.stop();
-  Object.assign(process.env, { DATABASE_URL: "postgresql://localhost/unused", AUTH_SECRET: randomUUID() + randomUUID(), GCP_EMULATOR_HOST: t.emulator.endpoint });
+  Object.assign(process.env, {
+    DATABASE_URL: "postgresql://localhost/unused",
+    AUTH_SECRET: randomUUID() + randomUUID(),
+    GCP_EMULATOR_HOST: t.emulator.endpoint,
+  });
   const parent = `projects/${ref.project}/locations/${ref.region}`;
-  const container = (memory: string) => ({ image: "gcr.io/c/hello:v1", env: [{ name: "LATENCY_MS", value: "200" }], resources: { limits: { cpu: "1", memory }, cpuIdle: true } });
-  const [op] = await t.clients.services.createService({ parent, serviceId: ref.service, service: { template: { containers: [container("512Mi")] } } }, { timeout: 30_000 });
+  const container = (memory: string) => ({
+    image: "gcr.io/c/hello:v1",
+    env: [{ name: "LATENCY_MS", value: "200" }],
+    resources: { limits: { cpu: "1", memory }, cpuIdle: true },
+  });
+  const [op] = await t.clients.services.createService(
+    { parent, serviceId: ref.service, service: { template: { containers: [container("512Mi")] } } },
+    { timeout: 30_000 },
+  );
   await op.promise();
   const { service } = await getService(ref, t.clients);
-  for (let i = 0; i < 20; i++) expect((await fetchViaRouter(service.uri!, t.emulator.routerPort, "/")).status).toBe(200);
-  const [op2] = await t.clients.services.updateService({ service: { name: service.name, template: { containers: [container("1Gi")] } } }, { timeout: 30_000 });
+  for (let i = 0; i < 20; i++)
+    expect((await fetchViaRouter(service.uri!, t.emulator.routerPort, "/")).status).toBe(200);
+  const [op2] = await t.clients.services.updateService(
+    { service: { name: service.name, template: { containers: [container("1Gi")] } } },
+    { timeout: 30_000 },
+  );
   await op2.promise();
-  const [op3] = await t.clients.services.createService({ parent, serviceId: warm.service, service: { template: { scaling: { minInstanceCount: 1 }, containers: [container("512Mi")] } } }, { timeout: 30_000 });
+  const [op3] = await t.clients.services.createService(
+    {
+      parent,
+      serviceId: warm.service,
+      service: { template: { scaling: { minInstanceCount: 1 }, containers: [container("512Mi")] } },
+    },
+    { timeout: 30_000 },
+  );
   await op3.promise();
 }, 120_000);
 
@@ -48,7 +70,11 @@ it("prices each revision per day and per 1,000 requests, and projects the double
   expect(before.cost.memory).toBeGreaterThan(0);
   expect(before.per1000Requests!).toBeCloseTo((before.cost.total * 1000) / 20, 12);
   // Memory 512 MiB → 1 GiB at the same traffic: its memory cost again, for a 30-day month.
-  expect(view.impact).toMatchObject({ previous: first.name, current: service.latestReadyRevision.split("/").pop(), basis: "allocation" });
+  expect(view.impact).toMatchObject({
+    previous: first.name,
+    current: service.latestReadyRevision.split("/").pop(),
+    basis: "allocation",
+  });
   expect(view.impact!.monthlyChange).toBeCloseTo(before.cost.memory * 30, 12);
   expect(view.impact!.per1000After!).toBeGreaterThan(view.impact!.per1000Before!);
 });
@@ -57,7 +83,9 @@ it("prices a warm min instance's idling apart, at the Min Instance prices, and n
   // Wait until Monitoring has an idle minute of the warm instance (minutes are written once they end).
   const deadline = Date.now() + 200_000;
   for (;;) {
-    const idle = (await readInstances(observabilityClients(), warm.project, new Date())).find((i) => i.service === warm.service)?.idleInstances ?? 0;
+    const idle =
+      (await readInstances(observabilityClients(), warm.project, new Date())).find((i) => i.service === warm.service)
+        ?.idleInstances ?? 0;
     if (idle > 0) break;
     if (Date.now() > deadline) throw new Error("no idle minute of the warm instance in Monitoring");
     await new Promise((r) => setTimeout(r, 5_000));

@@ -12,7 +12,8 @@ export async function varianceThresholds(db: Db): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [`${r.project}/${r.service}`, r.percent / 100]));
 }
 
-export const thresholdOf = (thresholds: Map<string, number>, project: string, service: string) => thresholds.get(`${project}/${service}`) ?? DEFAULT_THRESHOLD;
+export const thresholdOf = (thresholds: Map<string, number>, project: string, service: string) =>
+  thresholds.get(`${project}/${service}`) ?? DEFAULT_THRESHOLD;
 
 export const setVarianceThresholdDefinition: ActionDefinition<typeof VarianceThresholdInput, { percent: number }> = {
   name: "cost.set-variance-threshold",
@@ -27,6 +28,10 @@ export const setVarianceThresholdDefinition: ActionDefinition<typeof VarianceThr
       create: { project, service, percent, updatedBy: actor.email },
       update: { percent, updatedBy: actor.email },
     });
-    return { data: { percent }, message: `${service} is flagged above +${percent} % now.`, details: { before: before?.percent ?? DEFAULT_THRESHOLD * 100, after: percent } };
+    return {
+      data: { percent },
+      message: `${service} is flagged above +${percent} % now.`,
+      details: { before: before?.percent ?? DEFAULT_THRESHOLD * 100, after: percent },
+    };
   },
 };

@@ -6,7 +6,14 @@ import { TtlCache } from "../cache";
 import type { ObservabilityClients } from "../gcp/clients";
 import { upstreamError } from "../gcp/errors";
 
-export type DailyUsage = { project: string; service: string; day: string; vcpuSeconds: number; gibSeconds: number; requests: number };
+export type DailyUsage = {
+  project: string;
+  service: string;
+  day: string;
+  vcpuSeconds: number;
+  gibSeconds: number;
+  requests: number;
+};
 
 const METRICS = {
   vcpuSeconds: "run.googleapis.com/container/cpu/allocation_time",
@@ -27,11 +34,18 @@ const cache = new TtlCache<DailyUsage[]>(5 * 60_000);
 
 export function monthUsage(clients: ObservabilityClients, project: string, now = new Date()): Promise<DailyUsage[]> {
   const { start, end } = monthWindow(now);
-  return cache.get(`${project}/${start}/${Math.floor(now.getTime() / 300_000)}`, () => readMonth(clients, project, start, end));
+  return cache.get(`${project}/${start}/${Math.floor(now.getTime() / 300_000)}`, () =>
+    readMonth(clients, project, start, end),
+  );
 }
 
 /** Uncached: one group-by call per metric. */
-export async function readMonth(clients: ObservabilityClients, project: string, start: number, end: number): Promise<DailyUsage[]> {
+export async function readMonth(
+  clients: ObservabilityClients,
+  project: string,
+  start: number,
+  end: number,
+): Promise<DailyUsage[]> {
   const rows = new Map<string, DailyUsage>();
   try {
     await Promise.all(
@@ -41,7 +55,12 @@ export async function readMonth(clients: ObservabilityClients, project: string, 
             name: `projects/${project}`,
             filter: `metric.type="${METRICS[field]}"`,
             interval: { startTime: { seconds: start }, endTime: { seconds: end } },
-            aggregation: { alignmentPeriod: { seconds: DAY }, perSeriesAligner: "ALIGN_SUM", crossSeriesReducer: "REDUCE_SUM", groupByFields: ["resource.labels.service_name"] },
+            aggregation: {
+              alignmentPeriod: { seconds: DAY },
+              perSeriesAligner: "ALIGN_SUM",
+              crossSeriesReducer: "REDUCE_SUM",
+              groupByFields: ["resource.labels.service_name"],
+            },
             view: "FULL",
           },
           { timeout: 20_000 },

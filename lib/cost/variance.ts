@@ -48,7 +48,11 @@ export function variance(prev: WindowUsage, cur: WindowUsage, threshold = DEFAUL
   const drivers: DriverShare[] = [];
   const idleChange = (cur.idle ?? 0) - (prev.idle ?? 0);
   if (prev.requests > 0 && ratio !== 1) {
-    drivers.push({ driver: "requests", amount: (ratio - 1) * (prev.cost.total - (prev.idle ?? 0)), detail: `requests ${ratio > 1 ? "+" : "−"}${Math.round(Math.abs(ratio - 1) * 100)} % (${prev.requests} → ${cur.requests})` });
+    drivers.push({
+      driver: "requests",
+      amount: (ratio - 1) * (prev.cost.total - (prev.idle ?? 0)),
+      detail: `requests ${ratio > 1 ? "+" : "−"}${Math.round(Math.abs(ratio - 1) * 100)} % (${prev.requests} → ${cur.requests})`,
+    });
   }
   // What the same cost per request would have been, per component; the rest changed per request.
   const cpu = cur.cost.cpu - prev.cost.cpu * ratio;
@@ -60,16 +64,25 @@ export function variance(prev: WindowUsage, cur: WindowUsage, threshold = DEFAUL
   const idleGrew = instanceRatio > ratio * 1.05;
   if (grewCpu || grewMemory) {
     const l = (x: WindowUsage["limits"]) => `${x!.cpu} vCPU, ${giB(x!.memoryGiB)}`;
-    drivers.push({ driver: "limits", amount: (grewCpu ? cpu : 0) + (grewMemory ? memory : 0), detail: `${cur.limits!.revision} has larger limits (${l(prev.limits)} → ${l(cur.limits)})` });
+    drivers.push({
+      driver: "limits",
+      amount: (grewCpu ? cpu : 0) + (grewMemory ? memory : 0),
+      detail: `${cur.limits!.revision} has larger limits (${l(prev.limits)} → ${l(cur.limits)})`,
+    });
   }
   const cpuLeft = grewCpu ? 0 : cpu;
   const memoryLeft = grewMemory ? 0 : memory;
   if (idleGrew && cpuLeft + memoryLeft > 0) {
-    drivers.push({ driver: "instance-time", amount: cpuLeft + memoryLeft + idleChange, detail: `instance time +${Math.round((instanceRatio / ratio - 1) * 100)} % per request (instances kept warm)` });
+    drivers.push({
+      driver: "instance-time",
+      amount: cpuLeft + memoryLeft + idleChange,
+      detail: `instance time +${Math.round((instanceRatio / ratio - 1) * 100)} % per request (instances kept warm)`,
+    });
   } else {
     if (cpuLeft) drivers.push({ driver: "cpu-time", amount: cpuLeft, detail: "CPU time per request" });
     if (memoryLeft) drivers.push({ driver: "memory-time", amount: memoryLeft, detail: "memory time per request" });
-    if (Math.abs(idleChange) > 1e-12) drivers.push({ driver: "instance-time", amount: idleChange, detail: "idle min instances (instances kept warm)" });
+    if (Math.abs(idleChange) > 1e-12)
+      drivers.push({ driver: "instance-time", amount: idleChange, detail: "idle min instances (instances kept warm)" });
   }
   if (Math.abs(perRequestFee) > 1e-12) {
     const requests = drivers.find((d) => d.driver === "requests");
@@ -78,7 +91,14 @@ export function variance(prev: WindowUsage, cur: WindowUsage, threshold = DEFAUL
   }
   drivers.sort((a, b) => b.amount - a.amount);
   const flagged = change >= MIN_FLAGGED_CHANGE && (fraction === null || fraction > threshold);
-  return { previous: prev.cost.total, current: cur.cost.total, change, fraction, flagged, drivers: drivers.filter((d) => Math.abs(d.amount) > 1e-12) };
+  return {
+    previous: prev.cost.total,
+    current: cur.cost.total,
+    change,
+    fraction,
+    flagged,
+    drivers: drivers.filter((d) => Math.abs(d.amount) > 1e-12),
+  };
 }
 
 /** The sentence a flag shows: "+34 % week over week, mostly requests +30 % (…)". */
@@ -89,7 +109,10 @@ export function explain(v: Variance, period: string): string {
 }
 
 /** [start, end) day strings (YYYY-MM-DD) of the comparison windows ending at `today` (exclusive). */
-export function windows(today: string): { week: { prev: [string, string]; cur: [string, string] }; month: { prev: [string, string]; cur: [string, string] } } {
+export function windows(today: string): {
+  week: { prev: [string, string]; cur: [string, string] };
+  month: { prev: [string, string]; cur: [string, string] };
+} {
   const t = Date.parse(`${today}T00:00:00Z`);
   const d = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const DAY = 86_400_000;

@@ -3,7 +3,16 @@ import { sqlClients, type SqlClients } from "../gcp/clients";
 import { upstreamError } from "../gcp/errors";
 import { toDate } from "../services/model";
 
-export type BackupView = { id: string; type: string; status: string; description: string; startedAt: Date | null; endedAt: Date | null; enqueuedAt: Date | null; error: string | null };
+export type BackupView = {
+  id: string;
+  type: string;
+  status: string;
+  description: string;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  enqueuedAt: Date | null;
+  error: string | null;
+};
 export type InstanceView = {
   project: string;
   name: string;
@@ -20,7 +29,12 @@ export type DatabasesByProject = { project: string; instances: InstanceView[]; e
 const CALL = { timeout: 15_000 };
 const bool = (v: { value?: boolean | null } | null | undefined) => Boolean(v?.value);
 
-export async function listBackupRuns(sql: SqlClients, project: string, instance: string, max = 20): Promise<BackupView[]> {
+export async function listBackupRuns(
+  sql: SqlClients,
+  project: string,
+  instance: string,
+  max = 20,
+): Promise<BackupView[]> {
   const [list] = await sql.backupRuns.list({ project, instance, maxResults: max }, CALL);
   return (list.items ?? []).map((b) => ({
     id: String(b.id),
@@ -54,7 +68,12 @@ async function projectInstances(sql: SqlClients, project: string): Promise<Insta
         version: String(i.databaseVersion ?? ""),
         region: i.region ?? "",
         connectionName: i.connectionName ?? "",
-        backups: { enabled: bool(cfg?.enabled), startTime: cfg?.startTime ?? null, pointInTime: bool(cfg?.pointInTimeRecoveryEnabled), retained: cfg?.backupRetentionSettings?.retainedBackups?.value ?? null },
+        backups: {
+          enabled: bool(cfg?.enabled),
+          startTime: cfg?.startTime ?? null,
+          pointInTime: bool(cfg?.pointInTimeRecoveryEnabled),
+          retained: cfg?.backupRetentionSettings?.retainedBackups?.value ?? null,
+        },
         backupRuns,
         backupError,
       };
@@ -67,9 +86,17 @@ export async function listDatabases(projects: string[], sql = sqlClients()): Pro
   return Promise.all(
     projects.map(async (project) => {
       try {
-        return { project, instances: (await projectInstances(sql, project)).sort((a, b) => a.name.localeCompare(b.name)), error: null };
+        return {
+          project,
+          instances: (await projectInstances(sql, project)).sort((a, b) => a.name.localeCompare(b.name)),
+          error: null,
+        };
       } catch (err) {
-        return { project, instances: [], error: upstreamError(err, "Cloud SQL", `listing Cloud SQL instances of ${project}`).message };
+        return {
+          project,
+          instances: [],
+          error: upstreamError(err, "Cloud SQL", `listing Cloud SQL instances of ${project}`).message,
+        };
       }
     }),
   );

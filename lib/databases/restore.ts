@@ -7,7 +7,9 @@ import { instanceName } from "./names";
 import { RestoreInput } from "./schemas";
 import { startBackup, type DatabaseWriteResult } from "./start";
 
-export function restoreDefinition(deps: () => DatabaseDeps = portalDatabaseDeps): ActionDefinition<typeof RestoreInput, DatabaseWriteResult> {
+export function restoreDefinition(
+  deps: () => DatabaseDeps = portalDatabaseDeps,
+): ActionDefinition<typeof RestoreInput, DatabaseWriteResult> {
   return {
     name: "databases.restore",
     role: "operator",

@@ -20,6 +20,7 @@ export const RestoreInput = z
     idempotencyKey,
   })
   .superRefine((v, ctx) => {
-    if (v.confirmName !== v.instance) ctx.addIssue({ code: "custom", path: ["confirmName"], message: `Type ${v.instance} exactly to confirm.` });
+    if (v.confirmName !== v.instance)
+      ctx.addIssue({ code: "custom", path: ["confirmName"], message: `Type ${v.instance} exactly to confirm.` });
   });
 export type RestoreInput = z.infer<typeof RestoreInput>;

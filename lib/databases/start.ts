@@ -36,7 +36,8 @@ export type DatabasePlan = {
 
 /** ABORTED from Cloud SQL: one mutation at a time per instance. */
 export function sqlError(err: unknown, ref: InstanceRef, what: string): AppError {
-  if (grpcCode(err) === GRPC.ABORTED) return new Conflict(`Another operation is running on ${ref.instance}; wait for it to finish and try again.`);
+  if (grpcCode(err) === GRPC.ABORTED)
+    return new Conflict(`Another operation is running on ${ref.instance}; wait for it to finish and try again.`);
   return upstreamError(err, "Cloud SQL", what);
 }
 
@@ -46,16 +47,37 @@ export function startBackup(
   input: InstanceRef & { idempotencyKey: string },
   opts: { kind: DatabaseOperationKind; description: string; restore?: DatabasePlan["restore"] },
 ): Promise<ActionOutput<DatabaseWriteResult>> {
-  const spec = { kind: opts.kind, target: instanceName(input), idempotencyKey: input.idempotencyKey, steps: DATABASE_STEPS[opts.kind], system: "Cloud SQL", enqueueFollow: deps.enqueueFollow };
+  const spec = {
+    kind: opts.kind,
+    target: instanceName(input),
+    idempotencyKey: input.idempotencyKey,
+    steps: DATABASE_STEPS[opts.kind],
+    system: "Cloud SQL",
+    enqueueFollow: deps.enqueueFollow,
+  };
   return startOperation(ctx, spec, async () => {
     const [op] = await deps.sql.backupRuns
-      .insert({ project: input.project, instance: input.instance, body: { description: opts.description } }, { timeout: 30_000 })
-      .catch((err) => { throw sqlError(err, input, `backing up ${input.instance}`); });
-    const plan: DatabasePlan = { project: input.project, instance: input.instance, backupId: op.backupContext?.backupId != null ? String(op.backupContext.backupId) : null, backupOperation: op.name ?? "", restore: opts.restore };
+      .insert(
+        { project: input.project, instance: input.instance, body: { description: opts.description } },
+        { timeout: 30_000 },
+      )
+      .catch((err) => {
+        throw sqlError(err, input, `backing up ${input.instance}`);
+      });
+    const plan: DatabasePlan = {
+      project: input.project,
+      instance: input.instance,
+      backupId: op.backupContext?.backupId != null ? String(op.backupContext.backupId) : null,
+      backupOperation: op.name ?? "",
+      restore: opts.restore,
+    };
     return {
       googleName: plan.backupOperation!,
       plan,
-      details: { before: { restoring: opts.restore?.backupRunId ?? null, from: opts.restore?.sourceInstance ?? null }, after: { backupId: plan.backupId } },
+      details: {
+        before: { restoring: opts.restore?.backupRunId ?? null, from: opts.restore?.sourceInstance ?? null },
+        after: { backupId: plan.backupId },
+      },
     };
   });
 }

@@ -33,5 +33,10 @@ export async function fleetPage(query: FleetPageQuery, deps?: FleetViewDeps): Pr
   const [list, metrics] = await Promise.all([fleetList(deps), needsMetrics(filter) ? fleetMetrics(deps) : undefined]);
   const rows = metrics ? list.rows.map((r) => withMetrics(r, metrics)) : list.rows;
   const matching = queryFleet(rows, filter);
-  return { rows: matching.slice(query.offset, query.offset + query.limit), matched: matching.length, total: rows.length, ...fleetFacets(rows) };
+  return {
+    rows: matching.slice(query.offset, query.offset + query.limit),
+    matched: matching.length,
+    total: rows.length,
+    ...fleetFacets(rows),
+  };
 }

@@ -5,19 +5,49 @@ import { fleetFacets, fleetFilterParams, needsMetrics, NO_FILTER, queryFleet } f
 import type { FleetServiceRow } from "./view";
 
 const row = (id: string, project: string, extra: Partial<FleetServiceRow> = {}): FleetServiceRow => ({
-  name: `projects/${project}/locations/us-central1/services/${id}`, id, project, region: "us-central1", href: `/services/${project}/us-central1/${id}`,
-  status: "ready", statusMessage: null, uri: null, traffic: [], imageTag: "v1", lastDeployedBy: null, lastDeployedAt: null, etag: "e",
-  staleSplitHours: null, health: null, costMonthToDate: null, alerts: null, releasingPercent: null, ...extra,
+  name: `projects/${project}/locations/us-central1/services/${id}`,
+  id,
+  project,
+  region: "us-central1",
+  href: `/services/${project}/us-central1/${id}`,
+  status: "ready",
+  statusMessage: null,
+  uri: null,
+  traffic: [],
+  imageTag: "v1",
+  lastDeployedBy: null,
+  lastDeployedAt: null,
+  etag: "e",
+  staleSplitHours: null,
+  health: null,
+  costMonthToDate: null,
+  alerts: null,
+  releasingPercent: null,
+  ...extra,
 });
-const health = (requestsPerSecond: number, breaches: string[] = []) => ({ project: "p", service: "s", requestsPerSecond, errorRate: 0, p95Ms: 10, p99Ms: 10, breaches });
+const health = (requestsPerSecond: number, breaches: string[] = []) => ({
+  project: "p",
+  service: "s",
+  requestsPerSecond,
+  errorRate: 0,
+  p95Ms: 10,
+  p99Ms: 10,
+  breaches,
+});
 
 const rows = [
   row("web", "shop", { costMonthToDate: 3, health: health(5), lastDeployedAt: "2026-11-02T00:00:00Z" }),
-  row("api", "shop", { status: "failed", imageTag: "API-v2", costMonthToDate: 9, health: health(1, ["error rate 7 % > 5 %"]) }),
+  row("api", "shop", {
+    status: "failed",
+    imageTag: "API-v2",
+    costMonthToDate: 9,
+    health: health(1, ["error rate 7 % > 5 %"]),
+  }),
   row("api", "blog", { region: "europe-west4", staleSplitHours: 30, lastDeployedAt: "2026-11-20T00:00:00Z" }),
   row("worker", "blog", { status: "reconciling", health: health(9), alerts: { open: 2, policies: true } }),
 ];
-const ids = (f: Partial<typeof NO_FILTER>) => queryFleet(rows, { ...NO_FILTER, ...f }).map((r) => `${r.project}/${r.id}`);
+const ids = (f: Partial<typeof NO_FILTER>) =>
+  queryFleet(rows, { ...NO_FILTER, ...f }).map((r) => `${r.project}/${r.id}`);
 
 describe("queryFleet", () => {
   it("sorts by name, then project, by default, without changing its input", () => {
@@ -56,6 +86,12 @@ describe("the filter's other helpers", () => {
     expect(fleetFilterParams({ ...NO_FILTER, q: "a b", sort: "cost" }).toString()).toBe("q=a+b&sort=cost");
   });
   it("needs health and cost only to sort on them or to filter on breaches", () => {
-    expect([needsMetrics(NO_FILTER), needsMetrics({ ...NO_FILTER, sort: "cost" }), needsMetrics({ ...NO_FILTER, status: "breaching" }), needsMetrics({ ...NO_FILTER, status: "failed" }), needsMetrics({ ...NO_FILTER, status: "incidents" })]).toEqual([false, true, true, false, true]);
+    expect([
+      needsMetrics(NO_FILTER),
+      needsMetrics({ ...NO_FILTER, sort: "cost" }),
+      needsMetrics({ ...NO_FILTER, status: "breaching" }),
+      needsMetrics({ ...NO_FILTER, status: "failed" }),
+      needsMetrics({ ...NO_FILTER, status: "incidents" }),
+    ]).toEqual([false, true, true, false, true]);
   });
 });

@@ -9,7 +9,13 @@ export type FleetSort = (typeof FLEET_SORTS)[number];
 export const FLEET_STATUSES = ["ready", "failed", "reconciling", "split", "incidents", "breaching"] as const;
 export type FleetStatusFilter = (typeof FLEET_STATUSES)[number];
 
-export type FleetFilter = { q: string; project: string; region: string; status: FleetStatusFilter | ""; sort: FleetSort };
+export type FleetFilter = {
+  q: string;
+  project: string;
+  region: string;
+  status: FleetStatusFilter | "";
+  sort: FleetSort;
+};
 export const NO_FILTER: FleetFilter = { q: "", project: "", region: "", status: "", sort: "name" };
 
 /**
@@ -19,7 +25,8 @@ export const NO_FILTER: FleetFilter = { q: "", project: "", region: "", status: 
 export const SERVER_SIDE_OVER = 400;
 
 /** Sorting or filtering on these needs health and cost joined on first. */
-export const needsMetrics = (f: FleetFilter) => f.sort === "traffic" || f.sort === "cost" || f.status === "breaching" || f.status === "incidents";
+export const needsMetrics = (f: FleetFilter) =>
+  f.sort === "traffic" || f.sort === "cost" || f.status === "breaching" || f.status === "incidents";
 
 const STATUS_ORDER = { failed: 0, reconciling: 1, unknown: 2, ready: 3 };
 const by: Record<FleetSort, (a: FleetServiceRow, b: FleetServiceRow) => number> = {
@@ -55,12 +62,16 @@ export function queryFleet<R extends FleetServiceRow>(rows: readonly R[], f: Fle
 
 /** The projects and regions the filter menus offer, sorted. */
 export function fleetFacets(rows: readonly FleetServiceRow[]): { projects: string[]; regions: string[] } {
-  return { projects: [...new Set(rows.map((r) => r.project))].sort(), regions: [...new Set(rows.map((r) => r.region))].sort() };
+  return {
+    projects: [...new Set(rows.map((r) => r.project))].sort(),
+    regions: [...new Set(rows.map((r) => r.region))].sort(),
+  };
 }
 
 /** The filter as query parameters of /api/fleet (defaults left out). */
 export function fleetFilterParams(f: FleetFilter): URLSearchParams {
   const params = new URLSearchParams();
-  for (const key of ["q", "project", "region", "status", "sort"] as const) if (f[key] !== NO_FILTER[key]) params.set(key, f[key]);
+  for (const key of ["q", "project", "region", "status", "sort"] as const)
+    if (f[key] !== NO_FILTER[key]) params.set(key, f[key]);
   return params;
 }

@@ -27,6 +27,7 @@ export function withMetrics<R extends FleetServiceRow>(row: R, metrics: FleetMet
     health: health && policies ? { ...health, breaches: [] } : health,
     costMonthToDate: metrics.cost[row.name] ?? null,
     alerts: { open: metrics.alerts.open[key] ?? 0, policies },
-    costFlag: metrics.costFlags?.[row.name] ?? null, costCurrency: metrics.currency,
+    costFlag: metrics.costFlags?.[row.name] ?? null,
+    costCurrency: metrics.currency,
   };
 }

@@ -38,7 +38,9 @@ afterAll(async () => {
 function counting(clients: ObservabilityClients) {
   const counter = { calls: 0 };
   const list = clients.metrics.listTimeSeries.bind(clients.metrics);
-  const metrics = Object.assign(Object.create(clients.metrics), { listTimeSeries: (...a: Parameters<typeof list>) => (counter.calls++, list(...a)) });
+  const metrics = Object.assign(Object.create(clients.metrics), {
+    listTimeSeries: (...a: Parameters<typeof list>) => (counter.calls++, list(...a)),
+  });
   return { clients: { ...clients, metrics } as ObservabilityClients, counter };
 }
 
@@ -99,7 +101,12 @@ describe("fleetFirstScreen (one page of ListServices per location)", () => {
     invalidateFleet();
     await fleetFirstScreen(all.length, deps); // the five default locations: the next call starts with them
     const fewer = await freshPortalDb();
-    await fewer.fleetLocation.createMany({ data: [{ project: "pyplots-prod", region: "europe-west4", addedBy: "test" }, { project: "runway-empty", region: "us-east1", addedBy: "test" }] });
+    await fewer.fleetLocation.createMany({
+      data: [
+        { project: "pyplots-prod", region: "europe-west4", addedBy: "test" },
+        { project: "runway-empty", region: "us-east1", addedBy: "test" },
+      ],
+    });
     invalidateFleet();
     const first = await fleetFirstScreen(all.length, { ...deps, db: fewer });
     expect(first.locations).toBe(2);
@@ -118,7 +125,11 @@ describe("fleetPage (large fleets: the server searches, filters, sorts and pages
     const first = await page({ limit: "3" });
     const second = await page({ offset: "3", limit: "3" });
     expect([...first.rows, ...second.rows].map((r) => r.id)).toEqual(all.slice(0, 6).map((r) => r.id));
-    expect(first).toMatchObject({ matched: all.length, total: all.length, projects: [...new Set(all.map((r) => r.project))].sort() });
+    expect(first).toMatchObject({
+      matched: all.length,
+      total: all.length,
+      projects: [...new Set(all.map((r) => r.project))].sort(),
+    });
     expect(first.rows.every((r) => r.health === null)).toBe(true);
 
     const pyplots = await page({ q: "pyplots", limit: "100" });
@@ -127,7 +138,9 @@ describe("fleetPage (large fleets: the server searches, filters, sorts and pages
 
     // Sorting by cost needs the metrics: they are joined on, in the browser's order.
     const dearest = await page({ sort: "cost", limit: "100" });
-    expect(dearest.rows.map((r) => r.name)).toEqual(queryFleet(all, { q: "", project: "", region: "", status: "", sort: "cost" }).map((r) => r.name));
+    expect(dearest.rows.map((r) => r.name)).toEqual(
+      queryFleet(all, { q: "", project: "", region: "", status: "", sort: "cost" }).map((r) => r.name),
+    );
     expect(dearest.rows.some((r) => r.costMonthToDate !== null)).toBe(true);
 
     expect((await page({ project: "nowhere", limit: "10" })).matched).toBe(0);

@@ -8,7 +8,15 @@ import { idlePerDayFor, monthToDateFor, loadUsageAndPrices, varianceFlagsFor, va
 import { db as portalDb, type Db } from "../db";
 import { alertingClients, observabilityClients, runClients, type GcpTarget } from "../gcp/clients";
 import { recentFleetHealth, type ServiceHealth } from "../observability";
-import { listFleet, listFleetFirst, listLocations, servicePath, type Location, type LocationFailure, type TrafficEntry } from "../services";
+import {
+  listFleet,
+  listFleetFirst,
+  listLocations,
+  servicePath,
+  type Location,
+  type LocationFailure,
+  type TrafficEntry,
+} from "../services";
 import type { ServiceView } from "../services/model";
 import { activeReleases } from "../releases";
 import { healthKey, withMetrics } from "./rows";
@@ -46,7 +54,12 @@ export type FleetView = {
   locations: number;
   rows: FleetServiceRow[];
   staleSplitAfterHours: number;
-  failures: { locations: LocationFailure[]; health: { project: string; error: string }[]; cost: string[]; alerts: { project: string; error: string }[] };
+  failures: {
+    locations: LocationFailure[];
+    health: { project: string; error: string }[];
+    cost: string[];
+    alerts: { project: string; error: string }[];
+  };
 };
 
 /** The list alone (ListServices per location): rows without health and cost. */
@@ -58,7 +71,11 @@ export type FleetMetrics = {
   cost: Record<string, number>;
   /** Open incidents per `project/service`, and the services with alert policies of their own. */
   alerts: { open: Record<string, number>; withPolicies: string[] };
-  failures: { health: { project: string; error: string }[]; cost: string[]; alerts: { project: string; error: string }[] };
+  failures: {
+    health: { project: string; error: string }[];
+    cost: string[];
+    alerts: { project: string; error: string }[];
+  };
   /** Variance flags by service name (lib/cost). */
   costFlags: Record<string, string>;
   currency: string;
@@ -66,7 +83,11 @@ export type FleetMetrics = {
 
 export type FleetViewDeps = { db: Db; splitStaleHours: number; target: GcpTarget; now?: Date };
 
-const portalDeps = (): FleetViewDeps => ({ db: portalDb(), splitStaleHours: config().splitStaleHours, target: config().gcp });
+const portalDeps = (): FleetViewDeps => ({
+  db: portalDb(),
+  splitStaleHours: config().splitStaleHours,
+  target: config().gcp,
+});
 
 /** The canary's step of every release in progress, by service name ("releasing 25 %"). */
 async function releasingPercents(db: Db): Promise<Map<string, number>> {
@@ -76,9 +97,19 @@ async function releasingPercents(db: Db): Promise<Map<string, number>> {
 function toRow(s: ServiceView, deps: FleetViewDeps, now: Date, releasing: Map<string, number>): FleetServiceRow {
   const splitHours = s.splitSince ? (now.getTime() - s.splitSince.getTime()) / 3_600_000 : 0;
   return {
-    name: s.name, id: s.id, project: s.project, region: s.region, href: servicePath({ project: s.project, region: s.region, service: s.id }),
-    status: s.status, statusMessage: s.statusMessage, uri: s.uri, traffic: s.traffic, imageTag: s.imageTag,
-    lastDeployedBy: s.lastDeployedBy, lastDeployedAt: s.lastDeployedAt?.toISOString() ?? null, etag: s.etag,
+    name: s.name,
+    id: s.id,
+    project: s.project,
+    region: s.region,
+    href: servicePath({ project: s.project, region: s.region, service: s.id }),
+    status: s.status,
+    statusMessage: s.statusMessage,
+    uri: s.uri,
+    traffic: s.traffic,
+    imageTag: s.imageTag,
+    lastDeployedBy: s.lastDeployedBy,
+    lastDeployedAt: s.lastDeployedAt?.toISOString() ?? null,
+    etag: s.etag,
     staleSplitHours: s.splitSince && splitHours >= deps.splitStaleHours ? splitHours : null,
     health: null,
     costMonthToDate: null,
@@ -91,8 +122,16 @@ function toRow(s: ServiceView, deps: FleetViewDeps, now: Date, releasing: Map<st
 export async function fleetList(deps: FleetViewDeps = portalDeps()): Promise<FleetList> {
   const now = deps.now ?? new Date();
   const locations = await listLocations(deps.db);
-  const [fleet, releasing] = await Promise.all([listFleet(locations, runClients(deps.target)), releasingPercents(deps.db)]);
-  return { locations: locations.length, rows: fleet.services.map((s) => toRow(s, deps, now, releasing)), staleSplitAfterHours: deps.splitStaleHours, failures: { locations: fleet.failures } };
+  const [fleet, releasing] = await Promise.all([
+    listFleet(locations, runClients(deps.target)),
+    releasingPercents(deps.db),
+  ]);
+  return {
+    locations: locations.length,
+    rows: fleet.services.map((s) => toRow(s, deps, now, releasing)),
+    staleSplitAfterHours: deps.splitStaleHours,
+    failures: { locations: fleet.failures },
+  };
 }
 
 /** The locations the last first screen covered: the next one's Google calls start with them, before the database answers. */
@@ -105,12 +144,25 @@ let lastLocations: Location[] = [];
  * portal's database (locations, releases) is read while the Google calls run,
  * so one call's latency is the whole wait.
  */
-export async function fleetFirstScreen(n: number, deps: FleetViewDeps = portalDeps()): Promise<FleetList & { complete: boolean }> {
+export async function fleetFirstScreen(
+  n: number,
+  deps: FleetViewDeps = portalDeps(),
+): Promise<FleetList & { complete: boolean }> {
   const now = deps.now ?? new Date();
   const locations = listLocations(deps.db);
-  const [fleet, releasing, covered] = await Promise.all([listFleetFirst(locations, n, runClients(deps.target), lastLocations), releasingPercents(deps.db), locations]);
+  const [fleet, releasing, covered] = await Promise.all([
+    listFleetFirst(locations, n, runClients(deps.target), lastLocations),
+    releasingPercents(deps.db),
+    locations,
+  ]);
   lastLocations = covered;
-  return { locations: covered.length, rows: fleet.services.map((s) => toRow(s, deps, now, releasing)), staleSplitAfterHours: deps.splitStaleHours, failures: { locations: fleet.failures }, complete: fleet.complete };
+  return {
+    locations: covered.length,
+    rows: fleet.services.map((s) => toRow(s, deps, now, releasing)),
+    staleSplitAfterHours: deps.splitStaleHours,
+    failures: { locations: fleet.failures },
+    complete: fleet.complete,
+  };
 }
 
 /** Health (cached briefly, shared) and month-to-date cost; slower than the list, so the page streams them in after it. */
@@ -140,5 +192,9 @@ export async function fleetMetrics(deps: FleetViewDeps = portalDeps()): Promise<
 /** The list and its metrics together (both reads in parallel). */
 export async function fleetView(deps: FleetViewDeps = portalDeps()): Promise<FleetView> {
   const [list, metrics] = await Promise.all([fleetList(deps), fleetMetrics(deps)]);
-  return { ...list, rows: list.rows.map((r) => withMetrics(r, metrics)), failures: { ...list.failures, ...metrics.failures } };
+  return {
+    ...list,
+    rows: list.rows.map((r) => withMetrics(r, metrics)),
+    failures: { ...list.failures, ...metrics.failures },
+  };
 }

@@ -6,7 +6,14 @@ import { CloudBillingClient, CloudCatalogClient } from "@google-cloud/billing";
 import { BudgetServiceClient } from "@google-cloud/billing-budgets";
 import { v2 as logging } from "@google-cloud/logging";
 import { ProjectsClient } from "@google-cloud/resource-manager";
-import { AlertPolicyServiceClient, MetricServiceClient, NotificationChannelServiceClient, ServiceMonitoringServiceClient, SnoozeServiceClient, UptimeCheckServiceClient } from "@google-cloud/monitoring";
+import {
+  AlertPolicyServiceClient,
+  MetricServiceClient,
+  NotificationChannelServiceClient,
+  ServiceMonitoringServiceClient,
+  SnoozeServiceClient,
+  UptimeCheckServiceClient,
+} from "@google-cloud/monitoring";
 import { ExecutionsClient, JobsClient, RevisionsClient, ServicesClient, TasksClient } from "@google-cloud/run";
 import { CloudSchedulerClient } from "@google-cloud/scheduler";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
@@ -33,14 +40,22 @@ export type AlertingClients = {
   /** A canary release's snooze of its service's policies (lib/releases/release-snooze.ts). */
   snoozes: SnoozeServiceClient;
 };
-export type ObservabilityClients = { logging: InstanceType<typeof logging.LoggingServiceV2Client>; metrics: MetricServiceClient };
+export type ObservabilityClients = {
+  logging: InstanceType<typeof logging.LoggingServiceV2Client>;
+  metrics: MetricServiceClient;
+};
 
 function clientOptions(target: GcpTarget) {
   if (!target.emulatorHost) return {};
   const [host, port] = target.emulatorHost.split(":");
   // Insecure gRPC on loopback; an explicit projectId keeps the auth library
   // from probing the GCE metadata server.
-  return { apiEndpoint: host, port: Number(port), sslCreds: grpc.credentials.createInsecure(), projectId: "runway-emulator" };
+  return {
+    apiEndpoint: host,
+    port: Number(port),
+    sslCreds: grpc.credentials.createInsecure(),
+    projectId: "runway-emulator",
+  };
 }
 
 // One set of clients per process and target (tests talk to several emulators).
@@ -53,11 +68,17 @@ function once<T>(kind: string, target: GcpTarget, build: (options: ReturnType<ty
 }
 
 export function runClients(target: GcpTarget = config().gcp): RunClients {
-  return once("run", target, (options) => ({ services: new ServicesClient(options), revisions: new RevisionsClient(options) }));
+  return once("run", target, (options) => ({
+    services: new ServicesClient(options),
+    revisions: new RevisionsClient(options),
+  }));
 }
 
 export function observabilityClients(target: GcpTarget = config().gcp): ObservabilityClients {
-  return once("observability", target, (options) => ({ logging: new logging.LoggingServiceV2Client(options), metrics: new MetricServiceClient(options) }));
+  return once("observability", target, (options) => ({
+    logging: new logging.LoggingServiceV2Client(options),
+    metrics: new MetricServiceClient(options),
+  }));
 }
 
 export function secretsClient(target: GcpTarget = config().gcp): SecretManagerServiceClient {
@@ -72,7 +93,11 @@ export function catalogClient(target: GcpTarget = config().gcp): CloudCatalogCli
 export type BillingClients = { accounts: CloudBillingClient; budgets: BudgetServiceClient; projects: ProjectsClient };
 
 export function billingClients(target: GcpTarget = config().gcp): BillingClients {
-  return once("billing", target, (options) => ({ accounts: new CloudBillingClient(options), budgets: new BudgetServiceClient(options), projects: new ProjectsClient(options) }));
+  return once("billing", target, (options) => ({
+    accounts: new CloudBillingClient(options),
+    budgets: new BudgetServiceClient(options),
+    projects: new ProjectsClient(options),
+  }));
 }
 
 export function sqlClients(target: GcpTarget = config().gcp): SqlClients {
@@ -89,7 +114,11 @@ export function schedulerClient(target: GcpTarget = config().gcp): CloudSchedule
 }
 
 export function runJobsClients(target: GcpTarget = config().gcp): RunJobsClients {
-  return once("run-jobs", target, (options) => ({ jobs: new JobsClient(options), executions: new ExecutionsClient(options), tasks: new TasksClient(options) }));
+  return once("run-jobs", target, (options) => ({
+    jobs: new JobsClient(options),
+    executions: new ExecutionsClient(options),
+    tasks: new TasksClient(options),
+  }));
 }
 
 export function alertingClients(target: GcpTarget = config().gcp): AlertingClients {

@@ -3,9 +3,28 @@
 // answer…"), so a person knows where to look; `what` says what we were doing.
 import { AppError, Conflict, Forbidden, Invalid, NotFound, Upstream } from "../errors";
 
-const CODE = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, ABORTED: 10, UNAVAILABLE: 14, UNAUTHENTICATED: 16 };
+const CODE = {
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+};
 
-export type GoogleApi = "Cloud Run" | "Cloud SQL" | "Secret Manager" | "Cloud Logging" | "Cloud Monitoring" | "Cloud Billing" | "Cloud Scheduler" | "Resource Manager";
+export type GoogleApi =
+  | "Cloud Run"
+  | "Cloud SQL"
+  | "Secret Manager"
+  | "Cloud Logging"
+  | "Cloud Monitoring"
+  | "Cloud Billing"
+  | "Cloud Scheduler"
+  | "Resource Manager";
 
 export function grpcCode(err: unknown): number | undefined {
   const code = (err as { code?: unknown })?.code;
@@ -48,17 +67,31 @@ export function apiOf(err: unknown): GoogleApi | undefined {
 export function upstreamError(err: unknown, api: GoogleApi | "Google Cloud", what: string): AppError {
   if (err instanceof AppError) return err;
   const name = apiOf(err) ?? api;
-  const detail = String((err as { details?: string })?.details || (err as Error)?.message || err).replace(/^\d+ [A-Z_]+: /, "");
+  const detail = String((err as { details?: string })?.details || (err as Error)?.message || err).replace(
+    /^\d+ [A-Z_]+: /,
+    "",
+  );
   switch (grpcCode(err)) {
-    case CODE.NOT_FOUND: return new NotFound(`${name}: not found while ${what}: ${detail}`);
-    case CODE.INVALID_ARGUMENT: return new Invalid(`${name} rejected this while ${what}: ${detail}`);
-    case CODE.FAILED_PRECONDITION: return new Conflict(`${name} refused this while ${what}: ${detail}`);
-    case CODE.ABORTED: return new Conflict(`Someone else changed it while ${what} (${name}): ${detail}`);
-    case CODE.ALREADY_EXISTS: return new Conflict(`Already exists in ${name} (${what}): ${detail}`);
-    case CODE.PERMISSION_DENIED: case CODE.UNAUTHENTICATED: return new Forbidden(`${name} refused access while ${what}: ${detail}`);
-    case CODE.RESOURCE_EXHAUSTED: return new Upstream(`${name} quota exceeded while ${what}; try again in a minute.`);
-    case CODE.UNAVAILABLE: case CODE.DEADLINE_EXCEEDED: return new Upstream(`${name} did not answer while ${what}; try again.`);
-    default: return new Upstream(`${name} failed while ${what}: ${detail}`);
+    case CODE.NOT_FOUND:
+      return new NotFound(`${name}: not found while ${what}: ${detail}`);
+    case CODE.INVALID_ARGUMENT:
+      return new Invalid(`${name} rejected this while ${what}: ${detail}`);
+    case CODE.FAILED_PRECONDITION:
+      return new Conflict(`${name} refused this while ${what}: ${detail}`);
+    case CODE.ABORTED:
+      return new Conflict(`Someone else changed it while ${what} (${name}): ${detail}`);
+    case CODE.ALREADY_EXISTS:
+      return new Conflict(`Already exists in ${name} (${what}): ${detail}`);
+    case CODE.PERMISSION_DENIED:
+    case CODE.UNAUTHENTICATED:
+      return new Forbidden(`${name} refused access while ${what}: ${detail}`);
+    case CODE.RESOURCE_EXHAUSTED:
+      return new Upstream(`${name} quota exceeded while ${what}; try again in a minute.`);
+    case CODE.UNAVAILABLE:
+    case CODE.DEADLINE_EXCEEDED:
+      return new Upstream(`${name} did not answer while ${what}; try again.`);
+    default:
+      return new Upstream(`${name} failed while ${what}: ${detail}`);
   }
 }
 

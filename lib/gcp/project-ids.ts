@@ -12,7 +12,10 @@ import { grpcCode, upstreamError } from "./errors";
 // Per client: one per process and target (clients.ts), so one Google side never answers for another.
 const caches = new WeakMap<ProjectsClient, { ids: TtlCache<string>; unreadable: TtlCache<string> }>();
 const cachesOf = (client: ProjectsClient) =>
-  caches.get(client) ?? caches.set(client, { ids: new TtlCache<string>(24 * 3600_000, 5000), unreadable: new TtlCache<string>(5 * 60_000, 5000) }).get(client)!;
+  caches.get(client) ??
+  caches
+    .set(client, { ids: new TtlCache<string>(24 * 3600_000, 5000), unreadable: new TtlCache<string>(5 * 60_000, 5000) })
+    .get(client)!;
 const NUMBER = /^\d+$/;
 const PERMISSION_DENIED = 7;
 const NOT_FOUND = 5;

@@ -12,12 +12,20 @@ async function timed(name: string, probe: () => Promise<unknown>): Promise<Check
   try {
     await Promise.race([
       probe(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS))),
+      new Promise(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS)),
+      ),
     ]);
     return { name, ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (err) {
     // Prisma puts the reason on the last line; connection errors can carry the URL.
-    const message = scrubUrlCredentials(describe(err).split("\n").map((l) => l.trim()).filter(Boolean).pop() ?? "unknown error");
+    const message = scrubUrlCredentials(
+      describe(err)
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .pop() ?? "unknown error",
+    );
     return { name, ok: false, latencyMs: Math.round(performance.now() - started), error: message };
   } finally {
     clearTimeout(timer);

@@ -30,30 +30,53 @@ function pointValue(series: TimeSeries): number {
 }
 
 export function healthQueries(project: string, end: Date) {
-  const interval = { startTime: { seconds: Math.floor(end.getTime() / 1000) - THRESHOLDS.windowSeconds }, endTime: { seconds: Math.floor(end.getTime() / 1000) } };
+  const interval = {
+    startTime: { seconds: Math.floor(end.getTime() / 1000) - THRESHOLDS.windowSeconds },
+    endTime: { seconds: Math.floor(end.getTime() / 1000) },
+  };
   const base = { name: `projects/${project}`, interval, view: "FULL" as const };
   const period = { seconds: THRESHOLDS.windowSeconds };
   return {
     requests: {
       ...base,
       filter: `metric.type="${RUN}/request_count" AND resource.type="cloud_run_revision"`,
-      aggregation: { alignmentPeriod: period, perSeriesAligner: "ALIGN_DELTA" as const, crossSeriesReducer: "REDUCE_SUM" as const, groupByFields: [SERVICE, "metric.labels.response_code_class"] },
+      aggregation: {
+        alignmentPeriod: period,
+        perSeriesAligner: "ALIGN_DELTA" as const,
+        crossSeriesReducer: "REDUCE_SUM" as const,
+        groupByFields: [SERVICE, "metric.labels.response_code_class"],
+      },
     },
     p95: {
       ...base,
       filter: `metric.type="${RUN}/request_latencies" AND resource.type="cloud_run_revision"`,
-      aggregation: { alignmentPeriod: period, perSeriesAligner: "ALIGN_DELTA" as const, crossSeriesReducer: "REDUCE_PERCENTILE_95" as const, groupByFields: [SERVICE] },
+      aggregation: {
+        alignmentPeriod: period,
+        perSeriesAligner: "ALIGN_DELTA" as const,
+        crossSeriesReducer: "REDUCE_PERCENTILE_95" as const,
+        groupByFields: [SERVICE],
+      },
     },
     p99: {
       ...base,
       filter: `metric.type="${RUN}/request_latencies" AND resource.type="cloud_run_revision"`,
-      aggregation: { alignmentPeriod: period, perSeriesAligner: "ALIGN_DELTA" as const, crossSeriesReducer: "REDUCE_PERCENTILE_99" as const, groupByFields: [SERVICE] },
+      aggregation: {
+        alignmentPeriod: period,
+        perSeriesAligner: "ALIGN_DELTA" as const,
+        crossSeriesReducer: "REDUCE_PERCENTILE_99" as const,
+        groupByFields: [SERVICE],
+      },
     },
   };
 }
 
 /** Folds the three group-by answers into one row per service. */
-export function combineHealth(project: string, requests: TimeSeries[], p95: TimeSeries[], p99: TimeSeries[]): ServiceHealth[] {
+export function combineHealth(
+  project: string,
+  requests: TimeSeries[],
+  p95: TimeSeries[],
+  p99: TimeSeries[],
+): ServiceHealth[] {
   const rows = new Map<string, { total: number; errors: number; p95: number | null; p99: number | null }>();
   const row = (s: TimeSeries) => {
     const name = s.resource?.labels?.service_name ?? "";
@@ -71,10 +94,20 @@ export function combineHealth(project: string, requests: TimeSeries[], p95: Time
   return [...rows.entries()].map(([service, r]) => {
     const errorRate = r.total > 0 ? r.errors / r.total : null;
     const breaches = [
-      ...(errorRate !== null && errorRate > THRESHOLDS.errorRate ? [`error rate ${(errorRate * 100).toFixed(1)}% > 1% over 5 min`] : []),
+      ...(errorRate !== null && errorRate > THRESHOLDS.errorRate
+        ? [`error rate ${(errorRate * 100).toFixed(1)}% > 1% over 5 min`]
+        : []),
       ...(r.p99 !== null && r.p99 > THRESHOLDS.p99Ms ? [`p99 ${(r.p99 / 1000).toFixed(1)} s > 5 s`] : []),
     ];
-    return { project, service, requestsPerSecond: r.total / THRESHOLDS.windowSeconds, errorRate, p95Ms: r.p95, p99Ms: r.p99, breaches };
+    return {
+      project,
+      service,
+      requestsPerSecond: r.total / THRESHOLDS.windowSeconds,
+      errorRate,
+      p95Ms: r.p95,
+      p99Ms: r.p99,
+      breaches,
+    };
   });
 }
 
@@ -98,13 +131,21 @@ async function collect(projects: string[], read: (project: string) => Promise<Se
   const failures: { project: string; error: string }[] = [];
   results.forEach((r, i) => {
     if (r.status === "fulfilled") rows.push(...r.value);
-    else failures.push({ project: projects[i], error: upstreamError(r.reason, "Cloud Monitoring", `reading metrics of ${projects[i]}`).message });
+    else
+      failures.push({
+        project: projects[i],
+        error: upstreamError(r.reason, "Cloud Monitoring", `reading metrics of ${projects[i]}`).message,
+      });
   });
   return { rows, failures };
 }
 
 /** The 5 minutes before `end`, uncached: three calls per project, in parallel across projects. */
-export function fleetHealth(projects: string[], clients = observabilityClients(), end = new Date()): Promise<FleetHealth> {
+export function fleetHealth(
+  projects: string[],
+  clients = observabilityClients(),
+  end = new Date(),
+): Promise<FleetHealth> {
   return collect(projects, (project) => projectHealth(clients, project, end));
 }
 

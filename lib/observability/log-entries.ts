@@ -24,12 +24,18 @@ export type LogLine = {
 export function valueToJs(v: Value | null | undefined): unknown {
   if (!v) return null;
   switch ((v as { kind?: string }).kind) {
-    case "structValue": return structToObject(v.structValue);
-    case "listValue": return (v.listValue?.values ?? []).map(valueToJs);
-    case "stringValue": return v.stringValue;
-    case "numberValue": return v.numberValue;
-    case "boolValue": return v.boolValue;
-    default: return null;
+    case "structValue":
+      return structToObject(v.structValue);
+    case "listValue":
+      return (v.listValue?.values ?? []).map(valueToJs);
+    case "stringValue":
+      return v.stringValue;
+    case "numberValue":
+      return v.numberValue;
+    case "boolValue":
+      return v.boolValue;
+    default:
+      return null;
   }
 }
 
@@ -56,10 +62,19 @@ export function toLogLine(e: Entry): LogLine {
   const json = e.jsonPayload ? structToObject(e.jsonPayload) : null;
   const http = e.httpRequest;
   const request = http?.requestMethod
-    ? { method: http.requestMethod, url: http.requestUrl ?? "", status: Number(http.status ?? 0), latencyMs: durationMs(http.latency), userAgent: http.userAgent || null }
+    ? {
+        method: http.requestMethod,
+        url: http.requestUrl ?? "",
+        status: Number(http.status ?? 0),
+        latencyMs: durationMs(http.latency),
+        userAgent: http.userAgent || null,
+      }
     : null;
   const message = typeof json?.message === "string" ? json.message : null;
-  const summary = message ?? e.textPayload ?? (request ? `${request.method} ${request.status} ${request.url}` : json ? JSON.stringify(json) : "");
+  const summary =
+    message ??
+    e.textPayload ??
+    (request ? `${request.method} ${request.status} ${request.url}` : json ? JSON.stringify(json) : "");
   const labels = e.resource?.labels ?? {};
   return {
     id: e.insertId ?? `${timestamp(e.timestamp)}-${summary.slice(0, 20)}`,
@@ -72,9 +87,17 @@ export function toLogLine(e: Entry): LogLine {
     request,
     trace: e.trace || null,
     entry: {
-      logName: e.logName, timestamp: timestamp(e.timestamp), severity: e.severity, insertId: e.insertId,
-      resource: e.resource, labels: e.labels, trace: e.trace, spanId: e.spanId,
-      ...(request ? { httpRequest: { ...http, latency: request.latencyMs !== null ? `${request.latencyMs / 1000}s` : undefined } } : {}),
+      logName: e.logName,
+      timestamp: timestamp(e.timestamp),
+      severity: e.severity,
+      insertId: e.insertId,
+      resource: e.resource,
+      labels: e.labels,
+      trace: e.trace,
+      spanId: e.spanId,
+      ...(request
+        ? { httpRequest: { ...http, latency: request.latencyMs !== null ? `${request.latencyMs / 1000}s` : undefined } }
+        : {}),
       ...(e.textPayload ? { textPayload: e.textPayload } : {}),
       ...(json ? { jsonPayload: json } : {}),
     },

@@ -6,11 +6,23 @@ const q = (input: Record<string, unknown>) => LogQuery.parse({ project: "pyplots
 
 describe("buildLogFilter", () => {
   it("scopes to Cloud Run and the last hour by default", () => {
-    expect(buildLogFilter(q({}), now)).toBe('resource.type="cloud_run_revision"\ntimestamp>="2026-11-23T11:00:00.000Z"');
+    expect(buildLogFilter(q({}), now)).toBe(
+      'resource.type="cloud_run_revision"\ntimestamp>="2026-11-23T11:00:00.000Z"',
+    );
   });
 
   it("adds service, revision, minimum severity, request log and text, one line each", () => {
-    const filter = buildLogFilter(q({ service: "pyplots-api", revision: "pyplots-api-00002-abc", severity: "WARNING", kind: "requests", text: 'say "hi"', range: "1d" }), now);
+    const filter = buildLogFilter(
+      q({
+        service: "pyplots-api",
+        revision: "pyplots-api-00002-abc",
+        severity: "WARNING",
+        kind: "requests",
+        text: 'say "hi"',
+        range: "1d",
+      }),
+      now,
+    );
     expect(filter.split("\n")).toEqual([
       'resource.type="cloud_run_revision"',
       'resource.labels.service_name="pyplots-api"',
@@ -23,7 +35,9 @@ describe("buildLogFilter", () => {
   });
 
   it("reads a Cloud Run job's logs, one execution's when given", () => {
-    expect(buildLogFilter(q({ job: "pyplots-migrate", execution: "pyplots-migrate-x7k2p", range: "7d" }), now).split("\n")).toEqual([
+    expect(
+      buildLogFilter(q({ job: "pyplots-migrate", execution: "pyplots-migrate-x7k2p", range: "7d" }), now).split("\n"),
+    ).toEqual([
       'resource.type="cloud_run_job"',
       'resource.labels.job_name="pyplots-migrate"',
       'labels."run.googleapis.com/execution_name"="pyplots-migrate-x7k2p"',
@@ -38,13 +52,21 @@ describe("buildLogFilter", () => {
   });
 
   it("uses both ends of a custom range", () => {
-    const filter = buildLogFilter(q({ range: "custom", from: "2026-11-20T00:00:00Z", to: "2026-11-21T00:00:00Z" }), now);
+    const filter = buildLogFilter(
+      q({ range: "custom", from: "2026-11-20T00:00:00Z", to: "2026-11-21T00:00:00Z" }),
+      now,
+    );
     expect(filter).toContain('timestamp>="2026-11-20T00:00:00.000Z"\ntimestamp<="2026-11-21T00:00:00.000Z"');
   });
 
   it("reads datetime-local form values as UTC and refuses an end before the start", () => {
-    expect(buildLogFilter(q({ range: "custom", from: "2026-11-20T08:30" }), now)).toContain('timestamp>="2026-11-20T08:30:00.000Z"');
-    expect(LogQuery.safeParse({ project: "pyplots-prod", range: "custom", from: "2026-11-21T00:00", to: "2026-11-20T00:00" }).success).toBe(false);
+    expect(buildLogFilter(q({ range: "custom", from: "2026-11-20T08:30" }), now)).toContain(
+      'timestamp>="2026-11-20T08:30:00.000Z"',
+    );
+    expect(
+      LogQuery.safeParse({ project: "pyplots-prod", range: "custom", from: "2026-11-21T00:00", to: "2026-11-20T00:00" })
+        .success,
+    ).toBe(false);
   });
 
   it("rejects what would break out of the query", () => {

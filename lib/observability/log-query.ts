@@ -3,7 +3,17 @@
 // into Google's Logs Explorer.
 import { z } from "zod";
 
-export const SEVERITIES = ["DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"] as const;
+export const SEVERITIES = [
+  "DEFAULT",
+  "DEBUG",
+  "INFO",
+  "NOTICE",
+  "WARNING",
+  "ERROR",
+  "CRITICAL",
+  "ALERT",
+  "EMERGENCY",
+] as const;
 export const RANGES = { "1h": 3_600_000, "6h": 21_600_000, "1d": 86_400_000, "7d": 604_800_000 } as const;
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/);
@@ -14,23 +24,24 @@ const instant = z.preprocess(
   z.iso.datetime({ offset: true }).optional(),
 );
 
-export const LogQuery = z.object({
-  project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/),
-  service: z.preprocess(blankToUndefined, name.optional()),
-  revision: z.preprocess(blankToUndefined, name.optional()),
-  /** A Cloud Run job instead of a service: its executions' logs (resource cloud_run_job). */
-  job: z.preprocess(blankToUndefined, name.optional()),
-  execution: z.preprocess(blankToUndefined, name.optional()),
-  /** Show entries at this severity or above. */
-  severity: z.preprocess(blankToUndefined, z.enum(SEVERITIES).optional()),
-  /** Words to find anywhere in an entry (Cloud Logging's global search). */
-  text: z.preprocess(blankToUndefined, z.string().trim().max(200).optional()),
-  /** requests: the request log only; app: what containers printed; all: everything. */
-  kind: z.enum(["all", "requests", "app"]).default("all"),
-  range: z.enum(["1h", "6h", "1d", "7d", "custom"]).default("1h"),
-  from: instant,
-  to: instant,
-})
+export const LogQuery = z
+  .object({
+    project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/),
+    service: z.preprocess(blankToUndefined, name.optional()),
+    revision: z.preprocess(blankToUndefined, name.optional()),
+    /** A Cloud Run job instead of a service: its executions' logs (resource cloud_run_job). */
+    job: z.preprocess(blankToUndefined, name.optional()),
+    execution: z.preprocess(blankToUndefined, name.optional()),
+    /** Show entries at this severity or above. */
+    severity: z.preprocess(blankToUndefined, z.enum(SEVERITIES).optional()),
+    /** Words to find anywhere in an entry (Cloud Logging's global search). */
+    text: z.preprocess(blankToUndefined, z.string().trim().max(200).optional()),
+    /** requests: the request log only; app: what containers printed; all: everything. */
+    kind: z.enum(["all", "requests", "app"]).default("all"),
+    range: z.enum(["1h", "6h", "1d", "7d", "custom"]).default("1h"),
+    from: instant,
+    to: instant,
+  })
   .refine((q) => q.range !== "custom" || Boolean(q.from), { path: ["from"], message: "A custom range needs a start." })
   .refine((q) => !q.from || !q.to || q.from < q.to, { path: ["to"], message: "The end must come after the start." });
 export type LogQuery = z.infer<typeof LogQuery>;

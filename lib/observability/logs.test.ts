@@ -15,7 +15,8 @@ let routerPort: number;
 let stop: () => Promise<void>;
 let setFaults: (rules: unknown) => void;
 const ref = { project: "intentvision-prod", region: "us-central1", service: "intentvision-api" };
-const q = (input: Record<string, unknown> = {}) => LogQuery.parse({ project: ref.project, service: ref.service, ...input });
+const q = (input: Record<string, unknown> = {}) =>
+  LogQuery.parse({ project: ref.project, service: ref.service, ...input });
 
 beforeAll(async () => {
   const t = await startTestEmulator();
@@ -46,10 +47,19 @@ describe("logs", () => {
     const path = `/log-probe-${Date.now()}`;
     await fetchViaRouter(service.uri!, routerPort, path);
     const line = await eventually(async () => {
-      const page = await listLogs(q({ kind: "requests", text: path.slice(1) }), null, logs, new Date(Date.now() + 1000));
+      const page = await listLogs(
+        q({ kind: "requests", text: path.slice(1) }),
+        null,
+        logs,
+        new Date(Date.now() + 1000),
+      );
       return page.lines.find((l) => l.request?.url.includes(path));
     });
-    expect(line).toMatchObject({ service: ref.service, log: "requests", request: { method: "GET", status: expect.any(Number) } });
+    expect(line).toMatchObject({
+      service: ref.service,
+      log: "requests",
+      request: { method: "GET", status: expect.any(Number) },
+    });
     expect(line.request!.latencyMs).not.toBeNull();
     expect(line.revision).toMatch(/^intentvision-api-/);
   });
@@ -59,7 +69,15 @@ describe("logs", () => {
     const severities = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] as const;
     await logs.logging.writeLogEntries({
       logName: `projects/${ref.project}/logs/run.googleapis.com%2Fstdout`,
-      resource: { type: "cloud_run_revision", labels: { project_id: ref.project, service_name: ref.service, location: ref.region, revision_name: `${ref.service}-probe` } },
+      resource: {
+        type: "cloud_run_revision",
+        labels: {
+          project_id: ref.project,
+          service_name: ref.service,
+          location: ref.region,
+          revision_name: `${ref.service}-probe`,
+        },
+      },
       entries: severities.map((severity) => ({ severity, textPayload: `${marker} at ${severity}` })),
     });
     const page = await listLogs(q({ severity: "ERROR", text: marker }), null, logs);
@@ -74,7 +92,9 @@ describe("logs", () => {
   it("says plainly when Cloud Logging's read quota is used up", async () => {
     setFaults({ method: "ListLogEntries", code: "RESOURCE_EXHAUSTED" });
     try {
-      await expect(listLogs(q({ text: `quota-${Date.now()}` }), null, logs)).rejects.toThrow(/read quota for intentvision-prod \(60 queries a minute\) is used up/);
+      await expect(listLogs(q({ text: `quota-${Date.now()}` }), null, logs)).rejects.toThrow(
+        /read quota for intentvision-prod \(60 queries a minute\) is used up/,
+      );
     } finally {
       setFaults([]);
     }
@@ -84,10 +104,19 @@ describe("logs", () => {
     let calls = 0;
     setFaults({ method: "ListLogEntries", latencyMs: 200 });
     const count = logs.logging.listLogEntries.bind(logs.logging);
-    const counting = { ...logs, logging: Object.assign(Object.create(logs.logging), { listLogEntries: (...a: Parameters<typeof count>) => (calls++, count(...a)) }) };
+    const counting = {
+      ...logs,
+      logging: Object.assign(Object.create(logs.logging), {
+        listLogEntries: (...a: Parameters<typeof count>) => (calls++, count(...a)),
+      }),
+    };
     try {
       const query = q({ text: `shared-${Date.now()}` });
-      const pages = await Promise.all([listLogs(query, null, counting), listLogs(query, null, counting), listLogs(query, null, counting)]);
+      const pages = await Promise.all([
+        listLogs(query, null, counting),
+        listLogs(query, null, counting),
+        listLogs(query, null, counting),
+      ]);
       expect(calls).toBe(1);
       expect(pages[1]).toBe(pages[0]);
     } finally {
@@ -102,7 +131,14 @@ describe("logs", () => {
     let failure: Error | null = null;
     let opened!: () => void;
     const open = new Promise<void>((resolve) => (opened = resolve));
-    tailLogs(q(), (lines) => seen.push(...lines), (err) => (failure = err), abort.signal, logs, opened);
+    tailLogs(
+      q(),
+      (lines) => seen.push(...lines),
+      (err) => (failure = err),
+      abort.signal,
+      logs,
+      opened,
+    );
     try {
       await open;
       expect(seen).toEqual([]);

@@ -15,25 +15,40 @@ const pages = new TtlCache<LogPage>(5_000);
 
 function readError(err: unknown, project: string): AppError {
   if (grpcCode(err) === GRPC.RESOURCE_EXHAUSTED) {
-    return new Upstream(`Cloud Logging's read quota for ${project} (60 queries a minute) is used up. Wait a minute, narrow the query, or use live tail, which does not count against it.`);
+    return new Upstream(
+      `Cloud Logging's read quota for ${project} (60 queries a minute) is used up. Wait a minute, narrow the query, or use live tail, which does not count against it.`,
+    );
   }
   if (grpcCode(err) === GRPC.INVALID_ARGUMENT) {
     // e.g. a NUL in the search text: the person can fix the query, so say so plainly.
     const detail = String((err as { details?: string }).details ?? "").slice(0, 200);
-    return new Invalid(`Cloud Logging cannot run this search${detail ? ` (${detail})` : ""}. Change the search text or filters and try again.`);
+    return new Invalid(
+      `Cloud Logging cannot run this search${detail ? ` (${detail})` : ""}. Change the search text or filters and try again.`,
+    );
   }
   return upstreamError(err, "Cloud Logging", `reading logs of ${project}`);
 }
 
 /** Newest first, one page at a time. */
-export async function listLogs(q: LogQuery, pageToken: string | null = null, clients = observabilityClients(), now = new Date()): Promise<LogPage> {
+export async function listLogs(
+  q: LogQuery,
+  pageToken: string | null = null,
+  clients = observabilityClients(),
+  now = new Date(),
+): Promise<LogPage> {
   const filter = buildLogFilter(q, now);
   // Relative ranges move with the clock; round them so viewers share a key.
   const key = `${q.project}\n${filter.replace(/timestamp>="[^"]+"/, q.range === "custom" ? "$&" : q.range)}\n${pageToken ?? ""}`;
   return pages.get(key, async () => {
     try {
       const [entries, , response] = await clients.logging.listLogEntries(
-        { resourceNames: [`projects/${q.project}`], filter, orderBy: "timestamp desc", pageSize: PAGE_SIZE, pageToken: pageToken ?? "" },
+        {
+          resourceNames: [`projects/${q.project}`],
+          filter,
+          orderBy: "timestamp desc",
+          pageSize: PAGE_SIZE,
+          pageToken: pageToken ?? "",
+        },
         { autoPaginate: false, timeout: 20_000 },
       );
       return { lines: entries.map(toLogLine), nextPageToken: response?.nextPageToken || null, filter };
@@ -65,17 +80,23 @@ export function tailLogs(
   clients = observabilityClients(),
   onOpen?: () => void,
 ): void {
-  const filter = buildLogFilter({ ...q, range: "1h", from: undefined, to: undefined }).split("\n").filter((l) => !l.startsWith("timestamp")).join("\n");
+  const filter = buildLogFilter({ ...q, range: "1h", from: undefined, to: undefined })
+    .split("\n")
+    .filter((l) => !l.startsWith("timestamp"))
+    .join("\n");
   const stream = clients.logging.tailLogEntries();
   let open = false;
-  stream.on("data", (res: { entries?: Parameters<typeof toLogLine>[0][]; suppressionInfo?: { suppressedCount?: number | null }[] }) => {
-    if (!open) {
-      open = true;
-      onOpen?.();
-    }
-    const suppressed = (res.suppressionInfo ?? []).reduce((s, i) => s + Number(i.suppressedCount ?? 0), 0);
-    if (res.entries?.length || suppressed) onLines((res.entries ?? []).map(toLogLine), suppressed);
-  });
+  stream.on(
+    "data",
+    (res: { entries?: Parameters<typeof toLogLine>[0][]; suppressionInfo?: { suppressedCount?: number | null }[] }) => {
+      if (!open) {
+        open = true;
+        onOpen?.();
+      }
+      const suppressed = (res.suppressionInfo ?? []).reduce((s, i) => s + Number(i.suppressedCount ?? 0), 0);
+      if (res.entries?.length || suppressed) onLines((res.entries ?? []).map(toLogLine), suppressed);
+    },
+  );
   stream.on("error", (err: unknown) => {
     if (!signal.aborted) onError(readError(err, q.project));
   });

@@ -39,7 +39,10 @@ afterAll(async () => {
 
 describe("metrics", () => {
   it("fleet health counts the requests and their errors per service with three calls", async () => {
-    const health = await eventually(() => fleetHealth([ref.project], clients, new Date(Date.now() + 60_000)), (h) => (h.rows[0]?.requestsPerSecond ?? 0) * 300 >= 50);
+    const health = await eventually(
+      () => fleetHealth([ref.project], clients, new Date(Date.now() + 60_000)),
+      (h) => (h.rows[0]?.requestsPerSecond ?? 0) * 300 >= 50,
+    );
     expect(health.failures).toEqual([]);
     const row = health.rows.find((r) => r.service === ref.service)!;
     expect(row.requestsPerSecond * 300).toBeCloseTo(50, 5);
@@ -49,7 +52,10 @@ describe("metrics", () => {
   });
 
   it("charts request rate per revision and a 0% error rate", async () => {
-    const requests = await eventually(() => serviceChart({ ...ref, chart: "requests", range: "1h" }, clients, new Date(Date.now() + 60_000)), (c) => c.points.length > 0);
+    const requests = await eventually(
+      () => serviceChart({ ...ref, chart: "requests", range: "1h" }, clients, new Date(Date.now() + 60_000)),
+      (c) => c.points.length > 0,
+    );
     expect(requests.series).toHaveLength(1);
     const total = requests.points.reduce((s, p) => s + ((p[requests.series[0]] as number) ?? 0) * 60, 0);
     expect(total).toBeCloseTo(50, 5);
@@ -57,7 +63,11 @@ describe("metrics", () => {
     // Every minute that had requests shows exactly 0 % (the 404s are not 5xx), and no other minute shows a value.
     expect(errors.series).toEqual(requests.series);
     expect(errors.points.map((p) => [p.t, p[errors.series[0]]])).toEqual(requests.points.map((p) => [p.t, 0]));
-    const latency = await serviceChart({ ...ref, chart: "latency", range: "1h" }, clients, new Date(Date.now() + 60_000));
+    const latency = await serviceChart(
+      { ...ref, chart: "latency", range: "1h" },
+      clients,
+      new Date(Date.now() + 60_000),
+    );
     expect(latency.series.map((s) => s.split(" ")[1]).sort()).toEqual(["p50", "p95", "p99"]);
   });
 
@@ -65,7 +75,10 @@ describe("metrics", () => {
     // From the 1st of the month the requests were sent in to the end of today.
     const { start } = monthWindow(sentAt);
     const { end } = monthWindow(new Date());
-    const usage = await eventually(() => readMonth(clients, ref.project, start, end), (u) => u.filter((x) => x.service === ref.service).reduce((n, x) => n + x.requests, 0) >= 50);
+    const usage = await eventually(
+      () => readMonth(clients, ref.project, start, end),
+      (u) => u.filter((x) => x.service === ref.service).reduce((n, x) => n + x.requests, 0) >= 50,
+    );
     // The 50 requests fall on one UTC day, or on two when the test ran across midnight.
     const days = usage.filter((u) => u.service === ref.service && u.requests > 0);
     expect(days.length).toBeGreaterThanOrEqual(1);
@@ -82,7 +95,8 @@ describe("metrics", () => {
       const c = await serviceChart({ ...ref, chart, range: "1h" }, clients, new Date(Date.now() + 60_000));
       expect(c.unit).toBe("% of limit, p99");
       for (const name of c.series) expect(name).toMatch(/^elevendops-\d{5}-[a-z0-9]{3}$/);
-      for (const p of c.points) for (const name of c.series) if (p[name] !== null) expect(p[name]).toBeGreaterThanOrEqual(0);
+      for (const p of c.points)
+        for (const name of c.series) if (p[name] !== null) expect(p[name]).toBeGreaterThanOrEqual(0);
     }
   });
 });

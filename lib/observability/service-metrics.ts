@@ -11,20 +11,35 @@ type TimeSeries = protos.google.monitoring.v3.ITimeSeries;
 export const CHARTS = ["requests", "errors", "latency", "instances", "memory", "cpu"] as const;
 export type Chart = (typeof CHARTS)[number];
 
-export const METRIC_RANGES = { "1h": { seconds: 3600, period: 60 }, "6h": { seconds: 21_600, period: 300 }, "1d": { seconds: 86_400, period: 900 }, "7d": { seconds: 604_800, period: 3600 } } as const;
+export const METRIC_RANGES = {
+  "1h": { seconds: 3600, period: 60 },
+  "6h": { seconds: 21_600, period: 300 },
+  "1d": { seconds: 86_400, period: 900 },
+  "7d": { seconds: 604_800, period: 3600 },
+} as const;
 
-export const MetricsQuery = z.object({
-  project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/),
-  service: z.string().regex(/^[a-z][a-z0-9-]{0,48}$/),
-  chart: z.enum(CHARTS),
-  range: z.enum(["1h", "6h", "1d", "7d", "custom"]).default("1h"),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-}).refine((q) => q.range !== "custom" || (q.from && (!q.to || q.from < q.to)), { path: ["from"], message: "A custom range needs a start before its end." });
+export const MetricsQuery = z
+  .object({
+    project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/),
+    service: z.string().regex(/^[a-z][a-z0-9-]{0,48}$/),
+    chart: z.enum(CHARTS),
+    range: z.enum(["1h", "6h", "1d", "7d", "custom"]).default("1h"),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((q) => q.range !== "custom" || (q.from && (!q.to || q.from < q.to)), {
+    path: ["from"],
+    message: "A custom range needs a start before its end.",
+  });
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
 
 /** One chart: time-ordered points, one value per series key (a revision, or revision · percentile). */
-export type ChartData = { unit: string; series: string[]; points: { t: number; [series: string]: number | null }[]; lastDataAt: number | null };
+export type ChartData = {
+  unit: string;
+  series: string[];
+  points: { t: number; [series: string]: number | null }[];
+  lastDataAt: number | null;
+};
 
 const RUN = "run.googleapis.com";
 const BY_REVISION = "resource.labels.revision_name";
@@ -43,7 +58,12 @@ function request(q: MetricsQuery, metric: string, aligner: string, reducer: stri
     name: `projects/${q.project}`,
     filter: `metric.type="${RUN}/${metric}" AND resource.labels.service_name="${q.service}"`,
     interval: { startTime: { seconds: endSeconds - seconds }, endTime: { seconds: endSeconds } },
-    aggregation: { alignmentPeriod: { seconds: period }, perSeriesAligner: aligner as "ALIGN_RATE", crossSeriesReducer: reducer as "REDUCE_SUM", groupByFields: groupBy },
+    aggregation: {
+      alignmentPeriod: { seconds: period },
+      perSeriesAligner: aligner as "ALIGN_RATE",
+      crossSeriesReducer: reducer as "REDUCE_SUM",
+      groupByFields: groupBy,
+    },
     view: "FULL" as const,
   };
 }
@@ -72,11 +92,20 @@ export function toChart(unit: string, named: { name: string; series: TimeSeries 
     }
   }
   const points = [...rows.values()].sort((a, b) => a.t - b.t);
-  return { unit, series: names, points: periodMs ? withMissingBuckets(points, periodMs, emptyRow) : points, lastDataAt };
+  return {
+    unit,
+    series: names,
+    points: periodMs ? withMissingBuckets(points, periodMs, emptyRow) : points,
+    lastDataAt,
+  };
 }
 
 /** Rows of nulls for the buckets Monitoring returned nothing for, between two rows it did. */
-function withMissingBuckets(points: ChartData["points"], periodMs: number, emptyRow: (t: number) => ChartData["points"][number]): ChartData["points"] {
+function withMissingBuckets(
+  points: ChartData["points"],
+  periodMs: number,
+  emptyRow: (t: number) => ChartData["points"][number],
+): ChartData["points"] {
   const filled: ChartData["points"] = [];
   for (const [i, row] of points.entries()) {
     const previous = points[i - 1];
@@ -93,19 +122,46 @@ async function list(clients: ObservabilityClients, req: ReturnType<typeof reques
   return series;
 }
 
-export async function serviceChart(q: MetricsQuery, clients = observabilityClients(), end = new Date()): Promise<ChartData> {
+export async function serviceChart(
+  q: MetricsQuery,
+  clients = observabilityClients(),
+  end = new Date(),
+): Promise<ChartData> {
   const periodMs = chartWindow(q, end).period * 1000;
   try {
     switch (q.chart) {
       case "requests": {
         const series = await list(clients, request(q, "request_count", "ALIGN_RATE", "REDUCE_SUM", [BY_REVISION], end));
-        return toChart("req/s", series.map((s) => ({ name: revisionOf(s), series: s })), periodMs);
+        return toChart(
+          "req/s",
+          series.map((s) => ({ name: revisionOf(s), series: s })),
+          periodMs,
+        );
       }
       case "errors": {
         // 5xx share per revision: errors and totals from one grouped call.
-        const series = await list(clients, request(q, "request_count", "ALIGN_DELTA", "REDUCE_SUM", [BY_REVISION, "metric.labels.response_code_class"], end));
-        const totals = toChart("", series.map((s) => ({ name: revisionOf(s), series: s })), periodMs);
-        const errors = toChart("", series.filter((s) => s.metric?.labels?.response_code_class === "5xx").map((s) => ({ name: revisionOf(s), series: s })));
+        const series = await list(
+          clients,
+          request(
+            q,
+            "request_count",
+            "ALIGN_DELTA",
+            "REDUCE_SUM",
+            [BY_REVISION, "metric.labels.response_code_class"],
+            end,
+          ),
+        );
+        const totals = toChart(
+          "",
+          series.map((s) => ({ name: revisionOf(s), series: s })),
+          periodMs,
+        );
+        const errors = toChart(
+          "",
+          series
+            .filter((s) => s.metric?.labels?.response_code_class === "5xx")
+            .map((s) => ({ name: revisionOf(s), series: s })),
+        );
         const errorAt = new Map(errors.points.map((p) => [p.t, p]));
         return {
           unit: "% 5xx",
@@ -113,33 +169,70 @@ export async function serviceChart(q: MetricsQuery, clients = observabilityClien
           lastDataAt: totals.lastDataAt,
           points: totals.points.map((p) => ({
             t: p.t,
-            ...Object.fromEntries(totals.series.map((r) => {
-              const total = p[r] as number | null;
-              return [r, total ? (100 * ((errorAt.get(p.t)?.[r] as number | null) ?? 0)) / total : null];
-            })),
+            ...Object.fromEntries(
+              totals.series.map((r) => {
+                const total = p[r] as number | null;
+                return [r, total ? (100 * ((errorAt.get(p.t)?.[r] as number | null) ?? 0)) / total : null];
+              }),
+            ),
           })),
         };
       }
       case "latency": {
         const percentiles = ["50", "95", "99"] as const;
-        const results = await Promise.all(percentiles.map((p) => list(clients, request(q, "request_latencies", "ALIGN_DELTA", `REDUCE_PERCENTILE_${p}`, [BY_REVISION], end))));
-        return toChart("ms", results.flatMap((series, i) => series.map((s) => ({ name: `${revisionOf(s)} p${percentiles[i]}`, series: s }))), periodMs);
+        const results = await Promise.all(
+          percentiles.map((p) =>
+            list(clients, request(q, "request_latencies", "ALIGN_DELTA", `REDUCE_PERCENTILE_${p}`, [BY_REVISION], end)),
+          ),
+        );
+        return toChart(
+          "ms",
+          results.flatMap((series, i) =>
+            series.map((s) => ({ name: `${revisionOf(s)} p${percentiles[i]}`, series: s })),
+          ),
+          periodMs,
+        );
       }
       case "memory":
       case "cpu": {
         // p99 across the revision's instances, as a share of the revision's limit.
         const metric = q.chart === "memory" ? "container/memory/utilizations" : "container/cpu/utilizations";
-        const series = await list(clients, request(q, metric, "ALIGN_DELTA", "REDUCE_PERCENTILE_99", [BY_REVISION], end)).catch((err) => {
+        const series = await list(
+          clients,
+          request(q, metric, "ALIGN_DELTA", "REDUCE_PERCENTILE_99", [BY_REVISION], end),
+        ).catch((err) => {
           // A Monitoring without the metric (an older emulator) has no data for it, which is what the panel says.
           if (grpcCode(err) === GRPC.INVALID_ARGUMENT || grpcCode(err) === GRPC.NOT_FOUND) return [];
           throw err;
         });
-        const chart = toChart("% of limit, p99", series.map((s) => ({ name: revisionOf(s), series: s })), periodMs);
-        return { ...chart, points: chart.points.map((p) => ({ ...Object.fromEntries(Object.entries(p).map(([k, v]) => [k, k === "t" || v === null ? v : Number(((v as number) * 100).toFixed(2))])), t: p.t })) };
+        const chart = toChart(
+          "% of limit, p99",
+          series.map((s) => ({ name: revisionOf(s), series: s })),
+          periodMs,
+        );
+        return {
+          ...chart,
+          points: chart.points.map((p) => ({
+            ...Object.fromEntries(
+              Object.entries(p).map(([k, v]) => [
+                k,
+                k === "t" || v === null ? v : Number(((v as number) * 100).toFixed(2)),
+              ]),
+            ),
+            t: p.t,
+          })),
+        };
       }
       case "instances": {
-        const series = await list(clients, request(q, "container/instance_count", "ALIGN_MAX", "REDUCE_SUM", [BY_REVISION], end));
-        return toChart("instances", series.map((s) => ({ name: revisionOf(s), series: s })), periodMs);
+        const series = await list(
+          clients,
+          request(q, "container/instance_count", "ALIGN_MAX", "REDUCE_SUM", [BY_REVISION], end),
+        );
+        return toChart(
+          "instances",
+          series.map((s) => ({ name: revisionOf(s), series: s })),
+          periodMs,
+        );
       }
     }
   } catch (err) {

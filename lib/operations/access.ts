@@ -13,8 +13,10 @@ export async function readOperationAs(db: Db, followers: Followers, actor: Actor
   const op = await getOperation(db, id);
   if (!op) return { ok: false, status: 404, error: "not found" };
   const needed = followers[op.kind]?.viewRole ?? "admin";
-  if (!hasRole(actor.role, needed)) return { ok: false, status: 403, error: `This needs the ${needed} role; you are ${actor.role}.` };
+  if (!hasRole(actor.role, needed))
+    return { ok: false, status: 403, error: `This needs the ${needed} role; you are ${actor.role}.` };
   const scope = scopeOfResourceName(op.target);
-  if (scope && !(await isCovered(db, scope))) return { ok: false, status: 403, error: `${describeScope(scope)} is not covered by this portal.` };
+  if (scope && !(await isCovered(db, scope)))
+    return { ok: false, status: 403, error: `${describeScope(scope)} is not covered by this portal.` };
   return { ok: true, operation: op };
 }

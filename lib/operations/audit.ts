@@ -10,7 +10,13 @@ import type { OperationView } from "./record";
 export async function auditOperation(
   db: Db,
   op: OperationView,
-  e: { action: string; target: string; outcome: "success" | "failed"; details?: Record<string, unknown>; error?: string },
+  e: {
+    action: string;
+    target: string;
+    outcome: "success" | "failed";
+    details?: Record<string, unknown>;
+    error?: string;
+  },
 ): Promise<void> {
   await recordAudit(db, {
     actor: { email: op.actorEmail },

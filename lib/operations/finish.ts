@@ -18,9 +18,21 @@ export type Ending = {
 };
 
 export async function finishOperation(db: Db, area: string, op: OperationView, end: Ending): Promise<OperationView> {
-  const done = await updateOperation(db, op.id, { status: end.status, steps: end.steps, error: end.error ?? null, after: end.after, before: end.before });
+  const done = await updateOperation(db, op.id, {
+    status: end.status,
+    steps: end.steps,
+    error: end.error ?? null,
+    after: end.after,
+    before: end.before,
+  });
   const outcome = end.status === "succeeded" ? "success" : "failed";
-  await auditOperation(db, done, { action: `${area}.${op.kind}.completed`, target: op.target, outcome, error: end.error, details: { operation: op.googleName, ...end.details } });
+  await auditOperation(db, done, {
+    action: `${area}.${op.kind}.completed`,
+    target: op.target,
+    outcome,
+    error: end.error,
+    details: { operation: op.googleName, ...end.details },
+  });
   log.info("operation finished", { operation: op.id, kind: op.kind, target: op.target, outcome, error: end.error });
   return done;
 }

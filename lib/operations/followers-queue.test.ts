@@ -40,7 +40,6 @@ afterAll(async () => {
   await stopEmulator?.();
 });
 
-
 function operationId(result: { ok: boolean }): string {
   expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
   return (result as unknown as { data: { operationId: string } }).data.operationId;
@@ -49,13 +48,22 @@ function operationId(result: { ok: boolean }): string {
 describe("followers through the queue", () => {
   it("follows a backup to SUCCESSFUL", async () => {
     const ref = { project: "pyplots-prod", instance: "pyplots-db-staging" };
-    const id = operationId(await runGuarded(backupDefinition(() => ({ sql, enqueueFollow: (op) => jobs.enqueueFollow(op) })), operator, { ...ref, idempotencyKey: randomUUID() }, { db }));
+    const id = operationId(
+      await runGuarded(
+        backupDefinition(() => ({ sql, enqueueFollow: (op) => jobs.enqueueFollow(op) })),
+        operator,
+        { ...ref, idempotencyKey: randomUUID() },
+        { db },
+      ),
+    );
     const op = await operationEnded(db, id);
     expect(op, op.error ?? "").toMatchObject({ kind: "backup", status: "succeeded" });
     expect(op.steps.map((s) => s.state)).toEqual(["done", "done"]);
     const [newest] = await listBackupRuns(sql, ref.project, ref.instance);
     expect(newest).toMatchObject({ type: "ON_DEMAND", status: "SUCCESSFUL" });
-    const completed = (await db.auditEvent.findMany({ where: { action: "databases.backup.completed" } })).filter((a) => (a.details as { runwayOperation?: string }).runwayOperation === id);
+    const completed = (await db.auditEvent.findMany({ where: { action: "databases.backup.completed" } })).filter(
+      (a) => (a.details as { runwayOperation?: string }).runwayOperation === id,
+    );
     expect(completed.map((a) => a.outcome)).toEqual(["success"]);
   });
 
@@ -64,16 +72,44 @@ describe("followers through the queue", () => {
     const secret = `queued-${randomBytes(3).toString("hex")}`;
     const secrets = secretsClient({ emulatorHost });
     const name = `projects/${project}/secrets/${secret}`;
-    await secrets.createSecret({ parent: `projects/${project}`, secretId: secret, secret: { replication: { automatic: {} } } });
+    await secrets.createSecret({
+      parent: `projects/${project}`,
+      secretId: secret,
+      secret: { replication: { automatic: {} } },
+    });
     await secrets.addSecretVersion({ parent: name, payload: { data: Buffer.from("first-value") } });
-    const deps = { run: runClients({ emulatorHost }), secrets, sql, enqueueFollow: (op: string) => jobs.enqueueFollow(op) };
-    const id = operationId(await runGuarded(rotateDefinition(() => deps), operator, { project, secret, idempotencyKey: randomUUID(), mode: "generate", alphabet: "hex", length: 32 }, { db }));
+    const deps = {
+      run: runClients({ emulatorHost }),
+      secrets,
+      sql,
+      enqueueFollow: (op: string) => jobs.enqueueFollow(op),
+    };
+    const id = operationId(
+      await runGuarded(
+        rotateDefinition(() => deps),
+        operator,
+        { project, secret, idempotencyKey: randomUUID(), mode: "generate", alphabet: "hex", length: 32 },
+        { db },
+      ),
+    );
     const op = await operationEnded(db, id);
     expect(op, op.error ?? "").toMatchObject({ kind: "rotate", status: "succeeded" });
-    expect(op.steps.map((s) => [s.label, s.state])).toEqual([[`Add ${secret} v2`, "done"], ["Disable v1", "done"]]);
+    expect(op.steps.map((s) => [s.label, s.state])).toEqual([
+      [`Add ${secret} v2`, "done"],
+      ["Disable v1", "done"],
+    ]);
     const [versions] = await secrets.listSecretVersions({ parent: name });
-    expect(Object.fromEntries(versions.map((v) => [v.name!.split("/").pop(), String(v.state)]))).toEqual({ "2": "ENABLED", "1": "DISABLED" });
-    const actions = (await db.auditEvent.findMany({ where: { requestId: id }, orderBy: { at: "asc" } })).map((a) => [a.action, a.outcome]);
-    expect(actions).toEqual([["secrets.rotate.version-disabled", "success"], ["secrets.rotate.completed", "success"]]);
+    expect(Object.fromEntries(versions.map((v) => [v.name!.split("/").pop(), String(v.state)]))).toEqual({
+      "2": "ENABLED",
+      "1": "DISABLED",
+    });
+    const actions = (await db.auditEvent.findMany({ where: { requestId: id }, orderBy: { at: "asc" } })).map((a) => [
+      a.action,
+      a.outcome,
+    ]);
+    expect(actions).toEqual([
+      ["secrets.rotate.version-disabled", "success"],
+      ["secrets.rotate.completed", "success"],
+    ]);
   });
 });

@@ -40,7 +40,10 @@ export const START_GRACE_MS = 120_000;
 
 export function followerFor(followers: Followers, kind: string): Follower {
   const f = followers[kind];
-  if (!f) throw new Error(`no follower is registered for operations of kind "${kind}" (known: ${Object.keys(followers).join(", ")})`);
+  if (!f)
+    throw new Error(
+      `no follower is registered for operations of kind "${kind}" (known: ${Object.keys(followers).join(", ")})`,
+    );
   return f;
 }
 

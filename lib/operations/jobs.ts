@@ -51,14 +51,22 @@ export async function startJobs(opts: { databaseUrl: string; db: Db; followers: 
   // Two keys per operation: the chain of scheduled looks, and a nudge (an
   // action, a start-up) that must not wait behind a scheduled look.
   const schedule = (operationId: string, afterMs: number) =>
-    boss.send(QUEUE, { operationId }, { ...JOB, singletonKey: operationId, startAfter: new Date(Date.now() + afterMs) });
-  const nudge = (operationId: string) => boss.send(QUEUE, { operationId }, { ...JOB, singletonKey: `${operationId}:now` });
+    boss.send(
+      QUEUE,
+      { operationId },
+      { ...JOB, singletonKey: operationId, startAfter: new Date(Date.now() + afterMs) },
+    );
+  const nudge = (operationId: string) =>
+    boss.send(QUEUE, { operationId }, { ...JOB, singletonKey: `${operationId}:now` });
 
   async function look(operationId: string): Promise<void> {
     const lock = await locks.connect();
     let next: number | null = null;
     try {
-      const { rows } = await lock.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked", [`runway-operation:${operationId}`]);
+      const { rows } = await lock.query<{ locked: boolean }>(
+        "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked",
+        [`runway-operation:${operationId}`],
+      );
       if (!rows[0].locked) {
         next = AFTER_BUSY_MS;
         return;

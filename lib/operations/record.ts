@@ -40,13 +40,19 @@ export async function claimOperation(
   opts: { exclusive?: string; auditId?: bigint | null } = {},
 ): Promise<Claim> {
   const link = (tx: Prisma.TransactionClient | Db, operationId: string) =>
-    opts.auditId == null ? null : tx.auditEvent.update({ where: { id: opts.auditId }, data: { operationId }, select: { id: true } });
+    opts.auditId == null
+      ? null
+      : tx.auditEvent.update({ where: { id: opts.auditId }, data: { operationId }, select: { id: true } });
   const existing = await db.operation.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
   if (existing) {
     await link(db, existing.id);
     return { operation: view(existing), created: false };
   }
-  const data = { ...input, before: input.before as Prisma.InputJsonValue, steps: input.steps as unknown as Prisma.InputJsonValue };
+  const data = {
+    ...input,
+    before: input.before as Prisma.InputJsonValue,
+    steps: input.steps as unknown as Prisma.InputJsonValue,
+  };
   try {
     return await db.$transaction(async (tx) => {
       if (opts.exclusive) {
@@ -57,8 +63,14 @@ export async function claimOperation(
           await link(tx, first.id);
           return { operation: view(first), created: false };
         }
-        const running = await tx.operation.findFirst({ where: { kind: input.kind, target: input.target, status: "running" } });
-        if (running) throw new Conflict(`${opts.exclusive} started by ${running.actorEmail} is still running; wait for it to finish.`, { running: running.id });
+        const running = await tx.operation.findFirst({
+          where: { kind: input.kind, target: input.target, status: "running" },
+        });
+        if (running)
+          throw new Conflict(
+            `${opts.exclusive} started by ${running.actorEmail} is still running; wait for it to finish.`,
+            { running: running.id },
+          );
       }
       const created = await tx.operation.create({ data });
       await link(tx, created.id);
@@ -75,7 +87,19 @@ export async function claimOperation(
   }
 }
 
-export async function updateOperation(db: Db, id: string, data: { googleName?: string; revision?: string; before?: unknown; steps?: Step[]; status?: "running" | "succeeded" | "failed"; error?: string | null; after?: unknown }): Promise<OperationView> {
+export async function updateOperation(
+  db: Db,
+  id: string,
+  data: {
+    googleName?: string;
+    revision?: string;
+    before?: unknown;
+    steps?: Step[];
+    status?: "running" | "succeeded" | "failed";
+    error?: string | null;
+    after?: unknown;
+  },
+): Promise<OperationView> {
   const row = await db.operation.update({
     where: { id },
     data: {

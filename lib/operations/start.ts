@@ -44,12 +44,22 @@ export async function startOperation(
 ): Promise<ActionOutput<StartedOperation>> {
   const claim = await claimOperation(
     db,
-    { idempotencyKey: spec.idempotencyKey, kind: spec.kind, target: spec.target, actorEmail: actor.email, steps: initialSteps(spec.steps) },
+    {
+      idempotencyKey: spec.idempotencyKey,
+      kind: spec.kind,
+      target: spec.target,
+      actorEmail: actor.email,
+      steps: initialSteps(spec.steps),
+    },
     { exclusive: spec.exclusive, auditId },
   );
   if (!claim.created) {
     const first = claim.operation;
-    return { data: { operationId: first.id, revision: first.revision, duplicate: true }, message: "Already submitted: showing the first request's progress.", details: { duplicateOf: first.id, operation: first.googleName } };
+    return {
+      data: { operationId: first.id, revision: first.revision, duplicate: true },
+      message: "Already submitted: showing the first request's progress.",
+      details: { duplicateOf: first.id, operation: first.googleName },
+    };
   }
   const opId = claim.operation.id;
   let sent: Sent;
@@ -62,13 +72,28 @@ export async function startOperation(
     }
     // It may have reached Google (a timeout, an outage, a crash): keep the row, failed.
     // The row is shown to people: only typed errors say more than "failed".
-    const message = err instanceof AppError ? err.message : `Failed while sending the change to ${spec.system}; it may or may not have been applied, so check before trying again. The server log has the details.`;
+    const message =
+      err instanceof AppError
+        ? err.message
+        : `Failed while sending the change to ${spec.system}; it may or may not have been applied, so check before trying again. The server log has the details.`;
     await updateOperation(db, opId, { status: "failed", error: message, steps: fail(claim.operation.steps, message) });
     throw err;
   }
   // Google has the change now: from here on the operation is followed, never failed here.
-  await updateOperation(db, opId, { googleName: sent.googleName, revision: sent.revision, before: sent.plan, steps: sent.steps });
-  await spec.enqueueFollow(opId).catch((err) => log.error("could not enqueue the follower; it resumes at the next start", { operation: opId, error: String(err) }));
+  await updateOperation(db, opId, {
+    googleName: sent.googleName,
+    revision: sent.revision,
+    before: sent.plan,
+    steps: sent.steps,
+  });
+  await spec
+    .enqueueFollow(opId)
+    .catch((err) =>
+      log.error("could not enqueue the follower; it resumes at the next start", {
+        operation: opId,
+        error: String(err),
+      }),
+    );
   return {
     data: { operationId: opId, revision: sent.revision ?? null, duplicate: false },
     details: { runwayOperation: opId, operation: sent.googleName, ...sent.details },

@@ -24,5 +24,11 @@ export function advance(steps: Step[], key: string, now = new Date()): Step[] {
 /** Marks the first unfinished step failed with a reason. */
 export function fail(steps: Step[], detail: string, now = new Date()): Step[] {
   const i = steps.findIndex((s) => s.state !== "done");
-  return steps.map((s, j) => (j === i ? { ...s, state: "failed", at: now.toISOString(), detail } : j > i && i >= 0 ? { ...s, state: "pending" } : s));
+  return steps.map((s, j) =>
+    j === i
+      ? { ...s, state: "failed", at: now.toISOString(), detail }
+      : j > i && i >= 0
+        ? { ...s, state: "pending" }
+        : s,
+  );
 }

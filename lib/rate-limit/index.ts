@@ -32,7 +32,12 @@ const storedKey = (key: string) =>
   key.length <= 128 ? key : `sha256:${createHash("sha256").update(key).digest("hex")}`;
 
 /** Counts one call against `rule` for `key` and says whether it is allowed. */
-export async function takeRateLimit(db: Db, rule: RateLimitRule, key: string, now = new Date()): Promise<RateLimitResult> {
+export async function takeRateLimit(
+  db: Db,
+  rule: RateLimitRule,
+  key: string,
+  now = new Date(),
+): Promise<RateLimitResult> {
   if (rule.windowSeconds * 1000 > KEEP_MS) throw new Error(`rate limit ${rule.bucket}: window longer than a day`);
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
@@ -47,6 +52,8 @@ export async function takeRateLimit(db: Db, rule: RateLimitRule, key: string, no
     await db.$executeRaw`DELETE FROM rate_limit_windows WHERE window_start < ${new Date(now.getTime() - KEEP_MS)}`;
   }
   const allowed = count <= rule.limit;
-  const retryAfterSeconds = allowed ? 0 : Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000));
+  const retryAfterSeconds = allowed
+    ? 0
+    : Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000));
   return { allowed, count, limit: rule.limit, retryAfterSeconds };
 }

@@ -22,7 +22,9 @@ describe("takeRateLimit", () => {
   it("counts each key and each bucket apart, and starts again in the next window", async () => {
     for (let i = 0; i < 3; i++) await takeRateLimit(db, rule, "bob", at("2026-11-30T11:00:00Z"));
     expect((await takeRateLimit(db, rule, "cid", at("2026-11-30T11:00:00Z"))).allowed).toBe(true);
-    expect((await takeRateLimit(db, { ...rule, bucket: "test:other" }, "bob", at("2026-11-30T11:00:00Z"))).allowed).toBe(true);
+    expect(
+      (await takeRateLimit(db, { ...rule, bucket: "test:other" }, "bob", at("2026-11-30T11:00:00Z"))).allowed,
+    ).toBe(true);
     expect((await takeRateLimit(db, rule, "bob", at("2026-11-30T11:00:59Z"))).allowed).toBe(false);
     expect(await takeRateLimit(db, rule, "bob", at("2026-11-30T11:01:00Z"))).toMatchObject({ allowed: true, count: 1 });
   });
@@ -38,7 +40,9 @@ describe("takeRateLimit", () => {
     const key = "x".repeat(500);
     await takeRateLimit(db, rule, key, at("2026-11-30T13:00:00Z"));
     expect((await takeRateLimit(db, rule, key, at("2026-11-30T13:00:01Z"))).count).toBe(2);
-    const rows = await db.rateLimitWindow.findMany({ where: { bucket: rule.bucket, windowStart: at("2026-11-30T13:00:00Z") } });
+    const rows = await db.rateLimitWindow.findMany({
+      where: { bucket: rule.bucket, windowStart: at("2026-11-30T13:00:00Z") },
+    });
     expect(rows.map((r) => r.key)).toEqual([expect.stringMatching(/^sha256:[0-9a-f]{64}$/)]);
   });
 });

@@ -6,11 +6,18 @@ import { LOW_TRAFFIC_WAIT_FACTOR, type ReleasePlan } from "./plan";
 
 export type RevisionStats = { requests: number; errors: number; p99Ms: number | null };
 export type Verdict = "pass" | "fail" | "no-data";
-export type CheckResult = { verdict: Verdict; reasons: string[]; text: string; canaryErrorPercent: number | null; stableErrorPercent: number | null };
+export type CheckResult = {
+  verdict: Verdict;
+  reasons: string[];
+  text: string;
+  canaryErrorPercent: number | null;
+  stableErrorPercent: number | null;
+};
 
 const MINUTE_MS = 60_000;
 
-export const errorPercent = (s: RevisionStats): number | null => (s.requests > 0 ? (100 * s.errors) / s.requests : null);
+export const errorPercent = (s: RevisionStats): number | null =>
+  s.requests > 0 ? (100 * s.errors) / s.requests : null;
 const pct = (n: number) => `${n.toFixed(1)} %`;
 const ms = (n: number) => `${Math.round(n)} ms`;
 
@@ -33,14 +40,25 @@ export function dataUpTo(now: Date, lagMs: number): Date {
 export function judgeCheck(canary: RevisionStats, stable: RevisionStats, plan: ReleasePlan): CheckResult {
   const canaryErrors = errorPercent(canary);
   const stableErrors = errorPercent(stable) ?? 0;
-  if (canaryErrors === null) return { verdict: "no-data", reasons: [], text: "No canary requests yet: nothing to judge.", canaryErrorPercent: null, stableErrorPercent: errorPercent(stable) };
+  if (canaryErrors === null)
+    return {
+      verdict: "no-data",
+      reasons: [],
+      text: "No canary requests yet: nothing to judge.",
+      canaryErrorPercent: null,
+      stableErrorPercent: errorPercent(stable),
+    };
   const reasons: string[] = [];
   const passes: string[] = [];
   const errorLimit = stableErrors + plan.errorMarginPoints;
   if (canaryErrors > plan.maxErrorPercent && canaryErrors > errorLimit) {
-    reasons.push(`5xx ${pct(canaryErrors)} > ${pct(plan.maxErrorPercent)} and > stable ${pct(stableErrors)} + ${plan.errorMarginPoints} pt`);
+    reasons.push(
+      `5xx ${pct(canaryErrors)} > ${pct(plan.maxErrorPercent)} and > stable ${pct(stableErrors)} + ${plan.errorMarginPoints} pt`,
+    );
   } else {
-    passes.push(`5xx ${pct(canaryErrors)} ≤ ${canaryErrors > plan.maxErrorPercent ? `stable ${pct(stableErrors)} + ${plan.errorMarginPoints} pt` : pct(plan.maxErrorPercent)}`);
+    passes.push(
+      `5xx ${pct(canaryErrors)} ≤ ${canaryErrors > plan.maxErrorPercent ? `stable ${pct(stableErrors)} + ${plan.errorMarginPoints} pt` : pct(plan.maxErrorPercent)}`,
+    );
   }
   // A p99 of fewer requests than the plan's minimum is the canary's slowest request (one cold start): not judged yet.
   if (canary.p99Ms !== null && canary.requests >= plan.minRequests) {
@@ -48,13 +66,23 @@ export function judgeCheck(canary: RevisionStats, stable: RevisionStats, plan: R
     const overFloor = canary.p99Ms > plan.latencyFloorMs;
     const overStable = relative === null || canary.p99Ms > relative;
     if (overFloor && overStable) {
-      reasons.push(`p99 ${ms(canary.p99Ms)} > ${ms(plan.latencyFloorMs)}${relative !== null ? ` and > ${plan.latencyFactor} × stable ${ms(stable.p99Ms!)}` : " (no stable p99 to compare)"}`);
+      reasons.push(
+        `p99 ${ms(canary.p99Ms)} > ${ms(plan.latencyFloorMs)}${relative !== null ? ` and > ${plan.latencyFactor} × stable ${ms(stable.p99Ms!)}` : " (no stable p99 to compare)"}`,
+      );
     } else {
-      passes.push(`p99 ${ms(canary.p99Ms)} ≤ ${!overFloor ? ms(plan.latencyFloorMs) : `${plan.latencyFactor} × stable ${ms(stable.p99Ms!)}`}`);
+      passes.push(
+        `p99 ${ms(canary.p99Ms)} ≤ ${!overFloor ? ms(plan.latencyFloorMs) : `${plan.latencyFactor} × stable ${ms(stable.p99Ms!)}`}`,
+      );
     }
   }
   const failed = reasons.length > 0;
-  return { verdict: failed ? "fail" : "pass", reasons, text: failed ? reasons.join("; ") : passes.join("; "), canaryErrorPercent: canaryErrors, stableErrorPercent: errorPercent(stable) };
+  return {
+    verdict: failed ? "fail" : "pass",
+    reasons,
+    text: failed ? reasons.join("; ") : passes.join("; "),
+    canaryErrorPercent: canaryErrors,
+    stableErrorPercent: errorPercent(stable),
+  };
 }
 
 export type StepState = {
@@ -78,19 +106,31 @@ export type StepDecision =
 
 /** What to do after the latest check: the step ends only once its whole window has been seen. */
 export function decideStep(plan: ReleasePlan, s: StepState): StepDecision {
-  if (s.failedInRow >= plan.failuresToAbort) return { action: "abort", reason: `${s.failedInRow} failed checks in a row (the plan aborts at ${plan.failuresToAbort})` };
+  if (s.failedInRow >= plan.failuresToAbort)
+    return {
+      action: "abort",
+      reason: `${s.failedInRow} failed checks in a row (the plan aborts at ${plan.failuresToAbort})`,
+    };
   const stepMs = plan.stepSeconds * 1000;
   const seenMs = s.seenUpTo.getTime() - s.stepStartedAt.getTime();
   if (seenMs < stepMs) return { action: "wait", reason: "the step's window is not complete yet" };
   if (s.lastVerdict === "fail") return { action: "wait", reason: "the latest check failed; waiting for the next one" };
   const lowTraffic = s.canaryRequests < plan.minRequests;
   if (lowTraffic && seenMs < LOW_TRAFFIC_WAIT_FACTOR * stepMs) {
-    return { action: "wait", reason: `only ${s.canaryRequests} of ${plan.minRequests} canary requests; waiting up to ${LOW_TRAFFIC_WAIT_FACTOR} × the step for more` };
+    return {
+      action: "wait",
+      reason: `only ${s.canaryRequests} of ${plan.minRequests} canary requests; waiting up to ${LOW_TRAFFIC_WAIT_FACTOR} × the step for more`,
+    };
   }
   if (lowTraffic && !plan.promoteOnLowTraffic) {
-    return { action: "hold", reason: `Inconclusive: only ${s.canaryRequests} of the ${plan.minRequests} canary requests the plan needs after ${LOW_TRAFFIC_WAIT_FACTOR} × the step. Promote or abort.` };
+    return {
+      action: "hold",
+      reason: `Inconclusive: only ${s.canaryRequests} of the ${plan.minRequests} canary requests the plan needs after ${LOW_TRAFFIC_WAIT_FACTOR} × the step. Promote or abort.`,
+    };
   }
-  const why = lowTraffic ? `only ${s.canaryRequests} of ${plan.minRequests} requests, and the plan promotes on low traffic` : `${s.canaryRequests} canary requests, checks passed`;
+  const why = lowTraffic
+    ? `only ${s.canaryRequests} of ${plan.minRequests} requests, and the plan promotes on low traffic`
+    : `${s.canaryRequests} canary requests, checks passed`;
   const next = plan.steps[s.stepIndex + 1];
   if (next === undefined || next >= 100) return { action: "promote", reason: why };
   return { action: "next", toPercent: next, reason: why };

@@ -11,4 +11,8 @@ export type ReleaseActionDeps = {
   onGoogle: boolean;
 };
 
-export const portalReleaseDeps = (): ReleaseActionDeps => ({ run: runClients(), enqueueFollow, onGoogle: !config().gcp.emulatorHost });
+export const portalReleaseDeps = (): ReleaseActionDeps => ({
+  run: runClients(),
+  enqueueFollow,
+  onGoogle: !config().gcp.emulatorHost,
+});

@@ -8,15 +8,22 @@ import { serviceName, ServiceRefInput } from "../services";
 import { portalReleaseDeps, type ReleaseActionDeps } from "./deps";
 import { DEFAULT_PLAN, PlanFields, planOrDefault, planProblems, type ReleasePlan } from "./plan";
 
-export async function readPlan(db: Db, service: string): Promise<{ plan: ReleasePlan; saved: { by: string; at: Date } | null }> {
+export async function readPlan(
+  db: Db,
+  service: string,
+): Promise<{ plan: ReleasePlan; saved: { by: string; at: Date } | null }> {
   const row = await db.releasePlanRow.findUnique({ where: { service } });
-  return row ? { plan: planOrDefault(row.plan), saved: { by: row.updatedBy, at: row.updatedAt } } : { plan: DEFAULT_PLAN, saved: null };
+  return row
+    ? { plan: planOrDefault(row.plan), saved: { by: row.updatedBy, at: row.updatedAt } }
+    : { plan: DEFAULT_PLAN, saved: null };
 }
 
 export const SavePlanInput = ServiceRefInput.extend(PlanFields.shape);
 export type SavePlanInput = z.infer<typeof SavePlanInput>;
 
-export const savePlanDefinition = (deps: () => Pick<ReleaseActionDeps, "onGoogle"> = portalReleaseDeps): ActionDefinition<typeof SavePlanInput, { plan: ReleasePlan }> => ({
+export const savePlanDefinition = (
+  deps: () => Pick<ReleaseActionDeps, "onGoogle"> = portalReleaseDeps,
+): ActionDefinition<typeof SavePlanInput, { plan: ReleasePlan }> => ({
   name: "releases.save-plan",
   role: "developer",
   input: SavePlanInput,

@@ -56,14 +56,25 @@ export const SNOOZE_MAX_SECONDS = 86_400;
 
 /** The longest a release of this plan can run by itself: every step waiting its longest for traffic, bounded. */
 export function snoozeSeconds(plan: Pick<ReleasePlan, "steps" | "stepSeconds">): number {
-  return Math.min(SNOOZE_MAX_SECONDS, Math.max(SNOOZE_MIN_SECONDS, plan.steps.length * plan.stepSeconds * LOW_TRAFFIC_WAIT_FACTOR));
+  return Math.min(
+    SNOOZE_MAX_SECONDS,
+    Math.max(SNOOZE_MIN_SECONDS, plan.steps.length * plan.stepSeconds * LOW_TRAFFIC_WAIT_FACTOR),
+  );
 }
 
 function decimal({ min, max, what }: { min: number; max: number; what: string }) {
   const range = `Enter ${what} from ${min} to ${max}.`;
   return z.unknown().transform((v, ctx): number => {
-    const n = typeof v === "number" ? v : typeof v === "string" && /^\s*\d{1,9}(\.\d{1,4})?\s*$/.test(v) ? Number(v) : NaN;
-    if (Number.isNaN(n)) ctx.addIssue({ code: "custom", message: typeof v === "string" && v.trim() === "" ? `Enter ${what}.` : `A number like 1.5: ${range[0].toLowerCase()}${range.slice(1)}` });
+    const n =
+      typeof v === "number" ? v : typeof v === "string" && /^\s*\d{1,9}(\.\d{1,4})?\s*$/.test(v) ? Number(v) : NaN;
+    if (Number.isNaN(n))
+      ctx.addIssue({
+        code: "custom",
+        message:
+          typeof v === "string" && v.trim() === ""
+            ? `Enter ${what}.`
+            : `A number like 1.5: ${range[0].toLowerCase()}${range.slice(1)}`,
+      });
     else if (n < min || n > max) ctx.addIssue({ code: "custom", message: range });
     else return n;
     return z.NEVER;
@@ -79,8 +90,10 @@ const steps = z.unknown().transform((v, ctx): number[] => {
   }
   if (nums.length < 2 || nums.length > 10) ctx.addIssue({ code: "custom", message: "Give from 2 to 10 steps." });
   else if (nums[0] < 1) ctx.addIssue({ code: "custom", message: "The first step needs at least 1 %." });
-  else if (nums.some((n, i) => i > 0 && n <= nums[i - 1])) ctx.addIssue({ code: "custom", message: "Each step must send more traffic than the one before." });
-  else if (nums[nums.length - 1] !== 100) ctx.addIssue({ code: "custom", message: "The last step must be 100 %: reaching it is the promotion." });
+  else if (nums.some((n, i) => i > 0 && n <= nums[i - 1]))
+    ctx.addIssue({ code: "custom", message: "Each step must send more traffic than the one before." });
+  else if (nums[nums.length - 1] !== 100)
+    ctx.addIssue({ code: "custom", message: "The last step must be 100 %: reaching it is the promotion." });
   else return nums;
   return z.NEVER;
 });
@@ -104,7 +117,8 @@ export const PlanFields = z.object({
 /** The plan's own rules between fields, applied wherever a plan is accepted. */
 export function planProblems(plan: ReleasePlan, onGoogle: boolean): Record<string, string[]> {
   const problems: Record<string, string[]> = {};
-  if (plan.checkSeconds > plan.stepSeconds) problems.checkSeconds = ["Check at least once per step: no more than the step duration."];
+  if (plan.checkSeconds > plan.stepSeconds)
+    problems.checkSeconds = ["Check at least once per step: no more than the step duration."];
   if (onGoogle) {
     const why = `Cloud Monitoring keeps one point a minute: at least ${GOOGLE_MIN_SECONDS} s on Google Cloud.`;
     if (plan.stepSeconds < GOOGLE_MIN_SECONDS) problems.stepSeconds = [why];

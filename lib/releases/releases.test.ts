@@ -3,7 +3,18 @@
 // one (5xx, latency) is aborted with the traffic put back exactly, and a
 // canary nobody calls holds as inconclusive.
 import { beforeAll, describe, expect, it } from "vitest";
-import { releaseTestbed, actionDeps, deployTagged, FAST_PLAN, key, load, newService, releaseWhen, savePlan, started } from "../../test/releases";
+import {
+  releaseTestbed,
+  actionDeps,
+  deployTagged,
+  FAST_PLAN,
+  key,
+  load,
+  newService,
+  releaseWhen,
+  savePlan,
+  started,
+} from "../../test/releases";
 import type { Emulator } from "../../emulator";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
@@ -29,7 +40,21 @@ const spec = async (name: string) => toTargets((await run.services.getService({ 
 
 async function startFrom(ref: Awaited<ReturnType<typeof newService>>, revision: string) {
   const [service] = await run.services.getService({ name: ref.name });
-  return started(await runGuarded(startReleaseDefinition(deps()), dev, { project: ref.project, region: ref.region, service: ref.service, etag: service.etag, idempotencyKey: key(), revision }, { db }));
+  return started(
+    await runGuarded(
+      startReleaseDefinition(deps()),
+      dev,
+      {
+        project: ref.project,
+        region: ref.region,
+        service: ref.service,
+        etag: service.etag,
+        idempotencyKey: key(),
+        revision,
+      },
+      { db },
+    ),
+  );
 }
 
 describe("canary releases", () => {
@@ -42,24 +67,66 @@ describe("canary releases", () => {
     emulator.faults.set([{ method: "ListTimeSeries", code: "RESOURCE_EXHAUSTED", times: 4 }]);
     try {
       const [service] = await run.services.getService({ name: ref.name });
-      const id = started(await runGuarded(deployCanaryDefinition(deps()), dev, {
-        project: ref.project, region: ref.region, service: ref.service, etag: service.etag, idempotencyKey: key(), image: "gcr.io/runway-tests/hello:v2",
-        cpu: "1", memory: "512Mi", minInstances: 0, maxInstances: 4, concurrency: 80, timeoutSeconds: 60, traffic: "canary",
-      }, { db }));
+      const id = started(
+        await runGuarded(
+          deployCanaryDefinition(deps()),
+          dev,
+          {
+            project: ref.project,
+            region: ref.region,
+            service: ref.service,
+            etag: service.etag,
+            idempotencyKey: key(),
+            image: "gcr.io/runway-tests/hello:v2",
+            cpu: "1",
+            memory: "512Mi",
+            minInstances: 0,
+            maxInstances: 4,
+            concurrency: 80,
+            timeoutSeconds: 60,
+            traffic: "canary",
+          },
+          { db },
+        ),
+      );
       const r = await releaseWhen(db, id, (x) => x.state === "promoted" || x.state === "aborted", "ended", 120_000);
       expect(r.state, r.note ?? "").toBe("promoted");
       const [after] = await run.services.getService({ name: ref.name });
-      expect((after.trafficStatuses ?? []).filter((t) => Number(t.percent) > 0).map((t) => [t.revision || after.latestReadyRevision!.split("/").pop(), Number(t.percent)])).toEqual([[r.canary, 100]]);
-      const decisions = (await releaseEntries(db, id)).reverse().filter((e) => e.kind === "decision").map((e) => e.text);
-      expect(decisions.filter((t) => t.startsWith("Canary at")).map((t) => t.split(" (")[0])).toEqual(["Canary at 5 %", "Canary at 25 %", "Canary at 50 %"]);
-      expect(decisions.filter((t) => /not counted as a check/.test(t)).map((t) => t.replace(/.* (Retrying in)/, "$1"))).toEqual(["Retrying in 1 s (attempt 1); not counted as a check.", "Retrying in 2 s (attempt 2); not counted as a check."]);
+      expect(
+        (after.trafficStatuses ?? [])
+          .filter((t) => Number(t.percent) > 0)
+          .map((t) => [t.revision || after.latestReadyRevision!.split("/").pop(), Number(t.percent)]),
+      ).toEqual([[r.canary, 100]]);
+      const decisions = (await releaseEntries(db, id))
+        .reverse()
+        .filter((e) => e.kind === "decision")
+        .map((e) => e.text);
+      expect(decisions.filter((t) => t.startsWith("Canary at")).map((t) => t.split(" (")[0])).toEqual([
+        "Canary at 5 %",
+        "Canary at 25 %",
+        "Canary at 50 %",
+      ]);
+      expect(
+        decisions.filter((t) => /not counted as a check/.test(t)).map((t) => t.replace(/.* (Retrying in)/, "$1")),
+      ).toEqual([
+        "Retrying in 1 s (attempt 1); not counted as a check.",
+        "Retrying in 2 s (attempt 2); not counted as a check.",
+      ]);
       expect(decisions.at(-1)).toMatch(/^Promoted: .* takes all traffic/);
       const checks = (await releaseEntries(db, id)).filter((e) => e.kind === "check");
       expect(checks.some((c) => c.text.startsWith("Failed"))).toBe(false);
       const op = (await getOperation(db, id))!;
       expect(op.status).toBe("succeeded");
-      expect(op.steps.map((s) => [s.label, s.state])).toEqual([["Canary revision ready", "done"], ["5 %", "done"], ["25 %", "done"], ["50 %", "done"], ["100 % (promoted)", "done"]]);
-      expect(await db.auditEvent.findFirst({ where: { requestId: id, action: "releases.release.completed" } })).toMatchObject({ outcome: "success" });
+      expect(op.steps.map((s) => [s.label, s.state])).toEqual([
+        ["Canary revision ready", "done"],
+        ["5 %", "done"],
+        ["25 %", "done"],
+        ["50 %", "done"],
+        ["100 % (promoted)", "done"],
+      ]);
+      expect(
+        await db.auditEvent.findFirst({ where: { requestId: id, action: "releases.release.completed" } }),
+      ).toMatchObject({ outcome: "success" });
     } finally {
       stop();
       emulator.faults.set([]);
@@ -77,7 +144,9 @@ describe("canary releases", () => {
       const id = await startFrom(ref, canary);
       const r = await releaseWhen(db, id, (x) => x.state === "aborted" || x.state === "promoted", "ended");
       expect(r).toMatchObject({ state: "aborted", stepIndex: 0 });
-      expect(r.note).toMatch(/^Aborted: 5xx \d+\.\d % > 1\.0 % and > stable 0\.0 % \+ 1 pt; 2 failed checks in a row \(the plan aborts at 2\)\. Traffic is back/);
+      expect(r.note).toMatch(
+        /^Aborted: 5xx \d+\.\d % > 1\.0 % and > stable 0\.0 % \+ 1 pt; 2 failed checks in a row \(the plan aborts at 2\)\. Traffic is back/,
+      );
       expect(r.note).toContain(`${canary} keeps its tag candidate`);
       expect(sameTraffic(await spec(ref.name), before)).toBe(true);
       const op = (await getOperation(db, id))!;
@@ -110,7 +179,9 @@ describe("canary releases", () => {
     const canary = await deployTagged(run, ref, {});
     const id = await startFrom(ref, canary);
     const r = await releaseWhen(db, id, (x) => x.state === "holding", "holding", 60_000);
-    expect(r.note).toBe(`Inconclusive: only 0 of the ${FAST_PLAN.minRequests} canary requests the plan needs after 3 × the step. Promote or abort.`);
+    expect(r.note).toBe(
+      `Inconclusive: only 0 of the ${FAST_PLAN.minRequests} canary requests the plan needs after 3 × the step. Promote or abort.`,
+    );
     expect(r.stepIndex).toBe(0);
     const traffic = await spec(ref.name);
     expect(traffic.find((t) => t.revision === canary && t.percent > 0)?.percent).toBe(5);

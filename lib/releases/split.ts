@@ -21,9 +21,15 @@ export function stableShares(service: Service, canary: string): StableShare[] {
 }
 
 /** The traffic a decision sends: the next step, the promotion or the abort. */
-export function decisionTraffic(r: Pick<ReleaseRow, "prior" | "stable" | "canary" | "canaryTag">, purpose: Pending["purpose"], service: Service, percent = 0): Target[] {
+export function decisionTraffic(
+  r: Pick<ReleaseRow, "prior" | "stable" | "canary" | "canaryTag">,
+  purpose: Pending["purpose"],
+  service: Service,
+  percent = 0,
+): Target[] {
   if (purpose === "abort") return abortTraffic(r.prior, r.canary, r.canaryTag);
-  if (purpose === "promote") return promoteTraffic(r.prior, r.canary, r.canaryTag, shortName(service.latestReadyRevision) === r.canary);
+  if (purpose === "promote")
+    return promoteTraffic(r.prior, r.canary, r.canaryTag, shortName(service.latestReadyRevision) === r.canary);
   return stepTraffic(r.prior, r.stable, r.canary, r.canaryTag, percent);
 }
 
@@ -33,7 +39,13 @@ function keptTags(prior: Target[], canaryTag: string): Target[] {
 }
 
 /** Canary at `percent`, the stable revisions sharing the rest as they shared everything before. */
-export function stepTraffic(prior: Target[], stable: StableShare[], canary: string, canaryTag: string, percent: number): Target[] {
+export function stepTraffic(
+  prior: Target[],
+  stable: StableShare[],
+  canary: string,
+  canaryTag: string,
+  percent: number,
+): Target[] {
   const rest = 100 - percent;
   const total = stable.reduce((s, r) => s + r.percent, 0) || 1;
   const shares = stable.map((r) => ({ revision: r.revision, percent: Math.floor((rest * r.percent) / total) }));
@@ -41,7 +53,9 @@ export function stepTraffic(prior: Target[], stable: StableShare[], canary: stri
   const left = rest - shares.reduce((s, r) => s + r.percent, 0);
   if (shares.length) shares[0].percent += left;
   return [
-    ...shares.filter((s) => s.percent > 0).map((s) => ({ type: REVISION, revision: s.revision, percent: s.percent }) as Target),
+    ...shares
+      .filter((s) => s.percent > 0)
+      .map((s) => ({ type: REVISION, revision: s.revision, percent: s.percent }) as Target),
     ...keptTags(prior, canaryTag),
     { type: REVISION, revision: canary, percent, tag: canaryTag },
   ];

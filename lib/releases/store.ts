@@ -6,7 +6,8 @@ import { Prisma as PrismaValues } from "../generated/prisma/client";
 import { planOrDefault, type ReleasePlan } from "./plan";
 import type { StableShare, Target } from "./split";
 
-export type ReleaseState = "deploying" | "shifting" | "observing" | "paused" | "holding" | "promoted" | "aborted" | "failed";
+export type ReleaseState =
+  "deploying" | "shifting" | "observing" | "paused" | "holding" | "promoted" | "aborted" | "failed";
 export const ENDED: ReleaseState[] = ["promoted", "aborted", "failed"];
 
 /**
@@ -26,7 +27,13 @@ export type ReleaseSnooze = {
   error?: string;
 };
 
-export type Pending = { traffic: Target[]; purpose: "step" | "promote" | "abort"; reason: string; lro?: string; sentAt?: string };
+export type Pending = {
+  traffic: Target[];
+  purpose: "step" | "promote" | "abort";
+  reason: string;
+  lro?: string;
+  sentAt?: string;
+};
 
 export type ReleaseRow = {
   operationId: string;
@@ -53,7 +60,14 @@ export type ReleaseRow = {
   updatedAt: Date;
 };
 
-export type ReleaseEntryView = { id: string; at: Date; kind: "check" | "decision"; step: number; text: string; data: Record<string, unknown> | null };
+export type ReleaseEntryView = {
+  id: string;
+  at: Date;
+  kind: "check" | "decision";
+  step: number;
+  text: string;
+  data: Record<string, unknown> | null;
+};
 
 function view(row: Prisma.ReleaseGetPayload<object>): ReleaseRow {
   return {
@@ -67,9 +81,21 @@ function view(row: Prisma.ReleaseGetPayload<object>): ReleaseRow {
   };
 }
 
-export async function createRelease(db: Db, data: Pick<ReleaseRow, "operationId" | "service" | "canary" | "canaryTag" | "plan" | "prior" | "stable" | "state" | "etag"> & { pending?: Pending | null }): Promise<ReleaseRow> {
+export async function createRelease(
+  db: Db,
+  data: Pick<
+    ReleaseRow,
+    "operationId" | "service" | "canary" | "canaryTag" | "plan" | "prior" | "stable" | "state" | "etag"
+  > & { pending?: Pending | null },
+): Promise<ReleaseRow> {
   const row = await db.release.create({
-    data: { ...data, plan: data.plan as Prisma.InputJsonValue, prior: data.prior as Prisma.InputJsonValue, stable: data.stable as Prisma.InputJsonValue, pending: (data.pending ?? undefined) as Prisma.InputJsonValue | undefined },
+    data: {
+      ...data,
+      plan: data.plan as Prisma.InputJsonValue,
+      prior: data.prior as Prisma.InputJsonValue,
+      stable: data.stable as Prisma.InputJsonValue,
+      pending: (data.pending ?? undefined) as Prisma.InputJsonValue | undefined,
+    },
   });
   return view(row);
 }
@@ -79,19 +105,53 @@ export async function getRelease(db: Db, operationId: string): Promise<ReleaseRo
   return row ? view(row) : null;
 }
 
-export type ReleaseChange = Partial<Omit<ReleaseRow, "operationId" | "service" | "canary" | "plan" | "version" | "createdAt" | "updatedAt">>;
+export type ReleaseChange = Partial<
+  Omit<ReleaseRow, "operationId" | "service" | "canary" | "plan" | "version" | "createdAt" | "updatedAt">
+>;
 
 /** Applies `change` if nobody moved the release since `from` was read; null when someone did. */
-export async function moveRelease(db: Db, from: ReleaseRow, change: ReleaseChange, entries: { kind: "check" | "decision"; text: string; data?: unknown }[] = []): Promise<ReleaseRow | null> {
-  const pending = change.pending === undefined ? undefined : change.pending === null ? PrismaValues.DbNull : (change.pending as Prisma.InputJsonValue);
-  const snooze = change.snooze === undefined ? undefined : change.snooze === null ? PrismaValues.DbNull : (change.snooze as Prisma.InputJsonValue);
-  const data = { ...change, pending, snooze, prior: change.prior as Prisma.InputJsonValue | undefined, stable: change.stable as Prisma.InputJsonValue | undefined };
+export async function moveRelease(
+  db: Db,
+  from: ReleaseRow,
+  change: ReleaseChange,
+  entries: { kind: "check" | "decision"; text: string; data?: unknown }[] = [],
+): Promise<ReleaseRow | null> {
+  const pending =
+    change.pending === undefined
+      ? undefined
+      : change.pending === null
+        ? PrismaValues.DbNull
+        : (change.pending as Prisma.InputJsonValue);
+  const snooze =
+    change.snooze === undefined
+      ? undefined
+      : change.snooze === null
+        ? PrismaValues.DbNull
+        : (change.snooze as Prisma.InputJsonValue);
+  const data = {
+    ...change,
+    pending,
+    snooze,
+    prior: change.prior as Prisma.InputJsonValue | undefined,
+    stable: change.stable as Prisma.InputJsonValue | undefined,
+  };
   return db.$transaction(async (tx) => {
-    const { count } = await tx.release.updateMany({ where: { operationId: from.operationId, version: from.version }, data: { ...data, version: { increment: 1 } } as Prisma.ReleaseUpdateManyMutationInput });
+    const { count } = await tx.release.updateMany({
+      where: { operationId: from.operationId, version: from.version },
+      data: { ...data, version: { increment: 1 } } as Prisma.ReleaseUpdateManyMutationInput,
+    });
     if (count === 0) return null;
     const step = change.stepIndex ?? from.stepIndex;
     if (entries.length) {
-      await tx.releaseEntry.createMany({ data: entries.map((e) => ({ releaseId: from.operationId, kind: e.kind, step, text: e.text, data: e.data as Prisma.InputJsonValue | undefined })) });
+      await tx.releaseEntry.createMany({
+        data: entries.map((e) => ({
+          releaseId: from.operationId,
+          kind: e.kind,
+          step,
+          text: e.text,
+          data: e.data as Prisma.InputJsonValue | undefined,
+        })),
+      });
     }
     return view(await tx.release.findUniqueOrThrow({ where: { operationId: from.operationId } }));
   });
@@ -99,7 +159,14 @@ export async function moveRelease(db: Db, from: ReleaseRow, change: ReleaseChang
 
 export async function releaseEntries(db: Db, operationId: string, take = 200): Promise<ReleaseEntryView[]> {
   const rows = await db.releaseEntry.findMany({ where: { releaseId: operationId }, orderBy: { id: "desc" }, take });
-  return rows.map((r) => ({ id: String(r.id), at: r.at, kind: r.kind as "check" | "decision", step: r.step, text: r.text, data: (r.data ?? null) as Record<string, unknown> | null }));
+  return rows.map((r) => ({
+    id: String(r.id),
+    at: r.at,
+    kind: r.kind as "check" | "decision",
+    step: r.step,
+    text: r.text,
+    data: (r.data ?? null) as Record<string, unknown> | null,
+  }));
 }
 
 /**
@@ -114,7 +181,10 @@ export async function failInterruptedReleases(db: Db, service: string): Promise<
 
 /** The service's release in progress (paused and holding included), if any. */
 export async function activeRelease(db: Db, service: string): Promise<ReleaseRow | null> {
-  const row = await db.release.findFirst({ where: { service, state: { notIn: ENDED } }, orderBy: { createdAt: "desc" } });
+  const row = await db.release.findFirst({
+    where: { service, state: { notIn: ENDED } },
+    orderBy: { createdAt: "desc" },
+  });
   return row ? view(row) : null;
 }
 
@@ -125,5 +195,9 @@ export async function releaseHistory(db: Db, service: string, take = 20): Promis
 
 /** Releases in progress on these services, for the fleet's badges. */
 export async function activeReleases(db: Db, services?: string[]): Promise<ReleaseRow[]> {
-  return (await db.release.findMany({ where: { state: { notIn: ENDED }, ...(services ? { service: { in: services } } : {}) } })).map(view);
+  return (
+    await db.release.findMany({
+      where: { state: { notIn: ENDED }, ...(services ? { service: { in: services } } : {}) },
+    })
+  ).map(view);
 }

@@ -3,7 +3,14 @@
 // "data up to", its checks and decisions; and the service's history.
 import type { Db } from "../db";
 import { isCovered, notCovered, scopeOfResourceName } from "../scope";
-import { releaseEntries, releaseHistory, getRelease, type ReleaseRow, type ReleaseSnooze, type ReleaseState } from "./store";
+import {
+  releaseEntries,
+  releaseHistory,
+  getRelease,
+  type ReleaseRow,
+  type ReleaseSnooze,
+  type ReleaseState,
+} from "./store";
 import type { ReleasePlan } from "./plan";
 
 export type CheckJson = {
@@ -32,7 +39,14 @@ export type ReleaseJson = {
   dataUpTo: string | null;
   note: string | null;
   /** The snooze of the service's alerts the plan asked for; null when it did not. */
-  snooze: { state: ReleaseSnooze["state"]; until: string | null; policies: number; left: number; endedAt: string | null; error: string | null } | null;
+  snooze: {
+    state: ReleaseSnooze["state"];
+    until: string | null;
+    policies: number;
+    left: number;
+    endedAt: string | null;
+    error: string | null;
+  } | null;
   createdAt: string;
   updatedAt: string;
   checks: CheckJson[];
@@ -43,12 +57,28 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export function summary(r: ReleaseRow): Omit<ReleaseJson, "checks" | "decisions"> {
   return {
-    id: r.operationId, service: r.service, canary: r.canary, canaryTag: r.canaryTag, state: r.state, moving: r.pending?.purpose ?? null,
-    plan: r.plan, stepIndex: r.stepIndex, stepStartedAt: iso(r.stepStartedAt),
+    id: r.operationId,
+    service: r.service,
+    canary: r.canary,
+    canaryTag: r.canaryTag,
+    state: r.state,
+    moving: r.pending?.purpose ?? null,
+    plan: r.plan,
+    stepIndex: r.stepIndex,
+    stepStartedAt: iso(r.stepStartedAt),
     stepEndsAt: r.stepStartedAt ? new Date(r.stepStartedAt.getTime() + r.plan.stepSeconds * 1000).toISOString() : null,
-    dataUpTo: iso(r.dataUpTo), note: r.note,
-    snooze: r.snooze && { state: r.snooze.state, until: r.snooze.until ?? null, policies: r.snooze.policies?.length ?? 0, left: r.snooze.left?.length ?? 0, endedAt: r.snooze.endedAt ?? null, error: r.snooze.error ?? null },
-    createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+    dataUpTo: iso(r.dataUpTo),
+    note: r.note,
+    snooze: r.snooze && {
+      state: r.snooze.state,
+      until: r.snooze.until ?? null,
+      policies: r.snooze.policies?.length ?? 0,
+      left: r.snooze.left?.length ?? 0,
+      endedAt: r.snooze.endedAt ?? null,
+      error: r.snooze.error ?? null,
+    },
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
   };
 }
 
@@ -56,11 +86,24 @@ export async function releaseJson(db: Db, id: string): Promise<ReleaseJson | nul
   const r = await getRelease(db, id);
   if (!r) return null;
   const entries = await releaseEntries(db, id, 100);
-  const checks = entries.filter((e) => e.kind === "check").slice(0, 20).map((e): CheckJson => {
-    const d = (e.data ?? {}) as Record<string, unknown>;
-    return { at: e.at.toISOString(), verdict: d.verdict as CheckJson["verdict"], text: e.text, percent: Number(d.percent ?? 0), canary: d.canary as CheckJson["canary"], stable: d.stable as CheckJson["stable"], upTo: String(d.upTo ?? "") };
-  });
-  const decisions = entries.filter((e) => e.kind === "decision").map((e) => ({ at: e.at.toISOString(), step: e.step, text: e.text }));
+  const checks = entries
+    .filter((e) => e.kind === "check")
+    .slice(0, 20)
+    .map((e): CheckJson => {
+      const d = (e.data ?? {}) as Record<string, unknown>;
+      return {
+        at: e.at.toISOString(),
+        verdict: d.verdict as CheckJson["verdict"],
+        text: e.text,
+        percent: Number(d.percent ?? 0),
+        canary: d.canary as CheckJson["canary"],
+        stable: d.stable as CheckJson["stable"],
+        upTo: String(d.upTo ?? ""),
+      };
+    });
+  const decisions = entries
+    .filter((e) => e.kind === "decision")
+    .map((e) => ({ at: e.at.toISOString(), step: e.step, text: e.text }));
   return { ...summary(r), checks, decisions };
 }
 
@@ -80,6 +123,9 @@ export async function readRelease(db: Db, id: string): Promise<ReleaseRead> {
 }
 
 /** The service's releases for its history panel, newest first. */
-export async function releaseHistoryJson(db: Db, service: string): Promise<Omit<ReleaseJson, "checks" | "decisions">[]> {
+export async function releaseHistoryJson(
+  db: Db,
+  service: string,
+): Promise<Omit<ReleaseJson, "checks" | "decisions">[]> {
   return (await releaseHistory(db, service)).map(summary);
 }

@@ -25,7 +25,17 @@ export type JobView = {
   latest: { id: string; state: RunState; createdAt: Date | null; completedAt: Date | null } | null;
 };
 
-export type TaskView = { id: string; index: number; state: RunState; retried: number; exitCode: number | null; message: string; startedAt: Date | null; completedAt: Date | null; durationMs: number | null };
+export type TaskView = {
+  id: string;
+  index: number;
+  state: RunState;
+  retried: number;
+  exitCode: number | null;
+  message: string;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  durationMs: number | null;
+};
 
 export type ExecutionView = {
   name: string;
@@ -42,9 +52,16 @@ export type ExecutionView = {
 
 const shortName = (n: string | null | undefined) => (n ? n.slice(n.lastIndexOf("/") + 1) : "");
 const span = (a: Date | null, b: Date | null) => (a && b ? b.getTime() - a.getTime() : null);
-const completed = (conditions: Condition[] | null | undefined) => (conditions ?? []).find((c) => c.type === "Completed");
+const completed = (conditions: Condition[] | null | undefined) =>
+  (conditions ?? []).find((c) => c.type === "Completed");
 
-const REFERENCE_STATES: Record<string, RunState> = { EXECUTION_SUCCEEDED: "succeeded", EXECUTION_FAILED: "failed", EXECUTION_RUNNING: "running", EXECUTION_PENDING: "pending", EXECUTION_CANCELLED: "cancelled" };
+const REFERENCE_STATES: Record<string, RunState> = {
+  EXECUTION_SUCCEEDED: "succeeded",
+  EXECUTION_FAILED: "failed",
+  EXECUTION_RUNNING: "running",
+  EXECUTION_PENDING: "pending",
+  EXECUTION_CANCELLED: "cancelled",
+};
 
 export function toJobView(j: Job): JobView {
   const ref = parseJobName(j.name ?? "") ?? { project: "", location: "", job: shortName(j.name) };
@@ -61,11 +78,24 @@ export function toJobView(j: Job): JobView {
     parallelism: Number(j.template?.parallelism ?? 0),
     maxRetries: Number(j.template?.template?.maxRetries ?? 0),
     timeoutSeconds: Number(j.template?.template?.timeout?.seconds ?? 0),
-    latest: latest?.name ? { id: shortName(latest.name), state: REFERENCE_STATES[String(latest.completionStatus)] ?? "pending", createdAt: toDate(latest.createTime as never), completedAt: toDate(latest.completionTime as never) } : null,
+    latest: latest?.name
+      ? {
+          id: shortName(latest.name),
+          state: REFERENCE_STATES[String(latest.completionStatus)] ?? "pending",
+          createdAt: toDate(latest.createTime as never),
+          completedAt: toDate(latest.completionTime as never),
+        }
+      : null,
   };
 }
 
-function stateOf(conditions: Condition[] | null | undefined, done: boolean, started: boolean, failed: boolean, cancelled: boolean): RunState {
+function stateOf(
+  conditions: Condition[] | null | undefined,
+  done: boolean,
+  started: boolean,
+  failed: boolean,
+  cancelled: boolean,
+): RunState {
   const c = completed(conditions);
   const reason = String(c?.executionReason ?? c?.reason ?? "");
   if (reason === "CANCELLED" || (String(c?.state) === "CONDITION_FAILED" && cancelled && !failed)) return "cancelled";
@@ -84,10 +114,16 @@ export function toTaskView(t: Task): TaskView {
   return {
     id: shortName(t.name),
     index: Number(t.index ?? 0),
-    state: stateOf(t.conditions, Boolean(completedAt), Boolean(startedAt), failed, String(c?.executionReason ?? c?.reason ?? "") === "CANCELLED"),
+    state: stateOf(
+      t.conditions,
+      Boolean(completedAt),
+      Boolean(startedAt),
+      failed,
+      String(c?.executionReason ?? c?.reason ?? "") === "CANCELLED",
+    ),
     retried: Number(t.retried ?? 0),
     exitCode: result ? Number(result.exitCode ?? 0) : null,
-    message: result?.status?.message || (c && String(c.state) !== "CONDITION_SUCCEEDED" ? c.message ?? "" : ""),
+    message: result?.status?.message || (c && String(c.state) !== "CONDITION_SUCCEEDED" ? (c.message ?? "") : ""),
     startedAt,
     completedAt,
     durationMs: span(startedAt, completedAt),
@@ -106,7 +142,13 @@ export function toExecutionView(e: Execution, tasks: Task[]): ExecutionView {
     retried: Number(e.retriedCount ?? 0),
   };
   const c = completed(e.conditions);
-  const state = stateOf(e.conditions, Boolean(completedAt), Boolean(startedAt), counts.failed > 0, counts.cancelled > 0);
+  const state = stateOf(
+    e.conditions,
+    Boolean(completedAt),
+    Boolean(startedAt),
+    counts.failed > 0,
+    counts.cancelled > 0,
+  );
   return {
     name: e.name ?? "",
     id: shortName(e.name),

@@ -2,7 +2,8 @@
 
 export type JobRef = { project: string; location: string; job: string };
 
-const JOB_NAME = /^projects\/([a-z][a-z0-9-]{4,28}[a-z0-9])\/locations\/([a-z]+-[a-z]+\d+)\/jobs\/([a-z][a-z0-9-]{0,62})$/;
+const JOB_NAME =
+  /^projects\/([a-z][a-z0-9-]{4,28}[a-z0-9])\/locations\/([a-z]+-[a-z]+\d+)\/jobs\/([a-z][a-z0-9-]{0,62})$/;
 export const RUN_JOB_ID = /^[a-z][a-z0-9-]{0,62}$/;
 export const EXECUTION_ID = /^[a-z][a-z0-9-]{0,62}$/;
 

@@ -19,13 +19,26 @@ export function invalidateRunJobs(project?: string): void {
   lists.invalidate(project ? `${project}/` : "");
 }
 
-export async function listRunJobs(locations: Location[], clients: RunJobsClients = runJobsClients()): Promise<RunJobsByLocation[]> {
+export async function listRunJobs(
+  locations: Location[],
+  clients: RunJobsClients = runJobsClients(),
+): Promise<RunJobsByLocation[]> {
   const results = await Promise.allSettled(
-    locations.map((l) => lists.get(`${l.project}/${l.region}`, async () => (await clients.jobs.listJobs({ parent: `projects/${l.project}/locations/${l.region}` }, CALL))[0])),
+    locations.map((l) =>
+      lists.get(
+        `${l.project}/${l.region}`,
+        async () => (await clients.jobs.listJobs({ parent: `projects/${l.project}/locations/${l.region}` }, CALL))[0],
+      ),
+    ),
   );
   return locations.map((l, i) => {
     const r = results[i];
-    if (r.status === "rejected") return { ...l, jobs: [], error: upstreamError(r.reason, "Cloud Run", `listing jobs in ${l.project}/${l.region}`).message };
+    if (r.status === "rejected")
+      return {
+        ...l,
+        jobs: [],
+        error: upstreamError(r.reason, "Cloud Run", `listing jobs in ${l.project}/${l.region}`).message,
+      };
     return { ...l, jobs: r.value.map(toJobView).sort((a, b) => a.id.localeCompare(b.id)), error: null };
   });
 }
@@ -40,11 +53,21 @@ export async function getRunJob(ref: JobRef, clients: RunJobsClients = runJobsCl
 }
 
 /** The newest executions with their tasks (one ListTasks per execution, in parallel). */
-export async function listExecutions(ref: JobRef, clients: RunJobsClients = runJobsClients(), max = EXECUTIONS_SHOWN): Promise<ExecutionView[]> {
+export async function listExecutions(
+  ref: JobRef,
+  clients: RunJobsClients = runJobsClients(),
+  max = EXECUTIONS_SHOWN,
+): Promise<ExecutionView[]> {
   try {
-    const [executions] = await readWithRetry(() => clients.executions.listExecutions({ parent: jobName(ref), pageSize: max }, { ...CALL, autoPaginate: false }));
-    const newest = [...executions].sort((a, b) => Number(b.createTime?.seconds ?? 0) - Number(a.createTime?.seconds ?? 0)).slice(0, max);
-    const tasks = await Promise.all(newest.map((e) => clients.tasks.listTasks({ parent: e.name ?? "" }, CALL).then(([t]) => t)));
+    const [executions] = await readWithRetry(() =>
+      clients.executions.listExecutions({ parent: jobName(ref), pageSize: max }, { ...CALL, autoPaginate: false }),
+    );
+    const newest = [...executions]
+      .sort((a, b) => Number(b.createTime?.seconds ?? 0) - Number(a.createTime?.seconds ?? 0))
+      .slice(0, max);
+    const tasks = await Promise.all(
+      newest.map((e) => clients.tasks.listTasks({ parent: e.name ?? "" }, CALL).then(([t]) => t)),
+    );
     return newest.map((e, i) => toExecutionView(e, tasks[i]));
   } catch (err) {
     throw upstreamError(err, "Cloud Run", `listing executions of ${ref.job}`);

@@ -24,13 +24,24 @@ async function runJob(ctx: ActionContext, deps: JobDeps, input: RunJobInput) {
   await coveredLocations(ctx.db, input);
   const name = jobName(input);
   const overrides = {
-    containerOverrides: input.argList.length || input.envList.length ? [{ args: input.argList, env: input.envList }] : [],
+    containerOverrides:
+      input.argList.length || input.envList.length ? [{ args: input.argList, env: input.envList }] : [],
     ...(input.taskCount ? { taskCount: input.taskCount } : {}),
   };
-  const spec = { kind: "job-run", target: name, idempotencyKey: input.idempotencyKey, steps: JOB_RUN_STEPS, system: "Cloud Run", enqueueFollow: deps.enqueueFollow };
+  const spec = {
+    kind: "job-run",
+    target: name,
+    idempotencyKey: input.idempotencyKey,
+    steps: JOB_RUN_STEPS,
+    system: "Cloud Run",
+    enqueueFollow: deps.enqueueFollow,
+  };
   return startOperation(ctx, spec, async () => {
     const [op] = await deps.jobs.jobs.runJob({ name, overrides }, { timeout: 30_000 }).catch((err) => {
-      if (grpcCode(err) === GRPC.FAILED_PRECONDITION) throw new Conflict(`Cloud Run refused to run ${input.job}: ${String((err as { details?: string }).details ?? "")}`);
+      if (grpcCode(err) === GRPC.FAILED_PRECONDITION)
+        throw new Conflict(
+          `Cloud Run refused to run ${input.job}: ${String((err as { details?: string }).details ?? "")}`,
+        );
       throw upstreamError(err, "Cloud Run", `running ${input.job}`);
     });
     invalidateRunJobs(input.project);
@@ -40,12 +51,17 @@ async function runJob(ctx: ActionContext, deps: JobDeps, input: RunJobInput) {
       googleName: op.name ?? "",
       plan,
       // Variable names only (`env` itself is a sensitive field, redacted wherever it appears).
-      details: { overrides: { args: input.argList, variables: input.envList.map((e) => e.name), taskCount: input.taskCount }, after: { execution } },
+      details: {
+        overrides: { args: input.argList, variables: input.envList.map((e) => e.name), taskCount: input.taskCount },
+        after: { execution },
+      },
     };
   });
 }
 
-export function runJobDefinition(deps: () => JobDeps = portalJobDeps): ActionDefinition<typeof RunJobInput, StartedOperation> {
+export function runJobDefinition(
+  deps: () => JobDeps = portalJobDeps,
+): ActionDefinition<typeof RunJobInput, StartedOperation> {
   return {
     name: "jobs.run",
     role: "developer",

@@ -26,7 +26,8 @@ function cron(schedule: string, zone: string): Cron {
 /** Null when Cloud Scheduler would take it; otherwise a message for the field. */
 export function cronError(schedule: string): string | null {
   const fields = schedule.trim().split(/\s+/).filter(Boolean);
-  if (fields.length !== 5) return `A schedule has 5 fields (minute hour day-of-month month day-of-week); this has ${fields.length}.`;
+  if (fields.length !== 5)
+    return `A schedule has 5 fields (minute hour day-of-month month day-of-week); this has ${fields.length}.`;
   try {
     cron(schedule, "UTC");
     return null;
@@ -40,7 +41,16 @@ const pad = (n: number) => String(n).padStart(2, "0");
 /** "YYYY-MM-DD HH:mm ZONE" in `zone`; fixed form, so the server and the browser print the same. */
 export function formatInZone(at: Date, zone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" })
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZoneName: "short",
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
@@ -50,7 +60,9 @@ export function formatInZone(at: Date, zone: string): string {
 /** The next `count` run times strictly after `from`; empty when the schedule or zone is not valid. */
 export function nextRuns(schedule: string, zone: string, from: Date, count = 3): NextRun[] {
   if (cronError(schedule) || timeZoneError(zone)) return [];
-  return cron(schedule, zone).nextRuns(count, from).map((at) => ({ at, local: formatInZone(at, zone), utc: formatInZone(at, "UTC") }));
+  return cron(schedule, zone)
+    .nextRuns(count, from)
+    .map((at) => ({ at, local: formatInZone(at, zone), utc: formatInZone(at, "UTC") }));
 }
 
 /** "At 06:00 AM" — the schedule in words; the raw text when cronstrue cannot read it. */

@@ -30,7 +30,10 @@ export function toExecutionLogEntry(e: Entry): ExecutionLogEntry | null {
   const at = toDate(e.timestamp as never);
   if (!kind || !at) return null;
   const labels = e.resource?.labels ?? {};
-  const job = typeof json.jobName === "string" && json.jobName ? json.jobName : `projects/${labels.project_id}/locations/${labels.location}/jobs/${labels.job_id}`;
+  const job =
+    typeof json.jobName === "string" && json.jobName
+      ? json.jobName
+      : `projects/${labels.project_id}/locations/${labels.location}/jobs/${labels.job_id}`;
   const http = Number(e.httpRequest?.status ?? 0);
   return {
     timestamp: at,
@@ -47,13 +50,20 @@ export function toExecutionLogEntry(e: Entry): ExecutionLogEntry | null {
 /** The Logging query: the execution log of each project, one job or all, since `from`. */
 export function executionLogFilter(projects: string[], from: Date, job?: ScheduleRef): string {
   const names = projects.map((p) => `logName=${quote(`projects/${p}/logs/${EXECUTIONS_LOG}`)}`);
-  const lines = ['resource.type="cloud_scheduler_job"', names.length === 1 ? names[0] : `(${names.join(" OR ")})`, `timestamp>=${quote(from.toISOString())}`];
+  const lines = [
+    'resource.type="cloud_scheduler_job"',
+    names.length === 1 ? names[0] : `(${names.join(" OR ")})`,
+    `timestamp>=${quote(from.toISOString())}`,
+  ];
   if (job) lines.push(`resource.labels.job_id=${quote(job.job)}`, `resource.labels.location=${quote(job.location)}`);
   return lines.join("\n");
 }
 
 /** Every execution-log entry of the window, all pages of one query; `calls` counts the pages read. */
-export async function readExecutionLog(projects: string[], opts: { job?: ScheduleRef; now?: Date; logging?: Logging } = {}): Promise<{ entries: ExecutionLogEntry[]; calls: number }> {
+export async function readExecutionLog(
+  projects: string[],
+  opts: { job?: ScheduleRef; now?: Date; logging?: Logging } = {},
+): Promise<{ entries: ExecutionLogEntry[]; calls: number }> {
   if (projects.length === 0) return { entries: [], calls: 0 };
   const now = opts.now ?? new Date();
   // The window starts on a whole minute, so readers within the cache's life share one key.
@@ -68,7 +78,13 @@ export async function readExecutionLog(projects: string[], opts: { job?: Schedul
     try {
       do {
         const [page, , response] = await logging.listLogEntries(
-          { resourceNames: projects.map((p) => `projects/${p}`), filter, orderBy: "timestamp asc", pageSize: PAGE_SIZE, pageToken },
+          {
+            resourceNames: projects.map((p) => `projects/${p}`),
+            filter,
+            orderBy: "timestamp asc",
+            pageSize: PAGE_SIZE,
+            pageToken,
+          },
           { autoPaginate: false, timeout: 30_000 },
         );
         calls++;
@@ -102,7 +118,10 @@ export function invalidateHistory(): void {
 }
 
 /** One summary per job name, from one read. */
-export async function scheduleHistories(projects: string[], opts: { job?: ScheduleRef; now?: Date; logging?: Logging } = {}): Promise<Map<string, HistorySummary>> {
+export async function scheduleHistories(
+  projects: string[],
+  opts: { job?: ScheduleRef; now?: Date; logging?: Logging } = {},
+): Promise<Map<string, HistorySummary>> {
   const { entries } = await readExecutionLog(projects, opts);
   const byJob = new Map<string, ExecutionLogEntry[]>();
   for (const e of entries) (byJob.get(e.job) ?? byJob.set(e.job, []).get(e.job)!).push(e);

@@ -55,12 +55,24 @@ function attemptOk(e: ExecutionLogEntry): boolean {
 
 /** Started and finished entries paired into attempts, oldest first. */
 export function pairAttempts(entries: ExecutionLogEntry[]): Attempt[] {
-  const sorted = [...entries].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || (a.kind === b.kind ? 0 : a.kind === "started" ? -1 : 1));
+  const sorted = [...entries].sort(
+    (a, b) => a.timestamp.getTime() - b.timestamp.getTime() || (a.kind === b.kind ? 0 : a.kind === "started" ? -1 : 1),
+  );
   const attempts: Attempt[] = [];
   const open = new Map<string, Attempt[]>();
   for (const e of sorted) {
     if (e.kind === "started") {
-      const a: Attempt = { job: e.job, scheduledTime: e.scheduledTime, startedAt: e.timestamp, finishedAt: null, ok: null, httpStatus: null, status: null, durationMs: null, id: e.insertId };
+      const a: Attempt = {
+        job: e.job,
+        scheduledTime: e.scheduledTime,
+        startedAt: e.timestamp,
+        finishedAt: null,
+        ok: null,
+        httpStatus: null,
+        status: null,
+        durationMs: null,
+        id: e.insertId,
+      };
       attempts.push(a);
       (open.get(e.job) ?? open.set(e.job, []).get(e.job)!).push(a);
       continue;
@@ -104,7 +116,14 @@ export function summarizeHistory(entries: ExecutionLogEntry[]): HistorySummary {
     attempts: [...attempts].reverse(),
     runs: counts,
     successRate: finished ? counts.succeeded / finished : null,
-    duration: durations.length ? { median: quantile(durations, 0.5), p95: quantile(durations, 0.95), max: durations.at(-1)!, last: good.at(-1)!.durationMs! } : null,
+    duration: durations.length
+      ? {
+          median: quantile(durations, 0.5),
+          p95: quantile(durations, 0.95),
+          max: durations.at(-1)!,
+          last: good.at(-1)!.durationMs!,
+        }
+      : null,
     lastAttempt: attempts.at(-1) ?? null,
     lastSuccessAt: good.at(-1)?.finishedAt ?? null,
   };

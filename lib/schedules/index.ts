@@ -1,7 +1,14 @@
 // Scheduled work: Cloud Scheduler jobs that call Cloud Run services — reads,
 // history from the execution log, targets, and the guarded actions.
 export { listSchedules, getSchedule, schedulesCalling, invalidateSchedules, type SchedulesByLocation } from "./read";
-export { scheduleHistories, readExecutionLog, executionLogFilter, invalidateHistory, HISTORY_DAYS, EXECUTIONS_LOG } from "./history-read";
+export {
+  scheduleHistories,
+  readExecutionLog,
+  executionLogFilter,
+  invalidateHistory,
+  HISTORY_DAYS,
+  EXECUTIONS_LOG,
+} from "./history-read";
 export { summarizeHistory, type HistorySummary, type Attempt, type ExecutionLogEntry } from "./history";
 export { targetBreaches, runsOverDuration, formatDuration, type ScheduleTargets, type Breach } from "./targets";
 export { readTargets, updateTargetsDefinition, NO_TARGETS } from "./targets-store";

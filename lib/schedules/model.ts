@@ -11,7 +11,13 @@ type Job = protos.google.cloud.scheduler.v1.IJob;
 type Duration = { seconds?: number | string | Long | null; nanos?: number | null } | null | undefined;
 type Long = { toString(): string };
 
-export type RetryView = { retryCount: number; minBackoffSeconds: number; maxBackoffSeconds: number; maxDoublings: number; maxRetryDurationSeconds: number };
+export type RetryView = {
+  retryCount: number;
+  minBackoffSeconds: number;
+  maxBackoffSeconds: number;
+  maxDoublings: number;
+  maxRetryDurationSeconds: number;
+};
 
 export type ScheduleView = {
   name: string;
@@ -53,7 +59,11 @@ const DETERMINISTIC = /^([a-z][a-z0-9-]*)-\d+\.([a-z]+-[a-z]+\d+)\.run\.app$/;
  * Cloud Run's deterministic URL of a service in that region (the job's own
  * project first).
  */
-export function targetService(uri: string, services: Pick<ServiceView, "uri" | "project" | "region" | "id">[], project?: string): ServiceRef | null {
+export function targetService(
+  uri: string,
+  services: Pick<ServiceView, "uri" | "project" | "region" | "id">[],
+  project?: string,
+): ServiceRef | null {
   const host = hostOf(uri);
   if (!host) return null;
   const ref = (s: (typeof services)[number]) => ({ project: s.project, region: s.region, service: s.id });
@@ -66,7 +76,11 @@ export function targetService(uri: string, services: Pick<ServiceView, "uri" | "
   return pick ? ref(pick) : null;
 }
 
-export function toScheduleView(job: Job, services: Pick<ServiceView, "uri" | "project" | "region" | "id">[], now: Date): ScheduleView {
+export function toScheduleView(
+  job: Job,
+  services: Pick<ServiceView, "uri" | "project" | "region" | "id">[],
+  now: Date,
+): ScheduleView {
   const ref = parseScheduleName(job.name ?? "") ?? { project: "", location: "", job: job.name ?? "" };
   const timeZone = job.timeZone || "UTC";
   const schedule = job.schedule ?? "";
@@ -89,7 +103,9 @@ export function toScheduleView(job: Job, services: Pick<ServiceView, "uri" | "pr
     httpMethod: String(job.httpTarget?.httpMethod ?? "POST"),
     target: targetService(uri, services, ref.project),
     lastAttemptAt: attempted,
-    lastStatus: attempted ? { ok: !status?.code, code: Number(status?.code ?? 0), message: status?.message ?? "" } : null,
+    lastStatus: attempted
+      ? { ok: !status?.code, code: Number(status?.code ?? 0), message: status?.message ?? "" }
+      : null,
     retry: {
       retryCount: Number(r?.retryCount ?? 0),
       minBackoffSeconds: seconds(r?.minBackoffDuration),

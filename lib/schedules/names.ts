@@ -3,7 +3,8 @@
 
 export type ScheduleRef = { project: string; location: string; job: string };
 
-const JOB_NAME = /^projects\/([a-z][a-z0-9-]{4,28}[a-z0-9])\/locations\/([a-z]+-[a-z]+\d+)\/jobs\/([A-Za-z0-9_-]{1,500})$/;
+const JOB_NAME =
+  /^projects\/([a-z][a-z0-9-]{4,28}[a-z0-9])\/locations\/([a-z]+-[a-z]+\d+)\/jobs\/([A-Za-z0-9_-]{1,500})$/;
 export const JOB_ID = /^[A-Za-z0-9_-]{1,500}$/;
 
 export function parseScheduleName(name: string): ScheduleRef | null {

@@ -14,12 +14,22 @@ import { getSchedule, listSchedules, type SchedulesByLocation } from "./read";
 import { NO_TARGETS, readTargets } from "./targets-store";
 import { targetBreaches, type Breach, type ScheduleTargets } from "./targets";
 
-export type ScheduleRow = ScheduleView & { history: HistorySummary | null; targets: ScheduleTargets; breaches: Breach[] };
-export type SchedulesOverview = { locations: (Omit<SchedulesByLocation, "schedules"> & { schedules: ScheduleRow[] })[]; historyError: string | null };
+export type ScheduleRow = ScheduleView & {
+  history: HistorySummary | null;
+  targets: ScheduleTargets;
+  breaches: Breach[];
+};
+export type SchedulesOverview = {
+  locations: (Omit<SchedulesByLocation, "schedules"> & { schedules: ScheduleRow[] })[];
+  historyError: string | null;
+};
 
 const projectsOf = (locations: Location[]) => [...new Set(locations.map((l) => l.project))];
 
-async function histories(projects: string[], job?: ScheduleRef): Promise<{ map: Map<string, HistorySummary>; error: string | null }> {
+async function histories(
+  projects: string[],
+  job?: ScheduleRef,
+): Promise<{ map: Map<string, HistorySummary>; error: string | null }> {
   try {
     return { map: await scheduleHistories(projects, { job }), error: null };
   } catch (err) {
@@ -28,8 +38,17 @@ async function histories(projects: string[], job?: ScheduleRef): Promise<{ map: 
   }
 }
 
-async function rows(db: Db, schedules: ScheduleView[], history: Map<string, HistorySummary>, historyOk: boolean, now: Date): Promise<ScheduleRow[]> {
-  const targets = await readTargets(db, schedules.map((s) => s.name));
+async function rows(
+  db: Db,
+  schedules: ScheduleView[],
+  history: Map<string, HistorySummary>,
+  historyOk: boolean,
+  now: Date,
+): Promise<ScheduleRow[]> {
+  const targets = await readTargets(
+    db,
+    schedules.map((s) => s.name),
+  );
   return schedules.map((s) => {
     const t = targets.get(s.name) ?? NO_TARGETS;
     // A job with no attempt in the window has an empty history, not an unknown one.
@@ -39,16 +58,33 @@ async function rows(db: Db, schedules: ScheduleView[], history: Map<string, Hist
 }
 
 function emptyHistory(): HistorySummary {
-  return { attempts: [], runs: { succeeded: 0, failed: 0, running: 0 }, successRate: null, duration: null, lastAttempt: null, lastSuccessAt: null };
+  return {
+    attempts: [],
+    runs: { succeeded: 0, failed: 0, running: 0 },
+    successRate: null,
+    duration: null,
+    lastAttempt: null,
+    lastSuccessAt: null,
+  };
 }
 
 export async function schedulesOverview(db: Db, locations: Location[], now = new Date()): Promise<SchedulesOverview> {
-  const [byLocation, history] = await Promise.all([listSchedules(locations, { now }), histories(projectsOf(locations))]);
-  const out = await Promise.all(byLocation.map(async (l) => ({ ...l, schedules: await rows(db, l.schedules, history.map, !history.error, now) })));
+  const [byLocation, history] = await Promise.all([
+    listSchedules(locations, { now }),
+    histories(projectsOf(locations)),
+  ]);
+  const out = await Promise.all(
+    byLocation.map(async (l) => ({ ...l, schedules: await rows(db, l.schedules, history.map, !history.error, now) })),
+  );
   return { locations: out, historyError: history.error };
 }
 
-export async function scheduleDetail(db: Db, ref: ScheduleRef, locations: Location[], now = new Date()): Promise<{ schedule: ScheduleRow; historyError: string | null }> {
+export async function scheduleDetail(
+  db: Db,
+  ref: ScheduleRef,
+  locations: Location[],
+  now = new Date(),
+): Promise<{ schedule: ScheduleRow; historyError: string | null }> {
   const [fleet, history] = await Promise.all([listFleet(locations), histories([ref.project], ref)]);
   const schedule = await getSchedule(ref, { services: fleet.services, now });
   const [row] = await rows(db, [schedule], history.map, !history.error, now);

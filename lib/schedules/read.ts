@@ -31,7 +31,10 @@ function listJobs(scheduler: Scheduler, { project, region }: Location): Promise<
 }
 
 /** Every HTTP-target job per covered location; a failing location is reported beside the others. */
-export async function listSchedules(locations: Location[], opts: { scheduler?: Scheduler; services?: ServiceView[]; now?: Date } = {}): Promise<SchedulesByLocation[]> {
+export async function listSchedules(
+  locations: Location[],
+  opts: { scheduler?: Scheduler; services?: ServiceView[]; now?: Date } = {},
+): Promise<SchedulesByLocation[]> {
   const scheduler = opts.scheduler ?? schedulerClient();
   const now = opts.now ?? new Date();
   const [services, lists] = await Promise.all([
@@ -40,12 +43,24 @@ export async function listSchedules(locations: Location[], opts: { scheduler?: S
   ]);
   return locations.map((l, i) => {
     const r = lists[i];
-    if (r.status === "rejected") return { ...l, schedules: [], error: upstreamError(r.reason, "Cloud Scheduler", `listing jobs in ${l.project}/${l.region}`).message };
-    return { ...l, schedules: r.value.map((j) => toScheduleView(j, services, now)).sort((a, b) => a.id.localeCompare(b.id)), error: null };
+    if (r.status === "rejected")
+      return {
+        ...l,
+        schedules: [],
+        error: upstreamError(r.reason, "Cloud Scheduler", `listing jobs in ${l.project}/${l.region}`).message,
+      };
+    return {
+      ...l,
+      schedules: r.value.map((j) => toScheduleView(j, services, now)).sort((a, b) => a.id.localeCompare(b.id)),
+      error: null,
+    };
   });
 }
 
-export async function getSchedule(ref: ScheduleRef, opts: { scheduler?: Scheduler; services: ServiceView[]; now?: Date }): Promise<ScheduleView> {
+export async function getSchedule(
+  ref: ScheduleRef,
+  opts: { scheduler?: Scheduler; services: ServiceView[]; now?: Date },
+): Promise<ScheduleView> {
   const scheduler = opts.scheduler ?? schedulerClient();
   try {
     const [job] = await readWithRetry(() => scheduler.getJob({ name: scheduleName(ref) }, CALL));
@@ -56,6 +71,17 @@ export async function getSchedule(ref: ScheduleRef, opts: { scheduler?: Schedule
 }
 
 /** The schedules whose target is this service (the service page lists them). */
-export function schedulesCalling(all: SchedulesByLocation[], service: { project: string; region: string; service: string }): ScheduleView[] {
-  return all.flatMap((l) => l.schedules).filter((s) => s.target && s.target.project === service.project && s.target.region === service.region && s.target.service === service.service);
+export function schedulesCalling(
+  all: SchedulesByLocation[],
+  service: { project: string; region: string; service: string },
+): ScheduleView[] {
+  return all
+    .flatMap((l) => l.schedules)
+    .filter(
+      (s) =>
+        s.target &&
+        s.target.project === service.project &&
+        s.target.region === service.region &&
+        s.target.service === service.service,
+    );
 }

@@ -31,18 +31,21 @@ export const ScheduleAsRead = z.object({
 export type ScheduleAsRead = z.infer<typeof ScheduleAsRead>;
 
 /** Sent by the form as one field: its JSON. */
-const asRead = z.string({ error: "The form did not say which version of the job it edits; reload it." }).max(4000).transform((text, ctx) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = null;
-  }
-  const parsed = ScheduleAsRead.safeParse(value);
-  if (parsed.success) return parsed.data;
-  ctx.addIssue({ code: "custom", message: "The form's copy of the job is unreadable; reload it." });
-  return z.NEVER;
-});
+const asRead = z
+  .string({ error: "The form did not say which version of the job it edits; reload it." })
+  .max(4000)
+  .transform((text, ctx) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = null;
+    }
+    const parsed = ScheduleAsRead.safeParse(value);
+    if (parsed.success) return parsed.data;
+    ctx.addIssue({ code: "custom", message: "The form's copy of the job is unreadable; reload it." });
+    return z.NEVER;
+  });
 
 export const UpdateScheduleInput = z
   .object({
@@ -59,14 +62,19 @@ export const UpdateScheduleInput = z
     maxBackoffSeconds: z.coerce.number().int("Whole seconds.").min(0).max(3600, "At most 3600 s."),
     maxDoublings: z.coerce.number().int("A whole number.").min(0, "At least 0.").max(16, "At most 16."),
     /** Cloud Scheduler allows 15 s to 30 min for HTTP targets. */
-    attemptDeadlineSeconds: z.coerce.number().int("Whole seconds.").min(15, "At least 15 s.").max(1800, "At most 1800 s (30 min)."),
+    attemptDeadlineSeconds: z.coerce
+      .number()
+      .int("Whole seconds.")
+      .min(15, "At least 15 s.")
+      .max(1800, "At most 1800 s (30 min)."),
   })
   .superRefine((v, ctx) => {
     const cron = cronError(v.schedule);
     if (cron) ctx.addIssue({ code: "custom", path: ["schedule"], message: cron });
     const zone = timeZoneError(v.timeZone);
     if (zone) ctx.addIssue({ code: "custom", path: ["timeZone"], message: zone });
-    if (v.minBackoffSeconds > v.maxBackoffSeconds) ctx.addIssue({ code: "custom", path: ["maxBackoffSeconds"], message: "Must be at least the minimum backoff." });
+    if (v.minBackoffSeconds > v.maxBackoffSeconds)
+      ctx.addIssue({ code: "custom", path: ["maxBackoffSeconds"], message: "Must be at least the minimum backoff." });
   });
 export type UpdateScheduleInput = z.infer<typeof UpdateScheduleInput>;
 
@@ -75,8 +83,19 @@ export const UpdateTargetsInput = z.object({
   location,
   job,
   /** Blank: no duration target. */
-  maxDurationMinutes: z.preprocess(blankToNull, z.coerce.number().int("Whole minutes.").min(1, "At least 1 minute.").max(1440, "At most 1440 minutes.").nullable()),
+  maxDurationMinutes: z.preprocess(
+    blankToNull,
+    z.coerce.number().int("Whole minutes.").min(1, "At least 1 minute.").max(1440, "At most 1440 minutes.").nullable(),
+  ),
   /** Blank: no freshness target. */
-  maxFreshnessHours: z.preprocess(blankToNull, z.coerce.number().int("Whole hours.").min(1, "At least 1 hour.").max(24 * 90, "At most 2160 hours.").nullable()),
+  maxFreshnessHours: z.preprocess(
+    blankToNull,
+    z.coerce
+      .number()
+      .int("Whole hours.")
+      .min(1, "At least 1 hour.")
+      .max(24 * 90, "At most 2160 hours.")
+      .nullable(),
+  ),
 });
 export type UpdateTargetsInput = z.infer<typeof UpdateTargetsInput>;

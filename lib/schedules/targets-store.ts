@@ -12,15 +12,24 @@ export const NO_TARGETS: ScheduleTargets = { maxDurationSeconds: null, maxFreshn
 
 export async function readTargets(db: Db, jobs: string[]): Promise<Map<string, ScheduleTargets>> {
   const rows = await db.scheduleTarget.findMany({ where: { job: { in: jobs } } });
-  return new Map(rows.map((r) => [r.job, { maxDurationSeconds: r.maxDurationSeconds, maxFreshnessHours: r.maxFreshnessHours }]));
+  return new Map(
+    rows.map((r) => [r.job, { maxDurationSeconds: r.maxDurationSeconds, maxFreshnessHours: r.maxFreshnessHours }]),
+  );
 }
 
 async function updateTargets(ctx: ActionContext, input: UpdateTargetsInput) {
   await coveredLocations(ctx.db, input);
   const job = scheduleName(input);
-  const next = { maxDurationSeconds: input.maxDurationMinutes === null ? null : input.maxDurationMinutes * 60, maxFreshnessHours: input.maxFreshnessHours };
+  const next = {
+    maxDurationSeconds: input.maxDurationMinutes === null ? null : input.maxDurationMinutes * 60,
+    maxFreshnessHours: input.maxFreshnessHours,
+  };
   const before = (await readTargets(ctx.db, [job])).get(job) ?? NO_TARGETS;
-  await ctx.db.scheduleTarget.upsert({ where: { job }, create: { job, ...next, updatedBy: ctx.actor.email }, update: { ...next, updatedBy: ctx.actor.email } });
+  await ctx.db.scheduleTarget.upsert({
+    where: { job },
+    create: { job, ...next, updatedBy: ctx.actor.email },
+    update: { ...next, updatedBy: ctx.actor.email },
+  });
   return { data: next, message: "Targets saved.", details: { before, after: next } };
 }
 

@@ -17,14 +17,28 @@ export function formatDuration(ms: number): string {
 /** Duration: the last successful run took longer than the target. Freshness: no success within the target (or at all in the window). */
 export function targetBreaches(summary: HistorySummary, targets: ScheduleTargets, now: Date): Breach[] {
   const out: Breach[] = [];
-  if (targets.maxDurationSeconds !== null && summary.duration && summary.duration.last > targets.maxDurationSeconds * 1000) {
-    out.push({ kind: "duration", message: `The last successful run took ${formatDuration(summary.duration.last)}; the target is under ${formatDuration(targets.maxDurationSeconds * 1000)}.` });
+  if (
+    targets.maxDurationSeconds !== null &&
+    summary.duration &&
+    summary.duration.last > targets.maxDurationSeconds * 1000
+  ) {
+    out.push({
+      kind: "duration",
+      message: `The last successful run took ${formatDuration(summary.duration.last)}; the target is under ${formatDuration(targets.maxDurationSeconds * 1000)}.`,
+    });
   }
   if (targets.maxFreshnessHours !== null) {
     const limit = targets.maxFreshnessHours * 3_600_000;
-    if (!summary.lastSuccessAt) out.push({ kind: "freshness", message: `No successful run in the history; the target is a success within ${targets.maxFreshnessHours} h.` });
+    if (!summary.lastSuccessAt)
+      out.push({
+        kind: "freshness",
+        message: `No successful run in the history; the target is a success within ${targets.maxFreshnessHours} h.`,
+      });
     else if (now.getTime() - summary.lastSuccessAt.getTime() > limit) {
-      out.push({ kind: "freshness", message: `The last success was ${formatDuration(now.getTime() - summary.lastSuccessAt.getTime())} ago; the target is within ${targets.maxFreshnessHours} h.` });
+      out.push({
+        kind: "freshness",
+        message: `The last success was ${formatDuration(now.getTime() - summary.lastSuccessAt.getTime())} ago; the target is within ${targets.maxFreshnessHours} h.`,
+      });
     }
   }
   return out;

@@ -32,9 +32,13 @@ export async function readSecret(project: string, id: string, client = secretsCl
     project,
     id,
     name,
-    meta: secret.status === "fulfilled"
-      ? { createdAt: toDate(secret.value[0].createTime), labels: { ...(secret.value[0].labels ?? {}) } }
-      : { error: upstreamError(secret.reason, "Secret Manager", `reading ${id}`).message },
-    versions: versions.status === "fulfilled" ? versions.value : { error: upstreamError(versions.reason, "Secret Manager", `listing the versions of ${id}`).message },
+    meta:
+      secret.status === "fulfilled"
+        ? { createdAt: toDate(secret.value[0].createTime), labels: { ...(secret.value[0].labels ?? {}) } }
+        : { error: upstreamError(secret.reason, "Secret Manager", `reading ${id}`).message },
+    versions:
+      versions.status === "fulfilled"
+        ? versions.value
+        : { error: upstreamError(versions.reason, "Secret Manager", `listing the versions of ${id}`).message },
   };
 }

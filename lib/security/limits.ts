@@ -22,7 +22,11 @@ export const LIMITS = {
 } as const satisfies Record<string, RateLimitRule>;
 
 /** Counts one call against every (rule, key) pair; the first refusal, or null when all allow it. */
-export async function takeAll(db: Db, checks: [RateLimitRule, string | null | undefined][], now?: Date): Promise<(RateLimitResult & { bucket: string }) | null> {
+export async function takeAll(
+  db: Db,
+  checks: [RateLimitRule, string | null | undefined][],
+  now?: Date,
+): Promise<(RateLimitResult & { bucket: string }) | null> {
   let refused: (RateLimitResult & { bucket: string }) | null = null;
   for (const [rule, key] of checks) {
     if (!key) continue;

@@ -25,7 +25,10 @@ export type RefusedRequest = {
 export async function auditRefusal(db: Db, r: RefusedRequest): Promise<boolean> {
   try {
     const capped = !r.actor
-      ? await takeAll(db, [[LIMITS.refusalAuditsPerIp, r.ip], [LIMITS.refusalAuditsAll, "all"]])
+      ? await takeAll(db, [
+          [LIMITS.refusalAuditsPerIp, r.ip],
+          [LIMITS.refusalAuditsAll, "all"],
+        ])
       : r.reason === "rate-limited"
         ? await takeAll(db, [[LIMITS.limitedAuditsPerPerson, r.actor.id ?? r.actor.email]])
         : null;
@@ -36,14 +39,23 @@ export async function auditRefusal(db: Db, r: RefusedRequest): Promise<boolean> 
       target: r.path.slice(0, 200),
       outcome: r.reason === "malformed" ? "invalid" : "denied",
       error: r.message.slice(0, 300),
-      details: { method: r.method, ip: r.ip, status: r.status, ...(r.actionId ? { actionId: r.actionId.slice(0, 64) } : {}) },
+      details: {
+        method: r.method,
+        ip: r.ip,
+        status: r.status,
+        ...(r.actionId ? { actionId: r.actionId.slice(0, 64) } : {}),
+      },
       durationMs: 0,
       requestId: r.requestId,
       clientRequestId: r.clientRequestId,
     });
     return true;
   } catch (err) {
-    log.error("audit write failed for a refused request", { reason: r.reason, path: r.path.slice(0, 200), error: String(err) });
+    log.error("audit write failed for a refused request", {
+      reason: r.reason,
+      path: r.path.slice(0, 200),
+      error: String(err),
+    });
     return false;
   }
 }

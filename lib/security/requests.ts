@@ -23,7 +23,12 @@ export const NO_CLIENT_ADDRESS = "direct";
  */
 export function clientIp(headers: Headers, trustedHops: number): string {
   if (trustedHops <= 0) return NO_CLIENT_ADDRESS;
-  const entries = headers.get("x-forwarded-for")?.split(",").map((h) => h.trim()).filter(Boolean) ?? [];
+  const entries =
+    headers
+      .get("x-forwarded-for")
+      ?.split(",")
+      .map((h) => h.trim())
+      .filter(Boolean) ?? [];
   return (entries[Math.max(0, entries.length - trustedHops)] ?? "unknown").slice(0, 64);
 }
 
@@ -54,7 +59,8 @@ export async function undecodableAction(req: Request): Promise<Refusal | null> {
   const length = req.headers.get("content-length");
   if (length === null) return req.body ? { status: 411, message: "A server action needs a Content-Length." } : null;
   if (!/^\d+$/.test(length)) return { status: 400, message: "Malformed Content-Length." };
-  if (Number(length) > ACTION_BODY_LIMIT) return { status: 413, message: `The request body is larger than ${ACTION_BODY_LIMIT / 1024 / 1024} MB.` };
+  if (Number(length) > ACTION_BODY_LIMIT)
+    return { status: 413, message: `The request body is larger than ${ACTION_BODY_LIMIT / 1024 / 1024} MB.` };
   const type = req.headers.get("content-type") ?? "";
   const unreadable: Refusal = { status: 400, message: "The action's arguments could not be read." };
   if (FORM_TYPES.test(type)) {
@@ -106,6 +112,7 @@ function referencesResolve(value: unknown, keys: Set<string>, depth = 0): boolea
     return m[1] === "K" || (m[1] !== "T" && keys.has(id));
   }
   if (Array.isArray(value)) return value.every((v) => referencesResolve(v, keys, depth + 1));
-  if (value && typeof value === "object") return Object.values(value).every((v) => referencesResolve(v, keys, depth + 1));
+  if (value && typeof value === "object")
+    return Object.values(value).every((v) => referencesResolve(v, keys, depth + 1));
   return true;
 }

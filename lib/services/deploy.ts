@@ -11,7 +11,12 @@ type Template = protos.google.cloud.run.v2.IRevisionTemplate;
 type Service = protos.google.cloud.run.v2.IService;
 
 /** The new revision's template: the image and settings of the form, who deployed it and why as annotations. */
-export function deployTemplate(actorEmail: string, input: Omit<DeployFields, "traffic" | "tag">, current: Service, view: ServiceView): { revision: string; template: Template } {
+export function deployTemplate(
+  actorEmail: string,
+  input: Omit<DeployFields, "traffic" | "tag">,
+  current: Service,
+  view: ServiceView,
+): { revision: string; template: Template } {
   const revision = nextRevisionName(input.service, view.latestCreatedRevision);
   const old = current.template ?? {};
   const template = deriveTemplate(old, {
@@ -32,10 +37,14 @@ export function deployTemplate(actorEmail: string, input: Omit<DeployFields, "tr
           image: input.image,
           env: [
             ...input.env.map((e) => ({ name: e.name, value: e.value })),
-            ...input.secrets.map((s) => ({ name: s.name, valueSource: { secretKeyRef: { secret: s.secret, version: s.version } } })),
+            ...input.secrets.map((s) => ({
+              name: s.name,
+              valueSource: { secretKeyRef: { secret: s.secret, version: s.version } },
+            })),
           ],
           resources: {
-            ...first.resources, limits: { ...first.resources?.limits, cpu: input.cpu, memory: input.memory },
+            ...first.resources,
+            limits: { ...first.resources?.limits, cpu: input.cpu, memory: input.memory },
             // CPU only during requests (request-based billing) or always (instance-based); unsaid keeps what runs.
             ...(input.billing ? { cpuIdle: input.billing === "request" } : {}),
           },
@@ -52,7 +61,9 @@ export function deployTemplate(actorEmail: string, input: Omit<DeployFields, "tr
  * under a tag (blue/green). The revision carries who deployed it and why as
  * annotations, readable from Google's own tools too.
  */
-export const deployDefinition = (deps: () => ServiceDeps = portalDeps): ActionDefinition<typeof DeployInput, WriteResult> => ({
+export const deployDefinition = (
+  deps: () => ServiceDeps = portalDeps,
+): ActionDefinition<typeof DeployInput, WriteResult> => ({
   name: "services.deploy",
   role: "developer",
   input: DeployInput,
@@ -71,7 +82,11 @@ export const deployDefinition = (deps: () => ServiceDeps = portalDeps): ActionDe
         return {
           service: { ...current, template, traffic, annotations: stampTraffic(current, traffic) },
           revision,
-          summary: { image: input.image, revision, traffic: input.traffic === "all" ? "100% to the new revision" : `0%, tag ${input.tag}` },
+          summary: {
+            image: input.image,
+            revision,
+            traffic: input.traffic === "all" ? "100% to the new revision" : `0%, tag ${input.tag}`,
+          },
         };
       },
     }),

@@ -3,7 +3,15 @@
 // ready and takes its traffic.
 import type { Db } from "../db";
 import type { RunClients } from "../gcp/clients";
-import { advance, fail, finishOperation, updateOperation, type Followers, type OperationView, type Step } from "../operations";
+import {
+  advance,
+  fail,
+  finishOperation,
+  updateOperation,
+  type Followers,
+  type OperationView,
+  type Step,
+} from "../operations";
 import { toServiceView } from "./model";
 import { parseServiceName } from "./names";
 import { invalidateFleet } from "./read";
@@ -33,7 +41,8 @@ export async function pollServiceOperation(db: Db, clients: RunClients, op: Oper
     const rev = await revisionState(clients, op.target, op.revision);
     if (rev.exists) steps = advance(steps, "created");
     if (rev.exists && !rev.failed && (rev.ready || lro.done)) steps = advance(steps, "ready");
-    else if (rev.exists && !rev.failed) steps = steps.map((s) => (s.key === "started" && s.state === "pending" ? { ...s, state: "active" } : s));
+    else if (rev.exists && !rev.failed)
+      steps = steps.map((s) => (s.key === "started" && s.state === "pending" ? { ...s, state: "active" } : s));
   } else {
     steps = advance(steps, "submitted");
   }
@@ -47,7 +56,12 @@ export async function pollServiceOperation(db: Db, clients: RunClients, op: Oper
   } else {
     const [service] = await clients.services.getService({ name: op.target }, { timeout: 10_000 });
     const after = toServiceView(service);
-    done = await finishOperation(db, AREA, op, { status: "succeeded", steps: advance(steps, "routed"), after: { traffic: after.traffic, image: after.image, generation: after.generation }, details });
+    done = await finishOperation(db, AREA, op, {
+      status: "succeeded",
+      steps: advance(steps, "routed"),
+      after: { traffic: after.traffic, image: after.image, generation: after.generation },
+      details,
+    });
   }
   invalidateFleet(parseServiceName(op.target)?.project);
   return done;
@@ -55,7 +69,13 @@ export async function pollServiceOperation(db: Db, clients: RunClients, op: Oper
 
 /** The followers of service writes, for the start-up registry. */
 export function serviceFollowers(clients: () => RunClients): Followers {
-  const follower = { area: AREA, viewRole: "viewer" as const, system: "Cloud Run", intervalMs: POLL_MS, poll: (db: Db, op: OperationView) => pollServiceOperation(db, clients(), op) };
+  const follower = {
+    area: AREA,
+    viewRole: "viewer" as const,
+    system: "Cloud Run",
+    intervalMs: POLL_MS,
+    poll: (db: Db, op: OperationView) => pollServiceOperation(db, clients(), op),
+  };
   const kinds: Record<ServiceOperationKind, typeof follower> = { deploy: follower, traffic: follower };
   return kinds;
 }

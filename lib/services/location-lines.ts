@@ -4,7 +4,10 @@
 
 /** "project/region" of each line ("p/r" or "p r"), trimmed, blank lines left out. */
 export function locationLines(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** The `project/region` key a line stands for (its first two words). */

@@ -15,16 +15,25 @@ export const EMULATOR_DEFAULT_LOCATIONS: Location[] = [
 ];
 
 export function bootstrapLocations(opts: { projects: string[]; regions: string[]; emulator: boolean }): Location[] {
-  if (opts.projects.length) return opts.projects.flatMap((project) => (opts.regions.length ? opts.regions : ["us-central1"]).map((region) => ({ project, region })));
+  if (opts.projects.length)
+    return opts.projects.flatMap((project) =>
+      (opts.regions.length ? opts.regions : ["us-central1"]).map((region) => ({ project, region })),
+    );
   return opts.emulator ? EMULATOR_DEFAULT_LOCATIONS : [];
 }
 
 export async function listLocations(db: Db): Promise<Location[]> {
-  return db.fleetLocation.findMany({ orderBy: [{ project: "asc" }, { region: "asc" }], select: { project: true, region: true } });
+  return db.fleetLocation.findMany({
+    orderBy: [{ project: "asc" }, { region: "asc" }],
+    select: { project: true, region: true },
+  });
 }
 
 /** Seeds the table once; later starts leave what admins chose alone. */
 export async function ensureLocations(db: Db, defaults: Location[]): Promise<void> {
   if ((await db.fleetLocation.count()) > 0 || defaults.length === 0) return;
-  await db.fleetLocation.createMany({ data: defaults.map((l) => ({ ...l, addedBy: "bootstrap" })), skipDuplicates: true });
+  await db.fleetLocation.createMany({
+    data: defaults.map((l) => ({ ...l, addedBy: "bootstrap" })),
+    skipDuplicates: true,
+  });
 }

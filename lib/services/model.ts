@@ -29,7 +29,15 @@ export type TrafficEntry = {
 
 export type EnvVar = { name: string; value: string } | { name: string; secret: string; version: string };
 
-export type Probe = { kind: "startup" | "liveness"; type: "http" | "tcp" | "grpc"; path: string | null; port: number | null; periodSeconds: number; failureThreshold: number; timeoutSeconds: number };
+export type Probe = {
+  kind: "startup" | "liveness";
+  type: "http" | "tcp" | "grpc";
+  path: string | null;
+  port: number | null;
+  periodSeconds: number;
+  failureThreshold: number;
+  timeoutSeconds: number;
+};
 
 export type ContainerConfig = {
   image: string;
@@ -78,7 +86,13 @@ export type ServiceView = {
   latestCreatedRevision: string;
   image: string;
   imageTag: string;
-  template: ContainerConfig & { minInstances: number; maxInstances: number; concurrency: number; timeoutSeconds: number; serviceAccount: string };
+  template: ContainerConfig & {
+    minInstances: number;
+    maxInstances: number;
+    concurrency: number;
+    timeoutSeconds: number;
+    serviceAccount: string;
+  };
   lastDeployedBy: string | null;
   lastDeployedAt: Date | null;
   updatedAt: Date | null;
@@ -102,9 +116,13 @@ export function imageTag(image: string): string {
   return colon > slash ? image.slice(colon + 1) : "latest";
 }
 
-function statusOf(condition: protos.google.cloud.run.v2.ICondition | null | undefined, reconciling?: boolean | null): { status: Status; message: string | null } {
+function statusOf(
+  condition: protos.google.cloud.run.v2.ICondition | null | undefined,
+  reconciling?: boolean | null,
+): { status: Status; message: string | null } {
   const state = String(condition?.state ?? "");
-  if (reconciling || state === "CONDITION_RECONCILING" || state === "CONDITION_PENDING") return { status: "reconciling", message: condition?.message || null };
+  if (reconciling || state === "CONDITION_RECONCILING" || state === "CONDITION_PENDING")
+    return { status: "reconciling", message: condition?.message || null };
   if (state === "CONDITION_SUCCEEDED") return { status: "ready", message: null };
   if (state === "CONDITION_FAILED") {
     // Unset enums arrive as their zero name, e.g. COMMON_REASON_UNDEFINED.
@@ -121,7 +139,10 @@ function containerConfig(containers: protos.google.cloud.run.v2.IContainer[] | n
   const c = containers?.[0] ?? {};
   const image = c.image ?? "";
   const probes: Probe[] = [];
-  for (const [kind, p] of [["startup", c.startupProbe], ["liveness", c.livenessProbe]] as const) {
+  for (const [kind, p] of [
+    ["startup", c.startupProbe],
+    ["liveness", c.livenessProbe],
+  ] as const) {
     if (!p) continue;
     const type = p.httpGet ? "http" : p.grpc ? "grpc" : "tcp";
     probes.push({
@@ -142,7 +163,11 @@ function containerConfig(containers: protos.google.cloud.run.v2.IContainer[] | n
     memory: c.resources?.limits?.memory ?? "512Mi",
     env: (c.env ?? []).map((e) =>
       e.valueSource?.secretKeyRef
-        ? { name: e.name ?? "", secret: shortName(e.valueSource.secretKeyRef.secret ?? ""), version: e.valueSource.secretKeyRef.version || "latest" }
+        ? {
+            name: e.name ?? "",
+            secret: shortName(e.valueSource.secretKeyRef.secret ?? ""),
+            version: e.valueSource.secretKeyRef.version || "latest",
+          }
         : { name: e.name ?? "", value: e.value ?? "" },
     ),
     port: Number(c.ports?.[0]?.containerPort ?? 0) || null,
@@ -155,7 +180,13 @@ function trafficOf(s: Service): TrafficEntry[] {
   return (s.trafficStatuses ?? [])
     .map((t) => {
       const isLatest = String(t.type) === "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST";
-      return { revision: isLatest ? t.revision || latest : (t.revision ?? ""), percent: Number(t.percent ?? 0), tag: t.tag || null, uri: t.uri || null, latest: isLatest };
+      return {
+        revision: isLatest ? t.revision || latest : (t.revision ?? ""),
+        percent: Number(t.percent ?? 0),
+        tag: t.tag || null,
+        uri: t.uri || null,
+        latest: isLatest,
+      };
     })
     .sort((a, b) => b.percent - a.percent);
 }
@@ -199,7 +230,11 @@ export function toServiceView(s: Service): ServiceView {
     lastDeployedBy: templateAnnotations[ANNOTATIONS.deployedBy] || s.lastModifier || s.creator || null,
     lastDeployedAt: toDate(s.updateTime),
     updatedAt,
-    splitSince: isAllToLatest(traffic) ? null : annotations[ANNOTATIONS.trafficChangedAt] ? new Date(annotations[ANNOTATIONS.trafficChangedAt]) : updatedAt,
+    splitSince: isAllToLatest(traffic)
+      ? null
+      : annotations[ANNOTATIONS.trafficChangedAt]
+        ? new Date(annotations[ANNOTATIONS.trafficChangedAt])
+        : updatedAt,
   };
 }
 

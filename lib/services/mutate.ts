@@ -22,7 +22,10 @@ export type WriteSpec = {
   kind: ServiceOperationKind;
   verb: string;
   /** Builds the Service to send from the current one; may throw typed errors. */
-  build(current: Service, view: ServiceView): { service: Service; updateMask?: string[]; revision?: string; summary: unknown };
+  build(
+    current: Service,
+    view: ServiceView,
+  ): { service: Service; updateMask?: string[]; revision?: string; summary: unknown };
 };
 
 export async function writeService(
@@ -34,12 +37,24 @@ export async function writeService(
   const name = serviceName(input);
   const started = await startOperation(
     ctx,
-    { kind: spec.kind, target: name, idempotencyKey: input.idempotencyKey, steps: SERVICE_STEPS[spec.kind], system: "Cloud Run", enqueueFollow: deps.enqueueFollow },
+    {
+      kind: spec.kind,
+      target: name,
+      idempotencyKey: input.idempotencyKey,
+      steps: SERVICE_STEPS[spec.kind],
+      system: "Cloud Run",
+      enqueueFollow: deps.enqueueFollow,
+    },
     async () => {
-      const current = await readForWrite(deps.clients.services, name, input.etag).catch((err) => { throw upstreamError(err, "Cloud Run", `reading ${input.service}`); });
+      const current = await readForWrite(deps.clients.services, name, input.etag).catch((err) => {
+        throw upstreamError(err, "Cloud Run", `reading ${input.service}`);
+      });
       const view = toServiceView(current);
       const { service, updateMask, revision, summary } = spec.build(current, view);
-      const sent = await sendServiceWrite(deps.clients.services, { update: { ...service, name, etag: input.etag }, updateMask }).catch((err) => {
+      const sent = await sendServiceWrite(deps.clients.services, {
+        update: { ...service, name, etag: input.etag },
+        updateMask,
+      }).catch((err) => {
         throw upstreamError(err, "Cloud Run", `${spec.verb} ${input.service}`);
       });
       const before = snapshot(view);

@@ -5,7 +5,8 @@ export const TAG = /^[a-z]([a-z0-9-]{0,44}[a-z0-9])?$/;
 
 export type ServiceRef = { project: string; region: string; service: string };
 
-const SERVICE_NAME = /^projects\/([a-z][a-z0-9-]{4,28}[a-z0-9])\/locations\/([a-z]+-[a-z]+\d+)\/services\/([a-z][a-z0-9-]{0,48})$/;
+const SERVICE_NAME =
+  /^projects\/([a-z][a-z0-9-]{4,28}[a-z0-9])\/locations\/([a-z]+-[a-z]+\d+)\/services\/([a-z][a-z0-9-]{0,48})$/;
 
 export function parseServiceName(name: string): ServiceRef | null {
   const m = SERVICE_NAME.exec(name);

@@ -34,14 +34,29 @@ afterAll(async () => {
 async function deployWith(enqueueFollow: (id: string) => Promise<void>, tag: string) {
   const dev = await makeUser(db, "developer");
   const { service } = await getService(ref, clients);
-  const result = await runGuarded(deployDefinition(() => ({ clients, enqueueFollow })), dev, {
-    ...ref, etag: service.etag, idempotencyKey: randomUUID(), image: `us-central1-docker.pkg.dev/elevendops-prod/app/elevendops:${tag}`,
-    env: [], secrets: [], cpu: "2", memory: "1Gi", minInstances: 0, maxInstances: 10, concurrency: 80, timeoutSeconds: 300, traffic: "all",
-  }, { db });
+  const result = await runGuarded(
+    deployDefinition(() => ({ clients, enqueueFollow })),
+    dev,
+    {
+      ...ref,
+      etag: service.etag,
+      idempotencyKey: randomUUID(),
+      image: `us-central1-docker.pkg.dev/elevendops-prod/app/elevendops:${tag}`,
+      env: [],
+      secrets: [],
+      cpu: "2",
+      memory: "1Gi",
+      minInstances: 0,
+      maxInstances: 10,
+      concurrency: 80,
+      timeoutSeconds: 300,
+      traffic: "all",
+    },
+    { db },
+  );
   if (!result.ok) throw new Error(result.error);
   return result.data.operationId;
 }
-
 
 describe("the follow-operation queue", () => {
   it("follows a deploy to the end from the queue", async () => {
@@ -51,7 +66,9 @@ describe("the follow-operation queue", () => {
       const op = await operationEnded(db, id);
       expect(op.status).toBe("succeeded");
       expect(op.steps.every((s) => s.state === "done")).toBe(true);
-      const completed = await db.auditEvent.findFirst({ where: { action: "services.deploy.completed", requestId: id } });
+      const completed = await db.auditEvent.findFirst({
+        where: { action: "services.deploy.completed", requestId: id },
+      });
       expect(completed?.outcome).toBe("success");
     } finally {
       await jobs.stop();

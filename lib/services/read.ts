@@ -23,7 +23,10 @@ export function invalidateFleet(project?: string): void {
 
 async function listLocation(clients: RunClients, { project, region }: Location): Promise<ServiceView[]> {
   return locationCache.get(`${project}/${region}`, async () => {
-    const [services] = await clients.services.listServices({ parent: `projects/${project}/locations/${region}`, pageSize: LIST_PAGE_SIZE }, CALL);
+    const [services] = await clients.services.listServices(
+      { parent: `projects/${project}/locations/${region}`, pageSize: LIST_PAGE_SIZE },
+      CALL,
+    );
     return services.map(toServiceView);
   });
 }
@@ -42,7 +45,10 @@ async function firstPageOf(clients: RunClients, { project, region }: Location, n
   if (cached) return { services: await cached, complete: true };
   // A location seen larger than a page before: its whole list (which the page's header needs) starts now too.
   if (largeLocations.has(key)) listLocation(clients, { project, region }).catch(() => {});
-  const [services, next] = await clients.services.listServices({ parent: `projects/${project}/locations/${region}`, pageSize: n }, { ...CALL, autoPaginate: false });
+  const [services, next] = await clients.services.listServices(
+    { parent: `projects/${project}/locations/${region}`, pageSize: n },
+    { ...CALL, autoPaginate: false },
+  );
   const views = services.map(toServiceView);
   if (next) largeLocations.add(key);
   else locationCache.set(key, views);
@@ -65,14 +71,23 @@ const largeLocations = new Set<string>();
  * locations `locations` names are answered; one not among `likely` starts
  * once known, and a likely one no longer covered is left unused.
  */
-export async function listFleetFirst(locations: Location[] | Promise<Location[]>, n: number, clients = runClients(), likely: Location[] = []): Promise<Fleet & { complete: boolean }> {
-  const started = new Map(likely.map((l) => {
-    const page = firstPageOf(clients, l, n);
-    page.catch(() => {}); // answered (and its failure reported) only if still covered
-    return [`${l.project}/${l.region}`, page];
-  }));
+export async function listFleetFirst(
+  locations: Location[] | Promise<Location[]>,
+  n: number,
+  clients = runClients(),
+  likely: Location[] = [],
+): Promise<Fleet & { complete: boolean }> {
+  const started = new Map(
+    likely.map((l) => {
+      const page = firstPageOf(clients, l, n);
+      page.catch(() => {}); // answered (and its failure reported) only if still covered
+      return [`${l.project}/${l.region}`, page];
+    }),
+  );
   const covered = await locations;
-  const results = await Promise.allSettled(covered.map((l) => started.get(`${l.project}/${l.region}`) ?? firstPageOf(clients, l, n)));
+  const results = await Promise.allSettled(
+    covered.map((l) => started.get(`${l.project}/${l.region}`) ?? firstPageOf(clients, l, n)),
+  );
   const services: ServiceView[] = [];
   const failures: LocationFailure[] = [];
   let complete = true;
@@ -80,13 +95,19 @@ export async function listFleetFirst(locations: Location[] | Promise<Location[]>
     if (r.status === "fulfilled") {
       services.push(...r.value.services);
       complete &&= r.value.complete;
-    } else failures.push({ ...covered[i], error: upstreamError(r.reason, "Cloud Run", `listing services in ${covered[i].project}/${covered[i].region}`).message });
+    } else
+      failures.push({
+        ...covered[i],
+        error: upstreamError(r.reason, "Cloud Run", `listing services in ${covered[i].project}/${covered[i].region}`)
+          .message,
+      });
   });
   services.sort(byIdThenProject);
   return { services: complete ? services : services.slice(0, n), failures, fetchedAt: new Date(), complete };
 }
 
-const byIdThenProject = (a: ServiceView, b: ServiceView) => a.id.localeCompare(b.id) || a.project.localeCompare(b.project);
+const byIdThenProject = (a: ServiceView, b: ServiceView) =>
+  a.id.localeCompare(b.id) || a.project.localeCompare(b.project);
 
 /** Every service in the given locations; a failing location is reported, not fatal. */
 export async function listFleet(locations: Location[], clients = runClients()): Promise<Fleet> {
@@ -95,7 +116,15 @@ export async function listFleet(locations: Location[], clients = runClients()): 
   const failures: LocationFailure[] = [];
   results.forEach((r, i) => {
     if (r.status === "fulfilled") services.push(...r.value);
-    else failures.push({ ...locations[i], error: upstreamError(r.reason, "Cloud Run", `listing services in ${locations[i].project}/${locations[i].region}`).message });
+    else
+      failures.push({
+        ...locations[i],
+        error: upstreamError(
+          r.reason,
+          "Cloud Run",
+          `listing services in ${locations[i].project}/${locations[i].region}`,
+        ).message,
+      });
   });
   services.sort(byIdThenProject);
   return { services, failures, fetchedAt: new Date() };
@@ -114,7 +143,9 @@ export async function getService(ref: ServiceRef, clients = runClients()): Promi
     const view = toServiceView(service);
     return {
       service: view,
-      revisions: revisions.map((r) => toRevisionView(r, view.traffic)).sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0)),
+      revisions: revisions
+        .map((r) => toRevisionView(r, view.traffic))
+        .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0)),
     };
   } catch (err) {
     throw upstreamError(err, "Cloud Run", `reading ${ref.service}`);

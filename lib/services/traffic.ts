@@ -28,30 +28,44 @@ function trafficSpec(verb: string, targets: (view: ServiceView) => Target[]): Wr
   };
 }
 
-export const shiftTrafficDefinition = (deps: () => ServiceDeps = portalDeps): ActionDefinition<typeof ShiftTrafficInput, WriteResult> => ({
+export const shiftTrafficDefinition = (
+  deps: () => ServiceDeps = portalDeps,
+): ActionDefinition<typeof ShiftTrafficInput, WriteResult> => ({
   name: "services.shift-traffic",
   role: "developer",
   input: ShiftTrafficInput,
   target: serviceName,
   scope: ({ project, region, service }) => ({ project, region, service }),
   run: (ctx, input) =>
-    writeService(ctx, deps(), input, trafficSpec("shifting traffic of", () =>
-      input.entries.map((e) =>
-        e.revision === "LATEST"
-          ? { type: LATEST, percent: e.percent, ...(e.tag ? { tag: e.tag } : {}) }
-          : { type: REVISION, revision: e.revision, percent: e.percent, ...(e.tag ? { tag: e.tag } : {}) },
+    writeService(
+      ctx,
+      deps(),
+      input,
+      trafficSpec("shifting traffic of", () =>
+        input.entries.map((e) =>
+          e.revision === "LATEST"
+            ? { type: LATEST, percent: e.percent, ...(e.tag ? { tag: e.tag } : {}) }
+            : { type: REVISION, revision: e.revision, percent: e.percent, ...(e.tag ? { tag: e.tag } : {}) },
+        ),
       ),
-    )),
+    ),
 });
 
-export const sendAllToLatestDefinition = (deps: () => ServiceDeps = portalDeps): ActionDefinition<typeof SendAllToLatestInput, WriteResult> => ({
+export const sendAllToLatestDefinition = (
+  deps: () => ServiceDeps = portalDeps,
+): ActionDefinition<typeof SendAllToLatestInput, WriteResult> => ({
   name: "services.send-all-to-latest",
   role: "developer",
   input: SendAllToLatestInput,
   target: serviceName,
   scope: ({ project, region, service }) => ({ project, region, service }),
   run: (ctx, input) =>
-    writeService(ctx, deps(), input, trafficSpec("sending all traffic to latest for", (view) => [{ type: LATEST, percent: 100 }, ...keptTags(view)])),
+    writeService(
+      ctx,
+      deps(),
+      input,
+      trafficSpec("sending all traffic to latest for", (view) => [{ type: LATEST, percent: 100 }, ...keptTags(view)]),
+    ),
 });
 
 /**
@@ -62,12 +76,16 @@ export function previousServingRevision(service: ServiceView, revisions: Revisio
   const primary = [...service.traffic].sort((a, b) => b.percent - a.percent)[0]?.revision;
   const current = revisions.find((r) => r.name === primary);
   if (!current?.createdAt) return null;
-  return revisions
-    .filter((r) => r.status === "ready" && r.name !== current.name && r.createdAt && r.createdAt < current.createdAt!)
-    .sort((a, b) => b.createdAt!.getTime() - a.createdAt!.getTime())[0] ?? null;
+  return (
+    revisions
+      .filter((r) => r.status === "ready" && r.name !== current.name && r.createdAt && r.createdAt < current.createdAt!)
+      .sort((a, b) => b.createdAt!.getTime() - a.createdAt!.getTime())[0] ?? null
+  );
 }
 
-export const rollbackDefinition = (deps: () => ServiceDeps = portalDeps): ActionDefinition<typeof RollbackInput, WriteResult> => ({
+export const rollbackDefinition = (
+  deps: () => ServiceDeps = portalDeps,
+): ActionDefinition<typeof RollbackInput, WriteResult> => ({
   name: "services.rollback",
   role: "developer",
   input: RollbackInput,
@@ -79,8 +97,18 @@ export const rollbackDefinition = (deps: () => ServiceDeps = portalDeps): Action
     const previous = previousServingRevision(service, revisions);
     if (!previous) throw new Conflict(`${input.service} has no earlier ready revision to roll back to.`);
     if (previous.name !== input.toRevision) {
-      throw new Conflict(`The previous revision is now ${previous.name}, not ${input.toRevision}: the service changed. Reload and confirm again.`);
+      throw new Conflict(
+        `The previous revision is now ${previous.name}, not ${input.toRevision}: the service changed. Reload and confirm again.`,
+      );
     }
-    return writeService(ctx, deps(), input, trafficSpec("rolling back", (view) => [{ type: REVISION, revision: previous.name, percent: 100 }, ...keptTags(view)]));
+    return writeService(
+      ctx,
+      deps(),
+      input,
+      trafficSpec("rolling back", (view) => [
+        { type: REVISION, revision: previous.name, percent: 100 },
+        ...keptTags(view),
+      ]),
+    );
   },
 });

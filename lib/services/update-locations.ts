@@ -14,17 +14,21 @@ export const UpdateLocationsInput = z.object({
     .max(20_000)
     .transform(locationLines)
     .pipe(
-      z.array(
-        z.string().transform((line, ctx) => {
-          const [project, region, extra] = line.split(/[\s/]+/);
-          const parsed = LocationInput.safeParse({ project, region });
-          if (!parsed.success || extra) {
-            ctx.addIssue({ code: "custom", message: `"${line}" is not "project/region" (e.g. my-project/us-central1).` });
-            return z.NEVER;
-          }
-          return parsed.data;
-        }),
-      )
+      z
+        .array(
+          z.string().transform((line, ctx) => {
+            const [project, region, extra] = line.split(/[\s/]+/);
+            const parsed = LocationInput.safeParse({ project, region });
+            if (!parsed.success || extra) {
+              ctx.addIssue({
+                code: "custom",
+                message: `"${line}" is not "project/region" (e.g. my-project/us-central1).`,
+              });
+              return z.NEVER;
+            }
+            return parsed.data;
+          }),
+        )
         // An empty list would empty the fleet (and every page that reads it) in one click.
         .min(1, "Keep at least one project/region pair: an empty list would empty the fleet.")
         .max(500, "At most 500 locations."),
@@ -46,7 +50,11 @@ export const updateLocationsDefinition: ActionDefinition<typeof UpdateLocationsI
     ]);
     invalidateFleet();
     const fmt = (ls: Location[]) => ls.map((l) => `${l.project}/${l.region}`);
-    return { data: { count: unique.length }, message: `The fleet now covers ${unique.length} project/region pairs.`, details: { before: fmt(before), after: fmt(unique) } };
+    return {
+      data: { count: unique.length },
+      message: `The fleet now covers ${unique.length} project/region pairs.`,
+      details: { before: fmt(before), after: fmt(unique) },
+    };
   },
 };
 
@@ -55,6 +63,11 @@ export function locationCoverage(locations: Location[], fleet: Fleet): LocationC
   const failed = new Set(fleet.failures.map((f) => `${f.project}/${f.region}`));
   return locations.map(({ project, region }) => {
     const pair = `${project}/${region}`;
-    return { pair, services: failed.has(pair) ? null : fleet.services.filter((s) => s.project === project && s.region === region).map((s) => s.id) };
+    return {
+      pair,
+      services: failed.has(pair)
+        ? null
+        : fleet.services.filter((s) => s.project === project && s.region === region).map((s) => s.id),
+    };
   });
 }

@@ -17,7 +17,12 @@ describe("users.change-role", () => {
     expect(result).toMatchObject({ ok: true, data: { email: bob.email, role: "operator" } });
     expect((await db.user.findUniqueOrThrow({ where: { id: bob.id } })).role).toBe("operator");
     const audit = await db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } });
-    expect(audit).toMatchObject({ action: "users.change-role", target: `users/${bob.id}`, outcome: "success", details: { email: bob.email, before: "viewer", after: "operator" } });
+    expect(audit).toMatchObject({
+      action: "users.change-role",
+      target: `users/${bob.id}`,
+      outcome: "success",
+      details: { email: bob.email, before: "viewer", after: "operator" },
+    });
   });
 
   it.each(["viewer", "developer", "operator"] as const)("refuses a %s and changes nothing", async (role) => {
@@ -26,14 +31,21 @@ describe("users.change-role", () => {
     const result = await runGuarded(changeRole, caller, { userId: victim.id, role: "admin" }, { db });
     expect(result).toMatchObject({ ok: false, code: "forbidden" });
     expect((await db.user.findUniqueOrThrow({ where: { id: victim.id } })).role).toBe("viewer");
-    expect(await db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } })).toMatchObject({ outcome: "denied", actorEmail: caller.email });
+    expect(await db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } })).toMatchObject({
+      outcome: "denied",
+      actorEmail: caller.email,
+    });
   });
 
   it("rejects an unknown role with a field error", async () => {
     const admin = await makeUser(db, "admin");
     const bob = await makeUser(db, "viewer");
     const result = await runGuarded(changeRole, admin, { userId: bob.id, role: "root" }, { db });
-    expect(result).toMatchObject({ ok: false, code: "invalid", fieldErrors: { role: [expect.stringContaining("viewer")] } });
+    expect(result).toMatchObject({
+      ok: false,
+      code: "invalid",
+      fieldErrors: { role: [expect.stringContaining("viewer")] },
+    });
   });
 
   it("never demotes the last admin", async () => {
@@ -58,7 +70,12 @@ describe("users.change-role", () => {
 
   it("reports a user that does not exist", async () => {
     const admin = await makeUser(db, "admin");
-    const result = await runGuarded(changeRole, admin, { userId: "00000000-0000-4000-8000-000000000000", role: "viewer" }, { db });
+    const result = await runGuarded(
+      changeRole,
+      admin,
+      { userId: "00000000-0000-4000-8000-000000000000", role: "viewer" },
+      { db },
+    );
     expect(result).toMatchObject({ ok: false, code: "not_found" });
   });
 });

@@ -17,7 +17,8 @@ export const changeRole: ActionDefinition<typeof ChangeRoleInput, { email: strin
       const user = await tx.user.findUnique({ where: { id: userId } });
       if (!user) throw new NotFound("That user no longer exists.");
       const details = { email: user.email, before: user.role, after: role };
-      if (user.role === role) return { data: { email: user.email, role }, message: `${user.email} is already ${role}.`, details };
+      if (user.role === role)
+        return { data: { email: user.email, role }, message: `${user.email} is already ${role}.`, details };
       if (user.role === "admin") {
         const admins = await tx.user.count({ where: { role: "admin" } });
         if (admins <= 1) throw new Conflict(`${user.email} is the last admin; make someone else admin first.`, details);

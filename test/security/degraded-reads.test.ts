@@ -38,18 +38,25 @@ describe("the secret page under Secret Manager failures", () => {
 
     setFaults([{ method: "ListSecretVersions", code: "PERMISSION_DENIED", message: "no access" }]);
     const noVersions = await read();
-    expect(noVersions.versions).toEqual({ error: "Secret Manager refused access while listing the versions of db-password: no access" });
+    expect(noVersions.versions).toEqual({
+      error: "Secret Manager refused access while listing the versions of db-password: no access",
+    });
     expect(noVersions.meta).toMatchObject({ labels: expect.any(Object) });
     setFaults([]);
   });
 
   it("retries one passing fault, and a missing secret is still a 404", async () => {
-    setFaults([{ method: "GetSecret", code: "UNAVAILABLE", times: 1 }, { method: "ListSecretVersions", code: "DEADLINE_EXCEEDED", times: 1 }]);
+    setFaults([
+      { method: "GetSecret", code: "UNAVAILABLE", times: 1 },
+      { method: "ListSecretVersions", code: "DEADLINE_EXCEEDED", times: 1 },
+    ]);
     const detail = await read();
     expect(detail.meta).not.toHaveProperty("error");
     expect(detail.versions).not.toHaveProperty("error");
     setFaults([]);
-    await expect(readSecret("pyplots-prod", "no-such-secret", secretsClient({ emulatorHost: endpoint }))).rejects.toBeInstanceOf(NotFound);
+    await expect(
+      readSecret("pyplots-prod", "no-such-secret", secretsClient({ emulatorHost: endpoint })),
+    ).rejects.toBeInstanceOf(NotFound);
   });
 });
 
@@ -80,7 +87,9 @@ describe("the service page under a passing Cloud Run fault", () => {
   it("other APIs name themselves: Cloud SQL for the databases list", async () => {
     setFaults([{ method: "SqlInstancesService/List", code: "DEADLINE_EXCEEDED" }]);
     const [pyplots] = await listDatabases(["pyplots-prod"], sqlClients({ emulatorHost: endpoint }));
-    expect(pyplots.error).toBe("Cloud SQL did not answer while listing Cloud SQL instances of pyplots-prod; try again.");
+    expect(pyplots.error).toBe(
+      "Cloud SQL did not answer while listing Cloud SQL instances of pyplots-prod; try again.",
+    );
     setFaults([]);
   });
 });

@@ -20,7 +20,9 @@ import { v1 as sql } from "@google-cloud/sql";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const read = (f: string) => readFileSync(path.join(root, f), "utf8");
-type AnyClient = { new (o: object): { initialize(): Promise<unknown>; innerApiCalls: Record<string, unknown>; close(): Promise<void> } };
+type AnyClient = {
+  new (o: object): { initialize(): Promise<unknown>; innerApiCalls: Record<string, unknown>; close(): Promise<void> };
+};
 /** Every client class of the Google packages the portal depends on, by name. */
 const CLASSES: Record<string, AnyClient> = Object.fromEntries(
   [{ CloudCatalogClient }, billingBudgets, logging, monitoring, resourceManager, run, scheduler, secretManager, sql]
@@ -28,7 +30,12 @@ const CLASSES: Record<string, AnyClient> = Object.fromEntries(
     .filter(([name, v]) => /Client$/.test(name) && typeof v === "function") as [string, AnyClient][],
 );
 /** How lib/ names the SQL clients (their methods are plain verbs: get, list, update). */
-const SQL_RECEIVERS: Record<string, string> = { instances: "SqlInstancesServiceClient", backupRuns: "SqlBackupRunsServiceClient", operations: "SqlOperationsServiceClient", users: "SqlUsersServiceClient" };
+const SQL_RECEIVERS: Record<string, string> = {
+  instances: "SqlInstancesServiceClient",
+  backupRuns: "SqlBackupRunsServiceClient",
+  operations: "SqlOperationsServiceClient",
+  users: "SqlUsersServiceClient",
+};
 
 function libSources(): { file: string; text: string }[] {
   return readdirSync(path.join(root, "lib"), { recursive: true, encoding: "utf8" })
@@ -37,7 +44,12 @@ function libSources(): { file: string; text: string }[] {
 }
 
 async function rpcMethods(name: string): Promise<string[]> {
-  const client = new CLASSES[name]({ apiEndpoint: "127.0.0.1", port: 1, sslCreds: grpc.credentials.createInsecure(), projectId: "p" });
+  const client = new CLASSES[name]({
+    apiEndpoint: "127.0.0.1",
+    port: 1,
+    sslCreds: grpc.credentials.createInsecure(),
+    projectId: "p",
+  });
   await client.initialize();
   const methods = Object.keys(client.innerApiCalls);
   await client.close();
@@ -47,7 +59,11 @@ async function rpcMethods(name: string): Promise<string[]> {
 /** `Class.method` for every Google RPC lib/ calls. */
 async function calledMethods(): Promise<{ calls: Set<string>; constructed: string[] }> {
   const sources = libSources();
-  const constructed = [...new Set(sources.flatMap((s) => [...s.text.matchAll(/new (?:\w+\.)?(\w+Client)\(/g)].map((m) => m[1])))].filter((c) => c in CLASSES).sort();
+  const constructed = [
+    ...new Set(sources.flatMap((s) => [...s.text.matchAll(/new (?:\w+\.)?(\w+Client)\(/g)].map((m) => m[1]))),
+  ]
+    .filter((c) => c in CLASSES)
+    .sort();
   const calls = new Set<string>();
   for (const cls of constructed) {
     const methods = await rpcMethods(cls);
@@ -80,20 +96,39 @@ describe("deploy/: the custom roles", () => {
     const { calls, constructed } = await calledMethods();
     expect(constructed.length).toBeGreaterThanOrEqual(5);
     expect(calls.size).toBeGreaterThan(15);
-    const map = JSON.parse(read("deploy/permissions.json")) as { methods: Record<string, string[]>; public: Record<string, string>; sameNameOnly: Record<string, string>; billingAccount: Record<string, string>; alsoNeeded: Record<string, string> };
+    const map = JSON.parse(read("deploy/permissions.json")) as {
+      methods: Record<string, string[]>;
+      public: Record<string, string>;
+      sameNameOnly: Record<string, string>;
+      billingAccount: Record<string, string>;
+      alsoNeeded: Record<string, string>;
+    };
     const granted = new Set(Object.values(rolePermissions()).flat());
-    const unmapped = [...calls].filter((c) => !map.methods[c]?.length && !map.public[c] && !map.sameNameOnly[c] && !map.billingAccount[c]).sort();
+    const unmapped = [...calls]
+      .filter((c) => !map.methods[c]?.length && !map.public[c] && !map.sameNameOnly[c] && !map.billingAccount[c])
+      .sort();
     expect(unmapped, "calls without a permission in deploy/permissions.json").toEqual([]);
-    const missing = [...calls].flatMap((c) => (map.methods[c] ?? []).filter((p) => !granted.has(p)).map((p) => `${c} → ${p}`));
+    const missing = [...calls].flatMap((c) =>
+      (map.methods[c] ?? []).filter((p) => !granted.has(p)).map((p) => `${c} → ${p}`),
+    );
     expect(missing, "permissions no role in deploy/roles.tf grants").toEqual([]);
     const needed = new Set([...[...calls].flatMap((c) => map.methods[c] ?? []), ...Object.keys(map.alsoNeeded)]);
     expect([...granted].filter((p) => !needed.has(p)).sort(), "role permissions no call needs").toEqual([]);
-    const stale = [...Object.keys(map.methods), ...Object.keys(map.public), ...Object.keys(map.sameNameOnly), ...Object.keys(map.billingAccount)].filter((c) => !calls.has(c)).sort();
+    const stale = [
+      ...Object.keys(map.methods),
+      ...Object.keys(map.public),
+      ...Object.keys(map.sameNameOnly),
+      ...Object.keys(map.billingAccount),
+    ]
+      .filter((c) => !calls.has(c))
+      .sort();
     expect(stale, "mapped methods the portal no longer calls").toEqual([]);
   }, 60_000);
 
   it("grant the budget calls on the billing account, where budgets live", () => {
-    expect(read("deploy/main.tf")).toMatch(/resource "google_billing_account_iam_member" "runway_budgets" \{[\s\S]*?role\s*=\s*"roles\/billing\.costsManager"/);
+    expect(read("deploy/main.tf")).toMatch(
+      /resource "google_billing_account_iam_member" "runway_budgets" \{[\s\S]*?role\s*=\s*"roles\/billing\.costsManager"/,
+    );
   });
 
   it("split the capabilities: read-only, deploy, rotate, restore, jobs and alerting", () => {
@@ -101,7 +136,11 @@ describe("deploy/: the custom roles", () => {
     expect(Object.keys(roles).sort()).toEqual(["alerting", "deploy", "operate_jobs", "read_only", "restore", "rotate"]);
     for (const [name, perms] of Object.entries(roles)) {
       expect(perms.length, name).toBeGreaterThan(0);
-      if (name === "read_only") expect(perms.filter((p) => !/\.(get|list|getIamPolicy|access)$|\.timeSeries\.list$|logEntries\.list$/.test(p)), "read_only writes nothing").toEqual([]);
+      if (name === "read_only")
+        expect(
+          perms.filter((p) => !/\.(get|list|getIamPolicy|access)$|\.timeSeries\.list$|logEntries\.list$/.test(p)),
+          "read_only writes nothing",
+        ).toEqual([]);
     }
   });
 });

@@ -39,7 +39,10 @@ afterAll(async () => {
   await stop?.();
 });
 
-const counts = async () => ({ operations: await db.operation.count(), audits: await db.auditEvent.count({ where: { actorEmail: operator.email } }) });
+const counts = async () => ({
+  operations: await db.operation.count(),
+  audits: await db.auditEvent.count({ where: { actorEmail: operator.email } }),
+});
 
 describe("a flood of doomed submits", () => {
   it(`${N} traffic changes on a stale etag, to a revision Google does not know, and while Google refuses: no rows left, ${3 * N} audit rows`, async () => {
@@ -50,13 +53,39 @@ describe("a flood of doomed submits", () => {
     for (let i = 0; i < N; i++) {
       const base = { ...ref, idempotencyKey: randomUUID() };
       // Checked by us before sending: someone else changed the service.
-      results.push(await runGuarded(shift, operator, { ...base, etag: "stale-etag", entries: [{ revision: "LATEST", percent: 100 }] }, { db }));
+      results.push(
+        await runGuarded(
+          shift,
+          operator,
+          { ...base, etag: "stale-etag", entries: [{ revision: "LATEST", percent: 100 }] },
+          { db },
+        ),
+      );
       // Passes validation; Google answers that the revision does not exist.
-      results.push(await runGuarded(shift, operator, { ...base, idempotencyKey: randomUUID(), etag: service.etag, entries: [{ revision: `pyplots-api-nope-${i}`, percent: 100 }] }, { db }));
+      results.push(
+        await runGuarded(
+          shift,
+          operator,
+          {
+            ...base,
+            idempotencyKey: randomUUID(),
+            etag: service.etag,
+            entries: [{ revision: `pyplots-api-nope-${i}`, percent: 100 }],
+          },
+          { db },
+        ),
+      );
     }
     setFaults([{ method: "UpdateService", code: "PERMISSION_DENIED", message: "not allowed" }]);
     for (let i = 0; i < N; i++) {
-      results.push(await runGuarded(shift, operator, { ...ref, idempotencyKey: randomUUID(), etag: service.etag, entries: [{ revision: "LATEST", percent: 100 }] }, { db }));
+      results.push(
+        await runGuarded(
+          shift,
+          operator,
+          { ...ref, idempotencyKey: randomUUID(), etag: service.etag, entries: [{ revision: "LATEST", percent: 100 }] },
+          { db },
+        ),
+      );
     }
     setFaults([]);
     expect(results.every((r) => !r.ok)).toBe(true);
@@ -68,12 +97,27 @@ describe("a flood of doomed submits", () => {
   });
 
   it(`${N} rotations of a missing secret and ${N} backups of a missing instance leave no rows either`, async () => {
-    const rotate = rotateDefinition(() => ({ run, secrets: secretsClient({ emulatorHost: endpoint }), sql: sqlClients({ emulatorHost: endpoint }), enqueueFollow }));
+    const rotate = rotateDefinition(() => ({
+      run,
+      secrets: secretsClient({ emulatorHost: endpoint }),
+      sql: sqlClients({ emulatorHost: endpoint }),
+      enqueueFollow,
+    }));
     const backup = backupDefinition(() => ({ sql: sqlClients({ emulatorHost: endpoint }), enqueueFollow }));
     const before = await counts();
     for (let i = 0; i < N; i++) {
-      const r1 = await runGuarded(rotate, operator, { project: "pyplots-prod", secret: `missing-${i}`, idempotencyKey: randomUUID(), mode: "generate" }, { db });
-      const r2 = await runGuarded(backup, operator, { project: "pyplots-prod", instance: `missing-db-${i}`, idempotencyKey: randomUUID() }, { db });
+      const r1 = await runGuarded(
+        rotate,
+        operator,
+        { project: "pyplots-prod", secret: `missing-${i}`, idempotencyKey: randomUUID(), mode: "generate" },
+        { db },
+      );
+      const r2 = await runGuarded(
+        backup,
+        operator,
+        { project: "pyplots-prod", instance: `missing-db-${i}`, idempotencyKey: randomUUID() },
+        { db },
+      );
       expect([r1.ok || r1.code, r2.ok || r2.code]).toEqual(["not_found", "not_found"]);
     }
     const after = await counts();
@@ -86,9 +130,17 @@ describe("a flood of doomed submits", () => {
     const { service } = await getService(ref, run);
     setFaults([{ method: "UpdateService", code: "INTERNAL", message: "backend error" }]);
     const key = randomUUID();
-    const r = await runGuarded(shift, operator, { ...ref, idempotencyKey: key, etag: service.etag, entries: [{ revision: "LATEST", percent: 100 }] }, { db });
+    const r = await runGuarded(
+      shift,
+      operator,
+      { ...ref, idempotencyKey: key, etag: service.etag, entries: [{ revision: "LATEST", percent: 100 }] },
+      { db },
+    );
     setFaults([]);
     expect(r).toMatchObject({ ok: false, code: "upstream" });
-    expect(await db.operation.findFirst({ where: { idempotencyKey: key } })).toMatchObject({ status: "failed", error: "Cloud Run failed while shifting traffic of pyplots-api: backend error" });
+    expect(await db.operation.findFirst({ where: { idempotencyKey: key } })).toMatchObject({
+      status: "failed",
+      error: "Cloud Run failed while shifting traffic of pyplots-api: backend error",
+    });
   });
 });

@@ -44,11 +44,18 @@ describe("the IAP assertion header", () => {
       assertion({}).replace(/\.[^.]+$/, ".AAAA"),
       "not-a-jwt",
       null,
-    ]) expect(await verifyIapAssertion(bad, AUDIENCE, certs)).toBeNull();
+    ])
+      expect(await verifyIapAssertion(bad, AUDIENCE, certs)).toBeNull();
   });
 
   it("makes a first-seen person a viewer (admin when listed), and keeps an existing role", async () => {
-    const auth: Config["auth"] = { google: null, allowedDomains: [], adminEmails: ["boss@example.com"], localSignIn: false, iap: { audience: AUDIENCE } };
+    const auth: Config["auth"] = {
+      google: null,
+      allowedDomains: [],
+      adminEmails: ["boss@example.com"],
+      localSignIn: false,
+      iap: { audience: AUDIENCE },
+    };
     expect(await iapActor(db, auth, "new@example.com")).toMatchObject({ email: "new@example.com", role: "viewer" });
     expect(await iapActor(db, auth, "boss@example.com")).toMatchObject({ role: "admin" });
     await makeUser(db, "operator", "ops@example.com");
@@ -58,11 +65,18 @@ describe("the IAP assertion header", () => {
 });
 
 describe("IAP_AUDIENCE in the configuration", () => {
-  const production = { DATABASE_URL: "postgresql://u:p@127.0.0.1:5432/runway", AUTH_SECRET: "x".repeat(32), NODE_ENV: "production" as const, AUTH_URL: "https://runway.example.com" };
+  const production = {
+    DATABASE_URL: "postgresql://u:p@127.0.0.1:5432/runway",
+    AUTH_SECRET: "x".repeat(32),
+    NODE_ENV: "production" as const,
+    AUTH_URL: "https://runway.example.com",
+  };
   it("turns Runway's own sign-in off and satisfies production without Google or local sign-in", () => {
     const cfg = parseConfig({ ...production, IAP_AUDIENCE: AUDIENCE, AUTH_LOCAL_ENABLED: "true" });
     expect(cfg.auth).toMatchObject({ iap: { audience: AUDIENCE }, localSignIn: false, google: null });
     expect(cfg.localSignInWarning).toBe(false);
-    expect(() => parseConfig({ ...production, IAP_AUDIENCE: "runway" })).toThrow(/IAP_AUDIENCE: expected IAP's audience/);
+    expect(() => parseConfig({ ...production, IAP_AUDIENCE: "runway" })).toThrow(
+      /IAP_AUDIENCE: expected IAP's audience/,
+    );
   });
 });

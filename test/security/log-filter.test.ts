@@ -21,7 +21,9 @@ afterAll(async () => {
 describe("a NUL in a log search", () => {
   it("the emulator answers INVALID_ARGUMENT, as Google does", async () => {
     const { logging } = observabilityClients({ emulatorHost: endpoint });
-    const err = await logging.listLogEntries({ resourceNames: ["projects/pyplots-prod"], filter: '"abc\u0000def"' }, { autoPaginate: false }).catch((e: unknown) => e);
+    const err = await logging
+      .listLogEntries({ resourceNames: ["projects/pyplots-prod"], filter: '"abc\u0000def"' }, { autoPaginate: false })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 3, details: "Invalid filter: a NUL character at position 5" });
   });
 
@@ -29,6 +31,8 @@ describe("a NUL in a log search", () => {
     const query = LogQuery.parse({ project: "pyplots-prod", text: "abc\u0000def" });
     const err = await listLogs(query, null, observabilityClients({ emulatorHost: endpoint })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Invalid);
-    expect((err as Error).message).toMatch(/^Cloud Logging cannot run this search \(Invalid filter: a NUL character at position \d+\)\. Change the search text or filters and try again\.$/);
+    expect((err as Error).message).toMatch(
+      /^Cloud Logging cannot run this search \(Invalid filter: a NUL character at position \d+\)\. Change the search text or filters and try again\.$/,
+    );
   });
 });

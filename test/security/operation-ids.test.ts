@@ -11,7 +11,15 @@ beforeAll(async () => {
   db = await freshPortalDb();
 });
 
-const NOT_UUIDS = ["a".repeat(36), "-".repeat(36), "0123456789abcdef0123456789abcdef0123", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "", "1' OR '1'='1", "12345678-1234-1234-1234-1234567890ab\u0000"];
+const NOT_UUIDS = [
+  "a".repeat(36),
+  "-".repeat(36),
+  "0123456789abcdef0123456789abcdef0123",
+  "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz",
+  "",
+  "1' OR '1'='1",
+  "12345678-1234-1234-1234-1234567890ab\u0000",
+];
 
 describe("operation ids from URLs", () => {
   it.each(NOT_UUIDS)("%j is no operation, answered without a database error", async (id) => {

@@ -20,7 +20,12 @@ const SECRET = "s".repeat(40);
 beforeAll(async () => {
   const url = await createPortalDatabaseUrl();
   // The test plays the front end that appends each client's address (as Cloud Run's does): one trusted hop.
-  Object.assign(process.env, { DATABASE_URL: url, AUTH_SECRET: SECRET, RUNWAY_MODE: "local", RUNWAY_TRUSTED_PROXY_HOPS: "1" });
+  Object.assign(process.env, {
+    DATABASE_URL: url,
+    AUTH_SECRET: SECRET,
+    RUNWAY_MODE: "local",
+    RUNWAY_TRUSTED_PROXY_HOPS: "1",
+  });
   db = createDb(url);
   proxy = (await import("../../proxy")).proxy as Proxy;
 });
@@ -39,7 +44,8 @@ function post(path: string, body: string | FormData, headers: Record<string, str
   for (const [k, v] of Object.entries(headers)) h.set(k, v);
   return proxy(new NextRequest(`http://${HOST}${path}`, { method: "POST", body, headers: h }));
 }
-const sessionCookie = async (uid: string, email: string) => `next-auth.session-token=${await encode({ token: { uid, email, sub: uid }, secret: SECRET })}`;
+const sessionCookie = async (uid: string, email: string) =>
+  `next-auth.session-token=${await encode({ token: { uid, email, sub: uid }, secret: SECRET })}`;
 /** Limits count in fixed one-minute windows: start a burst with at least 15 s of its window left, so it is counted in one. */
 async function awayFromWindowEdge() {
   const left = 60_000 - (Date.now() % 60_000);
@@ -51,31 +57,74 @@ describe("server-action posts the proxy refuses", () => {
   it("from another origin: 403, audited with the person, a warning in the log", async () => {
     const dev = await makeUser(db, "developer");
     const rid = randomUUID();
-    const res = await post("/services/p/r/s", "[]", { origin: "https://evil.example", "next-action": ACTION, cookie: await sessionCookie(dev.id, dev.email), "x-request-id": rid, "x-forwarded-for": freshIp() });
+    const res = await post("/services/p/r/s", "[]", {
+      origin: "https://evil.example",
+      "next-action": ACTION,
+      cookie: await sessionCookie(dev.id, dev.email),
+      "x-request-id": rid,
+      "x-forwarded-for": freshIp(),
+    });
     expect(res.status).toBe(403);
     expect(await res.text()).toBe("Cross-origin request refused: https://evil.example is not this portal.\n");
-    expect(await rowsFor(rid)).toMatchObject([{ action: "request.cross-origin", actorEmail: dev.email, outcome: "denied", target: "/services/p/r/s", details: { method: "POST", status: 403, actionId: ACTION } }]);
+    expect(await rowsFor(rid)).toMatchObject([
+      {
+        action: "request.cross-origin",
+        actorEmail: dev.email,
+        outcome: "denied",
+        target: "/services/p/r/s",
+        details: { method: "POST", status: 403, actionId: ACTION },
+      },
+    ]);
   });
 
   it("over the body limit: 413; undecodable: 400; an unknown type: 415", async () => {
     const ip = freshIp();
-    const big = await post("/", "x".repeat(10), { "content-length": String(2 * 1024 * 1024), "next-action": ACTION, "x-forwarded-for": ip });
+    const big = await post("/", "x".repeat(10), {
+      "content-length": String(2 * 1024 * 1024),
+      "next-action": ACTION,
+      "x-forwarded-for": ip,
+    });
     expect([big.status, await big.text()]).toEqual([413, "The request body is larger than 1 MB.\n"]);
-    const notJson = await post("/", "[1, 2", { "content-type": "text/plain;charset=UTF-8", "next-action": ACTION, origin: `http://${HOST}`, "x-forwarded-for": ip });
+    const notJson = await post("/", "[1, 2", {
+      "content-type": "text/plain;charset=UTF-8",
+      "next-action": ACTION,
+      origin: `http://${HOST}`,
+      "x-forwarded-for": ip,
+    });
     expect([notJson.status, await notJson.text()]).toEqual([400, "The action's arguments could not be read.\n"]);
-    const badForm = await post("/", "--nope\r\n", { "content-type": "multipart/form-data; boundary=other", "next-action": ACTION, "x-forwarded-for": ip });
+    const badForm = await post("/", "--nope\r\n", {
+      "content-type": "multipart/form-data; boundary=other",
+      "next-action": ACTION,
+      "x-forwarded-for": ip,
+    });
     expect(badForm.status).toBe(400);
     // React's reply encoding: a `$` reference to a part the body does not have made its decoder fail ("Connection closed", a 500).
     for (const ref of ["$@5", "$1", "$Q2", "$T0", "$"]) {
-      const res = await post("/", JSON.stringify([null, { image: ref }]), { "content-type": "text/plain;charset=UTF-8", "next-action": ACTION, "x-forwarded-for": ip });
+      const res = await post("/", JSON.stringify([null, { image: ref }]), {
+        "content-type": "text/plain;charset=UTF-8",
+        "next-action": ACTION,
+        "x-forwarded-for": ip,
+      });
       expect(res.status, ref).toBe(400);
     }
     const missingPart = new FormData();
     missingPart.set("0", JSON.stringify([null, "$Q7"]));
     const encoded = new Request("http://x/", { method: "POST", body: missingPart });
     const bytes = await encoded.clone().text();
-    expect((await post("/", bytes, { "content-type": encoded.headers.get("content-type")!, "next-action": ACTION, "x-forwarded-for": ip })).status).toBe(400);
-    const xml = await post("/", "<a/>", { "content-type": "application/xml", "next-action": ACTION, "x-forwarded-for": ip });
+    expect(
+      (
+        await post("/", bytes, {
+          "content-type": encoded.headers.get("content-type")!,
+          "next-action": ACTION,
+          "x-forwarded-for": ip,
+        })
+      ).status,
+    ).toBe(400);
+    const xml = await post("/", "<a/>", {
+      "content-type": "application/xml",
+      "next-action": ACTION,
+      "x-forwarded-for": ip,
+    });
     expect(xml.status).toBe(415);
   });
 
@@ -84,12 +133,24 @@ describe("server-action posts the proxy refuses", () => {
     const ip = freshIp();
     const ids = Array.from({ length: LIMITS.refusalAuditsPerIp.limit + 5 }, () => randomUUID());
     for (const rid of ids) {
-      const res = await post("/settings", "[]", { "content-type": "text/plain", "next-action": ACTION, origin: `http://${HOST}`, "x-request-id": rid, "x-forwarded-for": ip });
+      const res = await post("/settings", "[]", {
+        "content-type": "text/plain",
+        "next-action": ACTION,
+        origin: `http://${HOST}`,
+        "x-request-id": rid,
+        "x-forwarded-for": ip,
+      });
       expect(res.status).toBe(401);
     }
     const rows = await db.auditEvent.findMany({ where: { clientRequestId: { in: ids } }, orderBy: { id: "asc" } });
     expect(rows).toHaveLength(LIMITS.refusalAuditsPerIp.limit);
-    expect(rows[0]).toMatchObject({ action: "request.anonymous", actorEmail: "anonymous", outcome: "denied", input: null, details: { method: "POST", ip, status: 401, actionId: ACTION } });
+    expect(rows[0]).toMatchObject({
+      action: "request.anonymous",
+      actorEmail: "anonymous",
+      outcome: "denied",
+      input: null,
+      details: { method: "POST", ip, status: 401, actionId: ACTION },
+    });
   });
 });
 
@@ -102,11 +163,29 @@ describe("server-action bodies Next can decode", () => {
     form.set("_2_image", "$@5 is just text in a field");
     form.set("3", "[2]");
     form.set("0", JSON.stringify(["$Q1", "$K2", "$W3", null]));
-    const req = (body: BodyInit, type?: string) => new Request("http://x/", { method: "POST", body, headers: { "next-action": ACTION, ...(type ? { "content-type": type } : {}), "content-length": String(typeof body === "string" ? Buffer.byteLength(body) : 1) } });
+    const req = (body: BodyInit, type?: string) =>
+      new Request("http://x/", {
+        method: "POST",
+        body,
+        headers: {
+          "next-action": ACTION,
+          ...(type ? { "content-type": type } : {}),
+          "content-length": String(typeof body === "string" ? Buffer.byteLength(body) : 1),
+        },
+      });
     const formReq = new Request("http://x/", { method: "POST", body: form });
-    const formWithLength = new Request(formReq, { headers: { ...Object.fromEntries(formReq.headers), "content-length": "100", "next-action": ACTION } });
+    const formWithLength = new Request(formReq, {
+      headers: { ...Object.fromEntries(formReq.headers), "content-length": "100", "next-action": ACTION },
+    });
     expect(await undecodableAction(formWithLength)).toBeNull();
-    expect(await undecodableAction(req(JSON.stringify([null, { a: "$$5", d: "$D2026-01-01", n: "$n5", u: "$undefined", i: "$Infinity" }]), "text/plain;charset=UTF-8"))).toBeNull();
+    expect(
+      await undecodableAction(
+        req(
+          JSON.stringify([null, { a: "$$5", d: "$D2026-01-01", n: "$n5", u: "$undefined", i: "$Infinity" }]),
+          "text/plain;charset=UTF-8",
+        ),
+      ),
+    ).toBeNull();
   });
 });
 
@@ -117,10 +196,19 @@ describe("what React's own client encodes", () => {
     const form = new FormData();
     form.set("userId", "00000000-0000-4000-8000-000000000000");
     form.set("role", "$developer");
-    for (const args of [[null, form], [new Map([["a", 1]]), form, new Set([2]), Promise.resolve(3), "$text", new Date(0), 5n]]) {
+    for (const args of [
+      [null, form],
+      [new Map([["a", 1]]), form, new Set([2]), Promise.resolve(3), "$text", new Date(0), 5n],
+    ]) {
       const body = await client.encodeReply(args);
       const req = new Request("http://x/", { method: "POST", body, headers: { "next-action": ACTION } });
-      const sized = new Request(req, { headers: { ...Object.fromEntries(req.headers), "content-length": String((await req.clone().arrayBuffer()).byteLength), "next-action": ACTION } });
+      const sized = new Request(req, {
+        headers: {
+          ...Object.fromEntries(req.headers),
+          "content-length": String((await req.clone().arrayBuffer()).byteLength),
+          "next-action": ACTION,
+        },
+      });
       expect(await undecodableAction(sized)).toBeNull();
     }
   });
@@ -133,7 +221,13 @@ describe("rate limits", () => {
     const cookie = await sessionCookie(dev.id, dev.email);
     const statuses: number[] = [];
     for (let i = 0; i <= LIMITS.actionsPerPerson.limit; i++) {
-      const res = await post("/", "[]", { "content-type": "text/plain", "next-action": ACTION, origin: `http://${HOST}`, cookie, "x-forwarded-for": freshIp() });
+      const res = await post("/", "[]", {
+        "content-type": "text/plain",
+        "next-action": ACTION,
+        origin: `http://${HOST}`,
+        cookie,
+        "x-forwarded-for": freshIp(),
+      });
       statuses.push(res.status);
       if (res.status === 429) expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     }
@@ -148,7 +242,14 @@ describe("rate limits", () => {
     const statuses: number[] = [];
     for (let i = 0; i <= LIMITS.signInPerPerson.limit; i++) {
       const form = new URLSearchParams({ email, csrfToken: "x" }).toString();
-      statuses.push((await post("/api/auth/callback/local", form, { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": freshIp() })).status);
+      statuses.push(
+        (
+          await post("/api/auth/callback/local", form, {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-forwarded-for": freshIp(),
+          })
+        ).status,
+      );
     }
     expect(statuses.at(-1)).toBe(429);
     expect(statuses.slice(0, -1)).not.toContain(429);
@@ -160,7 +261,14 @@ describe("rate limits", () => {
     const statuses: number[] = [];
     for (let i = 0; i <= LIMITS.signInPerIp.limit; i++) {
       const form = new URLSearchParams({ email: `n${i}-${randomUUID()}@runway.local` }).toString();
-      statuses.push((await post("/api/auth/callback/local", form, { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": ip })).status);
+      statuses.push(
+        (
+          await post("/api/auth/callback/local", form, {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-forwarded-for": ip,
+          })
+        ).status,
+      );
     }
     expect(statuses.at(-1)).toBe(429);
     expect(statuses.slice(0, -1)).not.toContain(429);
@@ -171,7 +279,9 @@ describe("security headers", () => {
   it("every answer carries them: a passed page, a redirect, a refusal; HSTS only over HTTPS", async () => {
     const page = await proxy(new NextRequest(`http://${HOST}/signin`, { headers: { host: HOST } }));
     const redirect = await proxy(new NextRequest(`http://${HOST}/audit`, { headers: { host: HOST } }));
-    const https = await proxy(new NextRequest(`http://${HOST}/signin`, { headers: { host: HOST, "x-forwarded-proto": "https" } }));
+    const https = await proxy(
+      new NextRequest(`http://${HOST}/signin`, { headers: { host: HOST, "x-forwarded-proto": "https" } }),
+    );
     for (const res of [page, redirect, https]) {
       const csp = res.headers.get("content-security-policy")!;
       expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}' 'strict-dynamic'(;|$)/);
@@ -193,7 +303,18 @@ describe("security headers", () => {
 describe("sign-in limits that could be sidestepped (issue 27, item 4)", () => {
   const signIn = (form: Record<string, string>, headers: Record<string, string>, through: Proxy = proxy) => {
     const body = new URLSearchParams(form).toString();
-    return through(new NextRequest(`http://${HOST}/api/auth/callback/local`, { method: "POST", body, headers: { host: HOST, "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)), ...headers } }));
+    return through(
+      new NextRequest(`http://${HOST}/api/auth/callback/local`, {
+        method: "POST",
+        body,
+        headers: {
+          host: HOST,
+          "content-type": "application/x-www-form-urlencoded",
+          "content-length": String(Buffer.byteLength(body)),
+          ...headers,
+        },
+      }),
+    );
   };
 
   it("an e-mail with spaces or capitals around it is the same account", async () => {
@@ -201,7 +322,11 @@ describe("sign-in limits that could be sidestepped (issue 27, item 4)", () => {
     const email = `spaced-${randomUUID()}@runway.local`;
     const spellings = [email, ` ${email}`, `${email} `, `\t${email.toUpperCase()}\n`];
     const statuses: number[] = [];
-    for (let i = 0; i <= LIMITS.signInPerPerson.limit; i++) statuses.push((await signIn({ email: spellings[i % spellings.length], csrfToken: "x" }, { "x-forwarded-for": freshIp() })).status);
+    for (let i = 0; i <= LIMITS.signInPerPerson.limit; i++)
+      statuses.push(
+        (await signIn({ email: spellings[i % spellings.length], csrfToken: "x" }, { "x-forwarded-for": freshIp() }))
+          .status,
+      );
     expect(statuses.slice(0, -1)).not.toContain(429);
     expect(statuses.at(-1)).toBe(429);
   });
@@ -212,7 +337,13 @@ describe("sign-in limits that could be sidestepped (issue 27, item 4)", () => {
     expect([res.status, await res.text()]).toEqual([413, "A sign-in form is at most 16 kB.\n"]);
     // Declared small, sent big: the body itself is measured.
     const big = new URLSearchParams({ email, pad: "p".repeat(20_000) }).toString();
-    const lying = await proxy(new NextRequest(`http://${HOST}/api/auth/callback/local`, { method: "POST", body: big, headers: { host: HOST, "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": freshIp() } }));
+    const lying = await proxy(
+      new NextRequest(`http://${HOST}/api/auth/callback/local`, {
+        method: "POST",
+        body: big,
+        headers: { host: HOST, "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": freshIp() },
+      }),
+    );
     expect(lying.status).toBe(413);
   });
 
@@ -232,7 +363,16 @@ describe("sign-in limits that could be sidestepped (issue 27, item 4)", () => {
       const direct = (await import("../../proxy")).proxy as Proxy;
       await awayFromWindowEdge();
       const statuses: number[] = [];
-      for (let i = 0; i < 35; i++) statuses.push((await signIn({ email: `r${i}-${randomUUID()}@runway.local` }, { "x-forwarded-for": `192.0.2.${i + 1}` }, direct)).status);
+      for (let i = 0; i < 35; i++)
+        statuses.push(
+          (
+            await signIn(
+              { email: `r${i}-${randomUUID()}@runway.local` },
+              { "x-forwarded-for": `192.0.2.${i + 1}` },
+              direct,
+            )
+          ).status,
+        );
       expect(statuses.indexOf(429)).toBe(LIMITS.signInPerIp.limit);
     } finally {
       process.env.RUNWAY_TRUSTED_PROXY_HOPS = "1";
@@ -244,11 +384,29 @@ describe("sign-in limits that could be sidestepped (issue 27, item 4)", () => {
 describe("requests that were 500s (issue 27, item 5)", () => {
   it("a cross-origin POST to sign-in, to any /api/ path or to /favicon.ico is a plain 403, audited", async () => {
     const ip = freshIp();
-    for (const path of ["/signin", "/api/auth/callback/local", "/api/health", "/api/no-such-route", "/api/operations/x", "/favicon.ico"]) {
+    for (const path of [
+      "/signin",
+      "/api/auth/callback/local",
+      "/api/health",
+      "/api/no-such-route",
+      "/api/operations/x",
+      "/favicon.ico",
+    ]) {
       const rid = randomUUID();
-      const res = await post(path, "[]", { origin: "https://evil.example", "next-action": ACTION, "content-type": "text/plain", "x-request-id": rid, "x-forwarded-for": ip });
-      expect([res.status, await res.text()], path).toEqual([403, "Cross-origin request refused: https://evil.example is not this portal.\n"]);
-      expect(await rowsFor(rid), path).toMatchObject([{ action: "request.cross-origin", outcome: "denied", target: path }]);
+      const res = await post(path, "[]", {
+        origin: "https://evil.example",
+        "next-action": ACTION,
+        "content-type": "text/plain",
+        "x-request-id": rid,
+        "x-forwarded-for": ip,
+      });
+      expect([res.status, await res.text()], path).toEqual([
+        403,
+        "Cross-origin request refused: https://evil.example is not this portal.\n",
+      ]);
+      expect(await rowsFor(rid), path).toMatchObject([
+        { action: "request.cross-origin", outcome: "denied", target: path },
+      ]);
     }
     // Next runs the proxy for /favicon.ico too now; a GET of it passes as public.
     const { config } = await import("../../proxy");
@@ -260,7 +418,10 @@ describe("requests that were 500s (issue 27, item 5)", () => {
   it("a path that is not percent-encoded UTF-8 is a plain 400", async () => {
     for (const path of ["/api/operations/%FF", "/services/%E0%A4%A", "/audit/%C0"]) {
       const res = await proxy(new NextRequest(`http://${HOST}${path}`, { headers: { host: HOST } }));
-      expect([res.status, await res.text()], path).toEqual([400, "Malformed URL: the path is not valid percent-encoded UTF-8.\n"]);
+      expect([res.status, await res.text()], path).toEqual([
+        400,
+        "Malformed URL: the path is not valid percent-encoded UTF-8.\n",
+      ]);
     }
   });
 });

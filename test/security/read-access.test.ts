@@ -14,7 +14,9 @@ import { claimOperation, readOperationAs } from "@/lib/operations";
 let db: Db;
 const followers = portalFollowers();
 const row = (kind: string, target: string) =>
-  claimOperation(db, { idempotencyKey: randomUUID(), kind, target, actorEmail: "ann@example.com", steps: [] }).then((c) => c.operation.id);
+  claimOperation(db, { idempotencyKey: randomUUID(), kind, target, actorEmail: "ann@example.com", steps: [] }).then(
+    (c) => c.operation.id,
+  );
 
 beforeAll(async () => {
   db = await coveredPortalDb();
@@ -35,7 +37,11 @@ describe("reading an operation through the API", () => {
       for (const [kind, id] of Object.entries(ops)) {
         const read = await readOperationAs(db, followers, actor, id);
         if (read.ok) (seen[kind] ??= []).push(role);
-        else expect(read).toMatchObject({ status: 403, error: expect.stringMatching(new RegExp(`^This needs the \\w+ role; you are ${role}\\.$`)) });
+        else
+          expect(read).toMatchObject({
+            status: 403,
+            error: expect.stringMatching(new RegExp(`^This needs the \\w+ role; you are ${role}\\.$`)),
+          });
       }
     }
     expect(seen).toEqual({
@@ -54,7 +60,15 @@ describe("reading an operation through the API", () => {
   it("refuses a row whose target is outside Settings, even to an admin; an unknown id is a 404", async () => {
     const admin = await makeUser(db, "admin");
     const outside = await row("deploy", "projects/pyplots-prod/locations/asia-east1/services/pyplots-api");
-    expect(await readOperationAs(db, followers, admin, outside)).toEqual({ ok: false, status: 403, error: "pyplots-prod/asia-east1 is not covered by this portal." });
-    expect(await readOperationAs(db, followers, admin, randomUUID())).toEqual({ ok: false, status: 404, error: "not found" });
+    expect(await readOperationAs(db, followers, admin, outside)).toEqual({
+      ok: false,
+      status: 403,
+      error: "pyplots-prod/asia-east1 is not covered by this portal.",
+    });
+    expect(await readOperationAs(db, followers, admin, randomUUID())).toEqual({
+      ok: false,
+      status: 404,
+      error: "not found",
+    });
   });
 });

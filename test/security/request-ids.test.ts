@@ -16,7 +16,11 @@ beforeAll(async () => {
 
 const Input = z.object({ name: z.string() });
 const touch: ActionDefinition<typeof Input, null> = {
-  name: "test.touch", role: "viewer", input: Input, target: (i) => `things/${i.name}`, scope: () => "portal",
+  name: "test.touch",
+  role: "viewer",
+  input: Input,
+  target: (i) => `things/${i.name}`,
+  scope: () => "portal",
   run: async () => ({ data: null }),
 };
 
@@ -40,16 +44,26 @@ describe("client-sent request ids", () => {
     const name = randomUUID();
     const ours = randomUUID();
     await runGuarded(touch, actor, { name }, { db, requestId: ours, clientRequestId: clientRequestId("forged-id") });
-    await runGuarded(touch, actor, { name }, { db, requestId: randomUUID(), clientRequestId: clientRequestId("y".repeat(500)) });
+    await runGuarded(
+      touch,
+      actor,
+      { name },
+      { db, requestId: randomUUID(), clientRequestId: clientRequestId("y".repeat(500)) },
+    );
     const rows = await db.auditEvent.findMany({ where: { target: `things/${name}` }, orderBy: { id: "asc" } });
-    expect(rows.map((r) => [r.requestId === ours, r.clientRequestId])).toEqual([[true, "forged-id"], [false, null]]);
+    expect(rows.map((r) => [r.requestId === ours, r.clientRequestId])).toEqual([
+      [true, "forged-id"],
+      [false, null],
+    ]);
     expect(rows[1].requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("an unchecked value handed straight to the audit is dropped there, and the row is still written", async () => {
     const actor = await makeUser(db, "viewer");
     const name = randomUUID();
-    await expect(runGuarded(touch, actor, { name }, { db, clientRequestId: "z".repeat(65) })).resolves.toMatchObject({ ok: true });
+    await expect(runGuarded(touch, actor, { name }, { db, clientRequestId: "z".repeat(65) })).resolves.toMatchObject({
+      ok: true,
+    });
     const row = await db.auditEvent.findFirstOrThrow({ where: { target: `things/${name}` } });
     expect(row.clientRequestId).toBeNull();
   });

@@ -51,6 +51,8 @@ describe("session cookies", () => {
 
   it("of local accounts stop working when local sign-in is switched off", async () => {
     const local = await makeUser(db, "admin", "admin@runway.local");
-    expect(await actorFromClaims(db, { ...auth, localSignIn: false }, { uid: local.id, sid: newSessionId() })).toBeNull();
+    expect(
+      await actorFromClaims(db, { ...auth, localSignIn: false }, { uid: local.id, sid: newSessionId() }),
+    ).toBeNull();
   });
 });

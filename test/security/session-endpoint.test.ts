@@ -14,8 +14,13 @@ import { newSessionId, revokeSession } from "@/lib/auth/revocation";
 
 // next-auth's core handler, which its package exports map does not name; the route handler calls it the same way.
 const require = createRequire(import.meta.url);
-type AuthHandler = (params: { req: Record<string, unknown>; options: AuthOptions }) => Promise<{ body?: unknown; cookies?: { name: string; value: string }[] }>;
-const { AuthHandler } = require(join(dirname(require.resolve("next-auth")), "core/index.js")) as { AuthHandler: AuthHandler };
+type AuthHandler = (params: {
+  req: Record<string, unknown>;
+  options: AuthOptions;
+}) => Promise<{ body?: unknown; cookies?: { name: string; value: string }[] }>;
+const { AuthHandler } = require(join(dirname(require.resolve("next-auth")), "core/index.js")) as {
+  AuthHandler: AuthHandler;
+};
 const SECRET = "s".repeat(40);
 let db: Db;
 let authOptions: typeof import("@/lib/auth/options").authOptions;
@@ -31,10 +36,20 @@ beforeAll(async () => {
 async function session(claims: Record<string, unknown>) {
   const cookie = await encode({ token: claims, secret: SECRET });
   const res = await AuthHandler({
-    req: { method: "GET", action: "session", query: {}, body: undefined, headers: { host: "localhost:3000", "x-forwarded-proto": "http" }, cookies: { "next-auth.session-token": cookie } },
+    req: {
+      method: "GET",
+      action: "session",
+      query: {},
+      body: undefined,
+      headers: { host: "localhost:3000", "x-forwarded-proto": "http" },
+      cookies: { "next-auth.session-token": cookie },
+    },
     options: authOptions(),
   });
-  return { body: res.body, cleared: (res.cookies ?? []).some((c) => c.name === "next-auth.session-token" && c.value === "") };
+  return {
+    body: res.body,
+    cleared: (res.cookies ?? []).some((c) => c.name === "next-auth.session-token" && c.value === ""),
+  };
 }
 
 describe("/api/auth/session", () => {

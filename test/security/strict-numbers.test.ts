@@ -9,9 +9,20 @@ import { DeployInput, ShiftTrafficInput } from "@/lib/services/schemas";
 import { parseLauncherConfig } from "../../scripts/launcher-config";
 
 const deploy = (over: Record<string, unknown>) => ({
-  project: "pyplots-prod", region: "europe-west4", service: "api", etag: "e1", idempotencyKey: randomUUID(),
-  image: "europe-west4-docker.pkg.dev/p/app/api:v7", cpu: "1", memory: "512Mi",
-  minInstances: "0", maxInstances: "10", concurrency: "80", timeoutSeconds: "300", traffic: "all", ...over,
+  project: "pyplots-prod",
+  region: "europe-west4",
+  service: "api",
+  etag: "e1",
+  idempotencyKey: randomUUID(),
+  image: "europe-west4-docker.pkg.dev/p/app/api:v7",
+  cpu: "1",
+  memory: "512Mi",
+  minInstances: "0",
+  maxInstances: "10",
+  concurrency: "80",
+  timeoutSeconds: "300",
+  traffic: "all",
+  ...over,
 });
 const errorsOf = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
   Object.fromEntries((r.error?.issues ?? []).map((i) => [i.path.join("."), i.message]));
@@ -38,22 +49,31 @@ describe("whole numbers in the deploy form", () => {
   });
 
   it("digits in a string and whole numbers are taken as they are", () => {
-    const r = DeployInput.safeParse(deploy({ minInstances: " 2 ", maxInstances: 12, concurrency: "1000", timeoutSeconds: 3600 }));
-    expect(r.success && [r.data.minInstances, r.data.maxInstances, r.data.concurrency, r.data.timeoutSeconds]).toEqual([2, 12, 1000, 3600]);
+    const r = DeployInput.safeParse(
+      deploy({ minInstances: " 2 ", maxInstances: 12, concurrency: "1000", timeoutSeconds: 3600 }),
+    );
+    expect(r.success && [r.data.minInstances, r.data.maxInstances, r.data.concurrency, r.data.timeoutSeconds]).toEqual([
+      2, 12, 1000, 3600,
+    ]);
   });
 });
 
 describe("percents in the traffic editor", () => {
-  const shift = (percent: unknown) => ShiftTrafficInput.safeParse({
-    project: "pyplots-prod", region: "europe-west4", service: "api", etag: "e1", idempotencyKey: randomUUID(),
-    entries: [{ revision: "LATEST", percent }],
-  });
+  const shift = (percent: unknown) =>
+    ShiftTrafficInput.safeParse({
+      project: "pyplots-prod",
+      region: "europe-west4",
+      service: "api",
+      etag: "e1",
+      idempotencyKey: randomUUID(),
+      entries: [{ revision: "LATEST", percent }],
+    });
   it.each([null, true, [], "", "100%", " "])("%j is refused, not read as 0 or 1", (percent) => {
     const r = shift(percent);
     expect(r.success).toBe(false);
     expect(Object.keys(errorsOf(r))).toEqual(["entries.0.percent"]);
   });
-  it("\"100\" and 100 are a full split", () => {
+  it('"100" and 100 are a full split', () => {
     expect(shift("100").success).toBe(true);
     expect(shift(100).success).toBe(true);
   });
@@ -64,8 +84,16 @@ describe("other numbers: the audit page size and the generated secret length", (
     expect(AuditQuery.parse({}).limit).toBe(50);
     expect(AuditQuery.parse({ limit: "" }).limit).toBe(50);
     expect(AuditQuery.parse({ limit: "120" }).limit).toBe(120);
-    for (const limit of [null, true, ["5"], "5abc", "0", "201"]) expect(AuditQuery.safeParse({ limit }).success, String(limit)).toBe(false);
-    const rotate = (length: unknown) => RotateInput.safeParse({ project: "pyplots-prod", secret: "db-password", idempotencyKey: randomUUID(), mode: "generate", length });
+    for (const limit of [null, true, ["5"], "5abc", "0", "201"])
+      expect(AuditQuery.safeParse({ limit }).success, String(limit)).toBe(false);
+    const rotate = (length: unknown) =>
+      RotateInput.safeParse({
+        project: "pyplots-prod",
+        secret: "db-password",
+        idempotencyKey: randomUUID(),
+        mode: "generate",
+        length,
+      });
     expect(rotate(undefined).success && rotate(undefined).data?.length).toBe(32);
     expect(errorsOf(rotate(true))).toEqual({ length: "Expected a length, not a boolean." });
     expect(errorsOf(rotate("8"))).toEqual({ length: "At least 16 characters." });
@@ -75,9 +103,14 @@ describe("other numbers: the audit page size and the generated secret length", (
 
 describe("the launcher's ports", () => {
   it("are digits only: 1e3 and 0x50 are not ports", () => {
-    expect(parseLauncherConfig({ PORT: "3400", RUNWAY_PG_PORT: " 54369 " })).toMatchObject({ port: 3400, pgPort: 54369 });
+    expect(parseLauncherConfig({ PORT: "3400", RUNWAY_PG_PORT: " 54369 " })).toMatchObject({
+      port: 3400,
+      pgPort: 54369,
+    });
     expect(() => parseLauncherConfig({ PORT: "1e3" })).toThrow("PORT: expected a port number (digits only)");
-    expect(() => parseLauncherConfig({ EMULATOR_GRPC_PORT: "0x50" })).toThrow("EMULATOR_GRPC_PORT: expected a port number (digits only)");
+    expect(() => parseLauncherConfig({ EMULATOR_GRPC_PORT: "0x50" })).toThrow(
+      "EMULATOR_GRPC_PORT: expected a port number (digits only)",
+    );
     expect(() => parseLauncherConfig({ PORT: "70000" })).toThrow(/PORT: Too big/);
   });
 });

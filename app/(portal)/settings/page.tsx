@@ -27,10 +27,27 @@ export default async function SettingsPage() {
     ["Google sign-in", cfg.auth.google ? <Badge tone="green">on</Badge> : <Badge>off</Badge>],
     ["Allowed domains", cfg.auth.allowedDomains.join(", ") || "—"],
     ["Bootstrap admins", cfg.auth.adminEmails.join(", ") || "—"],
-    ["Local sign-in", cfg.auth.localSignIn ? <Badge tone="amber">on (one account per role, no password)</Badge> : <Badge>off</Badge>],
-    ["Database", <code key="db" className="text-xs">{databaseLabel(cfg.databaseUrl)}</code>],
+    [
+      "Local sign-in",
+      cfg.auth.localSignIn ? <Badge tone="amber">on (one account per role, no password)</Badge> : <Badge>off</Badge>,
+    ],
+    [
+      "Database",
+      <code key="db" className="text-xs">
+        {databaseLabel(cfg.databaseUrl)}
+      </code>,
+    ],
     ["Split left in place after", `${cfg.splitStaleHours} h (RUNWAY_SPLIT_STALE_HOURS)`],
-    ["Google Cloud APIs", cfg.gcp.emulatorHost ? <span key="gcp">local emulator at <code className="text-xs">{cfg.gcp.emulatorHost}</code></span> : "Google Cloud (Application Default Credentials)"],
+    [
+      "Google Cloud APIs",
+      cfg.gcp.emulatorHost ? (
+        <span key="gcp">
+          local emulator at <code className="text-xs">{cfg.gcp.emulatorHost}</code>
+        </span>
+      ) : (
+        "Google Cloud (Application Default Credentials)"
+      ),
+    ],
   ];
   return (
     <>

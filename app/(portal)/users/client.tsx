@@ -17,16 +17,28 @@ export function RoleForm({ userId, email, role }: { userId: string; email: strin
   };
   return (
     <form onSubmit={submit} className="flex flex-wrap items-center gap-2">
-      <Select name="role" aria-label={`Role of ${email}`} value={selected} onChange={(e) => setSelected(e.target.value as Role)}>
+      <Select
+        name="role"
+        aria-label={`Role of ${email}`}
+        value={selected}
+        onChange={(e) => setSelected(e.target.value as Role)}
+      >
         {ROLES.map((r) => (
-          <option key={r} value={r}>{r}</option>
+          <option key={r} value={r}>
+            {r}
+          </option>
         ))}
       </Select>
       <Button type="submit" variant="secondary" disabled={pending || selected === saved}>
         {pending ? "Saving…" : "Save"}
       </Button>
       {state && (
-        <span role={state.ok ? "status" : "alert"} className={state.ok ? "text-xs text-emerald-700 dark:text-emerald-400" : "text-xs text-red-600 dark:text-red-400"}>
+        <span
+          role={state.ok ? "status" : "alert"}
+          className={
+            state.ok ? "text-xs text-emerald-700 dark:text-emerald-400" : "text-xs text-red-600 dark:text-red-400"
+          }
+        >
           {state.ok ? state.message : [state.error, ...Object.values(state.fieldErrors ?? {}).flat()].join(" ")}
         </span>
       )}

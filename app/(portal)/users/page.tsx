@@ -24,7 +24,12 @@ export default async function UsersPage() {
       <Panel>
         <Table caption="People who have signed in, with their role">
           <thead>
-            <tr><Th>Person</Th><Th>Role</Th><Th>Last sign-in</Th><Th>Joined</Th></tr>
+            <tr>
+              <Th>Person</Th>
+              <Th>Role</Th>
+              <Th>Last sign-in</Th>
+              <Th>Joined</Th>
+            </tr>
           </thead>
           <tbody>
             {users.map((u) => (
@@ -33,9 +38,15 @@ export default async function UsersPage() {
                   <div className="font-medium">{u.email}</div>
                   {u.name && <div className="text-xs text-zinc-500 dark:text-zinc-400">{u.name}</div>}
                 </Td>
-                <Td><RoleForm userId={u.id} email={u.email} role={u.role} /></Td>
-                <Td><Time value={u.lastSignInAt} /></Td>
-                <Td><Time value={u.createdAt} /></Td>
+                <Td>
+                  <RoleForm userId={u.id} email={u.email} role={u.role} />
+                </Td>
+                <Td>
+                  <Time value={u.lastSignInAt} />
+                </Td>
+                <Td>
+                  <Time value={u.createdAt} />
+                </Td>
               </tr>
             ))}
           </tbody>
@@ -43,7 +54,10 @@ export default async function UsersPage() {
       </Panel>
       <dl className="mt-4 grid gap-2 text-xs text-zinc-500 sm:grid-cols-4 dark:text-zinc-400">
         {ROLES.map((r) => (
-          <div key={r}><dt className="font-semibold text-zinc-700 dark:text-zinc-300">{r}</dt><dd>{ROLE_DESCRIPTIONS[r]}</dd></div>
+          <div key={r}>
+            <dt className="font-semibold text-zinc-700 dark:text-zinc-300">{r}</dt>
+            <dd>{ROLE_DESCRIPTIONS[r]}</dd>
+          </div>
         ))}
       </dl>
     </>

@@ -6,7 +6,8 @@ import { refuseUncoveredRead } from "@/lib/scope";
 
 export const dynamic = "force-dynamic";
 
-const worded = <R extends { lastDeployedAt: string | null }>(rows: R[], now = Date.now()) => rows.map((r) => ({ ...r, lastDeployedAgo: ago(r.lastDeployedAt, now) }));
+const worded = <R extends { lastDeployedAt: string | null }>(rows: R[], now = Date.now()) =>
+  rows.map((r) => ({ ...r, lastDeployedAgo: ago(r.lastDeployedAt, now) }));
 const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
 
 /**
@@ -27,7 +28,11 @@ export async function GET(request: Request) {
   }
   if (params.has("limit")) {
     const query = FleetPageQuery.safeParse(Object.fromEntries(params));
-    if (!query.success) return json({ error: `Bad fleet query: ${query.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}` }, 400);
+    if (!query.success)
+      return json(
+        { error: `Bad fleet query: ${query.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}` },
+        400,
+      );
     const page = await fleetPage(query.data);
     return json({ ...page, rows: worded(page.rows) });
   }

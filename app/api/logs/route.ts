@@ -15,10 +15,13 @@ export async function GET(req: Request) {
   const outside = await refuseUncoveredRead(db(), query.data.project);
   if (outside) return outside;
   try {
-    return Response.json(await listLogs(query.data, params.pageToken || null), { headers: { "cache-control": "no-store" } });
+    return Response.json(await listLogs(query.data, params.pageToken || null), {
+      headers: { "cache-control": "no-store" },
+    });
   } catch (err) {
     // A query Cloud Logging refuses is the caller's to fix (400); anything else is Google's (502).
-    if (err instanceof AppError) return Response.json({ error: err.message }, { status: err instanceof Invalid ? 400 : 502 });
+    if (err instanceof AppError)
+      return Response.json({ error: err.message }, { status: err instanceof Invalid ? 400 : 502 });
     throw err;
   }
 }

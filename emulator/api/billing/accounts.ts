@@ -24,28 +24,48 @@ export class BillingAccounts {
 
   async ensureSchema(defaultCurrency = "USD"): Promise<void> {
     await ensureSchema(this.db, SCHEMA);
-    await this.db.query("INSERT INTO billing_accounts VALUES ($1, 'Runway demo billing account', $2, true) ON CONFLICT DO NOTHING", [DEFAULT_ACCOUNT, defaultCurrency]);
+    await this.db.query(
+      "INSERT INTO billing_accounts VALUES ($1, 'Runway demo billing account', $2, true) ON CONFLICT DO NOTHING",
+      [DEFAULT_ACCOUNT, defaultCurrency],
+    );
   }
 
   async get(name: string): Promise<Account | undefined> {
-    const { rows } = await this.db.query("SELECT name, display_name, currency, open FROM billing_accounts WHERE name = $1", [name]);
-    return rows[0] && { name: rows[0].name, displayName: rows[0].display_name, currencyCode: rows[0].currency, open: rows[0].open };
+    const { rows } = await this.db.query(
+      "SELECT name, display_name, currency, open FROM billing_accounts WHERE name = $1",
+      [name],
+    );
+    return (
+      rows[0] && {
+        name: rows[0].name,
+        displayName: rows[0].display_name,
+        currencyCode: rows[0].currency,
+        open: rows[0].open,
+      }
+    );
   }
 
   async list(): Promise<Account[]> {
-    const { rows } = await this.db.query("SELECT name, display_name, currency, open FROM billing_accounts ORDER BY name");
+    const { rows } = await this.db.query(
+      "SELECT name, display_name, currency, open FROM billing_accounts ORDER BY name",
+    );
     return rows.map((r) => ({ name: r.name, displayName: r.display_name, currencyCode: r.currency, open: r.open }));
   }
 
   /** Adds an account (tests and demos: another currency). */
   async add(a: Account): Promise<void> {
     if (!USD_RATES[a.currencyCode]) throw new Error(`unsupported currency ${a.currencyCode}`);
-    await this.db.query("INSERT INTO billing_accounts VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET display_name = $2, currency = $3, open = $4",
-      [a.name, a.displayName, a.currencyCode, a.open]);
+    await this.db.query(
+      "INSERT INTO billing_accounts VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET display_name = $2, currency = $3, open = $4",
+      [a.name, a.displayName, a.currencyCode, a.open],
+    );
   }
 
   async link(project: string, account: string): Promise<void> {
-    await this.db.query("INSERT INTO billing_project_links VALUES ($1, $2) ON CONFLICT (project) DO UPDATE SET account = $2", [project, account]);
+    await this.db.query(
+      "INSERT INTO billing_project_links VALUES ($1, $2) ON CONFLICT (project) DO UPDATE SET account = $2",
+      [project, account],
+    );
   }
 
   async accountOf(project: string): Promise<string> {
@@ -58,13 +78,24 @@ const ACCOUNT_NAME = /^billingAccounts\/[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/;
 
 export function checkAccountName(name: unknown, field: string): string {
   const n = String(name ?? "");
-  if (!ACCOUNT_NAME.test(n)) throw invalid(`${field}: expected billingAccounts/{billing_account_id} (XXXXXX-XXXXXX-XXXXXX), got "${n}"`);
+  if (!ACCOUNT_NAME.test(n))
+    throw invalid(`${field}: expected billingAccounts/{billing_account_id} (XXXXXX-XXXXXX-XXXXXX), got "${n}"`);
   return n;
 }
 
-const toProto = (a: Account) => ({ name: a.name, open: a.open, displayName: a.displayName, masterBillingAccount: "", parent: "", currencyCode: a.currencyCode });
+const toProto = (a: Account) => ({
+  name: a.name,
+  open: a.open,
+  displayName: a.displayName,
+  masterBillingAccount: "",
+  parent: "",
+  currencyCode: a.currencyCode,
+});
 
-export function cloudBillingHandlers(accounts: BillingAccounts, resolveProject: (p: string) => Promise<string>): Record<string, Handler> {
+export function cloudBillingHandlers(
+  accounts: BillingAccounts,
+  resolveProject: (p: string) => Promise<string>,
+): Record<string, Handler> {
   return {
     async GetBillingAccount(req) {
       const name = checkAccountName(req.name, "name");
@@ -83,7 +114,12 @@ export function cloudBillingHandlers(accounts: BillingAccounts, resolveProject: 
       if (!m) throw invalid(`name: expected projects/{project_id}, got "${req.name ?? ""}"`);
       const project = await resolveProject(m[1]);
       const account = await accounts.accountOf(project);
-      return { name: `projects/${project}/billingInfo`, projectId: project, billingAccountName: account, billingEnabled: true };
+      return {
+        name: `projects/${project}/billingInfo`,
+        projectId: project,
+        billingAccountName: account,
+        billingEnabled: true,
+      };
     },
   };
 }

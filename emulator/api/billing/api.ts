@@ -9,7 +9,11 @@ import { fromTimestamp } from "../run/names";
 import { SERVICES, skusOf } from "./catalog";
 import { conversionRate } from "./currency";
 
-const PACIFIC = new Intl.DateTimeFormat("en-US", { timeZone: "America/Los_Angeles", year: "numeric", month: "2-digit" });
+const PACIFIC = new Intl.DateTimeFormat("en-US", {
+  timeZone: "America/Los_Angeles",
+  year: "numeric",
+  month: "2-digit",
+});
 const pacificMonth = (d: Date) => PACIFIC.format(d); // "11/2026"
 
 /**
@@ -18,13 +22,16 @@ const pacificMonth = (d: Date) => PACIFIC.format(d); // "11/2026"
  * America/Los_Angeles. A start alone ranges up to now.
  */
 export function checkTimeRange(start: Date | null, end: Date | null, now = new Date()): void {
-  if ((start && start.getTime() > now.getTime()) || (end && end.getTime() > now.getTime() + 60_000)) throw invalid("start_time and end_time must not be in the future.");
+  if ((start && start.getTime() > now.getTime()) || (end && end.getTime() > now.getTime() + 60_000))
+    throw invalid("start_time and end_time must not be in the future.");
   if (start && end && start > end) throw invalid("start_time must not be after end_time.");
   if (!start) return;
   // The exclusive end's last included instant decides its month (an end at the next month's first instant is fine).
   const last = end ? new Date(Math.max(start.getTime(), end.getTime() - 1)) : now;
   if (pacificMonth(start) !== pacificMonth(last)) {
-    throw invalid(`The time range [${start.toISOString()}, ${(end ?? now).toISOString()}) must be within a single calendar month in the America/Los_Angeles time zone.`);
+    throw invalid(
+      `The time range [${start.toISOString()}, ${(end ?? now).toISOString()}) must be within a single calendar month in the America/Los_Angeles time zone.`,
+    );
   }
 }
 

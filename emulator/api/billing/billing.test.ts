@@ -35,11 +35,18 @@ const price = (list: Awaited<ReturnType<typeof skus>>, description: string, tier
 describe("Cloud Billing Catalog", () => {
   it("lists services with Cloud Run among them, paged", async () => {
     const [services] = await catalog.listServices({}, CALL);
-    expect(services.find((s) => s.serviceId === "152E-C115-5142")).toMatchObject({ name: "services/152E-C115-5142", displayName: "Cloud Run", businessEntityName: "businessEntities/GCP" });
+    expect(services.find((s) => s.serviceId === "152E-C115-5142")).toMatchObject({
+      name: "services/152E-C115-5142",
+      displayName: "Cloud Run",
+      businessEntityName: "businessEntities/GCP",
+    });
     const [page, , raw] = await catalog.listServices({ pageSize: 2 }, { ...CALL, autoPaginate: false });
     expect(page.length).toBe(2);
     expect(raw?.nextPageToken).toBeTruthy();
-    const [rest] = await catalog.listServices({ pageSize: 2, pageToken: raw!.nextPageToken! }, { ...CALL, autoPaginate: false });
+    const [rest] = await catalog.listServices(
+      { pageSize: 2, pageToken: raw!.nextPageToken! },
+      { ...CALL, autoPaginate: false },
+    );
     expect(rest[0].serviceId).not.toBe(page[0].serviceId);
   });
 
@@ -54,10 +61,22 @@ describe("Cloud Billing Catalog", () => {
     expect(price(list, "Services CPU (Instance-based billing) in europe-west2")).toBeCloseTo(0.0000252, 12);
     expect(price(list, "Services Memory (Instance-based billing) in us-central1")).toBeCloseTo(0.000002, 12);
     const cpu = list.find((s) => s.description === "Services CPU (Request-based billing)")!;
-    expect(cpu.pricingInfo![0].pricingExpression!.tieredRates![0].unitPrice).toMatchObject({ currencyCode: "USD", units: "0", nanos: 24000 });
+    expect(cpu.pricingInfo![0].pricingExpression!.tieredRates![0].unitPrice).toMatchObject({
+      currencyCode: "USD",
+      units: "0",
+      nanos: 24000,
+    });
     expect(cpu.pricingInfo![0].pricingExpression!.usageUnit).toBe("s");
-    expect(cpu.pricingInfo![0].aggregationInfo).toMatchObject({ aggregationLevel: "ACCOUNT", aggregationInterval: "MONTHLY" });
-    expect(cpu.category).toMatchObject({ serviceDisplayName: "Cloud Run", resourceFamily: "Compute", resourceGroup: "CPU", usageType: "OnDemand" });
+    expect(cpu.pricingInfo![0].aggregationInfo).toMatchObject({
+      aggregationLevel: "ACCOUNT",
+      aggregationInterval: "MONTHLY",
+    });
+    expect(cpu.category).toMatchObject({
+      serviceDisplayName: "Cloud Run",
+      resourceFamily: "Compute",
+      resourceGroup: "CPU",
+      usageType: "OnDemand",
+    });
     expect(cpu.serviceRegions).toContain("us-central1");
     expect(cpu.serviceRegions).toContain("europe-west4");
     expect(cpu.serviceRegions).not.toContain("europe-west2");
@@ -69,26 +88,51 @@ describe("Cloud Billing Catalog", () => {
   it("prices requests with the 2 M free requests as a zero-price first tier", async () => {
     const req = (await skus()).find((s) => s.description === "Requests")!;
     const tiers = req.pricingInfo![0].pricingExpression!.tieredRates!;
-    expect(tiers.map((r) => [r.startUsageAmount, r.unitPrice?.units, r.unitPrice?.nanos])).toEqual([[0, "0", 0], [2_000_000, "0", 400]]);
+    expect(tiers.map((r) => [r.startUsageAmount, r.unitPrice?.units, r.unitPrice?.nanos])).toEqual([
+      [0, "0", 0],
+      [2_000_000, "0", 400],
+    ]);
     expect(req.geoTaxonomy?.type).toBe("GLOBAL");
     // cost(3 M requests) = 1 M billable × $0.40 per million.
-    const cost = (u: number) => tiers.reduce((sum, r, i) => sum + Math.max(0, Math.min(u, tiers[i + 1]?.startUsageAmount ?? Infinity) - r.startUsageAmount!) * usd(r.unitPrice), 0);
+    const cost = (u: number) =>
+      tiers.reduce(
+        (sum, r, i) =>
+          sum +
+          Math.max(0, Math.min(u, tiers[i + 1]?.startUsageAmount ?? Infinity) - r.startUsageAmount!) * usd(r.unitPrice),
+        0,
+      );
     expect(cost(3_000_000)).toBeCloseTo(0.4, 9);
     expect(cost(1_000_000)).toBe(0);
   });
 
   it("pages SKUs and validates currency, period and parent", async () => {
     const all = await skus();
-    const [page, , raw] = await catalog.listSkus({ parent: "services/152E-C115-5142", pageSize: 5 }, { ...CALL, autoPaginate: false });
+    const [page, , raw] = await catalog.listSkus(
+      { parent: "services/152E-C115-5142", pageSize: 5 },
+      { ...CALL, autoPaginate: false },
+    );
     expect(page.length).toBe(5);
-    const [next] = await catalog.listSkus({ parent: "services/152E-C115-5142", pageSize: 5, pageToken: raw!.nextPageToken! }, { ...CALL, autoPaginate: false });
+    const [next] = await catalog.listSkus(
+      { parent: "services/152E-C115-5142", pageSize: 5, pageToken: raw!.nextPageToken! },
+      { ...CALL, autoPaginate: false },
+    );
     expect([...page, ...next].map((s) => s.skuId)).toEqual(all.slice(0, 5 + next.length).map((s) => s.skuId));
     // An empty range at now: always inside one Pacific-time month (a day back would span two on the 1st).
     const now = { seconds: Math.floor(Date.now() / 1000) };
-    const [usdList] = await catalog.listSkus({ parent: "services/152E-C115-5142", currencyCode: "USD", startTime: now, endTime: now }, CALL);
+    const [usdList] = await catalog.listSkus(
+      { parent: "services/152E-C115-5142", currencyCode: "USD", startTime: now, endTime: now },
+      CALL,
+    );
     expect(usdList.length).toBe(all.length);
-    await expect(catalog.listSkus({ parent: "services/152E-C115-5142", currencyCode: "ZZZ" }, CALL)).rejects.toMatchObject({ code: 3 });
+    await expect(
+      catalog.listSkus({ parent: "services/152E-C115-5142", currencyCode: "ZZZ" }, CALL),
+    ).rejects.toMatchObject({ code: 3 });
     await expect(catalog.listSkus({ parent: "services/NOPE-NOPE-NOPE" }, CALL)).rejects.toMatchObject({ code: 5 });
-    await expect(catalog.listSkus({ parent: "services/152E-C115-5142", startTime: { seconds: Math.floor(Date.now() / 1000) + 86_400 } }, CALL)).rejects.toMatchObject({ code: 3 });
+    await expect(
+      catalog.listSkus(
+        { parent: "services/152E-C115-5142", startTime: { seconds: Math.floor(Date.now() / 1000) + 86_400 } },
+        CALL,
+      ),
+    ).rejects.toMatchObject({ code: 3 });
   });
 });

@@ -14,9 +14,27 @@
 //   ratio as Compute Engine's europe-west4 prices.
 import type { SkuDef, Unit } from "./catalog";
 
-const HOURS: Unit = { usageUnit: "h", usageUnitDescription: "hour", baseUnit: "s", baseUnitDescription: "second", baseUnitConversionFactor: 3600 };
-const GIB_HOURS: Unit = { usageUnit: "GiBy.h", usageUnitDescription: "gibibyte hour", baseUnit: "By.s", baseUnitDescription: "byte second", baseUnitConversionFactor: 2 ** 30 * 3600 };
-const GIB_MONTHS: Unit = { usageUnit: "GiBy.mo", usageUnitDescription: "gibibyte month", baseUnit: "By.s", baseUnitDescription: "byte second", baseUnitConversionFactor: 2 ** 30 * 30.4375 * 86_400 };
+const HOURS: Unit = {
+  usageUnit: "h",
+  usageUnitDescription: "hour",
+  baseUnit: "s",
+  baseUnitDescription: "second",
+  baseUnitConversionFactor: 3600,
+};
+const GIB_HOURS: Unit = {
+  usageUnit: "GiBy.h",
+  usageUnitDescription: "gibibyte hour",
+  baseUnit: "By.s",
+  baseUnitDescription: "byte second",
+  baseUnitConversionFactor: 2 ** 30 * 3600,
+};
+const GIB_MONTHS: Unit = {
+  usageUnit: "GiBy.mo",
+  usageUnitDescription: "gibibyte month",
+  baseUnit: "By.s",
+  baseUnitDescription: "byte second",
+  baseUnitConversionFactor: 2 ** 30 * 30.4375 * 86_400,
+};
 
 const REGIONS: { region: string; place: string; vcpu: number; ram: number; ssd: number }[] = [
   { region: "us-central1", place: "Iowa", vcpu: 0.0413, ram: 0.007, ssd: 0.17 },
@@ -26,10 +44,23 @@ const REGIONS: { region: string; place: string; vcpu: number; ram: number; ssd: 
 export function cloudSqlSkuDefs(): SkuDef[] {
   const out: SkuDef[] = [];
   for (const r of REGIONS) {
-    for (const [availability, factor] of [["Zonal", 1], ["Regional", 2]] as const) {
-      const sku = (what: string, group: string, unit: Unit, usd: number): SkuDef =>
-        ({ description: `Cloud SQL for PostgreSQL: ${availability} - ${what} in ${r.place}`, family: "ApplicationServices", group, unit, regions: [r.region], tiers: [[0, usd * factor]] });
-      out.push(sku("vCPU", "SQLGen2InstancesCPU", HOURS, r.vcpu), sku("RAM", "SQLGen2InstancesRAM", GIB_HOURS, r.ram), sku("Standard storage", "SSD", GIB_MONTHS, r.ssd));
+    for (const [availability, factor] of [
+      ["Zonal", 1],
+      ["Regional", 2],
+    ] as const) {
+      const sku = (what: string, group: string, unit: Unit, usd: number): SkuDef => ({
+        description: `Cloud SQL for PostgreSQL: ${availability} - ${what} in ${r.place}`,
+        family: "ApplicationServices",
+        group,
+        unit,
+        regions: [r.region],
+        tiers: [[0, usd * factor]],
+      });
+      out.push(
+        sku("vCPU", "SQLGen2InstancesCPU", HOURS, r.vcpu),
+        sku("RAM", "SQLGen2InstancesRAM", GIB_HOURS, r.ram),
+        sku("Standard storage", "SSD", GIB_MONTHS, r.ssd),
+      );
     }
   }
   return out;

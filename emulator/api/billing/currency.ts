@@ -7,7 +7,16 @@
 import { invalid } from "../../grpc/errors";
 
 export const USD_RATES: Record<string, number> = {
-  USD: 1, EUR: 0.92, GBP: 0.79, CHF: 0.88, JPY: 150, CAD: 1.38, AUD: 1.52, INR: 84, SEK: 10.6, BRL: 5.4,
+  USD: 1,
+  EUR: 0.92,
+  GBP: 0.79,
+  CHF: 0.88,
+  JPY: 150,
+  CAD: 1.38,
+  AUD: 1.52,
+  INR: 84,
+  SEK: 10.6,
+  BRL: 5.4,
 };
 
 export type Money = { currencyCode: string; units: string; nanos: number };
@@ -16,7 +25,10 @@ export type Money = { currencyCode: string; units: string; nanos: number };
 export function conversionRate(code: string): { currency: string; rate: number } {
   const currency = (code || "USD").toUpperCase();
   const rate = USD_RATES[currency];
-  if (rate === undefined) throw invalid(`Unsupported currency_code "${code}"; the emulator converts to ${Object.keys(USD_RATES).join(", ")}.`);
+  if (rate === undefined)
+    throw invalid(
+      `Unsupported currency_code "${code}"; the emulator converts to ${Object.keys(USD_RATES).join(", ")}.`,
+    );
   return { currency, rate };
 }
 

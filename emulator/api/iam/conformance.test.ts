@@ -23,14 +23,29 @@ afterAll(async () => {
 
 describe("IAM conformance", () => {
   it("TestIamPermissions on a resource that does not exist answers an empty set, not NOT_FOUND", async () => {
-    const [svc] = await t.services.testIamPermissions({ resource: `${parent}/services/nowhere`, permissions: ["run.services.get"] }, CALL);
+    const [svc] = await t.services.testIamPermissions(
+      { resource: `${parent}/services/nowhere`, permissions: ["run.services.get"] },
+      CALL,
+    );
     expect(svc.permissions).toEqual([]);
-    const [job] = await jobs.testIamPermissions({ resource: `${parent}/jobs/nowhere`, permissions: ["run.jobs.run"] }, CALL);
+    const [job] = await jobs.testIamPermissions(
+      { resource: `${parent}/jobs/nowhere`, permissions: ["run.jobs.run"] },
+      CALL,
+    );
     expect(job.permissions).toEqual([]);
-    const [secret] = await sm.testIamPermissions({ resource: "projects/iam-conformance/secrets/nowhere", permissions: ["secretmanager.versions.access"] }, CALL);
+    const [secret] = await sm.testIamPermissions(
+      { resource: "projects/iam-conformance/secrets/nowhere", permissions: ["secretmanager.versions.access"] },
+      CALL,
+    );
     expect(secret.permissions).toEqual([]);
     // Get/SetIamPolicy still answer NOT_FOUND; malformed permissions stay INVALID_ARGUMENT.
     expect((await code(t.services.getIamPolicy({ resource: `${parent}/services/nowhere` }, CALL))).code).toBe(5);
-    expect((await code(t.services.testIamPermissions({ resource: `${parent}/services/nowhere`, permissions: ["run.*"] }, CALL))).code).toBe(3);
+    expect(
+      (
+        await code(
+          t.services.testIamPermissions({ resource: `${parent}/services/nowhere`, permissions: ["run.*"] }, CALL),
+        )
+      ).code,
+    ).toBe(3);
   });
 });

@@ -40,17 +40,26 @@ export class PolicyStore {
   }
 
   async get(key: string, q: Queryable = this.db): Promise<StoredPolicy> {
-    const { rows } = await q.query<StoredPolicy>("SELECT version, bindings, etag FROM iam_policies WHERE resource = $1", [key]);
+    const { rows } = await q.query<StoredPolicy>(
+      "SELECT version, bindings, etag FROM iam_policies WHERE resource = $1",
+      [key],
+    );
     return rows[0] ?? { version: 0, bindings: [], etag: EMPTY_ETAG };
   }
 
   /** Replaces the bindings; ABORTED when `expectedEtag` is given and is not the current one. */
-  async set(key: string, next: { version: number; bindings: Binding[] }, expectedEtag: string | null): Promise<StoredPolicy> {
+  async set(
+    key: string,
+    next: { version: number; bindings: Binding[] },
+    expectedEtag: string | null,
+  ): Promise<StoredPolicy> {
     return inTransaction(this.db, async (q) => {
       await q.query("SELECT pg_advisory_xact_lock(hashtext('iam:' || $1))", [key]);
       const current = await this.get(key, q);
       if (expectedEtag !== null && expectedEtag !== current.etag) {
-        throw aborted("There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.");
+        throw aborted(
+          "There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.",
+        );
       }
       const etag = randomBytes(8).toString("base64");
       await q.query(
@@ -83,16 +92,23 @@ export function iamHandlers(store: PolicyStore, resolve: ResolveResource): Recor
       const requested = checkVersion(req.options?.requestedPolicyVersion, "requested policy version");
       const policy = await store.get(key);
       if (policy.version === 3 && requested < 3) {
-        throw invalid("The policy has conditional role bindings: request policy version 3 (options.requested_policy_version).");
+        throw invalid(
+          "The policy has conditional role bindings: request policy version 3 (options.requested_policy_version).",
+        );
       }
       return out(policy);
     },
 
-    async SetIamPolicy(req: { resource?: string; policy?: PolicyInput & { etag?: Buffer }; updateMask?: { paths?: string[] } }) {
+    async SetIamPolicy(req: {
+      resource?: string;
+      policy?: PolicyInput & { etag?: Buffer };
+      updateMask?: { paths?: string[] };
+    }) {
       const { key } = await resolve(req.resource ?? "");
       if (!req.policy) throw invalid("policy is required.");
       const paths = req.updateMask?.paths ?? [];
-      for (const p of paths) if (!MASK_PATHS.has(p)) throw invalid(`update_mask: "${p}" is not a field of Policy that can be set here.`);
+      for (const p of paths)
+        if (!MASK_PATHS.has(p)) throw invalid(`update_mask: "${p}" is not a field of Policy that can be set here.`);
       const next = validBindings(req.policy);
       const given = req.policy.etag?.length ? Buffer.from(req.policy.etag).toString("base64") : null;
       if (paths.length && !paths.includes("bindings")) {
@@ -121,20 +137,41 @@ export function iamHandlers(store: PolicyStore, resolve: ResolveResource): Recor
 
 /** Permissions that apply to a Cloud Run service (what TestIamPermissions can return for one). */
 export const RUN_SERVICE_PERMISSIONS = [
-  "run.services.get", "run.services.update", "run.services.delete", "run.services.getIamPolicy", "run.services.setIamPolicy",
-  "run.services.invoke", "run.routes.invoke",
+  "run.services.get",
+  "run.services.update",
+  "run.services.delete",
+  "run.services.getIamPolicy",
+  "run.services.setIamPolicy",
+  "run.services.invoke",
+  "run.routes.invoke",
 ] as const;
 
 /** Permissions that apply to a Cloud Run job, its executions included. */
 export const RUN_JOB_PERMISSIONS = [
-  "run.jobs.get", "run.jobs.update", "run.jobs.delete", "run.jobs.run", "run.jobs.runWithOverrides", "run.jobs.getIamPolicy", "run.jobs.setIamPolicy",
-  "run.executions.get", "run.executions.cancel", "run.executions.delete",
+  "run.jobs.get",
+  "run.jobs.update",
+  "run.jobs.delete",
+  "run.jobs.run",
+  "run.jobs.runWithOverrides",
+  "run.jobs.getIamPolicy",
+  "run.jobs.setIamPolicy",
+  "run.executions.get",
+  "run.executions.cancel",
+  "run.executions.delete",
 ] as const;
 
 /** Permissions that apply to a secret, its versions included. */
 export const SECRET_PERMISSIONS = [
-  "secretmanager.secrets.get", "secretmanager.secrets.update", "secretmanager.secrets.delete",
-  "secretmanager.secrets.getIamPolicy", "secretmanager.secrets.setIamPolicy",
-  "secretmanager.versions.add", "secretmanager.versions.get", "secretmanager.versions.list", "secretmanager.versions.access",
-  "secretmanager.versions.enable", "secretmanager.versions.disable", "secretmanager.versions.destroy",
+  "secretmanager.secrets.get",
+  "secretmanager.secrets.update",
+  "secretmanager.secrets.delete",
+  "secretmanager.secrets.getIamPolicy",
+  "secretmanager.secrets.setIamPolicy",
+  "secretmanager.versions.add",
+  "secretmanager.versions.get",
+  "secretmanager.versions.list",
+  "secretmanager.versions.access",
+  "secretmanager.versions.enable",
+  "secretmanager.versions.disable",
+  "secretmanager.versions.destroy",
 ] as const;

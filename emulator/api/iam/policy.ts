@@ -7,7 +7,11 @@ import { invalid } from "../../grpc/errors";
 
 export type Expr = { expression?: string; title?: string; description?: string; location?: string };
 export type Binding = { role: string; members: string[]; condition?: Expr };
-export type PolicyInput = { version?: number; bindings?: { role?: string; members?: string[]; condition?: Expr | null }[]; auditConfigs?: unknown[] };
+export type PolicyInput = {
+  version?: number;
+  bindings?: { role?: string; members?: string[]; condition?: Expr | null }[];
+  auditConfigs?: unknown[];
+};
 
 const VERSIONS = new Set([0, 1, 3]);
 const ROLE = /^(roles\/[A-Za-z0-9_.]+|(projects|organizations)\/[^/\s]+\/roles\/[A-Za-z0-9_.]+)$/;
@@ -31,11 +35,13 @@ const hasCondition = (b: { condition?: Expr | null }) => Boolean(b.condition && 
 /** The bindings to store, or INVALID_ARGUMENT naming what is wrong. */
 export function validBindings(policy: PolicyInput): { version: number; bindings: Binding[] } {
   const requested = checkVersion(policy.version, "policy version");
-  if ((policy.auditConfigs ?? []).length) throw invalid("Audit configs can be set only on projects, folders and organizations, not on this resource.");
+  if ((policy.auditConfigs ?? []).length)
+    throw invalid("Audit configs can be set only on projects, folders and organizations, not on this resource.");
   const merged = new Map<string, Binding>();
   for (const b of policy.bindings ?? []) {
     const role = b.role ?? "";
-    if (!ROLE.test(role)) throw invalid(`Invalid role "${role}": a role is roles/{name} or projects/{project}/roles/{name}.`);
+    if (!ROLE.test(role))
+      throw invalid(`Invalid role "${role}": a role is roles/{name} or projects/{project}/roles/{name}.`);
     const conditional = hasCondition(b);
     if (conditional) {
       if (requested !== 3) throw invalid(`The binding of ${role} has a condition: set the policy version to 3.`);
@@ -43,10 +49,14 @@ export function validBindings(policy: PolicyInput): { version: number; bindings:
     }
     for (const m of b.members ?? []) {
       if (!MEMBER.some((re) => re.test(m))) {
-        throw invalid(`Invalid member "${m}" in the binding of ${role}: expected user:, serviceAccount:, group: or domain: followed by an address, allUsers or allAuthenticatedUsers.`);
+        throw invalid(
+          `Invalid member "${m}" in the binding of ${role}: expected user:, serviceAccount:, group: or domain: followed by an address, allUsers or allAuthenticatedUsers.`,
+        );
       }
     }
-    const condition = conditional ? { expression: b.condition!.expression!, ...pick(b.condition!, ["title", "description", "location"]) } : undefined;
+    const condition = conditional
+      ? { expression: b.condition!.expression!, ...pick(b.condition!, ["title", "description", "location"]) }
+      : undefined;
     const key = JSON.stringify([role, condition ?? null]);
     const into = merged.get(key) ?? { role, members: [], ...(condition ? { condition } : {}) };
     for (const m of b.members ?? []) if (!into.members.includes(m)) into.members.push(m);

@@ -41,11 +41,16 @@ function decode(token: string): Cursor {
 export async function listEntries(db: Db, req: Json): Promise<Json> {
   const projects = projectsOf(req.resourceNames as string[]);
   const filter = parseFilter(String(req.filter ?? ""));
-  const order = String(req.orderBy ?? "").trim().toLowerCase().replace(/\s+/g, " ");
-  if (!["", "timestamp asc", "timestamp desc", "timestamp"].includes(order)) throw invalid(`order_by: unsupported "${req.orderBy}"; use "timestamp asc" or "timestamp desc"`);
+  const order = String(req.orderBy ?? "")
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, " ");
+  if (!["", "timestamp asc", "timestamp desc", "timestamp"].includes(order))
+    throw invalid(`order_by: unsupported "${req.orderBy}"; use "timestamp asc" or "timestamp desc"`);
   const desc = order === "timestamp desc";
   const size = Number(req.pageSize ?? 0);
-  if (!Number.isInteger(size) || size < 0 || size > 1000) throw invalid(`page_size must be between 0 and 1000, got ${req.pageSize}`);
+  if (!Number.isInteger(size) || size < 0 || size > 1000)
+    throw invalid(`page_size must be between 0 and 1000, got ${req.pageSize}`);
   const limit = size || 50;
   let cursor = req.pageToken ? decode(String(req.pageToken)) : undefined;
 
@@ -54,12 +59,20 @@ export async function listEntries(db: Db, req: Json): Promise<Json> {
   for (;;) {
     // One project (the usual case) as `=`, so the index also yields the order.
     const params: unknown[] = [projects.length === 1 ? projects[0] : projects];
-    const where = [projects.length === 1 ? "project = $1" : "project = ANY($1::text[])", ...whereClauses(filter, params)];
-    if (cursor) where.push(`(ts, insert_id, seq) ${desc ? "<" : ">"} (${`$${params.push(cursor.t)}`}::timestamptz, $${params.push(cursor.i)}, $${params.push(cursor.s)}::bigint)`);
+    const where = [
+      projects.length === 1 ? "project = $1" : "project = ANY($1::text[])",
+      ...whereClauses(filter, params),
+    ];
+    if (cursor)
+      where.push(
+        `(ts, insert_id, seq) ${desc ? "<" : ">"} (${`$${params.push(cursor.t)}`}::timestamptz, $${params.push(cursor.i)}, $${params.push(cursor.s)}::bigint)`,
+      );
     const dir = desc ? "DESC" : "ASC";
     const { rows } = await db.query<{ tstext: string; insert_id: string; seq: string; entry: Json }>(
       `SELECT ts::text AS tstext, insert_id, seq::text AS seq, entry FROM emu_log_entries WHERE ${where.join(" AND ")}
-       ORDER BY ts ${dir}, insert_id ${dir}, seq ${dir} LIMIT ${SCAN_BATCH}`, params);
+       ORDER BY ts ${dir}, insert_id ${dir}, seq ${dir} LIMIT ${SCAN_BATCH}`,
+      params,
+    );
     for (const row of rows) {
       scanned++;
       cursor = { t: row.tstext, i: row.insert_id, s: row.seq };
@@ -79,8 +92,10 @@ export async function writeEntries(store: TelemetryStore, req: Json): Promise<Js
     const e = entryFromProto(p);
     e.logName ??= req.logName || undefined;
     e.resource ??= req.resource && Object.keys(req.resource as object).length ? req.resource : undefined;
-    if (req.labels && Object.keys(req.labels as object).length) e.labels = { ...(req.labels as object), ...((e.labels as object) ?? {}) };
-    if (typeof e.logName !== "string" || !/^projects\/[^/]+\/logs\/[^/]+$/.test(e.logName)) throw invalid(`entries[${i}].log_name: expected projects/{project}/logs/{id}, got "${e.logName ?? ""}"`);
+    if (req.labels && Object.keys(req.labels as object).length)
+      e.labels = { ...(req.labels as object), ...((e.labels as object) ?? {}) };
+    if (typeof e.logName !== "string" || !/^projects\/[^/]+\/logs\/[^/]+$/.test(e.logName))
+      throw invalid(`entries[${i}].log_name: expected projects/{project}/logs/{id}, got "${e.logName ?? ""}"`);
     if (!e.resource) throw invalid(`entries[${i}].resource is required`);
     const now = new Date().toISOString();
     e.timestamp ??= now;
@@ -143,10 +158,12 @@ function tail(store: TelemetryStore, call: grpc.ServerDuplexStream<Json, Json>):
       filter = parseFilter(String(req.filter ?? ""));
       const w = req.bufferWindow as Json | undefined;
       windowMs = w ? Number(w.seconds ?? 0) * 1000 + Number(w.nanos ?? 0) / 1e6 : DEFAULT_BUFFER_MS;
-      if (!(windowMs >= 0 && windowMs <= 60_000)) throw invalid("buffer_window must be between 0 and 60000 milliseconds");
+      if (!(windowMs >= 0 && windowMs <= 60_000))
+        throw invalid("buffer_window must be between 0 and 60000 milliseconds");
       unsubscribe = store.subscribe((rows) => {
         const due = Date.now() + windowMs;
-        for (const r of rows) if (projects!.includes(r.project) && matches(filter, r.entry)) pending.push({ due, row: r });
+        for (const r of rows)
+          if (projects!.includes(r.project) && matches(filter, r.entry)) pending.push({ due, row: r });
         if (windowMs === 0) sendDue();
         else schedule();
       });
@@ -165,20 +182,26 @@ function tail(store: TelemetryStore, call: grpc.ServerDuplexStream<Json, Json>):
   call.on("error", close);
 }
 
-export function addLoggingService(server: grpc.Server, definition: grpc.ServiceDefinition, deps: { db: Db; store: TelemetryStore; faults: Faults; log: Logger }): void {
-  const unary = (name: string, fn: (req: Json) => Promise<Json> | Json) => (call: grpc.ServerUnaryCall<Json, Json>, cb: grpc.sendUnaryData<Json>) => {
-    void (async () => {
-      try {
-        const fault = await deps.faults.apply(definition[name].path);
-        if (fault) throw fault;
-        cb(null, await fn(call.request));
-      } catch (err) {
-        if (err instanceof ApiError) return cb({ code: err.code, details: err.message });
-        deps.log.error("rpc crashed", { method: definition[name].path, error: (err as Error).stack ?? String(err) });
-        cb({ code: grpc.status.INTERNAL, details: "internal error in the emulator" });
-      }
-    })();
-  };
+export function addLoggingService(
+  server: grpc.Server,
+  definition: grpc.ServiceDefinition,
+  deps: { db: Db; store: TelemetryStore; faults: Faults; log: Logger },
+): void {
+  const unary =
+    (name: string, fn: (req: Json) => Promise<Json> | Json) =>
+    (call: grpc.ServerUnaryCall<Json, Json>, cb: grpc.sendUnaryData<Json>) => {
+      void (async () => {
+        try {
+          const fault = await deps.faults.apply(definition[name].path);
+          if (fault) throw fault;
+          cb(null, await fn(call.request));
+        } catch (err) {
+          if (err instanceof ApiError) return cb({ code: err.code, details: err.message });
+          deps.log.error("rpc crashed", { method: definition[name].path, error: (err as Error).stack ?? String(err) });
+          cb({ code: grpc.status.INTERNAL, details: "internal error in the emulator" });
+        }
+      })();
+    };
   server.addService(definition, {
     ListLogEntries: unary("ListLogEntries", (r) => listEntries(deps.db, r)),
     WriteLogEntries: unary("WriteLogEntries", (r) => writeEntries(deps.store, r)),

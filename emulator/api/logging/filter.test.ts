@@ -5,7 +5,10 @@ import { containerEntry } from "../../telemetry/ingest";
 
 const entry = (over: Record<string, unknown> = {}) => ({
   logName: "projects/p/logs/run.googleapis.com%2Frequests",
-  resource: { type: "cloud_run_revision", labels: { service_name: "api", revision_name: "api-00002-abc", location: "us-central1" } },
+  resource: {
+    type: "cloud_run_revision",
+    labels: { service_name: "api", revision_name: "api-00002-abc", location: "us-central1" },
+  },
   timestamp: "2026-11-23T10:00:00.000Z",
   severity: "WARNING",
   insertId: "x1",
@@ -74,13 +77,30 @@ describe("logging filter", () => {
 
   it("lifts the special keys of a JSON line the way Cloud Logging does", () => {
     const line = JSON.stringify({
-      severity: "error", message: "boom", time: "2026-11-23T08:00:00.5Z", user: "ada",
-      "logging.googleapis.com/trace": "projects/p/traces/abc", "logging.googleapis.com/labels": { team: "core" },
+      severity: "error",
+      message: "boom",
+      time: "2026-11-23T08:00:00.5Z",
+      user: "ada",
+      "logging.googleapis.com/trace": "projects/p/traces/abc",
+      "logging.googleapis.com/labels": { team: "core" },
       httpRequest: { status: 502 },
     });
-    const base = { time: new Date(), project: "p", region: "us-central1", service: "api", revision: "api-1", instanceId: "i1" };
+    const base = {
+      time: new Date(),
+      project: "p",
+      region: "us-central1",
+      service: "api",
+      revision: "api-1",
+      instanceId: "i1",
+    };
     const e = containerEntry({ ...base, type: "log", stream: "stdout", line });
-    expect(e).toMatchObject({ severity: "ERROR", timestamp: "2026-11-23T08:00:00.500Z", trace: "projects/p/traces/abc", labels: { team: "core", instanceId: "i1" }, httpRequest: { status: 502 } });
+    expect(e).toMatchObject({
+      severity: "ERROR",
+      timestamp: "2026-11-23T08:00:00.500Z",
+      trace: "projects/p/traces/abc",
+      labels: { team: "core", instanceId: "i1" },
+      httpRequest: { status: 502 },
+    });
     expect(e.jsonPayload).toEqual({ message: "boom", user: "ada" });
     expect(e.logName).toBe("projects/p/logs/run.googleapis.com%2Fstdout");
     const t = containerEntry({ ...base, type: "log", stream: "stderr", line: "plain {not json" });

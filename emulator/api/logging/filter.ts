@@ -15,7 +15,17 @@ export type Node =
   | { k: "cmp"; path: string[]; op: Op; values: string[]; pos: number }
   | { k: "text"; value: string };
 
-export const SEVERITIES = ["DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"] as const;
+export const SEVERITIES = [
+  "DEFAULT",
+  "DEBUG",
+  "INFO",
+  "NOTICE",
+  "WARNING",
+  "ERROR",
+  "CRITICAL",
+  "ALERT",
+  "EMERGENCY",
+] as const;
 export const severityRank = (s: string): number => {
   const i = SEVERITIES.indexOf(s.toUpperCase() as (typeof SEVERITIES)[number]);
   return i < 0 ? -1 : i * 100;
@@ -60,10 +70,21 @@ function lex(src: string): Tok[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === "(" || c === ")") { toks.push({ t: c, v: c, pos: i }); i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === "(" || c === ")") {
+      toks.push({ t: c, v: c, pos: i });
+      i++;
+      continue;
+    }
     const op = OPS.find((o) => src.startsWith(o, i));
-    if (op) { toks.push({ t: "op", v: op, pos: i }); i += op.length; continue; }
+    if (op) {
+      toks.push({ t: "op", v: op, pos: i });
+      i += op.length;
+      continue;
+    }
     if (SPECIAL.has(c) && c !== '"') fail(`unexpected character '${c}'`, i);
     // A term: dot-separated segments, each bare or quoted (labels."k8s-pod/app").
     const start = i;
@@ -81,12 +102,16 @@ function lex(src: string): Tok[] {
         quotedOnly = false;
         i = j;
       }
-      if (src[i] === "." && i + 1 < src.length) { i++; continue; }
+      if (src[i] === "." && i + 1 < src.length) {
+        i++;
+        continue;
+      }
       break;
     }
     const raw = src.slice(start, i);
     if (src[i] === "(" && !quotedOnly) fail(`unsupported function ${raw}()`, start);
-    if (!quotedOnly && path.length === 1 && ["AND", "OR", "NOT"].includes(raw)) toks.push({ t: raw as "AND", v: raw, pos: start });
+    if (!quotedOnly && path.length === 1 && ["AND", "OR", "NOT"].includes(raw))
+      toks.push({ t: raw as "AND", v: raw, pos: start });
     else if (quotedOnly && path.length === 1) toks.push({ t: "str", v: path[0], pos: start });
     else toks.push({ t: "word", v: path.join("."), pos: start, path });
     if (i === start) fail(`unexpected character '${src[i]}'`, i);
@@ -103,27 +128,41 @@ export function parseFilter(src: string): Node | null {
   const toks = lex(src);
   let p = 0;
   const peek = () => toks[p];
-  const startsPrimary = (t: Tok | undefined) => !!t && (t.t === "(" || t.t === "word" || t.t === "str" || t.t === "NOT");
+  const startsPrimary = (t: Tok | undefined) =>
+    !!t && (t.t === "(" || t.t === "word" || t.t === "str" || t.t === "NOT");
 
   // Precedence (Google's, unusual): NOT binds tightest, then OR, then AND.
   function andExpr(): Node {
     const items = [orExpr()];
     for (;;) {
-      if (peek()?.t === "AND") { p++; items.push(orExpr()); continue; }
-      if (startsPrimary(peek())) { items.push(orExpr()); continue; }
+      if (peek()?.t === "AND") {
+        p++;
+        items.push(orExpr());
+        continue;
+      }
+      if (startsPrimary(peek())) {
+        items.push(orExpr());
+        continue;
+      }
       break;
     }
     return items.length === 1 ? items[0] : { k: "and", items };
   }
   function orExpr(): Node {
     const items = [unary()];
-    while (peek()?.t === "OR") { p++; items.push(unary()); }
+    while (peek()?.t === "OR") {
+      p++;
+      items.push(unary());
+    }
     return items.length === 1 ? items[0] : { k: "or", items };
   }
   function unary(): Node {
     const t = peek();
     if (!t) fail("expression expected", src.length);
-    if (t.t === "NOT") { p++; return { k: "not", x: unary() }; }
+    if (t.t === "NOT") {
+      p++;
+      return { k: "not", x: unary() };
+    }
     // Prefix '-' is NOT as well (-severity=ERROR).
     if (t.t === "word" && t.v.startsWith("-") && t.v.length > 1 && !/^-\d/.test(t.v)) {
       toks[p] = { ...t, v: t.v.slice(1), path: [t.path![0].slice(1), ...t.path!.slice(1)], pos: t.pos + 1 };
@@ -175,14 +214,32 @@ export function parseFilter(src: string): Node | null {
   return root;
 }
 
-const TOP = new Set(["logName", "resource", "timestamp", "receiveTimestamp", "severity", "insertId", "httpRequest", "labels",
-  "operation", "trace", "spanId", "traceSampled", "sourceLocation", "textPayload", "jsonPayload", "protoPayload", "split"]);
+const TOP = new Set([
+  "logName",
+  "resource",
+  "timestamp",
+  "receiveTimestamp",
+  "severity",
+  "insertId",
+  "httpRequest",
+  "labels",
+  "operation",
+  "trace",
+  "spanId",
+  "traceSampled",
+  "sourceLocation",
+  "textPayload",
+  "jsonPayload",
+  "protoPayload",
+  "split",
+]);
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** Field paths accept snake_case outside user keys (jsonPayload, labels). */
 function normalize(path: string[]): string[] {
   const out = [camel(path[0]), ...path.slice(1)];
-  if (out[0] === "httpRequest" || out[0] === "sourceLocation" || out[0] === "operation") for (let i = 1; i < out.length; i++) out[i] = camel(out[i]);
+  if (out[0] === "httpRequest" || out[0] === "sourceLocation" || out[0] === "operation")
+    for (let i = 1; i < out.length; i++) out[i] = camel(out[i]);
   if (out[0] === "resource" && out[1] !== "labels" && out[1]) out[1] = camel(out[1]);
   return out;
 }
@@ -195,10 +252,16 @@ function validate(n: Node): void {
   if (!TOP.has(n.path[0])) fail(`unknown field '${n.path.join(".")}'`, n.pos);
   if (n.op === ":" && n.values.length === 1 && n.values[0] === "*") return;
   for (const v of n.values) {
-    if (n.path[0] === "severity" && n.path.length === 1 && !/^\d+$/.test(v) && severityRank(v) < 0) fail(`unknown severity '${v}'`, n.pos);
-    if ((n.path[0] === "timestamp" || n.path[0] === "receiveTimestamp") && Number.isNaN(Date.parse(v))) fail(`'${v}' is not an RFC 3339 timestamp`, n.pos);
+    if (n.path[0] === "severity" && n.path.length === 1 && !/^\d+$/.test(v) && severityRank(v) < 0)
+      fail(`unknown severity '${v}'`, n.pos);
+    if ((n.path[0] === "timestamp" || n.path[0] === "receiveTimestamp") && Number.isNaN(Date.parse(v)))
+      fail(`'${v}' is not an RFC 3339 timestamp`, n.pos);
     if (n.op === "=~" || n.op === "!~") {
-      try { re2(v); } catch (err) { fail(`invalid regular expression '${v}' (${(err as Error).message})`, n.pos); }
+      try {
+        re2(v);
+      } catch (err) {
+        fail(`invalid regular expression '${v}' (${(err as Error).message})`, n.pos);
+      }
     }
   }
 }
@@ -237,16 +300,27 @@ function compareOne(field: unknown, op: Op, value: string, path: string[]): bool
     const f = durationSeconds(field);
     const nf = typeof f === "number" || typeof f === "boolean" ? Number(f) : Number(f);
     const nv = Number(value.endsWith("s") && path[1] === "latency" ? value.slice(0, -1) : value);
-    if (String(f).trim() !== "" && value.trim() !== "" && !Number.isNaN(nf) && !Number.isNaN(nv)) { a = nf; b = nv; }
-    else { a = String(field).toLowerCase(); b = value.toLowerCase(); }
+    if (String(f).trim() !== "" && value.trim() !== "" && !Number.isNaN(nf) && !Number.isNaN(nv)) {
+      a = nf;
+      b = nv;
+    } else {
+      a = String(field).toLowerCase();
+      b = value.toLowerCase();
+    }
   }
   switch (op) {
-    case "=": return a === b;
-    case "!=": return a !== b;
-    case "<": return a < b;
-    case "<=": return a <= b;
-    case ">": return a > b;
-    default: return a >= b;
+    case "=":
+      return a === b;
+    case "!=":
+      return a !== b;
+    case "<":
+      return a < b;
+    case "<=":
+      return a <= b;
+    case ">":
+      return a > b;
+    default:
+      return a >= b;
   }
 }
 
@@ -254,16 +328,21 @@ function compareOne(field: unknown, op: Op, value: string, path: string[]): bool
 export function matches(node: Node | null, entry: Record<string, unknown>): boolean {
   if (!node) return true;
   switch (node.k) {
-    case "and": return node.items.every((n) => matches(n, entry));
-    case "or": return node.items.some((n) => matches(n, entry));
-    case "not": return !matches(node.x, entry);
-    case "text": return containsText(entry, node.value.toLowerCase());
+    case "and":
+      return node.items.every((n) => matches(n, entry));
+    case "or":
+      return node.items.some((n) => matches(n, entry));
+    case "not":
+      return !matches(node.x, entry);
+    case "text":
+      return containsText(entry, node.value.toLowerCase());
     case "cmp": {
       const field = resolve(entry, node.path);
       if (field === undefined || field === null || field === "") return false;
       if (node.op === ":" && node.values[0] === "*" && node.values.length === 1) return true;
       // A negated operator holds only if it holds for every listed value.
-      if (node.op === "!=" || node.op === "!~") return node.values.every((v) => compareOne(field, node.op, v, node.path));
+      if (node.op === "!=" || node.op === "!~")
+        return node.values.every((v) => compareOne(field, node.op, v, node.path));
       return node.values.some((v) => compareOne(field, node.op, v, node.path));
     }
   }

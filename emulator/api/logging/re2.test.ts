@@ -13,16 +13,19 @@ let log: InstanceType<typeof logging.v2.LoggingServiceV2Client>;
 beforeAll(async () => {
   t = await startTestEmulator(await createEmptyDatabase(inject("pgAdminUrl"), "emu"));
   log = new logging.v2.LoggingServiceV2Client(clientOptions(t.emulator.grpcPort));
-  await log.writeLogEntries({
-    logName: `projects/${PROJECT}/logs/app`,
-    resource: { type: "global", labels: { project_id: PROJECT } },
-    entries: [
-      { insertId: "a", textPayload: "Payment FAILED for order 17" },
-      { insertId: "b", textPayload: "payment failed for order 18" },
-      { insertId: "c", textPayload: "payment ok for order 19" },
-      { insertId: "d", textPayload: "shipping delayed" },
-    ],
-  }, CALL);
+  await log.writeLogEntries(
+    {
+      logName: `projects/${PROJECT}/logs/app`,
+      resource: { type: "global", labels: { project_id: PROJECT } },
+      entries: [
+        { insertId: "a", textPayload: "Payment FAILED for order 17" },
+        { insertId: "b", textPayload: "payment failed for order 18" },
+        { insertId: "c", textPayload: "payment ok for order 19" },
+        { insertId: "d", textPayload: "shipping delayed" },
+      ],
+    },
+    CALL,
+  );
 });
 afterAll(async () => {
   await log?.close();
@@ -30,7 +33,10 @@ afterAll(async () => {
 });
 
 async function ids(filter: string): Promise<string[]> {
-  const [entries] = await log.listLogEntries({ resourceNames: RES, filter, orderBy: "timestamp asc", pageSize: 100 }, { ...CALL, autoPaginate: false });
+  const [entries] = await log.listLogEntries(
+    { resourceNames: RES, filter, orderBy: "timestamp asc", pageSize: 100 },
+    { ...CALL, autoPaginate: false },
+  );
   return entries.map((e: { insertId?: string | null }) => e.insertId!).sort();
 }
 

@@ -38,7 +38,12 @@ export function whereClauses(node: Node | null, params: unknown[]): string[] {
       out.push(`service = ANY(${param(n.values.map((v) => v.toLowerCase()))}::text[])`);
     } else if (path === "resource.labels.revision_name" && n.op === "=") {
       out.push(`revision = ANY(${param(n.values.map((v) => v.toLowerCase()))}::text[])`);
-    } else if (n.op === ":" && one !== undefined && one !== "*" && (n.path[0] === "textPayload" || n.path[0] === "jsonPayload")) {
+    } else if (
+      n.op === ":" &&
+      one !== undefined &&
+      one !== "*" &&
+      (n.path[0] === "textPayload" || n.path[0] === "jsonPayload")
+    ) {
       out.push(`search LIKE ${param(`%${likeEscape(one)}%`)}`);
     }
   }

@@ -36,18 +36,25 @@ async function openTail(name: string, bufferWindow?: { seconds?: number; nanos?:
     if (m.entries.length) arrivals.push({ at: performance.now(), payloads: m.entries.map((e) => e.textPayload ?? "") });
   });
   stream.on("error", () => {});
-  stream.write({ resourceNames: RES, filter: `logName="projects/${PROJECT}/logs/${name}"`, ...(bufferWindow ? { bufferWindow } : {}) });
+  stream.write({
+    resourceNames: RES,
+    filter: `logName="projects/${PROJECT}/logs/${name}"`,
+    ...(bufferWindow ? { bufferWindow } : {}),
+  });
   await open;
   return { arrivals, close: () => stream.cancel() };
 }
 
 async function write(name: string, texts: { text: string; secondsAgo: number }[]) {
   const now = Math.floor(Date.now() / 1000);
-  await log.writeLogEntries({
-    logName: `projects/${PROJECT}/logs/${name}`,
-    resource: { type: "global", labels: {} },
-    entries: texts.map((x) => ({ textPayload: x.text, timestamp: { seconds: now - x.secondsAgo } })),
-  }, CALL);
+  await log.writeLogEntries(
+    {
+      logName: `projects/${PROJECT}/logs/${name}`,
+      resource: { type: "global", labels: {} },
+      entries: texts.map((x) => ({ textPayload: x.text, timestamp: { seconds: now - x.secondsAgo } })),
+    },
+    CALL,
+  );
 }
 
 async function until(arrivals: Arrival[], n: number) {
@@ -55,12 +62,20 @@ async function until(arrivals: Arrival[], n: number) {
 }
 
 it("holds entries for the default 2 s, sends them at once with 0, and 1.5 s with 1.5 s", async () => {
-  const [unset, zero, oneAndHalf] = await Promise.all([openTail("w"), openTail("w", { seconds: 0 }), openTail("w", { seconds: 1, nanos: 500_000_000 })]);
+  const [unset, zero, oneAndHalf] = await Promise.all([
+    openTail("w"),
+    openTail("w", { seconds: 0 }),
+    openTail("w", { seconds: 1, nanos: 500_000_000 }),
+  ]);
   try {
     const t0 = performance.now();
-    await write("w", [{ text: "late", secondsAgo: 0 }, { text: "early", secondsAgo: 5 }]);
+    await write("w", [
+      { text: "late", secondsAgo: 0 },
+      { text: "early", secondsAgo: 5 },
+    ]);
     await Promise.all([until(zero.arrivals, 2), until(oneAndHalf.arrivals, 2), until(unset.arrivals, 2)]);
-    for (const tail of [zero, oneAndHalf, unset]) expect(tail.arrivals.flatMap((a) => a.payloads)).toEqual(["early", "late"]);
+    for (const tail of [zero, oneAndHalf, unset])
+      expect(tail.arrivals.flatMap((a) => a.payloads)).toEqual(["early", "late"]);
     expect(oneAndHalf.arrivals[0].at - t0).toBeGreaterThanOrEqual(1500);
     expect(unset.arrivals[0].at - t0).toBeGreaterThanOrEqual(2000);
     // Sent at once: before the 1.5 s tail could have had it.

@@ -12,7 +12,9 @@ export function toValue(v: unknown): Json {
   return { structValue: toStruct(v as Json) };
 }
 
-export const toStruct = (o: Json): Json => ({ fields: Object.fromEntries(Object.entries(o).map(([k, v]) => [k, toValue(v)])) });
+export const toStruct = (o: Json): Json => ({
+  fields: Object.fromEntries(Object.entries(o).map(([k, v]) => [k, toValue(v)])),
+});
 
 export function fromValue(v: Json): unknown {
   if ("numberValue" in v) return v.numberValue;
@@ -79,6 +81,7 @@ export function entryFromProto(p: Json): Json {
     if (h.latency && typeof h.latency === "object") h.latency = fromDuration(h.latency as Json);
     out.httpRequest = h;
   }
-  if (p.protoPayload) out.protoPayload = { "@type": String((p.protoPayload as Json).typeUrl ?? (p.protoPayload as Json).type_url ?? "") };
+  if (p.protoPayload)
+    out.protoPayload = { "@type": String((p.protoPayload as Json).typeUrl ?? (p.protoPayload as Json).type_url ?? "") };
   return out;
 }

@@ -12,7 +12,10 @@ export type Presenter = (typeName: StoredOperation["typeName"], resource: object
 export function toProto(op: StoredOperation, codec: Codec, present: Presenter) {
   // protobufjs predefines google.protobuf.Any with the field spelled
   // `type_url`, whatever keepCase says: `typeUrl` would be dropped silently.
-  const any = (value: object) => ({ type_url: `type.googleapis.com/${op.typeName}`, value: codec.encode(op.typeName, present(op.typeName, value)) });
+  const any = (value: object) => ({
+    type_url: `type.googleapis.com/${op.typeName}`,
+    value: codec.encode(op.typeName, present(op.typeName, value)),
+  });
   return {
     name: op.name,
     metadata: any(op.metadata),
@@ -27,7 +30,12 @@ function durationMs(d: { seconds?: string | number; nanos?: number } | undefined
 }
 
 /** `canonical` turns a project number in a name into the project id (operations are stored under the id). */
-export function operationsHandlers(store: OperationStore, codec: Codec, present: Presenter, canonical: (name: string) => Promise<string>): Record<string, Handler> {
+export function operationsHandlers(
+  store: OperationStore,
+  codec: Codec,
+  present: Presenter,
+  canonical: (name: string) => Promise<string>,
+): Record<string, Handler> {
   const load = async (name: string) => {
     if (!name) throw invalid("name is required");
     const op = await store.get(await canonical(name));
@@ -40,10 +48,12 @@ export function operationsHandlers(store: OperationStore, codec: Codec, present:
     },
 
     async ListOperations(req: { name: string; filter?: string; pageSize?: number; pageToken?: string }) {
-      if (!/^projects\/[^/]+\/locations\/[^/]+$/.test(req.name ?? "")) throw invalid(`Invalid name "${req.name ?? ""}": expected projects/{project}/locations/{location}`);
+      if (!/^projects\/[^/]+\/locations\/[^/]+$/.test(req.name ?? ""))
+        throw invalid(`Invalid name "${req.name ?? ""}": expected projects/{project}/locations/{location}`);
       const filter = (req.filter ?? "").replace(/\s+/g, "");
       const done = filter === "" ? undefined : filter === "done=true" ? true : filter === "done=false" ? false : null;
-      if (done === null) throw invalid(`Unsupported filter "${req.filter}": only done=true and done=false are supported`);
+      if (done === null)
+        throw invalid(`Unsupported filter "${req.filter}": only done=true and done=false are supported`);
       const page = readPage(req.pageSize, req.pageToken);
       const { items, nextPageToken } = pageOf(await store.list(await canonical(req.name), page, done), page);
       return { operations: items.map((op) => toProto(op, codec, present)), nextPageToken };

@@ -25,8 +25,17 @@ const SCHEMA = [
   "CREATE INDEX IF NOT EXISTS lro_operations_pending ON lro_operations (done) WHERE NOT done",
 ];
 
-export type OperationKind = "CreateService" | "UpdateService" | "DeleteService" | "DeleteRevision"
-  | "CreateJob" | "UpdateJob" | "DeleteJob" | "RunJob" | "CancelExecution" | "DeleteExecution";
+export type OperationKind =
+  | "CreateService"
+  | "UpdateService"
+  | "DeleteService"
+  | "DeleteRevision"
+  | "CreateJob"
+  | "UpdateJob"
+  | "DeleteJob"
+  | "RunJob"
+  | "CancelExecution"
+  | "DeleteExecution";
 
 export type StoredOperation = {
   name: string;
@@ -46,13 +55,29 @@ export type StoredOperation = {
 };
 
 type Row = {
-  name: string; done: boolean; type_name: StoredOperation["typeName"]; metadata: object; response: object | null;
-  error: StoredOperation["error"]; kind: OperationKind; target: string; generation: string | null; revision: string | null;
+  name: string;
+  done: boolean;
+  type_name: StoredOperation["typeName"];
+  metadata: object;
+  response: object | null;
+  error: StoredOperation["error"];
+  kind: OperationKind;
+  target: string;
+  generation: string | null;
+  revision: string | null;
 };
 
 const toOp = (r: Row): StoredOperation => ({
-  name: r.name, done: r.done, typeName: r.type_name, metadata: r.metadata, response: r.response, error: r.error,
-  kind: r.kind, target: r.target, generation: r.generation === null ? null : Number(r.generation), revision: r.revision,
+  name: r.name,
+  done: r.done,
+  typeName: r.type_name,
+  metadata: r.metadata,
+  response: r.response,
+  error: r.error,
+  kind: r.kind,
+  target: r.target,
+  generation: r.generation === null ? null : Number(r.generation),
+  revision: r.revision,
 });
 
 export class OperationStore {
@@ -72,11 +97,28 @@ export class OperationStore {
     await q.query(
       `INSERT INTO lro_operations (name, parent, done, type_name, metadata, response, error, kind, target, generation, revision)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [op.name, parent, op.done, op.typeName, op.metadata, op.response, op.error, op.kind, op.target, op.generation, op.revision],
+      [
+        op.name,
+        parent,
+        op.done,
+        op.typeName,
+        op.metadata,
+        op.response,
+        op.error,
+        op.kind,
+        op.target,
+        op.generation,
+        op.revision,
+      ],
     );
   }
 
-  async complete(q: Queryable, name: string, result: { response: object } | { error: { code: number; message: string } }, metadata?: object): Promise<void> {
+  async complete(
+    q: Queryable,
+    name: string,
+    result: { response: object } | { error: { code: number; message: string } },
+    metadata?: object,
+  ): Promise<void> {
     await q.query(
       "UPDATE lro_operations SET done = true, response = $2, error = $3, metadata = COALESCE($4, metadata) WHERE name = $1",
       [name, "response" in result ? result.response : null, "error" in result ? result.error : null, metadata ?? null],

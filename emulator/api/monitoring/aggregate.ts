@@ -6,14 +6,29 @@ import { percentile } from "../../telemetry/buckets";
 import { utilBucketBounds } from "../../telemetry/utilization";
 
 /** linear: the utilization buckets (1 % wide); otherwise the exponential latency buckets. */
-export type Dist = { count: number; sum: number; ssd: number; min: number; max: number; buckets: number[]; linear?: boolean };
+export type Dist = {
+  count: number;
+  sum: number;
+  ssd: number;
+  min: number;
+  max: number;
+  buckets: number[];
+  linear?: boolean;
+};
 /** raw: a custom metric's STRING or DISTRIBUTION value, returned as written (never aligned). */
 export type Val = { n: number } | { d: Dist } | { raw: Record<string, unknown> };
 export type Kind = "DELTA" | "GAUGE" | "CUMULATIVE";
 export type ValueType = "INT64" | "DOUBLE" | "DISTRIBUTION" | "BOOL" | "STRING";
 export type Point = { start: number; end: number; v: Val };
 /** resourceType: cloud_run_revision unless said (custom metrics name theirs). */
-export type Series = { metric: Record<string, string>; resource: Record<string, string>; resourceType?: string; kind: Kind; type: ValueType; points: Point[] };
+export type Series = {
+  metric: Record<string, string>;
+  resource: Record<string, string>;
+  resourceType?: string;
+  kind: Kind;
+  type: ValueType;
+  points: Point[];
+};
 
 export function mergeDist(a: Dist, b: Dist): Dist {
   if (!a.count) return b;
@@ -21,8 +36,12 @@ export function mergeDist(a: Dist, b: Dist): Dist {
   const count = a.count + b.count;
   const delta = b.sum / b.count - a.sum / a.count;
   return {
-    count, sum: a.sum + b.sum, ssd: a.ssd + b.ssd + (delta * delta * a.count * b.count) / count,
-    min: Math.min(a.min, b.min), max: Math.max(a.max, b.max), buckets: a.buckets.map((x, i) => x + (b.buckets[i] ?? 0)),
+    count,
+    sum: a.sum + b.sum,
+    ssd: a.ssd + b.ssd + (delta * delta * a.count * b.count) / count,
+    min: Math.min(a.min, b.min),
+    max: Math.max(a.max, b.max),
+    buckets: a.buckets.map((x, i) => x + (b.buckets[i] ?? 0)),
     ...(a.linear ? { linear: true } : {}),
   };
 }
@@ -36,21 +55,39 @@ const pct = (d: Dist, p: number) => percentile(d.buckets, p, d.min, d.max, d.lin
 const NUMERIC: ValueType[] = ["INT64", "DOUBLE"];
 const NUMERIC_OR_DIST: ValueType[] = ["INT64", "DOUBLE", "DISTRIBUTION"];
 const ALIGNER_TYPES: Record<string, ValueType[]> = {
-  ALIGN_DELTA: NUMERIC_OR_DIST, ALIGN_RATE: NUMERIC, ALIGN_SUM: NUMERIC_OR_DIST, ALIGN_MEAN: NUMERIC_OR_DIST,
-  ALIGN_MIN: NUMERIC, ALIGN_MAX: NUMERIC, ALIGN_COUNT: ["INT64", "DOUBLE", "BOOL"],
-  ALIGN_NEXT_OLDER: ["INT64", "DOUBLE", "BOOL"], ALIGN_FRACTION_TRUE: ["BOOL"],
+  ALIGN_DELTA: NUMERIC_OR_DIST,
+  ALIGN_RATE: NUMERIC,
+  ALIGN_SUM: NUMERIC_OR_DIST,
+  ALIGN_MEAN: NUMERIC_OR_DIST,
+  ALIGN_MIN: NUMERIC,
+  ALIGN_MAX: NUMERIC,
+  ALIGN_COUNT: ["INT64", "DOUBLE", "BOOL"],
+  ALIGN_NEXT_OLDER: ["INT64", "DOUBLE", "BOOL"],
+  ALIGN_FRACTION_TRUE: ["BOOL"],
 };
 const REDUCER_TYPES: Record<string, ValueType[]> = {
-  REDUCE_SUM: NUMERIC_OR_DIST, REDUCE_MEAN: NUMERIC_OR_DIST, REDUCE_MIN: NUMERIC, REDUCE_MAX: NUMERIC,
+  REDUCE_SUM: NUMERIC_OR_DIST,
+  REDUCE_MEAN: NUMERIC_OR_DIST,
+  REDUCE_MIN: NUMERIC,
+  REDUCE_MAX: NUMERIC,
   REDUCE_COUNT: ["INT64", "DOUBLE", "BOOL", "DISTRIBUTION"],
-  REDUCE_COUNT_TRUE: ["BOOL"], REDUCE_COUNT_FALSE: ["BOOL"], REDUCE_FRACTION_TRUE: ["BOOL"],
+  REDUCE_COUNT_TRUE: ["BOOL"],
+  REDUCE_COUNT_FALSE: ["BOOL"],
+  REDUCE_FRACTION_TRUE: ["BOOL"],
 };
 
 /** Google's refusal of an aligner or reducer that does not fit the metric. */
-function check(field: "perSeriesAligner" | "crossSeriesReducer", name: string, s: Pick<Series, "kind" | "type">, allowed: ValueType[]) {
+function check(
+  field: "perSeriesAligner" | "crossSeriesReducer",
+  name: string,
+  s: Pick<Series, "kind" | "type">,
+  allowed: ValueType[],
+) {
   if (allowed.includes(s.type)) return;
   const what = field === "perSeriesAligner" ? "aligner" : "reducer";
-  throw invalid(`Field aggregation.${field} had an invalid value of "${name}": The ${what} cannot be applied to metrics with kind ${s.kind} and value type ${s.type}.`);
+  throw invalid(
+    `Field aggregation.${field} had an invalid value of "${name}": The ${what} cannot be applied to metrics with kind ${s.kind} and value type ${s.type}.`,
+  );
 }
 
 /** A CUMULATIVE numeric series as DELTA points: differences of consecutive points sharing a start. */
@@ -68,7 +105,12 @@ export function align(series: Series[], aligner: string, periodMs: number, start
   const periods = Math.max(1, Math.ceil((endMs - startMs) / periodMs));
   return series.map((input) => {
     const isPercentile = /^ALIGN_PERCENTILE_(99|95|50|05)$/.test(aligner);
-    check("perSeriesAligner", aligner, input, isPercentile ? ["DISTRIBUTION"] : (ALIGNER_TYPES[aligner] ?? NUMERIC_OR_DIST));
+    check(
+      "perSeriesAligner",
+      aligner,
+      input,
+      isPercentile ? ["DISTRIBUTION"] : (ALIGNER_TYPES[aligner] ?? NUMERIC_OR_DIST),
+    );
     const s = input.kind === "CUMULATIVE" ? cumulativeToDelta(input) : input;
     const groups = new Map<number, Val[]>();
     for (const p of s.points) {
@@ -83,10 +125,14 @@ export function align(series: Series[], aligner: string, periodMs: number, start
       const pEnd = endMs - k * periodMs;
       let v: Val;
       const nums = vals.map(num);
-      const sumVals = (): Val => (s.type === "DISTRIBUTION" ? { d: vals.map((x) => dist(x)!).reduce(mergeDist) } : { n: nums.reduce((a, b) => a + b, 0) });
+      const sumVals = (): Val =>
+        s.type === "DISTRIBUTION"
+          ? { d: vals.map((x) => dist(x)!).reduce(mergeDist) }
+          : { n: nums.reduce((a, b) => a + b, 0) };
       const pm = /^ALIGN_PERCENTILE_(99|95|50|05)$/.exec(aligner);
       if (aligner === "ALIGN_DELTA" || aligner === "ALIGN_SUM") {
-        if (aligner === "ALIGN_DELTA" && s.kind !== "DELTA") throw invalid("ALIGN_DELTA requires a DELTA or CUMULATIVE metric");
+        if (aligner === "ALIGN_DELTA" && s.kind !== "DELTA")
+          throw invalid("ALIGN_DELTA requires a DELTA or CUMULATIVE metric");
         v = sumVals();
         kind = s.kind;
         type = s.type;
@@ -118,7 +164,10 @@ export function align(series: Series[], aligner: string, periodMs: number, start
   });
 }
 
-function groupKey(s: Series, fields: string[]): { key: string; metric: Record<string, string>; resource: Record<string, string> } {
+function groupKey(
+  s: Series,
+  fields: string[],
+): { key: string; metric: Record<string, string>; resource: Record<string, string> } {
   const metric: Record<string, string> = {};
   const resource: Record<string, string> = {};
   // resource.type is always kept, whatever the grouping.
@@ -139,7 +188,10 @@ function interpolate(sorted: number[], p: number): number {
 }
 
 export function reduce(series: Series[], reducer: string, fields: string[]): Series[] {
-  const groups = new Map<string, { metric: Record<string, string>; resource: Record<string, string>; members: Series[] }>();
+  const groups = new Map<
+    string,
+    { metric: Record<string, string>; resource: Record<string, string>; members: Series[] }
+  >();
   for (const s of series) {
     const g = groupKey(s, fields);
     (groups.get(g.key) ?? groups.set(g.key, { ...g, members: [] }).get(g.key)!).members.push(s);
@@ -147,7 +199,8 @@ export function reduce(series: Series[], reducer: string, fields: string[]): Ser
   const out: Series[] = [];
   for (const g of groups.values()) {
     const first = g.members[0];
-    if (!/^REDUCE_PERCENTILE_(99|95|50|05)$/.test(reducer)) check("crossSeriesReducer", reducer, first, REDUCER_TYPES[reducer] ?? NUMERIC_OR_DIST);
+    if (!/^REDUCE_PERCENTILE_(99|95|50|05)$/.test(reducer))
+      check("crossSeriesReducer", reducer, first, REDUCER_TYPES[reducer] ?? NUMERIC_OR_DIST);
     const byEnd = new Map<number, Point[]>();
     for (const s of g.members) for (const p of s.points) (byEnd.get(p.end) ?? byEnd.set(p.end, []).get(p.end)!).push(p);
     let type: ValueType = "DOUBLE";
@@ -157,11 +210,17 @@ export function reduce(series: Series[], reducer: string, fields: string[]): Ser
       const pm = /^REDUCE_PERCENTILE_(99|95|50|05)$/.exec(reducer);
       let v: Val;
       if (reducer === "REDUCE_SUM") {
-        v = first.type === "DISTRIBUTION" ? { d: pts.map((p) => dist(p.v)!).reduce(mergeDist) } : { n: nums.reduce((a, b) => a + b, 0) };
+        v =
+          first.type === "DISTRIBUTION"
+            ? { d: pts.map((p) => dist(p.v)!).reduce(mergeDist) }
+            : { n: nums.reduce((a, b) => a + b, 0) };
         type = first.type;
       } else if (reducer === "REDUCE_MEAN") {
         // Distributions: the mean of all their values, i.e. each one's mean weighted by its count.
-        v = first.type === "DISTRIBUTION" ? { n: num({ d: pts.map((p) => dist(p.v)!).reduce(mergeDist) }) } : { n: nums.reduce((a, b) => a + b, 0) / nums.length };
+        v =
+          first.type === "DISTRIBUTION"
+            ? { n: num({ d: pts.map((p) => dist(p.v)!).reduce(mergeDist) }) }
+            : { n: nums.reduce((a, b) => a + b, 0) / nums.length };
       } else if (reducer === "REDUCE_MIN" || reducer === "REDUCE_MAX") {
         v = { n: reducer === "REDUCE_MIN" ? Math.min(...nums) : Math.max(...nums) };
         type = first.type;
@@ -177,7 +236,13 @@ export function reduce(series: Series[], reducer: string, fields: string[]): Ser
         if (first.type === "DISTRIBUTION") {
           const d = pts.map((p) => dist(p.v)!).reduce(mergeDist);
           v = { n: pct(d, PCT[pm[1]]) };
-        } else v = { n: interpolate([...nums].sort((a, b) => a - b), PCT[pm[1]]) };
+        } else
+          v = {
+            n: interpolate(
+              [...nums].sort((a, b) => a - b),
+              PCT[pm[1]],
+            ),
+          };
       } else {
         throw invalid(`cross_series_reducer ${reducer} is not supported by the emulator`);
       }

@@ -46,7 +46,7 @@ beforeAll(async () => {
 
   // Two more days, written through the store up to this minute (the current hour is partial).
   let seed = 11;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const now = Math.floor(Date.now() / MINUTE) * MINUTE;
   const instances: InstanceMinute[] = [];
   const requests: MinuteAgg[] = [];
@@ -56,20 +56,54 @@ beforeAll(async () => {
     const key = { project: PROJECT, region: "us-central1", service: s.id, revision: revisions[i] };
     for (let m = now - 2 * DAY; m <= now; m += 7 * MINUTE) {
       const active = Math.floor(rnd() * 4);
-      instances.push({ ...key, minute: m, seen: ids(active + Math.floor(rnd() * 3)), active: ids(active), aliveS: 60 * rnd(), busyS: 70 * rnd(),
-        startupCount: 0, startupSum: 0, startupBuckets: new Array(BUCKETS).fill(0) });
+      instances.push({
+        ...key,
+        minute: m,
+        seen: ids(active + Math.floor(rnd() * 3)),
+        active: ids(active),
+        aliveS: 60 * rnd(),
+        busyS: 70 * rnd(),
+        startupCount: 0,
+        startupSum: 0,
+        startupBuckets: new Array(BUCKETS).fill(0),
+      });
       const latencyBuckets = new Array(BUCKETS).fill(0);
       latencyBuckets[10 + Math.floor(rnd() * 20)] += 3;
-      requests.push({ ...key, code: 200, minute: m, count: 3, sum: 300 * rnd() + 30, ssd: 50 * rnd(), min: 5, max: 400, buckets: latencyBuckets });
+      requests.push({
+        ...key,
+        code: 200,
+        minute: m,
+        count: 3,
+        sum: 300 * rnd() + 30,
+        ssd: 50 * rnd(),
+        min: 5,
+        max: 400,
+        buckets: latencyBuckets,
+      });
       const utilBuckets = new Array(UTIL_BUCKETS).fill(0);
       const v = rnd();
       utilBuckets[1 + Math.floor(v * 100)] += 2;
-      utilization.push({ ...key, container: "", metric: "memory", minute: m, count: 2, sum: 2 * v, ssd: 0.001 * rnd(), min: v, max: v, buckets: utilBuckets });
+      utilization.push({
+        ...key,
+        container: "",
+        metric: "memory",
+        minute: m,
+        count: 2,
+        sum: 2 * v,
+        ssd: 0.001 * rnd(),
+        min: v,
+        max: v,
+        buckets: utilBuckets,
+      });
     }
   });
   await store.writeMinutes(requests, instances, utilization);
   // Minutes completed later, as a query's early flush leaves them: their hours are recomputed.
-  await store.writeMinutes(requests.slice(-3), instances.slice(-4).map((m) => ({ ...m, active: ids(5), seen: ids(6), aliveS: 5 })), utilization.slice(-3));
+  await store.writeMinutes(
+    requests.slice(-3),
+    instances.slice(-4).map((m) => ({ ...m, active: ids(5), seen: ids(6), aliveS: 5 })),
+    utilization.slice(-3),
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -78,20 +112,31 @@ afterAll(async () => {
 });
 
 function expectSame(actual: Series[], expected: Series[], label: string) {
-  const order = (s: Series[]) => [...s].sort((a, b) => JSON.stringify([a.resource, a.metric]).localeCompare(JSON.stringify([b.resource, b.metric])));
+  const order = (s: Series[]) =>
+    [...s].sort((a, b) => JSON.stringify([a.resource, a.metric]).localeCompare(JSON.stringify([b.resource, b.metric])));
   const [a, e] = [order(actual), order(expected)];
-  const shape = (s: Series[]) => s.map((x) => [x.resource, x.metric, x.kind, x.type, x.points.map((p) => [p.start, p.end])]);
+  const shape = (s: Series[]) =>
+    s.map((x) => [x.resource, x.metric, x.kind, x.type, x.points.map((p) => [p.start, p.end])]);
   expect(shape(a), label).toEqual(shape(e));
-  const close = (x: number, y: number) => expect(Math.abs(x - y), label).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(y)));
-  a.forEach((s, i) => s.points.forEach((p, j) => {
-    const q = e[i].points[j];
-    if ("n" in p.v && "n" in q.v) close(p.v.n, q.v.n);
-    else if ("d" in p.v && "d" in q.v) {
-      expect([p.v.d.count, p.v.d.buckets, p.v.d.min, p.v.d.max, p.v.d.linear], label).toEqual([q.v.d.count, q.v.d.buckets, q.v.d.min, q.v.d.max, q.v.d.linear]);
-      close(p.v.d.sum, q.v.d.sum);
-      close(p.v.d.ssd, q.v.d.ssd);
-    } else expect(p.v, label).toEqual(q.v);
-  }));
+  const close = (x: number, y: number) =>
+    expect(Math.abs(x - y), label).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(y)));
+  a.forEach((s, i) =>
+    s.points.forEach((p, j) => {
+      const q = e[i].points[j];
+      if ("n" in p.v && "n" in q.v) close(p.v.n, q.v.n);
+      else if ("d" in p.v && "d" in q.v) {
+        expect([p.v.d.count, p.v.d.buckets, p.v.d.min, p.v.d.max, p.v.d.linear], label).toEqual([
+          q.v.d.count,
+          q.v.d.buckets,
+          q.v.d.min,
+          q.v.d.max,
+          q.v.d.linear,
+        ]);
+        close(p.v.d.sum, q.v.d.sum);
+        close(p.v.d.ssd, q.v.d.ssd);
+      } else expect(p.v, label).toEqual(q.v);
+    }),
+  );
 }
 
 const METRIC_ALIGNERS: [string, string[]][] = [
@@ -111,9 +156,19 @@ describe("aligned reads grouped in SQL against the per-minute points aligned in 
   const dayEnd = Math.ceil(Date.now() / DAY) * DAY;
   const windows = [
     { label: "two months by day", start: dayEnd - 61 * DAY, end: dayEnd, period: DAY },
-    { label: "a week as one period, to the current hour's end", start: hourEnd - 7 * DAY, end: hourEnd, period: 7 * DAY },
+    {
+      label: "a week as one period, to the current hour's end",
+      start: hourEnd - 7 * DAY,
+      end: hourEnd,
+      period: 7 * DAY,
+    },
     { label: "a day by hour", start: hourEnd - DAY, end: hourEnd, period: HOUR },
-    { label: "start 17 min past an hour, by 3 h", start: hourEnd - 3 * DAY + 17 * MINUTE, end: hourEnd, period: 3 * HOUR },
+    {
+      label: "start 17 min past an hour, by 3 h",
+      start: hourEnd - 3 * DAY + 17 * MINUTE,
+      end: hourEnd,
+      period: 3 * HOUR,
+    },
   ];
   for (const [type, aligners] of METRIC_ALIGNERS) {
     for (const aligner of aligners) {
@@ -122,13 +177,19 @@ describe("aligned reads grouped in SQL against the per-minute points aligned in 
           const label = `${type} ${aligner} ${w.label}`;
           expect(sqlAlignmentFits(type, aligner, w.period, w.end), label).toBe(true);
           const [grouped, minutes] = await Promise.all([
-            loadAligned(db, PROJECT, type, aligner, w.period, w.start, w.end), loadSeries(db, PROJECT, type, w.start - w.period, w.end)]);
+            loadAligned(db, PROJECT, type, aligner, w.period, w.start, w.end),
+            loadSeries(db, PROJECT, type, w.start - w.period, w.end),
+          ]);
           expect(minutes.length, label).toBeGreaterThan(0);
           const aligned = (s: Series[]) => align(s, aligner, w.period, w.start, w.end);
           expectSame(aligned(grouped), aligned(minutes), label);
           if (!aligner.startsWith("ALIGN_PERCENTILE")) {
             const fields = ["resource.labels.service_name", "metric.labels.state"];
-            expectSame(reduce(aligned(grouped), "REDUCE_SUM", fields), reduce(aligned(minutes), "REDUCE_SUM", fields), label);
+            expectSame(
+              reduce(aligned(grouped), "REDUCE_SUM", fields),
+              reduce(aligned(minutes), "REDUCE_SUM", fields),
+              label,
+            );
           }
         }
       });
@@ -149,8 +210,15 @@ describe("aligned reads grouped in SQL against the per-minute points aligned in 
     for (const c of cases) {
       const label = JSON.stringify(c);
       expect(sqlAlignmentFits(type, c.aligner, c.period, c.end), label).toBe(c.fits);
-      const { series } = await querySeries(db, store, PROJECT, filter, c.start, c.end, { aligner: c.aligner, reducer: "REDUCE_SUM", periodMs: c.period, groupByFields: fields });
-      const minutes = (await loadSeries(db, PROJECT, type, c.start - c.period, c.end)).filter((s) => s.resource.service_name === "billed-per-instance");
+      const { series } = await querySeries(db, store, PROJECT, filter, c.start, c.end, {
+        aligner: c.aligner,
+        reducer: "REDUCE_SUM",
+        periodMs: c.period,
+        groupByFields: fields,
+      });
+      const minutes = (await loadSeries(db, PROJECT, type, c.start - c.period, c.end)).filter(
+        (s) => s.resource.service_name === "billed-per-instance",
+      );
       expect(series.length, label).toBe(2);
       expectSame(series, reduce(align(minutes, c.aligner, c.period, c.start, c.end), "REDUCE_SUM", fields), label);
     }

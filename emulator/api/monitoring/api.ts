@@ -13,7 +13,14 @@ import { UTIL_FINITE, UTIL_WIDTH } from "../../telemetry/utilization";
 import type { TelemetryStore } from "../../telemetry/store";
 import type { Point, Val } from "./aggregate";
 import { createTimeSeries } from "./custom-series";
-import { builtinDescriptor, createDescriptor, deleteDescriptor, descriptorName, listCustomDescriptors, projectOf } from "./descriptors";
+import {
+  builtinDescriptor,
+  createDescriptor,
+  deleteDescriptor,
+  descriptorName,
+  listCustomDescriptors,
+  projectOf,
+} from "./descriptors";
 import { evaluate, parseExpr, parseMetricFilter, type Expr } from "./filter";
 import { METRICS } from "./metrics";
 import { resourceDescriptor, resourceType, RESOURCE_TYPES } from "./resources";
@@ -32,7 +39,9 @@ function typedValue(v: Val, type: string): Json {
     while (last > 0 && !d.buckets[last - 1]) last--;
     return {
       distributionValue: {
-        count: String(d.count), mean: d.count ? d.sum / d.count : 0, sumOfSquaredDeviation: d.ssd,
+        count: String(d.count),
+        mean: d.count ? d.sum / d.count : 0,
+        sumOfSquaredDeviation: d.ssd,
         ...(d.count ? { range: { min: d.min, max: d.max } } : {}),
         bucketOptions: d.linear
           ? { linearBuckets: { numFiniteBuckets: UTIL_FINITE, width: UTIL_WIDTH, offset: 0 } }
@@ -68,7 +77,8 @@ export function createMonitoringApi(db: Db, store: TelemetryStore): Record<strin
     const slo = parseSloSelector(String(req.filter ?? ""));
     const filter = slo ? undefined : parseMetricFilter(String(req.filter ?? ""));
     if (req.orderBy) throw invalid("order_by must be empty");
-    if (req.secondaryAggregation && Object.keys(req.secondaryAggregation as object).length) throw invalid("secondary_aggregation is not supported by the emulator");
+    if (req.secondaryAggregation && Object.keys(req.secondaryAggregation as object).length)
+      throw invalid("secondary_aggregation is not supported by the emulator");
     const interval = (req.interval ?? {}) as Json;
     const endMs = tsMs(interval.endTime as Json);
     if (endMs === undefined) throw invalid("interval.end_time is required");
@@ -81,19 +91,43 @@ export function createMonitoringApi(db: Db, store: TelemetryStore): Record<strin
     if (reducer && !aligner) throw invalid("cross_series_reducer requires a per_series_aligner other than ALIGN_NONE");
     if (aligner && periodMs < 60_000) throw invalid("aggregation.alignment_period must be at least 60 seconds");
     const page = readPage(req.pageSize as number, req.pageToken as string, 100_000, 100_000);
-    if (slo || !filter) return { timeSeries: await sloTimeSeries(db, store, project, slo!, startMs, endMs, aligner ? periodMs : 0), nextPageToken: "", executionErrors: [], unit: "10^2.%" };
-    const { def, series } = await querySeries(db, store, project, filter, startMs, endMs, { aligner, reducer, periodMs, groupByFields: (agg.groupByFields as string[]) ?? [] });
-    series.sort((a, b) => JSON.stringify([a.resourceType, a.resource, a.metric]).localeCompare(JSON.stringify([b.resourceType, b.resource, b.metric])));
+    if (slo || !filter)
+      return {
+        timeSeries: await sloTimeSeries(db, store, project, slo!, startMs, endMs, aligner ? periodMs : 0),
+        nextPageToken: "",
+        executionErrors: [],
+        unit: "10^2.%",
+      };
+    const { def, series } = await querySeries(db, store, project, filter, startMs, endMs, {
+      aligner,
+      reducer,
+      periodMs,
+      groupByFields: (agg.groupByFields as string[]) ?? [],
+    });
+    series.sort((a, b) =>
+      JSON.stringify([a.resourceType, a.resource, a.metric]).localeCompare(
+        JSON.stringify([b.resourceType, b.resource, b.metric]),
+      ),
+    );
     const headersOnly = req.view === "HEADERS";
     const { items, nextPageToken } = pageOf(series.slice(page.offset, page.offset + page.limit + 1), page);
     return {
       timeSeries: items.map((s) => ({
         metric: { type: filter.metricType, labels: s.metric },
         resource: { type: s.resourceType ?? "cloud_run_revision", labels: s.resource },
-        metricKind: s.kind, valueType: s.type, unit: def!.unit,
-        points: headersOnly ? [] : s.points.map((p: Point) => ({ interval: { startTime: ts(p.start), endTime: ts(p.end) }, value: typedValue(p.v, s.type) })),
+        metricKind: s.kind,
+        valueType: s.type,
+        unit: def!.unit,
+        points: headersOnly
+          ? []
+          : s.points.map((p: Point) => ({
+              interval: { startTime: ts(p.start), endTime: ts(p.end) },
+              value: typedValue(p.v, s.type),
+            })),
       })),
-      nextPageToken, executionErrors: [], unit: def?.unit ?? "",
+      nextPageToken,
+      executionErrors: [],
+      unit: def?.unit ?? "",
     };
   }
 
@@ -106,8 +140,11 @@ export function createMonitoringApi(db: Db, store: TelemetryStore): Record<strin
     ListMetricDescriptors: async (req: Json) => {
       const project = projectOf(req.name);
       const filter = descriptorFilter(String(req.filter ?? ""), "metric.type");
-      const all = [...Object.keys(METRICS).map((t) => builtinDescriptor(project, t)), ...Object.keys(UPTIME_METRICS).map((t) => uptimeDescriptor(project, t)), ...(await listCustomDescriptors(db, project))]
-        .filter((d) => evaluate(filter, (f) => (f === "metric.type" ? d.type : undefined)));
+      const all = [
+        ...Object.keys(METRICS).map((t) => builtinDescriptor(project, t)),
+        ...Object.keys(UPTIME_METRICS).map((t) => uptimeDescriptor(project, t)),
+        ...(await listCustomDescriptors(db, project)),
+      ].filter((d) => evaluate(filter, (f) => (f === "metric.type" ? d.type : undefined)));
       const page = readPage(req.pageSize as number, req.pageToken as string, 1000, 10_000);
       const { items, nextPageToken } = pageOf(all.slice(page.offset, page.offset + page.limit + 1), page);
       return { metricDescriptors: items, nextPageToken };
@@ -118,7 +155,8 @@ export function createMonitoringApi(db: Db, store: TelemetryStore): Record<strin
       if (!d) throw notFound(`Could not find descriptor for metric '${type}'.`);
       return d;
     },
-    CreateMetricDescriptor: async (req: Json) => createDescriptor(db, projectOf(req.name), (req.metricDescriptor ?? {}) as Json),
+    CreateMetricDescriptor: async (req: Json) =>
+      createDescriptor(db, projectOf(req.name), (req.metricDescriptor ?? {}) as Json),
     DeleteMetricDescriptor: async (req: Json) => {
       const { project, type } = descriptorName(req.name);
       await deleteDescriptor(db, project, type);
@@ -127,14 +165,19 @@ export function createMonitoringApi(db: Db, store: TelemetryStore): Record<strin
     ListMonitoredResourceDescriptors: async (req: Json) => {
       const project = projectOf(req.name);
       const filter = descriptorFilter(String(req.filter ?? ""), "resource.type");
-      const all = RESOURCE_TYPES.filter((r) => evaluate(filter, (f) => (f === "resource.type" ? r.type : undefined))).map((r) => resourceDescriptor(project, r));
+      const all = RESOURCE_TYPES.filter((r) =>
+        evaluate(filter, (f) => (f === "resource.type" ? r.type : undefined)),
+      ).map((r) => resourceDescriptor(project, r));
       const page = readPage(req.pageSize as number, req.pageToken as string, 1000, 10_000);
       const { items, nextPageToken } = pageOf(all.slice(page.offset, page.offset + page.limit + 1), page);
       return { resourceDescriptors: items, nextPageToken };
     },
     GetMonitoredResourceDescriptor: async (req: Json) => {
       const m = /^projects\/([^/]+)\/monitoredResourceDescriptors\/([^/]+)$/.exec(String(req.name ?? ""));
-      if (!m) throw invalid(`name: expected projects/{project}/monitoredResourceDescriptors/{resource_type}, got "${req.name ?? ""}"`);
+      if (!m)
+        throw invalid(
+          `name: expected projects/{project}/monitoredResourceDescriptors/{resource_type}, got "${req.name ?? ""}"`,
+        );
       const r = resourceType(m[2]);
       if (!r) throw notFound(`The monitored resource descriptor '${m[2]}' does not exist.`);
       return resourceDescriptor(m[1], r);

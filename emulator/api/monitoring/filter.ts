@@ -7,7 +7,12 @@
 import { RE2JS } from "re2js";
 import { invalid } from "../../grpc/errors";
 
-export type Term = { field: string; op: "=" | "!=" | ":" | "starts_with" | "ends_with" | "has_substring" | "one_of" | "full_match"; values: string[]; re?: RE2JS };
+export type Term = {
+  field: string;
+  op: "=" | "!=" | ":" | "starts_with" | "ends_with" | "has_substring" | "one_of" | "full_match";
+  values: string[];
+  re?: RE2JS;
+};
 export type Expr = { k: "and" | "or"; items: Expr[] } | { k: "not"; x: Expr } | { k: "term"; t: Term };
 export type MetricFilter = { metricType: string; expr: Expr | null };
 
@@ -22,7 +27,11 @@ function canonical(field: string, pos: number): string {
 }
 
 const FUNCTIONS: Record<string, Term["op"]> = {
-  starts_with: "starts_with", ends_with: "ends_with", has_substring: "has_substring", one_of: "one_of", "monitoring.regex.full_match": "full_match",
+  starts_with: "starts_with",
+  ends_with: "ends_with",
+  has_substring: "has_substring",
+  one_of: "one_of",
+  "monitoring.regex.full_match": "full_match",
 };
 
 type Tok = { t: "AND" | "OR" | "NOT" | "(" | ")"; pos: number } | { t: "term"; term: Term; pos: number };
@@ -39,8 +48,14 @@ function lex(src: string): Tok[] {
     if (!m) fail(`unexpected '${src.slice(i).trim().slice(0, 20)}'`, i);
     const at = i + m![0].length - m![0].trimStart().length;
     i = re.lastIndex;
-    if (m![1]) { toks.push({ t: m![1] as "AND", pos: at }); continue; }
-    if (m![4] || m![5]) { toks.push({ t: m![4] ? "(" : ")", pos: at }); continue; }
+    if (m![1]) {
+      toks.push({ t: m![1] as "AND", pos: at });
+      continue;
+    }
+    if (m![4] || m![5]) {
+      toks.push({ t: m![4] ? "(" : ")", pos: at });
+      continue;
+    }
     const field = canonical(m![2], at);
     const op = m![3] as "=" | "!=" | ":";
     // The value: a string, or a function call on strings.
@@ -89,14 +104,24 @@ export function parseExpr(src: string): Expr | null {
   const startsOperand = (t: Tok | undefined) => !!t && (t.t === "term" || t.t === "(" || t.t === "NOT");
   function orExpr(): Expr {
     const items = [andExpr()];
-    while (peek()?.t === "OR") { p++; items.push(andExpr()); }
+    while (peek()?.t === "OR") {
+      p++;
+      items.push(andExpr());
+    }
     return items.length === 1 ? items[0] : { k: "or", items };
   }
   function andExpr(): Expr {
     const items = [unary()];
     for (;;) {
-      if (peek()?.t === "AND") { p++; items.push(unary()); continue; }
-      if (startsOperand(peek())) { items.push(unary()); continue; }
+      if (peek()?.t === "AND") {
+        p++;
+        items.push(unary());
+        continue;
+      }
+      if (startsOperand(peek())) {
+        items.push(unary());
+        continue;
+      }
       return items.length === 1 ? items[0] : { k: "and", items };
     }
   }
@@ -129,7 +154,8 @@ export function parseMetricFilter(src: string): MetricFilter {
   // The AND terms at the top, through parentheses: (metric.type = "…" AND a) AND b.
   const conjuncts = (e: Expr): Expr[] => (e.k === "and" ? e.items.flatMap(conjuncts) : [e]);
   const top = conjuncts(root!);
-  if (!top.some((e) => e.k === "term" && e.t === types[0])) throw invalid(`${required}, ANDed with the rest of the filter`);
+  if (!top.some((e) => e.k === "term" && e.t === types[0]))
+    throw invalid(`${required}, ANDed with the rest of the filter`);
   const rest = top.filter((e) => !(e.k === "term" && e.t === types[0]));
   if (!rest.length) return { metricType: types[0].values[0], expr: null };
   return { metricType: types[0].values[0], expr: rest.length === 1 ? rest[0] : { k: "and", items: rest } };
@@ -138,14 +164,21 @@ export function parseMetricFilter(src: string): MetricFilter {
 export function termMatches(t: Term, value: string | undefined): boolean {
   if (value === undefined) return t.op === "!=";
   switch (t.op) {
-    case "=": return value === t.values[0];
-    case "!=": return value !== t.values[0];
+    case "=":
+      return value === t.values[0];
+    case "!=":
+      return value !== t.values[0];
     case ":":
-    case "has_substring": return value.includes(t.values[0]);
-    case "starts_with": return value.startsWith(t.values[0]);
-    case "ends_with": return value.endsWith(t.values[0]);
-    case "one_of": return t.values.includes(value);
-    case "full_match": return t.re!.matches(value);
+    case "has_substring":
+      return value.includes(t.values[0]);
+    case "starts_with":
+      return value.startsWith(t.values[0]);
+    case "ends_with":
+      return value.endsWith(t.values[0]);
+    case "one_of":
+      return t.values.includes(value);
+    case "full_match":
+      return t.re!.matches(value);
   }
 }
 
@@ -153,15 +186,24 @@ export function termMatches(t: Term, value: string | undefined): boolean {
 export function evaluate(e: Expr | null, get: (field: string) => string | undefined): boolean {
   if (!e) return true;
   switch (e.k) {
-    case "and": return e.items.every((x) => evaluate(x, get));
-    case "or": return e.items.some((x) => evaluate(x, get));
-    case "not": return !evaluate(e.x, get);
-    case "term": return termMatches(e.t, get(e.t.field));
+    case "and":
+      return e.items.every((x) => evaluate(x, get));
+    case "or":
+      return e.items.some((x) => evaluate(x, get));
+    case "not":
+      return !evaluate(e.x, get);
+    case "term":
+      return termMatches(e.t, get(e.t.field));
   }
 }
 
 /** Field lookup for a series: metric.type, resource.type and both label maps. */
-export function seriesFields(metricType: string, resourceType: string, metric: Record<string, string>, resource: Record<string, string>) {
+export function seriesFields(
+  metricType: string,
+  resourceType: string,
+  metric: Record<string, string>,
+  resource: Record<string, string>,
+) {
   return (field: string): string | undefined => {
     if (field === "metric.type") return metricType;
     if (field === "resource.type") return resourceType;

@@ -30,20 +30,32 @@ export type SeriesAggregation = { aligner?: string; reducer?: string; periodMs: 
  * (startMs, endMs] (whole aligned periods), filtered, aligned and reduced;
  * series without points are left out. The alert evaluator reads through it too.
  */
-export async function querySeries(db: Db, store: TelemetryStore, project: string, filter: MetricFilter, startMs: number, endMs: number, agg: SeriesAggregation): Promise<{ def?: Descriptor; series: Series[] }> {
+export async function querySeries(
+  db: Db,
+  store: TelemetryStore,
+  project: string,
+  filter: MetricFilter,
+  startMs: number,
+  endMs: number,
+  agg: SeriesAggregation,
+): Promise<{ def?: Descriptor; series: Series[] }> {
   const { aligner, reducer, periodMs } = agg;
   await store.flush(true);
   const def = await findDescriptorIn(db, project, filter.metricType);
   if (!def) return { series: [] };
   // An aligned period may start before start_time; read its minutes too.
   const from = startMs - (aligner ? periodMs : 0);
-  let series = !METRICS[def.type] ? await loadCustomSeries(db, project, def, from, endMs)
-    : sqlAlignmentFits(def.type, aligner, periodMs, endMs) ? await loadAligned(db, project, def.type, aligner!, periodMs, startMs, endMs)
-    : await loadSeries(db, project, def.type, from, endMs, hourRollupFits(def.type, aligner, periodMs, endMs));
-  series = series.filter((s) => evaluate(filter.expr, seriesFields(def.type, s.resourceType ?? "cloud_run_revision", s.metric, s.resource)));
-  if (aligner && !METRICS[def.type] && def.valueType === "DISTRIBUTION") throw invalid("aggregation: the emulator returns custom DISTRIBUTION metrics only unaligned (ALIGN_NONE)");
+  let series = !METRICS[def.type]
+    ? await loadCustomSeries(db, project, def, from, endMs)
+    : sqlAlignmentFits(def.type, aligner, periodMs, endMs)
+      ? await loadAligned(db, project, def.type, aligner!, periodMs, startMs, endMs)
+      : await loadSeries(db, project, def.type, from, endMs, hourRollupFits(def.type, aligner, periodMs, endMs));
+  series = series.filter((s) =>
+    evaluate(filter.expr, seriesFields(def.type, s.resourceType ?? "cloud_run_revision", s.metric, s.resource)),
+  );
+  if (aligner && !METRICS[def.type] && def.valueType === "DISTRIBUTION")
+    throw invalid("aggregation: the emulator returns custom DISTRIBUTION metrics only unaligned (ALIGN_NONE)");
   if (aligner) series = align(series, aligner, periodMs, startMs, endMs);
   if (reducer) series = reduce(series, reducer, agg.groupByFields);
   return { def, series: series.filter((s) => s.points.length) };
 }
-

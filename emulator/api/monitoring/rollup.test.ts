@@ -30,7 +30,7 @@ beforeAll(async () => {
   const specs = [{ id: "per-request" }, { id: "per-instance" }];
 
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const now = Math.floor(Date.now() / 60_000) * 60_000;
   const minutes: InstanceMinute[] = [];
   specs.forEach((s, i) => {
@@ -45,13 +45,37 @@ beforeAll(async () => {
       }
       // Busy above alive and alive 0 both occur: the per-minute cap must survive the rollup.
       const alive = rnd() < 0.1 ? 0 : 60 * rnd();
-      minutes.push({ project: PROJECT, region: "us-central1", service: s.id, revision: revisions[i], minute: m, seen: new Set(["a", "b"]),
-        active: new Set(["a"]), aliveS: alive, busyS: 70 * rnd(), startupCount: startups, startupSum: sum, startupBuckets: buckets });
+      minutes.push({
+        project: PROJECT,
+        region: "us-central1",
+        service: s.id,
+        revision: revisions[i],
+        minute: m,
+        seen: new Set(["a", "b"]),
+        active: new Set(["a"]),
+        aliveS: alive,
+        busyS: 70 * rnd(),
+        startupCount: startups,
+        startupSum: sum,
+        startupBuckets: buckets,
+      });
     }
   });
   await store.writeMinutes([], minutes);
   // A minute completed later (alive and busy seconds add): its hour is recomputed.
-  await store.writeMinutes([], minutes.slice(-5).map((m) => ({ ...m, aliveS: 5, busyS: 50, startupCount: 0, startupSum: 0, startupBuckets: new Array(BUCKETS).fill(0) })));
+  await store.writeMinutes(
+    [],
+    minutes
+      .slice(-5)
+      .map((m) => ({
+        ...m,
+        aliveS: 5,
+        busyS: 50,
+        startupCount: 0,
+        startupSum: 0,
+        startupBuckets: new Array(BUCKETS).fill(0),
+      })),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -60,21 +84,30 @@ afterAll(async () => {
 });
 
 function expectSame(actual: Series[], expected: Series[]) {
-  const order = (s: Series[]) => [...s].sort((a, b) => JSON.stringify([a.resource, a.metric]).localeCompare(JSON.stringify([b.resource, b.metric])));
+  const order = (s: Series[]) =>
+    [...s].sort((a, b) => JSON.stringify([a.resource, a.metric]).localeCompare(JSON.stringify([b.resource, b.metric])));
   const a = order(actual);
   const e = order(expected);
   expect(a.map((s) => [s.resource, s.metric, s.kind, s.type, s.points.map((p) => [p.start, p.end])])).toEqual(
-    e.map((s) => [s.resource, s.metric, s.kind, s.type, s.points.map((p) => [p.start, p.end])]));
+    e.map((s) => [s.resource, s.metric, s.kind, s.type, s.points.map((p) => [p.start, p.end])]),
+  );
   const close = (x: number, y: number) => expect(Math.abs(x - y)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(y)));
-  a.forEach((s, i) => s.points.forEach((p, j) => {
-    const q = e[i].points[j];
-    if ("n" in p.v && "n" in q.v) close(p.v.n, q.v.n);
-    else if ("d" in p.v && "d" in q.v) {
-      expect([p.v.d.count, p.v.d.buckets, p.v.d.min, p.v.d.max]).toEqual([q.v.d.count, q.v.d.buckets, q.v.d.min, q.v.d.max]);
-      close(p.v.d.sum, q.v.d.sum);
-      close(p.v.d.ssd, q.v.d.ssd);
-    } else expect(p.v).toEqual(q.v);
-  }));
+  a.forEach((s, i) =>
+    s.points.forEach((p, j) => {
+      const q = e[i].points[j];
+      if ("n" in p.v && "n" in q.v) close(p.v.n, q.v.n);
+      else if ("d" in p.v && "d" in q.v) {
+        expect([p.v.d.count, p.v.d.buckets, p.v.d.min, p.v.d.max]).toEqual([
+          q.v.d.count,
+          q.v.d.buckets,
+          q.v.d.min,
+          q.v.d.max,
+        ]);
+        close(p.v.d.sum, q.v.d.sum);
+        close(p.v.d.ssd, q.v.d.ssd);
+      } else expect(p.v).toEqual(q.v);
+    }),
+  );
 }
 
 const METRIC_ALIGNERS: [string, string[]][] = [
@@ -103,7 +136,10 @@ describe("hour rollups against per-minute rows", () => {
         for (const w of windows) {
           expect(hourRollupFits(type, aligner, w.period, end)).toBe(true);
           const from = w.start - w.period;
-          const [minutes, hours] = await Promise.all([loadSeries(db, PROJECT, type, from, end), loadSeries(db, PROJECT, type, from, end, true)]);
+          const [minutes, hours] = await Promise.all([
+            loadSeries(db, PROJECT, type, from, end),
+            loadSeries(db, PROJECT, type, from, end, true),
+          ]);
           expect(minutes.length, w.label).toBeGreaterThan(0);
           const aligned = (s: Series[]) => align(s, aligner, w.period, w.start, end);
           expectSame(aligned(hours), aligned(minutes));
@@ -118,7 +154,8 @@ describe("hour rollups against per-minute rows", () => {
 
   it("is not used where it could change an answer: gauges, ALIGN_MEAN/MIN/MAX/COUNT, periods or ends off the hour", () => {
     expect(hourRollupFits("run.googleapis.com/container/instance_count", "ALIGN_SUM", DAY, end)).toBe(false);
-    for (const a of ["ALIGN_MEAN", "ALIGN_MIN", "ALIGN_MAX", "ALIGN_COUNT", undefined]) expect(hourRollupFits("run.googleapis.com/request_count", a, DAY, end)).toBe(false);
+    for (const a of ["ALIGN_MEAN", "ALIGN_MIN", "ALIGN_MAX", "ALIGN_COUNT", undefined])
+      expect(hourRollupFits("run.googleapis.com/request_count", a, DAY, end)).toBe(false);
     expect(hourRollupFits("run.googleapis.com/request_count", "ALIGN_SUM", 300_000, end)).toBe(false);
     expect(hourRollupFits("run.googleapis.com/request_count", "ALIGN_SUM", DAY, end - 60_000)).toBe(false);
   });

@@ -10,18 +10,26 @@ function cond(type: string, state: ConditionState, now: Date, extra: Partial<Con
 
 export const serviceReconciling = (now: Date) => ({
   terminalCondition: cond("Ready", "CONDITION_RECONCILING", now),
-  conditions: [cond("RoutesReady", "CONDITION_RECONCILING", now), cond("ConfigurationsReady", "CONDITION_RECONCILING", now)],
+  conditions: [
+    cond("RoutesReady", "CONDITION_RECONCILING", now),
+    cond("ConfigurationsReady", "CONDITION_RECONCILING", now),
+  ],
 });
 
 export const serviceReady = (now: Date) => ({
   terminalCondition: cond("Ready", "CONDITION_SUCCEEDED", now),
-  conditions: [cond("RoutesReady", "CONDITION_SUCCEEDED", now), cond("ConfigurationsReady", "CONDITION_SUCCEEDED", now)],
+  conditions: [
+    cond("RoutesReady", "CONDITION_SUCCEEDED", now),
+    cond("ConfigurationsReady", "CONDITION_SUCCEEDED", now),
+  ],
 });
 
 export const serviceFailed = (now: Date, message: string, routesOk: boolean) => ({
   terminalCondition: cond("Ready", "CONDITION_FAILED", now, { message, severity: "ERROR", reason: "REVISION_FAILED" }),
   conditions: [
-    routesOk ? cond("RoutesReady", "CONDITION_SUCCEEDED", now) : cond("RoutesReady", "CONDITION_FAILED", now, { message, severity: "ERROR" }),
+    routesOk
+      ? cond("RoutesReady", "CONDITION_SUCCEEDED", now)
+      : cond("RoutesReady", "CONDITION_FAILED", now, { message, severity: "ERROR" }),
     cond("ConfigurationsReady", "CONDITION_FAILED", now, { message, severity: "ERROR", reason: "REVISION_FAILED" }),
   ],
 });
@@ -39,11 +47,18 @@ export const revisionReady = (now: Date): Condition[] => [
 ];
 
 /** Google's wording for a revision that did not become ready. */
-export function failureMessage(revision: string, reason: DeployFailureReason, detail: string, port: number, customProbe: boolean): string {
+export function failureMessage(
+  revision: string,
+  reason: DeployFailureReason,
+  detail: string,
+  port: number,
+  customProbe: boolean,
+): string {
   const head = `Revision '${revision}' is not ready and cannot serve traffic.`;
   if (reason === "CONTAINER_MISSING") return `${head} ${detail}`;
   if (reason === "SECRETS_ACCESS_CHECK_FAILED") return `${head} ${detail}`;
-  if (customProbe) return `${head} The user-provided container failed the configured startup probe checks (${detail}). Logs for this revision might contain more information.`;
+  if (customProbe)
+    return `${head} The user-provided container failed the configured startup probe checks (${detail}). Logs for this revision might contain more information.`;
   return (
     `${head} The user-provided container failed to start and listen on the port defined provided by the PORT=${port} ` +
     `environment variable within the allocated timeout (${detail}). This can happen when the container port is misconfigured ` +

@@ -18,7 +18,18 @@ export function parseMemory(value: string | undefined): number {
   if (value === undefined) return 512 * 2 ** 20;
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|K|M|G|T)?$/.exec(value.trim());
   if (!m) return Number.NaN;
-  const unit: Record<string, number> = { "": 1, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  const unit: Record<string, number> = {
+    "": 1,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    k: 1e3,
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+  };
   return Number(m[1]) * unit[m[2] ?? ""];
 }
 
@@ -33,7 +44,12 @@ export function containerPort(c: Container | undefined): number {
 }
 
 function probeDefaults(probe: Probe, port: number): Probe {
-  const p: Probe = { ...probe, timeoutSeconds: probe.timeoutSeconds || 1, periodSeconds: probe.periodSeconds || 10, failureThreshold: probe.failureThreshold || 3 };
+  const p: Probe = {
+    ...probe,
+    timeoutSeconds: probe.timeoutSeconds || 1,
+    periodSeconds: probe.periodSeconds || 10,
+    failureThreshold: probe.failureThreshold || 3,
+  };
   if (p.httpGet) p.httpGet = { ...p.httpGet, path: p.httpGet.path || "/", port: p.httpGet.port || port };
   else if (p.grpc) p.grpc = { ...p.grpc, port: p.grpc.port || port };
   else p.tcpSocket = { ...(p.tcpSocket ?? {}), port: p.tcpSocket?.port || port };
@@ -41,9 +57,14 @@ function probeDefaults(probe: Probe, port: number): Probe {
 }
 
 function containerDefaults(c: Container, isIngress: boolean): Container {
-  const out: Container = { ...c, resources: { ...(c.resources ?? {}), limits: { cpu: "1000m", memory: "512Mi", ...(c.resources?.limits ?? {}) } } };
+  const out: Container = {
+    ...c,
+    resources: { ...(c.resources ?? {}), limits: { cpu: "1000m", memory: "512Mi", ...(c.resources?.limits ?? {}) } },
+  };
   if (!isIngress) return out;
-  const ports = c.ports?.length ? c.ports.map((p) => ({ name: p.name || "http1", containerPort: p.containerPort || DEFAULT_PORT })) : [{ name: "http1", containerPort: DEFAULT_PORT }];
+  const ports = c.ports?.length
+    ? c.ports.map((p) => ({ name: p.name || "http1", containerPort: p.containerPort || DEFAULT_PORT }))
+    : [{ name: "http1", containerPort: DEFAULT_PORT }];
   const port = ports[0].containerPort;
   out.ports = ports;
   out.startupProbe = c.startupProbe
@@ -62,7 +83,8 @@ export function templateDefaults(t: RevisionTemplate, project: string): Revision
     ...t,
     containers,
     scaling: { ...(t.scaling ?? {}), maxInstanceCount: t.scaling?.maxInstanceCount || 100 },
-    timeout: t.timeout && (Number(t.timeout.seconds ?? 0) > 0 || (t.timeout.nanos ?? 0) > 0) ? t.timeout : { seconds: "300" },
+    timeout:
+      t.timeout && (Number(t.timeout.seconds ?? 0) > 0 || (t.timeout.nanos ?? 0) > 0) ? t.timeout : { seconds: "300" },
     serviceAccount: t.serviceAccount || `${projectNumber(project)}-compute@developer.gserviceaccount.com`,
     maxInstanceRequestConcurrency: t.maxInstanceRequestConcurrency || (cpu >= 1 ? 80 : 1),
   };

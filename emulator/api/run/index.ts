@@ -28,7 +28,15 @@ export type RunApi = {
 };
 
 export function createRunApi(deps: {
-  store: RunStore; projects: Projects; policies: PolicyStore; ops: OperationStore; secrets: SecretStore; runtime: Runtime; codec: Codec; log: Logger; routerPort: () => number;
+  store: RunStore;
+  projects: Projects;
+  policies: PolicyStore;
+  ops: OperationStore;
+  secrets: SecretStore;
+  runtime: Runtime;
+  codec: Codec;
+  log: Logger;
+  routerPort: () => number;
 }): RunApi {
   const locks = new KeyedMutex();
   const reconciler = new Reconciler({ ...deps, locks });
@@ -45,12 +53,14 @@ export function createRunApi(deps: {
       ...servicesHandlers(ctx),
       ...iamHandlers(deps.policies, async (resource) => {
         const { name, service } = parseServiceName(await deps.projects.canonical(resource));
-        if (!(await deps.store.getService(name))) throw notFound(`Resource '${service}' of kind 'SERVICE' does not exist.`);
+        if (!(await deps.store.getService(name)))
+          throw notFound(`Resource '${service}' of kind 'SERVICE' does not exist.`);
         return { key: name, permissions: RUN_SERVICE_PERMISSIONS };
       }),
     },
     revisions: revisionsHandlers(ctx),
-    present: (typeName, resource) => (typeName === "google.cloud.run.v2.Service" ? presentService(ctx, resource as Service) : resource),
+    present: (typeName, resource) =>
+      typeName === "google.cloud.run.v2.Service" ? presentService(ctx, resource as Service) : resource,
   };
 }
 

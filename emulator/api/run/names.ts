@@ -16,19 +16,36 @@ export function parseParent(parent: string, what = "parent"): { project: string;
 
 export function parseServiceName(name: string): ServiceName {
   const m = new RegExp(`^projects/(${SEGMENT})/locations/(${SEGMENT})/services/(${SEGMENT})$`).exec(name ?? "");
-  if (!m) throw invalid(`Invalid service name "${name ?? ""}": expected projects/{project}/locations/{location}/services/{service}`);
+  if (!m)
+    throw invalid(
+      `Invalid service name "${name ?? ""}": expected projects/{project}/locations/{location}/services/{service}`,
+    );
   return { project: m[1], location: m[2], service: m[3], name };
 }
 
 export function parseRevisionName(name: string): RevisionName {
-  const m = new RegExp(`^projects/(${SEGMENT})/locations/(${SEGMENT})/services/(${SEGMENT})/revisions/(${SEGMENT})$`).exec(name ?? "");
-  if (!m) throw invalid(`Invalid revision name "${name ?? ""}": expected projects/{project}/locations/{location}/services/{service}/revisions/{revision}`);
-  return { project: m[1], location: m[2], service: m[3], revision: m[4], serviceName: serviceName(m[1], m[2], m[3]), name };
+  const m = new RegExp(
+    `^projects/(${SEGMENT})/locations/(${SEGMENT})/services/(${SEGMENT})/revisions/(${SEGMENT})$`,
+  ).exec(name ?? "");
+  if (!m)
+    throw invalid(
+      `Invalid revision name "${name ?? ""}": expected projects/{project}/locations/{location}/services/{service}/revisions/{revision}`,
+    );
+  return {
+    project: m[1],
+    location: m[2],
+    service: m[3],
+    revision: m[4],
+    serviceName: serviceName(m[1], m[2], m[3]),
+    name,
+  };
 }
 
-export const serviceName = (project: string, location: string, service: string) => `projects/${project}/locations/${location}/services/${service}`;
+export const serviceName = (project: string, location: string, service: string) =>
+  `projects/${project}/locations/${location}/services/${service}`;
 export const revisionName = (service: string, revision: string) => `${service}/revisions/${revision}`;
-export const operationName = (project: string, location: string) => `projects/${project}/locations/${location}/operations/${randomUUID()}`;
+export const operationName = (project: string, location: string) =>
+  `projects/${project}/locations/${location}/operations/${randomUUID()}`;
 export const shortName = (fullName: string) => fullName.slice(fullName.lastIndexOf("/") + 1);
 
 /** `{service}-{NNNNN}-{abc}`: counter from the service generation, 3 random characters. */

@@ -19,7 +19,10 @@ const byNumber = `projects/${NUM}/locations/us-central1`;
 beforeAll(async () => {
   t = await startTestEmulator(await createEmptyDatabase(inject("pgAdminUrl"), "emu"));
   sm = new SecretManagerServiceClient(clientOptions(t.emulator.grpcPort));
-  const [op] = await t.services.createService({ parent: byId, serviceId: "numbered", service: { template: template("gcr.io/x/hello:v1") } }, CALL);
+  const [op] = await t.services.createService(
+    { parent: byId, serviceId: "numbered", service: { template: template("gcr.io/x/hello:v1") } },
+    CALL,
+  );
   await op.promise();
 });
 afterAll(async () => {
@@ -37,7 +40,10 @@ describe("Cloud Run names with the project number", () => {
   it("uses the same number as the default service account and Secret Manager names", async () => {
     const [svc] = await t.services.getService({ name: `${byNumber}/services/numbered` }, CALL);
     expect(svc.template?.serviceAccount).toBe(`${NUM}-compute@developer.gserviceaccount.com`);
-    const [secret] = await sm.createSecret({ parent: `projects/${P}`, secretId: "shared-number", secret: { replication: { automatic: {} } } }, CALL);
+    const [secret] = await sm.createSecret(
+      { parent: `projects/${P}`, secretId: "shared-number", secret: { replication: { automatic: {} } } },
+      CALL,
+    );
     expect(secret.name).toBe(`projects/${NUM}/secrets/shared-number`);
   });
 
@@ -54,7 +60,10 @@ describe("Cloud Run names with the project number", () => {
   it("updates a service named by number", async () => {
     const [current] = await t.services.getService({ name: `${byId}/services/numbered` }, CALL);
     const [op] = await t.services.updateService(
-      { service: { name: `${byNumber}/services/numbered`, labels: { team: "numbers" }, etag: current.etag }, updateMask: { paths: ["labels"] } },
+      {
+        service: { name: `${byNumber}/services/numbered`, labels: { team: "numbers" }, etag: current.etag },
+        updateMask: { paths: ["labels"] },
+      },
       CALL,
     );
     expect(op.name).toMatch(new RegExp(`^${byId}/operations/`));
@@ -66,7 +75,9 @@ describe("Cloud Run names with the project number", () => {
   });
 
   it("answers NOT_FOUND for a number no project has", async () => {
-    const err = await code(t.services.getService({ name: "projects/894821819954/locations/us-central1/services/numbered" }, CALL));
+    const err = await code(
+      t.services.getService({ name: "projects/894821819954/locations/us-central1/services/numbered" }, CALL),
+    );
     expect(err.code).toBe(5);
   });
 });

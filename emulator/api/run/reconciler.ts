@@ -32,7 +32,9 @@ export class Reconciler {
   schedule(op: StoredOperation): void {
     const job = this.jobs
       .run(serviceOf(op.target), () => this.run(op.name))
-      .catch((err: Error) => this.ctx.log.error("reconciliation failed", { operation: op.name, error: err.stack ?? String(err) }));
+      .catch((err: Error) =>
+        this.ctx.log.error("reconciliation failed", { operation: op.name, error: err.stack ?? String(err) }),
+      );
     this.running.add(job);
     void job.finally(() => this.running.delete(job));
   }
@@ -78,16 +80,22 @@ export class Reconciler {
   private async deploy(revision: Revision): Promise<DeployResult> {
     const spec = revisionSpec(revision);
     const fail = (reason: Exclude<DeployResult, { ok: true }>["reason"], detail: string): DeployResult => ({
-      ok: false, reason, message: failureMessage(spec.revision, reason, detail, revisionPort(revision), hasCustomStartupProbe(revision)),
+      ok: false,
+      reason,
+      message: failureMessage(spec.revision, reason, detail, revisionPort(revision), hasCustomStartupProbe(revision)),
     });
-    if (!this.ctx.runtime.images.resolve(spec.image)) return fail("CONTAINER_MISSING", `Image '${spec.image}' not found.`);
+    if (!this.ctx.runtime.images.resolve(spec.image))
+      return fail("CONTAINER_MISSING", `Image '${spec.image}' not found.`);
     const container = ingressContainer({ containers: revision.containers });
     for (const { name, ref } of secretRefs(container)) {
       const index = (container?.env ?? []).findIndex((e) => e.name === name);
       try {
         await this.ctx.secrets.check(spec.project, ref);
       } catch (err) {
-        return fail("SECRETS_ACCESS_CHECK_FAILED", `spec.template.containers[0].env[${index}].value_source.secret_key_ref: ${(err as Error).message}`);
+        return fail(
+          "SECRETS_ACCESS_CHECK_FAILED",
+          `spec.template.containers[0].env[${index}].value_source.secret_key_ref: ${(err as Error).message}`,
+        );
       }
     }
     this.deploying.add(revision.name);
@@ -95,7 +103,11 @@ export class Reconciler {
       const result = await this.ctx.runtime.deploy(spec);
       if (result.ok) return result;
       if (this.superseded.delete(revision.name)) {
-        return { ok: false, reason: result.reason, message: `Revision '${spec.revision}' was replaced by a newer revision before it became ready.` };
+        return {
+          ok: false,
+          reason: result.reason,
+          message: `Revision '${spec.revision}' was replaced by a newer revision before it became ready.`,
+        };
       }
       return fail(result.reason, result.message);
     } finally {
@@ -111,8 +123,10 @@ export class Reconciler {
         continue;
       }
       const r = await this.ctx.store.getRevision(revisionName(service.name, t.revision ?? ""));
-      if (!r) return `Revision '${t.revision}' does not exist or is deleted. Update all traffic to route to currently available revisions.`;
-      if (readyState(r.conditions) !== "CONDITION_SUCCEEDED") return `Revision '${t.revision}' referenced in traffic is not ready.`;
+      if (!r)
+        return `Revision '${t.revision}' does not exist or is deleted. Update all traffic to route to currently available revisions.`;
+      if (readyState(r.conditions) !== "CONDITION_SUCCEEDED")
+        return `Revision '${t.revision}' referenced in traffic is not ready.`;
     }
     return null;
   }
@@ -129,26 +143,39 @@ export class Reconciler {
         if (!current) return null;
         const now = new Date();
         const settled = {
-          ...current, reconciling: false, updateTime: toTimestamp(now), etag: newEtag(),
+          ...current,
+          reconciling: false,
+          updateTime: toTimestamp(now),
+          etag: newEtag(),
           conditions: result.ok ? revisionReady(now) : revisionFailed(now, result.reason, result.message),
         };
         await ctx.store.updateRevision(ctx.store.db, settled);
-        ctx.log.info(result.ok ? "revision ready" : "revision failed", { revision: current.name, ...(result.ok ? {} : { reason: result.reason }) });
+        ctx.log.info(result.ok ? "revision ready" : "revision failed", {
+          revision: current.name,
+          ...(result.ok ? {} : { reason: result.reason }),
+        });
         return settled;
       });
     }
-    const revisionFailure = revision && readyState(revision.conditions) === "CONDITION_FAILED"
-      ? revision.conditions?.find((c) => c.type === "Ready")?.message ?? "The revision failed."
-      : null;
+    const revisionFailure =
+      revision && readyState(revision.conditions) === "CONDITION_FAILED"
+        ? (revision.conditions?.find((c) => c.type === "Ready")?.message ?? "The revision failed.")
+        : null;
 
     const settled = await ctx.locks.run(name, async () => {
       const stored = await ctx.store.getService(name);
       if (!stored) {
-        await ctx.ops.complete(ctx.store.db, op.name, { error: { code: Code.ABORTED, message: "The service was deleted before the operation finished." } });
+        await ctx.ops.complete(ctx.store.db, op.name, {
+          error: { code: Code.ABORTED, message: "The service was deleted before the operation finished." },
+        });
         return null;
       }
       const service: Service = { ...stored.service };
-      if (revision && readyState(revision.conditions) === "CONDITION_SUCCEEDED" && service.latestCreatedRevision === revision.name) {
+      if (
+        revision &&
+        readyState(revision.conditions) === "CONDITION_SUCCEEDED" &&
+        service.latestCreatedRevision === revision.name
+      ) {
         service.latestReadyRevision = revision.name;
       }
       let failure = revisionFailure;
@@ -171,12 +198,18 @@ export class Reconciler {
       await this.sync({ ...stored, service: final });
       await inTransaction(ctx.store.db, async (q) => {
         await ctx.store.updateService(q, final);
-        await ctx.ops.complete(q, op.name, failure ? { error: { code: Code.FAILED_PRECONDITION, message: failure } } : { response: final }, final);
+        await ctx.ops.complete(
+          q,
+          op.name,
+          failure ? { error: { code: Code.FAILED_PRECONDITION, message: failure } } : { response: final },
+          final,
+        );
       });
       return final;
     });
     ctx.ops.notifyDone(op.name);
-    if (settled) ctx.log.info("operation done", { operation: op.name, service: name, ready: settled.terminalCondition?.state });
+    if (settled)
+      ctx.log.info("operation done", { operation: op.name, service: name, ready: settled.terminalCondition?.state });
   }
 
   /** Points the router at what the service's traffic_statuses say, starting or retiring pools. */
@@ -188,12 +221,14 @@ export class Reconciler {
     for (const r of wanted) {
       if (runtime.isRegistered(project, location, r)) continue;
       const revision = await store.getRevision(revisionName(service.name, r));
-      if (revision && readyState(revision.conditions) === "CONDITION_SUCCEEDED") runtime.register(revisionSpec(revision));
+      if (revision && readyState(revision.conditions) === "CONDITION_SUCCEEDED")
+        runtime.register(revisionSpec(revision));
     }
     runtime.setRoute(route);
     await this.exposeLocally(route);
     for (const r of runtime.revisionsOf(project, location, serviceId)) {
-      if (!wanted.has(r) && !this.deploying.has(revisionName(service.name, r))) void runtime.retire(project, location, r);
+      if (!wanted.has(r) && !this.deploying.has(revisionName(service.name, r)))
+        void runtime.retire(project, location, r);
     }
   }
 
@@ -213,7 +248,11 @@ export class Reconciler {
   private async finishServiceDelete(op: StoredOperation): Promise<void> {
     const { project, location, service } = parseServiceName(op.target);
     this.ctx.runtime.removeRoute(op.target);
-    await Promise.all(this.ctx.runtime.revisionsOf(project, location, service).map((r) => this.ctx.runtime.retire(project, location, r)));
+    await Promise.all(
+      this.ctx.runtime
+        .revisionsOf(project, location, service)
+        .map((r) => this.ctx.runtime.retire(project, location, r)),
+    );
     await this.ctx.ops.complete(this.ctx.store.db, op.name, { response: op.metadata });
     this.ctx.ops.notifyDone(op.name);
   }
@@ -225,4 +264,3 @@ export class Reconciler {
     this.ctx.ops.notifyDone(op.name);
   }
 }
-

@@ -8,15 +8,44 @@ import type { RevisionTemplate, Service, Revision } from "./types";
 
 /** Service fields a client sets; everything else is output only. */
 export const USER_FIELDS = [
-  "description", "labels", "annotations", "client", "clientVersion", "ingress", "launchStage", "binaryAuthorization", "template",
-  "traffic", "scaling", "invokerIamDisabled", "defaultUriDisabled", "customAudiences", "iapEnabled", "multiRegionSettings", "buildConfig",
+  "description",
+  "labels",
+  "annotations",
+  "client",
+  "clientVersion",
+  "ingress",
+  "launchStage",
+  "binaryAuthorization",
+  "template",
+  "traffic",
+  "scaling",
+  "invokerIamDisabled",
+  "defaultUriDisabled",
+  "customAudiences",
+  "iapEnabled",
+  "multiRegionSettings",
+  "buildConfig",
 ] as const;
 
 /** Template fields a Revision repeats. */
 const REVISION_FIELDS = [
-  "labels", "annotations", "scaling", "vpcAccess", "maxInstanceRequestConcurrency", "timeout", "serviceAccount", "containers", "volumes",
-  "executionEnvironment", "encryptionKey", "serviceMesh", "encryptionKeyRevocationAction", "encryptionKeyShutdownDuration",
-  "sessionAffinity", "nodeSelector", "gpuZonalRedundancyDisabled",
+  "labels",
+  "annotations",
+  "scaling",
+  "vpcAccess",
+  "maxInstanceRequestConcurrency",
+  "timeout",
+  "serviceAccount",
+  "containers",
+  "volumes",
+  "executionEnvironment",
+  "encryptionKey",
+  "serviceMesh",
+  "encryptionKeyRevocationAction",
+  "encryptionKeyShutdownDuration",
+  "sessionAffinity",
+  "nodeSelector",
+  "gpuZonalRedundancyDisabled",
 ] as const;
 
 const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
@@ -33,7 +62,11 @@ const camel = (segment: string) => segment.replace(/_([a-z0-9])/g, (_, c: string
  * The user-settable fields after an update: the request's when there is no
  * mask (or `*`), else the stored ones with only the masked paths replaced.
  */
-export function applyUpdateMask(stored: Service, patch: Service, mask: { paths?: string[] } | null | undefined): Partial<Service> {
+export function applyUpdateMask(
+  stored: Service,
+  patch: Service,
+  mask: { paths?: string[] } | null | undefined,
+): Partial<Service> {
   const paths = (mask?.paths ?? []).filter(Boolean);
   if (paths.length === 0 || paths.includes("*")) return userFields(patch);
   const out = userFields(stored) as Record<string, unknown>;
@@ -81,11 +114,15 @@ export function pruneDefaults<T>(v: T): T {
 
 /** Round-trips through the proto so stored JSON has one shape, whatever the client sent. */
 export function canonicalService(codec: Codec, s: Service): Service {
-  return pruneDefaults(codec.decode("google.cloud.run.v2.Service", codec.encode("google.cloud.run.v2.Service", s))) as Service;
+  return pruneDefaults(
+    codec.decode("google.cloud.run.v2.Service", codec.encode("google.cloud.run.v2.Service", s)),
+  ) as Service;
 }
 
 export function canonicalRevision(codec: Codec, r: Revision): Revision {
-  return pruneDefaults(codec.decode("google.cloud.run.v2.Revision", codec.encode("google.cloud.run.v2.Revision", r))) as Revision;
+  return pruneDefaults(
+    codec.decode("google.cloud.run.v2.Revision", codec.encode("google.cloud.run.v2.Revision", r)),
+  ) as Revision;
 }
 
 /** Key-order-independent JSON, to compare templates. */
@@ -100,8 +137,13 @@ export function stableJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export function sameTemplate(codec: Codec, a: RevisionTemplate | null | undefined, b: RevisionTemplate | null | undefined): boolean {
-  const canon = (t: RevisionTemplate | null | undefined) => canonicalService(codec, { name: "x", template: t ?? {} }).template;
+export function sameTemplate(
+  codec: Codec,
+  a: RevisionTemplate | null | undefined,
+  b: RevisionTemplate | null | undefined,
+): boolean {
+  const canon = (t: RevisionTemplate | null | undefined) =>
+    canonicalService(codec, { name: "x", template: t ?? {} }).template;
   return stableJson(canon(a)) === stableJson(canon(b));
 }
 
@@ -127,6 +169,7 @@ export function buildRevision(service: Service, revisionId: string, now: Date, c
     creator,
     etag: newEtag(),
   };
-  for (const f of REVISION_FIELDS) if (t[f] !== undefined && t[f] !== null) (revision as Record<string, unknown>)[f] = clone(t[f]);
+  for (const f of REVISION_FIELDS)
+    if (t[f] !== undefined && t[f] !== null) (revision as Record<string, unknown>)[f] = clone(t[f]);
   return revision;
 }

@@ -28,12 +28,19 @@ export function revisionsHandlers(ctx: RunContext): Record<string, Handler> {
     },
 
     async ListRevisions(req: ListReq) {
-      const m = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)$/.exec(await ctx.projects.canonical(req.parent ?? ""));
-      if (!m) throw invalid(`Invalid parent "${req.parent ?? ""}": expected projects/{project}/locations/{location}/services/{service or -}`);
+      const m = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)$/.exec(
+        await ctx.projects.canonical(req.parent ?? ""),
+      );
+      if (!m)
+        throw invalid(
+          `Invalid parent "${req.parent ?? ""}": expected projects/{project}/locations/{location}/services/{service or -}`,
+        );
       const [, project, location, service] = m;
       const parent = service === "-" ? null : serviceName(project, location, service);
-      if (parent && location === "-") throw invalid("A location is required when listing the revisions of one service.");
-      if (parent && !(await ctx.store.getService(parent))) throw notFound(`Resource '${service}' of kind 'SERVICE' does not exist.`);
+      if (parent && location === "-")
+        throw invalid("A location is required when listing the revisions of one service.");
+      if (parent && !(await ctx.store.getService(parent)))
+        throw notFound(`Resource '${service}' of kind 'SERVICE' does not exist.`);
       const page = readPage(req.pageSize, req.pageToken);
       const rows = await ctx.store.listRevisions(project, location, parent, page, Boolean(req.showDeleted));
       const { items, nextPageToken } = pageOf(rows, page);
@@ -41,25 +48,48 @@ export function revisionsHandlers(ctx: RunContext): Record<string, Handler> {
     },
 
     async DeleteRevision(req: DeleteReq) {
-      const { name, revision, serviceName: parent, project, location } = parseRevisionName(await ctx.projects.canonical(req.name));
+      const {
+        name,
+        revision,
+        serviceName: parent,
+        project,
+        location,
+      } = parseRevisionName(await ctx.projects.canonical(req.name));
       return ctx.locks.run(parent, async () => {
         const found = await ctx.store.getRevision(name);
         if (!found) throw notFound(`Revision '${revision}' does not exist.`);
-        if (req.etag && req.etag !== found.etag) throw aborted(`The etag "${req.etag}" does not match the current etag of revision ${revision}.`);
+        if (req.etag && req.etag !== found.etag)
+          throw aborted(`The etag "${req.etag}" does not match the current etag of revision ${revision}.`);
         const service = (await ctx.store.getService(parent))?.service;
         if (service) {
           const referenced = (service.traffic ?? []).some((t) => t.revision === revision);
           if (referenced || servingRevisions(service).has(revision)) {
-            throw failedPrecondition(`Revision '${revision}' is receiving traffic (or has a traffic tag) and cannot be deleted. Move its traffic to another revision first.`);
+            throw failedPrecondition(
+              `Revision '${revision}' is receiving traffic (or has a traffic tag) and cannot be deleted. Move its traffic to another revision first.`,
+            );
           }
           if (service.latestCreatedRevision === name) {
-            throw failedPrecondition(`Revision '${revision}' is the latest created revision of service '${service.name}' and cannot be deleted.`);
+            throw failedPrecondition(
+              `Revision '${revision}' is the latest created revision of service '${service.name}' and cannot be deleted.`,
+            );
           }
         }
-        const deleted = canonicalRevision(ctx.codec, { ...found, deleteTime: toTimestamp(new Date()), etag: newEtag() });
+        const deleted = canonicalRevision(ctx.codec, {
+          ...found,
+          deleteTime: toTimestamp(new Date()),
+          etag: newEtag(),
+        });
         const op: StoredOperation = {
-          name: operationName(project, location), done: Boolean(req.validateOnly), typeName: REVISION_TYPE, metadata: deleted,
-          response: req.validateOnly ? deleted : null, error: null, kind: "DeleteRevision", target: name, generation: null, revision: name,
+          name: operationName(project, location),
+          done: Boolean(req.validateOnly),
+          typeName: REVISION_TYPE,
+          metadata: deleted,
+          response: req.validateOnly ? deleted : null,
+          error: null,
+          kind: "DeleteRevision",
+          target: name,
+          generation: null,
+          revision: name,
         };
         if (req.validateOnly) return toProto(op, ctx.codec, present);
         await inTransaction(ctx.store.db, async (q) => {

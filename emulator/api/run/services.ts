@@ -10,14 +10,30 @@ import type { StoredOperation } from "../longrunning/store";
 import { serviceReconciling } from "./conditions";
 import { actorOf, type RunContext } from "./context";
 import { serviceDefaults } from "./defaults";
-import { newEtag, newRevisionId, newUid, operationName, parseParent, parseServiceName, revisionName, serviceName, shortName, toTimestamp } from "./names";
+import {
+  newEtag,
+  newRevisionId,
+  newUid,
+  operationName,
+  parseParent,
+  parseServiceName,
+  revisionName,
+  serviceName,
+  shortName,
+  toTimestamp,
+} from "./names";
 import { applyUpdateMask, buildRevision, canonicalService, sameTemplate, USER_FIELDS, userFields } from "./resources";
 import { longHost, shortHost, withUrls } from "./traffic";
 import type { Service } from "./types";
 import { serviceIdProblem, validateService, validateTraffic } from "./validate";
 
 type CreateReq = { parent: string; service?: Service; serviceId: string; validateOnly?: boolean };
-type UpdateReq = { service?: Service; updateMask?: { paths?: string[] }; validateOnly?: boolean; allowMissing?: boolean };
+type UpdateReq = {
+  service?: Service;
+  updateMask?: { paths?: string[] };
+  validateOnly?: boolean;
+  allowMissing?: boolean;
+};
 type DeleteReq = { name: string; validateOnly?: boolean; etag?: string };
 type ListReq = { parent: string; pageSize?: number; pageToken?: string; showDeleted?: boolean };
 
@@ -30,15 +46,25 @@ export function presentService(ctx: RunContext, s: Service): Service {
 /** An Operation that is already finished and was never stored (validate_only). */
 function finishedOp(ctx: RunContext, project: string, location: string, service: Service) {
   const op: StoredOperation = {
-    name: operationName(project, location), done: true, typeName: SERVICE_TYPE, metadata: service, response: service, error: null,
-    kind: "UpdateService", target: service.name, generation: null, revision: null,
+    name: operationName(project, location),
+    done: true,
+    typeName: SERVICE_TYPE,
+    metadata: service,
+    response: service,
+    error: null,
+    kind: "UpdateService",
+    target: service.name,
+    generation: null,
+    revision: null,
   };
   return toProto(op, ctx.codec, (_t, r) => presentService(ctx, r as Service));
 }
 
 function checkEtag(given: string | undefined, current: string | undefined, what: string) {
   if (given && given !== current) {
-    throw aborted(`The etag "${given}" does not match the current etag of ${what}; it was changed by someone else. Read it again and retry.`);
+    throw aborted(
+      `The etag "${given}" does not match the current etag of ${what}; it was changed by someone else. Read it again and retry.`,
+    );
   }
 }
 
@@ -56,7 +82,8 @@ async function plan(ctx: RunContext, name: string, input: Partial<Service>, prev
   let revisionId: string | undefined;
   if (templateChanged) {
     revisionId = desired.template?.revision || newRevisionId(serviceId, generation);
-    if (known.has(revisionId)) throw alreadyExists(`Revision named '${revisionId}' with different configuration already exists.`);
+    if (known.has(revisionId))
+      throw alreadyExists(`Revision named '${revisionId}' with different configuration already exists.`);
   }
   validateTraffic(desired.traffic ?? [], serviceId, known, revisionId);
   const now = new Date();
@@ -80,23 +107,43 @@ async function plan(ctx: RunContext, name: string, input: Partial<Service>, prev
   return { service, revision, generation };
 }
 
-async function persist(ctx: RunContext, kind: "CreateService" | "UpdateService", planned: Awaited<ReturnType<typeof plan>>, isNew: boolean) {
+async function persist(
+  ctx: RunContext,
+  kind: "CreateService" | "UpdateService",
+  planned: Awaited<ReturnType<typeof plan>>,
+  isNew: boolean,
+) {
   const { service, revision, generation } = planned;
   const { project, location, service: serviceId } = parseServiceName(service.name);
   const op: StoredOperation = {
-    name: operationName(project, location), done: false, typeName: SERVICE_TYPE, metadata: service, response: null, error: null,
-    kind, target: service.name, generation, revision: revision?.name ?? null,
+    name: operationName(project, location),
+    done: false,
+    typeName: SERVICE_TYPE,
+    metadata: service,
+    response: null,
+    error: null,
+    kind,
+    target: service.name,
+    generation,
+    revision: revision?.name ?? null,
   };
   await inTransaction(ctx.store.db, async (q) => {
     if (isNew) {
       // Emulator choice: the first service of a name in a region gets the short host.
-      const host = (await ctx.store.hostTaken(shortHost(serviceId, location), q)) ? longHost(serviceId, project, location) : shortHost(serviceId, location);
+      const host = (await ctx.store.hostTaken(shortHost(serviceId, location), q))
+        ? longHost(serviceId, project, location)
+        : shortHost(serviceId, location);
       await ctx.store.insertService(q, service, host);
     } else await ctx.store.updateService(q, service);
     if (revision) await ctx.store.insertRevision(q, revision);
     await ctx.ops.insert(q, op);
   });
-  ctx.log.info(`${kind} accepted`, { service: service.name, generation, revision: revision ? shortName(revision.name) : null, operation: op.name });
+  ctx.log.info(`${kind} accepted`, {
+    service: service.name,
+    generation,
+    revision: revision ? shortName(revision.name) : null,
+    operation: op.name,
+  });
   ctx.schedule(op);
   return toProto(op, ctx.codec, (_t, r) => presentService(ctx, r as Service));
 }
@@ -118,19 +165,25 @@ export function servicesHandlers(ctx: RunContext): Record<string, Handler> {
       if (problem) throw invalid(problem);
       if (!req.service) throw invalid("service is required");
       const name = serviceName(project, location, req.serviceId);
-      return ctx.locks.run(name, () => create(name, userFields(req.service!), Boolean(req.validateOnly), actorOf(call)));
+      return ctx.locks.run(name, () =>
+        create(name, userFields(req.service!), Boolean(req.validateOnly), actorOf(call)),
+      );
     },
 
     async GetService(req: { name: string }) {
       const { name, service, location, project } = parseServiceName(await ctx.projects.canonical(req.name));
       const stored = await ctx.store.getService(name);
-      if (!stored) throw notFound(`Resource '${service}' of kind 'SERVICE' in region '${location}' in project '${project}' does not exist.`);
+      if (!stored)
+        throw notFound(
+          `Resource '${service}' of kind 'SERVICE' in region '${location}' in project '${project}' does not exist.`,
+        );
       return presentService(ctx, stored.service);
     },
 
     async ListServices(req: ListReq) {
       const { project, location } = parseParent(await ctx.projects.canonical(req.parent));
-      if (location === "-") throw invalid("Listing services across all locations ('-') is not supported; name a region.");
+      if (location === "-")
+        throw invalid("Listing services across all locations ('-') is not supported; name a region.");
       const page = readPage(req.pageSize, req.pageToken);
       const rows = await ctx.store.listServices(project, location, page, Boolean(req.showDeleted));
       const { items, nextPageToken } = pageOf(rows, page);
@@ -144,7 +197,8 @@ export function servicesHandlers(ctx: RunContext): Record<string, Handler> {
       return ctx.locks.run(name, async () => {
         const stored = await ctx.store.getService(name);
         if (!stored) {
-          if (!req.allowMissing) throw notFound(`Resource '${serviceId}' of kind 'SERVICE' does not exist; set allow_missing to create it.`);
+          if (!req.allowMissing)
+            throw notFound(`Resource '${serviceId}' of kind 'SERVICE' does not exist; set allow_missing to create it.`);
           const problem = serviceIdProblem(serviceId);
           if (problem) throw invalid(problem);
           return create(name, userFields(req.service!), Boolean(req.validateOnly), actor);
@@ -168,11 +222,24 @@ export function servicesHandlers(ctx: RunContext): Record<string, Handler> {
         if (!stored) throw notFound(`Resource '${serviceId}' of kind 'SERVICE' does not exist.`);
         checkEtag(req.etag, stored.service.etag, `service ${serviceId}`);
         const now = new Date();
-        const deleted = canonicalService(ctx.codec, { ...stored.service, deleteTime: toTimestamp(now), etag: newEtag(), reconciling: true });
+        const deleted = canonicalService(ctx.codec, {
+          ...stored.service,
+          deleteTime: toTimestamp(now),
+          etag: newEtag(),
+          reconciling: true,
+        });
         if (req.validateOnly) return finishedOp(ctx, project, location, deleted);
         const op: StoredOperation = {
-          name: operationName(project, location), done: false, typeName: SERVICE_TYPE, metadata: deleted, response: null, error: null,
-          kind: "DeleteService", target: name, generation: null, revision: null,
+          name: operationName(project, location),
+          done: false,
+          typeName: SERVICE_TYPE,
+          metadata: deleted,
+          response: null,
+          error: null,
+          kind: "DeleteService",
+          target: name,
+          generation: null,
+          revision: null,
         };
         await inTransaction(ctx.store.db, async (q) => {
           await ctx.store.updateService(q, { ...deleted, reconciling: false }, true);

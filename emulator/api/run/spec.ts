@@ -24,7 +24,10 @@ function probeSpec(p: Probe | null | undefined): ProbeSpec | null {
 export function secretRefs(c: Container | undefined): { name: string; ref: SecretRef }[] {
   return (c?.env ?? [])
     .filter((e) => e.valueSource?.secretKeyRef)
-    .map((e) => ({ name: e.name, ref: { secret: e.valueSource!.secretKeyRef!.secret, version: e.valueSource!.secretKeyRef!.version || "latest" } }));
+    .map((e) => ({
+      name: e.name,
+      ref: { secret: e.valueSource!.secretKeyRef!.secret, version: e.valueSource!.secretKeyRef!.version || "latest" },
+    }));
 }
 
 export function revisionSpec(revision: Revision): RevisionSpec {
@@ -32,7 +35,13 @@ export function revisionSpec(revision: Revision): RevisionSpec {
   const c = ingressContainer({ containers: revision.containers });
   const env: EnvSpec[] = (c?.env ?? []).map((e) =>
     e.valueSource?.secretKeyRef
-      ? { name: e.name, secret: { secret: e.valueSource.secretKeyRef.secret, version: e.valueSource.secretKeyRef.version || "latest" } }
+      ? {
+          name: e.name,
+          secret: {
+            secret: e.valueSource.secretKeyRef.secret,
+            version: e.valueSource.secretKeyRef.version || "latest",
+          },
+        }
       : { name: e.name, value: e.value ?? "" },
   );
   return {
@@ -51,14 +60,21 @@ export function revisionSpec(revision: Revision): RevisionSpec {
     timeoutMs: durationMs(revision.timeout) || 300_000,
     minInstances: revision.scaling?.minInstanceCount ?? 0,
     maxInstances: revision.scaling?.maxInstanceCount || 100,
-    limits: { container: c?.name ?? "", cpu: parseCpu(c?.resources?.limits?.cpu) || 1, memoryBytes: parseMemory(c?.resources?.limits?.memory) || 512 * 2 ** 20 },
+    limits: {
+      container: c?.name ?? "",
+      cpu: parseCpu(c?.resources?.limits?.cpu) || 1,
+      memoryBytes: parseMemory(c?.resources?.limits?.memory) || 512 * 2 ** 20,
+    },
   };
 }
 
-export const revisionPort = (revision: Revision) => containerPort(ingressContainer({ containers: revision.containers }));
+export const revisionPort = (revision: Revision) =>
+  containerPort(ingressContainer({ containers: revision.containers }));
 
 /** Whether the startup probe is the user's own (changes Google's failure wording). */
 export const hasCustomStartupProbe = (revision: Revision) => {
   const p = ingressContainer({ containers: revision.containers })?.startupProbe;
-  return Boolean(p && !(p.tcpSocket && p.periodSeconds === 240 && p.timeoutSeconds === 240 && p.failureThreshold === 1));
+  return Boolean(
+    p && !(p.tcpSocket && p.periodSeconds === 240 && p.timeoutSeconds === 240 && p.failureThreshold === 1),
+  );
 };

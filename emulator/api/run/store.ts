@@ -41,12 +41,31 @@ const SCHEMA = [
   )`,
 ];
 
-export type StoredService = { service: Service; host: string; project: string; location: string; serviceId: string; deleted: boolean };
+export type StoredService = {
+  service: Service;
+  host: string;
+  project: string;
+  location: string;
+  serviceId: string;
+  deleted: boolean;
+};
 
-type ServiceRow = { data: Service; host: string; project: string; location: string; service_id: string; deleted: boolean };
+type ServiceRow = {
+  data: Service;
+  host: string;
+  project: string;
+  location: string;
+  service_id: string;
+  deleted: boolean;
+};
 
 const toStored = (r: ServiceRow): StoredService => ({
-  service: r.data, host: r.host, project: r.project, location: r.location, serviceId: r.service_id, deleted: r.deleted,
+  service: r.data,
+  host: r.host,
+  project: r.project,
+  location: r.location,
+  serviceId: r.service_id,
+  deleted: r.deleted,
 });
 
 export class RunStore {
@@ -64,7 +83,10 @@ export class RunStore {
     return !rowCount;
   }
 
-  async getService(name: string, opts: { includeDeleted?: boolean; q?: Queryable } = {}): Promise<StoredService | null> {
+  async getService(
+    name: string,
+    opts: { includeDeleted?: boolean; q?: Queryable } = {},
+  ): Promise<StoredService | null> {
     const { rows } = await (opts.q ?? this.db).query<ServiceRow>(
       `SELECT data, host, project, location, service_id, deleted FROM run_services WHERE name = $1 ${opts.includeDeleted ? "" : "AND NOT deleted"}`,
       [name],
@@ -103,7 +125,16 @@ export class RunStore {
     await q.query("DELETE FROM run_services WHERE name = $1", [service.name]);
     await q.query(
       "INSERT INTO run_services (name, project, location, service_id, host, create_time, data, seeded) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-      [service.name, n.project, n.location, n.service, host, fromTimestamp(service.createTime) ?? new Date(), service, seeded],
+      [
+        service.name,
+        n.project,
+        n.location,
+        n.service,
+        host,
+        fromTimestamp(service.createTime) ?? new Date(),
+        service,
+        seeded,
+      ],
     );
   }
 
@@ -112,12 +143,21 @@ export class RunStore {
   }
 
   async getRevision(name: string, q: Queryable = this.db): Promise<Revision | null> {
-    const { rows } = await q.query<{ data: Revision }>("SELECT data FROM run_revisions WHERE name = $1 AND NOT deleted", [name]);
+    const { rows } = await q.query<{ data: Revision }>(
+      "SELECT data FROM run_revisions WHERE name = $1 AND NOT deleted",
+      [name],
+    );
     return rows[0]?.data ?? null;
   }
 
   /** Newest first; `service` null lists a whole location (`services/-`). */
-  async listRevisions(project: string, location: string, service: string | null, page: Page, showDeleted: boolean): Promise<Revision[]> {
+  async listRevisions(
+    project: string,
+    location: string,
+    service: string | null,
+    page: Page,
+    showDeleted: boolean,
+  ): Promise<Revision[]> {
     const params: unknown[] = [project, page.limit + 1, page.offset];
     let where = "project = $1";
     if (location !== "-") {
@@ -153,17 +193,27 @@ export class RunStore {
   }
 
   async updateRevision(q: Queryable, revision: Revision, deleted = false): Promise<void> {
-    await q.query("UPDATE run_revisions SET data = $2, deleted = $3 WHERE name = $1", [revision.name, revision, deleted]);
+    await q.query("UPDATE run_revisions SET data = $2, deleted = $3 WHERE name = $1", [
+      revision.name,
+      revision,
+      deleted,
+    ]);
   }
 
   async localPorts(hosts: string[]): Promise<Record<string, number>> {
-    const { rows } = await this.db.query<{ host: string; port: number }>("SELECT host, port FROM run_local_ports WHERE host = ANY($1)", [hosts]);
+    const { rows } = await this.db.query<{ host: string; port: number }>(
+      "SELECT host, port FROM run_local_ports WHERE host = ANY($1)",
+      [hosts],
+    );
     return Object.fromEntries(rows.map((r) => [r.host, r.port]));
   }
 
   async saveLocalPorts(ports: Record<string, number>): Promise<void> {
     for (const [host, port] of Object.entries(ports)) {
-      await this.db.query("INSERT INTO run_local_ports (host, port) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE SET port = EXCLUDED.port", [host, port]);
+      await this.db.query(
+        "INSERT INTO run_local_ports (host, port) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE SET port = EXCLUDED.port",
+        [host, port],
+      );
     }
   }
 

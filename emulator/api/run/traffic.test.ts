@@ -15,7 +15,10 @@ afterAll(async () => t?.close());
 
 describe("traffic", () => {
   it("splits requests to the service URL by percent and pins tag URLs to their revision", async () => {
-    const [op1] = await t.services.createService({ parent, serviceId: "split", service: { template: template("gcr.io/traffic/pyplots-api:v1") } }, CALL);
+    const [op1] = await t.services.createService(
+      { parent, serviceId: "split", service: { template: template("gcr.io/traffic/pyplots-api:v1") } },
+      CALL,
+    );
     await op1.promise();
     const [v1] = await t.services.getService({ name: `${parent}/services/split` }, CALL);
     const rev1 = short(v1.latestReadyRevision!);
@@ -40,8 +43,19 @@ describe("traffic", () => {
     expect(rev2).not.toBe(rev1);
     const port = t.emulator.routerPort;
     expect(svc.trafficStatuses).toEqual([
-      expect.objectContaining({ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: rev1, percent: 70, tag: "stable", uri: `http://stable---split.europe-west4.localhost:${port}` }),
-      expect.objectContaining({ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 30, tag: "canary", uri: `http://canary---split.europe-west4.localhost:${port}` }),
+      expect.objectContaining({
+        type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION",
+        revision: rev1,
+        percent: 70,
+        tag: "stable",
+        uri: `http://stable---split.europe-west4.localhost:${port}`,
+      }),
+      expect.objectContaining({
+        type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST",
+        percent: 30,
+        tag: "canary",
+        uri: `http://canary---split.europe-west4.localhost:${port}`,
+      }),
     ]);
 
     // 400 requests: the count for v1 is Binomial(400, 0.7), sd ≈ 9.2. A
@@ -50,7 +64,9 @@ describe("traffic", () => {
     const counts: Record<string, number> = {};
     const N = 400;
     for (let i = 0; i < N; i += 8) {
-      const batch = await Promise.all(Array.from({ length: 8 }, () => request(port, hostOf(svc.uri!), "/plots", { agent })));
+      const batch = await Promise.all(
+        Array.from({ length: 8 }, () => request(port, hostOf(svc.uri!), "/plots", { agent })),
+      );
       for (const r of batch) {
         expect(r.status).toBe(200);
         const rev = String(r.headers["x-runway-revision"]);
@@ -63,7 +79,10 @@ describe("traffic", () => {
     expect(counts[rev1]).toBeLessThanOrEqual(280 + 40);
 
     // Tag URLs reach only their revision.
-    for (const [tag, rev, tagName] of [[svc.trafficStatuses![0].uri!, rev1, "v1"], [svc.trafficStatuses![1].uri!, rev2, "v2"]]) {
+    for (const [tag, rev, tagName] of [
+      [svc.trafficStatuses![0].uri!, rev1, "v1"],
+      [svc.trafficStatuses![1].uri!, rev2, "v2"],
+    ]) {
       for (let i = 0; i < 20; i++) {
         const r = await request(port, hostOf(tag), "/", { agent });
         expect(r.headers["x-runway-revision"]).toBe(rev);
@@ -74,7 +93,10 @@ describe("traffic", () => {
   });
 
   it("adds forwarding and trace headers and publishes a request event", async () => {
-    const [op] = await t.services.createService({ parent, serviceId: "headers", service: { template: template("gcr.io/traffic/hello:v1") } }, CALL);
+    const [op] = await t.services.createService(
+      { parent, serviceId: "headers", service: { template: template("gcr.io/traffic/hello:v1") } },
+      CALL,
+    );
     await op.promise();
     const [svc] = await t.services.getService({ name: `${parent}/services/headers` }, CALL);
     const events: unknown[] = [];
@@ -93,10 +115,21 @@ describe("traffic", () => {
     expect(r.headers["x-runway-image"]).toBe("gcr.io/traffic/hello:v1");
     expect(events).toEqual([
       expect.objectContaining({
-        type: "request", project: "traffic", region: "europe-west4", service: "headers", revision: short(svc.latestReadyRevision!),
-        method: "GET", url: "/debug/headers?x=1", status: 200, userAgent: "runway-test/1.0", remoteIp: "127.0.0.1",
-        trace: `projects/traffic/traces/${traceId}`, instanceId: expect.stringMatching(/^[0-9a-f]{32}$/),
-        responseBytes: Buffer.byteLength(r.body), requestBytes: 0, latencyMs: expect.any(Number),
+        type: "request",
+        project: "traffic",
+        region: "europe-west4",
+        service: "headers",
+        revision: short(svc.latestReadyRevision!),
+        method: "GET",
+        url: "/debug/headers?x=1",
+        status: 200,
+        userAgent: "runway-test/1.0",
+        remoteIp: "127.0.0.1",
+        trace: `projects/traffic/traces/${traceId}`,
+        instanceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+        responseBytes: Buffer.byteLength(r.body),
+        requestBytes: 0,
+        latencyMs: expect.any(Number),
       }),
     ]);
   });
@@ -105,7 +138,11 @@ describe("traffic", () => {
     const uris: string[] = [];
     for (const project of ["first-project", "second-project"]) {
       const [op] = await t.services.createService(
-        { parent: `projects/${project}/locations/us-east1`, serviceId: "twin", service: { template: template(`gcr.io/${project}/hello:${project}`) } },
+        {
+          parent: `projects/${project}/locations/us-east1`,
+          serviceId: "twin",
+          service: { template: template(`gcr.io/${project}/hello:${project}`) },
+        },
         CALL,
       );
       await op.promise();
@@ -113,7 +150,10 @@ describe("traffic", () => {
       uris.push(svc.uri!);
     }
     const port = t.emulator.routerPort;
-    expect(uris).toEqual([`http://twin.us-east1.localhost:${port}`, `http://twin.second-project.us-east1.localhost:${port}`]);
+    expect(uris).toEqual([
+      `http://twin.us-east1.localhost:${port}`,
+      `http://twin.second-project.us-east1.localhost:${port}`,
+    ]);
     expect((await request(port, hostOf(uris[0]))).json().tag).toBe("first-project");
     expect((await request(port, hostOf(uris[1]))).json().tag).toBe("second-project");
     expect((await request(port, "twin.first-project.us-east1.localhost")).json().tag).toBe("first-project");

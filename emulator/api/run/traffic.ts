@@ -11,7 +11,8 @@ import { shortName } from "./names";
 import type { Service, TrafficTarget, TrafficTargetStatus } from "./types";
 
 export const shortHost = (service: string, region: string) => `${service}.${region}.localhost`;
-export const longHost = (service: string, project: string, region: string) => `${service}.${project}.${region}.localhost`;
+export const longHost = (service: string, project: string, region: string) =>
+  `${service}.${project}.${region}.localhost`;
 export const tagHost = (tag: string, host: string) => `${tag}---${host}`;
 
 /** The routing in effect for these targets: LATEST entries keep no revision name, as on Google. */
@@ -26,7 +27,8 @@ export function trafficStatuses(traffic: TrafficTarget[]): TrafficTargetStatus[]
 
 /** The revision a status entry routes to (LATEST → latest ready), short name. */
 export function resolvedRevision(status: TrafficTarget, service: Service): string | null {
-  if (status.type === "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST") return service.latestReadyRevision ? shortName(service.latestReadyRevision) : null;
+  if (status.type === "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST")
+    return service.latestReadyRevision ? shortName(service.latestReadyRevision) : null;
   return status.revision || null;
 }
 
@@ -45,7 +47,11 @@ export function servingRevisions(service: Service): Set<string> {
  * the stored URI's). `urls` also holds the service's own-port URL
  * (`http://127.0.0.1:{port}`) once it is routed: the form every resolver handles.
  */
-export function withUrls(service: Service, routerPort: number, localUrl: (host: string) => string | undefined = () => undefined): Service {
+export function withUrls(
+  service: Service,
+  routerPort: number,
+  localUrl: (host: string) => string | undefined = () => undefined,
+): Service {
   if (!service.uri) return service;
   const host = new URL(service.uri).hostname;
   const uri = `http://${host}:${routerPort}`;
@@ -54,11 +60,19 @@ export function withUrls(service: Service, routerPort: number, localUrl: (host: 
     ...service,
     uri,
     urls: local ? [uri, local] : [uri],
-    trafficStatuses: (service.trafficStatuses ?? []).map((s) => (s.tag ? { ...s, uri: `http://${tagHost(s.tag, host)}:${routerPort}` } : s)),
+    trafficStatuses: (service.trafficStatuses ?? []).map((s) =>
+      s.tag ? { ...s, uri: `http://${tagHost(s.tag, host)}:${routerPort}` } : s,
+    ),
   };
 }
 
-export function routeFor(service: Service, project: string, region: string, serviceId: string, host: string): ServiceRoute {
+export function routeFor(
+  service: Service,
+  project: string,
+  region: string,
+  serviceId: string,
+  host: string,
+): ServiceRoute {
   const hosts = [...new Set([host, longHost(serviceId, project, region)])];
   const statuses = service.trafficStatuses ?? [];
   const split = statuses

@@ -66,7 +66,10 @@ export type RevisionTemplate = {
   [k: string]: unknown;
 };
 
-export type TrafficType = "TRAFFIC_TARGET_ALLOCATION_TYPE_UNSPECIFIED" | "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST" | "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION";
+export type TrafficType =
+  | "TRAFFIC_TARGET_ALLOCATION_TYPE_UNSPECIFIED"
+  | "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"
+  | "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION";
 
 export type TrafficTarget = { type?: TrafficType; revision?: string; percent?: number; tag?: string };
 export type TrafficTargetStatus = TrafficTarget & { uri?: string };

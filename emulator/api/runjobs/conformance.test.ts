@@ -27,7 +27,30 @@ afterAll(async () => {
 });
 
 async function runOnce(id: string, taskCount: number) {
-  const [op] = await jobs.createJob({ parent, jobId: id, job: { template: { taskCount, template: { maxRetries: 0, containers: [{ image: IMAGE, env: [{ name: "ROWS", value: "10" }, { name: "STEP_MS", value: "1" }] }] } } } }, CALL);
+  const [op] = await jobs.createJob(
+    {
+      parent,
+      jobId: id,
+      job: {
+        template: {
+          taskCount,
+          template: {
+            maxRetries: 0,
+            containers: [
+              {
+                image: IMAGE,
+                env: [
+                  { name: "ROWS", value: "10" },
+                  { name: "STEP_MS", value: "1" },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    },
+    CALL,
+  );
   const [job] = await op.promise();
   const [run] = await jobs.runJob({ name: job.name }, CALL);
   const [e] = await run.promise();
@@ -44,6 +67,8 @@ describe("Cloud Run jobs conformance", () => {
     const [all] = await tasks.listTasks({ parent: `${parent}/jobs/-/executions/-` }, CALL);
     expect(all).toHaveLength(3);
     expect(all.some((x) => x.name!.startsWith(`${b1}/tasks/`))).toBe(true);
-    expect(await code(tasks.listTasks({ parent: `${parent}/jobs/missing/executions/-` }, CALL))).toMatchObject({ code: 5 });
+    expect(await code(tasks.listTasks({ parent: `${parent}/jobs/missing/executions/-` }, CALL))).toMatchObject({
+      code: 5,
+    });
   });
 });

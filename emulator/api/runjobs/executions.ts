@@ -18,7 +18,10 @@ export function executionsHandlers(d: JobsDeps): Record<string, Handler> {
   const load = async (name: string | undefined) => {
     const n = parseExecutionName(await d.projects.canonical(name ?? ""));
     const found = await d.store.getExecution(n.name);
-    if (!found) throw notFound(`Resource '${n.executionId}' of kind 'EXECUTION' in region '${n.location}' in project '${n.project}' does not exist.`);
+    if (!found)
+      throw notFound(
+        `Resource '${n.executionId}' of kind 'EXECUTION' in region '${n.location}' in project '${n.project}' does not exist.`,
+      );
     return { n, ...found };
   };
 
@@ -29,7 +32,8 @@ export function executionsHandlers(d: JobsDeps): Record<string, Handler> {
 
     async ListExecutions(req: { parent?: string; pageSize?: number; pageToken?: string }) {
       const n = parseJobName(await d.projects.canonical(req.parent ?? ""));
-      if (n.jobId !== "-" && !(await d.store.getJob(n.name))) throw notFound(`Resource '${n.jobId}' of kind 'JOB' does not exist.`);
+      if (n.jobId !== "-" && !(await d.store.getJob(n.name)))
+        throw notFound(`Resource '${n.jobId}' of kind 'JOB' does not exist.`);
       const page = readPage(req.pageSize, req.pageToken);
       const { items, nextPageToken } = pageOf(await d.store.listExecutions(n.name, page.offset, page.limit + 1), page);
       return { executions: items, nextPageToken };
@@ -37,13 +41,22 @@ export function executionsHandlers(d: JobsDeps): Record<string, Handler> {
 
     async CancelExecution(req: { name?: string; validateOnly?: boolean; etag?: string }) {
       const { n, execution, done } = await load(req.name);
-      if (req.etag && req.etag !== execution.etag) throw aborted(`The etag "${req.etag}" does not match the current etag of execution ${n.executionId}.`);
+      if (req.etag && req.etag !== execution.etag)
+        throw aborted(`The etag "${req.etag}" does not match the current etag of execution ${n.executionId}.`);
       if (done || !d.executor.isRunning(n.name)) {
         throw failedPrecondition(`Execution '${n.executionId}' has already finished and cannot be cancelled.`);
       }
       const op: StoredOperation = {
-        name: operationName(n.project, n.location), done: Boolean(req.validateOnly), typeName: EXECUTION, metadata: execution,
-        response: req.validateOnly ? execution : null, error: null, kind: "CancelExecution", target: n.name, generation: null, revision: null,
+        name: operationName(n.project, n.location),
+        done: Boolean(req.validateOnly),
+        typeName: EXECUTION,
+        metadata: execution,
+        response: req.validateOnly ? execution : null,
+        error: null,
+        kind: "CancelExecution",
+        target: n.name,
+        generation: null,
+        revision: null,
       };
       if (req.validateOnly) return toProto(op, d.codec, same);
       await d.ops.insert(d.store.db, op);
@@ -54,12 +67,22 @@ export function executionsHandlers(d: JobsDeps): Record<string, Handler> {
 
     async DeleteExecution(req: { name?: string; validateOnly?: boolean; etag?: string }) {
       const { n, execution, done } = await load(req.name);
-      if (req.etag && req.etag !== execution.etag) throw aborted(`The etag "${req.etag}" does not match the current etag of execution ${n.executionId}.`);
-      if (!done) throw failedPrecondition(`Execution '${n.executionId}' is still running; cancel it before deleting it.`);
+      if (req.etag && req.etag !== execution.etag)
+        throw aborted(`The etag "${req.etag}" does not match the current etag of execution ${n.executionId}.`);
+      if (!done)
+        throw failedPrecondition(`Execution '${n.executionId}' is still running; cancel it before deleting it.`);
       const deleted = { ...execution, deleteTime: toTimestamp(new Date()), etag: newEtag() };
       const op: StoredOperation = {
-        name: operationName(n.project, n.location), done: true, typeName: EXECUTION, metadata: deleted, response: deleted, error: null,
-        kind: "DeleteExecution", target: n.name, generation: null, revision: null,
+        name: operationName(n.project, n.location),
+        done: true,
+        typeName: EXECUTION,
+        metadata: deleted,
+        response: deleted,
+        error: null,
+        kind: "DeleteExecution",
+        target: n.name,
+        generation: null,
+        revision: null,
       };
       if (!req.validateOnly) {
         await d.store.deleteExecution(n.name);
@@ -84,9 +107,12 @@ export function tasksHandlers(d: JobsDeps): Record<string, Handler> {
       const n = parseExecutionName(await d.projects.canonical(req.parent ?? ""));
       // Google: "-" as the execution lists the tasks of every execution of the job; "-" as the job too, across jobs.
       if (n.executionId === "-") {
-        if (n.jobId !== "-" && !(await d.store.getJob(n.job))) throw notFound(`Resource '${n.jobId}' of kind 'JOB' does not exist.`);
-      } else if (n.jobId === "-") throw invalid("An execution id needs its job: use jobs/-/executions/- to list the tasks of every execution.");
-      else if (!(await d.store.getExecution(n.name))) throw notFound(`Resource '${n.executionId}' of kind 'EXECUTION' does not exist.`);
+        if (n.jobId !== "-" && !(await d.store.getJob(n.job)))
+          throw notFound(`Resource '${n.jobId}' of kind 'JOB' does not exist.`);
+      } else if (n.jobId === "-")
+        throw invalid("An execution id needs its job: use jobs/-/executions/- to list the tasks of every execution.");
+      else if (!(await d.store.getExecution(n.name)))
+        throw notFound(`Resource '${n.executionId}' of kind 'EXECUTION' does not exist.`);
       const page = readPage(req.pageSize, req.pageToken);
       const { items, nextPageToken } = pageOf(await d.store.listTasks(n.name, page.offset, page.limit + 1), page);
       return { tasks: items, nextPageToken };

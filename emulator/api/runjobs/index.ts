@@ -24,13 +24,38 @@ export type RunJobsApi = {
 };
 
 export async function createRunJobsApi(deps: {
-  db: Db; projects: Projects; policies: PolicyStore; ops: OperationStore; runtime: Runtime; codec: Codec; log: Logger; resolveSecret: SecretResolver; shutdownGraceMs: number;
+  db: Db;
+  projects: Projects;
+  policies: PolicyStore;
+  ops: OperationStore;
+  runtime: Runtime;
+  codec: Codec;
+  log: Logger;
+  resolveSecret: SecretResolver;
+  shutdownGraceMs: number;
   writeLog: (row: LogRow) => void;
 }): Promise<RunJobsApi> {
   const store = new RunJobStore(deps.db, deps.projects);
   await store.ensureSchema();
-  const executor = new JobExecutor({ store, ops: deps.ops, runtime: deps.runtime, resolveSecret: deps.resolveSecret, shutdownGraceMs: deps.shutdownGraceMs, log: deps.log, writeLog: deps.writeLog });
+  const executor = new JobExecutor({
+    store,
+    ops: deps.ops,
+    runtime: deps.runtime,
+    resolveSecret: deps.resolveSecret,
+    shutdownGraceMs: deps.shutdownGraceMs,
+    log: deps.log,
+    writeLog: deps.writeLog,
+  });
   await executor.restore();
-  const d = { store, ops: deps.ops, projects: deps.projects, policies: deps.policies, codec: deps.codec, executor, runtime: deps.runtime, log: deps.log };
+  const d = {
+    store,
+    ops: deps.ops,
+    projects: deps.projects,
+    policies: deps.policies,
+    codec: deps.codec,
+    executor,
+    runtime: deps.runtime,
+    log: deps.log,
+  };
   return { store, executor, jobs: jobsHandlers(d), executions: executionsHandlers(d), tasks: tasksHandlers(d) };
 }

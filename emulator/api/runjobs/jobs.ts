@@ -17,13 +17,34 @@ import { actorOf } from "../run/context";
 import { newUid, operationName, parseParent } from "../run/names";
 import type { JobExecutor } from "./executor";
 import {
-  buildExecution, buildTask, jobDefaults, jobIdProblem, jobName, jobReady, newEtag, newExecutionId, parseJobName, toTimestamp, USER_FIELDS, userFields, validateJob,
-  type Execution, type Job, type Overrides,
+  buildExecution,
+  buildTask,
+  jobDefaults,
+  jobIdProblem,
+  jobName,
+  jobReady,
+  newEtag,
+  newExecutionId,
+  parseJobName,
+  toTimestamp,
+  USER_FIELDS,
+  userFields,
+  validateJob,
+  type Execution,
+  type Job,
+  type Overrides,
 } from "./resources";
 import type { RunJobStore } from "./store";
 
 export type JobsDeps = {
-  store: RunJobStore; ops: OperationStore; projects: Projects; policies: PolicyStore; codec: Codec; executor: JobExecutor; runtime: Runtime; log: Logger;
+  store: RunJobStore;
+  ops: OperationStore;
+  projects: Projects;
+  policies: PolicyStore;
+  codec: Codec;
+  executor: JobExecutor;
+  runtime: Runtime;
+  log: Logger;
 };
 
 const JOB = "google.cloud.run.v2.Job" as const;
@@ -32,12 +53,24 @@ const same = (_t: string, r: object) => r;
 
 /** The job as the client will read it: through the proto, so unknown fields drop and defaults show. */
 export const canonicalJob = (codec: Codec, job: Job): Job => codec.decode(JOB, codec.encode(JOB, job)) as Job;
-export const canonicalExecution = (codec: Codec, e: Execution): Execution => codec.decode(EXECUTION, codec.encode(EXECUTION, e)) as unknown as Execution;
+export const canonicalExecution = (codec: Codec, e: Execution): Execution =>
+  codec.decode(EXECUTION, codec.encode(EXECUTION, e)) as unknown as Execution;
 
 export function jobsHandlers(d: JobsDeps): Record<string, Handler> {
   const doneOp = (kind: OperationKind, job: Job, _validateOnly: boolean): StoredOperation => {
     const { project, location } = parseJobName(job.name);
-    return { name: operationName(project, location), done: true, typeName: JOB, metadata: job, response: job, error: null, kind, target: job.name, generation: null, revision: null };
+    return {
+      name: operationName(project, location),
+      done: true,
+      typeName: JOB,
+      metadata: job,
+      response: job,
+      error: null,
+      kind,
+      target: job.name,
+      generation: null,
+      revision: null,
+    };
   };
   const respond = async (op: StoredOperation, validateOnly: boolean) => {
     if (!validateOnly) await d.ops.insert(d.store.db, op);
@@ -46,11 +79,15 @@ export function jobsHandlers(d: JobsDeps): Record<string, Handler> {
   const existing = async (name: string) => {
     const n = parseJobName(await d.projects.canonical(name));
     const job = await d.store.getJob(n.name);
-    if (!job) throw notFound(`Resource '${n.jobId}' of kind 'JOB' in region '${n.location}' in project '${n.project}' does not exist.`);
+    if (!job)
+      throw notFound(
+        `Resource '${n.jobId}' of kind 'JOB' in region '${n.location}' in project '${n.project}' does not exist.`,
+      );
     return { n, job };
   };
   const checkEtag = (given: string | undefined, job: Job) => {
-    if (given && given !== job.etag) throw aborted(`The etag "${given}" does not match the current etag of job ${job.name}; read it again and retry.`);
+    if (given && given !== job.etag)
+      throw aborted(`The etag "${given}" does not match the current etag of job ${job.name}; read it again and retry.`);
   };
   const build = (input: Job, previous: Job | null, actor: string): Job => {
     const { project, jobId } = parseJobName(input.name);
@@ -62,19 +99,29 @@ export function jobsHandlers(d: JobsDeps): Record<string, Handler> {
     }
     const now = new Date();
     const generation = previous ? Number(previous.generation ?? 1) + 1 : 1;
-    const base: Job = previous ? { ...previous } : { name: input.name, uid: newUid(), createTime: toTimestamp(now), creator: actor, executionCount: 0 };
+    const base: Job = previous
+      ? { ...previous }
+      : { name: input.name, uid: newUid(), createTime: toTimestamp(now), creator: actor, executionCount: 0 };
     // UpdateJob replaces the whole job: a user field left out is cleared.
     for (const f of USER_FIELDS) delete base[f];
     return canonicalJob(d.codec, {
       ...base,
       ...jobDefaults(userFields(input), project),
-      generation: String(generation), observedGeneration: String(generation), updateTime: toTimestamp(now), lastModifier: actor,
-      reconciling: false, ...jobReady(now), etag: newEtag(),
+      generation: String(generation),
+      observedGeneration: String(generation),
+      updateTime: toTimestamp(now),
+      lastModifier: actor,
+      reconciling: false,
+      ...jobReady(now),
+      etag: newEtag(),
     });
   };
 
   return {
-    ...iamHandlers(d.policies, async (resource) => ({ key: (await existing(resource)).n.name, permissions: RUN_JOB_PERMISSIONS })),
+    ...iamHandlers(d.policies, async (resource) => ({
+      key: (await existing(resource)).n.name,
+      permissions: RUN_JOB_PERMISSIONS,
+    })),
 
     async CreateJob(req: { parent?: string; jobId?: string; job?: Job; validateOnly?: boolean }, call) {
       const { project, location } = parseParent(await d.projects.canonical(req.parent ?? ""));
@@ -88,7 +135,8 @@ export function jobsHandlers(d: JobsDeps): Record<string, Handler> {
         try {
           await d.store.insertJob(d.store.db, job);
         } catch (err) {
-          if ((err as { code?: string }).code === "23505") throw alreadyExists(`Resource '${req.jobId}' already exists.`);
+          if ((err as { code?: string }).code === "23505")
+            throw alreadyExists(`Resource '${req.jobId}' already exists.`);
           throw err;
         }
         d.log.info("CreateJob", { job: name });
@@ -103,7 +151,10 @@ export function jobsHandlers(d: JobsDeps): Record<string, Handler> {
     async ListJobs(req: { parent?: string; pageSize?: number; pageToken?: string }) {
       const { project, location } = parseParent(await d.projects.canonical(req.parent ?? ""));
       const page = readPage(req.pageSize, req.pageToken);
-      const { items, nextPageToken } = pageOf(await d.store.listJobs(project, location, page.offset, page.limit + 1), page);
+      const { items, nextPageToken } = pageOf(
+        await d.store.listJobs(project, location, page.offset, page.limit + 1),
+        page,
+      );
       return { jobs: items, nextPageToken };
     },
 
@@ -111,14 +162,18 @@ export function jobsHandlers(d: JobsDeps): Record<string, Handler> {
       if (!req.job) throw invalid("job is required");
       const n = parseJobName(await d.projects.canonical(req.job.name));
       const previous = await d.store.getJob(n.name);
-      if (!previous && !req.allowMissing) throw notFound(`Resource '${n.jobId}' of kind 'JOB' does not exist; set allow_missing to create it.`);
+      if (!previous && !req.allowMissing)
+        throw notFound(`Resource '${n.jobId}' of kind 'JOB' does not exist; set allow_missing to create it.`);
       if (previous) checkEtag(req.job.etag, previous);
       const job = build({ ...req.job, name: n.name }, previous, actorOf(call));
       if (!req.validateOnly) {
         if (previous) await d.store.putJob(d.store.db, job);
         else await d.store.insertJob(d.store.db, job);
       }
-      return respond(doneOp(previous ? "UpdateJob" : "CreateJob", job, Boolean(req.validateOnly)), Boolean(req.validateOnly));
+      return respond(
+        doneOp(previous ? "UpdateJob" : "CreateJob", job, Boolean(req.validateOnly)),
+        Boolean(req.validateOnly),
+      );
     },
 
     async DeleteJob(req: { name?: string; validateOnly?: boolean; etag?: string }) {
@@ -138,20 +193,37 @@ export function jobsHandlers(d: JobsDeps): Record<string, Handler> {
     async RunJob(req: { name?: string; validateOnly?: boolean; etag?: string; overrides?: Overrides }, call) {
       const { n, job } = await existing(req.name ?? "");
       checkEtag(req.etag, job);
-      if (job.terminalCondition?.state !== "CONDITION_SUCCEEDED") throw failedPrecondition(`Job '${n.jobId}' is not ready and cannot be run.`);
+      if (job.terminalCondition?.state !== "CONDITION_SUCCEEDED")
+        throw failedPrecondition(`Job '${n.jobId}' is not ready and cannot be run.`);
       const now = new Date();
-      const execution = canonicalExecution(d.codec, buildExecution(job, newExecutionId(n.jobId), req.overrides, now, actorOf(call)));
+      const execution = canonicalExecution(
+        d.codec,
+        buildExecution(job, newExecutionId(n.jobId), req.overrides, now, actorOf(call)),
+      );
       const tasks = Array.from({ length: execution.taskCount }, (_, i) => buildTask(execution, i, now));
       const op: StoredOperation = {
-        name: operationName(n.project, n.location), done: Boolean(req.validateOnly), typeName: EXECUTION, metadata: execution,
-        response: req.validateOnly ? execution : null, error: null, kind: "RunJob", target: execution.name, generation: null, revision: null,
+        name: operationName(n.project, n.location),
+        done: Boolean(req.validateOnly),
+        typeName: EXECUTION,
+        metadata: execution,
+        response: req.validateOnly ? execution : null,
+        error: null,
+        kind: "RunJob",
+        target: execution.name,
+        generation: null,
+        revision: null,
       };
       if (req.validateOnly) return toProto(op, d.codec, same);
       await inTransaction(d.store.db, async (q) => {
         const fresh = (await d.store.getJob(n.name, q))!;
         await d.store.putJob(q, {
-          ...fresh, executionCount: (fresh.executionCount ?? 0) + 1,
-          latestCreatedExecution: { name: execution.name, createTime: execution.createTime, completionStatus: "EXECUTION_RUNNING" },
+          ...fresh,
+          executionCount: (fresh.executionCount ?? 0) + 1,
+          latestCreatedExecution: {
+            name: execution.name,
+            createTime: execution.createTime,
+            completionStatus: "EXECUTION_RUNNING",
+          },
         });
         await d.store.insertExecution(q, execution, tasks);
         await d.ops.insert(q, op);

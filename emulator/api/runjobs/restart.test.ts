@@ -17,9 +17,33 @@ describe("restart", () => {
     let sched = new CloudSchedulerClient(clientOptions(t.emulator.grpcPort));
     let jobs = new run.v2.JobsClient(clientOptions(t.emulator.grpcPort));
     let executions = new run.v2.ExecutionsClient(clientOptions(t.emulator.grpcPort));
-    const [created] = await sched.createJob({ parent, job: { name: `${parent}/jobs/nightly`, schedule: "30 2 * * *", timeZone: "Europe/Berlin", httpTarget: { uri: "http://127.0.0.1:9/" } } }, CALL);
+    const [created] = await sched.createJob(
+      {
+        parent,
+        job: {
+          name: `${parent}/jobs/nightly`,
+          schedule: "30 2 * * *",
+          timeZone: "Europe/Berlin",
+          httpTarget: { uri: "http://127.0.0.1:9/" },
+        },
+      },
+      CALL,
+    );
     await sched.pauseJob({ name: created.name }, CALL);
-    const [op] = await jobs.createJob({ parent, jobId: "long", job: { template: { template: { containers: [{ image: "gcr.io/x/pyplots-migrate:v1", env: [{ name: "STEP_MS", value: "60000" }] }] } } } }, CALL);
+    const [op] = await jobs.createJob(
+      {
+        parent,
+        jobId: "long",
+        job: {
+          template: {
+            template: {
+              containers: [{ image: "gcr.io/x/pyplots-migrate:v1", env: [{ name: "STEP_MS", value: "60000" }] }],
+            },
+          },
+        },
+      },
+      CALL,
+    );
     await op.promise();
     const [runOp] = await jobs.runJob({ name: `${parent}/jobs/long` }, CALL);
     const name = (runOp.metadata as { name: string }).name;
@@ -33,12 +57,24 @@ describe("restart", () => {
     executions = new run.v2.ExecutionsClient(clientOptions(t.emulator.grpcPort));
     try {
       const [again] = await sched.getJob({ name: created.name }, CALL);
-      expect(again).toMatchObject({ schedule: "30 2 * * *", timeZone: "Europe/Berlin", state: "PAUSED", userUpdateTime: expect.anything() });
+      expect(again).toMatchObject({
+        schedule: "30 2 * * *",
+        timeZone: "Europe/Berlin",
+        state: "PAUSED",
+        userUpdateTime: expect.anything(),
+      });
       const [execution] = await executions.getExecution({ name }, CALL);
       expect(execution).toMatchObject({ reconciling: false, runningCount: 0, failedCount: 1 });
-      expect(execution.conditions!.find((c) => c.type === "Completed")).toMatchObject({ state: "CONDITION_FAILED", message: expect.stringContaining("emulator restarted") });
-      expect((await jobs.getJob({ name: `${parent}/jobs/long` }, CALL))[0].latestCreatedExecution).toMatchObject({ completionStatus: "EXECUTION_FAILED" });
-      const [operation] = await jobs.operationsClient.getOperation(operationsProtos.google.longrunning.GetOperationRequest.fromObject({ name: runOp.name }));
+      expect(execution.conditions!.find((c) => c.type === "Completed")).toMatchObject({
+        state: "CONDITION_FAILED",
+        message: expect.stringContaining("emulator restarted"),
+      });
+      expect((await jobs.getJob({ name: `${parent}/jobs/long` }, CALL))[0].latestCreatedExecution).toMatchObject({
+        completionStatus: "EXECUTION_FAILED",
+      });
+      const [operation] = await jobs.operationsClient.getOperation(
+        operationsProtos.google.longrunning.GetOperationRequest.fromObject({ name: runOp.name }),
+      );
       expect(operation.done).toBe(true);
     } finally {
       await Promise.all([sched.close(), jobs.close(), executions.close()]);

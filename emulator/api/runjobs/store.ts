@@ -64,7 +64,13 @@ export class RunJobStore {
   async insertJob(q: Queryable, job: Job): Promise<void> {
     const [, project, , location, , jobId] = job.name.split("/");
     await this.projects.register(project, q);
-    await q.query("INSERT INTO run_jobs (name, project, location, job_id, job) VALUES ($1, $2, $3, $4, $5)", [job.name, project, location, jobId, job]);
+    await q.query("INSERT INTO run_jobs (name, project, location, job_id, job) VALUES ($1, $2, $3, $4, $5)", [
+      job.name,
+      project,
+      location,
+      jobId,
+      job,
+    ]);
   }
 
   async putJob(q: Queryable, job: Job): Promise<void> {
@@ -97,7 +103,13 @@ export class RunJobStore {
       "INSERT INTO run_executions (name, job, project, location, create_time, execution) VALUES ($1, $2, $3, $4, $5, $6)",
       [e.name, job, project, location, new Date(Number((e.createTime as { seconds: string }).seconds) * 1000), e],
     );
-    for (const t of tasks) await q.query("INSERT INTO run_tasks (name, execution, idx, task) VALUES ($1, $2, $3, $4)", [t.name, e.name, t.index, t]);
+    for (const t of tasks)
+      await q.query("INSERT INTO run_tasks (name, execution, idx, task) VALUES ($1, $2, $3, $4)", [
+        t.name,
+        e.name,
+        t.index,
+        t,
+      ]);
   }
 
   async putExecution(e: Execution, done: boolean, q: Queryable = this.db): Promise<void> {
@@ -105,7 +117,10 @@ export class RunJobStore {
   }
 
   async getExecution(name: string): Promise<{ execution: Execution; done: boolean } | null> {
-    const { rows } = await this.db.query<{ execution: Execution; done: boolean }>("SELECT execution, done FROM run_executions WHERE name = $1", [name]);
+    const { rows } = await this.db.query<{ execution: Execution; done: boolean }>(
+      "SELECT execution, done FROM run_executions WHERE name = $1",
+      [name],
+    );
     return rows[0] ?? null;
   }
 
@@ -126,7 +141,9 @@ export class RunJobStore {
 
   /** Executions that were running when the emulator stopped. */
   async unfinishedExecutions(): Promise<Execution[]> {
-    const { rows } = await this.db.query<{ execution: Execution }>("SELECT execution FROM run_executions WHERE NOT done");
+    const { rows } = await this.db.query<{ execution: Execution }>(
+      "SELECT execution FROM run_executions WHERE NOT done",
+    );
     return rows.map((r) => r.execution);
   }
 
@@ -142,7 +159,10 @@ export class RunJobStore {
   /** The tasks of an execution by index; `executions/-` (and `jobs/-`) list them across a job's executions (across jobs), newest execution first. */
   async listTasks(execution: string, offset: number, limit: number): Promise<Task[]> {
     if (!execution.endsWith("/executions/-")) {
-      const { rows } = await this.db.query<{ task: Task }>("SELECT task FROM run_tasks WHERE execution = $1 ORDER BY idx LIMIT $2 OFFSET $3", [execution, limit, offset]);
+      const { rows } = await this.db.query<{ task: Task }>(
+        "SELECT task FROM run_tasks WHERE execution = $1 ORDER BY idx LIMIT $2 OFFSET $3",
+        [execution, limit, offset],
+      );
       return rows.map((r) => r.task);
     }
     const like = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -150,11 +170,23 @@ export class RunJobStore {
     const jobPattern = job.endsWith("/jobs/-") ? `${like(job.slice(0, -1))}%` : like(job);
     const { rows } = await this.db.query<{ task: Task }>(
       `SELECT t.task FROM run_tasks t JOIN run_executions e ON e.name = t.execution WHERE e.job LIKE $1
-       ORDER BY e.create_time DESC, e.name DESC, t.idx LIMIT $2 OFFSET $3`, [jobPattern, limit, offset]);
+       ORDER BY e.create_time DESC, e.name DESC, t.idx LIMIT $2 OFFSET $3`,
+      [jobPattern, limit, offset],
+    );
     return rows.map((r) => r.task);
   }
 
-  async recordAttempt(a: { project: string; location: string; jobId: string; execution: string; index: number; attempt: number; start: Date; end: Date; succeeded: boolean }): Promise<void> {
+  async recordAttempt(a: {
+    project: string;
+    location: string;
+    jobId: string;
+    execution: string;
+    index: number;
+    attempt: number;
+    start: Date;
+    end: Date;
+    succeeded: boolean;
+  }): Promise<void> {
     await this.db.query(
       `INSERT INTO run_task_attempts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
       [a.project, a.location, a.jobId, a.execution, a.index, a.attempt, a.start, a.end, a.succeeded],

@@ -9,7 +9,16 @@ import type { Handler } from "../../grpc/server";
 import type { Projects } from "../projects";
 import type { SchedulerClock } from "./clock";
 import type { Dispatcher } from "./dispatcher";
-import { applyJobMask, generatedJobId, jobName, nextRun, normaliseJob, parseJobName, parseLocation, type JobKey } from "./job";
+import {
+  applyJobMask,
+  generatedJobId,
+  jobName,
+  nextRun,
+  normaliseJob,
+  parseJobName,
+  parseLocation,
+  type JobKey,
+} from "./job";
 import { jobOut, type SchedulerStore } from "./store";
 
 type Deps = { store: SchedulerStore; projects: Projects; clock: SchedulerClock; dispatcher: Dispatcher };
@@ -39,7 +48,8 @@ export function schedulerHandlers({ store, projects, clock, dispatcher }: Deps):
       } else k = { ...parent, jobId: generatedJobId() };
       const spec = normaliseJob(req.job);
       const now = clock.now();
-      if (!(await store.insert(k, spec, nextRun(spec.schedule, spec.timeZone, now), now))) throw alreadyExists(`Job ${jobName(k)} already exists.`);
+      if (!(await store.insert(k, spec, nextRun(spec.schedule, spec.timeZone, now), now)))
+        throw alreadyExists(`Job ${jobName(k)} already exists.`);
       dispatcher.wake();
       return jobOut((await store.get(k))!);
     },
@@ -51,7 +61,12 @@ export function schedulerHandlers({ store, projects, clock, dispatcher }: Deps):
     async ListJobs(req: { parent?: string; pageSize?: number; pageToken?: string }) {
       const parent = parseLocation(req.parent);
       const page = readPage(req.pageSize, req.pageToken, 500, 500);
-      const rows = await store.list(await projects.resolve(parent.project), parent.location, page.offset, page.limit + 1);
+      const rows = await store.list(
+        await projects.resolve(parent.project),
+        parent.location,
+        page.offset,
+        page.limit + 1,
+      );
       const { items, nextPageToken } = pageOf(rows, page);
       return { jobs: items.map(jobOut), nextPageToken };
     },
@@ -63,7 +78,9 @@ export function schedulerHandlers({ store, projects, clock, dispatcher }: Deps):
       const spec = normaliseJob(applyJobMask(row.spec, req.job, req.updateMask?.paths));
       const now = clock.now();
       const updated = await store.update(k, {
-        spec, user_update_time: now, ...(row.state === "ENABLED" ? { schedule_time: nextRun(spec.schedule, spec.timeZone, now) } : {}),
+        spec,
+        user_update_time: now,
+        ...(row.state === "ENABLED" ? { schedule_time: nextRun(spec.schedule, spec.timeZone, now) } : {}),
       });
       if (!updated) throw notFound(`Job not found: ${jobName(k)}.`);
       dispatcher.wake();
@@ -87,9 +104,14 @@ export function schedulerHandlers({ store, projects, clock, dispatcher }: Deps):
     async ResumeJob(req: { name?: string }) {
       const k = await key(req.name);
       const row = await existing(k);
-      if (row.state !== "PAUSED") throw failedPrecondition(`Job ${jobName(k)} is ${row.state}; only a PAUSED job can be resumed.`);
+      if (row.state !== "PAUSED")
+        throw failedPrecondition(`Job ${jobName(k)} is ${row.state}; only a PAUSED job can be resumed.`);
       const now = clock.now();
-      const updated = await store.update(k, { state: "ENABLED", schedule_time: nextRun(row.spec.schedule, row.spec.timeZone, now), user_update_time: now });
+      const updated = await store.update(k, {
+        state: "ENABLED",
+        schedule_time: nextRun(row.spec.schedule, row.spec.timeZone, now),
+        user_update_time: now,
+      });
       dispatcher.wake();
       return jobOut(updated!);
     },
@@ -97,7 +119,8 @@ export function schedulerHandlers({ store, projects, clock, dispatcher }: Deps):
     async RunJob(req: { name?: string }) {
       const k = await key(req.name);
       const row = await existing(k);
-      if (row.state !== "ENABLED") throw failedPrecondition(`Job ${jobName(k)} is ${row.state}; resume it before running it.`);
+      if (row.state !== "ENABLED")
+        throw failedPrecondition(`Job ${jobName(k)} is ${row.state}; resume it before running it.`);
       dispatcher.runNow(row);
       return jobOut(row);
     },

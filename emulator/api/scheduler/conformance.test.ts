@@ -23,9 +23,21 @@ afterAll(async () => {
 describe("Cloud Scheduler conformance", () => {
   it("UpdateJob without an update mask updates every field the job gives (the mask is optional), output-only ones ignored", async () => {
     const name = `${parent}/jobs/no-mask`;
-    await sched.createJob({ parent, job: { name, description: "before", schedule: "0 6 * * *", timeZone: "Etc/UTC", httpTarget: target } }, CALL);
-    const [updated] = await sched.updateJob({ job: { name, description: "after", httpTarget: { uri: "http://127.0.0.1:9/other" } } }, CALL);
-    expect(updated).toMatchObject({ name, description: "after", schedule: "0 6 * * *", timeZone: "Etc/UTC", state: "ENABLED" });
+    await sched.createJob(
+      { parent, job: { name, description: "before", schedule: "0 6 * * *", timeZone: "Etc/UTC", httpTarget: target } },
+      CALL,
+    );
+    const [updated] = await sched.updateJob(
+      { job: { name, description: "after", httpTarget: { uri: "http://127.0.0.1:9/other" } } },
+      CALL,
+    );
+    expect(updated).toMatchObject({
+      name,
+      description: "after",
+      schedule: "0 6 * * *",
+      timeZone: "Etc/UTC",
+      state: "ENABLED",
+    });
     expect(updated.httpTarget!.uri).toBe("http://127.0.0.1:9/other");
 
     // Read, change, write back whole: the output-only fields it carries are ignored.

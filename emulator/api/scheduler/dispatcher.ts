@@ -28,7 +28,13 @@ export function backoffMs(retry: number, cfg: JobSpec["retryConfig"]): number {
   return Math.min(wait, max);
 }
 
-export type DispatcherDeps = { store: SchedulerStore; clock: SchedulerClock; log: Logger; writeLog: (row: LogRow) => void; routerPort: () => number };
+export type DispatcherDeps = {
+  store: SchedulerStore;
+  clock: SchedulerClock;
+  log: Logger;
+  writeLog: (row: LogRow) => void;
+  routerPort: () => number;
+};
 
 export class Dispatcher {
   /** Jobs with a scheduled execution under way (by name): never picked twice. */
@@ -71,7 +77,9 @@ export class Dispatcher {
           this.track(this.scheduled(row).finally(() => this.running.delete(name)));
         }
         const next = await this.deps.store.nextDue();
-        const wait = next ? Math.max(10, Math.min(MAX_SLEEP_MS, next.getTime() - this.deps.clock.now().getTime())) : MAX_SLEEP_MS;
+        const wait = next
+          ? Math.max(10, Math.min(MAX_SLEEP_MS, next.getTime() - this.deps.clock.now().getTime()))
+          : MAX_SLEEP_MS;
         if (!this.stopped) this.timer = setTimeout(() => void this.tick(), wait);
       } catch (err) {
         if (!this.stopped) {
@@ -87,7 +95,9 @@ export class Dispatcher {
   }
 
   private track(p: Promise<void>): void {
-    const tracked = p.catch((err) => this.deps.log.error("scheduler execution failed", { error: String(err) })).finally(() => this.executions.delete(tracked));
+    const tracked = p
+      .catch((err) => this.deps.log.error("scheduler execution failed", { error: String(err) }))
+      .finally(() => this.executions.delete(tracked));
     this.executions.add(tracked);
   }
 
@@ -122,10 +132,19 @@ export class Dispatcher {
       const started = this.deps.clock.now();
       this.deps.writeLog(executionRow(key, attemptStarted(key, url, scheduledFor, started)));
       await this.deps.store.update(key, { last_attempt_time: started });
-      const outcome = await sendAttempt(spec.httpTarget, key, scheduledFor, durationMs(spec.attemptDeadline as never), this.deps.routerPort(), this.abort.signal);
+      const outcome = await sendAttempt(
+        spec.httpTarget,
+        key,
+        scheduledFor,
+        durationMs(spec.attemptDeadline as never),
+        this.deps.routerPort(),
+        this.abort.signal,
+      );
       if (this.stopped) return;
       this.deps.writeLog(executionRow(key, attemptFinished(key, url, outcome, this.deps.clock.now())));
-      await this.deps.store.update(key, { status: outcome.code === Code.OK ? { code: 0 } : { code: outcome.code, message: outcome.message } });
+      await this.deps.store.update(key, {
+        status: outcome.code === Code.OK ? { code: 0 } : { code: outcome.code, message: outcome.message },
+      });
       if (outcome.code === Code.OK || attempt > spec.retryConfig.retryCount) return;
       const wait = backoffMs(attempt, spec.retryConfig);
       const limit = durationMs(spec.retryConfig.maxRetryDuration as never);

@@ -13,29 +13,51 @@ import { jobName, type JobKey } from "./job";
 export const EXECUTIONS_LOG = "cloudscheduler.googleapis.com/executions";
 const TYPE = "type.googleapis.com/google.cloud.scheduler.logging";
 
-const resource = (k: JobKey) => ({ type: "cloud_scheduler_job", labels: { project_id: k.project, job_id: k.jobId, location: k.location } });
+const resource = (k: JobKey) => ({
+  type: "cloud_scheduler_job",
+  labels: { project_id: k.project, job_id: k.jobId, location: k.location },
+});
 
 function base(k: JobKey, time: Date, severity: string): Entry {
   return {
-    logName: logName(k.project, EXECUTIONS_LOG), resource: resource(k), timestamp: time.toISOString(),
-    receiveTimestamp: time.toISOString(), severity, insertId: newInsertId(),
+    logName: logName(k.project, EXECUTIONS_LOG),
+    resource: resource(k),
+    timestamp: time.toISOString(),
+    receiveTimestamp: time.toISOString(),
+    severity,
+    insertId: newInsertId(),
   };
 }
 
 export function attemptStarted(k: JobKey, url: string, scheduledTime: Date, time: Date): Entry {
   return {
     ...base(k, time, "INFO"),
-    jsonPayload: { "@type": `${TYPE}.AttemptStarted`, jobName: jobName(k), scheduledTime: scheduledTime.toISOString(), targetType: "HTTP", url },
+    jsonPayload: {
+      "@type": `${TYPE}.AttemptStarted`,
+      jobName: jobName(k),
+      scheduledTime: scheduledTime.toISOString(),
+      targetType: "HTTP",
+      url,
+    },
   };
 }
 
-export function attemptFinished(k: JobKey, url: string, outcome: Pick<AttemptOutcome, "code" | "httpStatus" | "debugInfo">, time: Date): Entry {
+export function attemptFinished(
+  k: JobKey,
+  url: string,
+  outcome: Pick<AttemptOutcome, "code" | "httpStatus" | "debugInfo">,
+  time: Date,
+): Entry {
   const ok = outcome.code === Code.OK;
   return {
     ...base(k, time, ok ? "INFO" : "ERROR"),
     ...(outcome.httpStatus ? { httpRequest: { status: outcome.httpStatus } } : {}),
     jsonPayload: {
-      "@type": `${TYPE}.AttemptFinished`, jobName: jobName(k), targetType: "HTTP", url, debugInfo: outcome.debugInfo,
+      "@type": `${TYPE}.AttemptFinished`,
+      jobName: jobName(k),
+      targetType: "HTTP",
+      url,
+      debugInfo: outcome.debugInfo,
       ...(ok ? {} : { status: Code[outcome.code] }),
     },
   };

@@ -19,7 +19,10 @@ const require = createRequire(import.meta.url);
 
 function loadDefinition(): grpc.ServiceDefinition {
   const dir = path.join(path.dirname(require.resolve("@google-cloud/scheduler")), "..", "protos");
-  const def = protoLoader.loadSync(["google/cloud/scheduler/v1/cloudscheduler.proto"], { ...LOADER_OPTIONS, includeDirs: [dir, ...INCLUDE_DIRS] });
+  const def = protoLoader.loadSync(["google/cloud/scheduler/v1/cloudscheduler.proto"], {
+    ...LOADER_OPTIONS,
+    includeDirs: [dir, ...INCLUDE_DIRS],
+  });
   return def["google.cloud.scheduler.v1.CloudScheduler"] as grpc.ServiceDefinition;
 }
 
@@ -32,13 +35,30 @@ export type SchedulerApi = {
 };
 
 export async function createSchedulerApi(deps: {
-  db: Db; projects: Projects; log: Logger; clock: SchedulerClock; writeLog: (row: LogRow) => void; routerPort: () => number;
+  db: Db;
+  projects: Projects;
+  log: Logger;
+  clock: SchedulerClock;
+  writeLog: (row: LogRow) => void;
+  routerPort: () => number;
 }): Promise<SchedulerApi> {
   const store = new SchedulerStore(deps.db, deps.projects);
   await store.ensureSchema();
   const { clock } = deps;
-  const dispatcher = new Dispatcher({ store, clock, log: deps.log, writeLog: deps.writeLog, routerPort: deps.routerPort });
-  return { definition: loadDefinition(), handlers: schedulerHandlers({ store, projects: deps.projects, clock, dispatcher }), store, clock, dispatcher };
+  const dispatcher = new Dispatcher({
+    store,
+    clock,
+    log: deps.log,
+    writeLog: deps.writeLog,
+    routerPort: deps.routerPort,
+  });
+  return {
+    definition: loadDefinition(),
+    handlers: schedulerHandlers({ store, projects: deps.projects, clock, dispatcher }),
+    store,
+    clock,
+    dispatcher,
+  };
 }
 
 export { SchedulerClock } from "./clock";

@@ -21,16 +21,30 @@ describe("nextRun", () => {
   });
 
   it("lists the runs between two times", () => {
-    const runs = runsBetween("0 6 * * *", "America/Los_Angeles", new Date("2026-11-01T00:00:00Z"), new Date("2026-11-04T00:00:00Z"));
+    const runs = runsBetween(
+      "0 6 * * *",
+      "America/Los_Angeles",
+      new Date("2026-11-01T00:00:00Z"),
+      new Date("2026-11-04T00:00:00Z"),
+    );
     // 2026-11-01 is the autumn change: 06:00 PDT on the 1st is already PST (14:00 UTC).
-    expect(runs.map((d) => d.toISOString())).toEqual(["2026-11-01T14:00:00.000Z", "2026-11-02T14:00:00.000Z", "2026-11-03T14:00:00.000Z"]);
+    expect(runs.map((d) => d.toISOString())).toEqual([
+      "2026-11-01T14:00:00.000Z",
+      "2026-11-02T14:00:00.000Z",
+      "2026-11-03T14:00:00.000Z",
+    ]);
   });
 });
 
 describe("validation", () => {
-  it.each(["", "* * * *", "0 0 0 * * *", "61 * * * *", "@hourly", "0 25 * * *", "* * 32 * *", "every 5 minutes"])("refuses the schedule %j", (schedule) => {
-    expect(() => normaliseJob({ schedule, httpTarget: { uri: "http://x/" } })).toThrow(/Schedule or time zone is invalid|schedule is required/);
-  });
+  it.each(["", "* * * *", "0 0 0 * * *", "61 * * * *", "@hourly", "0 25 * * *", "* * 32 * *", "every 5 minutes"])(
+    "refuses the schedule %j",
+    (schedule) => {
+      expect(() => normaliseJob({ schedule, httpTarget: { uri: "http://x/" } })).toThrow(
+        /Schedule or time zone is invalid|schedule is required/,
+      );
+    },
+  );
 
   it("takes any IANA zone and defaults to Etc/UTC", () => {
     expect(checkTimeZone(undefined)).toBe("Etc/UTC");
@@ -39,10 +53,20 @@ describe("validation", () => {
   });
 
   it("applies a mask path by path, and a whole target without one", () => {
-    const stored = normaliseJob({ schedule: "0 6 * * *", description: "d", httpTarget: { uri: "http://a/", httpMethod: "GET" } });
-    expect(normaliseJob(applyJobMask(stored, { httpTarget: { uri: "http://b/" } }, ["http_target.uri"])).httpTarget).toMatchObject({ uri: "http://b/", httpMethod: "GET" });
-    expect(normaliseJob(applyJobMask(stored, { httpTarget: { uri: "http://b/" } }, undefined)).httpTarget).toMatchObject({ uri: "http://b/", httpMethod: "POST" });
+    const stored = normaliseJob({
+      schedule: "0 6 * * *",
+      description: "d",
+      httpTarget: { uri: "http://a/", httpMethod: "GET" },
+    });
+    expect(
+      normaliseJob(applyJobMask(stored, { httpTarget: { uri: "http://b/" } }, ["http_target.uri"])).httpTarget,
+    ).toMatchObject({ uri: "http://b/", httpMethod: "GET" });
+    expect(
+      normaliseJob(applyJobMask(stored, { httpTarget: { uri: "http://b/" } }, undefined)).httpTarget,
+    ).toMatchObject({ uri: "http://b/", httpMethod: "POST" });
     expect(applyJobMask(stored, { state: "PAUSED", description: "x" }, ["state"])).toMatchObject({ description: "d" });
-    expect(() => applyJobMask(stored, {}, ["retry_config.min_backoff_duration.seconds"])).toThrow(/Invalid update_mask/);
+    expect(() => applyJobMask(stored, {}, ["retry_config.min_backoff_duration.seconds"])).toThrow(
+      /Invalid update_mask/,
+    );
   });
 });

@@ -24,8 +24,15 @@ const SCHEMA = [
 
 export type RpcStatus = { code: number; message?: string };
 export type JobRow = {
-  project: string; location: string; job_id: string; spec: JobSpec; state: "ENABLED" | "PAUSED"; status: RpcStatus | null;
-  schedule_time: Date | null; last_attempt_time: Date | null; user_update_time: Date;
+  project: string;
+  location: string;
+  job_id: string;
+  spec: JobSpec;
+  state: "ENABLED" | "PAUSED";
+  status: RpcStatus | null;
+  schedule_time: Date | null;
+  last_attempt_time: Date | null;
+  user_update_time: Date;
 };
 
 export const keyOf = (r: JobRow): JobKey => ({ project: r.project, location: r.location, jobId: r.job_id });
@@ -38,7 +45,10 @@ export function jobOut(r: JobRow) {
   return {
     name: jobName(keyOf(r)),
     ...spec,
-    httpTarget: { ...httpTarget, body: httpTarget.body ? Buffer.from(httpTarget.body as string, "base64") : Buffer.alloc(0) },
+    httpTarget: {
+      ...httpTarget,
+      body: httpTarget.body ? Buffer.from(httpTarget.body as string, "base64") : Buffer.alloc(0),
+    },
     userUpdateTime: toTimestamp(r.user_update_time),
     state: r.state,
     ...(r.status ? { status: { code: r.status.code, message: r.status.message ?? "", details: [] } } : {}),
@@ -63,7 +73,13 @@ export class SchedulerStore {
   }
 
   /** False when the name is taken. */
-  async insert(k: JobKey, spec: JobSpec, scheduleTime: Date | null, now: Date, state: JobRow["state"] = "ENABLED"): Promise<boolean> {
+  async insert(
+    k: JobKey,
+    spec: JobSpec,
+    scheduleTime: Date | null,
+    now: Date,
+    state: JobRow["state"] = "ENABLED",
+  ): Promise<boolean> {
     await this.projects.register(k.project);
     const { rowCount } = await this.db.query(
       `INSERT INTO sched_jobs (project, location, job_id, spec, state, schedule_time, user_update_time) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -87,7 +103,12 @@ export class SchedulerStore {
   }
 
   /** Sets the given columns; returns the row after, or null when it is gone. */
-  async update(k: JobKey, set: Partial<Pick<JobRow, "spec" | "state" | "status" | "schedule_time" | "last_attempt_time" | "user_update_time">>): Promise<JobRow | null> {
+  async update(
+    k: JobKey,
+    set: Partial<
+      Pick<JobRow, "spec" | "state" | "status" | "schedule_time" | "last_attempt_time" | "user_update_time">
+    >,
+  ): Promise<JobRow | null> {
     const cols = Object.keys(set) as (keyof typeof set)[];
     if (!cols.length) return this.get(k);
     const values = cols.map((c) => (c === "spec" || c === "status" ? JSON.stringify(set[c]) : set[c]));
@@ -100,7 +121,10 @@ export class SchedulerStore {
 
   /** Sets the next schedule time of a job that is still enabled. */
   async reschedule(k: JobKey, time: Date | null): Promise<void> {
-    await this.db.query(`UPDATE sched_jobs SET schedule_time = $4 WHERE ${KEY} AND state = 'ENABLED'`, [...keyParams(k), time]);
+    await this.db.query(`UPDATE sched_jobs SET schedule_time = $4 WHERE ${KEY} AND state = 'ENABLED'`, [
+      ...keyParams(k),
+      time,
+    ]);
   }
 
   async delete(k: JobKey): Promise<boolean> {
@@ -119,7 +143,9 @@ export class SchedulerStore {
 
   /** The earliest schedule time of an enabled job, to sleep until. */
   async nextDue(): Promise<Date | null> {
-    const { rows } = await this.db.query<{ t: Date | null }>("SELECT min(schedule_time) AS t FROM sched_jobs WHERE state = 'ENABLED'");
+    const { rows } = await this.db.query<{ t: Date | null }>(
+      "SELECT min(schedule_time) AS t FROM sched_jobs WHERE state = 'ENABLED'",
+    );
     return rows[0].t;
   }
 }

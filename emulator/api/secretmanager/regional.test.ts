@@ -29,17 +29,33 @@ const payload = (value: string) => ({ data: Buffer.from(value) });
 
 /** In `project`, a global `shared-id` (v1 "global-1") and a regional one in REGION (v1 "regional-1", v2 "regional-2"). */
 async function sharedIdIn(project: string) {
-  await sm.createSecret({ parent: `projects/${project}`, secretId: "shared-id", secret: { replication: { automatic: {} } } }, CALL);
+  await sm.createSecret(
+    { parent: `projects/${project}`, secretId: "shared-id", secret: { replication: { automatic: {} } } },
+    CALL,
+  );
   await sm.createSecret({ parent: `projects/${project}/locations/${REGION}`, secretId: "shared-id", secret: {} }, CALL);
   await sm.addSecretVersion({ parent: `projects/${project}/secrets/shared-id`, payload: payload("global-1") }, CALL);
-  await sm.addSecretVersion({ parent: `projects/${project}/locations/${REGION}/secrets/shared-id`, payload: payload("regional-1") }, CALL);
-  await sm.addSecretVersion({ parent: `projects/${project}/locations/${REGION}/secrets/shared-id`, payload: payload("regional-2") }, CALL);
+  await sm.addSecretVersion(
+    { parent: `projects/${project}/locations/${REGION}/secrets/shared-id`, payload: payload("regional-1") },
+    CALL,
+  );
+  await sm.addSecretVersion(
+    { parent: `projects/${project}/locations/${REGION}/secrets/shared-id`, payload: payload("regional-2") },
+    CALL,
+  );
 }
 
 describe("regional secrets", () => {
   it("creates a regional secret that keeps its location in every name", async () => {
     // As Google's regional quickstart does it (its `secret.name` is ignored).
-    const [secret] = await sm.createSecret({ parent: `projects/${P}/locations/${REGION}`, secretId: "reg-only", secret: { name: "reg-only", labels: { team: "x" } } }, CALL);
+    const [secret] = await sm.createSecret(
+      {
+        parent: `projects/${P}/locations/${REGION}`,
+        secretId: "reg-only",
+        secret: { name: "reg-only", labels: { team: "x" } },
+      },
+      CALL,
+    );
     expect(secret.name).toBe(`projects/${NUM}/locations/${REGION}/secrets/reg-only`);
     expect(secret.replication).toBeNull();
     const [version] = await sm.addSecretVersion({ parent: secret.name, payload: payload("regional value") }, CALL);
@@ -48,7 +64,10 @@ describe("regional secrets", () => {
     const [got] = await sm.getSecret({ name: sm.projectLocationSecretsPath(P, REGION, "reg-only") }, CALL);
     expect(got.name).toBe(secret.name);
     expect(got.labels).toEqual({ team: "x" });
-    const [accessed] = await sm.accessSecretVersion({ name: sm.projectLocationSecretSecretVersionPath(P, REGION, "reg-only", "latest") }, CALL);
+    const [accessed] = await sm.accessSecretVersion(
+      { name: sm.projectLocationSecretSecretVersionPath(P, REGION, "reg-only", "latest") },
+      CALL,
+    );
     expect(accessed.name).toBe(version.name);
     expect(accessed.payload?.data?.toString()).toBe("regional value");
     expect(accessed.payload?.dataCrc32c).toBeTruthy();
@@ -64,11 +83,22 @@ describe("regional secrets", () => {
 
     const [globalVersions] = await sm.listSecretVersions({ parent: `projects/${P}/secrets/shared-id` }, CALL);
     expect(globalVersions.map((v) => v.name)).toEqual([`projects/${NUM}/secrets/shared-id/versions/1`]);
-    const [regionalVersions] = await sm.listSecretVersions({ parent: `projects/${P}/locations/${REGION}/secrets/shared-id` }, CALL);
-    expect(regionalVersions.map((v) => v.name)).toEqual([2, 1].map((n) => `projects/${NUM}/locations/${REGION}/secrets/shared-id/versions/${n}`));
+    const [regionalVersions] = await sm.listSecretVersions(
+      { parent: `projects/${P}/locations/${REGION}/secrets/shared-id` },
+      CALL,
+    );
+    expect(regionalVersions.map((v) => v.name)).toEqual(
+      [2, 1].map((n) => `projects/${NUM}/locations/${REGION}/secrets/shared-id/versions/${n}`),
+    );
 
     // A second regional secret of that id in that location is a duplicate.
-    expect((await code(sm.createSecret({ parent: `projects/${P}/locations/${REGION}`, secretId: "shared-id", secret: {} }, CALL))).code).toBe(6);
+    expect(
+      (
+        await code(
+          sm.createSecret({ parent: `projects/${P}/locations/${REGION}`, secretId: "shared-id", secret: {} }, CALL),
+        )
+      ).code,
+    ).toBe(6);
   });
 
   it("lists secrets per location", async () => {
@@ -83,7 +113,9 @@ describe("regional secrets", () => {
       `projects/${NUM}/locations/${REGION}/secrets/reg-only`,
       `projects/${NUM}/locations/${REGION}/secrets/shared-id`,
     ]);
-    expect(await names(`projects/${P}/locations/us-central1`)).toEqual([`projects/${NUM}/locations/us-central1/secrets/elsewhere`]);
+    expect(await names(`projects/${P}/locations/us-central1`)).toEqual([
+      `projects/${NUM}/locations/us-central1/secrets/elsewhere`,
+    ]);
     expect(await names(`projects/${P}`)).toEqual([`projects/${NUM}/secrets/shared-id`]);
   });
 
@@ -95,7 +127,10 @@ describe("regional secrets", () => {
     const [disabled] = await sm.disableSecretVersion({ name: `${regional}/versions/2` }, CALL);
     expect(disabled.state).toBe("DISABLED");
     expect((await code(sm.accessSecretVersion({ name: `${regional}/versions/2` }, CALL))).code).toBe(9);
-    const [updated] = await sm.updateSecret({ secret: { name: regional, labels: { env: "eu" } }, updateMask: { paths: ["labels"] } }, CALL);
+    const [updated] = await sm.updateSecret(
+      { secret: { name: regional, labels: { env: "eu" } }, updateMask: { paths: ["labels"] } },
+      CALL,
+    );
     expect(updated.name).toBe(`projects/${NUM}/locations/${REGION}/secrets/shared-id`);
     expect(updated.labels).toEqual({ env: "eu" });
     await sm.deleteSecret({ name: regional }, CALL);
@@ -107,9 +142,20 @@ describe("regional secrets", () => {
   });
 
   it("refuses a replication policy on a regional secret and a location that is no region", async () => {
-    const withReplication = await code(sm.createSecret({ parent: `projects/${P}/locations/${REGION}`, secretId: "replicated", secret: { replication: { automatic: {} } } }, CALL));
+    const withReplication = await code(
+      sm.createSecret(
+        {
+          parent: `projects/${P}/locations/${REGION}`,
+          secretId: "replicated",
+          secret: { replication: { automatic: {} } },
+        },
+        CALL,
+      ),
+    );
     expect(withReplication.code).toBe(3);
-    const notARegion = await code(sm.createSecret({ parent: `projects/${P}/locations/nowhere`, secretId: "lost", secret: {} }, CALL));
+    const notARegion = await code(
+      sm.createSecret({ parent: `projects/${P}/locations/nowhere`, secretId: "lost", secret: {} }, CALL),
+    );
     expect(notARegion.code).toBe(3);
   });
 });
@@ -128,22 +174,41 @@ describe("a database written before regional secrets", () => {
       destroy_time timestamptz, etag text NOT NULL, PRIMARY KEY (project, secret_id, version),
       FOREIGN KEY (project, secret_id) REFERENCES sm_secrets (project, secret_id) ON DELETE CASCADE)`);
     await old.query(`INSERT INTO sm_secrets (project, secret_id, etag) VALUES ('old-project', 'kept', '"e"')`);
-    await old.query(`INSERT INTO sm_secret_versions (project, secret_id, version, state, payload, etag) VALUES ('old-project', 'kept', 1, 'ENABLED', 'before', '"v"')`);
+    await old.query(
+      `INSERT INTO sm_secret_versions (project, secret_id, version, state, payload, etag) VALUES ('old-project', 'kept', 1, 'ENABLED', 'before', '"v"')`,
+    );
     await old.end();
 
     const upgraded = await startTestEmulator(databaseUrl);
     const client = new SecretManagerServiceClient(clientOptions(upgraded.emulator.grpcPort));
     try {
       // By number too: the project was learnt from the old rows.
-      const [kept] = await client.accessSecretVersion({ name: `projects/${projectNumber("old-project")}/secrets/kept/versions/latest` }, CALL);
+      const [kept] = await client.accessSecretVersion(
+        { name: `projects/${projectNumber("old-project")}/secrets/kept/versions/latest` },
+        CALL,
+      );
       expect(kept.payload?.data?.toString()).toBe("before");
-      await client.createSecret({ parent: "projects/old-project/locations/us-central1", secretId: "kept", secret: {} }, CALL);
-      await client.addSecretVersion({ parent: "projects/old-project/locations/us-central1/secrets/kept", payload: payload("regional") }, CALL);
-      const [regional] = await client.accessSecretVersion({ name: "projects/old-project/locations/us-central1/secrets/kept/versions/1" }, CALL);
+      await client.createSecret(
+        { parent: "projects/old-project/locations/us-central1", secretId: "kept", secret: {} },
+        CALL,
+      );
+      await client.addSecretVersion(
+        { parent: "projects/old-project/locations/us-central1/secrets/kept", payload: payload("regional") },
+        CALL,
+      );
+      const [regional] = await client.accessSecretVersion(
+        { name: "projects/old-project/locations/us-central1/secrets/kept/versions/1" },
+        CALL,
+      );
       expect(regional.payload?.data?.toString()).toBe("regional");
       await client.deleteSecret({ name: "projects/old-project/secrets/kept" }, CALL);
-      expect((await code(client.accessSecretVersion({ name: "projects/old-project/secrets/kept/versions/1" }, CALL))).code).toBe(5);
-      const [still] = await client.accessSecretVersion({ name: "projects/old-project/locations/us-central1/secrets/kept/versions/1" }, CALL);
+      expect(
+        (await code(client.accessSecretVersion({ name: "projects/old-project/secrets/kept/versions/1" }, CALL))).code,
+      ).toBe(5);
+      const [still] = await client.accessSecretVersion(
+        { name: "projects/old-project/locations/us-central1/secrets/kept/versions/1" },
+        CALL,
+      );
       expect(still.payload?.data?.toString()).toBe("regional");
     } finally {
       await client.close();

@@ -78,7 +78,11 @@ export class SecretStore {
     return ensureSchema(this.db, SCHEMA);
   }
 
-  async createSecret(project: string, secretId: string, opts: { labels?: Record<string, string>; createTime?: Date } = {}): Promise<void> {
+  async createSecret(
+    project: string,
+    secretId: string,
+    opts: { labels?: Record<string, string>; createTime?: Date } = {},
+  ): Promise<void> {
     await this.projects.register(project);
     await this.db.query(
       `INSERT INTO sm_secrets (project, secret_id, labels, create_time, etag) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
@@ -106,7 +110,12 @@ export class SecretStore {
     );
   }
 
-  async setVersionState(project: string, secretId: string, version: number, state: "ENABLED" | "DISABLED" | "DESTROYED"): Promise<void> {
+  async setVersionState(
+    project: string,
+    secretId: string,
+    version: number,
+    state: "ENABLED" | "DISABLED" | "DESTROYED",
+  ): Promise<void> {
     await this.db.query(
       `UPDATE sm_secret_versions SET state = $4, etag = $5,
          payload = CASE WHEN $4 = 'DESTROYED' THEN NULL ELSE payload END,

@@ -36,7 +36,10 @@ export class SqlServer {
   }
 
   role(project: string, instance: string, user: string): string {
-    return `${this.prefix}_${user.replace(/[^a-z0-9_]/gi, "_").slice(0, 24).toLowerCase()}_${hash(`${project}/${instance}/${user}`, 6)}`;
+    return `${this.prefix}_${user
+      .replace(/[^a-z0-9_]/gi, "_")
+      .slice(0, 24)
+      .toLowerCase()}_${hash(`${project}/${instance}/${user}`, 6)}`;
   }
 
   /** What an app on this machine connects with. */
@@ -75,13 +78,19 @@ export class SqlServer {
    * already, as backups are).
    */
   async copy(source: string, target: string): Promise<void> {
-    const { rows } = await this.db.query<{ datallowconn: boolean }>("SELECT datallowconn FROM pg_database WHERE datname = $1", [source]);
+    const { rows } = await this.db.query<{ datallowconn: boolean }>(
+      "SELECT datallowconn FROM pg_database WHERE datname = $1",
+      [source],
+    );
     if (!rows.length) throw new Error(`database ${source} does not exist`);
     const reopen = rows[0].datallowconn;
     if (reopen) await this.db.query(`ALTER DATABASE ${ident(source)} ALLOW_CONNECTIONS false`);
     try {
       for (let attempt = 0; ; attempt++) {
-        await this.db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [source]);
+        await this.db.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+          [source],
+        );
         try {
           await this.db.query(`CREATE DATABASE ${ident(target)} TEMPLATE ${ident(source)}`);
           return;

@@ -9,7 +9,13 @@ import { SqlOperations } from "./operations";
 import { seedSql } from "./seed";
 import { SqlStore } from "./store";
 
-export function createSqlApi(opts: { db: Db; databaseUrl: string; log: Logger; secrets: SecretStore; minOperationMs: number }) {
+export function createSqlApi(opts: {
+  db: Db;
+  databaseUrl: string;
+  log: Logger;
+  secrets: SecretStore;
+  minOperationMs: number;
+}) {
   const store = new SqlStore(opts.db);
   const server = new SqlServer(opts.db, opts.databaseUrl);
   const ops = new SqlOperations(store, opts.log, opts.minOperationMs);
@@ -19,7 +25,8 @@ export function createSqlApi(opts: { db: Db; databaseUrl: string; log: Logger; s
       await store.ensureSchema();
       await store.recover();
       // A backup interrupted by a restart may have left its instance's database closed to connections.
-      for (const { database } of (await opts.db.query<{ database: string }>("SELECT database FROM sql_instances")).rows) await server.reopen(database);
+      for (const { database } of (await opts.db.query<{ database: string }>("SELECT database FROM sql_instances")).rows)
+        await server.reopen(database);
     },
     /**
      * Instances are real databases and users real roles, so seeding needs a

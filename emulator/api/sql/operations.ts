@@ -30,11 +30,23 @@ export class SqlOperations {
    * DONE (e.g. the instance back to RUNNABLE after the minimum duration);
    * `prepare` runs in the transaction that records the operation.
    */
-  async start(project: string, instance: string, type: OperationType, work: Work, opts: { backupId?: string; prepare?: (c: PoolClient) => Promise<unknown> } = {}): Promise<OperationRow> {
+  async start(
+    project: string,
+    instance: string,
+    type: OperationType,
+    work: Work,
+    opts: { backupId?: string; prepare?: (c: PoolClient) => Promise<unknown> } = {},
+  ): Promise<OperationRow> {
     const op = await inTransaction(this.store.db, async (c) => {
       await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`sql-instance/${project}/${instance}`]);
-      const busy = await c.query("SELECT 1 FROM sql_operations WHERE project = $1 AND instance = $2 AND status <> 'DONE'", [project, instance]);
-      if (busy.rowCount) throw aborted("Operation failed because another operation was already in progress. Try your request after the current operation is complete.");
+      const busy = await c.query(
+        "SELECT 1 FROM sql_operations WHERE project = $1 AND instance = $2 AND status <> 'DONE'",
+        [project, instance],
+      );
+      if (busy.rowCount)
+        throw aborted(
+          "Operation failed because another operation was already in progress. Try your request after the current operation is complete.",
+        );
       const { rows } = await c.query<OperationRow>(
         `INSERT INTO sql_operations (name, project, instance, status, operation_type, usr, backup_id) VALUES ($1, $2, $3, 'PENDING', $4, $5, $6) RETURNING *`,
         [randomUUID(), project, instance, type, "runway-emulator@localhost", opts.backupId ?? null],
@@ -58,14 +70,27 @@ export class SqlOperations {
       last = await work(op);
     } catch (err) {
       error = { code: "INTERNAL_ERROR", message: (err as Error).message };
-      this.log.warn("cloud sql operation failed", { operation: op.name, type: op.operation_type, instance: op.instance, error: error.message });
+      this.log.warn("cloud sql operation failed", {
+        operation: op.name,
+        type: op.operation_type,
+        instance: op.instance,
+        error: error.message,
+      });
     }
     const wait = this.minDurationMs - (Date.now() - started);
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    if (last) await last().catch((err) => this.log.error("cloud sql operation could not finish", { operation: op.name, error: String(err) }));
+    if (last)
+      await last().catch((err) =>
+        this.log.error("cloud sql operation could not finish", { operation: op.name, error: String(err) }),
+      );
     await db
-      .query("UPDATE sql_operations SET status = 'DONE', end_time = now(), error = $2 WHERE name = $1", [op.name, error && JSON.stringify(error)])
-      .catch((err) => this.log.error("could not finish a cloud sql operation", { operation: op.name, error: String(err) }));
+      .query("UPDATE sql_operations SET status = 'DONE', end_time = now(), error = $2 WHERE name = $1", [
+        op.name,
+        error && JSON.stringify(error),
+      ])
+      .catch((err) =>
+        this.log.error("could not finish a cloud sql operation", { operation: op.name, error: String(err) }),
+      );
   }
 
   /** Waits for the operations under way (emulator stop). */

@@ -7,7 +7,6 @@ const BASE = "https://sqladmin.googleapis.com/v1";
 const time = (d: Date | null) => (d ? toTimestamp(d) : undefined);
 
 export function instanceOut(r: InstanceRow) {
-
   return {
     kind: "sql#instance",
     name: r.name,
@@ -62,7 +61,9 @@ export function operationOut(r: OperationRow) {
     insertTime: time(r.insert_time),
     startTime: time(r.start_time),
     endTime: time(r.end_time),
-    ...(r.error ? { error: { kind: "sql#operationErrors", errors: [{ kind: "sql#operationError", ...r.error }] } } : {}),
+    ...(r.error
+      ? { error: { kind: "sql#operationErrors", errors: [{ kind: "sql#operationError", ...r.error }] } }
+      : {}),
     ...(r.backup_id ? { backupContext: { kind: "sql#backupContext", backupId: String(r.backup_id) } } : {}),
   };
 }

@@ -6,7 +6,15 @@ import { v1 } from "@google-cloud/sql";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../../test/databases";
-import { CALL, clientOptions, request, startTestEmulator, waitFor, code, type TestEmulator } from "../../testing/harness";
+import {
+  CALL,
+  clientOptions,
+  request,
+  startTestEmulator,
+  waitFor,
+  code,
+  type TestEmulator,
+} from "../../testing/harness";
 import { openDb } from "../../db";
 import { SqlServer } from "./databases";
 
@@ -37,10 +45,15 @@ afterAll(async () => {
 type Op = { name?: string | null; status?: unknown; error?: { errors?: { message?: string | null }[] | null } | null };
 /** Polls SqlOperationsService.Get like the portal does, until DONE; fails on an operation error. */
 async function done(op: Op): Promise<Op> {
-  const final = await waitFor(async () => {
-    const [o] = await operations.get({ project, operation: op.name! }, CALL);
-    return o.status === "DONE" ? o : null;
-  }, `operation ${op.name}`, 30_000, 150);
+  const final = await waitFor(
+    async () => {
+      const [o] = await operations.get({ project, operation: op.name! }, CALL);
+      return o.status === "DONE" ? o : null;
+    },
+    `operation ${op.name}`,
+    30_000,
+    150,
+  );
   expect(final.error?.errors ?? []).toEqual([]);
   return final;
 }
@@ -52,11 +65,20 @@ describe("Cloud SQL Admin", () => {
   it("gets and lists the seeded instances", async () => {
     const [db] = await instances.get({ project, instance }, CALL);
     expect(db).toMatchObject({
-      kind: "sql#instance", name: instance, project, state: "RUNNABLE", databaseVersion: "POSTGRES_15", region: "europe-west4",
+      kind: "sql#instance",
+      name: instance,
+      project,
+      state: "RUNNABLE",
+      databaseVersion: "POSTGRES_15",
+      region: "europe-west4",
       connectionName: "pyplots-prod:europe-west4:pyplots-db",
     });
     expect(db.ipAddresses).toEqual([expect.objectContaining({ type: "PRIMARY", ipAddress: "127.0.0.1" })]);
-    expect(db.settings?.backupConfiguration).toMatchObject({ enabled: { value: true }, startTime: "03:00", backupRetentionSettings: { retentionUnit: "COUNT", retainedBackups: { value: 7 } } });
+    expect(db.settings?.backupConfiguration).toMatchObject({
+      enabled: { value: true },
+      startTime: "03:00",
+      backupRetentionSettings: { retentionUnit: "COUNT", retainedBackups: { value: 7 } },
+    });
     const [list] = await instances.list({ project }, CALL);
     expect(list.items?.map((i) => i.name)).toEqual(["pyplots-db", "pyplots-db-staging"]);
     const [filtered] = await instances.list({ project, filter: "name:pyplots-db-staging state:RUNNABLE" }, CALL);
@@ -83,8 +105,16 @@ describe("Cloud SQL Admin", () => {
   it("backs up, loses rows through pyplots-api, restores, and has them back", async () => {
     const before = await slugs();
     expect(before.length).toBe(36);
-    const [op] = await backups.insert({ project, instance, body: { description: "before cleanup", type: "AUTOMATED" } }, CALL);
-    expect(op).toMatchObject({ kind: "sql#operation", operationType: "BACKUP_VOLUME", targetId: instance, targetProject: project });
+    const [op] = await backups.insert(
+      { project, instance, body: { description: "before cleanup", type: "AUTOMATED" } },
+      CALL,
+    );
+    expect(op).toMatchObject({
+      kind: "sql#operation",
+      operationType: "BACKUP_VOLUME",
+      targetId: instance,
+      targetProject: project,
+    });
     expect(["PENDING", "RUNNING"]).toContain(op.status);
     const backupId = op.backupContext!.backupId!;
     // One mutation at a time per instance.
@@ -94,14 +124,20 @@ describe("Cloud SQL Admin", () => {
     const [run] = await backups.get({ project, instance, id: backupId }, CALL);
     expect(run).toMatchObject({ status: "SUCCESSFUL", type: "ON_DEMAND", description: "before cleanup" });
 
-    for (const id of before.slice(0, 5)) expect((await request(t.emulator.routerPort, API, `/plots/${id}`, { method: "DELETE" })).status).toBe(200);
+    for (const id of before.slice(0, 5))
+      expect((await request(t.emulator.routerPort, API, `/plots/${id}`, { method: "DELETE" })).status).toBe(200);
     expect((await slugs()).length).toBe(31);
 
-    const [restore] = await instances.restoreBackup({ project, instance, body: { restoreBackupContext: { backupRunId: backupId, instanceId: instance, project } } }, CALL);
+    const [restore] = await instances.restoreBackup(
+      { project, instance, body: { restoreBackupContext: { backupRunId: backupId, instanceId: instance, project } } },
+      CALL,
+    );
     expect(restore.operationType).toBe("RESTORE_VOLUME");
     const [during] = await instances.get({ project, instance }, CALL);
     expect(during.state).toBe("MAINTENANCE");
-    expect((await code(users.update({ project, instance, name: "pyplots", body: { password: "x" } }, CALL))).code).toBe(10);
+    expect((await code(users.update({ project, instance, name: "pyplots", body: { password: "x" } }, CALL))).code).toBe(
+      10,
+    );
     await done(restore);
     const [after] = await instances.get({ project, instance }, CALL);
     expect(after.state).toBe("RUNNABLE");
@@ -111,7 +147,14 @@ describe("Cloud SQL Admin", () => {
   it("restores pyplots-db's backup into another instance", async () => {
     const [list] = await backups.list({ project, instance }, CALL);
     const automated = list.items!.find((b) => b.type === "AUTOMATED")!;
-    const [op] = await instances.restoreBackup({ project, instance: "pyplots-db-staging", body: { restoreBackupContext: { backupRunId: automated.id, instanceId: instance, project } } }, CALL);
+    const [op] = await instances.restoreBackup(
+      {
+        project,
+        instance: "pyplots-db-staging",
+        body: { restoreBackupContext: { backupRunId: automated.id, instanceId: instance, project } },
+      },
+      CALL,
+    );
     await done(op);
     const staging = new SqlServer(openDb(url), url).instanceDb(project, "pyplots-db-staging");
     const admin = new URL(url);
@@ -123,14 +166,21 @@ describe("Cloud SQL Admin", () => {
     } finally {
       await c.end();
     }
-    const bad = await code(instances.restoreBackup({ project, instance, body: { restoreBackupContext: { backupRunId: 1, instanceId: instance, project } } }, CALL));
+    const bad = await code(
+      instances.restoreBackup(
+        { project, instance, body: { restoreBackupContext: { backupRunId: 1, instanceId: instance, project } } },
+        CALL,
+      ),
+    );
     expect(bad.code).toBe(5);
   });
 
   it("a wrong user password makes pyplots-api's data endpoints fail, the right one heals them", async () => {
     const [list] = await users.list({ project, instance }, CALL);
     expect(list.items?.map((u) => u.name)).toEqual(["pyplots"]);
-    await done((await users.update({ project, instance, name: "pyplots", body: { password: "not-the-secret" } }, CALL))[0]);
+    await done(
+      (await users.update({ project, instance, name: "pyplots", body: { password: "not-the-secret" } }, CALL))[0],
+    );
     const broken = await plots();
     expect(broken.status).toBe(500);
     expect(broken.json().error).toContain("password authentication failed");
@@ -138,13 +188,26 @@ describe("Cloud SQL Admin", () => {
 
     const { SecretManagerServiceClient } = await import("@google-cloud/secret-manager");
     const sm = new SecretManagerServiceClient(clientOptions(t.emulator.grpcPort));
-    const [secret] = await sm.accessSecretVersion({ name: `projects/${project}/secrets/db-password/versions/latest` }, CALL);
+    const [secret] = await sm.accessSecretVersion(
+      { name: `projects/${project}/secrets/db-password/versions/latest` },
+      CALL,
+    );
     await sm.close();
-    const [op] = await users.update({ project, instance, name: "pyplots", body: { password: Buffer.from(secret.payload!.data as Uint8Array).toString() } }, CALL);
+    const [op] = await users.update(
+      {
+        project,
+        instance,
+        name: "pyplots",
+        body: { password: Buffer.from(secret.payload!.data as Uint8Array).toString() },
+      },
+      CALL,
+    );
     expect(op.operationType).toBe("UPDATE_USER");
     await done(op);
     expect((await plots()).status).toBe(200);
-    expect((await code(users.update({ project, instance, name: "nobody", body: { password: "x" } }, CALL))).code).toBe(5);
+    expect((await code(users.update({ project, instance, name: "nobody", body: { password: "x" } }, CALL))).code).toBe(
+      5,
+    );
   });
 
   it("deletes a backup run and lists operations", async () => {
@@ -168,19 +231,29 @@ describe("Cloud SQL Admin", () => {
     // The secret still holds the old password, so every instance, warm or new, is refused.
     expect((await plots()).status).toBe(500);
     try {
-      await sm.addSecretVersion({ parent: `projects/${project}/secrets/db-password`, payload: { data: Buffer.from(fresh) } }, CALL);
+      await sm.addSecretVersion(
+        { parent: `projects/${project}/secrets/db-password`, payload: { data: Buffer.from(fresh) } },
+        CALL,
+      );
     } finally {
       await sm.close();
     }
     const name = "projects/pyplots-prod/locations/europe-west4/services/pyplots-api";
     const [svc] = await t.services.getService({ name }, CALL);
-    const [op] = await t.services.updateService({
-      service: {
-        name,
-        template: { ...svc.template, revision: "", annotations: { ...svc.template!.annotations, "runway.dev/change": "rotate db-password" } },
-        traffic: [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 }],
+    const [op] = await t.services.updateService(
+      {
+        service: {
+          name,
+          template: {
+            ...svc.template,
+            revision: "",
+            annotations: { ...svc.template!.annotations, "runway.dev/change": "rotate db-password" },
+          },
+          traffic: [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 }],
+        },
       },
-    }, CALL);
+      CALL,
+    );
     await op.promise();
     const r = await plots();
     expect(r.status).toBe(200);

@@ -56,16 +56,42 @@ const SCHEMA = [
 ];
 
 export type InstanceRow = {
-  project: string; name: string; database: string; state: string; region: string; database_version: string;
-  settings: Record<string, unknown>; create_time: Date; etag: string;
+  project: string;
+  name: string;
+  database: string;
+  state: string;
+  region: string;
+  database_version: string;
+  settings: Record<string, unknown>;
+  create_time: Date;
+  etag: string;
 };
 export type BackupRunRow = {
-  id: string; project: string; instance: string; status: string; type: string; description: string; enqueued_time: Date;
-  start_time: Date | null; end_time: Date | null; window_start_time: Date | null; backup_db: string | null; error: { code: string; message: string } | null;
+  id: string;
+  project: string;
+  instance: string;
+  status: string;
+  type: string;
+  description: string;
+  enqueued_time: Date;
+  start_time: Date | null;
+  end_time: Date | null;
+  window_start_time: Date | null;
+  backup_db: string | null;
+  error: { code: string; message: string } | null;
 };
 export type OperationRow = {
-  name: string; project: string; instance: string; status: string; operation_type: string; usr: string; insert_time: Date;
-  start_time: Date | null; end_time: Date | null; error: { code: string; message: string } | null; backup_id: string | null;
+  name: string;
+  project: string;
+  instance: string;
+  status: string;
+  operation_type: string;
+  usr: string;
+  insert_time: Date;
+  start_time: Date | null;
+  end_time: Date | null;
+  error: { code: string; message: string } | null;
+  backup_id: string | null;
 };
 
 export class SqlStore {
@@ -80,31 +106,57 @@ export class SqlStore {
   }
 
   async instance(project: string, name: string): Promise<InstanceRow | undefined> {
-    return (await this.db.query<InstanceRow>("SELECT * FROM sql_instances WHERE project = $1 AND name = $2", [project, name])).rows[0];
+    return (
+      await this.db.query<InstanceRow>("SELECT * FROM sql_instances WHERE project = $1 AND name = $2", [project, name])
+    ).rows[0];
   }
 
   async users(project: string, instance: string): Promise<{ name: string; role: string }[]> {
-    return (await this.db.query<{ name: string; role: string }>("SELECT name, role FROM sql_users WHERE project = $1 AND instance = $2 ORDER BY name", [project, instance])).rows;
+    return (
+      await this.db.query<{ name: string; role: string }>(
+        "SELECT name, role FROM sql_users WHERE project = $1 AND instance = $2 ORDER BY name",
+        [project, instance],
+      )
+    ).rows;
   }
 
   async backupRun(project: string, instance: string, id: string): Promise<BackupRunRow | undefined> {
     if (!/^\d+$/.test(id)) return undefined;
-    return (await this.db.query<BackupRunRow>("SELECT * FROM sql_backup_runs WHERE project = $1 AND instance = $2 AND id = $3", [project, instance, id])).rows[0];
+    return (
+      await this.db.query<BackupRunRow>(
+        "SELECT * FROM sql_backup_runs WHERE project = $1 AND instance = $2 AND id = $3",
+        [project, instance, id],
+      )
+    ).rows[0];
   }
 
   async operation(project: string, name: string): Promise<OperationRow | undefined> {
-    return (await this.db.query<OperationRow>("SELECT * FROM sql_operations WHERE project = $1 AND name = $2", [project, name])).rows[0];
+    return (
+      await this.db.query<OperationRow>("SELECT * FROM sql_operations WHERE project = $1 AND name = $2", [
+        project,
+        name,
+      ])
+    ).rows[0];
   }
 
   async setInstanceState(project: string, name: string, state: string): Promise<void> {
-    await this.db.query("UPDATE sql_instances SET state = $3, etag = md5(random()::text) WHERE project = $1 AND name = $2", [project, name, state]);
+    await this.db.query(
+      "UPDATE sql_instances SET state = $3, etag = md5(random()::text) WHERE project = $1 AND name = $2",
+      [project, name, state],
+    );
   }
 
   /** After a restart nothing is running: unfinished work is marked failed and instances come back. */
   async recover(): Promise<void> {
     const error = JSON.stringify({ code: "INTERNAL_ERROR", message: "Interrupted by an emulator restart." });
-    await this.db.query("UPDATE sql_operations SET status = 'DONE', end_time = now(), error = $1 WHERE status <> 'DONE'", [error]);
-    await this.db.query("UPDATE sql_backup_runs SET status = 'FAILED', end_time = now(), error = $1 WHERE status IN ('ENQUEUED', 'RUNNING')", [error]);
+    await this.db.query(
+      "UPDATE sql_operations SET status = 'DONE', end_time = now(), error = $1 WHERE status <> 'DONE'",
+      [error],
+    );
+    await this.db.query(
+      "UPDATE sql_backup_runs SET status = 'FAILED', end_time = now(), error = $1 WHERE status IN ('ENQUEUED', 'RUNNING')",
+      [error],
+    );
     await this.db.query("UPDATE sql_instances SET state = 'RUNNABLE' WHERE state = 'MAINTENANCE'");
   }
 }

@@ -106,7 +106,11 @@ function match(routes, method, pathname) {
     const got = pathname.split("/");
     if (want.length !== got.length) continue;
     const params = {};
-    if (want.every((w, i) => (w.startsWith(":") ? ((params[w.slice(1)] = decodeURIComponent(got[i])), true) : w === got[i]))) {
+    if (
+      want.every((w, i) =>
+        w.startsWith(":") ? ((params[w.slice(1)] = decodeURIComponent(got[i])), true) : w === got[i],
+      )
+    ) {
       return { handler, params };
     }
   }
@@ -183,7 +187,8 @@ export async function runContainer({ routes = {}, onStart, onStop } = {}) {
       const body = ["POST", "PUT", "PATCH"].includes(req.method ?? "") ? await readBody(req) : null;
       const out = await found.handler({ req, params: found.params, query: url.searchParams, body });
       if (typeof out === "string") return send(res, 200, out);
-      if (out && typeof out.status === "number" && "body" in out) return send(res, out.status, { ...out.body, ...servedBy });
+      if (out && typeof out.status === "number" && "body" in out)
+        return send(res, out.status, { ...out.body, ...servedBy });
       send(res, 200, { ...out, ...servedBy });
     } catch (err) {
       process.stderr.write(`Unhandled error on ${req.method} ${url.pathname}: ${err?.stack ?? err}\n`);

@@ -7,4 +7,9 @@ import { enqueueFollow } from "../../operations/runtime";
 export type RotationClients = { run: RunClients; secrets: SecretManagerServiceClient; sql: SqlClients };
 export type RotationDeps = RotationClients & { enqueueFollow(operationId: string): Promise<void> };
 
-export const portalRotationDeps = (): RotationDeps => ({ run: runClients(), secrets: secretsClient(), sql: sqlClients(), enqueueFollow });
+export const portalRotationDeps = (): RotationDeps => ({
+  run: runClients(),
+  secrets: secretsClient(),
+  sql: sqlClients(),
+  enqueueFollow,
+});

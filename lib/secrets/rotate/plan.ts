@@ -53,7 +53,8 @@ export type RotationPlan = {
 };
 
 export const secretName = (r: { project: string; secret: string }) => `projects/${r.project}/secrets/${r.secret}`;
-export const versionName = (r: { project: string; secret: string }, version: string) => `${secretName(r)}/versions/${version}`;
+export const versionName = (r: { project: string; secret: string }, version: string) =>
+  `${secretName(r)}/versions/${version}`;
 
 /** The steps before the plan is known; replaced by rotationSteps once the version is added. */
 export const ROTATION_START_STEPS: StepPlan = [
@@ -63,7 +64,9 @@ export const ROTATION_START_STEPS: StepPlan = [
 ];
 
 /** The steps a person follows: one per thing the rotation changes. */
-export function rotationSteps(plan: Pick<RotationPlan, "newVersion" | "previousVersion" | "sql" | "readers" | "secret">): Step[] {
+export function rotationSteps(
+  plan: Pick<RotationPlan, "newVersion" | "previousVersion" | "sql" | "readers" | "secret">,
+): Step[] {
   return initialSteps([
     { key: "added", label: `Add ${plan.secret} v${plan.newVersion}` },
     ...(plan.sql ? [{ key: "sql", label: `Set password of ${plan.sql.user} on ${plan.sql.instance}` }] : []),

@@ -14,7 +14,13 @@ let auth: GoogleAuth | null = null;
 function loopback(url: URL, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port: url.port || 80, path, method: "GET", headers: { host: url.host, "user-agent": "runway-rotation-check" } },
+      {
+        host: "127.0.0.1",
+        port: url.port || 80,
+        path,
+        method: "GET",
+        headers: { host: url.host, "user-agent": "runway-rotation-check" },
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
@@ -29,7 +35,13 @@ function loopback(url: URL, path: string): Promise<number> {
 async function withIdToken(url: URL, path: string): Promise<number> {
   auth ??= new GoogleAuth();
   const client = await auth.getIdTokenClient(url.origin);
-  const res = await client.request({ url: new URL(path, url).toString(), method: "GET", timeout: TIMEOUT_MS, validateStatus: () => true, responseType: "text" });
+  const res = await client.request({
+    url: new URL(path, url).toString(),
+    method: "GET",
+    timeout: TIMEOUT_MS,
+    validateStatus: () => true,
+    responseType: "text",
+  });
   return res.status;
 }
 
@@ -37,7 +49,10 @@ async function withIdToken(url: URL, path: string): Promise<number> {
 export async function probe(uri: string, path: string): Promise<ProbeResult> {
   const url = new URL(uri);
   try {
-    const status = url.hostname === "localhost" || url.hostname.endsWith(".localhost") ? await loopback(url, path) : await withIdToken(url, path);
+    const status =
+      url.hostname === "localhost" || url.hostname.endsWith(".localhost")
+        ? await loopback(url, path)
+        : await withIdToken(url, path);
     return { ok: status < 500, status, summary: `${status} on ${path}` };
   } catch (err) {
     return { ok: false, status: null, summary: `no answer on ${path} (${(err as Error).message})` };

@@ -35,7 +35,12 @@ const API_IMAGE = "europe-west4-docker.pkg.dev/pyplots-prod/app/pyplots-api";
 beforeAll(async () => {
   const t = await startTestEmulator({ sqlOperationMs: 100 });
   const target = { emulatorHost: t.emulator.endpoint };
-  deps = { run: t.clients, secrets: secretsClient(target), sql: sqlClients(target), enqueueFollow: async (id) => void enqueued.push(id) };
+  deps = {
+    run: t.clients,
+    secrets: secretsClient(target),
+    sql: sqlClients(target),
+    enqueueFollow: async (id) => void enqueued.push(id),
+  };
   routerPort = t.emulator.routerPort;
   stop = () => t.emulator.stop();
   setFaults = (rules) => t.emulator.faults.set(rules);
@@ -47,7 +52,13 @@ beforeAll(async () => {
 // Whatever a test asserted, no rotation stays `running` holding its secret's lock.
 afterEach(async () => {
   setFaults([]);
-  for (const op of await db.operation.findMany({ where: { status: "running" } })) await followOperation(db, rotationFollowers(() => deps), op.id, 90_000);
+  for (const op of await db.operation.findMany({ where: { status: "running" } }))
+    await followOperation(
+      db,
+      rotationFollowers(() => deps),
+      op.id,
+      90_000,
+    );
 });
 
 afterAll(async () => {
@@ -61,7 +72,11 @@ const freshId = (what: string) => `${what}-${++seq}-${randomBytes(3).toString("h
 /** Sets the Cloud SQL user's password and waits for Cloud SQL's operation to finish. */
 async function setSqlPassword(password: string) {
   const [op] = await deps.sql.users.update({ project, instance: sqlInstance, name: sqlUser, body: { password } });
-  await waitFor(async () => (await deps.sql.operations.get({ project, operation: op.name! }))[0].status === "DONE", `Cloud SQL operation ${op.name}`, 30_000);
+  await waitFor(
+    async () => (await deps.sql.operations.get({ project, operation: op.name! }))[0].status === "DONE",
+    `Cloud SQL operation ${op.name}`,
+    30_000,
+  );
 }
 
 type Own = {
@@ -79,7 +94,11 @@ async function ownSecret(prefix: string) {
   const secret = freshId(prefix);
   const value = randomBytes(16).toString("hex");
   const name = `projects/${project}/secrets/${secret}`;
-  await deps.secrets.createSecret({ parent: `projects/${project}`, secretId: secret, secret: { replication: { automatic: {} }, labels: { "cloudsql-instance": sqlInstance, "cloudsql-user": sqlUser } } });
+  await deps.secrets.createSecret({
+    parent: `projects/${project}`,
+    secretId: secret,
+    secret: { replication: { automatic: {} }, labels: { "cloudsql-instance": sqlInstance, "cloudsql-user": sqlUser } },
+  });
   await deps.secrets.addSecretVersion({ parent: name, payload: { data: Buffer.from(value) } });
   return { secret, name, value };
 }
@@ -97,20 +116,27 @@ async function ownDatabaseReader(opts: { pinned?: boolean; debugTag?: boolean } 
   const { secret: id, name, value } = await ownSecret("rot");
   await setSqlPassword(value);
   const template = (tag: string) => ({
-    containers: [{
-      image: `${API_IMAGE}:${tag}`,
-      env: [
-        { name: "DATABASE_URL", valueSource: { secretKeyRef: { secret: "db-connection-string", version: "latest" } } },
-        { name: "DB_PASSWORD", valueSource: { secretKeyRef: { secret: id, version: opts.pinned ? "1" : "latest" } } },
-      ],
-    }],
+    containers: [
+      {
+        image: `${API_IMAGE}:${tag}`,
+        env: [
+          {
+            name: "DATABASE_URL",
+            valueSource: { secretKeyRef: { secret: "db-connection-string", version: "latest" } },
+          },
+          { name: "DB_PASSWORD", valueSource: { secretKeyRef: { secret: id, version: opts.pinned ? "1" : "latest" } } },
+        ],
+      },
+    ],
   });
   const parent = `projects/${project}/locations/${region}`;
   const [op] = await deps.run.services.createService({ parent, serviceId: id, service: { template: template("v6") } });
   let [service] = await op.promise();
   if (opts.debugTag) {
     const first = service.latestReadyRevision!;
-    const [deploy] = await deps.run.services.updateService({ service: { name: service.name, template: template("v7") } });
+    const [deploy] = await deps.run.services.updateService({
+      service: { name: service.name, template: template("v7") },
+    });
     const [deployed] = await deploy.promise();
     const second = deployed.latestReadyRevision!;
     const [route] = await deps.run.services.updateService({
@@ -125,7 +151,14 @@ async function ownDatabaseReader(opts: { pinned?: boolean; debugTag?: boolean } 
     });
     [service] = await route.promise();
   }
-  const own = { secret: id, name, api: { project, region, service: id }, serviceName: service.name!, host: hostOf(service.uri!), value };
+  const own = {
+    secret: id,
+    name,
+    api: { project, region, service: id },
+    serviceName: service.name!,
+    host: hostOf(service.uri!),
+    value,
+  };
   expect((await plotsOf(own)).status).toBe(200);
   return own;
 }
@@ -133,23 +166,45 @@ async function ownDatabaseReader(opts: { pinned?: boolean; debugTag?: boolean } 
 const short = (name: string) => name.split("/").pop()!;
 const plotsOf = (own: Own) => request(routerPort, own.host, "/plots", { timeoutMs: 20_000 });
 const versionsOf = async (own: Pick<Own, "name">) =>
-  Object.fromEntries((await deps.secrets.listSecretVersions({ parent: own.name }))[0].map((v) => [v.name!.split("/").pop()!, String(v.state)]));
-const latestValueOf = async (own: Own) => Buffer.from((await deps.secrets.accessSecretVersion({ name: `${own.name}/versions/latest` }))[0].payload!.data as Uint8Array).toString();
-const servingOf = async (own: Own) => (await getService(own.api, deps.run)).service.traffic.map((t) => [t.revision, t.percent, t.tag]);
+  Object.fromEntries(
+    (await deps.secrets.listSecretVersions({ parent: own.name }))[0].map((v) => [
+      v.name!.split("/").pop()!,
+      String(v.state),
+    ]),
+  );
+const latestValueOf = async (own: Own) =>
+  Buffer.from(
+    (await deps.secrets.accessSecretVersion({ name: `${own.name}/versions/latest` }))[0].payload!.data as Uint8Array,
+  ).toString();
+const servingOf = async (own: Own) =>
+  (await getService(own.api, deps.run)).service.traffic.map((t) => [t.revision, t.percent, t.tag]);
 const rotate = (actor: Actor, own: Pick<Own, "secret" | "serviceName">, input: Record<string, unknown>) =>
-  runGuarded(rotateDefinition(() => deps), actor, { project, secret: own.secret, idempotencyKey: randomUUID(), checks: { [own.serviceName]: "/plots" }, ...input }, { db });
+  runGuarded(
+    rotateDefinition(() => deps),
+    actor,
+    { project, secret: own.secret, idempotencyKey: randomUUID(), checks: { [own.serviceName]: "/plots" }, ...input },
+    { db },
+  );
 const withSql = { setSqlPassword: "on", sqlInstance, sqlUser };
 
 async function follow(result: Awaited<ReturnType<typeof rotate>>) {
   expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
   const id = (result as { data: { operationId: string } }).data.operationId;
   expect(enqueued).toContain(id);
-  expect(await followOperation(db, rotationFollowers(() => deps), id, 90_000)).toBe(true);
+  expect(
+    await followOperation(
+      db,
+      rotationFollowers(() => deps),
+      id,
+      90_000,
+    ),
+  ).toBe(true);
   return (await getOperation(db, id))!;
 }
 
 /** Every audit row of the test database as text: a secret value must appear in none. */
-const auditText = async () => JSON.stringify(await db.auditEvent.findMany(), (_k, v) => (typeof v === "bigint" ? String(v) : v));
+const auditText = async () =>
+  JSON.stringify(await db.auditEvent.findMany(), (_k, v) => (typeof v === "bigint" ? String(v) : v));
 
 describe("rotating a database password", () => {
   it("adds a generated version, sets the Cloud SQL user, redeploys the reader under a checked tag, then disables the old version", async () => {
@@ -158,7 +213,12 @@ describe("rotating a database password", () => {
     const [previousRevision] = before[0] as [string];
     expect(await versionsOf(own)).toEqual({ "1": "ENABLED" });
 
-    const result = await rotate(operator, own, { mode: "generate", length: 40, alphabet: "letters-digits", ...withSql });
+    const result = await rotate(operator, own, {
+      mode: "generate",
+      length: 40,
+      alphabet: "letters-digits",
+      ...withSql,
+    });
     // A second rotation of the same secret waits for the first.
     const second = await rotate(operator, own, { mode: "generate", length: 40, alphabet: "hex" });
     expect(second).toMatchObject({ ok: false, code: "conflict" });
@@ -179,7 +239,9 @@ describe("rotating a database password", () => {
     const [newRevision, percent] = service.traffic[0] ? [service.traffic[0].revision, service.traffic[0].percent] : [];
     expect(percent).toBe(100);
     expect(newRevision).not.toBe(previousRevision);
-    expect(service.traffic.filter((t) => t.tag).map((t) => [t.tag, t.revision])).toEqual(before.filter((t) => t[2]).map((t) => [t[2], t[0]]));
+    expect(service.traffic.filter((t) => t.tag).map((t) => [t.tag, t.revision])).toEqual(
+      before.filter((t) => t[2]).map((t) => [t[2], t[0]]),
+    );
     const created = revisions.find((r) => r.name === newRevision)!;
     expect(created.image).toBe(revisions.find((r) => r.name === previousRevision)!.image);
     expect(created.changeRef).toBe(`rotate ${own.secret} to v2`);
@@ -189,14 +251,20 @@ describe("rotating a database password", () => {
     expect(answer.headers["x-runway-revision"]).toBe(newRevision);
     expect((answer.json().plots as unknown[]).length).toBe(36);
 
-    const actions = (await db.auditEvent.findMany({ where: { requestId: op.id }, orderBy: { at: "asc" } })).map((a) => [a.action, a.outcome]);
+    const actions = (await db.auditEvent.findMany({ where: { requestId: op.id }, orderBy: { at: "asc" } })).map((a) => [
+      a.action,
+      a.outcome,
+    ]);
     expect(actions).toEqual([
       ["secrets.rotate.sql-password-set", "success"],
       ["secrets.rotate.redeployed", "success"],
       ["secrets.rotate.version-disabled", "success"],
       ["secrets.rotate.completed", "success"],
     ]);
-    expect((await db.auditEvent.findFirst({ where: { action: "secrets.rotate", outcome: "success", target: own.name } }))?.details).toMatchObject({ before: { version: "1" }, after: { version: "2" } });
+    expect(
+      (await db.auditEvent.findFirst({ where: { action: "secrets.rotate", outcome: "success", target: own.name } }))
+        ?.details,
+    ).toMatchObject({ before: { version: "1" }, after: { version: "2" } });
     expect(await auditText()).not.toContain(value);
     expect(JSON.stringify(await db.operation.findMany())).not.toContain(value);
   });
@@ -205,11 +273,17 @@ describe("rotating a database password", () => {
     const own = await ownDatabaseReader();
     const before = await servingOf(own);
     const wrong = "not-the-database-password-123";
-    const op = await follow(await rotate(operator, own, { mode: "enter", newValue: wrong, confirmValue: wrong, setSqlPassword: "off" }));
+    const op = await follow(
+      await rotate(operator, own, { mode: "enter", newValue: wrong, confirmValue: wrong, setSqlPassword: "off" }),
+    );
 
     expect(op.status).toBe("failed");
     const id = own.api.service;
-    expect(op.error).toMatch(new RegExp(`^${id}'s new revision ${id}-\\d{5}-[a-z0-9]{3} failed its checks: 500 on /plots, 3 of 3 answers failed\\. Rolled back: traffic of ${id} back to 100% ${id}-`));
+    expect(op.error).toMatch(
+      new RegExp(
+        `^${id}'s new revision ${id}-\\d{5}-[a-z0-9]{3} failed its checks: 500 on /plots, 3 of 3 answers failed\\. Rolled back: traffic of ${id} back to 100% ${id}-`,
+      ),
+    );
     expect(op.error).toContain("v1's value is the latest again as v3; v2 disabled");
     expect(op.steps.map((s) => s.state)).toEqual(["done", "failed", "pending", "done"]);
     expect(await servingOf(own)).toEqual(before);
@@ -217,7 +291,10 @@ describe("rotating a database password", () => {
     expect(await versionsOf(own)).toEqual({ "3": "ENABLED", "2": "DISABLED", "1": "ENABLED" });
     expect(await latestValueOf(own)).toBe(own.value);
 
-    const actions = (await db.auditEvent.findMany({ where: { requestId: op.id }, orderBy: { at: "asc" } })).map((a) => [a.action, a.outcome]);
+    const actions = (await db.auditEvent.findMany({ where: { requestId: op.id }, orderBy: { at: "asc" } })).map((a) => [
+      a.action,
+      a.outcome,
+    ]);
     expect(actions).toEqual([
       ["secrets.rotate.stopped", "failed"],
       ["secrets.rotate.rollback.restore-traffic", "success"],
@@ -235,14 +312,30 @@ describe("rotating a key read by a service in the middle of a canary", () => {
   it("re-creates both serving revisions and keeps the 90/10 split and the canary tag on their replacements", async () => {
     const id = freshId("canary");
     const name = `projects/${project}/secrets/${id}`;
-    await deps.secrets.createSecret({ parent: `projects/${project}`, secretId: id, secret: { replication: { automatic: {} } } });
-    await deps.secrets.addSecretVersion({ parent: name, payload: { data: Buffer.from(randomBytes(16).toString("hex")) } });
-    const template = (image: string) => ({ containers: [{ image, env: [{ name: "API_KEY", valueSource: { secretKeyRef: { secret: id, version: "latest" } } }] }] });
-    const [created] = await deps.run.services.createService({ parent: `projects/${project}/locations/${region}`, serviceId: id, service: { template: template("gcr.io/canary/hello:v1") } });
+    await deps.secrets.createSecret({
+      parent: `projects/${project}`,
+      secretId: id,
+      secret: { replication: { automatic: {} } },
+    });
+    await deps.secrets.addSecretVersion({
+      parent: name,
+      payload: { data: Buffer.from(randomBytes(16).toString("hex")) },
+    });
+    const template = (image: string) => ({
+      containers: [
+        { image, env: [{ name: "API_KEY", valueSource: { secretKeyRef: { secret: id, version: "latest" } } }] },
+      ],
+    });
+    const [created] = await deps.run.services.createService({
+      parent: `projects/${project}/locations/${region}`,
+      serviceId: id,
+      service: { template: template("gcr.io/canary/hello:v1") },
+    });
     const [v1] = await created.promise();
     const [deployed] = await deps.run.services.updateService({
       service: {
-        name: v1.name, template: template("gcr.io/canary/hello:v2"),
+        name: v1.name,
+        template: template("gcr.io/canary/hello:v2"),
         traffic: [
           { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: short(v1.latestReadyRevision!), percent: 90 },
           { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 10, tag: "canary" },
@@ -251,14 +344,32 @@ describe("rotating a key read by a service in the middle of a canary", () => {
     });
     await deployed.promise();
     const ref = { project, region, service: id };
-    const split = async () => (await getService(ref, deps.run)).service.traffic.map((t) => ({ revision: t.revision, percent: t.percent, tag: t.tag }));
+    const split = async () =>
+      (await getService(ref, deps.run)).service.traffic.map((t) => ({
+        revision: t.revision,
+        percent: t.percent,
+        tag: t.tag,
+      }));
     const before = await split();
-    expect(before.map((t) => [t.percent, t.tag])).toEqual([[90, null], [10, "canary"]]);
+    expect(before.map((t) => [t.percent, t.tag])).toEqual([
+      [90, null],
+      [10, "canary"],
+    ]);
 
-    const op = await follow(await runGuarded(rotateDefinition(() => deps), operator, { project, secret: id, idempotencyKey: randomUUID(), mode: "generate", alphabet: "hex", length: 64 }, { db }));
+    const op = await follow(
+      await runGuarded(
+        rotateDefinition(() => deps),
+        operator,
+        { project, secret: id, idempotencyKey: randomUUID(), mode: "generate", alphabet: "hex", length: 64 },
+        { db },
+      ),
+    );
     expect(op.status, op.error ?? "").toBe("succeeded");
     const after = await split();
-    expect(after.map((t) => [t.percent, t.tag])).toEqual([[90, null], [10, "canary"]]);
+    expect(after.map((t) => [t.percent, t.tag])).toEqual([
+      [90, null],
+      [10, "canary"],
+    ]);
     expect(after.map((t) => t.revision)).not.toContain(before[0].revision);
     expect(after.map((t) => t.revision)).not.toContain(before[1].revision);
     const { revisions } = await getService(ref, deps.run);
@@ -287,10 +398,21 @@ describe("rolling back after the Cloud SQL password was set", () => {
     expect(op.steps.map((s) => s.state)).toEqual(["done", "done", "failed", "pending", "active"]);
     // Until the rollback runs, the serving revision holds the old password and cannot connect.
     expect((await plotsOf(own)).status).toBe(500);
-    expect(await followOperation(db, rotationFollowers(() => deps), id, 90_000)).toBe(true);
+    expect(
+      await followOperation(
+        db,
+        rotationFollowers(() => deps),
+        id,
+        90_000,
+      ),
+    ).toBe(true);
     op = (await getOperation(db, id))!;
     expect(op.status).toBe("failed");
-    expect(op.error).toMatch(new RegExp(`^Cloud Run rejected this while rotating ${own.secret}: template rejected for the test\\. Rolled back: password of pyplots on pyplots-db set back to v1's value; traffic of ${own.api.service} back to`));
+    expect(op.error).toMatch(
+      new RegExp(
+        `^Cloud Run rejected this while rotating ${own.secret}: template rejected for the test\\. Rolled back: password of pyplots on pyplots-db set back to v1's value; traffic of ${own.api.service} back to`,
+      ),
+    );
     expect((await plotsOf(own)).status).toBe(200);
     expect(await servingOf(own)).toEqual(before);
     expect(await latestValueOf(own)).toBe(own.value);
@@ -308,7 +430,14 @@ describe("resuming", () => {
     expect(op.status).toBe("running");
     expect(op.steps.map((s) => s.state)).toEqual(["done", "done", "active", "pending"]);
     // Another follower picks it up from what the row says.
-    expect(await followOperation(db, rotationFollowers(() => deps), id, 90_000)).toBe(true);
+    expect(
+      await followOperation(
+        db,
+        rotationFollowers(() => deps),
+        id,
+        90_000,
+      ),
+    ).toBe(true);
     expect((await getOperation(db, id))!.status).toBe("succeeded");
     expect((await plotsOf(own)).status).toBe(200);
   });
@@ -321,17 +450,44 @@ describe("guards", () => {
     const r = await rotate(dev, own, { mode: "generate" });
     expect(r).toMatchObject({ ok: false, code: "forbidden" });
     expect(await versionsOf(own)).toEqual({ "1": "ENABLED" });
-    expect(await db.auditEvent.findFirst({ where: { action: "secrets.rotate", actorEmail: dev.email } })).toMatchObject({ outcome: "denied" });
+    expect(await db.auditEvent.findFirst({ where: { action: "secrets.rotate", actorEmail: dev.email } })).toMatchObject(
+      { outcome: "denied" },
+    );
   });
 
   it("refuses values that differ or carry a trailing line break, without echoing them anywhere", async () => {
     const own = { ...(await ownSecret("guard")), serviceName: "" };
-    const typo = await rotate(operator, own, { mode: "enter", newValue: "s3cret-value-one", confirmValue: "s3cret-value-0ne" });
-    expect(typo).toMatchObject({ ok: false, code: "invalid", fieldErrors: { confirmValue: ["The two values differ."] } });
-    const pasted = await rotate(operator, own, { mode: "enter", newValue: "s3cret-value-two\n", confirmValue: "s3cret-value-two\n" });
-    expect(pasted).toMatchObject({ ok: false, code: "invalid", fieldErrors: { newValue: [expect.stringContaining("line break")] } });
-    const noUser = await rotate(operator, own, { mode: "generate", setSqlPassword: "on", sqlInstance, sqlUser: "nobody" });
-    expect(noUser).toMatchObject({ ok: false, code: "invalid", fieldErrors: { sqlUser: ["pyplots-db has no user nobody."] } });
+    const typo = await rotate(operator, own, {
+      mode: "enter",
+      newValue: "s3cret-value-one",
+      confirmValue: "s3cret-value-0ne",
+    });
+    expect(typo).toMatchObject({
+      ok: false,
+      code: "invalid",
+      fieldErrors: { confirmValue: ["The two values differ."] },
+    });
+    const pasted = await rotate(operator, own, {
+      mode: "enter",
+      newValue: "s3cret-value-two\n",
+      confirmValue: "s3cret-value-two\n",
+    });
+    expect(pasted).toMatchObject({
+      ok: false,
+      code: "invalid",
+      fieldErrors: { newValue: [expect.stringContaining("line break")] },
+    });
+    const noUser = await rotate(operator, own, {
+      mode: "generate",
+      setSqlPassword: "on",
+      sqlInstance,
+      sqlUser: "nobody",
+    });
+    expect(noUser).toMatchObject({
+      ok: false,
+      code: "invalid",
+      fieldErrors: { sqlUser: ["pyplots-db has no user nobody."] },
+    });
     expect(await versionsOf(own)).toEqual({ "1": "ENABLED" });
     const text = await auditText();
     expect(text).not.toContain("s3cret-value");
@@ -339,8 +495,28 @@ describe("guards", () => {
 
   it("runs one rotation for a form submitted twice", async () => {
     const own = await ownDatabaseReader();
-    const input = { project, secret: own.secret, idempotencyKey: randomUUID(), mode: "generate", checks: { [own.serviceName]: "/plots" }, ...withSql };
-    const [a, b] = await Promise.all([runGuarded(rotateDefinition(() => deps), operator, input, { db }), runGuarded(rotateDefinition(() => deps), operator, input, { db })]);
+    const input = {
+      project,
+      secret: own.secret,
+      idempotencyKey: randomUUID(),
+      mode: "generate",
+      checks: { [own.serviceName]: "/plots" },
+      ...withSql,
+    };
+    const [a, b] = await Promise.all([
+      runGuarded(
+        rotateDefinition(() => deps),
+        operator,
+        input,
+        { db },
+      ),
+      runGuarded(
+        rotateDefinition(() => deps),
+        operator,
+        input,
+        { db },
+      ),
+    ]);
     expect([a, b].filter((r) => r.ok && !(r as { data: { duplicate: boolean } }).data.duplicate)).toHaveLength(1);
     const first = [a, b].find((r) => r.ok && !(r as { data: { duplicate: boolean } }).data.duplicate)!;
     expect((await follow(first)).status).toBe("succeeded");

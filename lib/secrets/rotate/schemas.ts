@@ -20,7 +20,10 @@ export const ALPHABET_LABELS: Record<Alphabet, string> = {
 };
 
 /** The path each redeployed service is checked on through its new revision's tag URL. */
-export const CheckPath = z.string().trim().regex(/^\/[\x21-\x7e]{0,200}$/, "A path starting with /, without spaces.");
+export const CheckPath = z
+  .string()
+  .trim()
+  .regex(/^\/[\x21-\x7e]{0,200}$/, "A path starting with /, without spaces.");
 
 /** Secret Manager's payload limit. */
 const MAX_BYTES = 65_536;
@@ -31,7 +34,13 @@ export const RotateInput = z
     secret,
     idempotencyKey: z.uuid("Missing form key; reload the page."),
     mode: z.enum(["generate", "enter"]),
-    length: wholeNumberOr(32, { min: 16, max: 256, what: "a length", tooSmall: "At least 16 characters.", tooBig: "At most 256 characters." }),
+    length: wholeNumberOr(32, {
+      min: 16,
+      max: 256,
+      what: "a length",
+      tooSmall: "At least 16 characters.",
+      tooBig: "At most 256 characters.",
+    }),
     alphabet: z.enum(Object.keys(ALPHABETS) as [Alphabet, ...Alphabet[]]).default("letters-digits"),
     newValue: z.string().default(""),
     confirmValue: z.string().default(""),
@@ -44,14 +53,25 @@ export const RotateInput = z
   })
   .superRefine((v, ctx) => {
     if (v.mode === "enter") {
-      if (!v.newValue) ctx.addIssue({ code: "custom", path: ["newValue"], message: "Enter the new value, or choose Generate." });
-      else if (Buffer.byteLength(v.newValue) > MAX_BYTES) ctx.addIssue({ code: "custom", path: ["newValue"], message: "Secret Manager keeps at most 64 KiB." });
-      else if (v.newValue !== v.newValue.trim()) ctx.addIssue({ code: "custom", path: ["newValue"], message: "The value starts or ends with a space or line break; remove it (it would become part of the secret)." });
-      if (v.newValue && v.confirmValue !== v.newValue) ctx.addIssue({ code: "custom", path: ["confirmValue"], message: "The two values differ." });
+      if (!v.newValue)
+        ctx.addIssue({ code: "custom", path: ["newValue"], message: "Enter the new value, or choose Generate." });
+      else if (Buffer.byteLength(v.newValue) > MAX_BYTES)
+        ctx.addIssue({ code: "custom", path: ["newValue"], message: "Secret Manager keeps at most 64 KiB." });
+      else if (v.newValue !== v.newValue.trim())
+        ctx.addIssue({
+          code: "custom",
+          path: ["newValue"],
+          message:
+            "The value starts or ends with a space or line break; remove it (it would become part of the secret).",
+        });
+      if (v.newValue && v.confirmValue !== v.newValue)
+        ctx.addIssue({ code: "custom", path: ["confirmValue"], message: "The two values differ." });
     }
     if (v.setSqlPassword === "on") {
-      if (!sqlName.safeParse(v.sqlInstance).success) ctx.addIssue({ code: "custom", path: ["sqlInstance"], message: "Choose the Cloud SQL instance." });
-      if (!/^[A-Za-z_][A-Za-z0-9_.@-]{0,62}$/.test(v.sqlUser)) ctx.addIssue({ code: "custom", path: ["sqlUser"], message: "Not a database user name." });
+      if (!sqlName.safeParse(v.sqlInstance).success)
+        ctx.addIssue({ code: "custom", path: ["sqlInstance"], message: "Choose the Cloud SQL instance." });
+      if (!/^[A-Za-z_][A-Za-z0-9_.@-]{0,62}$/.test(v.sqlUser))
+        ctx.addIssue({ code: "custom", path: ["sqlUser"], message: "Not a database user name." });
     }
   });
 export type RotateInput = z.infer<typeof RotateInput>;

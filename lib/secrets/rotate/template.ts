@@ -22,7 +22,8 @@ export function templateFromRevision(
         ...c,
         env: (c.env ?? []).map((e) => {
           const ref = e.valueSource?.secretKeyRef;
-          if (!ref || !readsSecret(ref.secret, opts.project, opts.secret) || (ref.version || "latest") === "latest") return e;
+          if (!ref || !readsSecret(ref.secret, opts.project, opts.secret) || (ref.version || "latest") === "latest")
+            return e;
           return { ...e, valueSource: { secretKeyRef: { ...ref, version: opts.newVersion } } };
         }),
       })),

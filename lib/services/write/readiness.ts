@@ -7,7 +7,9 @@ type Condition = protos.google.cloud.run.v2.ICondition;
 export type Readiness = { state: "ready" | "failed" | "pending"; message: string | null };
 
 /** The revision's "Ready" condition, if it has one yet. */
-export function readyCondition(revision: { conditions?: Condition[] | null } | null | undefined): Condition | undefined {
+export function readyCondition(
+  revision: { conditions?: Condition[] | null } | null | undefined,
+): Condition | undefined {
   return (revision?.conditions ?? []).find((c) => c.type === "Ready");
 }
 

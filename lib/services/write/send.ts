@@ -27,12 +27,19 @@ const READ = { timeout: 15_000 };
 
 /** What a service runs, as audit rows and conflicts report it. */
 export function snapshot(view: ServiceView) {
-  return { image: view.image, traffic: view.traffic.map((t) => ({ revision: t.revision, percent: t.percent, tag: t.tag, latest: t.latest })), generation: view.generation };
+  return {
+    image: view.image,
+    traffic: view.traffic.map((t) => ({ revision: t.revision, percent: t.percent, tag: t.tag, latest: t.latest })),
+    generation: view.generation,
+  };
 }
 
 /** What someone else changed, in words, when the etag no longer matches. */
 function describeChange(view: ServiceView): string {
-  const traffic = view.traffic.filter((t) => t.percent > 0).map((t) => `${t.revision} ${t.percent}%`).join(", ");
+  const traffic = view.traffic
+    .filter((t) => t.percent > 0)
+    .map((t) => `${t.revision} ${t.percent}%`)
+    .join(", ");
   const who = view.lastDeployedBy ? ` by ${view.lastDeployedBy}` : "";
   const when = view.updatedAt ? ` at ${view.updatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : "";
   return `${view.id} was changed${who}${when} after you opened it. It now runs ${view.imageTag} with traffic ${traffic || "none"}. Nothing was changed; reload to see the new state and try again.`;
@@ -58,21 +65,36 @@ export type ServiceWrite = { update: Service & { name: string; etag: string }; u
 /** Cloud Run's long-running operation: its name for the follower, or null when a resend found it done. */
 export type SentWrite = { name: string; operation: { promise(): Promise<unknown> } | null };
 
-export async function sendServiceWrite(services: ServicesClient, write: ServiceWrite, opts: { resend?: boolean } = {}): Promise<SentWrite> {
+export async function sendServiceWrite(
+  services: ServicesClient,
+  write: ServiceWrite,
+  opts: { resend?: boolean } = {},
+): Promise<SentWrite> {
   const { name, etag } = write.update;
   if (!etag) throw new Error(`A change to ${name} must carry the etag it was derived from.`);
   try {
-    const [lro] = await services.updateService({ service: write.update, ...(write.updateMask ? { updateMask: { paths: write.updateMask } } : {}) }, CALL);
+    const [lro] = await services.updateService(
+      { service: write.update, ...(write.updateMask ? { updateMask: { paths: write.updateMask } } : {}) },
+      CALL,
+    );
     return { name: lro.name ?? "", operation: lro };
   } catch (err) {
     const code = grpcCode(err);
     if (code === GRPC.ABORTED) throw await changedNow(services, name);
-    if (code === GRPC.ALREADY_EXISTS && opts.resend && write.update.template?.revision) return { name: "", operation: null };
+    if (code === GRPC.ALREADY_EXISTS && opts.resend && write.update.template?.revision)
+      return { name: "", operation: null };
     throw err;
   }
 }
 
 async function changedNow(services: ServicesClient, name: string): Promise<Conflict> {
-  const current = await services.getService({ name }, READ).then(([s]) => s, () => null);
-  return current ? new ServiceChanged(current) : new Conflict(`${shortName(name)} was changed by someone else a moment ago. Nothing was changed; reload to see the new state and try again.`);
+  const current = await services.getService({ name }, READ).then(
+    ([s]) => s,
+    () => null,
+  );
+  return current
+    ? new ServiceChanged(current)
+    : new Conflict(
+        `${shortName(name)} was changed by someone else a moment ago. Nothing was changed; reload to see the new state and try again.`,
+      );
 }

@@ -19,7 +19,10 @@ export type Share = { revision: string; percent: number };
 export const isLatest = (type: unknown) => String(type) === LATEST || type === 1;
 
 /** Targets as Cloud Run returns them (enums as names, empty strings for unset). */
-export function toTargets(traffic: { type?: unknown; revision?: string | null; percent?: number | null; tag?: string | null }[] | null | undefined): Target[] {
+export function toTargets(
+  traffic:
+    { type?: unknown; revision?: string | null; percent?: number | null; tag?: string | null }[] | null | undefined,
+): Target[] {
   return (traffic ?? []).map((t) => {
     const latest = isLatest(t.type);
     return {
@@ -40,7 +43,9 @@ export function sameTraffic(a: Target[], b: Target[]): boolean {
 
 /** "pyplots-api-00002-abc 95 %, pyplots-api-00003-xyz 5 % (canary)" */
 export function describeTraffic(targets: Target[]): string {
-  const parts = targets.map((t) => `${t.type === LATEST ? "latest" : t.revision} ${t.percent} %${t.tag ? ` (tag ${t.tag})` : ""}`);
+  const parts = targets.map(
+    (t) => `${t.type === LATEST ? "latest" : t.revision} ${t.percent} %${t.tag ? ` (tag ${t.tag})` : ""}`,
+  );
   return parts.join(", ") || "none";
 }
 
@@ -49,7 +54,10 @@ export function servingShares(service: Service): Share[] {
   const latest = shortName(service.latestReadyRevision);
   return (service.trafficStatuses ?? [])
     .filter((t) => Number(t.percent ?? 0) > 0)
-    .map((t) => ({ revision: isLatest(t.type) ? t.revision || latest : (t.revision ?? ""), percent: Number(t.percent) }))
+    .map((t) => ({
+      revision: isLatest(t.type) ? t.revision || latest : (t.revision ?? ""),
+      percent: Number(t.percent),
+    }))
     .sort((a, b) => b.percent - a.percent);
 }
 
@@ -63,7 +71,9 @@ export function keptTags(view: ServiceView, except: (string | null | undefined)[
 /** A new revision with no traffic, reachable under `tag`; what serves now is pinned, so nothing moves (blue/green, a canary's deploy). */
 export function underTagOnly(view: ServiceView, revision: string, tag: string): Target[] {
   return [
-    ...view.traffic.filter((t) => t.percent > 0).map((t) => ({ type: REVISION, revision: t.revision, percent: t.percent }) as Target),
+    ...view.traffic
+      .filter((t) => t.percent > 0)
+      .map((t) => ({ type: REVISION, revision: t.revision, percent: t.percent }) as Target),
     ...keptTags(view, [tag]),
     { type: REVISION, revision, percent: 0, tag },
   ];
@@ -74,7 +84,11 @@ export const pinned = (traffic: TrafficEntry[]): Target[] =>
   traffic.map((t) => ({ type: REVISION, revision: t.revision, percent: t.percent, ...(t.tag ? { tag: t.tag } : {}) }));
 
 /** Service annotations stamped with when traffic left "100% to latest". */
-export function stampTraffic(current: Service, traffic: { type?: unknown; percent?: number | null }[], now = new Date()): Record<string, string> {
+export function stampTraffic(
+  current: Service,
+  traffic: { type?: unknown; percent?: number | null }[],
+  now = new Date(),
+): Record<string, string> {
   const annotations = { ...(current.annotations ?? {}) };
   const allLatest = traffic.every((t) => (t.percent ?? 0) === 0 || (t.type === LATEST && t.percent === 100));
   if (allLatest) delete annotations[ANNOTATIONS.trafficChangedAt];

@@ -55,10 +55,18 @@ export type TemplateChange = {
 
 /** The template of a new revision derived from `base` (a service's template, or templateOfRevision). */
 export function deriveTemplate(base: Template, change: TemplateChange): Template {
-  const annotations = Object.fromEntries(Object.entries(base.annotations ?? {}).filter(([k]) => !k.startsWith("runway.dev/") && !SYSTEM_ANNOTATION.test(k)));
+  const annotations = Object.fromEntries(
+    Object.entries(base.annotations ?? {}).filter(([k]) => !k.startsWith("runway.dev/") && !SYSTEM_ANNOTATION.test(k)),
+  );
   annotations[ANNOTATIONS.deployedBy] = change.actor;
   if (change.changeRef) annotations[ANNOTATIONS.changeRef] = change.changeRef;
   if (change.changeUrl) annotations[ANNOTATIONS.changeUrl] = change.changeUrl;
   const containers = base.containers ?? [];
-  return { ...base, revision: change.revision, annotations, ...change.settings, containers: change.containers ? change.containers(containers) : containers };
+  return {
+    ...base,
+    revision: change.revision,
+    annotations,
+    ...change.settings,
+    containers: change.containers ? change.containers(containers) : containers,
+  };
 }

@@ -13,7 +13,12 @@ export async function GET() {
   const now = new Date();
   const locations = await listLocations(db());
   const fleet = await listFleet(locations);
-  const { insight, inputs } = await loadCostInsight(fleet.services, [...new Set(locations.map((l) => l.project))], db(), { now });
+  const { insight, inputs } = await loadCostInsight(
+    fleet.services,
+    [...new Set(locations.map((l) => l.project))],
+    db(),
+    { now },
+  );
   if (!insight) return Response.json({ error: `No prices: ${inputs.failures.join("; ")}` }, { status: 502 });
   return new Response(costCsv(insight, inputs.currency), {
     headers: {

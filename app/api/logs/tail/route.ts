@@ -22,22 +22,38 @@ export async function GET(req: Request) {
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       const send = (event: string, data: unknown) => {
-        if (!abort.signal.aborted) controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+        if (!abort.signal.aborted)
+          controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
       };
       // Keeps proxies from closing an idle stream.
       const ping = setInterval(() => send("ping", {}), 15_000);
-      abort.signal.addEventListener("abort", () => {
-        clearInterval(ping);
-        try { controller.close(); } catch {}
-      }, { once: true });
-      tailLogs(query.data, (lines, suppressed) => send("lines", { lines, suppressed }), (err) => {
-        send("failure", { error: err.message });
-        abort.abort();
-      }, abort.signal, undefined /* the process's own clients */, () => send("ready", {}));
+      abort.signal.addEventListener(
+        "abort",
+        () => {
+          clearInterval(ping);
+          try {
+            controller.close();
+          } catch {}
+        },
+        { once: true },
+      );
+      tailLogs(
+        query.data,
+        (lines, suppressed) => send("lines", { lines, suppressed }),
+        (err) => {
+          send("failure", { error: err.message });
+          abort.abort();
+        },
+        abort.signal,
+        undefined /* the process's own clients */,
+        () => send("ready", {}),
+      );
     },
     cancel() {
       abort.abort();
     },
   });
-  return new Response(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" } });
+  return new Response(body, {
+    headers: { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" },
+  });
 }

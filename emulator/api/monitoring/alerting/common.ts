@@ -30,9 +30,16 @@ export function projectParent(value: unknown, field = "name"): string {
 }
 
 /** `projects/{p}/{collection}/{id}` → parts, or INVALID_ARGUMENT. */
-export function childName(value: unknown, collection: string, field = "name"): { project: string; id: string; parent: string } {
+export function childName(
+  value: unknown,
+  collection: string,
+  field = "name",
+): { project: string; id: string; parent: string } {
   const m = new RegExp(`^projects/([^/]+)/${collection}/([^/]+)$`).exec(String(value ?? ""));
-  if (!m) throw invalid(`Field ${field} had an invalid value of "${value ?? ""}": expected projects/{project}/${collection}/{id}`);
+  if (!m)
+    throw invalid(
+      `Field ${field} had an invalid value of "${value ?? ""}": expected projects/{project}/${collection}/{id}`,
+    );
   return { project: m[1], id: m[2], parent: `projects/${m[1]}` };
 }
 
@@ -44,8 +51,14 @@ export function checkUserLabels(labels: unknown, field: string): Record<string, 
   const entries = Object.entries(out);
   if (entries.length > 64) throw invalid(`Field ${field} had an invalid value: at most 64 labels`);
   for (const [k, v] of entries) {
-    if (!/^[a-z][a-z0-9_-]{0,62}$/.test(k)) throw invalid(`Field ${field} had an invalid value: key "${k}" must start with a lowercase letter and hold only lowercase letters, digits, _ and - (at most 63)`);
-    if (!/^[a-z0-9_-]{0,63}$/.test(String(v))) throw invalid(`Field ${field} had an invalid value: value "${v}" of "${k}" may hold only lowercase letters, digits, _ and - (at most 63)`);
+    if (!/^[a-z][a-z0-9_-]{0,62}$/.test(k))
+      throw invalid(
+        `Field ${field} had an invalid value: key "${k}" must start with a lowercase letter and hold only lowercase letters, digits, _ and - (at most 63)`,
+      );
+    if (!/^[a-z0-9_-]{0,63}$/.test(String(v)))
+      throw invalid(
+        `Field ${field} had an invalid value: value "${v}" of "${k}" may hold only lowercase letters, digits, _ and - (at most 63)`,
+      );
   }
   return out;
 }
@@ -71,7 +84,10 @@ export function applyMask(current: Json, patch: Json, mask: unknown, writable: s
     const parts = path.split(".");
     // Google's mask examples spell a user label `user_label.nameofkey`.
     const top = parts[0] === "user_label" && parts.length > 1 ? "userLabels" : camel(parts[0]);
-    if (!writable.includes(top)) throw invalid(`Field update_mask had an invalid value of "${path}": it does not name a writable field of ${field}`);
+    if (!writable.includes(top))
+      throw invalid(
+        `Field update_mask had an invalid value of "${path}": it does not name a writable field of ${field}`,
+      );
     const keys = [top, ...parts.slice(1).map((p, i) => (top.endsWith("Labels") && i === 0 ? p : camel(p)))];
     let src: unknown = patch;
     let dst = next;
@@ -102,10 +118,20 @@ export function parseListFilter(src: string): (resource: Json) => boolean {
   while (i < text.length) {
     re.lastIndex = i;
     const m = re.exec(text);
-    if (!m || m[0].length === 0) throw invalid(`Invalid filter "${src}": expected field OP value terms joined by AND, at position ${i + 1}`);
+    if (!m || m[0].length === 0)
+      throw invalid(`Invalid filter "${src}": expected field OP value terms joined by AND, at position ${i + 1}`);
     const value = m[3].startsWith('"') ? (JSON.parse(m[3]) as string) : m[3];
     const path = m[1].split(".");
-    terms.push({ path: [camel(path[0]), ...path.slice(1).map((p, j) => (path[0].endsWith("labels") || path[0].endsWith("Labels")) && j === 0 ? p : camel(p))], op: m[2], value });
+    terms.push({
+      path: [
+        camel(path[0]),
+        ...path
+          .slice(1)
+          .map((p, j) => ((path[0].endsWith("labels") || path[0].endsWith("Labels")) && j === 0 ? p : camel(p))),
+      ],
+      op: m[2],
+      value,
+    });
     i = re.lastIndex;
     if (!m[4] && i < text.length) throw invalid(`Invalid filter "${src}": expected AND at position ${i + 1}`);
   }
@@ -124,20 +150,25 @@ function matches(v: unknown, t: Term): boolean {
   if (v === undefined || v === null) return t.op === "!=";
   const s = typeof v === "object" ? JSON.stringify(v) : String(v);
   switch (t.op) {
-    case "=": return s === t.value || (/^\d{4}-\d\d-\d\dT/.test(t.value) && Date.parse(s) === Date.parse(t.value));
-    case "!=": return s !== t.value;
-    case ":": return s.includes(t.value);
+    case "=":
+      return s === t.value || (/^\d{4}-\d\d-\d\dT/.test(t.value) && Date.parse(s) === Date.parse(t.value));
+    case "!=":
+      return s !== t.value;
+    case ":":
+      return s.includes(t.value);
     default: {
       // RFC 3339 timestamps compare as instants, whatever their offsets.
       const isTime = (x: string) => /^\d{4}-\d\d-\d\dT/.test(x) && !Number.isNaN(Date.parse(x));
       if (isTime(s) && isTime(t.value)) return compare(Date.parse(s), Date.parse(t.value), t.op);
-      const [a, b] = Number.isFinite(Number(s)) && Number.isFinite(Number(t.value)) ? [Number(s), Number(t.value)] : [s, t.value];
+      const [a, b] =
+        Number.isFinite(Number(s)) && Number.isFinite(Number(t.value)) ? [Number(s), Number(t.value)] : [s, t.value];
       return compare(a, b, t.op);
     }
   }
 }
 
-const compare = <T extends number | string>(a: T, b: T, op: string) => (op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : op === "=" ? a === b : a >= b);
+const compare = <T extends number | string>(a: T, b: T, op: string) =>
+  op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : op === "=" ? a === b : a >= b;
 
 /** order_by: comma-separated fields, each optionally followed by `desc` (or prefixed with `-`). */
 export function sortBy<T extends Json>(items: T[], orderBy: unknown): T[] {
@@ -159,7 +190,11 @@ export function sortBy<T extends Json>(items: T[], orderBy: unknown): T[] {
 }
 
 /** One page of already filtered and sorted items, with total_size. */
-export function page<T>(items: T[], req: Json, nonPositiveIsDefault = false): { items: T[]; nextPageToken: string; totalSize: number } {
+export function page<T>(
+  items: T[],
+  req: Json,
+  nonPositiveIsDefault = false,
+): { items: T[]; nextPageToken: string; totalSize: number } {
   // Uptime checks and snoozes: a page size <= 0 (or out of range) lets the server decide, as their protos say.
   const size = nonPositiveIsDefault && Number(req.pageSize ?? 0) < 0 ? 0 : (req.pageSize as number);
   const p = readPage(size, req.pageToken as string, 100, 1000);
@@ -172,7 +207,8 @@ export function seconds(d: unknown, field: string): number | undefined {
   if (d === undefined || d === null) return undefined;
   const o = d as Json;
   const s = Number(o.seconds ?? 0);
-  if (!Number.isFinite(s) || s < 0 || Number(o.nanos ?? 0) < 0) throw invalid(`Field ${field} had an invalid value: a duration must not be negative`);
+  if (!Number.isFinite(s) || s < 0 || Number(o.nanos ?? 0) < 0)
+    throw invalid(`Field ${field} had an invalid value: a duration must not be negative`);
   return s + Number(o.nanos ?? 0) / 1e9;
 }
 

@@ -3,20 +3,42 @@
 // policy combiners.
 import { describe, expect, it } from "vitest";
 import type { Series } from "../aggregate";
-import { absenceVerdicts, compare, ratio, thresholdVerdicts, thresholdWindow, triggered, wantedIncidents, type ConditionResult } from "./conditions";
+import {
+  absenceVerdicts,
+  compare,
+  ratio,
+  thresholdVerdicts,
+  thresholdWindow,
+  triggered,
+  wantedIncidents,
+  type ConditionResult,
+} from "./conditions";
 
 const M = 60_000;
 const END = 100 * M;
 const series = (service: string, values: (number | null)[], metric: Record<string, string> = {}): Series => ({
-  metric, resource: { service_name: service }, kind: "GAUGE", type: "DOUBLE",
+  metric,
+  resource: { service_name: service },
+  kind: "GAUGE",
+  type: "DOUBLE",
   // values[0] is the newest point, ending at END; null leaves the period empty.
   points: values.flatMap((n, k) => (n === null ? [] : [{ start: END - (k + 1) * M, end: END - k * M, v: { n } }])),
 });
 
 describe("compare", () => {
   it("applies each comparison", () => {
-    expect([compare(2, "COMPARISON_GT", 1), compare(1, "COMPARISON_GT", 1), compare(1, "COMPARISON_GE", 1), compare(0, "COMPARISON_LT", 1)]).toEqual([true, false, true, true]);
-    expect([compare(1, "COMPARISON_LE", 1), compare(1, "COMPARISON_EQ", 1), compare(1, "COMPARISON_NE", 1), compare(1, "COMPARISON_UNSPECIFIED", 0)]).toEqual([true, true, false, false]);
+    expect([
+      compare(2, "COMPARISON_GT", 1),
+      compare(1, "COMPARISON_GT", 1),
+      compare(1, "COMPARISON_GE", 1),
+      compare(0, "COMPARISON_LT", 1),
+    ]).toEqual([true, false, true, true]);
+    expect([
+      compare(1, "COMPARISON_LE", 1),
+      compare(1, "COMPARISON_EQ", 1),
+      compare(1, "COMPARISON_NE", 1),
+      compare(1, "COMPARISON_UNSPECIFIED", 0),
+    ]).toEqual([true, true, false, false]);
   });
 });
 
@@ -25,12 +47,26 @@ describe("thresholdVerdicts", () => {
 
   it("needs every point across the duration and the one before it to violate, one per period", () => {
     // Evaluated on a period's end: 3 minutes need the 3 points ending in them and the one before.
-    const v = thresholdVerdicts([series("a", [0.2, 0.3, 0.1, 0.4]), series("b", [0.2, 0.3, 0.1, 0.01]), series("c", [0.2, 0.3, 0.1])], { ...cond, durationMs: 3 * M }, END, END);
-    expect(v.map((x) => [x.resource.service_name, x.violating, x.value])).toEqual([["a", true, 0.2], ["b", false, 0.2], ["c", false, 0.2]]);
+    const v = thresholdVerdicts(
+      [series("a", [0.2, 0.3, 0.1, 0.4]), series("b", [0.2, 0.3, 0.1, 0.01]), series("c", [0.2, 0.3, 0.1])],
+      { ...cond, durationMs: 3 * M },
+      END,
+      END,
+    );
+    expect(v.map((x) => [x.resource.service_name, x.violating, x.value])).toEqual([
+      ["a", true, 0.2],
+      ["b", false, 0.2],
+      ["c", false, 0.2],
+    ]);
   });
 
   it("with no duration looks at the newest period only", () => {
-    const v = thresholdVerdicts([series("a", [0.2, 0.01]), series("b", [0.01, 0.9]), series("c", [null, 0.9])], { ...cond, durationMs: 0 }, END, END - 30_000);
+    const v = thresholdVerdicts(
+      [series("a", [0.2, 0.01]), series("b", [0.01, 0.9]), series("c", [null, 0.9])],
+      { ...cond, durationMs: 0 },
+      END,
+      END - 30_000,
+    );
     expect(v.map((x) => x.violating)).toEqual([true, false, false]);
   });
 
@@ -40,12 +76,22 @@ describe("thresholdVerdicts", () => {
     const now = END - 30_000;
     expect(thresholdWindow(M, M, END, now)).toEqual({ fromMs: END - 3 * M, toMs: END, points: 3 });
     // Failing since the minute before this one (at most 90 s, maybe 31 s): not yet.
-    expect(thresholdVerdicts([series("a", [0.2, 0.2, 0.01])], { ...cond, durationMs: M }, END, now)[0].violating).toBe(false);
+    expect(thresholdVerdicts([series("a", [0.2, 0.2, 0.01])], { ...cond, durationMs: M }, END, now)[0].violating).toBe(
+      false,
+    );
     // Failing since the minute ending END − 2 min: at least 90 s ago.
-    expect(thresholdVerdicts([series("a", [0.2, 0.2, 0.2, 0.01])], { ...cond, durationMs: M }, END, now)[0].violating).toBe(true);
+    expect(
+      thresholdVerdicts([series("a", [0.2, 0.2, 0.2, 0.01])], { ...cond, durationMs: M }, END, now)[0].violating,
+    ).toBe(true);
     // 3 minutes at the same instant: five points, the oldest ending at END − 4 min.
-    expect(thresholdVerdicts([series("a", [0.2, 0.2, 0.2, 0.2, 0.01])], { ...cond, durationMs: 3 * M }, END, now)[0].violating).toBe(false);
-    expect(thresholdVerdicts([series("a", [0.2, 0.2, 0.2, 0.2, 0.2])], { ...cond, durationMs: 3 * M }, END, now)[0].violating).toBe(true);
+    expect(
+      thresholdVerdicts([series("a", [0.2, 0.2, 0.2, 0.2, 0.01])], { ...cond, durationMs: 3 * M }, END, now)[0]
+        .violating,
+    ).toBe(false);
+    expect(
+      thresholdVerdicts([series("a", [0.2, 0.2, 0.2, 0.2, 0.2])], { ...cond, durationMs: 3 * M }, END, now)[0]
+        .violating,
+    ).toBe(true);
     // A 5-minute alignment with a 60 s duration: the point ending END − 5 min must violate too.
     expect(thresholdWindow(M, 5 * M, END, now)).toEqual({ fromMs: END - 10 * M, toMs: END, points: 2 });
   });
@@ -67,10 +113,21 @@ describe("thresholdVerdicts", () => {
             const m = minutes.get(end) ?? { bad: 0, all: 0 };
             minutes.set(end, { bad: m.bad + (t >= first ? 1 : 0), all: m.all + 1 });
           }
-          const s: Series = { metric: {}, resource: { service_name: "a" }, kind: "GAUGE", type: "DOUBLE", points: [...minutes].filter(([end]) => end <= endMs).map(([end, m]) => ({ start: end - M, end, v: { n: m.bad / m.all } })) };
+          const s: Series = {
+            metric: {},
+            resource: { service_name: "a" },
+            kind: "GAUGE",
+            type: "DOUBLE",
+            points: [...minutes]
+              .filter(([end]) => end <= endMs)
+              .map(([end, m]) => ({ start: end - M, end, v: { n: m.bad / m.all } })),
+          };
           if (thresholdVerdicts([s], { ...cond, durationMs }, endMs, now)[0].violating) openedAfter = now - first;
         }
-        expect(openedAfter, `first failure at ${(first - T0) / 1000} s, duration ${durationMs / 1000} s`).not.toBeNull();
+        expect(
+          openedAfter,
+          `first failure at ${(first - T0) / 1000} s, duration ${durationMs / 1000} s`,
+        ).not.toBeNull();
         expect(openedAfter!).toBeGreaterThanOrEqual(durationMs);
         expect(openedAfter!).toBeLessThanOrEqual(durationMs + 90_000);
       }
@@ -80,14 +137,19 @@ describe("thresholdVerdicts", () => {
   it("counts missing periods as violating only with EVALUATION_MISSING_DATA_ACTIVE", () => {
     const s = [series("a", [0.2, null, 0.3])];
     expect(thresholdVerdicts(s, { ...cond, durationMs: 2 * M }, END, END)[0].violating).toBe(false);
-    expect(thresholdVerdicts(s, { ...cond, durationMs: 2 * M, missingDataActive: true }, END, END)[0].violating).toBe(true);
+    expect(thresholdVerdicts(s, { ...cond, durationMs: 2 * M, missingDataActive: true }, END, END)[0].violating).toBe(
+      true,
+    );
   });
 });
 
 describe("ratio", () => {
   it("divides matching series point by point; a missing numerator is 0, a zero denominator leaves no point", () => {
     const r = ratio([series("a", [1, 3])], [series("a", [4, 0, 2]), series("b", [5])]);
-    expect(r.map((s) => [s.resource.service_name, s.points.map((p) => "n" in p.v && p.v.n)])).toEqual([["a", [0.25, 0]], ["b", [0]]]);
+    expect(r.map((s) => [s.resource.service_name, s.points.map((p) => "n" in p.v && p.v.n)])).toEqual([
+      ["a", [0.25, 0]],
+      ["b", [0]],
+    ]);
   });
 });
 
@@ -102,7 +164,14 @@ describe("absenceVerdicts", () => {
 });
 
 describe("triggered and combiners", () => {
-  const verdict = (service: string, violating: boolean) => ({ key: service, resourceType: "cloud_run_revision", metric: {}, resource: { service_name: service }, value: 1, violating });
+  const verdict = (service: string, violating: boolean) => ({
+    key: service,
+    resourceType: "cloud_run_revision",
+    metric: {},
+    resource: { service_name: service },
+    value: 1,
+    violating,
+  });
 
   it("fires on a count (default 1) or a percent of the series", () => {
     const vs = [verdict("a", true), verdict("b", false), verdict("c", false), verdict("d", false)];

@@ -8,27 +8,44 @@
 // point ended `duration` or more ago.
 import type { Series } from "../aggregate";
 
-export type Comparison = "COMPARISON_GT" | "COMPARISON_GE" | "COMPARISON_LT" | "COMPARISON_LE" | "COMPARISON_EQ" | "COMPARISON_NE";
+export type Comparison =
+  "COMPARISON_GT" | "COMPARISON_GE" | "COMPARISON_LT" | "COMPARISON_LE" | "COMPARISON_EQ" | "COMPARISON_NE";
 export type Trigger = { count?: number | string | null; percent?: number | null } | null | undefined;
 /** One series' verdict: its identity, its newest value (observed) and whether it violates. */
-export type Verdict = { key: string; resourceType: string; metric: Record<string, string>; resource: Record<string, string>; value: number | null; violating: boolean };
+export type Verdict = {
+  key: string;
+  resourceType: string;
+  metric: Record<string, string>;
+  resource: Record<string, string>;
+  value: number | null;
+  violating: boolean;
+};
 
-const num = (v: Series["points"][number]["v"]) => ("n" in v ? v.n : "d" in v ? (v.d.count ? v.d.sum / v.d.count : 0) : NaN);
+const num = (v: Series["points"][number]["v"]) =>
+  "n" in v ? v.n : "d" in v ? (v.d.count ? v.d.sum / v.d.count : 0) : NaN;
 
 export const seriesKey = (s: Pick<Series, "resourceType" | "metric" | "resource">) => {
-  const sorted = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = (o: Record<string, string>) =>
+    Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
   return JSON.stringify([s.resourceType ?? "cloud_run_revision", sorted(s.metric), sorted(s.resource)]);
 };
 
 export function compare(value: number, comparison: string, threshold: number): boolean {
   switch (comparison) {
-    case "COMPARISON_GT": return value > threshold;
-    case "COMPARISON_GE": return value >= threshold;
-    case "COMPARISON_LT": return value < threshold;
-    case "COMPARISON_LE": return value <= threshold;
-    case "COMPARISON_EQ": return value === threshold;
-    case "COMPARISON_NE": return value !== threshold;
-    default: return false;
+    case "COMPARISON_GT":
+      return value > threshold;
+    case "COMPARISON_GE":
+      return value >= threshold;
+    case "COMPARISON_LT":
+      return value < threshold;
+    case "COMPARISON_LE":
+      return value <= threshold;
+    case "COMPARISON_EQ":
+      return value === threshold;
+    case "COMPARISON_NE":
+      return value !== threshold;
+    default:
+      return false;
   }
 }
 
@@ -60,7 +77,12 @@ export function ratio(numerator: Series[], denominator: Series[]): Series[] {
  * before now − duration: ceil((endMs − now + duration) / period) + 1 points,
  * which is duration / period + 1 when now falls on a period's end.
  */
-export function thresholdWindow(durationMs: number, periodMs: number, endMs: number, nowMs: number): { fromMs: number; toMs: number; points: number } {
+export function thresholdWindow(
+  durationMs: number,
+  periodMs: number,
+  endMs: number,
+  nowMs: number,
+): { fromMs: number; toMs: number; points: number } {
   if (durationMs <= 0) return { fromMs: endMs - periodMs, toMs: endMs, points: 1 };
   const points = Math.ceil((endMs - nowMs + durationMs) / periodMs) + 1;
   return { fromMs: endMs - points * periodMs, toMs: endMs, points };
@@ -71,7 +93,12 @@ export function thresholdWindow(durationMs: number, periodMs: number, endMs: num
  * points of `thresholdWindow` must all exist and compare true (missing ones
  * are forgiven under EVALUATION_MISSING_DATA_ACTIVE).
  */
-export function thresholdVerdicts(series: Series[], c: { comparison: string; thresholdValue: number; durationMs: number; periodMs: number; missingDataActive?: boolean }, endMs: number, nowMs: number): Verdict[] {
+export function thresholdVerdicts(
+  series: Series[],
+  c: { comparison: string; thresholdValue: number; durationMs: number; periodMs: number; missingDataActive?: boolean },
+  endMs: number,
+  nowMs: number,
+): Verdict[] {
   const window = thresholdWindow(c.durationMs, c.periodMs, endMs, nowMs);
   return series.map((s) => {
     const inWindow = s.points.filter((p) => p.end > window.fromMs && p.end <= window.toMs);
@@ -80,7 +107,14 @@ export function thresholdVerdicts(series: Series[], c: { comparison: string; thr
     const complete = inWindow.length >= window.points;
     const allTrue = inWindow.every((p) => compare(num(p.v), c.comparison, c.thresholdValue));
     const violating = inWindow.length > 0 && allTrue && (complete || !!c.missingDataActive);
-    return { key: seriesKey(s), resourceType: s.resourceType ?? "cloud_run_revision", metric: s.metric, resource: s.resource, value, violating };
+    return {
+      key: seriesKey(s),
+      resourceType: s.resourceType ?? "cloud_run_revision",
+      metric: s.metric,
+      resource: s.resource,
+      value,
+      violating,
+    };
   });
 }
 
@@ -92,7 +126,14 @@ export function thresholdVerdicts(series: Series[], c: { comparison: string; thr
 export function absenceVerdicts(series: Series[], durationMs: number, nowMs: number): Verdict[] {
   return series.map((s) => {
     const newest = Math.max(...s.points.map((p) => p.end));
-    return { key: seriesKey(s), resourceType: s.resourceType ?? "cloud_run_revision", metric: s.metric, resource: s.resource, value: null, violating: newest <= nowMs - durationMs };
+    return {
+      key: seriesKey(s),
+      resourceType: s.resourceType ?? "cloud_run_revision",
+      metric: s.metric,
+      resource: s.resource,
+      value: null,
+      violating: newest <= nowMs - durationMs,
+    };
   });
 }
 
@@ -113,7 +154,10 @@ export type ConditionResult = { condition: string; verdicts: Verdict[]; met: boo
  * met; under AND_WITH_MATCHING_RESOURCE only series whose resource violates
  * every condition count.
  */
-export function wantedIncidents(combiner: string, results: ConditionResult[]): { condition: string; verdict: Verdict }[] {
+export function wantedIncidents(
+  combiner: string,
+  results: ConditionResult[],
+): { condition: string; verdict: Verdict }[] {
   const violating = (r: ConditionResult) => (r.met ? r.verdicts.filter((v) => v.violating) : []);
   if (combiner === "AND") {
     if (!results.every((r) => r.met)) return [];
@@ -123,7 +167,11 @@ export function wantedIncidents(combiner: string, results: ConditionResult[]): {
     const resKey = (v: Verdict) => JSON.stringify([v.resourceType, Object.entries(v.resource).sort()]);
     const sets = results.map((r) => new Set(violating(r).map(resKey)));
     const common = [...(sets[0] ?? [])].filter((k) => sets.every((s) => s.has(k)));
-    return results.flatMap((r) => violating(r).filter((v) => common.includes(resKey(v))).map((verdict) => ({ condition: r.condition, verdict })));
+    return results.flatMap((r) =>
+      violating(r)
+        .filter((v) => common.includes(resKey(v)))
+        .map((verdict) => ({ condition: r.condition, verdict })),
+    );
   }
   return results.flatMap((r) => violating(r).map((verdict) => ({ condition: r.condition, verdict })));
 }

@@ -30,27 +30,36 @@ function splitPath(src: string, field: string): string[] {
     i = re.lastIndex;
     if (!m[3]) break;
   }
-  if (!out.length || i < src.length) throw invalid(`Field ${field} had an invalid value: "${src}" is not a log entry field path`);
+  if (!out.length || i < src.length)
+    throw invalid(`Field ${field} had an invalid value: "${src}" is not a log entry field path`);
   return out;
 }
 
 /** `EXTRACT(field)` or `REGEXP_EXTRACT(field, "regex")`, as logs-based metrics' value extractors. */
 export function parseExtractor(expr: string, field: string): Extractor {
   const m = /^\s*(EXTRACT|REGEXP_EXTRACT)\s*\(\s*([^,)]+?)\s*(?:,\s*"((?:[^"\\]|\\.)*)"\s*)?\)\s*$/.exec(expr);
-  if (!m) throw invalid(`Field ${field} had an invalid value of "${expr}": expected EXTRACT(field) or REGEXP_EXTRACT(field, "regex")`);
+  if (!m)
+    throw invalid(
+      `Field ${field} had an invalid value of "${expr}": expected EXTRACT(field) or REGEXP_EXTRACT(field, "regex")`,
+    );
   const path = splitPath(m[2], field);
   if (m[1] === "EXTRACT") {
-    if (m[3] !== undefined) throw invalid(`Field ${field} had an invalid value of "${expr}": EXTRACT takes one argument`);
+    if (m[3] !== undefined)
+      throw invalid(`Field ${field} had an invalid value of "${expr}": EXTRACT takes one argument`);
     return { path };
   }
-  if (m[3] === undefined) throw invalid(`Field ${field} had an invalid value of "${expr}": REGEXP_EXTRACT needs a regular expression`);
+  if (m[3] === undefined)
+    throw invalid(`Field ${field} had an invalid value of "${expr}": REGEXP_EXTRACT needs a regular expression`);
   let re: RE2JS;
   try {
     re = RE2JS.compile(JSON.parse(`"${m[3]}"`) as string);
   } catch (err) {
     throw invalid(`Field ${field} had an invalid value of "${expr}": ${(err as Error).message}`);
   }
-  if (re.groupCount() !== 1) throw invalid(`Field ${field} had an invalid value of "${expr}": the regular expression must have exactly one capture group`);
+  if (re.groupCount() !== 1)
+    throw invalid(
+      `Field ${field} had an invalid value of "${expr}": the regular expression must have exactly one capture group`,
+    );
   return { path, re };
 }
 
@@ -63,7 +72,8 @@ export function checkLogMatch(l: Json, field: string): void {
     throw invalid(`Field ${field}.filter had an invalid value of "${l.filter}": ${(err as Error).message}`);
   }
   for (const [k, v] of Object.entries((l.labelExtractors ?? {}) as Record<string, string>)) {
-    if (!/^[a-zA-Z_][\w]{0,99}$/.test(k)) throw invalid(`Field ${field}.label_extractors had an invalid value: "${k}" is not a valid label key`);
+    if (!/^[a-zA-Z_][\w]{0,99}$/.test(k))
+      throw invalid(`Field ${field}.label_extractors had an invalid value: "${k}" is not a valid label key`);
     parseExtractor(String(v), `${field}.label_extractors.${k}`);
   }
 }
@@ -71,14 +81,26 @@ export function checkLogMatch(l: Json, field: string): void {
 /** The rules a log-based policy needs: exactly one condition, a notification rate limit, OPENED prompts only. */
 export function checkLogPolicy(p: Json, conditions: Json[]): void {
   if (!conditions.some((c) => c.conditionMatchedLog)) return;
-  if (conditions.length !== 1) throw invalid("Field alert_policy.conditions had an invalid value: a policy with a condition_matched_log condition must have exactly one condition");
+  if (conditions.length !== 1)
+    throw invalid(
+      "Field alert_policy.conditions had an invalid value: a policy with a condition_matched_log condition must have exactly one condition",
+    );
   const strategy = (p.alertStrategy ?? {}) as Json;
   const limit = strategy.notificationRateLimit as Json | undefined;
   const period = seconds(limit?.period, "alert_policy.alert_strategy.notification_rate_limit.period") ?? 0;
-  if (!period) throw invalid("Field alert_policy.alert_strategy.notification_rate_limit had an invalid value: it is required for log-based alerting policies (policies with a condition_matched_log condition)");
-  if (period < MIN_RATE_LIMIT_S) throw invalid(`Field alert_policy.alert_strategy.notification_rate_limit.period had an invalid value of "${period}s": at least ${MIN_RATE_LIMIT_S}s`);
+  if (!period)
+    throw invalid(
+      "Field alert_policy.alert_strategy.notification_rate_limit had an invalid value: it is required for log-based alerting policies (policies with a condition_matched_log condition)",
+    );
+  if (period < MIN_RATE_LIMIT_S)
+    throw invalid(
+      `Field alert_policy.alert_strategy.notification_rate_limit.period had an invalid value of "${period}s": at least ${MIN_RATE_LIMIT_S}s`,
+    );
   const prompts = (strategy.notificationPrompts as string[] | undefined) ?? [];
-  if (prompts.some((x) => x !== "OPENED")) throw invalid("Field alert_policy.alert_strategy.notification_prompts had an invalid value: for log-based alerting policies the notification prompts can only be [OPENED]");
+  if (prompts.some((x) => x !== "OPENED"))
+    throw invalid(
+      "Field alert_policy.alert_strategy.notification_prompts had an invalid value: for log-based alerting policies the notification prompts can only be [OPENED]",
+    );
 }
 
 function resolve(entry: unknown, path: string[]): unknown {
@@ -111,13 +133,24 @@ export function extractLabels(extractors: Record<string, string>, entry: Json): 
  * with no cursor yet, timestamped at or after `sinceMs`), oldest first, and
  * the cursor to read from next time.
  */
-export async function newMatches(db: Db, project: string, filter: string, afterSeq: string | null, sinceMs: number): Promise<{ entries: Json[]; seq: string | null }> {
+export async function newMatches(
+  db: Db,
+  project: string,
+  filter: string,
+  afterSeq: string | null,
+  sinceMs: number,
+): Promise<{ entries: Json[]; seq: string | null }> {
   const node = parseFilter(filter);
   const params: unknown[] = [project];
   const where = ["project = $1", ...whereClauses(node, params)];
   if (afterSeq !== null) where.push(`seq > $${params.push(afterSeq)}::bigint`);
   else where.push(`ts >= to_timestamp($${params.push(sinceMs)} / 1000.0)`);
   const { rows } = await db.query<{ seq: string; entry: Json }>(
-    `SELECT seq::text AS seq, entry FROM emu_log_entries WHERE ${where.join(" AND ")} ORDER BY seq LIMIT 5000`, params);
-  return { entries: rows.filter((r) => matches(node, r.entry)).map((r) => r.entry), seq: rows.length ? rows[rows.length - 1].seq : afterSeq };
+    `SELECT seq::text AS seq, entry FROM emu_log_entries WHERE ${where.join(" AND ")} ORDER BY seq LIMIT 5000`,
+    params,
+  );
+  return {
+    entries: rows.filter((r) => matches(node, r.entry)).map((r) => r.entry),
+    seq: rows.length ? rows[rows.length - 1].seq : afterSeq,
+  };
 }

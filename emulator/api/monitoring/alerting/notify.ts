@@ -12,8 +12,18 @@ import type { Outbox } from "./index";
 import type { AlertingStore } from "./store";
 
 export type IncidentRecord = {
-  id: string; project: string; policy: Json; condition: Json; state: "open" | "closed"; startedMs: number; endedMs: number | null;
-  resourceType: string; resource: Record<string, string>; metricType: string; metric: Record<string, string>; observedValue: number | null;
+  id: string;
+  project: string;
+  policy: Json;
+  condition: Json;
+  state: "open" | "closed";
+  startedMs: number;
+  endedMs: number | null;
+  resourceType: string;
+  resource: Record<string, string>;
+  metricType: string;
+  metric: Record<string, string>;
+  observedValue: number | null;
 };
 
 const SEVERITY: Record<string, string> = { CRITICAL: "Critical", ERROR: "Error", WARNING: "Warning" };
@@ -24,7 +34,8 @@ function restJson(v: unknown): unknown {
   if (v && typeof v === "object") {
     const o = v as Json;
     const keys = Object.keys(o);
-    if (keys.length && keys.every((k) => k === "seconds" || k === "nanos")) return `${Number(o.seconds ?? 0) + Number(o.nanos ?? 0) / 1e9}s`;
+    if (keys.length && keys.every((k) => k === "seconds" || k === "nanos"))
+      return `${Number(o.seconds ?? 0) + Number(o.nanos ?? 0) / 1e9}s`;
     return Object.fromEntries(keys.filter((k) => k !== "condition").map((k) => [k, restJson(o[k])]));
   }
   return v;
@@ -39,11 +50,15 @@ export function summaryOf(i: IncidentRecord): string {
   const cond = String(i.condition.displayName ?? "");
   const subject = i.resource.service_name ?? i.resource.host ?? i.resource.revision_name ?? i.project;
   if (i.condition.conditionMatchedLog) {
-    const labels = Object.entries(i.metric).map(([k, v]) => `${k}=${v}`).join(", ");
+    const labels = Object.entries(i.metric)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ");
     return `Log match condition fired for ${subject}${labels ? ` (${labels})` : ""}: ${cond}.`;
   }
   if (i.condition.conditionAbsent) {
-    return i.state === "open" ? `${cond} for ${subject}: no data for the condition's duration.` : `${cond} for ${subject}: data arrived again.`;
+    return i.state === "open"
+      ? `${cond} for ${subject}: no data for the condition's duration.`
+      : `${cond} for ${subject}: data arrived again.`;
   }
   const threshold = thresholdOf(i.condition);
   const value = i.observedValue === null ? "no value" : `a value of ${round(i.observedValue)}`;
@@ -84,7 +99,14 @@ export function incidentJson(i: IncidentRecord): Json {
       metadata: { system_labels: {}, user_labels: {} },
       policy_name: String(p.displayName ?? ""),
       policy_user_labels: p.userLabels ?? {},
-      documentation: doc ? { content: doc.content ?? "", mime_type: doc.mimeType ?? "text/markdown", subject: doc.subject ?? "", links: doc.links ?? [] } : {},
+      documentation: doc
+        ? {
+            content: doc.content ?? "",
+            mime_type: doc.mimeType ?? "text/markdown",
+            subject: doc.subject ?? "",
+            links: doc.links ?? [],
+          }
+        : {},
       condition: restJson(i.condition),
       condition_name: String(i.condition.displayName ?? ""),
       threshold_value: threshold === undefined ? "" : String(threshold),
@@ -95,7 +117,10 @@ export function incidentJson(i: IncidentRecord): Json {
 export type Delivery = { channel: string; type: string; target: string; ok: boolean; status?: number; error?: string };
 
 /** Sends one state change to every channel of the policy that should get it; resolves when all attempts are done. */
-export async function notify(deps: { store: AlertingStore; outbox: Outbox; log: Logger }, i: IncidentRecord): Promise<Delivery[]> {
+export async function notify(
+  deps: { store: AlertingStore; outbox: Outbox; log: Logger },
+  i: IncidentRecord,
+): Promise<Delivery[]> {
   const prompts = ((i.policy.alertStrategy as Json | undefined)?.notificationPrompts as string[] | undefined) ?? [];
   if (prompts.length && !prompts.includes(i.state === "open" ? "OPENED" : "CLOSED")) return [];
   const body = incidentJson(i);
@@ -107,9 +132,18 @@ export async function notify(deps: { store: AlertingStore; outbox: Outbox; log: 
     if (ch.type === "email") {
       const tag = i.state === "open" ? `[ALERT - ${(body.incident as Json).severity}]` : "[RESOLVED]";
       const subject = `${tag} ${i.policy.displayName} on ${(body.incident as Json).resource_display_name || i.project}`;
-      const text = [summaryOf(i), "", `Policy: ${i.policy.displayName}`, `Condition: ${i.condition.displayName}`, `Incident: ${i.id} (${i.state})`,
-        `Started: ${new Date(i.startedMs).toISOString()}`, ...(i.endedMs ? [`Ended: ${new Date(i.endedMs).toISOString()}`] : []),
-        ...(((i.policy.documentation as Json | undefined)?.content) ? ["", String((i.policy.documentation as Json).content)] : [])].join("\n");
+      const text = [
+        summaryOf(i),
+        "",
+        `Policy: ${i.policy.displayName}`,
+        `Condition: ${i.condition.displayName}`,
+        `Incident: ${i.id} (${i.state})`,
+        `Started: ${new Date(i.startedMs).toISOString()}`,
+        ...(i.endedMs ? [`Ended: ${new Date(i.endedMs).toISOString()}`] : []),
+        ...((i.policy.documentation as Json | undefined)?.content
+          ? ["", String((i.policy.documentation as Json).content)]
+          : []),
+      ].join("\n");
       await deps.outbox.send(name, labels.email_address, subject, text);
       out.push({ channel: name, type: "email", target: labels.email_address, ok: true });
     } else if (ch.type === "webhook_tokenauth") {
@@ -126,7 +160,12 @@ async function postWebhook(url: string, body: Json, channel: string, log: Logger
   for (let attempt = 0; attempt < 3; attempt++) {
     if (attempt) await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
     try {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "user-agent": "Google-Alerts" }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "user-agent": "Google-Alerts" },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
       await res.arrayBuffer().catch(() => undefined);
       last = { ...last, ok: res.ok, status: res.status };
       if (res.status < 500) break;

@@ -10,7 +10,13 @@ const P = "alert-restart";
 
 async function clients(port: number) {
   const o = clientOptions(port);
-  return { policies: new monitoring.AlertPolicyServiceClient(o), channels: new monitoring.NotificationChannelServiceClient(o), uptime: new monitoring.UptimeCheckServiceClient(o), slos: new monitoring.ServiceMonitoringServiceClient(o), snoozes: new monitoring.SnoozeServiceClient(o) };
+  return {
+    policies: new monitoring.AlertPolicyServiceClient(o),
+    channels: new monitoring.NotificationChannelServiceClient(o),
+    uptime: new monitoring.UptimeCheckServiceClient(o),
+    slos: new monitoring.ServiceMonitoringServiceClient(o),
+    snoozes: new monitoring.SnoozeServiceClient(o),
+  };
 }
 
 describe("alerting persistence", () => {
@@ -18,12 +24,56 @@ describe("alerting persistence", () => {
     const url = await createEmptyDatabase(inject("pgAdminUrl"), "emu");
     let t = await startTestEmulator(url);
     let c = await clients(t.emulator.grpcPort);
-    const [channel] = await c.channels.createNotificationChannel({ name: `projects/${P}`, notificationChannel: { type: "email", labels: { email_address: "a@example.com" } } }, CALL);
-    const [policy] = await c.policies.createAlertPolicy({ name: `projects/${P}`, alertPolicy: { displayName: "p", notificationChannels: [channel.name!], conditions: [{ displayName: "gone", conditionAbsent: { filter: 'metric.type = "run.googleapis.com/request_count"', duration: { seconds: 300 } } }] } }, CALL);
-    const [check] = await c.uptime.createUptimeCheckConfig({ parent: `projects/${P}`, uptimeCheckConfig: { displayName: "u", monitoredResource: { type: "uptime_url", labels: { host: "127.0.0.1" } }, tcpCheck: { port: 9 } } }, CALL);
-    const [svc] = await c.slos.createService({ parent: `projects/${P}`, serviceId: "s", service: { custom: {} } }, CALL);
+    const [channel] = await c.channels.createNotificationChannel(
+      { name: `projects/${P}`, notificationChannel: { type: "email", labels: { email_address: "a@example.com" } } },
+      CALL,
+    );
+    const [policy] = await c.policies.createAlertPolicy(
+      {
+        name: `projects/${P}`,
+        alertPolicy: {
+          displayName: "p",
+          notificationChannels: [channel.name!],
+          conditions: [
+            {
+              displayName: "gone",
+              conditionAbsent: {
+                filter: 'metric.type = "run.googleapis.com/request_count"',
+                duration: { seconds: 300 },
+              },
+            },
+          ],
+        },
+      },
+      CALL,
+    );
+    const [check] = await c.uptime.createUptimeCheckConfig(
+      {
+        parent: `projects/${P}`,
+        uptimeCheckConfig: {
+          displayName: "u",
+          monitoredResource: { type: "uptime_url", labels: { host: "127.0.0.1" } },
+          tcpCheck: { port: 9 },
+        },
+      },
+      CALL,
+    );
+    const [svc] = await c.slos.createService(
+      { parent: `projects/${P}`, serviceId: "s", service: { custom: {} } },
+      CALL,
+    );
     const now = Math.floor(Date.now() / 1000);
-    const [snooze] = await c.snoozes.createSnooze({ parent: `projects/${P}`, snooze: { displayName: "z", criteria: { policies: [policy.name!] }, interval: { endTime: { seconds: now + 600 } } } }, CALL);
+    const [snooze] = await c.snoozes.createSnooze(
+      {
+        parent: `projects/${P}`,
+        snooze: {
+          displayName: "z",
+          criteria: { policies: [policy.name!] },
+          interval: { endTime: { seconds: now + 600 } },
+        },
+      },
+      CALL,
+    );
     await Promise.all(Object.values(c).map((x) => x.close()));
     await t.close();
 

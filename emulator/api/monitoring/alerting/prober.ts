@@ -23,7 +23,15 @@ export class UptimeProber {
   private inflight = new Set<Promise<unknown>>();
   private stopped = false;
 
-  constructor(private readonly deps: { db: Db; store: AlertingStore; log: Logger; routerPort: () => number; periodOverrideMs?: number }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      store: AlertingStore;
+      log: Logger;
+      routerPort: () => number;
+      periodOverrideMs?: number;
+    },
+  ) {}
 
   /** Schedules the stored checks; each first runs one period from now, so a start alone wakes no service. */
   async start(): Promise<void> {
@@ -48,7 +56,9 @@ export class UptimeProber {
     clearInterval(this.timers.get(String(c.name)));
     const period = this.deps.periodOverrideMs ?? durMs(c.period as Json);
     const run = () => {
-      const p = this.probe(String(c.name)).catch((err) => this.deps.log.warn("uptime probe failed", { check: c.name, error: (err as Error).message })).finally(() => this.inflight.delete(p));
+      const p = this.probe(String(c.name))
+        .catch((err) => this.deps.log.warn("uptime probe failed", { check: c.name, error: (err as Error).message }))
+        .finally(() => this.inflight.delete(p));
       this.inflight.add(p);
     };
     const timer = setInterval(run, period);
@@ -65,9 +75,14 @@ export class UptimeProber {
     const project = resource.labels.project_id;
     const target = await this.target(c, resource);
     const at = Date.now();
-    const results = await Promise.all(checkerLocations(c).map(async (location) => ({ location, ...(await this.attempt(c, target)) })));
+    const results = await Promise.all(
+      checkerLocations(c).map(async (location) => ({ location, ...(await this.attempt(c, target)) })),
+    );
     const checkId = String(c.name).split("/").pop()!;
-    const labels = resource.type === "cloud_run_revision" ? { ...resource.labels, configuration_name: resource.labels.service_name, revision_name: "" } : resource.labels;
+    const labels =
+      resource.type === "cloud_run_revision"
+        ? { ...resource.labels, configuration_name: resource.labels.service_name, revision_name: "" }
+        : resource.labels;
     await writeProbe(this.deps.db, project, checkId, { type: resource.type, labels }, results, at);
     return results;
   }
@@ -76,7 +91,9 @@ export class UptimeProber {
     const router = { host: "127.0.0.1", port: this.deps.routerPort() };
     if (r.type === "cloud_run_revision") {
       const { rows } = await this.deps.db.query<{ host: string }>(
-        "SELECT host FROM run_services WHERE project = $1 AND location = $2 AND service_id = $3 AND NOT deleted", [r.labels.project_id, r.labels.location, r.labels.service_name]);
+        "SELECT host FROM run_services WHERE project = $1 AND location = $2 AND service_id = $3 AND NOT deleted",
+        [r.labels.project_id, r.labels.location, r.labels.service_name],
+      );
       return rows[0] ? { ...router, hostHeader: rows[0].host } : { error: "no such Cloud Run service" };
     }
     const host = r.labels.host;
@@ -94,25 +111,47 @@ export class UptimeProber {
     if (c.tcpCheck) {
       return new Promise((resolve) => {
         const s = net.connect({ host: t.host, port: Number((c.tcpCheck as Json).port) });
-        s.setTimeout(timeoutMs, () => { s.destroy(); resolve(done(false)); });
-        s.on("connect", () => { s.end(); resolve(done(true)); });
+        s.setTimeout(timeoutMs, () => {
+          s.destroy();
+          resolve(done(false));
+        });
+        s.on("connect", () => {
+          s.end();
+          resolve(done(true));
+        });
         s.on("error", () => resolve(done(false)));
       });
     }
     const h = c.httpCheck as Json;
-    const headers: Record<string, string> = { ...((h.headers ?? {}) as Record<string, string>), host: t.hostHeader, "user-agent": "GoogleStackdriverMonitoring-UptimeChecks(https://cloud.google.com/monitoring)" };
+    const headers: Record<string, string> = {
+      ...((h.headers ?? {}) as Record<string, string>),
+      host: t.hostHeader,
+      "user-agent": "GoogleStackdriverMonitoring-UptimeChecks(https://cloud.google.com/monitoring)",
+    };
     const auth = h.authInfo as Json | undefined;
-    if (auth?.username) headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password ?? ""}`).toString("base64")}`;
+    if (auth?.username)
+      headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password ?? ""}`).toString("base64")}`;
     const method = h.requestMethod === "POST" ? "POST" : "GET";
     const body = method === "POST" && h.body ? Buffer.from(String(h.body), "base64") : undefined;
-    if (body) headers["content-type"] ||= h.contentType === "URL_ENCODED" ? "application/x-www-form-urlencoded" : String(h.customContentType || "application/octet-stream");
+    if (body)
+      headers["content-type"] ||=
+        h.contentType === "URL_ENCODED"
+          ? "application/x-www-form-urlencoded"
+          : String(h.customContentType || "application/octet-stream");
     return new Promise((resolve) => {
-      const req = http.request({ host: t.host, port: t.port, path: String(h.path ?? "/"), method, headers, agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (b: Buffer) => chunks.length < 64 && chunks.push(b));
-        res.on("end", () => resolve(done(statusAccepted(res.statusCode ?? 0, h) && contentMatches(Buffer.concat(chunks).toString("utf8"), c))));
-        res.on("error", () => resolve(done(false)));
-      });
+      const req = http.request(
+        { host: t.host, port: t.port, path: String(h.path ?? "/"), method, headers, agent: false },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (b: Buffer) => chunks.length < 64 && chunks.push(b));
+          res.on("end", () =>
+            resolve(
+              done(statusAccepted(res.statusCode ?? 0, h) && contentMatches(Buffer.concat(chunks).toString("utf8"), c)),
+            ),
+          );
+          res.on("error", () => resolve(done(false)));
+        },
+      );
       req.setTimeout(timeoutMs, () => req.destroy(new Error("timeout")));
       req.on("error", () => resolve(done(false)));
       req.end(body);
@@ -138,9 +177,13 @@ function contentMatches(body: string, c: Json): boolean {
   if (!m) return true;
   const content = String(m.content ?? "");
   switch (String(m.matcher ?? "CONTAINS_STRING")) {
-    case "NOT_CONTAINS_STRING": return !body.includes(content);
-    case "MATCHES_REGEX": return RE2JS.compile(content).matcher(body).find();
-    case "NOT_MATCHES_REGEX": return !RE2JS.compile(content).matcher(body).find();
-    default: return body.includes(content);
+    case "NOT_CONTAINS_STRING":
+      return !body.includes(content);
+    case "MATCHES_REGEX":
+      return RE2JS.compile(content).matcher(body).find();
+    case "NOT_MATCHES_REGEX":
+      return !RE2JS.compile(content).matcher(body).find();
+    default:
+      return body.includes(content);
   }
 }

@@ -9,10 +9,15 @@ import { INCLUDE_DIRS, LOADER_OPTIONS } from "../../../grpc/protos";
 const require = createRequire(import.meta.url);
 const monitoringProtos = path.join(path.dirname(require.resolve("@google-cloud/monitoring")), "..", "protos");
 
-export type AlertingProtos = Record<"alertPolicies" | "channels" | "uptime" | "serviceMonitoring" | "snoozes", grpc.ServiceDefinition>;
+export type AlertingProtos = Record<
+  "alertPolicies" | "channels" | "uptime" | "serviceMonitoring" | "snoozes",
+  grpc.ServiceDefinition
+>;
 
 export function loadAlertingProtos(): AlertingProtos {
-  const files = ["alert_service", "notification_service", "uptime_service", "service_service", "snooze_service"].map((f) => `google/monitoring/v3/${f}.proto`);
+  const files = ["alert_service", "notification_service", "uptime_service", "service_service", "snooze_service"].map(
+    (f) => `google/monitoring/v3/${f}.proto`,
+  );
   const def = protoLoader.loadSync(files, { ...LOADER_OPTIONS, includeDirs: [monitoringProtos, ...INCLUDE_DIRS] });
   const svc = (n: string) => def[`google.monitoring.v3.${n}`] as grpc.ServiceDefinition;
   return {

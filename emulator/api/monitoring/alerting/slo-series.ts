@@ -18,19 +18,30 @@ import { durMs, ts } from "../time";
 import type { Json } from "./common";
 import { AlertingStore } from "./store";
 
-const SELECTOR = /^\s*select_slo_(health|compliance|budget_fraction|burn_rate)\s*\(\s*"([^"]+)"\s*(?:,\s*"?(\d+)s"?\s*)?\)\s*$/;
+const SELECTOR =
+  /^\s*select_slo_(health|compliance|budget_fraction|burn_rate)\s*\(\s*"([^"]+)"\s*(?:,\s*"?(\d+)s"?\s*)?\)\s*$/;
 const MAX_POINTS = 500;
 const DAY = 86400_000;
 
-export type SloSelector = { fn: "health" | "compliance" | "budget_fraction" | "burn_rate"; slo: string; lookbackMs?: number };
+export type SloSelector = {
+  fn: "health" | "compliance" | "budget_fraction" | "burn_rate";
+  slo: string;
+  lookbackMs?: number;
+};
 
 /** The selector a ListTimeSeries filter names, or undefined for an ordinary metric filter. */
 export function parseSloSelector(filter: string): SloSelector | undefined {
   if (!/^\s*select_slo_/.test(filter)) return undefined;
   const m = SELECTOR.exec(filter);
-  if (!m) throw invalid(`Invalid filter: expected select_slo_health|compliance|budget_fraction("SLO name") or select_slo_burn_rate("SLO name", "3600s"), got ${filter}`);
+  if (!m)
+    throw invalid(
+      `Invalid filter: expected select_slo_health|compliance|budget_fraction("SLO name") or select_slo_burn_rate("SLO name", "3600s"), got ${filter}`,
+    );
   const fn = m[1] as SloSelector["fn"];
-  if (fn === "burn_rate" && !m[3]) throw invalid("Invalid filter: select_slo_burn_rate needs a lookback period, e.g. select_slo_burn_rate(\"…\", \"3600s\")");
+  if (fn === "burn_rate" && !m[3])
+    throw invalid(
+      'Invalid filter: select_slo_burn_rate needs a lookback period, e.g. select_slo_burn_rate("…", "3600s")',
+    );
   if (fn !== "burn_rate" && m[3]) throw invalid(`Invalid filter: select_slo_${fn} takes only the SLO name`);
   return { fn, slo: m[2], lookbackMs: m[3] ? Number(m[3]) * 1000 : undefined };
 }
@@ -50,12 +61,32 @@ function withinRange(v: Val | undefined, min: number, max: number): number {
   }, 0);
 }
 
-async function windowValue(db: Db, telemetry: TelemetryStore, project: string, filter: string, fromMs: number, toMs: number): Promise<Val | undefined> {
-  const { series } = await querySeries(db, telemetry, project, parseMetricFilter(filter), fromMs, toMs, { aligner: "ALIGN_SUM", reducer: "REDUCE_SUM", periodMs: toMs - fromMs, groupByFields: [] });
+async function windowValue(
+  db: Db,
+  telemetry: TelemetryStore,
+  project: string,
+  filter: string,
+  fromMs: number,
+  toMs: number,
+): Promise<Val | undefined> {
+  const { series } = await querySeries(db, telemetry, project, parseMetricFilter(filter), fromMs, toMs, {
+    aligner: "ALIGN_SUM",
+    reducer: "REDUCE_SUM",
+    periodMs: toMs - fromMs,
+    groupByFields: [],
+  });
   return series[0]?.points[0]?.v;
 }
 
-async function counts(db: Db, telemetry: TelemetryStore, project: string, slo: Json, service: Json, fromMs: number, toMs: number): Promise<Counts> {
+async function counts(
+  db: Db,
+  telemetry: TelemetryStore,
+  project: string,
+  slo: Json,
+  service: Json,
+  fromMs: number,
+  toMs: number,
+): Promise<Counts> {
   const sli = slo.serviceLevelIndicator as Json;
   const read = (f: string) => windowValue(db, telemetry, project, f, fromMs, toMs);
   if (sli.requestBased) {
@@ -80,7 +111,11 @@ async function counts(db: Db, telemetry: TelemetryStore, project: string, slo: J
     return { good: withinRange(v, -Infinity, durMs((basic.latency as Json).threshold as Json)), total: count(v) };
   }
   const total = count(await read(`metric.type = "run.googleapis.com/request_count" AND ${where}`));
-  const bad = count(await read(`metric.type = "run.googleapis.com/request_count" AND ${where} AND metric.labels.response_code_class = "5xx"`));
+  const bad = count(
+    await read(
+      `metric.type = "run.googleapis.com/request_count" AND ${where} AND metric.labels.response_code_class = "5xx"`,
+    ),
+  );
   return { good: total - bad, total };
 }
 
@@ -90,15 +125,27 @@ export function complianceStart(slo: Json, endMs: number): number {
   const d = new Date(endMs - 1);
   const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
   switch (slo.calendarPeriod) {
-    case "DAY": return day;
-    case "WEEK": return day - ((d.getUTCDay() + 6) % 7) * DAY;
-    case "FORTNIGHT": return day - (Math.floor(day / DAY + 3) % 14) * DAY;
-    default: return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    case "DAY":
+      return day;
+    case "WEEK":
+      return day - ((d.getUTCDay() + 6) % 7) * DAY;
+    case "FORTNIGHT":
+      return day - (Math.floor(day / DAY + 3) % 14) * DAY;
+    default:
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
   }
 }
 
 /** The selector's one time series for (startMs, endMs]: one point per alignment period (or one at the end). */
-export async function sloTimeSeries(db: Db, telemetry: TelemetryStore, project: string, sel: SloSelector, startMs: number, endMs: number, periodMs: number): Promise<Json[]> {
+export async function sloTimeSeries(
+  db: Db,
+  telemetry: TelemetryStore,
+  project: string,
+  sel: SloSelector,
+  startMs: number,
+  endMs: number,
+  periodMs: number,
+): Promise<Json[]> {
   const m = /^projects\/([^/]+)\/services\/[^/]+\/serviceLevelObjectives\/[^/]+$/.exec(sel.slo);
   if (!m) throw invalid(`Invalid filter: "${sel.slo}" is not a service level objective name`);
   if (m[1] !== project) throw invalid(`Invalid filter: the SLO ${sel.slo} is not in project ${project}`);
@@ -112,16 +159,34 @@ export async function sloTimeSeries(db: Db, telemetry: TelemetryStore, project: 
   else ends.push(endMs);
   const points: Json[] = [];
   for (const e of ends) {
-    const from = sel.fn === "health" ? (periodMs > 0 ? e - periodMs : startMs) : sel.fn === "burn_rate" ? e - sel.lookbackMs! : complianceStart(slo, e);
+    const from =
+      sel.fn === "health"
+        ? periodMs > 0
+          ? e - periodMs
+          : startMs
+        : sel.fn === "burn_rate"
+          ? e - sel.lookbackMs!
+          : complianceStart(slo, e);
     const c = await counts(db, telemetry, project, slo, service, Math.min(from, e - 60_000), e);
     if (!c.total) continue;
     const sli = c.good / c.total;
-    const value = sel.fn === "health" || sel.fn === "compliance" ? sli : sel.fn === "budget_fraction" ? 1 - (1 - sli) / (1 - goal) : (1 - sli) / (1 - goal);
+    const value =
+      sel.fn === "health" || sel.fn === "compliance"
+        ? sli
+        : sel.fn === "budget_fraction"
+          ? 1 - (1 - sli) / (1 - goal)
+          : (1 - sli) / (1 - goal);
     points.push({ interval: { startTime: ts(from), endTime: ts(e) }, value: { doubleValue: value } });
   }
   if (!points.length) return [];
-  return [{
-    metric: { type: `select_slo_${sel.fn}`, labels: {} }, resource: { type: "global", labels: { project_id: project } },
-    metricKind: "GAUGE", valueType: "DOUBLE", unit: "10^2.%", points,
-  }];
+  return [
+    {
+      metric: { type: `select_slo_${sel.fn}`, labels: {} },
+      resource: { type: "global", labels: { project_id: project } },
+      metricKind: "GAUGE",
+      valueType: "DOUBLE",
+      unit: "10^2.%",
+      points,
+    },
+  ];
 }

@@ -34,19 +34,28 @@ export class AlertingStore {
   }
 
   async get(kind: Kind, name: string): Promise<Json | undefined> {
-    const { rows } = await this.db.query<{ data: Json }>("SELECT data FROM emu_alerting_resources WHERE kind = $1 AND name = $2", [kind, name]);
+    const { rows } = await this.db.query<{ data: Json }>(
+      "SELECT data FROM emu_alerting_resources WHERE kind = $1 AND name = $2",
+      [kind, name],
+    );
     return rows[0]?.data;
   }
 
   /** Every resource of a kind under a parent (`projects/p`, or a service for SLOs), oldest first. */
   async list(kind: Kind, parent: string): Promise<Json[]> {
-    const { rows } = await this.db.query<{ data: Json }>("SELECT data FROM emu_alerting_resources WHERE kind = $1 AND parent = $2 ORDER BY seq", [kind, parent]);
+    const { rows } = await this.db.query<{ data: Json }>(
+      "SELECT data FROM emu_alerting_resources WHERE kind = $1 AND parent = $2 ORDER BY seq",
+      [kind, parent],
+    );
     return rows.map((r) => r.data);
   }
 
   /** Every resource of a kind in every project (the evaluator and the prober read these). */
   async all(kind: Kind): Promise<Json[]> {
-    const { rows } = await this.db.query<{ data: Json }>("SELECT data FROM emu_alerting_resources WHERE kind = $1 ORDER BY seq", [kind]);
+    const { rows } = await this.db.query<{ data: Json }>(
+      "SELECT data FROM emu_alerting_resources WHERE kind = $1 ORDER BY seq",
+      [kind],
+    );
     return rows.map((r) => r.data);
   }
 
@@ -54,16 +63,24 @@ export class AlertingStore {
   async insert(kind: Kind, parent: string, data: Json): Promise<boolean> {
     const { rowCount } = await this.db.query(
       "INSERT INTO emu_alerting_resources (name, kind, parent, data) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
-      [data.name, kind, parent, JSON.stringify(data)]);
+      [data.name, kind, parent, JSON.stringify(data)],
+    );
     return rowCount === 1;
   }
 
   async replace(kind: Kind, data: Json): Promise<void> {
-    await this.db.query("UPDATE emu_alerting_resources SET data = $3 WHERE kind = $1 AND name = $2", [kind, data.name, JSON.stringify(data)]);
+    await this.db.query("UPDATE emu_alerting_resources SET data = $3 WHERE kind = $1 AND name = $2", [
+      kind,
+      data.name,
+      JSON.stringify(data),
+    ]);
   }
 
   async delete(kind: Kind, name: string): Promise<boolean> {
-    const { rowCount } = await this.db.query("DELETE FROM emu_alerting_resources WHERE kind = $1 AND name = $2", [kind, name]);
+    const { rowCount } = await this.db.query("DELETE FROM emu_alerting_resources WHERE kind = $1 AND name = $2", [
+      kind,
+      name,
+    ]);
     return rowCount === 1;
   }
 

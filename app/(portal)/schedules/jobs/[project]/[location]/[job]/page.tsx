@@ -20,13 +20,21 @@ export async function generateMetadata({ params }: { params: Promise<JobRef> }):
 
 export const dynamic = "force-dynamic";
 
-export default async function RunJobPage({ params, searchParams }: { params: Promise<JobRef>; searchParams: Promise<{ op?: string }> }) {
+export default async function RunJobPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<JobRef>;
+  searchParams: Promise<{ op?: string }>;
+}) {
   const actor = await requireActor();
   const ref = await params;
   const { op } = await searchParams;
   const locations = await listLocations(db());
   if (!locations.some((l) => l.project === ref.project && l.region === ref.location)) notFound();
-  let job, executions, executionsError: string | null = null;
+  let job,
+    executions,
+    executionsError: string | null = null;
   try {
     job = await getRunJob(ref);
   } catch (err) {
@@ -46,10 +54,27 @@ export default async function RunJobPage({ params, searchParams }: { params: Pro
   return (
     <div className="space-y-5">
       <div>
-        <div className="text-xs text-zinc-500 dark:text-zinc-400"><Link href="/schedules" className="underline underline-offset-2">Schedules &amp; jobs</Link> / {ref.project} / {ref.location}</div>
-        <h1 className="mt-1 flex items-center gap-3 text-xl font-semibold tracking-tight"><span className="font-mono">{job.id}</span> {job.latest && <RunStateBadge state={job.latest.state} />}</h1>
+        <div className="text-xs text-zinc-500 dark:text-zinc-400">
+          <Link href="/schedules" className="underline underline-offset-2">
+            Schedules &amp; jobs
+          </Link>{" "}
+          / {ref.project} / {ref.location}
+        </div>
+        <h1 className="mt-1 flex items-center gap-3 text-xl font-semibold tracking-tight">
+          <span className="font-mono">{job.id}</span> {job.latest && <RunStateBadge state={job.latest.state} />}
+        </h1>
         <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">
-          Cloud Run job · <code className="text-xs">{job.image}</code>{job.args.length > 0 && <> · <code className="text-xs">{job.args.join(" ")}</code></>} · {job.taskCount} task{job.taskCount === 1 ? "" : "s"}{job.parallelism ? `, ${job.parallelism} at a time` : ""}, up to {job.maxRetries} {job.maxRetries === 1 ? "retry" : "retries"} each{job.timeoutSeconds ? `, ${job.timeoutSeconds} s timeout` : ""}
+          Cloud Run job · <code className="text-xs">{job.image}</code>
+          {job.args.length > 0 && (
+            <>
+              {" "}
+              · <code className="text-xs">{job.args.join(" ")}</code>
+            </>
+          )}{" "}
+          · {job.taskCount} task{job.taskCount === 1 ? "" : "s"}
+          {job.parallelism ? `, ${job.parallelism} at a time` : ""}, up to {job.maxRetries}{" "}
+          {job.maxRetries === 1 ? "retry" : "retries"} each
+          {job.timeoutSeconds ? `, ${job.timeoutSeconds} s timeout` : ""}
         </p>
       </div>
 
@@ -57,10 +82,20 @@ export default async function RunJobPage({ params, searchParams }: { params: Pro
         <OperationProgress key={operation.id} id={operation.id} initial={JSON.parse(JSON.stringify(operation))} />
       )}
 
-      {canAct && <Panel title="Run with overrides"><RunJobForm job={ref} taskCount={job.taskCount} path={path} /></Panel>}
+      {canAct && (
+        <Panel title="Run with overrides">
+          <RunJobForm job={ref} taskCount={job.taskCount} path={path} />
+        </Panel>
+      )}
 
       <Panel title="Executions (newest first)">
-        {executionsError ? <div className="p-4"><Notice tone="error">{executionsError}</Notice></div> : <ExecutionsTable job={ref} executions={executions ?? []} canCancel={canAct} />}
+        {executionsError ? (
+          <div className="p-4">
+            <Notice tone="error">{executionsError}</Notice>
+          </div>
+        ) : (
+          <ExecutionsTable job={ref} executions={executions ?? []} canCancel={canAct} />
+        )}
       </Panel>
     </div>
   );

@@ -18,7 +18,9 @@ function defaultsFrom(s: ServiceView): DeployDefaults {
   return {
     image: s.image,
     env: s.template.env.flatMap((e) => ("value" in e ? [{ name: e.name, value: e.value }] : [])),
-    secrets: s.template.env.flatMap((e) => ("secret" in e ? [{ name: e.name, secret: e.secret, version: e.version }] : [])),
+    secrets: s.template.env.flatMap((e) =>
+      "secret" in e ? [{ name: e.name, secret: e.secret, version: e.version }] : [],
+    ),
     cpu: ["1", "2", "4", "8"].includes(cpu) ? cpu : "1",
     memory: s.template.memory,
     billing: s.template.billing,
@@ -43,20 +45,48 @@ function prefill(defaults: DeployDefaults, q: Query): { values: DeployDefaults; 
   const changes: string[] = [];
   const note = (label: string, from: unknown, to: unknown) => from !== to && changes.push(`${label} ${from} → ${to}`);
   const memory = one("memory");
-  if (memory && MEMORY.includes(memory)) { note("memory", values.memory, memory); values.memory = memory; }
+  if (memory && MEMORY.includes(memory)) {
+    note("memory", values.memory, memory);
+    values.memory = memory;
+  }
   const cpu = one("cpu");
-  if (cpu && ["1", "2", "4", "8"].includes(cpu)) { note("CPU", values.cpu, cpu); values.cpu = cpu; }
+  if (cpu && ["1", "2", "4", "8"].includes(cpu)) {
+    note("CPU", values.cpu, cpu);
+    values.cpu = cpu;
+  }
   const billing = one("billing");
-  if (billing === "request" || billing === "instance") { note("CPU allocation", values.billing === "request" ? "during requests" : "always", billing === "request" ? "during requests" : "always"); values.billing = billing; }
-  const int = (k: string, min: number, max: number) => { const v = Number(one(k)); return one(k) !== undefined && Number.isInteger(v) && v >= min && v <= max ? v : undefined; };
+  if (billing === "request" || billing === "instance") {
+    note(
+      "CPU allocation",
+      values.billing === "request" ? "during requests" : "always",
+      billing === "request" ? "during requests" : "always",
+    );
+    values.billing = billing;
+  }
+  const int = (k: string, min: number, max: number) => {
+    const v = Number(one(k));
+    return one(k) !== undefined && Number.isInteger(v) && v >= min && v <= max ? v : undefined;
+  };
   const minInstances = int("minInstances", 0, 100);
-  if (minInstances !== undefined) { note("min instances", values.minInstances, minInstances); values.minInstances = minInstances; }
+  if (minInstances !== undefined) {
+    note("min instances", values.minInstances, minInstances);
+    values.minInstances = minInstances;
+  }
   const concurrency = int("concurrency", 1, 1000);
-  if (concurrency !== undefined) { note("concurrency", values.concurrency, concurrency); values.concurrency = concurrency; }
+  if (concurrency !== undefined) {
+    note("concurrency", values.concurrency, concurrency);
+    values.concurrency = concurrency;
+  }
   return { values, changes };
 }
 
-export default async function DeployPage({ params, searchParams }: { params: Promise<{ project: string; region: string; service: string }>; searchParams: Promise<Query> }) {
+export default async function DeployPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ project: string; region: string; service: string }>;
+  searchParams: Promise<Query>;
+}) {
   const actor = await requireActor();
   if (!hasRole(actor.role, "developer")) return <Forbidden role={actor.role} needed="developer" />;
   const ref = await params;
@@ -72,15 +102,31 @@ export default async function DeployPage({ params, searchParams }: { params: Pro
     <>
       <PageHeader
         title={`Deploy ${ref.service}`}
-        description={<>A new revision from the current configuration with your changes. <Link href={path} className="text-indigo-600 underline underline-offset-2 dark:text-indigo-400">Back to the service</Link></>}
+        description={
+          <>
+            A new revision from the current configuration with your changes.{" "}
+            <Link href={path} className="text-indigo-600 underline underline-offset-2 dark:text-indigo-400">
+              Back to the service
+            </Link>
+          </>
+        }
       />
       {changes.length > 0 && (
         <div className="mb-4 max-w-3xl" data-testid="deploy-prefilled">
-          <Notice>Prefilled from a right-sizing suggestion{reason ? ` (${reason})` : ""}: {changes.join(", ")}. Nothing changes until you review the form and deploy.</Notice>
+          <Notice>
+            Prefilled from a right-sizing suggestion{reason ? ` (${reason})` : ""}: {changes.join(", ")}. Nothing
+            changes until you review the form and deploy.
+          </Notice>
         </div>
       )}
       <Panel className="max-w-3xl px-5 py-5">
-        <DeployForm service={ref} etag={detail.service.etag} defaults={values} path={path} releaseSteps={describeSteps((await readPlan(db(), serviceName(ref))).plan)} />
+        <DeployForm
+          service={ref}
+          etag={detail.service.etag}
+          defaults={values}
+          path={path}
+          releaseSteps={describeSteps((await readPlan(db(), serviceName(ref))).plan)}
+        />
       </Panel>
     </>
   );

@@ -86,14 +86,12 @@ export async function startOperation(
     before: sent.plan,
     steps: sent.steps,
   });
-  await spec
-    .enqueueFollow(opId)
-    .catch((err) =>
-      log.error("could not enqueue the follower; it resumes at the next start", {
-        operation: opId,
-        error: String(err),
-      }),
-    );
+  await spec.enqueueFollow(opId).catch((err) =>
+    log.error("could not enqueue the follower; it resumes at the next start", {
+      operation: opId,
+      error: String(err),
+    }),
+  );
   return {
     data: { operationId: opId, revision: sent.revision ?? null, duplicate: false },
     details: { runwayOperation: opId, operation: sent.googleName, ...sent.details },

@@ -65,16 +65,14 @@ beforeAll(async () => {
   // A minute completed later (alive and busy seconds add): its hour is recomputed.
   await store.writeMinutes(
     [],
-    minutes
-      .slice(-5)
-      .map((m) => ({
-        ...m,
-        aliveS: 5,
-        busyS: 50,
-        startupCount: 0,
-        startupSum: 0,
-        startupBuckets: new Array(BUCKETS).fill(0),
-      })),
+    minutes.slice(-5).map((m) => ({
+      ...m,
+      aliveS: 5,
+      busyS: 50,
+      startupCount: 0,
+      startupSum: 0,
+      startupBuckets: new Array(BUCKETS).fill(0),
+    })),
   );
 }, 120_000);
 

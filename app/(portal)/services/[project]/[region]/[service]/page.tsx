@@ -67,11 +67,11 @@ export default async function ServicePage({
     releaseHistoryJson(db(), name),
     readPlan(db(), name),
   ]);
-  // A release that ended in the last quarter hour stays in view with its checks and reason.
   // A server component renders once per request, at the request's time.
   // eslint-disable-next-line react-hooks/purity
-  const recent =
-    running?.operationId ?? releases.find((r) => Date.now() - new Date(r.updatedAt).getTime() < 15 * 60_000)?.id;
+  const now = Date.now();
+  // A release that ended in the last quarter hour stays in view with its checks and reason.
+  const recent = running?.operationId ?? releases.find((r) => now - new Date(r.updatedAt).getTime() < 15 * 60_000)?.id;
   const release = recent ? await releaseJson(db(), recent) : null;
   const previous = previousServingRevision(service, revisions);
   const ready = revisions.filter((r) => r.status === "ready").map((r) => r.name);

@@ -10,6 +10,7 @@ import pg from "pg";
 import { throwawayPostgres } from "../emulator/embedded-postgres";
 import { freePort } from "../emulator/runtime/ports";
 import { migrate } from "../scripts/migrate";
+import { createDb, type Db } from "../lib/db";
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -128,4 +129,22 @@ export async function benchPortal(
     METADATA_SERVER_DETECTION: "none",
     AUTH_LOCAL_ENABLED: "true",
   };
+}
+
+/** A migrated portal database on a throw-away PostgreSQL, for benchmarks that drive the portal's own code. */
+export async function withPortalDb<T>(prefix: string, fn: (db: Db, url: string) => Promise<T>): Promise<T> {
+  const server = await throwawayPostgres(prefix);
+  const url = server.url("postgres").replace(/\/postgres$/, `/portal_${randomBytes(3).toString("hex")}`);
+  const admin = new pg.Client({ connectionString: server.url("postgres") });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${new URL(url).pathname.slice(1)}`);
+  await admin.end();
+  await migrate(ROOT, url);
+  const db = createDb(url);
+  try {
+    return await fn(db, url);
+  } finally {
+    await db.$disconnect();
+    await server.stop();
+  }
 }

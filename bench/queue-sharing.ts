@@ -3,22 +3,16 @@
 // releases paused, side by side (docs/decisions/0015). The portal's real queue
 // (pg-boss, the portal's followers) against the emulator in its own process.
 import { randomBytes, randomUUID } from "node:crypto";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import pg from "pg";
-import { throwawayPostgres } from "../emulator/embedded-postgres";
 import { runGuarded } from "../lib/actions";
 import type { Actor } from "../lib/auth/roles";
-import { createDb, type Db } from "../lib/db";
+import type { Db } from "../lib/db";
 import { portalFollowers } from "../lib/followers";
 import { runClients, type RunClients } from "../lib/gcp/clients";
 import { getOperation, startJobs, type Jobs } from "../lib/operations";
 import { getRelease, pauseReleaseDefinition, savePlanDefinition, startReleaseDefinition } from "../lib/releases";
 import { deployDefinition, ensureLocations } from "../lib/services";
-import { migrate } from "../scripts/migrate";
-import { machine, median, withEmulator } from "./lib";
+import { machine, median, withEmulator, withPortalDb } from "./lib";
 
-const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PROJECT = "queue-bench";
 const REGION = "us-central1";
 const ROUNDS = 5;
@@ -147,15 +141,7 @@ async function deployLag(db: Db, run: RunClients, jobs: Jobs, dev: Actor): Promi
 }
 
 export default async function main() {
-  const server = await throwawayPostgres("runway-bench-queue");
-  const url = server.url("postgres").replace(/\/postgres$/, `/portal_${randomBytes(3).toString("hex")}`);
-  const admin = new pg.Client({ connectionString: server.url("postgres") });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${new URL(url).pathname.slice(1)}`);
-  await admin.end();
-  await migrate(ROOT, url);
-  const db = createDb(url);
-  try {
+  await withPortalDb("runway-bench-queue", async (db, url) => {
     await withEmulator({}, async (emulator) => {
       const target = { emulatorHost: `127.0.0.1:${emulator.grpcPort}` };
       const run = runClients(target);
@@ -185,8 +171,5 @@ export default async function main() {
         await jobs.stop();
       }
     });
-  } finally {
-    await db.$disconnect();
-    await server.stop();
-  }
+  });
 }

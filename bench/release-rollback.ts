@@ -5,12 +5,8 @@
 // completion: none on the emulator), and counts the Google calls per check at
 // two loads: a constant per check, whatever the number of requests.
 import { randomBytes, randomUUID } from "node:crypto";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import pg from "pg";
-import { throwawayPostgres } from "../emulator/embedded-postgres";
 import { runGuarded } from "../lib/actions";
-import { createDb, type Db } from "../lib/db";
+import type { Db } from "../lib/db";
 import { monitoringLagMs } from "../lib/followers";
 import {
   alertingClients,
@@ -27,10 +23,8 @@ import {
   savePlanDefinition,
   startReleaseDefinition,
 } from "../lib/releases";
-import { migrate } from "../scripts/migrate";
-import { machine, median, withEmulator, type RunningEmulator } from "./lib";
+import { machine, median, withEmulator, withPortalDb, type RunningEmulator } from "./lib";
 
-const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PLAN = {
   steps: "5, 25, 50, 100",
   stepSeconds: 60,
@@ -155,15 +149,7 @@ async function oneRun(
 }
 
 export default async function main() {
-  const server = await throwawayPostgres("runway-bench-release");
-  const url = server.url("postgres").replace(/\/postgres$/, `/portal_${randomBytes(3).toString("hex")}`);
-  const adminDb = new pg.Client({ connectionString: server.url("postgres") });
-  await adminDb.connect();
-  await adminDb.query(`CREATE DATABASE ${new URL(url).pathname.slice(1)}`);
-  await adminDb.end();
-  await migrate(ROOT, url);
-  const db = createDb(url);
-  try {
+  await withPortalDb("runway-bench-release", async (db) => {
     await withEmulator({}, async (emulator) => {
       const target = { emulatorHost: `127.0.0.1:${emulator.grpcPort}` };
       const run = runClients(target);
@@ -188,8 +174,5 @@ export default async function main() {
         );
       }
     });
-  } finally {
-    await db.$disconnect();
-    await server.stop();
-  }
+  });
 }

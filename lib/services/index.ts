@@ -33,29 +33,4 @@ export { portalDeps, type ServiceDeps } from "./deps";
 export { updateLocationsDefinition, UpdateLocationsInput, locationCoverage } from "./update-locations";
 export { locationKey, locationLines, removedLocations, type LocationCoverage } from "./location-lines";
 export { serviceFollowers } from "./follow";
-export {
-  readForWrite,
-  sendServiceWrite,
-  ServiceChanged,
-  snapshot,
-  type SentWrite,
-  type ServiceWrite,
-  describeTraffic,
-  keptTags,
-  LATEST,
-  pinned,
-  REVISION,
-  sameTraffic,
-  servingShares,
-  stampTraffic,
-  toTargets,
-  underTagOnly,
-  type Share,
-  type Target,
-  deriveTemplate,
-  nextRevisionName,
-  templateOfRevision,
-  type TemplateChange,
-  revisionReadiness,
-  type Readiness,
-} from "./write";
+export * from "./write";

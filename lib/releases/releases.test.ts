@@ -2,7 +2,7 @@
 // emulator, with steps of a few seconds: a healthy canary is promoted, a bad
 // one (5xx, latency) is aborted with the traffic put back exactly, and a
 // canary nobody calls holds as inconclusive.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { useReleaseTestbed, actionDeps, deployTagged, FAST_PLAN, key, load, newService, releaseWhen, savePlan, started } from "../../test/releases";
 import type { Emulator } from "../../emulator";
 import { runGuarded } from "../actions";
@@ -23,6 +23,10 @@ const bed = useReleaseTestbed();
 beforeAll(() => {
   ({ db, run, emulator, jobs, dev } = bed);
 });
+// A test that fails with a fault set must not leave it to the next one.
+afterEach(() => {
+  emulator.faults.set([]);
+});
 
 const deps = () => actionDeps(run, (id) => jobs.enqueueFollow(id));
 const spec = async (name: string) => toTargets((await run.services.getService({ name }))[0].traffic);
@@ -38,9 +42,9 @@ describe("canary releases", () => {
     // The machine is shared: a stalled request must not fail this one (the latency rule has its own test).
     await savePlan(db, dev, ref, { latencyFloorMs: 5_000 });
     const stop = load(emulator, ref, 30);
-    // Monitoring refuses twice on the way (quota): retried with backoff, never a failed check.
-    emulator.faults.set([{ method: "ListTimeSeries", code: "RESOURCE_EXHAUSTED", times: 4 }]);
     try {
+      // Monitoring refuses twice on the way (quota): retried with backoff, never a failed check.
+      emulator.faults.set([{ method: "ListTimeSeries", code: "RESOURCE_EXHAUSTED", times: 4 }]);
       const [service] = await run.services.getService({ name: ref.name });
       const id = started(await runGuarded(deployCanaryDefinition(deps()), dev, {
         project: ref.project, region: ref.region, service: ref.service, etag: service.etag, idempotencyKey: key(), image: "gcr.io/runway-tests/hello:v2",

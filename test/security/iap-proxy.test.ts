@@ -49,7 +49,7 @@ beforeAll(async () => {
   const url = await createPortalDatabaseUrl();
   db = createDb(url);
   // IAP's key endpoint, answered with the key IAP signs with here.
-  vi.spyOn(OAuth2Client.prototype, "getIapPublicKeys").mockResolvedValue({ pubkeys: { "iap-key-1": iapKey.publicKey.export({ type: "spki", format: "pem" }).toString() }, res: null });
+  vi.spyOn(OAuth2Client.prototype, "getIapPublicKeys").mockImplementation((async () => ({ pubkeys: { "iap-key-1": iapKey.publicKey.export({ type: "spki", format: "pem" }).toString() }, res: null })) as never);
   // A real session cookie of the portal's own sign-in (what a copied or left-over cookie would be).
   cookie = `${COOKIE}=${await encode({ token: { email: "ann@example.com", uid: randomUUID(), sid: randomUUID() }, secret: SECRET })}`;
   const base = { DATABASE_URL: url, AUTH_SECRET: SECRET, RUNWAY_MODE: "production", AUTH_URL: "http://localhost:3000" };

@@ -93,11 +93,13 @@ test("costs are the usage shown times the catalog's list prices, net of the free
       expect(projects).toContain(r.project);
       const zero = { vcpuSeconds: 0, gibSeconds: 0, requests: 0 };
       const [a, b] = [earlier.get(`${r.project}/${r.service}`) ?? zero, later.get(`${r.project}/${r.service}`) ?? zero];
-      // The rows carry usage rounded to whole units.
-      for (const k of ["vcpuSeconds", "gibSeconds", "requests"] as const) {
-        expect(r.usage[k], `${r.service} ${k} ≥ Monitoring before`).toBeGreaterThanOrEqual(Math.round(a[k]) - 1);
-        expect(r.usage[k], `${r.service} ${k} ≤ Monitoring after`).toBeLessThanOrEqual(Math.round(b[k]) + 1);
+      // The rows carry vCPU- and GiB-seconds rounded to whole units, requests as counted.
+      for (const k of ["vcpuSeconds", "gibSeconds"] as const) {
+        expect(r.usage[k], `${r.service} ${k} ≥ Monitoring before`).toBeGreaterThanOrEqual(a[k] - 0.5);
+        expect(r.usage[k], `${r.service} ${k} ≤ Monitoring after`).toBeLessThanOrEqual(b[k] + 0.5);
       }
+      expect(r.usage.requests, `${r.service} requests ≥ Monitoring before`).toBeGreaterThanOrEqual(a.requests);
+      expect(r.usage.requests, `${r.service} requests ≤ Monitoring after`).toBeLessThanOrEqual(b.requests);
     }
     // Every service Monitoring billed usage for has its row.
     for (const [key, u] of earlier) if (u.vcpuSeconds + u.gibSeconds + u.requests > 0) expect(rows.map((r) => `${r.project}/${r.service}`)).toContain(key);

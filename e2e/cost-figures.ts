@@ -2,6 +2,7 @@
 // e2e emulator's Cloud Billing Catalog, so a spec can recompute each figure
 // from the usage the page shows and the list prices, independently of lib/cost.
 import { CloudCatalogClient } from "@google-cloud/billing";
+import { MetricServiceClient } from "@google-cloud/monitoring";
 import type { Page } from "@playwright/test";
 import { grpc } from "google-gax";
 import { E2E } from "../playwright.config";
@@ -143,4 +144,58 @@ export function expectedCosts(rows: CostRow[], prices: Map<string, number>): Map
       });
   }
   return out;
+}
+
+export type Usage = CostRow["usage"];
+
+/**
+ * This month's usage per service (`project/service`) as Cloud Monitoring reads it, independently of lib/cost:
+ * the three Cloud Run metrics the bill is made of, summed per service from the 1st of the month (UTC).
+ */
+export async function monitoringUsage(projects: string[], now = new Date()): Promise<Map<string, Usage>> {
+  process.env.METADATA_SERVER_DETECTION ??= "none";
+  const metrics = new MetricServiceClient({
+    apiEndpoint: "127.0.0.1",
+    port: E2E.emulatorGrpcPort,
+    sslCreds: grpc.credentials.createInsecure(),
+    projectId: "runway-e2e",
+  });
+  const types: [keyof Usage, string][] = [
+    ["vcpuSeconds", "run.googleapis.com/container/cpu/allocation_time"],
+    ["gibSeconds", "run.googleapis.com/container/memory/allocation_time"],
+    ["requests", "run.googleapis.com/request_count"],
+  ];
+  const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) / 1000;
+  const end = Math.ceil(now.getTime() / 1000 / 86_400) * 86_400;
+  const out = new Map<string, Usage>();
+  try {
+    for (const project of projects) {
+      for (const [field, type] of types) {
+        const [series] = await metrics.listTimeSeries(
+          {
+            name: `projects/${project}`,
+            filter: `metric.type="${type}"`,
+            interval: { startTime: { seconds: start }, endTime: { seconds: end } },
+            aggregation: {
+              alignmentPeriod: { seconds: 86_400 },
+              perSeriesAligner: "ALIGN_SUM",
+              crossSeriesReducer: "REDUCE_SUM",
+              groupByFields: ["resource.labels.service_name"],
+            },
+            view: "FULL",
+          },
+          { timeout: 20_000 },
+        );
+        for (const s of series) {
+          const key = `${project}/${s.resource?.labels?.service_name ?? ""}`;
+          if (!out.has(key)) out.set(key, { vcpuSeconds: 0, gibSeconds: 0, requests: 0 });
+          for (const p of s.points ?? [])
+            out.get(key)![field] += Number(p.value?.doubleValue ?? p.value?.int64Value ?? 0);
+        }
+      }
+    }
+    return out;
+  } finally {
+    await metrics.close();
+  }
 }

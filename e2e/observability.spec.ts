@@ -1,5 +1,13 @@
 import { expect, test, type Page } from "@playwright/test";
-import { cloudRunPrices, costRows, dollars, expectedCosts, FREE_TIER, type CostRow } from "./cost-figures";
+import {
+  cloudRunPrices,
+  costRows,
+  dollars,
+  expectedCosts,
+  FREE_TIER,
+  monitoringUsage,
+  type CostRow,
+} from "./cost-figures";
 import { request } from "../emulator/testing/http";
 import { E2E } from "../playwright.config";
 import { shot, storageState } from "./support";
@@ -84,9 +92,40 @@ test("costs are the usage shown times the catalog's list prices, net of the free
   expect((await request(E2E.emulatorRouterPort, "intentvision-worker.us-central1.localhost", "/")).status).toBe(200);
   let rows: CostRow[] = [];
   await expect(async () => {
+    // Monitoring read just before and just after the page: each usage figure the page shows lies between the two,
+    // so a usage line lib/cost dropped or misread fails (the page caches a read for 5 minutes: a stale one waits for the next).
+    const projects = [
+      "intentvision-prod",
+      "pyplots-prod",
+      "elevendops-prod",
+      "shortfactory-prod",
+      "ai-usage-analytics-prod",
+    ];
+    const earlier = await monitoringUsage(projects);
     await page.goto("/costs");
     rows = await costRows(page);
+    const later = await monitoringUsage(projects);
     expect(rows.find((r) => r.service === "intentvision-worker")?.usage.vcpuSeconds).toBeGreaterThan(0);
+    expect(
+      [...earlier.values()].some((u) => u.requests > 0),
+      "some requests in Monitoring",
+    ).toBe(true);
+    for (const r of rows) {
+      expect(projects).toContain(r.project);
+      const zero = { vcpuSeconds: 0, gibSeconds: 0, requests: 0 };
+      const [a, b] = [earlier.get(`${r.project}/${r.service}`) ?? zero, later.get(`${r.project}/${r.service}`) ?? zero];
+      // The rows carry vCPU- and GiB-seconds rounded to whole units, requests as counted.
+      for (const k of ["vcpuSeconds", "gibSeconds"] as const) {
+        expect(r.usage[k], `${r.service} ${k} ≥ Monitoring before`).toBeGreaterThanOrEqual(a[k] - 0.5);
+        expect(r.usage[k], `${r.service} ${k} ≤ Monitoring after`).toBeLessThanOrEqual(b[k] + 0.5);
+      }
+      expect(r.usage.requests, `${r.service} requests ≥ Monitoring before`).toBeGreaterThanOrEqual(a.requests);
+      expect(r.usage.requests, `${r.service} requests ≤ Monitoring after`).toBeLessThanOrEqual(b.requests);
+    }
+    // Every service Monitoring billed usage for has its row.
+    for (const [key, u] of earlier)
+      if (u.vcpuSeconds + u.gibSeconds + u.requests > 0)
+        expect(rows.map((r) => `${r.project}/${r.service}`)).toContain(key);
   }).toPass({ timeout: 420_000, intervals: [10_000] });
   await expect(page.getByTestId("cost-method")).toContainText("Cloud Monitoring");
   await expect(page.getByTestId("cost-method")).toContainText("Cloud Billing Catalog");

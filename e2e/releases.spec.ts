@@ -30,6 +30,17 @@ async function newService(): Promise<{ id: string; name: string; host: string; p
   return { id, name: svc.name!, host: new URL(svc.uri!).hostname, path: `/services/${PROJECT}/${REGION}/${id}` };
 }
 
+/** What serves the service, as Cloud Run reads it back: each target's revision (LATEST resolved), percent and tag. */
+async function serving(name: string) {
+  const [svc] = await run.getService({ name });
+  const latest = svc.latestReadyRevision!.split("/").pop()!;
+  return (svc.trafficStatuses ?? []).map((t) => ({
+    revision: String(t.type) === "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST" ? t.revision || latest : t.revision!,
+    percent: Number(t.percent ?? 0),
+    tag: t.tag ?? "",
+  }));
+}
+
 async function steadyLoad(host: string, rps: number) {
   const res = await fetch(`http://127.0.0.1:${E2E.emulatorRouterPort}/_emulator/load`, {
     method: "PUT",
@@ -86,6 +97,8 @@ test.describe("as a developer", () => {
   test("a bad canary is rolled back, with its reason on the page", async ({ page }) => {
     test.setTimeout(180_000);
     const svc = await newService();
+    const before = await serving(svc.name);
+    expect(before.map((t) => t.percent)).toEqual([100]);
     const stop = await steadyLoad(svc.host, 30);
     try {
       await page.goto(svc.path);
@@ -111,6 +124,13 @@ test.describe("as a developer", () => {
         timeout: 60_000,
       });
       await expect(history.getByText("aborted", { exact: true })).toBeVisible();
+      // The service's own traffic, read from Cloud Run: the revision that served before serves it all
+      // again (pinned now, since the canary is the newest revision), and the canary only keeps its tag.
+      const after = await serving(svc.name);
+      const [{ revision: canary }] = after.filter((t) => t.tag === "canary");
+      expect(canary).not.toBe(before[0].revision);
+      expect(after.filter((t) => t.percent > 0)).toEqual(before);
+      expect(after.filter((t) => t.percent === 0)).toEqual([{ revision: canary, percent: 0, tag: "canary" }]);
     } finally {
       await stop();
     }

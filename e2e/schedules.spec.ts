@@ -1,5 +1,38 @@
+import { ExecutionsClient, TasksClient } from "@google-cloud/run";
 import { expect, test, type Page } from "@playwright/test";
+import { grpc } from "google-gax";
+import { E2E } from "../playwright.config";
 import { shot, storageState } from "./support";
+
+const MIGRATE = "projects/pyplots-prod/locations/europe-west4/jobs/pyplots-migrate";
+
+/** The env each container of an execution and of each of its tasks ran with, as Cloud Run's jobs API reads them. */
+async function executionEnv(executionId: string) {
+  process.env.METADATA_SERVER_DETECTION ??= "none";
+  const opts = {
+    apiEndpoint: "127.0.0.1",
+    port: E2E.emulatorGrpcPort,
+    sslCreds: grpc.credentials.createInsecure(),
+    projectId: "pyplots-prod",
+  };
+  const executions = new ExecutionsClient(opts);
+  const tasks = new TasksClient(opts);
+  try {
+    const name = `${MIGRATE}/executions/${executionId}`;
+    const [execution] = await executions.getExecution({ name }, { timeout: 20_000 });
+    const [list] = await tasks.listTasks({ parent: name }, { timeout: 20_000 });
+    const env = (containers: { env?: { name?: string | null; value?: string | null }[] | null }[] | null | undefined) =>
+      (containers ?? []).map((c) => Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value])));
+    return {
+      execution: env(execution.template?.containers),
+      tasks: list.map((t) => env(t.containers)),
+      taskCount: execution.taskCount ?? 0,
+    };
+  } finally {
+    await executions.close();
+    await tasks.close();
+  }
+}
 
 // Schedules & jobs through the UI against the seeded emulator: the AI
 // analytics daily schedule (run now, pause, resume) and the pyplots-migrate
@@ -84,6 +117,16 @@ test.describe("schedules and jobs, as a developer", () => {
       "href",
       /\/logs\?project=pyplots-prod&job=pyplots-migrate&execution=pyplots-migrate-/,
     );
+    // The override reached Cloud Run: the execution and every one of its tasks ran with MIGRATE_NOTE=e2e.
+    const executionId = new URL(
+      (await newest.getByRole("link", { name: "Logs" }).getAttribute("href"))!,
+      "http://portal",
+    ).searchParams.get("execution")!;
+    const ran = await executionEnv(executionId);
+    expect(ran.execution.map((env) => env.MIGRATE_NOTE)).toEqual(["e2e"]);
+    expect(ran.tasks).toHaveLength(ran.taskCount);
+    expect(ran.tasks.length).toBeGreaterThan(0);
+    for (const containers of ran.tasks) expect(containers.map((env) => env.MIGRATE_NOTE)).toEqual(["e2e"]);
     await shot(page, "job-pyplots-migrate");
     // Its logs: the Logs page filtered to this execution shows what its tasks printed.
     await newest.getByRole("link", { name: "Logs" }).click();

@@ -2,7 +2,7 @@
 // still listed, without health or cost, and the page says what is missing.
 // A file of its own: health and usage are cached in the process, so a read
 // that succeeded earlier in the same file would answer instead of failing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../../test/emulator";
 import { freshPortalDb } from "../../test/portal-db";
 import type { Db } from "../db";
@@ -28,6 +28,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stop?.();
+});
+// A test that fails with a fault set must not leave it to the next one.
+afterEach(() => {
+  setFaults([]);
 });
 
 describe("fleetView with Cloud Monitoring down", () => {

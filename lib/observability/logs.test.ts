@@ -1,6 +1,6 @@
 // Reading logs through the official Logging client against the emulator:
 // request lines, filters, paging, and live tail.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fetchViaRouter, startTestEmulator } from "../../test/emulator";
 import { observabilityClients, type ObservabilityClients } from "../gcp/clients";
 import { getService } from "../services";
@@ -29,6 +29,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stop?.();
+});
+// A test that fails with a fault set must not leave it to the next one.
+afterEach(() => {
+  setFaults([]);
 });
 
 async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {

@@ -310,15 +310,15 @@ describe("a release that snoozes its service's alerts", () => {
     await policy(ref, "1");
     await savePlan(bed.db, bed.dev, ref, { stepSeconds: 600, snoozeAlerts: true });
     const canary = await deployTagged(bed.run, ref, {});
-    bed.emulator.faults.set([
-      {
-        method: "CreateSnooze",
-        code: "PERMISSION_DENIED",
-        message: "Permission monitoring.snoozes.create denied",
-        times: 1,
-      },
-    ]);
     try {
+      bed.emulator.faults.set([
+        {
+          method: "CreateSnooze",
+          code: "PERMISSION_DENIED",
+          message: "Permission monitoring.snoozes.create denied",
+          times: 1,
+        },
+      ]);
       const id = await startRelease(ref, canary);
       const r = await releaseWhen(
         bed.db,

@@ -2,7 +2,7 @@
 // emulator, with steps of a few seconds: a healthy canary is promoted, a bad
 // one (5xx, latency) is aborted with the traffic put back exactly, and a
 // canary nobody calls holds as inconclusive.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   releaseTestbed,
   actionDeps,
@@ -34,6 +34,10 @@ const bed = releaseTestbed();
 beforeAll(() => {
   ({ db, run, emulator, jobs, dev } = bed);
 });
+// A test that fails with a fault set must not leave it to the next one.
+afterEach(() => {
+  emulator.faults.set([]);
+});
 
 const deps = () => actionDeps(run, (id) => jobs.enqueueFollow(id));
 const spec = async (name: string) => toTargets((await run.services.getService({ name }))[0].traffic);
@@ -63,9 +67,9 @@ describe("canary releases", () => {
     // The machine is shared: a stalled request must not fail this one (the latency rule has its own test).
     await savePlan(db, dev, ref, { latencyFloorMs: 5_000 });
     const stop = load(emulator, ref, 30);
-    // Monitoring refuses twice on the way (quota): retried with backoff, never a failed check.
-    emulator.faults.set([{ method: "ListTimeSeries", code: "RESOURCE_EXHAUSTED", times: 4 }]);
     try {
+      // Monitoring refuses twice on the way (quota): retried with backoff, never a failed check.
+      emulator.faults.set([{ method: "ListTimeSeries", code: "RESOURCE_EXHAUSTED", times: 4 }]);
       const [service] = await run.services.getService({ name: ref.name });
       const id = started(
         await runGuarded(

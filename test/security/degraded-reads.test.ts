@@ -3,7 +3,7 @@
 //   its reads now degrades alone to a message, naming the API;
 // - a service page gave up after one failed GetService: a passing fault is retried once;
 // - every failure said "Google Cloud": messages name the API that failed;
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../emulator";
 import { listDatabases } from "@/lib/databases";
 import { NotFound, Upstream } from "@/lib/errors";
@@ -25,6 +25,10 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await stop?.();
+});
+// A test that fails with a fault set must not leave it to the next one.
+afterEach(() => {
+  setFaults([]);
 });
 
 describe("the secret page under Secret Manager failures", () => {

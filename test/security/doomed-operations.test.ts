@@ -4,7 +4,7 @@
 // Google is removed again; the audit row records each attempt. Here through the
 // real actions, the emulator and the official clients.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../emulator";
 import { coveredPortalDb, makeUser } from "../portal-db";
 import { runGuarded } from "@/lib/actions";
@@ -37,6 +37,10 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await stop?.();
+});
+// A test that fails with a fault set must not leave it to the next one.
+afterEach(() => {
+  setFaults([]);
 });
 
 const counts = async () => ({

@@ -52,13 +52,15 @@ describe("metrics", () => {
   });
 
   it("charts request rate per revision and a 0% error rate", async () => {
+    // Instances flush their request counts in batches: wait until the chart holds all 50, not merely some.
+    const totalOf = (c: Awaited<ReturnType<typeof serviceChart>>) =>
+      c.points.reduce((s, p) => s + ((p[c.series[0]] as number) ?? 0) * 60, 0);
     const requests = await eventually(
       () => serviceChart({ ...ref, chart: "requests", range: "1h" }, clients, new Date(Date.now() + 60_000)),
-      (c) => c.points.length > 0,
+      (c) => c.series.length > 0 && totalOf(c) >= 50 - 1e-6,
     );
     expect(requests.series).toHaveLength(1);
-    const total = requests.points.reduce((s, p) => s + ((p[requests.series[0]] as number) ?? 0) * 60, 0);
-    expect(total).toBeCloseTo(50, 5);
+    expect(totalOf(requests)).toBeCloseTo(50, 5);
     const errors = await serviceChart({ ...ref, chart: "errors", range: "1h" }, clients, new Date(Date.now() + 60_000));
     // Every minute that had requests shows exactly 0 % (the 404s are not 5xx), and no other minute shows a value.
     expect(errors.series).toEqual(requests.series);

@@ -143,6 +143,19 @@ export function started(result: { ok: boolean }): string {
 
 export const key = () => randomUUID();
 
+/** A release start's input for `revision`, with the etag the service has now (as the page reads it). */
+export async function startReleaseInput(run: RunClients, ref: Ref, revision: string, idempotencyKey = key()) {
+  const [service] = await run.services.getService({ name: ref.name });
+  return {
+    project: ref.project,
+    region: ref.region,
+    service: ref.service,
+    etag: service.etag,
+    idempotencyKey,
+    revision,
+  };
+}
+
 export type Testbed = { db: Db; run: RunClients; emulator: Emulator; jobs: Jobs; dev: Actor };
 
 /** An emulator, a portal database, the portal's queue on them and a developer, for one test file. */

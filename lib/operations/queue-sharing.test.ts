@@ -17,6 +17,7 @@ import {
   started,
   releaseTestbed,
   type Ref,
+  startReleaseInput,
 } from "../../test/releases";
 import { makeUser } from "../../test/portal-db";
 import { operationEnded } from "../../test/jobs";
@@ -31,15 +32,7 @@ const bed = releaseTestbed();
 const deps = () => actionDeps(bed.run, (id) => bed.jobs.enqueueFollow(id));
 
 async function startRelease(ref: Ref, revision: string): Promise<string> {
-  const [service] = await bed.run.services.getService({ name: ref.name });
-  const input = {
-    project: ref.project,
-    region: ref.region,
-    service: ref.service,
-    etag: service.etag,
-    idempotencyKey: key(),
-    revision,
-  };
+  const input = await startReleaseInput(bed.run, ref, revision);
   return started(await runGuarded(startReleaseDefinition(deps()), bed.dev, input, { db: bed.db }));
 }
 

@@ -12,7 +12,6 @@ import { makeUser } from "../../test/portal-db";
 import {
   actionDeps,
   deployTagged,
-  key,
   load,
   newService,
   releaseWhen,
@@ -20,6 +19,7 @@ import {
   started,
   releaseTestbed,
   type Ref,
+  startReleaseInput,
 } from "../../test/releases";
 import { runGuarded } from "../actions";
 import type { Actor } from "../auth/roles";
@@ -94,23 +94,9 @@ async function snoozesOf(ref: Ref, canary: string, id: string): Promise<Snooze[]
 }
 
 async function startRelease(ref: Ref, revision: string, enqueue = true): Promise<string> {
-  const [service] = await bed.run.services.getService({ name: ref.name });
   const deps = actionDeps(bed.run, enqueue ? (opId) => bed.jobs.enqueueFollow(opId) : async () => {});
-  return started(
-    await runGuarded(
-      startReleaseDefinition(deps),
-      bed.dev,
-      {
-        project: ref.project,
-        region: ref.region,
-        service: ref.service,
-        etag: service.etag,
-        idempotencyKey: key(),
-        revision,
-      },
-      { db: bed.db },
-    ),
-  );
+  const input = await startReleaseInput(bed.run, ref, revision);
+  return started(await runGuarded(startReleaseDefinition(deps), bed.dev, input, { db: bed.db }));
 }
 
 const control = (def: typeof abortReleaseDefinition, ref: Ref, release: string, enqueue = true) =>

@@ -18,6 +18,7 @@ import {
   savePlan,
   started,
   type Ref,
+  startReleaseInput,
 } from "../../test/releases";
 import type { Emulator } from "../../emulator";
 import { runGuarded } from "../actions";
@@ -61,17 +62,8 @@ const control = (def: typeof pauseReleaseDefinition, ref: Ref, release: string, 
     { db: database },
   );
 
-async function startInput(ref: Ref, revision: string, idempotencyKey = key()) {
-  const [service] = await run.services.getService({ name: ref.name });
-  return {
-    project: ref.project,
-    region: ref.region,
-    service: ref.service,
-    etag: service.etag,
-    idempotencyKey,
-    revision,
-  };
-}
+const startInput = (ref: Ref, revision: string, idempotencyKey = key()) =>
+  startReleaseInput(run, ref, revision, idempotencyKey);
 
 describe("stepping in", () => {
   it("pauses, resumes and promotes now", async () => {
